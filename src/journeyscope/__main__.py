@@ -1,0 +1,5 @@
+"""``python -m journeyscope``."""
+
+from journeyscope.cli import main
+
+main()

@@ -1,0 +1,31 @@
+"""Settings, read from ``JOURNEYSCOPE_*`` environment variables (or a ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where journeyscope keeps its data and which engines it uses.
+
+    >>> Settings(store=Path("/tmp/s.duckdb")).store.name
+    's.duckdb'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="JOURNEYSCOPE_", env_file=".env", extra="ignore")
+
+    store: Path = Field(
+        default=Path(".journeyscope/store.duckdb"),
+        description="DuckDB file holding events, quarantine and identities.",
+    )
+    engine: str = Field(default="duckdb", description="Analytics engine: duckdb or spark.")
+    spark_master: str = Field(
+        default="local[2]", description="Spark master URL for --engine spark."
+    )
+    database_url: str = Field(
+        default="sqlite:///.journeyscope/engine.sqlite",
+        description="Orchestration store (SQLite by default, PostgreSQL to scale out).",
+    )

@@ -1,0 +1,180 @@
+"""Staging: SQL that maps an input relation onto the canonical model and says what is wrong.
+
+:func:`staged_sql` gives one row per input row with every canonical column plus ``__reason``
+(NULL for a good row) and ``__record`` (the raw row as JSON, kept for quarantine). The store
+inserts the good rows into ``events`` and the others into ``quarantine``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from journeyscope.events.schema import IDENTIFIERS, SURVEY_SCALES, ColumnMapping
+
+
+def quote(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """Quote a string literal for DuckDB."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+_TEMPORAL = ("TIMESTAMP", "DATE")
+_NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "HUGEINT", "SMALLINT", "TINYINT")
+
+
+@dataclass(frozen=True)
+class StagingSpec:
+    """Everything :func:`staged_sql` needs besides the relation."""
+
+    relation: str
+    columns: Sequence[tuple[str, str]]  # (name, DuckDB type) of the relation, without __row
+    mapping: ColumnMapping
+    source: str
+    id_prefix: str  # generated event ids are f"{id_prefix}:{row}"
+    ingested_at: str  # ISO timestamp, UTC
+    allowed_activities: Sequence[str] | None = None  # strict catalogue
+
+
+def _text(column: str | None) -> str:
+    if column is None:
+        return "CAST(NULL AS VARCHAR)"
+    return f"NULLIF(CAST({quote(column)} AS VARCHAR), '')"
+
+
+def _number(column: str | None) -> str:
+    if column is None:
+        return "CAST(NULL AS DOUBLE)"
+    return f"TRY_CAST(NULLIF(TRIM(CAST({quote(column)} AS VARCHAR)), '') AS DOUBLE)"
+
+
+def _timestamp(column: str | None, kind: str, fmt: str | None) -> str:
+    if column is None:
+        return "CAST(NULL AS TIMESTAMPTZ)"
+    col = quote(column)
+    if kind.upper().startswith(_TEMPORAL):
+        return f"CAST({col} AS TIMESTAMPTZ)"
+    if kind.upper().startswith(_NUMERIC):
+        return f"to_timestamp(CAST({col} AS DOUBLE))"
+    raw = f"NULLIF(TRIM(CAST({col} AS VARCHAR)), '')"
+    if fmt:
+        return f"CAST(TRY_STRPTIME({raw}, {literal(fmt)}) AS TIMESTAMPTZ)"
+    return f"TRY_CAST({raw} AS TIMESTAMPTZ)"
+
+
+def staged_sql(spec: StagingSpec) -> str:
+    """The staging query for one input relation (see the module docstring)."""
+    kinds = dict(spec.columns)
+    resolved = spec.mapping.resolve(list(kinds))
+    get = resolved.get
+    mapped = set(resolved.values())
+    extras = [name for name in kinds if name not in mapped]
+    props = ", ".join(f"{literal(n)}, {quote(n)}" for n in extras)
+    everything = ", ".join(f"{literal(n)}, {quote(n)}" for n in kinds)
+
+    generated_id = f"{literal(spec.id_prefix + ':')} || CAST(__row AS VARCHAR)"
+    event_id = f"COALESCE({_text(get('event_id'))}, {generated_id})"
+    ts_col = get("timestamp")
+    ts_kind = kinds.get(ts_col, "VARCHAR") if ts_col else "VARCHAR"
+    survey_type = get("survey_type")
+    survey_type_sql = (
+        "CAST(NULL AS VARCHAR)"
+        if survey_type is None
+        else f"UPPER(NULLIF(TRIM(CAST({quote(survey_type)} AS VARCHAR)), ''))"
+    )
+
+    select = f"""
+    SELECT
+      {event_id} AS event_id,
+      {_text(get("case_id"))} AS case_id,
+      CAST(NULL AS VARCHAR) AS customer_id,
+      {", ".join(f"{_text(get(i))} AS {i}" for i in IDENTIFIERS)},
+      {_timestamp(ts_col, ts_kind, spec.mapping.timestamp_format)} AS timestamp,
+      {_text(get("activity"))} AS activity,
+      {_text(get("channel"))} AS channel,
+      {literal(spec.source)} AS source,
+      CAST(__row AS BIGINT) AS source_row,
+      CAST({literal(spec.ingested_at)} AS TIMESTAMPTZ) AS ingested_at,
+      {survey_type_sql} AS survey_type,
+      {_number(get("survey_score"))} AS survey_score,
+      {_number(get("sentiment"))} AS sentiment,
+      {_number(get("cost"))} AS cost,
+      CAST(json_strip_nulls(json_object({props})) AS VARCHAR) AS properties,
+      {_text(ts_col)} AS __ts_raw,
+      {_text(get("survey_score"))} AS __score_raw,
+      {_text(get("sentiment"))} AS __sentiment_raw,
+      {_text(get("cost"))} AS __cost_raw,
+      CAST(json_object({everything}) AS VARCHAR) AS __record
+    FROM {spec.relation}
+    """
+    return f"SELECT *, {_reason_sql(spec, resolved)} AS __reason FROM ({select})"
+
+
+def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
+    def where(field: str) -> str:
+        column = resolved.get(field)
+        return f"column {column!r}" if column else "no column mapped or found"
+
+    rules = [
+        ("activity IS NULL", literal(f"missing activity ({where('activity')})")),
+        (
+            "__ts_raw IS NULL AND timestamp IS NULL",
+            literal(f"missing timestamp ({where('timestamp')})"),
+        ),
+        (
+            "timestamp IS NULL",
+            f"'unparseable timestamp ' || __ts_raw || {literal(' (' + where('timestamp') + ')')}",
+        ),
+        (
+            "case_id IS NULL AND " + " AND ".join(f"{i} IS NULL" for i in IDENTIFIERS),
+            literal("no case id and no customer identifier: the event belongs to nobody"),
+        ),
+    ]
+    if spec.allowed_activities is not None:
+        allowed = ", ".join(literal(a) for a in spec.allowed_activities) or "NULL"
+        rules.append(
+            (
+                f"activity NOT IN ({allowed})",
+                f"'activity ' || {literal(chr(39))} || activity || {literal(chr(39))} || ' is not in the strict catalogue'",
+            )
+        )
+    scales = ", ".join(literal(k) for k in SURVEY_SCALES)
+    rules += [
+        (
+            f"survey_type IS NOT NULL AND survey_type NOT IN ({scales})",
+            "'survey type ' || survey_type || ' is not one of NPS, CSAT, CES'",
+        ),
+        (
+            "__score_raw IS NOT NULL AND survey_score IS NULL",
+            "'survey score ' || __score_raw || ' is not a number'",
+        ),
+        (
+            "survey_score IS NOT NULL AND survey_type IS NULL",
+            literal("survey score without a survey type"),
+        ),
+    ]
+    for kind, (low, high) in SURVEY_SCALES.items():
+        rules.append(
+            (
+                f"survey_type = {literal(kind)} AND NOT (survey_score BETWEEN {low} AND {high})",
+                f"'{kind} score ' || CAST(survey_score AS VARCHAR) || ' is outside {low:g}..{high:g}'",
+            )
+        )
+    rules += [
+        (
+            "__sentiment_raw IS NOT NULL AND sentiment IS NULL",
+            "'sentiment ' || __sentiment_raw || ' is not a number'",
+        ),
+        (
+            "NOT (sentiment BETWEEN -1 AND 1)",
+            "'sentiment ' || CAST(sentiment AS VARCHAR) || ' is outside -1..1'",
+        ),
+        ("__cost_raw IS NOT NULL AND cost IS NULL", "'cost ' || __cost_raw || ' is not a number'"),
+        ("cost < 0", "'cost ' || CAST(cost AS VARCHAR) || ' is negative'"),
+    ]
+    whens = "\n      ".join(f"WHEN {cond} THEN {msg}" for cond, msg in rules)
+    return f"CASE\n      {whens}\n    END"
