@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from journeyscope.cli import catalogue, demo, ingest, stats, synthetic
+from journeyscope.cli import (
+    analytics,
+    catalogue,
+    demo,
+    design,
+    ingest,
+    insight,
+    orchestrate,
+    report,
+    stats,
+    synthetic,
+)
 
 app = typer.Typer(
     name="journeyscope",
@@ -18,6 +29,11 @@ stats.register(app)
 app.add_typer(catalogue.app, name="catalogue")
 synthetic.register(app)
 demo.register(app)
+analytics.register(app)
+design.register(app)
+insight.register(app)
+orchestrate.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,39 @@
+"""Shared fixtures: real logs from ../shared/data/real, a small synthetic store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeyscope import synthetic
+from journeyscope.events import Store
+from journeyscope.identity import stitch
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The folder of real public logs; fails (never skips) with a clear message when absent."""
+    if not (REAL / "README.md").is_file():
+        pytest.fail(f"real logs not found at {REAL}: the tests read them from ../shared/data/real")
+    return REAL
+
+
+@pytest.fixture(scope="session")
+def synthetic_table():
+    """2,000 synthetic customers (about 17k events), truth columns included."""
+    return synthetic.generate(2_000, seed=11)
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory, synthetic_table) -> Store:
+    """A store holding the synthetic events, stitched. Treat it as read-only."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    data = folder / "events.parquet"
+    synthetic.write(synthetic_table, data)
+    store = Store(folder / "store.duckdb")
+    store.ingest(data)
+    stitch(store.con)
+    return store
