@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from journeyscope.cli import (
     analytics,
@@ -16,9 +18,24 @@ from journeyscope.cli import (
     stats,
     synthetic,
 )
+from journeyscope.cli.common import console
+from journeyscope.errors import JourneyscopeError
+
+
+class _Commands(TyperGroup):
+    """Prints a JourneyscopeError as one clear message and exits with code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except JourneyscopeError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
     name="journeyscope",
+    cls=_Commands,
     help="Design, measure and orchestrate customer journeys across every channel.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -37,7 +54,5 @@ report.register(app)
 
 
 def main() -> None:
-    """Entry point: run the app; a JourneyscopeError prints as one clear line, exit code 2."""
-    from journeyscope.cli.common import run
-
-    run(app)
+    """Entry point of the ``journeyscope`` command."""
+    app()

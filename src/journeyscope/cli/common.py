@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from journeyscope.config import Settings
-from journeyscope.errors import JourneyscopeError
 
 console = Console(stderr=True)
 
@@ -50,11 +49,3 @@ def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
     ) as bar:
         task = bar.add_task(label, total=100)
         yield lambda pct: bar.update(task, completed=pct)
-
-
-def run(app: typer.Typer) -> None:
-    try:
-        app()
-    except JourneyscopeError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise SystemExit(2) from None

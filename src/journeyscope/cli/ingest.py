@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
     def ingest(
         files: Annotated[
             list[Path],
-            typer.Argument(help="CSV, Parquet, JSON Lines or XES (.xes, .xes.gz) files."),
+            typer.Argument(
+                help="CSV, Parquet, JSON Lines, XES (.xes, .xes.gz) or OCEL 2.0 JSON (.jsonocel) files."
+            ),
         ],
         store: StoreOption = None,
         fmt: Annotated[
@@ -72,6 +74,10 @@ def register(app: typer.Typer) -> None:
         encoding: Annotated[
             str, typer.Option(help="CSV encoding: utf-8, latin-1, utf-16.")
         ] = "utf-8",
+        object_type: Annotated[
+            str | None,
+            typer.Option(help="OCEL 2.0: the object type whose objects are the cases [all]."),
+        ] = None,
         catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
         strict: Annotated[
             bool, typer.Option(help="Quarantine activities the catalogue does not list.")

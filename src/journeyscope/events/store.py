@@ -26,6 +26,7 @@ from journeyscope.events.staging import StagingSpec, literal, staged_sql
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "event_id": "VARCHAR",  # the id the row would have had
+    "fingerprint": "VARCHAR",  # content hash of the source file
     "source": "VARCHAR",
     "source_row": "BIGINT",  # 1-based data row; for CSV the line is source_row + 1 (header)
     "reason": "VARCHAR",
@@ -120,9 +121,12 @@ class Store:
         mapping: ColumnMapping | None = None,
         csv: CsvOptions | None = None,
         allowed_activities: list[str] | None = None,
+        object_type: str | None = None,
         progress: Progress | None = None,
     ) -> IngestReport:
         """Read one file into the store; bad rows go to quarantine with the reason.
+
+        ``object_type`` chooses the case notion of an OCEL 2.0 log (default: every object).
 
         Idempotent: event ids are the data's own (``event_id`` column) or
         ``<content fingerprint>:<row>``, and rows whose id is already stored are not added
@@ -141,6 +145,7 @@ class Store:
                 mapping.model_dump_json(exclude_none=True),
                 repr(csv or CsvOptions()),
                 repr(sorted(allowed_activities)) if allowed_activities is not None else "",
+                object_type or "",
             ]
         )
         if self.con.execute(
@@ -155,7 +160,7 @@ class Store:
         try:
             self.con.execute("SET preserve_insertion_order = false")
             for spec in self._staging_specs(
-                file, fmt, mapping, csv, fp, now, allowed_activities, progress
+                file, fmt, mapping, csv, fp, now, allowed_activities, progress, object_type
             ):
                 has_ids = "event_id" in spec.mapping.resolve([c for c, _ in spec.columns])
                 r, a, q = self._insert_staged(spec, dedupe=dedupe or has_ids, progress=progress)
@@ -163,9 +168,9 @@ class Store:
             malformed = self._take_csv_rejects(file, fmt, fp)
             # rows that made it in this time are no longer in quarantine
             self.con.execute(
-                "DELETE FROM quarantine WHERE starts_with(event_id, ?) AND event_id IN "
-                "(SELECT event_id FROM events WHERE starts_with(event_id, ?))",
-                [fp + ":", fp + ":"],
+                "DELETE FROM quarantine WHERE fingerprint = ? AND event_id IN "
+                "(SELECT event_id FROM events)",
+                [fp],
             )
             self.con.execute(
                 "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -203,6 +208,7 @@ class Store:
         now: str,
         allowed: list[str] | None,
         progress: Progress | None,
+        object_type: str | None,
     ) -> Iterator[StagingSpec]:
         def spec(relation: str, columns: list[tuple[str, str]]) -> StagingSpec:
             return StagingSpec(
@@ -215,6 +221,12 @@ class Store:
                 allowed_activities=allowed,
             )
 
+        if fmt == "ocel":
+            table = readers.read_ocel(file, object_type)
+            self.con.register("js_ocel", table)
+            yield spec("js_ocel", [(f.name, "VARCHAR") for f in table.schema])
+            self.con.unregister("js_ocel")
+            return
         if fmt == "xes":
             for batch in readers.read_xes(file, on_progress=progress):
                 name = "js_xes_batch"
@@ -251,7 +263,8 @@ class Store:
         quarantined = _scalar(
             self.con,
             f"""INSERT INTO quarantine ({qcols})
-            SELECT event_id, source, source_row, __reason, __record, now() FROM js_staged s
+            SELECT event_id, {literal(spec.id_prefix)}, source, source_row, __reason, __record, now()
+            FROM js_staged s
             WHERE __reason IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.event_id = s.event_id)""",
         )
@@ -300,10 +313,10 @@ class Store:
         n = _scalar(
             self.con,
             f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
-            SELECT {literal(fp)} || ':line' || CAST(line AS VARCHAR), {literal(file.name)},
+            SELECT {literal(fp)} || ':line' || CAST(line AS VARCHAR), {literal(fp)}, {literal(file.name)},
                    line - 1, 'malformed CSV line ' || CAST(line AS VARCHAR) || ': ' || error_message,
                    to_json(csv_line), now()
-            FROM js_reject_errors r
+            FROM (SELECT * FROM js_reject_errors QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx DESC) = 1) r
             WHERE NOT EXISTS (SELECT 1 FROM quarantine q
                               WHERE q.event_id = {literal(fp)} || ':line' || CAST(r.line AS VARCHAR))""",
         )
@@ -312,8 +325,8 @@ class Store:
     def _reasons(self, fp: str) -> dict[str, int]:
         rows = self.con.execute(
             "SELECT regexp_replace(reason, '''[^'']*''|line [0-9]+', '…') AS r, count(*) FROM quarantine "
-            "WHERE starts_with(event_id, ?) GROUP BY r ORDER BY 2 DESC",
-            [fp + ":"],
+            "WHERE fingerprint = ? GROUP BY r ORDER BY 2 DESC",
+            [fp],
         ).fetchall()
         return {str(r): int(n) for r, n in rows}
 

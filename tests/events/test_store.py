@@ -1,0 +1,247 @@
+"""Ingestion: formats, mapping, quarantine, idempotency, time zones, strings that look like nulls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
+from journeyscope.events import ColumnMapping, CsvOptions, Store
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def events(store: Store) -> list[dict[str, object]]:
+    t = store.events()
+    return t.order_by([t.source, t.source_row]).to_pyarrow().to_pylist()
+
+
+def quarantined(store: Store) -> list[dict[str, object]]:
+    q = store.quarantine()
+    return q.order_by(q.source_row).to_pyarrow().to_pylist()
+
+
+CSV = """case_id,activity,timestamp,channel,amount
+NA,Apply,2024-03-01 10:00:00+02:00,web,10
+NA,Call,2024-03-01T09:30:00Z,phone,
+c2,Apply,2024-03-02 08:00:00,web,5
+"""
+
+
+def test_csv_ingests_with_ids_as_strings_and_utc_timestamps(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    report = store.ingest(write(tmp_path / "e.csv", CSV))
+    assert (report.rows_read, report.events_added, report.quarantined) == (3, 3, 0)
+    rows = events(store)
+    assert [r["case_id"] for r in rows] == ["NA", "NA", "c2"]  # NA is a case, not a null
+    assert [r["timestamp"].isoformat() for r in rows] == [  # type: ignore[union-attr]
+        "2024-03-01T08:00:00+00:00",  # +02:00 honoured
+        "2024-03-01T09:30:00+00:00",
+        "2024-03-02T08:00:00+00:00",  # naive = UTC
+    ]
+    assert json.loads(str(rows[0]["properties"])) == {"amount": "10"}
+    assert json.loads(str(rows[1]["properties"])) == {}  # nulls are left out
+    assert rows[0]["source_row"] == 1 and rows[0]["source"] == "e.csv"
+
+
+def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    file = write(tmp_path / "e.csv", CSV)
+    store.ingest(file)
+    again = store.ingest(file)
+    assert again.skipped and again.events_added == 0
+    copy = write(tmp_path / "copy.csv", CSV)  # same bytes elsewhere: same event ids
+    assert store.ingest(copy).skipped
+    assert store.events().count().execute() == 3
+
+
+def test_same_file_with_other_options_dedupes_by_event_id(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    file = write(tmp_path / "e.csv", CSV)
+    store.ingest(file)
+    report = store.ingest(file, csv=CsvOptions(delimiter=","))
+    assert not report.skipped
+    assert (report.events_added, report.duplicates) == (0, 3)
+    assert store.events().count().execute() == 3
+
+
+def test_bad_rows_go_to_quarantine_with_reason_and_row(tmp_path: Path) -> None:
+    text = """case_id,activity,timestamp,survey_type,survey_score,sentiment,cost
+c1,Apply,2024-01-01 10:00,,,,
+c1,,2024-01-01 11:00,,,,
+c1,Pay,,,,,
+c1,Pay,yesterday,,,,
+,Pay,2024-01-01 12:00,,,,
+c1,Survey,2024-01-01 13:00,NPS,11,,
+c1,Survey,2024-01-01 13:00,NPS,ten,,
+c1,Survey,2024-01-01 13:00,XYZ,3,,
+c1,Survey,2024-01-01 13:00,CSAT,4,,
+c1,Chat,2024-01-01 14:00,,,1.5,
+c1,Chat,2024-01-01 14:00,,,,-2
+"""
+    store = Store(":memory:")
+    report = store.ingest(write(tmp_path / "bad.csv", text))
+    assert (report.rows_read, report.events_added, report.quarantined) == (11, 2, 9)
+    reasons = {r["source_row"]: r["reason"] for r in quarantined(store)}
+    assert reasons[2] == "missing activity (column 'activity')"
+    assert reasons[3] == "missing timestamp (column 'timestamp')"
+    assert reasons[4] == "unparseable timestamp yesterday (column 'timestamp')"
+    assert reasons[5].startswith("no case id and no customer identifier")
+    assert reasons[6] == "NPS score 11.0 is outside 0..10"
+    assert reasons[7] == "survey score ten is not a number"
+    assert reasons[8] == "survey type XYZ is not one of NPS, CSAT, CES"
+    assert reasons[10] == "sentiment 1.5 is outside -1..1"
+    assert reasons[11] == "cost -2.0 is negative"
+    record = json.loads(str(quarantined(store)[0]["record"]))
+    assert record["activity"] is None and record["case_id"] == "c1"  # the raw row is kept
+
+
+def test_malformed_csv_lines_are_quarantined_not_dropped(tmp_path: Path) -> None:
+    text = "case_id,activity,timestamp\nc1,A,2024-01-01\nc1,B,2024-01-02,extra,fields\nc1,C,2024-01-03\n"
+    store = Store(":memory:")
+    report = store.ingest(write(tmp_path / "m.csv", text))
+    assert report.events_added == 2
+    assert report.quarantined == 1
+    (bad,) = quarantined(store)
+    assert "malformed CSV line 3" in str(bad["reason"])
+
+
+def test_strict_catalogue_quarantines_unknown_activities(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    report = store.ingest(write(tmp_path / "e.csv", CSV), allowed_activities=["Apply"])
+    assert (report.events_added, report.quarantined) == (2, 1)
+    assert quarantined(store)[0]["reason"] == "activity 'Call' is not in the strict catalogue"
+
+
+def test_fixing_the_mapping_releases_rows_from_quarantine(tmp_path: Path) -> None:
+    text = "case,step,at\nc1,A,2024-01-01\nc1,B,2024-01-02\n"
+    file = write(tmp_path / "e.csv", text)
+    store = Store(":memory:")
+    first = store.ingest(file, mapping=ColumnMapping(case_id="case", activity="step"))
+    assert (first.events_added, first.quarantined) == (0, 2)
+    assert "missing timestamp (no column mapped or found)" in first.reasons
+    second = store.ingest(
+        file, mapping=ColumnMapping(case_id="case", activity="step", timestamp="at")
+    )
+    assert second.events_added == 2
+    assert store.quarantine().count().execute() == 0
+
+
+def test_mapped_column_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    with pytest.raises(
+        ColumnNotFoundError, match=r"activity is mapped to column 'Step'.*columns: case_id"
+    ):
+        store.ingest(write(tmp_path / "e.csv", CSV), mapping=ColumnMapping(activity="Step"))
+    assert store.events().count().execute() == 0
+
+
+def test_timestamp_format_and_latin1_semicolon_csv(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(
+        "dossier;onderwerp;datum\nd1;Klacht ontvangen – café;01-02-2016 09:30\n".encode(
+            "cp1252", errors="replace"
+        ).replace(b"\x96", b"-")
+    )
+    store = Store(":memory:")
+    store.ingest(
+        path,
+        mapping=ColumnMapping(
+            case_id="dossier",
+            activity="onderwerp",
+            timestamp="datum",
+            timestamp_format="%d-%m-%Y %H:%M",
+        ),
+        csv=CsvOptions(delimiter=";", encoding="latin-1"),
+    )
+    (row,) = events(store)
+    assert row["activity"] == "Klacht ontvangen - café"
+    assert row["timestamp"].isoformat() == "2016-02-01T09:30:00+00:00"  # type: ignore[union-attr]
+
+
+def test_parquet_and_jsonl_keep_types_and_event_ids(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "event_id": ["e1", "e2", "e2"],
+            "case_id": ["c1", "c1", "c1"],
+            "activity": ["A", "B", "B"],
+            "timestamp": pa.array(
+                [1_700_000_000_000_000, 1_700_000_100_000_000, 1_700_000_100_000_000],
+                pa.timestamp("us"),
+            ),
+            "amount": [1.5, None, None],
+        }
+    )
+    pq.write_table(table, tmp_path / "e.parquet")
+    store = Store(":memory:")
+    report = store.ingest(tmp_path / "e.parquet")
+    assert (report.events_added, report.duplicates) == (2, 1)  # duplicate event id kept once
+    assert json.loads(str(events(store)[0]["properties"])) == {"amount": 1.5}
+    lines = [
+        {
+            "event_id": "e3",
+            "case_id": "007",
+            "activity": "C",
+            "timestamp": "2024-01-01T00:00:00+01:00",
+            "meta": {"k": 1},
+        },
+        {"event_id": "e1", "case_id": "c1", "activity": "A", "timestamp": "2023-11-14T22:13:20Z"},
+    ]
+    write(tmp_path / "e.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
+    report = store.ingest(tmp_path / "e.jsonl")
+    assert (report.events_added, report.duplicates) == (1, 1)  # e1 was already stored
+    row = [r for r in events(store) if r["event_id"] == "e3"][0]
+    assert row["case_id"] == "007"
+    assert json.loads(str(row["properties"])) == {"meta": {"k": 1}}
+
+
+def test_unreadable_inputs_raise_and_leave_the_store_unchanged(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    with pytest.raises(InputFormatError, match="no such file"):
+        store.ingest(tmp_path / "missing.csv")
+    with pytest.raises(InputFormatError, match="cannot tell the format"):
+        store.ingest(write(tmp_path / "e.weird", "x"))
+    with pytest.raises(InputFormatError, match="not well-formed XES"):
+        store.ingest(
+            write(
+                tmp_path / "e.xes",
+                "<log><trace><event><string key='concept:name' value='A'/></trace></log>",
+            )
+        )
+    with pytest.raises(InputFormatError, match="cannot read"):
+        store.ingest(write(tmp_path / "e.jsonl", '{"a": 1}\n{broken\n'))
+    assert store.events().count().execute() == 0
+    assert store.quarantine().count().execute() == 0
+
+
+def test_nothing_readable_is_reported(tmp_path: Path) -> None:
+    store = Store(":memory:")
+    report = store.ingest(write(tmp_path / "e.csv", "case_id,activity,timestamp\nc1,,\n"))
+    assert (report.events_added, report.quarantined) == (0, 1)
+
+
+def test_store_of_another_shape_is_refused(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE events (id INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="table 'events' has columns"):
+        Store(path)
+
+
+def test_store_persists_between_openings(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.ingest(write(tmp_path / "e.csv", CSV))
+    with Store(path) as store:
+        assert store.stats()["events"] == 3
+        assert store.stats()["cases"] == 2
