@@ -197,7 +197,7 @@ def test_parquet_and_jsonl_keep_types_and_event_ids(tmp_path: Path) -> None:
     write(tmp_path / "e.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
     report = store.ingest(tmp_path / "e.jsonl")
     assert (report.events_added, report.duplicates) == (1, 1)  # e1 was already stored
-    row = [r for r in events(store) if r["event_id"] == "e3"][0]
+    row = next(r for r in events(store) if r["event_id"] == "e3")
     assert row["case_id"] == "007"
     assert json.loads(str(row["properties"])) == {"meta": {"k": 1}}
 
