@@ -55,3 +55,11 @@ class UnknownEngineError(JourneyscopeError):
 
     Example: ``unknown engine 'sparkk' (choose duckdb or spark)``.
     """
+
+
+class DefinitionError(JourneyscopeError):
+    """A designed-journey definition file is invalid; each problem names the line and field.
+
+    Example: ``tenancy.yaml:48: transitions.3.to: no step 'upload_docs' (did you mean
+    'upload_documents'?)``.
+    """

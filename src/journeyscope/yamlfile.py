@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -59,3 +62,153 @@ def load_model(path: Path, model: type[M], error: type[JourneyscopeError]) -> M:
             field = ".".join(str(p) for p in loc) or "(top level)"
             lines.append(f"{path}:{line}: {field}: {problem['msg']}")
         raise error("\n".join(lines)) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Documents: the parsed YAML kept beside its node tree, so later checks can name lines too.
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: ``data`` for validation, ``node`` to find the line of any field."""
+
+    source: str
+    """How errors name the file (its path, or a name given with the text)."""
+    node: yaml.Node
+    data: Any
+
+    def line(self, loc: tuple[int | str, ...]) -> int | None:
+        """1-based line of the field at ``loc`` (or of its deepest existing parent)."""
+        return _line_of(self.node, loc)
+
+    def where(self, loc: tuple[int | str, ...]) -> str:
+        """``source:line`` of the field at ``loc``."""
+        line = self.line(loc)
+        return self.source if line is None else f"{self.source}:{line}"
+
+
+def parse_yaml(
+    text: str, source: str, error: type[JourneyscopeError], *, unique_keys: bool = True
+) -> YamlDocument:
+    """Parse YAML ``text``; malformed YAML, an empty text or (with ``unique_keys``) a key
+    given twice in one mapping raise ``error`` naming ``source`` and the line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise error(
+            f"{where}: not valid YAML: {problem} (check the indentation and quoting near this line)"
+        ) from exc
+    if data is None or node is None:
+        raise error(f"{source}: the file is empty")
+    if unique_keys:
+        _check_unique_keys(node, source, error)
+    return YamlDocument(source, node, data)
+
+
+def read_yaml(
+    path: Path, error: type[JourneyscopeError], *, unique_keys: bool = True
+) -> YamlDocument:
+    """Read and parse a YAML file (see :func:`parse_yaml`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text: {exc.reason}; save the file as UTF-8") from exc
+    return parse_yaml(text, str(path), error, unique_keys=unique_keys)
+
+
+def _check_unique_keys(node: yaml.Node, source: str, error: type[JourneyscopeError]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                name = str(key.value)
+                line = key.start_mark.line + 1
+                if name in seen:
+                    raise error(
+                        f"{source}:{line}: key {name!r} is given twice in the same mapping "
+                        f"(first at line {seen[name]}); keep one of them"
+                    )
+                seen[name] = line
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def validate_document(doc: YamlDocument, model: type[M], error: type[JourneyscopeError]) -> M:
+    """Validate ``doc`` as ``model``; every problem becomes ``source:line: field: problem``
+    followed by how to fix it (the fields allowed, the closest name, what to add)."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        lines = []
+        for problem in exc.errors():
+            loc = tuple(problem["loc"])
+            field = ".".join(str(p) for p in loc) or "(top level)"
+            hint = _hint(model, loc, problem)
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{doc.where(loc)}: {field}: {message}{hint}")
+        raise error("\n".join(lines)) from exc
+
+
+def _hint(model: type[BaseModel], loc: tuple[int | str, ...], problem: Any) -> str:
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        if parent is None:
+            return ""
+        allowed = [f.alias or name for name, f in parent.model_fields.items()]
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return f" ({guess}fields allowed here: {', '.join(allowed)})"
+    if kind == "missing":
+        return f" (add '{loc[-1]}:' here)"
+    if kind == "string_pattern_mismatch":
+        return " (use lower-case letters, digits and '_', starting with a letter, e.g. 'upload_documents')"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        expected = {
+            "list_type": "a list (items starting with '- ' or [a, b])",
+            "dict_type": "a mapping (key: value lines)",
+        }.get(kind, "a mapping of fields (key: value lines)")
+        return f" (write {expected})"
+    return ""
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that validates the value at ``loc`` (None when not a model)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) in (list, tuple) and isinstance(part, int):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` and ``Annotated[X, ...]`` -> ``X``."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return annotation

@@ -47,7 +47,7 @@ def test_csv_ingests_with_ids_as_strings_and_utc_timestamps(tmp_path: Path) -> N
         "2024-03-02T08:00:00+00:00",  # naive = UTC
     ]
     assert json.loads(str(rows[0]["properties"])) == {"amount": "10"}
-    assert json.loads(str(rows[1]["properties"])) == {}  # nulls are left out
+    assert json.loads(str(rows[1]["properties"])) == {"amount": None}  # no value: null
     assert rows[0]["source_row"] == 1 and rows[0]["source"] == "e.csv"
 
 

@@ -103,7 +103,7 @@ def staged_sql(spec: StagingSpec) -> str:
       {_number(get("survey_score"))} AS survey_score,
       {_number(get("sentiment"))} AS sentiment,
       {_number(get("cost"))} AS cost,
-      CAST(json_strip_nulls(json_object({props})) AS VARCHAR) AS properties,
+      CAST(json_object({props}) AS VARCHAR) AS properties,
       {_text(ts_col)} AS __ts_raw,
       {_text(get("survey_score"))} AS __score_raw,
       {_text(get("sentiment"))} AS __sentiment_raw,

@@ -155,6 +155,9 @@ class Store:
 
         now = datetime.now(UTC).isoformat()
         dedupe = self._count_with_prefix(fp) > 0
+        held_before = _scalar(
+            self.con, "SELECT count(*) FROM quarantine WHERE fingerprint = ?", [fp]
+        )
         read = added = invalid = malformed = 0
         self.con.execute("BEGIN")
         try:
@@ -166,12 +169,12 @@ class Store:
                 r, a, q = self._insert_staged(spec, dedupe=dedupe or has_ids, progress=progress)
                 read, added, invalid = read + r, added + a, invalid + q
             malformed = self._take_csv_rejects(file, fmt, fp)
-            # rows that made it in this time are no longer in quarantine
-            self.con.execute(
-                "DELETE FROM quarantine WHERE fingerprint = ? AND event_id IN "
-                "(SELECT event_id FROM events)",
-                [fp],
-            )
+            if held_before:  # rows that made it in this time are no longer in quarantine
+                self.con.execute(
+                    "DELETE FROM quarantine WHERE fingerprint = ? AND event_id IN "
+                    "(SELECT event_id FROM events)",
+                    [fp],
+                )
             self.con.execute(
                 "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [fp, options, str(file), fmt, read + malformed, added, invalid + malformed, now],
@@ -245,53 +248,59 @@ class Store:
     def _insert_staged(
         self, spec: StagingSpec, *, dedupe: bool, progress: Progress | None
     ) -> tuple[int, int, int]:
-        """Stage one relation (a single scan of the input), then split it into events and
-        quarantine. Returns (rows read, events added, rows quarantined)."""
+        """Quarantine the bad rows of one relation, then insert the good ones.
+
+        Two passes over the input: the first reads only the columns the checks need and
+        builds the raw JSON record only for rejected rows; the second maps, types and inserts
+        the good rows. Returns (rows read, events added, rows quarantined).
+        """
         sql = staged_sql(spec)
         cols = ", ".join(f'"{c}"' for c in COLUMNS)
+        qcols = ", ".join(QUARANTINE_COLUMNS)
         self.con.execute("DROP TABLE IF EXISTS js_reject_errors")
         self.con.execute("DROP TABLE IF EXISTS js_reject_scans")
         try:
-            self._execute_with_progress(
-                f"CREATE OR REPLACE TEMP TABLE js_staged AS {sql}",
-                progress if spec.relation.startswith("(") else None,
+            quarantined = _scalar(
+                self.con,
+                f"""INSERT INTO quarantine ({qcols})
+                SELECT event_id, {literal(spec.id_prefix)}, source, source_row, __reason, __record, now()
+                FROM ({sql}) s
+                WHERE __reason IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.event_id = s.event_id)""",
+            )
+            if dedupe:
+                insert = f"""INSERT INTO events ({cols})
+                SELECT {cols} FROM ({sql}) s
+                WHERE __reason IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
+                QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1"""
+            else:
+                insert = (
+                    f"INSERT INTO events ({cols}) SELECT {cols} FROM ({sql}) WHERE __reason IS NULL"
+                )
+            added = self._execute_with_progress(
+                insert, progress if spec.relation.startswith("(") else None
+            )
+            # without de-duplication every row was either added or quarantined
+            read = (
+                _scalar(self.con, f"SELECT count(*) FROM {spec.relation}")
+                if dedupe
+                else added + quarantined
             )
         except duckdb.Error as exc:
             raise InputFormatError(f"{spec.source}: cannot read: {_first_line(exc)}") from exc
-        read = _scalar(self.con, "SELECT count(*) FROM js_staged")
-        qcols = ", ".join(QUARANTINE_COLUMNS)
-        quarantined = _scalar(
-            self.con,
-            f"""INSERT INTO quarantine ({qcols})
-            SELECT event_id, {literal(spec.id_prefix)}, source, source_row, __reason, __record, now()
-            FROM js_staged s
-            WHERE __reason IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.event_id = s.event_id)""",
-        )
-        if dedupe:
-            insert = f"""INSERT INTO events ({cols})
-            SELECT {cols} FROM (
-              SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY source_row) AS __n
-              FROM js_staged WHERE __reason IS NULL) s
-            WHERE __n = 1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)"""
-        else:
-            insert = (
-                f"INSERT INTO events ({cols}) SELECT {cols} FROM js_staged WHERE __reason IS NULL"
-            )
-        added = _scalar(self.con, insert)
-        self.con.execute("DROP TABLE js_staged")
         return read, added, quarantined
 
-    def _execute_with_progress(self, sql: str, progress: Progress | None) -> None:
-        """Run ``sql``; while it runs, report DuckDB's own progress estimate."""
+    def _execute_with_progress(self, sql: str, progress: Progress | None) -> int:
+        """Run a counting statement (an INSERT); while it runs, report DuckDB's progress."""
         if progress is None:
-            self.con.execute(sql)
-            return
+            return _scalar(self.con, sql)
         failure: list[BaseException] = []
+        result: list[int] = []
 
         def work() -> None:
             try:
-                self.con.execute(sql)
+                result.append(_scalar(self.con, sql))
             except BaseException as exc:  # handed to the caller below
                 failure.append(exc)
 
@@ -305,6 +314,7 @@ class Store:
         progress(100.0)
         if failure:
             raise failure[0]
+        return result[0]
 
     def _take_csv_rejects(self, file: Path, fmt: str, fp: str) -> int:
         """Move lines DuckDB's CSV reader could not parse into quarantine."""

@@ -1,0 +1,111 @@
+"""Ingestion benchmark: journeyscope ingest vs plain DuckDB reading the same file, same run.
+
+    python bench/ingest.py --customers 1100000     # about 10M events
+
+Each measurement runs in a fresh process (so peak RSS is its own) against a fresh DuckDB
+file; the clock starts after the imports. The reference is what DuckDB itself does with plain SQL: ``CREATE TABLE t AS SELECT *
+FROM read_parquet(...)`` / ``read_csv(...)``. journeyscope does more — maps columns,
+validates every row, builds the JSON properties, fingerprints the file for idempotency —
+and the ratio says what that costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, sys, time
+kind, path, store = sys.argv[1], sys.argv[2], sys.argv[3]
+import duckdb
+if kind == "journeyscope":
+    from journeyscope.events import Store
+started = time.perf_counter()  # after imports: interpreter and library start-up are not ingestion
+if kind == "journeyscope":
+    with Store(store) as s:
+        report = s.ingest(path)
+        rows = report.events_added
+else:
+    con = duckdb.connect(store)
+    reader = "read_parquet" if path.endswith(".parquet") else "read_csv"
+    con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
+    rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    con.close()
+seconds = time.perf_counter() - started
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's peak across exec)
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_rss_mb": int(hwm.split()[1]) / 1024}))
+"""
+
+
+def measure(kind: str, data: Path, folder: Path, repeat: int) -> dict[str, float]:
+    """Best of ``repeat`` runs (the machine is shared: the minimum is the least disturbed)."""
+    runs = []
+    for _ in range(repeat):
+        store = folder / f"{kind}-{data.suffix[1:]}.duckdb"
+        store.unlink(missing_ok=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, kind, str(data), str(store)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        store.unlink(missing_ok=True)
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=1_100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the best counts"
+    )
+    args = parser.parse_args()
+
+    from journeyscope import synthetic
+
+    folder = args.workdir or Path(tempfile.mkdtemp(prefix="js-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    table = synthetic.generate(args.customers, args.seed)
+    generated = time.perf_counter() - started
+    files = {"parquet": folder / "events.parquet", "csv": folder / "events.csv"}
+    for path in files.values():
+        synthetic.write(table, path)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"generated {table.num_rows:,} events of {args.customers:,} customers in {generated:.1f}s "
+        f"({table.num_rows / generated:,.0f} events/s)"
+    )
+    del table
+    print(
+        f"{'format':8} {'engine':13} {'events':>12} {'seconds':>8} {'events/s':>12} {'peak RSS':>9} {'ratio':>6}"
+    )
+    for fmt, path in files.items():
+        ref = measure("duckdb", path, folder, args.repeat)
+        ours = measure("journeyscope", path, folder, args.repeat)
+        for name, m in (("plain DuckDB", ref), ("journeyscope", ours)):
+            print(
+                f"{fmt:8} {name:13} {m['rows']:>12,} {m['seconds']:>8.2f} "
+                f"{m['rows'] / m['seconds']:>12,.0f} {m['peak_rss_mb']:>7,.0f}MB "
+                f"{m['seconds'] / ref['seconds']:>5.2f}x"
+            )
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main()
