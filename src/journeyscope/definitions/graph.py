@@ -78,9 +78,9 @@ def successors(journey: Journey, *, loops: bool = True) -> dict[str, list[str]]:
     """Step id -> the steps its transitions lead to (``loops=False``: forward graph only)."""
     graph: dict[str, list[str]] = {s: [] for s in regular_steps(journey)}
     for t in journey.flow():
-        if (loops or not t.loop) and t.source in graph and t.target in graph:
-            if t.target not in graph[t.source]:
-                graph[t.source].append(t.target)
+        usable = (loops or not t.loop) and t.source in graph and t.target in graph
+        if usable and t.target not in graph[t.source]:
+            graph[t.source].append(t.target)
     return graph
 
 
@@ -232,9 +232,7 @@ class _Judge:
         if source is None:
             if target in self.entries:
                 return Move(None, target, "entry")
-            return Move(
-                None, target, "midway", self._skipped(self.journey.entry_steps(), target)
-            )
+            return Move(None, target, "midway", self._skipped(self.journey.entry_steps(), target))
         if (source, target) in self.allowed:
             return Move(source, target, "allowed")
         if target in reachable_from(self.forward, self.forward.get(source, [])):

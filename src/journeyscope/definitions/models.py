@@ -42,6 +42,8 @@ datetime.timedelta(days=21)
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 from datetime import timedelta
 from typing import Annotated, Any, Final, Literal
@@ -434,18 +436,15 @@ class Journey(_Model):
             return list(self.transitions)
         path = [s.id for s in self.steps if not s.anytime]
         return [
-            Transition.model_validate({"from": a, "to": b})
-            for a, b in zip(path, path[1:], strict=False)
+            Transition.model_validate({"from": a, "to": b}) for a, b in itertools.pairwise(path)
         ]
 
     def outcome_activities(self) -> list[str]:
         """Activities whose events mean the outcome was reached."""
         found = list(self.outcome.activities)
         if self.outcome.step is not None:
-            try:
+            with contextlib.suppress(KeyError):
                 found = [*self.step(self.outcome.step).activities, *found]
-            except KeyError:
-                pass
         return list(dict.fromkeys(found))
 
     def activity_steps(self) -> dict[str, str]:
