@@ -53,7 +53,8 @@ def representatives(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarra
     _, labels = connected_components(graph, directed=False)
     smallest = np.full(labels.max() + 1, n_nodes, dtype=np.int64)
     np.minimum.at(smallest, labels, np.arange(n_nodes, dtype=np.int64))
-    return smallest[labels]
+    result: np.ndarray = smallest[labels]
+    return result
 
 
 def _anchor_kind() -> str:

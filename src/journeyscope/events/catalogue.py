@@ -117,17 +117,17 @@ def infer_catalogue(
             entry.channels.append(channel)
     stages: dict[str, Counter[str]] = {}
     for activity, props in samples:
-        entry = activities.get(activity)
-        if entry is None or not props:
+        sampled = activities.get(activity)
+        if sampled is None or not props:
             continue
         for key, value in json.loads(props).items():
             if value is None:
                 continue
             if key == "stage":
                 stages.setdefault(activity, Counter())[str(value)] += 1
-            entry.properties[key] = _merge(entry.properties.get(key), _kind(value))
-            if _PII.search(key) and key not in entry.pii:
-                entry.pii.append(key)
+            sampled.properties[key] = _merge(sampled.properties.get(key), _kind(value))
+            if _PII.search(key) and key not in sampled.pii:
+                sampled.pii.append(key)
     for activity, entry in activities.items():
         entry.description = f"TODO: describe. Drafted from {totals[activity]:,} events."
         if activity in stages:

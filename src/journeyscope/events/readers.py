@@ -121,12 +121,12 @@ def _duckdb_encoding(encoding: str) -> str:
 _XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
 
 
-def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
+def _maybe_gunzip(raw: IO[bytes]) -> contextlib.AbstractContextManager[IO[bytes]]:
     magic = raw.read(2)
     raw.seek(0)
     if magic == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    return contextlib.nullcontext(raw)  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return contextlib.nullcontext(raw)
 
 
 @dataclass
