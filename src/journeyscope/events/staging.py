@@ -1,8 +1,8 @@
 """Staging: SQL that maps an input relation onto the canonical model and says what is wrong.
 
 :func:`staged_sql` gives one row per input row with every canonical column plus ``__reason``
-(NULL for a good row) and ``__record`` (the raw row as JSON, kept for quarantine). The store
-inserts the good rows into ``events`` and the others into ``quarantine``.
+(NULL for a good row); :func:`record_sql` rebuilds the raw row as JSON for quarantine. The
+store inserts the good rows into ``events`` and the others into ``quarantine``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _text(column: str | None) -> str:
 def _number(column: str | None) -> str:
     if column is None:
         return "CAST(NULL AS DOUBLE)"
-    return f"TRY_CAST(NULLIF(TRIM(CAST({quote(column)} AS VARCHAR)), '') AS DOUBLE)"
+    return f"TRY_CAST({quote(column)} AS DOUBLE)"  # surrounding blanks are allowed; '' is NULL
 
 
 def _timestamp(column: str | None, kind: str, fmt: str | None) -> str:
@@ -60,7 +60,7 @@ def _timestamp(column: str | None, kind: str, fmt: str | None) -> str:
         return f"CAST({col} AS TIMESTAMPTZ)"
     if kind.upper().startswith(_NUMERIC):
         return f"to_timestamp(CAST({col} AS DOUBLE))"
-    raw = f"NULLIF(TRIM(CAST({col} AS VARCHAR)), '')"
+    raw = f"CAST({col} AS VARCHAR)"
     if fmt:
         return f"CAST(TRY_STRPTIME({raw}, {literal(fmt)}) AS TIMESTAMPTZ)"
     return f"TRY_CAST({raw} AS TIMESTAMPTZ)"
@@ -74,7 +74,6 @@ def staged_sql(spec: StagingSpec) -> str:
     mapped = set(resolved.values())
     extras = [name for name in kinds if name not in mapped]
     props = ", ".join(f"{literal(n)}, {quote(n)}" for n in extras)
-    everything = ", ".join(f"{literal(n)}, {quote(n)}" for n in kinds)
 
     generated_id = f"{literal(spec.id_prefix + ':')} || CAST(__row AS VARCHAR)"
     event_id = f"COALESCE({_text(get('event_id'))}, {generated_id})"
@@ -107,11 +106,32 @@ def staged_sql(spec: StagingSpec) -> str:
       {_text(ts_col)} AS __ts_raw,
       {_text(get("survey_score"))} AS __score_raw,
       {_text(get("sentiment"))} AS __sentiment_raw,
-      {_text(get("cost"))} AS __cost_raw,
-      CAST(json_object({everything}) AS VARCHAR) AS __record
+      {_text(get("cost"))} AS __cost_raw
     FROM {spec.relation}
     """
     return f"SELECT *, {_reason_sql(spec, resolved)} AS __reason FROM ({select})"
+
+
+def record_sql(mapping: dict[str, str]) -> str:
+    """The raw row as JSON, rebuilt from a staged row: the mapped input columns under their
+    own names (timestamps and numbers as the text they were), plus every other column."""
+    raw = {
+        "timestamp": "__ts_raw",
+        "survey_score": "__score_raw",
+        "sentiment": "__sentiment_raw",
+        "cost": "__cost_raw",
+    }
+    pairs = ", ".join(
+        f"{literal(column)}, {raw.get(field, field)}" for field, column in mapping.items()
+    )
+    if not pairs:
+        return "properties"
+    mapped = f"CAST(json_object({pairs}) AS VARCHAR)"
+    # splice the two objects (their keys are disjoint); json_merge_patch would drop nulls
+    return (
+        f"CASE WHEN properties = '{{}}' THEN {mapped} "
+        f"ELSE substr({mapped}, 1, length({mapped}) - 1) || ',' || substr(properties, 2) END"
+    )
 
 
 def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:

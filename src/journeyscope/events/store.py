@@ -22,7 +22,7 @@ from journeyscope.errors import InputFormatError, StoreError
 from journeyscope.events import readers
 from journeyscope.events.readers import CsvOptions, Format
 from journeyscope.events.schema import COLUMNS, ColumnMapping, create_events_sql
-from journeyscope.events.staging import StagingSpec, literal, staged_sql
+from journeyscope.events.staging import StagingSpec, literal, record_sql, staged_sql
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "event_id": "VARCHAR",  # the id the row would have had
@@ -248,45 +248,54 @@ class Store:
     def _insert_staged(
         self, spec: StagingSpec, *, dedupe: bool, progress: Progress | None
     ) -> tuple[int, int, int]:
-        """Quarantine the bad rows of one relation, then insert the good ones.
+        """Split one relation into quarantine (rows with a reason) and events (the others).
 
-        Two passes over the input: the first reads only the columns the checks need and
-        builds the raw JSON record only for rejected rows; the second maps, types and inserts
-        the good rows. Returns (rows read, events added, rows quarantined).
+        Text files (CSV, JSON Lines) are parsed once into a staged temporary table, then
+        split: parsing is their main cost. Parquet files and in-memory batches are scanned
+        twice instead: the first pass reads only the columns the checks need. Returns
+        (rows read, events added, rows quarantined).
         """
         sql = staged_sql(spec)
+        record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
         cols = ", ".join(f'"{c}"' for c in COLUMNS)
         qcols = ", ".join(QUARANTINE_COLUMNS)
+        reported = progress if spec.relation.startswith("(") else None
         self.con.execute("DROP TABLE IF EXISTS js_reject_errors")
         self.con.execute("DROP TABLE IF EXISTS js_reject_scans")
+        staged = spec.relation.startswith("(SELECT *, row_number()")  # text readers
         try:
+            if staged:
+                self._execute_with_progress(
+                    f"CREATE OR REPLACE TEMP TABLE js_staged AS {sql}", reported
+                )
+                source = "js_staged"
+            else:
+                source = f"({sql})"
             quarantined = _scalar(
                 self.con,
                 f"""INSERT INTO quarantine ({qcols})
-                SELECT event_id, {literal(spec.id_prefix)}, source, source_row, __reason, __record, now()
-                FROM ({sql}) s
+                SELECT event_id, {literal(spec.id_prefix)}, source, source_row, __reason, {record}, now()
+                FROM {source} s
                 WHERE __reason IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.event_id = s.event_id)""",
             )
             if dedupe:
                 insert = f"""INSERT INTO events ({cols})
-                SELECT {cols} FROM ({sql}) s
+                SELECT {cols} FROM {source} s
                 WHERE __reason IS NULL
                   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
                 QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1"""
             else:
-                insert = (
-                    f"INSERT INTO events ({cols}) SELECT {cols} FROM ({sql}) WHERE __reason IS NULL"
-                )
-            added = self._execute_with_progress(
-                insert, progress if spec.relation.startswith("(") else None
-            )
+                insert = f"INSERT INTO events ({cols}) SELECT {cols} FROM {source} WHERE __reason IS NULL"
+            added = self._execute_with_progress(insert, None if staged else reported)
             # without de-duplication every row was either added or quarantined
             read = (
-                _scalar(self.con, f"SELECT count(*) FROM {spec.relation}")
+                _scalar(self.con, f"SELECT count(*) FROM {source}")
                 if dedupe
                 else added + quarantined
             )
+            if staged:
+                self.con.execute("DROP TABLE js_staged")
         except duckdb.Error as exc:
             raise InputFormatError(f"{spec.source}: cannot read: {_first_line(exc)}") from exc
         return read, added, quarantined
