@@ -26,10 +26,11 @@ import json, sys, time
 kind, path, store = sys.argv[1], sys.argv[2], sys.argv[3]
 import duckdb
 if kind == "journeyscope":
+    from journeyscope.config import Settings
     from journeyscope.events import Store
 started = time.perf_counter()  # after imports: interpreter and library start-up are not ingestion
 if kind == "journeyscope":
-    with Store(store) as s:
+    with Store(store, memory_limit=Settings().memory_limit) as s:  # as the CLI runs it
         report = s.ingest(path)
         rows = report.events_added
 else:

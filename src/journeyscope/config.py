@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         default=Path(".journeyscope/store.duckdb"),
         description="DuckDB file holding events, quarantine and identities.",
     )
+    memory_limit: str | None = Field(
+        default="1GB",
+        description="DuckDB memory limit for the store; larger inputs spill to disk.",
+    )
     engine: str = Field(default="duckdb", description="Analytics engine: duckdb or spark.")
     spark_master: str = Field(
         default="local[2]", description="Spark master URL for --engine spark."

@@ -17,6 +17,7 @@ from journeyscope.cli.common import (
     progress_bar,
     store_path,
 )
+from journeyscope.config import Settings
 from journeyscope.events import ColumnMapping, CsvOptions, Store, load_catalogue
 from journeyscope.events.readers import FORMATS
 from journeyscope.identity import stitch
@@ -113,7 +114,7 @@ def register(app: typer.Typer) -> None:
         elif strict:
             raise typer.BadParameter("--strict needs --catalogue")
         reports = []
-        with Store(store_path(store)) as db:
+        with Store(store_path(store), memory_limit=Settings().memory_limit) as db:
             for file in files:
                 with progress_bar(f"ingesting {file.name}") as update:
                     reports.append(
