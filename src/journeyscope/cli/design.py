@@ -1,9 +1,299 @@
-"""CLI commands for the design layer (being built; see the open issues)."""
+"""``journeyscope design ...`` and ``journeyscope conformance``: designed journeys as code.
+
+Thin: every command calls :mod:`journeyscope.definitions` or
+:mod:`journeyscope.analytics.conformance`. Errors are :class:`~journeyscope.errors.
+JourneyscopeError` subclasses, printed as one clear message with exit code 2 by the app.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from journeyscope.analytics.cases import CaseRule, ordered, with_cases
+from journeyscope.analytics.conformance import conformance as run_conformance
+from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+from journeyscope.definitions import Journey, json_schema, load_journey
+from journeyscope.definitions.export import to_json, to_mermaid, to_yaml
+from journeyscope.definitions.infer import infer_journey
+from journeyscope.definitions.lint import lint as lint_journey
+from journeyscope.definitions.loader import describe, load_document
+from journeyscope.definitions.models import parse_duration
+from journeyscope.errors import DefinitionError, StoreError
+from journeyscope.events import Store
+
+app = typer.Typer(
+    help="Designed journeys as code: validate, lint, draft from data, export.",
+    no_args_is_help=True,
+)
+
+FileArgument = Annotated[Path, typer.Argument(help="Journey definition (YAML).")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app``."""
+class RuleKind(StrEnum):
+    given = "given"
+    customer = "customer"
+    gap = "gap"
+    start = "start"
+    end = "end"
+
+
+CaseRuleOption = Annotated[
+    RuleKind,
+    typer.Option(
+        "--case-rule",
+        help="How events are grouped into cases: the data's case ids (given), one per "
+        "customer, per customer split by an inactivity --gap, or at --case-activity starts "
+        "or ends.",
+    ),
+]
+GapOption = Annotated[
+    str | None, typer.Option("--gap", help="Inactivity gap for --case-rule gap, e.g. 60d.")
+]
+CaseActivityOption = Annotated[
+    list[str] | None,
+    typer.Option("--case-activity", help="Activity that starts or ends a case (repeatable)."),
+]
+VariantOption = Annotated[
+    str | None, typer.Option("--variant", help="Use this variant of the journey.")
+]
+
+
+def _rule(kind: RuleKind, gap: str | None, activities: list[str] | None) -> CaseRule:
+    if kind is RuleKind.gap:
+        if gap is None:
+            raise typer.BadParameter("--case-rule gap needs --gap (e.g. --gap 60d)")
+        try:
+            return CaseRule.inactivity(parse_duration(gap))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    if kind in (RuleKind.start, RuleKind.end):
+        if not activities:
+            raise typer.BadParameter(f"--case-rule {kind.value} needs --case-activity")
+        make = CaseRule.starting_at if kind is RuleKind.start else CaseRule.ending_at
+        return make(*activities)
+    return CaseRule.per_customer() if kind is RuleKind.customer else CaseRule.given()
+
+
+def _open_store(store: Path | None) -> Store:
+    path = store_path(store)
+    if not Path(path).is_file():
+        raise StoreError(f"{path}: no store here; ingest events first (journeyscope ingest ...)")
+    return Store(path)
+
+
+def _journey(file: Path, variant: str | None) -> Journey:
+    journey = load_journey(file)
+    if variant is None:
+        return journey
+    try:
+        return journey.variant(variant)
+    except KeyError as exc:
+        raise DefinitionError(f"{file}: {exc.args[0]}") from None
+
+
+@app.command()
+def validate(file: FileArgument, as_json: JsonOption = False) -> None:
+    """Check a journey definition; every problem names its line and field."""
+    journey = load_journey(file)
+    summary = {
+        "file": str(file),
+        "journey": journey.id,
+        "stages": len(journey.stages),
+        "steps": len(journey.steps),
+        "transitions": len(journey.flow()),
+        "variants": [v.id for v in journey.variants],
+    }
+    if as_json:
+        print_json({"ok": True, **summary})
+        return
+    console.print(
+        f"[green]ok[/]: {file}: journey {journey.id!r}, {summary['stages']} stages, "
+        f"{summary['steps']} steps, {summary['transitions']} transitions, "
+        f"{len(journey.variants)} variants",
+        highlight=False,
+    )
+
+
+@app.command()
+def lint(
+    file: FileArgument,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store", help="Also check the design against the events in this DuckDB store."
+        ),
+    ] = None,
+    case_rule: CaseRuleOption = RuleKind.given,
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find what is valid but probably wrong: unreachable steps, dead ends, and (with
+    --store) steps the data never shows and activities no step claims. Exit code 1 when
+    anything is found."""
+    journey, doc = load_document(file)
+    if store is None:
+        findings = lint_journey(journey)
+    else:
+        with _open_store(store) as db:
+            rule = _rule(case_rule, gap, case_activity)
+            events = db.events()
+            # the data's case ids, keeping events without one: they still show activities
+            cases = (
+                events.mutate(case=events.case_id)
+                if rule.kind == "given"
+                else with_cases(events, rule)
+            )
+            findings = lint_journey(journey, cases, case="case")
+    if as_json:
+        print_json(
+            [
+                {
+                    "severity": f.severity,
+                    "code": f.code,
+                    "field": ".".join(str(p) for p in f.loc),
+                    "line": doc.line(f.loc) if f.loc else None,
+                    "message": f.message,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        for f in findings:
+            colour = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity]
+            console.print(f"[{colour}]{escape(f.format(doc))}[/]", highlight=False)
+        if not findings:
+            console.print(f"[green]ok[/]: {file}: nothing to report", highlight=False)
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def infer(
+    out: Annotated[Path, typer.Option("--out", help="Write the drafted YAML here.")],
+    store: StoreOption = None,
+    journey_id: Annotated[str, typer.Option("--id", help="Id of the drafted journey.")] = (
+        "drafted_journey"
+    ),
+    name: Annotated[str, typer.Option(help="Name of the drafted journey.")] = "Drafted journey",
+    min_cases: Annotated[
+        float, typer.Option(help="Keep activities present in at least this share of cases.")
+    ] = 0.05,
+    min_edge: Annotated[
+        float,
+        typer.Option(help="Keep moves making at least this share of the moves out of a step."),
+    ] = 0.05,
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="Activity that means the outcome; default: where most cases end."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only events from this source file (e.g. receipt.csv).")
+    ] = None,
+    case_rule: CaseRuleOption = RuleKind.given,
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+) -> None:
+    """Draft a journey definition from the directly-follows graph of the data."""
+    with _open_store(store) as db:
+        events = db.events()
+        if source is not None:
+            events = events.filter(events.source == source)
+        rule = _rule(case_rule, gap, case_activity)
+        try:
+            journey = infer_journey(
+                ordered(with_cases(events, rule)),
+                journey_id=journey_id,
+                name=name,
+                min_cases=min_cases,
+                min_edge=min_edge,
+                outcome=outcome,
+            )
+        except ValueError as exc:
+            raise DefinitionError(f"cannot draft a journey: {exc}") from None
+    header = (
+        f"Drafted by journeyscope design infer from {store_path(store)} "
+        f"({rule.describe()}).\nEdit the TODOs; check with: journeyscope design validate {out}"
+    )
+    out.write_text(to_yaml(journey, header=header), encoding="utf-8")
+    console.print(
+        f"wrote {len(journey.steps)} steps and {len(journey.transitions)} transitions to {out}",
+        highlight=False,
+    )
+
+
+@app.command()
+def mermaid(
+    file: FileArgument,
+    variant: VariantOption = None,
+    actors: Annotated[
+        str, typer.Option(help="Actors of each task: 'channels' or 'customer'.")
+    ] = "channels",
+) -> None:
+    """Print the journey as a Mermaid ``journey`` diagram (for docs)."""
+    typer.echo(to_mermaid(_journey(file, variant), actors=actors), nl=False)
+
+
+@app.command("json")
+def export_json(file: FileArgument, variant: VariantOption = None) -> None:
+    """Print the journey as JSON for the web UI (definition plus its worked-out graph)."""
+    print_json(to_json(_journey(file, variant)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of journey definition files."""
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def register(parent: typer.Typer) -> None:
+    """Add ``design`` (a group) and ``conformance`` to ``parent``."""
+    parent.add_typer(app, name="design")
+
+    @parent.command()
+    def conformance(
+        file: FileArgument,
+        store: StoreOption = None,
+        variant: VariantOption = None,
+        case_rule: CaseRuleOption = RuleKind.given,
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        top: Annotated[int, typer.Option(help="Moves off the path listed per step.")] = 5,
+        as_json: JsonOption = False,
+    ) -> None:
+        """How far real cases follow a designed journey, and where they leave it."""
+        journey = _journey(file, variant)
+        rule = _rule(case_rule, gap, case_activity)
+        with _open_store(store) as db:
+            report = run_conformance(db.events(), journey, rule).collect(top=top)
+        if as_json:
+            print_json({"variant": variant, **report.model_dump(mode="json")})
+            return
+        f = report.fitness
+        console.print(
+            f"{report.journey}: {report.cases:,} cases ({report.case_rule}); "
+            f"{report.reached_outcome:,} reached the outcome; fitness mean {f.mean:.3f}, "
+            f"p10 {f.p10:.3f}, median {f.p50:.3f}; {f.perfect:.0%} follow the design exactly",
+            highlight=False,
+        )
+        table = Table("deviation", "count", "cases", title="deviations")
+        for name, n in report.deviations.items():
+            table.add_row(name, f"{n:,}", f"{report.cases_with[name]:,}")
+        console.print(table)
+        steps = Table("step", "cases", "off path", "left here", "late", "instead (top)")
+        for s in report.steps:
+            instead = ", ".join(f"{i.to} ({i.count:,})" for i in s.instead[:3])
+            steps.add_row(
+                s.id, f"{s.cases:,}", f"{s.off_path:,}", f"{s.left_here:,}", f"{s.late:,}", instead
+            )
+        console.print(steps)
+
+
+__all__ = ["app", "describe", "register"]

@@ -50,6 +50,8 @@ class Problem:
 
     loc: Loc
     message: str
+    code: str = "invalid"
+    """Short name of the kind of problem (``duplicate-id``, ``unknown-step``, ``cycle``...)."""
 
     @property
     def field(self) -> str:
@@ -126,7 +128,8 @@ def check_journey(journey: Journey) -> list[Problem]:
             problems.append(
                 Problem(
                     ("stages", i, "id"),
-                    f"stage id {stage.id!r} is used twice (also by stages.{stage_ids[stage.id][1]}); "
+                    code="duplicate-id",
+                    message=f"stage id {stage.id!r} is used twice (also by stages.{stage_ids[stage.id][1]}); "
                     "give each stage its own id",
                 )
             )
@@ -138,7 +141,8 @@ def check_journey(journey: Journey) -> list[Problem]:
                 problems.append(
                     Problem(
                         (*loc, "id"),
-                        f"step id {step.id!r} is used twice (first by {first}); "
+                        code="duplicate-id",
+                        message=f"step id {step.id!r} is used twice (first by {first}); "
                         "step ids must be unique in the journey: rename one of them",
                     )
                 )
@@ -152,13 +156,16 @@ def check_journey(journey: Journey) -> list[Problem]:
 
     def ref(loc: Loc, step_id: str, role: str, *, flow: bool = True) -> None:
         if step_id not in step_locs:
-            problems.append(Problem(loc, f"no step {step_id!r}{_guess(step_id, step_locs)}"))
+            problems.append(
+                Problem(loc, f"no step {step_id!r}{_guess(step_id, step_locs)}", "unknown-step")
+            )
         elif flow and step_id in anytime:
             problems.append(
                 Problem(
                     loc,
                     f"step {step_id!r} is 'anytime', so it cannot be {role}; "
                     "remove it here or set 'anytime: false' on the step",
+                    "anytime-in-flow",
                 )
             )
 
@@ -177,6 +184,7 @@ def check_journey(journey: Journey) -> list[Problem]:
                 ("outcome",),
                 "the outcome names no goal: add 'step: <step id>' or 'activities: [...]' "
                 "(the activities that mean the customer got what they came for)",
+                "no-outcome",
             )
         )
     persona_ids = {p.id for p in journey.personas}
@@ -189,6 +197,7 @@ def check_journey(journey: Journey) -> list[Problem]:
                     Problem(
                         ("variants", i, "when", "personas", k),
                         f"no persona {persona!r}; personas: {', '.join(sorted(persona_ids)) or 'none'}",
+                        "unknown-persona",
                     )
                 )
     if not problems:
@@ -200,6 +209,7 @@ def check_journey(journey: Journey) -> list[Problem]:
                     Problem(
                         ("variants", i, "steps"),
                         f"in variant {variant.id!r}: {p.message}",
+                        p.code,
                     )
                 )
     return problems
@@ -216,6 +226,7 @@ def _unique(items: list[object], key: str, what: str) -> list[Problem]:
                     (key, i, "id"),
                     f"{what} id {ident!r} is used twice (also by {key}.{seen[ident]}); "
                     f"give each {what} its own id",
+                    "duplicate-id",
                 )
             )
         seen.setdefault(ident, i)
@@ -234,6 +245,7 @@ def _claims(journey: Journey, step_locs: dict[str, Loc]) -> list[Problem]:
                         (*step_locs.get(step.id, ()), "activities", k),
                         f"activity {activity!r} is claimed by steps {owner!r} and {step.id!r}; "
                         "an activity must mean one step: keep it in one of them",
+                        "ambiguous-activity",
                     )
                 )
     return problems
@@ -259,5 +271,6 @@ def _cycles(journey: Journey) -> list[Problem]:
             f"transitions form a cycle {' -> '.join(cycle)} and none of them is marked as a "
             f"loop; if customers may go back on purpose, add 'loop: true' to the transition "
             f"{back_from} -> {back_to}, otherwise remove it",
+            "cycle",
         )
     ]
