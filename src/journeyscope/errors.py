@@ -57,6 +57,59 @@ class UnknownEngineError(JourneyscopeError):
     """
 
 
+class JourneyDefinitionError(JourneyscopeError):
+    """An orchestrated journey, interaction catalogue or contact policy is invalid.
+
+    Example: ``tenancy.yaml:12: steps.remind.next: no step 'remind-2' in journey 'tenancy-docs'``.
+    """
+
+
+class ConditionError(JourneyDefinitionError):
+    """A condition or input expression cannot be parsed or uses what is not allowed.
+
+    Example: ``"event.__class__" : attribute names starting with '_' are not allowed``.
+    """
+
+
+class InteractionNotFoundError(JourneyscopeError):
+    """An interaction object (or a version of it) is not in the catalogue.
+
+    Example: ``no interaction object 'help_offer' version 3 (known versions: 1, 2)``.
+    """
+
+
+class JourneyNotFoundError(JourneyscopeError):
+    """A journey id, version or step is not deployed.
+
+    Example: ``journey 'tenancy-docs' has no step 'upload' in version 2``.
+    """
+
+
+class VersionConflictError(JourneyscopeError):
+    """A journey version is deployed again with a different definition; versions are immutable.
+
+    Example: ``journey 'tenancy-docs' version 2 is already deployed with another definition``.
+    """
+
+
+class EngineStoreError(JourneyscopeError):
+    """The orchestration database cannot be used.
+
+    Example: ``postgresql://…: cannot connect: connection refused``.
+    """
+
+
+class DeliveryError(JourneyscopeError):
+    """An interaction object's implementation failed; ``permanent`` ones are not retried.
+
+    Example: ``webhook http://crm/tasks answered 500 (attempt 3 of 8)``.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
 class DefinitionError(JourneyscopeError):
     """A designed-journey definition file is invalid; each problem names the line and field.
 

@@ -1,0 +1,220 @@
+"""The orchestration database (SQLAlchemy Core): one schema for SQLite and PostgreSQL.
+
+=================  ==========================================================================
+table              holds
+=================  ==========================================================================
+inbox              every accepted event and command, de-duplicated by ``event_id``; pending
+                   rows (``processed_at IS NULL``) are indexed by (partition, seq)
+customers          one row per customer: the state as JSON and ``wake_at``, the earliest of
+                   its durable timers, indexed by (partition, wake_at)
+outbox             one row per send, unique ``key`` (the idempotency key), delivery status,
+                   attempts and the next attempt's time
+dead_letters       sends that failed for good, with the last error
+engine_events      every decision and action in the canonical event model (the closed loop)
+partitions         which worker leases which partition, until when
+workers            live workers and their heartbeats
+journeys,          every deployed version of every journey, interaction object and policy
+interactions,      (immutable; a changed definition needs a new version)
+policies, pins
+propensity         outcome counts per (interaction object, context): the online model
+levers             the business's dial per interaction object
+api_keys           hashed API keys with their scopes
+=================  ==========================================================================
+
+Times are epoch seconds (UTC) in double precision columns.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+# SQLite only gives an auto-incrementing rowid alias to a column typed exactly INTEGER.
+_Seq = BigInteger().with_variant(Integer(), "sqlite")
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("seq", _Seq, primary_key=True, autoincrement=True),
+    Column("event_id", String(200), nullable=False, unique=True),
+    Column("customer_id", String(200), nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # event | command
+    Column("event_time", Float, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("accepted_at", Float, nullable=False),
+    Column("processed_at", Float),
+    Column("applied", Integer),  # the customer's input counter after this one was applied
+)
+Index(
+    "ix_inbox_pending",
+    inbox.c.partition,
+    inbox.c.seq,
+    sqlite_where=text("processed_at IS NULL"),
+    postgresql_where=text("processed_at IS NULL"),
+)
+Index("ix_inbox_customer", inbox.c.customer_id, inbox.c.seq)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(200), primary_key=True),
+    Column("partition", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("wake_at", Float),
+    Column("updated_at", Float, nullable=False),
+)
+Index(
+    "ix_customers_wake",
+    customers.c.partition,
+    customers.c.wake_at,
+    sqlite_where=text("wake_at IS NOT NULL"),
+    postgresql_where=text("wake_at IS NOT NULL"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", _Seq, primary_key=True, autoincrement=True),
+    Column("key", String(250), nullable=False, unique=True),
+    Column("customer_id", String(200), nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("interaction", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("channel", String(100), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("journey", String(200)),
+    Column("step", String(200)),
+    Column("cause", String(250)),
+    Column("payload", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("status", String(10), nullable=False),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Float),
+    Column("sent_at", Float),
+    Column("last_error", Text),
+    Column("response", Text),
+)
+Index(
+    "ix_outbox_due",
+    outbox.c.partition,
+    outbox.c.next_attempt_at,
+    sqlite_where=text("status = 'pending'"),
+    postgresql_where=text("status = 'pending'"),
+)
+Index("ix_outbox_customer", outbox.c.customer_id, outbox.c.id)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", _Seq, primary_key=True, autoincrement=True),
+    Column("key", String(250), nullable=False, unique=True),
+    Column("customer_id", String(200), nullable=False),
+    Column("interaction", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("failed_at", Float, nullable=False),
+)
+
+engine_events = Table(
+    "engine_events",
+    metadata,
+    Column("seq", _Seq, primary_key=True, autoincrement=True),
+    Column("event_id", String(250), nullable=False, unique=True),
+    Column("customer_id", String(200), nullable=False),
+    Column("case_id", String(300)),
+    Column("timestamp", Float, nullable=False),
+    Column("activity", String(100), nullable=False),
+    Column("channel", String(100)),
+    Column("properties", Text, nullable=False),
+)
+Index("ix_engine_events_customer", engine_events.c.customer_id, engine_events.c.seq)
+
+partitions = Table(
+    "partitions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("owner", String(200)),
+    Column("lease_until", Float, nullable=False),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("heartbeat", Float, nullable=False),
+    Column("started_at", Float, nullable=False),
+)
+
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("journey", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("digest", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("deployed_at", Float, nullable=False),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("body", Text, nullable=False),
+    Column("deployed_at", Float, nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("id", _Seq, primary_key=True, autoincrement=True),
+    Column("body", Text, nullable=False),
+    Column("deployed_at", Float, nullable=False),
+)
+
+pins = Table(
+    "pins",
+    metadata,
+    Column("journey", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+propensity = Table(
+    "propensity",
+    metadata,
+    Column("interaction", String(200), primary_key=True),
+    Column("context", String(200), primary_key=True),
+    Column("successes", Float, nullable=False),
+    Column("trials", Float, nullable=False),
+)
+
+levers = Table(
+    "levers",
+    metadata,
+    Column("interaction", String(200), primary_key=True),
+    Column("lever", Float, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

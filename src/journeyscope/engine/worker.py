@@ -1,0 +1,438 @@
+"""The worker: inbox → pure transitions → state, timers and outbox in one transaction.
+
+Each :meth:`Worker.step`:
+
+1. renews its partition leases when due (:mod:`~journeyscope.engine.leases`) and reloads the
+   program when something was deployed;
+2. opens **one** write transaction (group commit) in which it records the outcome of earlier
+   deliveries, accepts the inputs submitted in-process, fences its partitions, reads up to
+   ``batch_size`` pending inbox rows of them in ``seq`` order plus the customers whose
+   earliest timer is due, applies the transitions (each customer's events in arrival order,
+   then a tick for due timers), and writes the new states (with ``wake_at``), the outbox rows,
+   the engine events, the propensity counts and the inbox rows marked processed;
+3. after the commit, delivers the new sends and any due retries (:mod:`~journeyscope.engine.outbox`).
+
+A crash anywhere loses nothing: uncommitted work is simply done again (transitions are
+deterministic), and a committed send that was not yet marked ``sent`` is delivered again with
+the same idempotency key. States are cached in memory only while the partition's lease is
+held without a break.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import select as selectors
+import signal
+import socket
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy import select
+
+from journeyscope.engine import outbox as out
+from journeyscope.engine import schema as t
+from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
+from journeyscope.engine.clock import Clock
+from journeyscope.engine.leases import Leases
+from journeyscope.engine.rules import Rules
+from journeyscope.engine.state import CustomerState
+from journeyscope.engine.store import (
+    NOTIFY_CHANNEL,
+    AcceptReport,
+    EngineStore,
+    partition_of,
+    row_item,
+)
+
+
+class _Failpoint:
+    """``JOURNEYSCOPE_FAILPOINT=name=N`` kills the process (SIGKILL) the N-th time ``name`` is
+    passed: how the tests crash a worker at the worst moments (e.g. ``after-delivery=3``)."""
+
+    def __init__(self) -> None:
+        spec = os.environ.get("JOURNEYSCOPE_FAILPOINT", "")
+        self.name, _, n = spec.partition("=")
+        self.left = int(n) if n else 0
+
+    def __call__(self, name: str) -> None:
+        if self.left and name == self.name:
+            self.left -= 1
+            if self.left == 0:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+RECORD_COLUMNS = (
+    "event_id",
+    "customer_id",
+    "case_id",
+    "timestamp",
+    "activity",
+    "channel",
+    "properties",
+)
+STATE_COLUMNS = ("customer_id", "partition", "state", "wake_at", "updated_at")
+UPSERT_STATE = (
+    "ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, "
+    "wake_at = excluded.wake_at, updated_at = excluded.updated_at"
+)
+
+
+def record_row(record: Record) -> tuple[Any, ...]:
+    return (
+        record.event_id,
+        record.customer_id,
+        record.case_id,
+        record.at,
+        record.activity,
+        record.channel,
+        json.dumps(record.properties, separators=(",", ":"), default=str),
+    )
+
+
+class Worker:
+    """Processes the partitions it leases; run several (processes, machines) to scale out."""
+
+    def __init__(
+        self,
+        store: EngineStore,
+        *,
+        clock: Clock | None = None,
+        worker_id: str | None = None,
+        batch_size: int = 1000,
+        lease_ttl: float = 15.0,
+        idle_wait: float = 0.25,
+        dispatch: bool = True,
+        max_attempts: int = 8,
+        backoff: float = 2.0,
+        reload_every: float = 1.0,
+        cache_size: int = 200_000,
+    ) -> None:
+        self.store = store
+        self.clock = clock or store.clock
+        self.id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.batch_size = batch_size
+        self.idle_wait = idle_wait
+        self.reload_every = reload_every
+        self.cache_size = cache_size
+        self.leases = Leases(store, self.id, lease_ttl)
+        self.program = store.load_program()
+        self._marker = store.program_marker()
+        self.knowledge = store.knowledge()
+        self.rules = Rules(self.program, self.knowledge)
+        self.dispatcher = (
+            out.Dispatcher(
+                lambda: self.program.catalogue, max_attempts=max_attempts, backoff=backoff
+            )
+            if dispatch
+            else None
+        )
+        self.cache: dict[str, CustomerState] = {}
+        self.processed = 0  # inputs applied by this worker
+        self.delivered = 0  # delivery attempts made by this worker
+        self._reloaded_at = time.time()
+        self._results: list[out.Result] = []
+        self._inflight: set[str] = set()
+        self._sends: list[out.Delivery] = []
+        self._subs: list[tuple[list[Event | Command], Future[AcceptReport]]] = []
+        self._lock = threading.Lock()
+        self._pipe_r, self._pipe_w = os.pipe()
+        os.set_blocking(self._pipe_r, False)
+        self._listener: Any = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failpoint = _Failpoint()
+
+    # --------------------------------------------------------------------------- control
+
+    def submit(self, items: Sequence[Event | Command]) -> Future[AcceptReport]:
+        """Accept ``items`` in the worker's next transaction (group commit); the future
+        resolves once they are durable (and, for the worker's own partitions, processed)."""
+        future: Future[AcceptReport] = Future()
+        with self._lock:
+            self._subs.append((list(items), future))
+        self.wake()
+        return future
+
+    def wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.write(self._pipe_w, b"x")
+
+    def start(self) -> None:
+        """Run in a background thread (the embedded engine of ``journeyscope serve``)."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run, name=f"worker-{self.id}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wake()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Work until ``stop`` (or :meth:`stop`) is set; then hand the partitions back."""
+        stop = stop or self._stop
+        self.refresh_leases()
+        try:
+            while not stop.is_set() and not self._stop.is_set():
+                if self.step() == 0:
+                    self._idle()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.flush()
+        if self.leases.owned:
+            self.leases.release()
+        if self.dispatcher is not None:
+            self.dispatcher.close()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        for fd in (self._pipe_r, self._pipe_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._pipe_r = self._pipe_w = -1
+
+    def _idle(self) -> None:
+        fds = [self._pipe_r]
+        if not self.store.sqlite:
+            if self._listener is None:
+                self._listener = self._listen()
+            fds.append(self._listener.fileno())
+        ready, _, _ = selectors.select(fds, [], [], self.idle_wait)
+        if self._pipe_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(self._pipe_r, 65536)
+        if self._listener is not None and self._listener.fileno() in ready:
+            for _ in self._listener.notifies(timeout=0):
+                pass
+
+    def _listen(self) -> Any:
+        import psycopg
+
+        url = self.store.engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
+        conn = psycopg.connect(url, autocommit=True)
+        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        return conn
+
+    # ----------------------------------------------------------------------- maintenance
+
+    def refresh_leases(self) -> None:
+        gained, _ = self.leases.refresh()
+        if gained:
+            n = self.store.partitions
+            self.cache = {c: s for c, s in self.cache.items() if partition_of(c, n) not in gained}
+
+    def _maintain(self) -> None:
+        if self.leases.due():
+            self.refresh_leases()
+        if time.time() - self._reloaded_at > self.reload_every:
+            self._reloaded_at = time.time()
+            marker = self.store.program_marker()
+            if marker != self._marker:
+                self._marker = marker
+                self.program = self.store.load_program()
+                self.rules.program = self.program
+            fresh = self.store.knowledge()
+            self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
+
+    # --------------------------------------------------------------------------- one step
+
+    def step(self) -> int:
+        """One batch and one round of deliveries; returns how much was done (0: idle)."""
+        self._maintain()
+        with self._lock:
+            subs, self._subs = self._subs, []
+        done, full = self._batch(subs)
+        sent = self._dispatch(scan=not full)
+        return done + sent + len(subs)
+
+    def drain(self, max_steps: int = 1_000_000) -> int:
+        """Step until there is nothing left to do now (tests, ``simulate``-like runs)."""
+        if not self.leases.owned:
+            self.refresh_leases()
+        total = 0
+        for _ in range(max_steps):
+            n = self.step()
+            total += n
+            if n == 0 and not self._results:
+                return total
+        raise RuntimeError(f"still busy after {max_steps} steps")
+
+    def flush(self) -> None:
+        """Write the outcomes of deliveries made so far."""
+        if self._results and self.dispatcher is not None:
+            with self.store.write() as conn:
+                self.dispatcher.write(conn, self.store.insert, self._results)
+            self._written(self._results)
+
+    def _written(self, results: Iterable[out.Result]) -> None:
+        for r in results:
+            self._inflight.discard(r.delivery.key)
+        self._results = []
+
+    def _batch(
+        self, subs: list[tuple[list[Event | Command], Future[AcceptReport]]]
+    ) -> tuple[int, bool]:
+        store, now = self.store, self.clock.now()
+        results = self._results
+        try:
+            with store.write() as conn:
+                if results and self.dispatcher is not None:
+                    self.dispatcher.write(conn, store.insert, results)
+                reports = [store.accept(items, conn) for items, _ in subs]
+                owned = self.leases.fence(conn, sorted(self.leases.owned))
+                work = self._apply(conn, owned, now) if owned else None
+            self._failpoint("after-commit")
+        except BaseException as exc:
+            for _, future in subs:
+                future.set_exception(exc)
+            raise
+        self._written(results)
+        for (_, future), report in zip(subs, reports, strict=True):
+            future.set_result(report)
+        if work is None:
+            return 0, False
+        states, sends, lessons, n = work
+        if len(self.cache) + len(states) > self.cache_size:
+            self.cache.clear()
+        self.cache.update(states)
+        self.knowledge.learn(lessons)
+        self._sends += [out.Delivery.of(s) for s in sends]
+        self.processed += n
+        return n, n >= self.batch_size
+
+    def _apply(
+        self, conn: Any, owned: list[int], now: float
+    ) -> tuple[dict[str, CustomerState], list[Send], list[Learn], int]:
+        store, n_parts = self.store, self.store.partitions
+        rows = conn.execute(
+            select(
+                t.inbox.c.seq,
+                t.inbox.c.event_id,
+                t.inbox.c.customer_id,
+                t.inbox.c.kind,
+                t.inbox.c.event_time,
+                t.inbox.c.body,
+            )
+            .where(t.inbox.c.processed_at.is_(None), t.inbox.c.partition.in_(owned))
+            .order_by(t.inbox.c.seq)
+            .limit(self.batch_size)
+        ).all()
+        wakes = list(
+            conn.execute(
+                select(t.customers.c.customer_id)
+                .where(t.customers.c.partition.in_(owned), t.customers.c.wake_at <= now)
+                .order_by(t.customers.c.wake_at)
+                .limit(self.batch_size)
+            ).scalars()
+        )
+        wanted = {r[2] for r in rows}.union(wakes)
+        states: dict[str, CustomerState] = {}
+        missing = [c for c in wanted if c not in self.cache]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
+            for customer_id, raw in conn.execute(
+                select(t.customers.c.customer_id, t.customers.c.state).where(
+                    t.customers.c.customer_id.in_(chunk)
+                )
+            ):
+                states[customer_id] = CustomerState.from_json(raw)
+        rules, cache = self.rules, self.cache
+        records: list[tuple[Any, ...]] = []
+        sends: list[Send] = []
+        lessons: list[Learn] = []
+        processed: list[tuple[float, int, int]] = []
+
+        def take(actions: list[Any]) -> None:
+            for a in actions:
+                if type(a) is Record:
+                    records.append(record_row(a))
+                elif type(a) is Send:
+                    sends.append(a)
+                else:
+                    lessons.append(a)
+
+        for seq, event_id, c, kind, event_time, body in rows:
+            state = states.get(c) or cache.get(c) or CustomerState(c)
+            state, actions = rules(state, row_item(event_id, c, kind, event_time, body), now)
+            states[c] = state
+            processed.append((now, state.applied, seq))
+            take(actions)
+        for c in wakes:
+            state = states.get(c) or cache.get(c) or CustomerState(c)
+            wake_at = state.wake_at
+            if wake_at is not None and wake_at <= now:
+                state, actions = rules(state, Tick(), now)
+                states[c] = state
+                take(actions)
+        store.bulk(
+            conn,
+            t.customers,
+            STATE_COLUMNS,
+            [(c, partition_of(c, n_parts), s.to_json(), s.wake_at, now) for c, s in states.items()],
+            UPSERT_STATE,
+        )
+        store.mark_processed(conn, processed)
+        store.bulk(
+            conn,
+            t.outbox,
+            out.OUTBOX_COLUMNS,
+            [out.outbox_row(s, partition_of(s.customer_id, n_parts), now) for s in sends],
+            "ON CONFLICT (key) DO NOTHING",
+        )
+        store.bulk(
+            conn, t.engine_events, RECORD_COLUMNS, records, "ON CONFLICT (event_id) DO NOTHING"
+        )
+        if lessons:
+            deltas: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+            for lesson in lessons:
+                d = deltas[(lesson.interaction, lesson.context)]
+                d[0] += 1.0 if lesson.success else 0.0
+                d[1] += 1.0
+            stmt = store.insert(t.propensity)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["interaction", "context"],
+                set_={
+                    "successes": t.propensity.c.successes + stmt.excluded.successes,
+                    "trials": t.propensity.c.trials + stmt.excluded.trials,
+                },
+            )
+            conn.execute(
+                stmt,
+                [
+                    {"interaction": k[0], "context": k[1], "successes": v[0], "trials": v[1]}
+                    for k, v in sorted(deltas.items())
+                ],
+            )
+        return states, sends, lessons, len(rows)
+
+    def _dispatch(self, *, scan: bool) -> int:
+        if self.dispatcher is None:
+            self._sends = []
+            return 0
+        batch, self._sends = self._sends, []
+        now = self.clock.now()
+        if scan and self.leases.owned:
+            skip = self._inflight | {d.key for d in batch}
+            with self.store.read() as conn:
+                batch += out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
+        if not batch:
+            return 0
+        self._inflight |= {d.key for d in batch}
+        results = self.dispatcher.deliver(batch, now)
+        self.delivered += len(results)
+        self._failpoint("after-delivery")
+        self._results += results
+        return len(batch)
