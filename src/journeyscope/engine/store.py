@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text
@@ -34,6 +35,16 @@ from journeyscope.engine.state import CustomerState
 from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
+#: What an API key may be allowed to do; ``admin`` is everything.
+SCOPES = (
+    "events:write",
+    "interactions:invoke",
+    "customers:read",
+    "customers:write",
+    "journeys:read",
+    "journeys:write",
+    "admin",
+)
 DEFAULT_PARTITIONS = 64
 
 
@@ -142,6 +153,8 @@ class EngineStore:
                 url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
             return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
         memory = url in ("sqlite://", "sqlite:///:memory:")
+        if not memory and url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 60},
@@ -518,6 +531,13 @@ class EngineStore:
 
     def add_api_key(self, name: str, scopes: Sequence[str]) -> str:
         """Create a key; only its hash is stored, so the key is shown once, here."""
+        unknown = sorted(set(scopes) - set(SCOPES))
+        if unknown or not scopes:
+            raise EngineStoreError(
+                f"unknown scope(s) {unknown} (choose from {', '.join(SCOPES)})"
+                if unknown
+                else "give the key at least one scope"
+            )
         key = "js_" + secrets.token_urlsafe(24)
         with self.write() as conn:
             conn.execute(

@@ -1,0 +1,65 @@
+"""The app factory: ``create_app(settings)``; ``journeyscope serve`` runs it with uvicorn.
+
+Routers are mounted in :func:`create_app`; a new group of pages adds its router there. The
+orchestration engine (store and, unless disabled, an embedded worker thread) lives in
+``app.state.engine`` for the lifetime of the app.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from journeyscope import __version__
+from journeyscope.config import Settings
+from journeyscope.engine.store import EngineStore
+from journeyscope.web.deps import EngineContext
+from journeyscope.web.routes import engine as engine_routes
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: EngineStore | None = None,
+    embedded_worker: bool | None = None,
+) -> FastAPI:
+    """Build the service.
+
+    ``store``: an open :class:`EngineStore` (default: one on ``settings.database_url``,
+    closed with the app). ``embedded_worker``: run a worker thread in the service (default:
+    on for SQLite, off for PostgreSQL, where ``journeyscope worker`` processes do the work).
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = EngineContext.open(settings, store=store, embedded_worker=embedded_worker)
+        app.state.engine = context
+        try:
+            yield
+        finally:
+            context.close()
+
+    app = FastAPI(
+        title="journeyscope",
+        version=__version__,
+        summary="Design, measure and orchestrate customer journeys.",
+        lifespan=lifespan,
+    )
+    app.include_router(engine_routes.router, prefix="/v1")
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory ``journeyscope serve`` gives uvicorn: settings from the environment
+    (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose)."""
+    choice = os.environ.get("JOURNEYSCOPE_EMBEDDED_WORKER")
+    return create_app(Settings(), embedded_worker=None if choice is None else choice == "1")

@@ -1,0 +1,383 @@
+"""The orchestration API: events in, customer-driven commands, state and history out.
+
+Every write answers only once what it carries is durable (committed). Commands go through the
+customer's inbox like events, so they are applied in order with the customer's events by the
+one worker that owns the customer; an ``Idempotency-Key`` header makes a command safe to retry.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyscope.engine.actions import Command, Event
+from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.program import Program
+from journeyscope.errors import (
+    InteractionNotFoundError,
+    JourneyDefinitionError,
+    JourneyNotFoundError,
+    VersionConflictError,
+)
+from journeyscope.web.deps import EngineContext, EngineDep, require
+
+router = APIRouter(tags=["orchestration"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Send the same key again and the command is not applied twice.",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------- schemas
+
+
+class EventCreate(BaseModel):
+    """One event in the canonical model's terms."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(min_length=1, max_length=200)
+    customer_id: str = Field(min_length=1, max_length=200)
+    activity: str = Field(min_length=1)
+    timestamp: datetime | None = Field(default=None, description="When it happened (default: now)")
+    channel: str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventsCreate(BaseModel):
+    events: list[EventCreate] = Field(min_length=1, max_length=10_000)
+
+
+class AcceptedPublic(BaseModel):
+    accepted: int
+    duplicates: int
+
+
+class CommandPublic(BaseModel):
+    command_id: str
+    accepted: bool
+    processed: bool
+    outcome: list[dict[str, Any]] = Field(
+        default_factory=list, description="Engine events the command led to, once processed."
+    )
+
+
+class InvokeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: dict[str, Any] = Field(default_factory=dict)
+    version: int | None = None
+
+
+class EnterCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    step: str | None = None
+
+
+class BackCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = Field(default=1, ge=1)
+    to: str | None = None
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = None
+    marketing_consent: bool | None = None
+    opted_out: bool | None = None
+    opted_out_channels: list[str] | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class MigrateCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_version: int
+    from_version: int | None = None
+    step_map: dict[str, str] = Field(default_factory=dict)
+
+
+class LeverUpdate(BaseModel):
+    lever: float = Field(ge=0)
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+def _command(
+    engine: EngineContext,
+    customer_id: str,
+    kind: str,
+    args: dict[str, Any],
+    key: str | None,
+    wait: float,
+) -> CommandPublic:
+    command_id = f"cmd:{customer_id}:{key}" if key else f"cmd:{uuid.uuid4().hex}"
+    command = Command(command_id, customer_id, kind, engine.store.clock.now(), args)
+    report = engine.accept([command])
+    processed, outcome = _outcome(engine, customer_id, command_id, wait)
+    return CommandPublic(
+        command_id=command_id, accepted=report.accepted == 1, processed=processed, outcome=outcome
+    )
+
+
+def _outcome(
+    engine: EngineContext, customer_id: str, command_id: str, wait: float
+) -> tuple[bool, list[dict[str, Any]]]:
+    deadline = time.monotonic() + wait
+    while True:
+        history = engine.store.history(customer_id, limit=200)
+        done = any(
+            i["event_id"] == command_id and i["processed_at"] is not None for i in history["inputs"]
+        )
+        if done or time.monotonic() >= deadline:
+            events = [
+                e for e in history["engine_events"] if e["properties"].get("cause") == command_id
+            ]
+            return done, events
+        time.sleep(0.02)
+
+
+def _check_journey(engine: EngineContext, journey: str, step: str | None = None) -> None:
+    try:
+        found = engine.store.load_program().journey(journey)
+        if step is not None:
+            found.step(step)
+    except JourneyNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+Wait = Annotated[
+    float,
+    Query(ge=0, le=30, description="Seconds to wait for the command to be processed (0: do not)."),
+]
+
+
+# ---------------------------------------------------------------------------------- events
+
+
+@router.post(
+    "/events",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require("events:write"))],
+)
+def post_events(body: EventsCreate, engine: EngineDep) -> AcceptedPublic:
+    """Accept a batch of events; answers once they are committed. Known ids are duplicates."""
+    now = engine.store.clock.now()
+    items: list[Event | Command] = [
+        Event(
+            e.event_id,
+            e.customer_id,
+            e.activity,
+            _epoch(e.timestamp) if e.timestamp else now,
+            e.channel,
+            e.properties,
+        )
+        for e in body.events
+    ]
+    report = engine.accept(items)
+    return AcceptedPublic(accepted=report.accepted, duplicates=report.duplicates)
+
+
+def _epoch(ts: datetime) -> float:
+    return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
+
+
+# ---------------------------------------------------------------------------- interactions
+
+
+@router.get("/interactions", dependencies=[Depends(require("journeys:read"))])
+def list_interactions(engine: EngineDep) -> list[dict[str, Any]]:
+    """The catalogue: every interaction object (latest version), with its contracts."""
+    return [o.describe() for o in engine.store.load_program().catalogue]
+
+
+@router.get("/interactions/{name}", dependencies=[Depends(require("journeys:read"))])
+def get_interaction(name: str, engine: EngineDep, version: int | None = None) -> dict[str, Any]:
+    try:
+        return engine.store.load_program().catalogue.get(name, version).describe()
+    except InteractionNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+@router.post(
+    "/customers/{customer_id}/interactions/{name}/invoke",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require("interactions:invoke"))],
+)
+def invoke(
+    customer_id: str,
+    name: str,
+    body: InvokeCreate,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+    wait: Wait = 5.0,
+) -> CommandPublic:
+    """The customer invokes an interaction object on demand, wherever they are."""
+    try:
+        obj = engine.store.load_program().catalogue.get(name, body.version)
+        obj.validate_input({"customer_id": customer_id, **body.input})
+    except InteractionNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    args = {"interaction": name, "version": body.version, "input": body.input}
+    return _command(engine, customer_id, "invoke", args, key, wait)
+
+
+# ------------------------------------------------------------------------------- customers
+
+
+@router.get("/customers/{customer_id}", dependencies=[Depends(require("customers:read"))])
+def get_customer(customer_id: str, engine: EngineDep) -> dict[str, Any]:
+    """The customer's journey state: instances, profile, pending timers, recent contacts."""
+    state = engine.store.state(customer_id)
+    if state is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no state for customer {customer_id!r}")
+    return state.to_dict() | {"wake_at": state.wake_at}
+
+
+@router.get("/customers/{customer_id}/history", dependencies=[Depends(require("customers:read"))])
+def get_history(
+    customer_id: str, engine: EngineDep, limit: Annotated[int, Query(ge=1, le=5000)] = 500
+) -> dict[str, list[dict[str, Any]]]:
+    """What the customer did, what the engine decided and did, and what was delivered."""
+    return engine.store.history(customer_id, limit)
+
+
+@router.post(
+    "/customers/{customer_id}/journeys/{journey}/{action}",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require("customers:write"))],
+)
+def journey_command(
+    customer_id: str,
+    journey: str,
+    action: Literal["enter", "pause", "resume", "back", "exit"],
+    engine: EngineDep,
+    body: dict[str, Any] | None = None,
+    key: IdempotencyKey = None,
+    wait: Wait = 5.0,
+) -> CommandPublic:
+    """Enter a journey at any step (``{"step": ...}``), pause, resume, go back
+    (``{"steps": n}`` or ``{"to": step}``) or leave."""
+    payload = body or {}
+    args: dict[str, Any] = {"journey": journey}
+    try:
+        if action == "enter":
+            args |= EnterCreate.model_validate(payload).model_dump(exclude_none=True)
+        elif action == "back":
+            args |= BackCreate.model_validate(payload).model_dump(exclude_none=True)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    _check_journey(engine, journey, args.get("step"))
+    return _command(engine, customer_id, action, args, key, wait)
+
+
+@router.post(
+    "/customers/{customer_id}/profile",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require("customers:write"))],
+)
+def update_profile(
+    customer_id: str,
+    body: ProfileUpdate,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+    wait: Wait = 5.0,
+) -> CommandPublic:
+    """Time zone, consent and opt-outs, as the customer set them."""
+    changes = body.model_dump(exclude_none=True)
+    return _command(engine, customer_id, "profile", {"set": changes}, key, wait)
+
+
+# -------------------------------------------------------------------------------- journeys
+
+
+@router.get("/journeys", dependencies=[Depends(require("journeys:read"))])
+def list_journeys(engine: EngineDep) -> list[dict[str, Any]]:
+    """Every deployed journey: its versions and the one new customers enter."""
+    program = engine.store.load_program()
+    return [
+        {
+            "journey": journey_id,
+            "versions": sorted(versions),
+            "active": program.journey(journey_id).version,
+            "name": program.journey(journey_id).spec.name,
+        }
+        for journey_id, versions in sorted(program.journeys.items())
+    ]
+
+
+@router.get("/journeys/{journey}", dependencies=[Depends(require("journeys:read"))])
+def get_journey(journey: str, engine: EngineDep, version: int | None = None) -> dict[str, Any]:
+    try:
+        return engine.store.load_program().journey(journey, version).spec.model_dump(mode="json")
+    except JourneyNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+@router.post(
+    "/journeys",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require("journeys:write"))],
+)
+def deploy_journey(spec: JourneySpec, engine: EngineDep) -> dict[str, Any]:
+    """Deploy a new journey version. Running customers stay on their version."""
+    current = engine.store.load_program()
+    try:
+        program = Program.build(
+            [j.spec for j in current.versions()] + [spec], current.catalogue, current.policy
+        )
+        report = engine.store.deploy(program)
+    except (JourneyDefinitionError, VersionConflictError) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return {"deployed": report.journeys_added}
+
+
+@router.post(
+    "/journeys/{journey}/migrate",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(require("journeys:write"))],
+)
+def migrate(journey: str, body: MigrateCreate, engine: EngineDep) -> dict[str, Any]:
+    """Move running customers to another version, explicitly: one command per customer."""
+    _check_journey(engine, journey)
+    try:
+        engine.store.load_program().journey(journey, body.to_version)
+    except JourneyNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    customers = engine.store.customers_in(journey, body.from_version)
+    args = {"journey": journey} | body.model_dump()
+    batch = uuid.uuid4().hex[:12]
+    commands: list[Event | Command] = [
+        Command(f"migrate:{batch}:{c}", c, "migrate", engine.store.clock.now(), args)
+        for c in customers
+    ]
+    report = engine.accept(commands) if commands else None
+    return {"customers": len(customers), "accepted": report.accepted if report else 0}
+
+
+@router.put("/levers/{interaction}", dependencies=[Depends(require("journeys:write"))])
+def set_lever(interaction: str, body: LeverUpdate, engine: EngineDep) -> dict[str, Any]:
+    """The business's dial in arbitration: priority = propensity × weight × value × lever."""
+    engine.store.set_lever(interaction, body.lever)
+    return {"interaction": interaction, "lever": body.lever}
+
+
+@router.get("/engine/status", dependencies=[Depends(require("journeys:read"))])
+def engine_status(engine: EngineDep) -> dict[str, Any]:
+    """Inbox, outbox and dead-letter counts."""
+    return engine.store.counts() | {"embedded_worker": engine.worker is not None}
