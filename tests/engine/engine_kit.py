@@ -1,0 +1,162 @@
+"""Helpers for the engine tests: programs from YAML text, timelines, test implementations.
+
+Functions named ``*_impl`` are interaction-object implementations the test programs point at
+(``engine_kit:recording_impl``); this folder is on ``sys.path`` in tests and subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import yaml
+
+from journeyscope.engine.actions import Action, Command, Event, Record, Send
+from journeyscope.engine.clock import at
+from journeyscope.engine.interactions import DeliveryContext, InteractionCatalogue, InteractionSpec
+from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.policy import ContactPolicy
+from journeyscope.engine.program import Program
+from journeyscope.engine.rules import Rules
+from journeyscope.engine.state import CustomerState
+from journeyscope.errors import DeliveryError
+
+OBJECTS = """
+- {name: remind, category: service, channel: email, value: 3,
+   outcome: {event: Upload documents, within: 3d}}
+- {name: sms_remind, category: service, channel: sms, value: 3}
+- {name: legal, category: mandatory, channel: letter}
+- {name: receipt, category: transactional, channel: email}
+- {name: offer, category: marketing, channel: email, value: 4}
+- {name: chat, category: service, channel: chat, value: 2,
+   eligibility: "event.channel in ('web', 'app')",
+   outcome: {event: Upload documents, within: 2d}}
+- {name: article, category: service, channel: web, value: 1,
+   weights: [{when: "event.properties.segment == 'digital first'", weight: 3}],
+   outcome: {event: Upload documents, within: 2d}}
+- name: case
+  category: service
+  channel: case
+  input: {customer_id: str, reason: str}
+  output: {status: str, reference: str | None}
+"""
+
+
+def program(
+    *journeys: str, policy: dict[str, Any] | None = None, objects: str = OBJECTS
+) -> Program:
+    """A program from journey YAML texts, the test objects and a policy (default: none)."""
+    specs = [JourneySpec.model_validate(yaml.safe_load(j)) for j in journeys]
+    catalogue = InteractionCatalogue(
+        [InteractionSpec.model_validate(o) for o in yaml.safe_load(objects)]
+    )
+    return Program.build(specs, catalogue, ContactPolicy.model_validate(policy or {}))
+
+
+def ev(customer: str, activity: str, when: str, n: int | str = "", **props: Any) -> Event:
+    channel = props.pop("channel", "web")
+    return Event(f"{customer}:{activity}:{when}:{n}", customer, activity, at(when), channel, props)
+
+
+def cmd(customer: str, kind: str, when: str, **args: Any) -> Command:
+    return Command(f"cmd:{customer}:{kind}:{when}", customer, kind, at(when), args)
+
+
+class Timeline:
+    """Feeds inputs through the rules for one customer, with a clock that jumps."""
+
+    def __init__(self, prog: Program, customer: str = "c1") -> None:
+        self.rules = Rules(prog)
+        self.state = CustomerState(customer)
+        self.actions: list[Action] = []
+
+    def feed(self, item: Event | Command, now: float | None = None) -> list[Action]:
+        before = self.state.to_json()
+        new, actions = self.rules(self.state, item, item.timestamp if now is None else now)
+        assert self.state.to_json() == before, "the transition changed its input state"
+        self.state = new
+        self.actions += actions
+        return actions
+
+    def tick(self, when: str) -> list[Action]:
+        from journeyscope.engine.actions import Tick
+
+        new, actions = self.rules(self.state, Tick(), at(when))
+        self.state = new
+        self.actions += actions
+        return actions
+
+    def records(self, activity: str | None = None) -> list[Record]:
+        return [
+            a
+            for a in self.actions
+            if isinstance(a, Record) and (activity is None or a.activity == activity)
+        ]
+
+    def sends(self) -> list[Send]:
+        return [a for a in self.actions if isinstance(a, Send)]
+
+
+# ----------------------------------------------------------------- test implementations
+
+_lock = threading.Lock()
+CALLS: Counter[str] = Counter()
+FAILURES: dict[str, int] = {}
+
+
+def recording_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
+    with _lock:
+        CALLS[context.idempotency_key] += 1
+    return {"status": "ok", "reference": context.idempotency_key}
+
+
+def flaky_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
+    """Fails the first ``FAILURES[customer]`` attempts for that customer."""
+    with _lock:
+        CALLS[context.idempotency_key] += 1
+    if context.attempt <= FAILURES.get(context.customer_id, 0):
+        raise DeliveryError(f"temporarily down (attempt {context.attempt})")
+    return {"status": "ok"}
+
+
+def broken_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
+    raise DeliveryError("rejected: no such mailbox", permanent=True)
+
+
+class Receiver:
+    """An HTTP webhook receiver that applies each idempotency key once and counts calls."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.effects: dict[str, dict[str, Any]] = {}
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                key = self.headers["Idempotency-Key"]
+                with _lock:
+                    receiver.calls[key] += 1
+                    receiver.effects.setdefault(key, body)  # the effect happens once per key
+                out = json.dumps({"status": "ok", "reference": key}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
