@@ -21,13 +21,20 @@ steps:
   wait-check: {wait: {duration: 10d}}
 """
 
-FLOW_V2 = FLOW.replace("version: 1", "version: 2").replace(
-    "  remind: {invoke: remind, next: wait-check}",
-    "  remind: {invoke: sms_remind, next: wait-check}",
-).replace("wait-docs", "docs")
+FLOW_V2 = (
+    FLOW.replace("version: 1", "version: 2")
+    .replace(
+        "  remind: {invoke: remind, next: wait-check}",
+        "  remind: {invoke: sms_remind, next: wait-check}",
+    )
+    .replace("wait-docs", "docs")
+)
 
-QUIET = {"timezone": "Europe/Amsterdam", "quiet_hours": {"start": "21:00", "end": "08:00"},
-         "caps": [{"scope": "global", "limit": 0, "window": "1d"}]}
+QUIET = {
+    "timezone": "Europe/Amsterdam",
+    "quiet_hours": {"start": "21:00", "end": "08:00"},
+    "caps": [{"scope": "global", "limit": 0, "window": "1d"}],
+}
 
 
 def test_customers_invoke_interaction_objects_on_demand_past_caps_and_quiet_hours() -> None:
@@ -104,8 +111,16 @@ def test_running_customers_stay_on_their_version_until_migrated_explicitly() -> 
     line.feed(cmd("c1", "migrate", "2025-05-06T09:00:00+00:00", journey="apply", to_version=2))
     assert line.records("Journey not migrated")  # v2 has no step 'wait-docs'
     assert line.state.instances["apply"].version == 1
-    line.feed(cmd("c1", "migrate", "2025-05-06T10:00:00+00:00", journey="apply", to_version=2,
-                  step_map={"wait-docs": "docs"}))
+    line.feed(
+        cmd(
+            "c1",
+            "migrate",
+            "2025-05-06T10:00:00+00:00",
+            journey="apply",
+            to_version=2,
+            step_map={"wait-docs": "docs"},
+        )
+    )
     inst = line.state.instances["apply"]
     assert (inst.version, inst.step) == (2, "docs")
     assert line.state.wake_at == at("2025-05-10T09:00:00+00:00")  # the wait kept its due time

@@ -51,6 +51,10 @@ values = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.text
 @given(left=values, right=values)
 def test_conditions_never_raise_on_data(left: object, right: object) -> None:
     names = scope(event={"properties": {"a": left, "b": right}})
-    for text in ("event.properties.a > event.properties.b", "event.properties.a + 1 == 2",
-                 "len(event.properties.a) > 1", "event.properties.a in event.properties.b"):
+    for text in (
+        "event.properties.a > event.properties.b",
+        "event.properties.a + 1 == 2",
+        "len(event.properties.a) > 1",
+        "event.properties.a in event.properties.b",
+    ):
         assert Condition(text)(names) in (True, False)

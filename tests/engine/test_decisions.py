@@ -37,8 +37,15 @@ def test_every_decision_says_what_was_eligible_what_won_and_why() -> None:
 
 def test_context_weights_and_eligibility_change_the_winner() -> None:
     line = Timeline(program(HELP))
-    line.feed(ev("c1", "Online error", "2025-05-05T09:00:00+00:00", channel="phone",
-                 segment="digital first"))
+    line.feed(
+        ev(
+            "c1",
+            "Online error",
+            "2025-05-05T09:00:00+00:00",
+            channel="phone",
+            segment="digital first",
+        )
+    )
     [decision] = line.records("Decision")
     by_name = {c["name"]: c for c in decision.properties["candidates"]}
     assert not by_name["chat"]["eligible"]  # chat only after a web or app error
@@ -47,8 +54,9 @@ def test_context_weights_and_eligibility_change_the_winner() -> None:
 
 
 def test_a_capped_winner_gives_way_to_the_next_best() -> None:
-    prog = program(HELP, policy={"caps": [{"scope": "channel", "channel": "chat", "limit": 0,
-                                           "window": "1d"}]})
+    prog = program(
+        HELP, policy={"caps": [{"scope": "channel", "channel": "chat", "limit": 0, "window": "1d"}]}
+    )
     line = Timeline(prog)
     line.feed(ev("c1", "Online error", "2025-05-05T09:00:00+00:00", channel="web"))
     [decision] = line.records("Decision")
@@ -73,8 +81,9 @@ def test_propensity_is_learned_online_from_outcomes_and_levers_steer() -> None:
     assert line.records("Decision")[-1].properties["winner"] == "chat"
     # app errors are another context: nothing learned there yet, so the prior applies
     line.feed(ev("c1", "Online error", "2025-05-05T11:00:00+00:00", channel="app"))
-    chat = next(c for c in line.records("Decision")[-1].properties["candidates"]
-                if c["name"] == "chat")
+    chat = next(
+        c for c in line.records("Decision")[-1].properties["candidates"] if c["name"] == "chat"
+    )
     assert chat["trials"] == 0 and chat["propensity"] == 0.5
 
 

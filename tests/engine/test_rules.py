@@ -295,7 +295,10 @@ def test_late_events_start_nothing_but_still_reach_goals() -> None:
     fresh.feed(ev("c1", "Start application", "2025-05-05T09:00:00+00:00"))
     fresh.tick("2025-05-08T09:00:00+00:00")
     # an upload from before the reminder arrives out of order: the goal still counts
-    fresh.feed(ev("c1", "Upload documents", "2025-05-07T09:00:00+00:00"), now=at("2025-05-08T10:00:00+00:00"))
+    fresh.feed(
+        ev("c1", "Upload documents", "2025-05-07T09:00:00+00:00"),
+        now=at("2025-05-08T10:00:00+00:00"),
+    )
     assert fresh.records("Journey goal reached")
 
 
@@ -312,7 +315,11 @@ def test_a_trigger_evaluated_at_event_time_fires_due_timers_first() -> None:
 
 ACTIVITIES = ["Start application", "Upload documents", "Withdraw", "Collect keys", "Start", "Other"]
 events = st.lists(
-    st.tuples(st.sampled_from(ACTIVITIES), st.integers(0, 10 * 86400), st.sampled_from(["web", "app", "phone"])),
+    st.tuples(
+        st.sampled_from(ACTIVITIES),
+        st.integers(0, 10 * 86400),
+        st.sampled_from(["web", "app", "phone"]),
+    ),
     max_size=25,
 )
 
@@ -320,9 +327,16 @@ events = st.lists(
 @settings(max_examples=60, deadline=None)
 @given(events)
 def test_transitions_are_pure_and_deterministic(history: list[tuple[str, int, str]]) -> None:
-    prog = program(DOCS, NPS, EXPERIMENT, policy={"timezone": "Europe/Amsterdam",
-                   "caps": [{"scope": "global", "limit": 2, "window": "2d"}],
-                   "quiet_hours": {"start": "21:00", "end": "08:00"}})
+    prog = program(
+        DOCS,
+        NPS,
+        EXPERIMENT,
+        policy={
+            "timezone": "Europe/Amsterdam",
+            "caps": [{"scope": "global", "limit": 2, "window": "2d"}],
+            "quiet_hours": {"start": "21:00", "end": "08:00"},
+        },
+    )
     t0 = at("2025-03-25T00:00:00+00:00")
 
     def run() -> list[object]:

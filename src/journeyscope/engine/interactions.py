@@ -26,7 +26,8 @@ In YAML (``interactions:`` is a list)::
       outcome: {event: Upload documents, within: 3d}
 
 Field types are ``str``, ``int``, ``float``, ``bool``, ``datetime``, ``date``, ``list[str]``,
-``list[int]``, ``dict`` or ``any``, optional with a trailing ``?``; or ``input: module:Model``
+``list[int]``, ``dict`` or ``any``, optional with a trailing ``?`` (or ``| None``, which also
+reads well inside ``{…}`` in YAML, where ``?`` does not); or ``input: module:Model``
 names a pydantic model.
 """
 
@@ -192,8 +193,9 @@ def contract(name: str, spec: dict[str, str] | str | None) -> type[BaseModel]:
         return model
     fields: dict[str, Any] = {}
     for key, kind in spec.items():
-        optional = kind.endswith("?")
-        base = _TYPES.get(kind.rstrip("?").replace(" ", ""))
+        compact = kind.replace(" ", "")
+        optional = compact.endswith(("?", "|None"))
+        base = _TYPES.get(compact.removesuffix("?").removesuffix("|None"))
         if base is None:
             raise JourneyDefinitionError(
                 f"{name}.{key}: unknown type {kind!r} (use {', '.join(_TYPES)}, '?' for optional)"

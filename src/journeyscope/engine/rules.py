@@ -395,9 +395,10 @@ class Turn:
     def finish(self, inst: Instance, status: str, reason: str) -> None:
         state = self.state
         state.instances.pop(inst.journey, None)
-        self.drop_timers(
-            lambda t: not (t.journey == inst.journey and t.kind in ("wait", "deferred"))
-        )
+        # a journey that ran out of steps still delivers what it deferred; a goal or an exit
+        # cancels it (the customer did it already, or left)
+        cancel = ("wait",) if status == COMPLETED else ("wait", "deferred")
+        self.drop_timers(lambda t: not (t.journey == inst.journey and t.kind in cancel))
         inst.status, inst.waiting = status, None
         state.history[inst.journey] = {
             "entries": inst.entry,
