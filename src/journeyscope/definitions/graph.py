@@ -224,15 +224,21 @@ class _Judge:
         self.entries = allowed_entries(journey)
         self.mandatory = set(regular_steps(journey)) - passable(journey)
 
-    def _skipped(self, starts: Iterable[str], target: str) -> tuple[str, ...]:
+    def _skipped(
+        self, starts: Iterable[str], target: str, *, from_start: bool = False
+    ) -> tuple[str, ...]:
+        """Mandatory steps on the shortest forward path, ends excluded (``from_start``:
+        the path's first step included: a case entering mid-way skipped the entry too)."""
         path = _shortest_path(self.forward, starts, target)
-        return tuple(s for s in path[1:-1] if s in self.mandatory)
+        inner = path[:-1] if from_start else path[1:-1]
+        return tuple(s for s in inner if s in self.mandatory)
 
     def move(self, source: str | None, target: str) -> Move:
         if source is None:
             if target in self.entries:
                 return Move(None, target, "entry")
-            return Move(None, target, "midway", self._skipped(self.journey.entry_steps(), target))
+            skipped = self._skipped(self.journey.entry_steps(), target, from_start=True)
+            return Move(None, target, "midway", skipped)
         if (source, target) in self.allowed:
             return Move(source, target, "allowed")
         if target in reachable_from(self.forward, self.forward.get(source, [])):

@@ -1,0 +1,520 @@
+"""Conformance: each deviation type pinned on tiny hand-checked cases, then real data.
+
+Each tiny test declares its journey and its cases as data. A case is a list of activities
+one hour apart (or ``(activity, hours)`` pairs for explicit times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pytest
+
+from journeyscope.analytics.cases import CaseRule
+from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
+from journeyscope.definitions import Journey, load_journey
+from journeyscope.definitions.graph import judge
+from journeyscope.events import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+Case = Sequence[str | tuple[str, float]]
+
+
+def design(
+    steps: Sequence[str | dict[str, Any]],
+    transitions: Sequence[tuple[str, str] | tuple[str, str, bool]] = (),
+    **extra: Any,
+) -> Journey:
+    """A journey with one stage; a step ``"b"`` claims the activity ``"B"``."""
+    specs = [{"id": s} if isinstance(s, str) else s for s in steps]
+    for spec in specs:
+        spec.setdefault("name", spec["id"].upper())
+        spec.setdefault("activities", [spec["id"].upper()])
+    data: dict[str, Any] = {
+        "id": "tiny",
+        "name": "Tiny",
+        "job_to_be_done": "get it done",
+        "outcome": {"description": "done", "step": specs[-1]["id"]},
+        "stages": [{"id": "all", "name": "All", "steps": specs}],
+        "transitions": [
+            {"from": t[0], "to": t[1], "loop": bool(t[2]) if len(t) > 2 else False}
+            for t in transitions
+        ],
+        **extra,
+    }
+    return Journey.model_validate(data)
+
+
+def events(cases: dict[str, Case]) -> ibis.Table:
+    rows = []
+    n = 0
+    for case, items in cases.items():
+        for i, item in enumerate(items):
+            activity, hours = (item, float(i)) if isinstance(item, str) else item
+            n += 1
+            rows.append(
+                {
+                    "event_id": f"e{n}",
+                    "case_id": case,
+                    "customer_id": f"c-{case}",
+                    "activity": activity,
+                    "timestamp": T0 + timedelta(hours=hours),
+                    "source": "test",
+                    "source_row": n,
+                }
+            )
+    schema = {
+        "event_id": "string",
+        "case_id": "string",
+        "customer_id": "string",
+        "activity": "string",
+        "timestamp": "timestamp('UTC')",
+        "source": "string",
+        "source_row": "int64",
+    }
+    return ibis.memtable(rows, schema=schema)
+
+
+def run(
+    journey: Journey, cases: dict[str, Case]
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """(per-case rows by case id, deviation rows ordered by case and position)."""
+    result = conformance(events(cases), journey)
+    per_case = {r["case"]: r for r in result.cases.to_pyarrow().to_pylist()}
+    devs = result.deviations
+    rows = devs.order_by(["case", "seq", "type"]).to_pyarrow().to_pylist()
+    return per_case, rows
+
+
+def kinds(rows: list[dict[str, Any]], case: str) -> list[str]:
+    return [r["type"] for r in rows if r["case"] == case]
+
+
+LINE = design(["a", "b", "c"])  # a -> b -> c, implied by the listed order
+
+
+def test_a_case_that_follows_the_design_has_fitness_one() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B", "C"]})
+    assert per_case["1"]["moves"] == 4  # entry, a->b, b->c, exit
+    assert per_case["1"]["fitness"] == 1.0
+    assert per_case["1"]["reached_outcome"] is True
+    assert rows == []
+
+
+def test_skipped_step_names_the_steps_jumped_over() -> None:
+    journey = design(["a", "b", "x", "c"])  # a -> b -> x -> c
+    per_case, rows = run(journey, {"1": ["A", "C"]})
+    assert kinds(rows, "1") == ["skipped_step"]
+    assert rows[0]["from_step"] == "a" and rows[0]["to_step"] == "c"
+    assert rows[0]["skipped"] == "b,x"
+    assert per_case["1"]["fitness"] == pytest.approx(2 / 3)  # entry ok, a->c not, exit ok
+
+
+def test_moving_past_optional_and_unobservable_steps_is_allowed() -> None:
+    journey = design(["a", {"id": "b", "optional": True}, {"id": "x", "activities": []}, "c"])
+    per_case, rows = run(journey, {"1": ["A", "C"], "2": ["A", "B", "C"]})
+    assert rows == []
+    assert per_case["1"]["fitness"] == per_case["2"]["fitness"] == 1.0
+
+
+def test_unexpected_activity_is_one_deviation_per_visit_from_the_last_step() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "Oops", "Oops", "B", "C"]})
+    assert kinds(rows, "1") == ["unexpected_activity"]
+    assert rows[0]["activity"] == "Oops" and rows[0]["from_step"] == "a"
+    # entry, Oops (one visit), a->b, b->c, exit: 5 moves, 4 allowed
+    assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (5, 4)
+
+
+def test_a_detour_does_not_break_a_step_into_two_visits() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "Oops", "A", "B", "C"]})
+    assert kinds(rows, "1") == ["unexpected_activity"]
+    assert per_case["1"]["moves"] == 5
+
+
+def test_backtracking_is_going_back_to_a_visited_step_without_a_loop() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B", "A", "B", "C"]})
+    assert kinds(rows, "1") == ["backtracking"]
+    assert (rows[0]["from_step"], rows[0]["to_step"]) == ("b", "a")
+    assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (6, 5)
+
+
+def test_a_loop_in_the_design_makes_going_back_allowed() -> None:
+    journey = design(["a", "b", "c"], [("a", "b"), ("b", "a", True), ("b", "c")])
+    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"]})
+    assert rows == [] and per_case["1"]["fitness"] == 1.0
+
+
+def test_entering_midway_is_starting_at_a_step_that_is_not_an_entry() -> None:
+    per_case, rows = run(LINE, {"1": ["B", "C"]})
+    assert kinds(rows, "1") == ["entered_midway"]
+    assert rows[0]["to_step"] == "b" and rows[0]["skipped"] == "a"
+    assert per_case["1"]["entered_at"] == "b"
+    assert per_case["1"]["fitness"] == pytest.approx(2 / 3)
+
+
+def test_several_entry_points_and_entries_through_optional_steps() -> None:
+    journey = design(
+        [{"id": "a", "optional": True}, "b", "c", "d"],
+        [("a", "b"), ("b", "c"), ("c", "d")],
+        entries=["a", "c"],
+    )
+    _, rows = run(journey, {"1": ["B", "C", "D"], "2": ["C", "D"], "3": ["D"]})
+    assert kinds(rows, "1") == [] and kinds(rows, "2") == []
+    assert kinds(rows, "3") == ["entered_midway"]
+
+
+def test_leaving_before_the_outcome_is_one_deviation_at_the_last_step() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B"]})
+    assert kinds(rows, "1") == ["left_before_outcome"]
+    assert rows[0]["from_step"] == "b"
+    assert per_case["1"]["left_at"] == "b" and per_case["1"]["reached_outcome"] is False
+
+
+def test_reaching_a_designed_exit_is_not_leaving() -> None:
+    journey = design(["a", "declined", "c"], [("a", "declined"), ("a", "c")], exits=["declined"])
+    _, rows = run(journey, {"1": ["A", "DECLINED"], "2": ["A"]})
+    assert kinds(rows, "1") == []
+    assert kinds(rows, "2") == ["left_before_outcome"]
+
+
+def test_out_of_order_is_a_step_done_late_for_the_first_time() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "C", "B"]})
+    assert kinds(rows, "1") == ["skipped_step", "out_of_order"]
+    assert (rows[1]["from_step"], rows[1]["to_step"]) == ("c", "b")
+    # entry ok, a->c skip, c->b out of order, exit ok (the outcome c was reached)
+    assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (4, 2)
+
+
+def test_out_of_order_is_also_crossing_between_alternative_branches() -> None:
+    journey = design(["a", "b1", "b2", "c"], [("a", "b1"), ("a", "b2"), ("b1", "c"), ("b2", "c")])
+    _, rows = run(journey, {"1": ["A", "B1", "B2", "C"], "2": ["A", "B2", "C"]})
+    assert kinds(rows, "1") == ["out_of_order"]
+    assert kinds(rows, "2") == []
+
+
+def test_time_limit_broken_is_measured_from_the_previous_steps_last_event() -> None:
+    journey = design(["a", {"id": "b", "time_limit": "1 day"}, "c"])
+    cases: dict[str, Case] = {
+        "late": [("A", 0), ("B", 30), ("C", 31)],
+        "in time": [("A", 0), ("A", 10), ("B", 30), ("C", 31)],  # 20 hours after the last A
+        "detour": [("A", 0), ("Oops", 20), ("B", 30), ("C", 31)],  # 30 hours after A
+    }
+    per_case, rows = run(journey, cases)
+    assert kinds(rows, "late") == ["time_limit_broken"]
+    late = next(r for r in rows if r["case"] == "late")
+    assert late["to_step"] == "b" and late["elapsed_seconds"] == 30 * 3600
+    assert kinds(rows, "in time") == []
+    assert sorted(kinds(rows, "detour")) == ["time_limit_broken", "unexpected_activity"]
+    assert per_case["late"]["fitness"] == 1.0  # time limits do not change fitness
+
+
+def test_outcome_time_limit_counts_from_the_first_event() -> None:
+    journey = design(
+        ["a", "b"],
+        outcome={"description": "done", "step": "b", "within": "2 days"},
+    )
+    _, rows = run(journey, {"slow": [("A", 0), ("B", 72)], "quick": [("A", 0), ("B", 24)]})
+    assert kinds(rows, "slow") == ["time_limit_broken"]
+    assert kinds(rows, "quick") == []
+
+
+def test_anytime_steps_are_neither_moves_nor_deviations() -> None:
+    journey = design(
+        ["a", "b", "c", {"id": "help", "activities": ["Call"], "anytime": True}],
+        outcome={"description": "done", "step": "c"},
+    )
+    per_case, rows = run(journey, {"1": ["Call", "A", "Call", "B", "C", "Call"]})
+    assert rows == []
+    assert per_case["1"]["moves"] == 4
+
+
+def test_repeats_of_a_step_are_one_visit() -> None:
+    per_case, rows = run(LINE, {"1": ["A", "A", "B", "B", "B", "C"]})
+    assert rows == [] and per_case["1"]["moves"] == 4
+
+
+def test_equal_timestamps_keep_the_input_order() -> None:
+    _, rows = run(LINE, {"1": [("A", 0), ("B", 1), ("C", 1)], "2": [("A", 0), ("C", 1), ("B", 1)]})
+    assert kinds(rows, "1") == []
+    assert kinds(rows, "2") == ["skipped_step", "out_of_order"]
+
+
+def test_cases_of_other_journeys_are_out_of_scope() -> None:
+    per_case, _ = run(LINE, {"1": ["A", "B", "C"], "other": ["X", "Y"]})
+    assert set(per_case) == {"1"}
+
+
+def test_each_deviation_type_has_a_definition() -> None:
+    assert set(DEVIATIONS) == {
+        "skipped_step",
+        "unexpected_activity",
+        "backtracking",
+        "entered_midway",
+        "left_before_outcome",
+        "out_of_order",
+        "time_limit_broken",
+    }
+
+
+# ------------------------------------------------------------------------ aggregates
+
+
+def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instead() -> None:
+    cases: dict[str, Case] = {
+        "1": ["A", "B", "C"],
+        "2": ["A", "Call", "B", "C"],
+        "3": ["A", "Call"],
+        "4": ["A", "C"],
+        "5": ["B", "C"],
+    }
+    report = conformance(events(cases), LINE).collect()
+    assert report.cases == 5 and report.reached_outcome == 4
+    a = next(s for s in report.steps if s.id == "a")
+    # out of a: a->b twice, Call twice, the end once (case 3), a->c once
+    assert (a.cases, a.entries, a.moves_out, a.off_path, a.left_here) == (4, 4, 6, 4, 1)
+    assert [(i.to, i.count, i.cases) for i in a.instead] == [
+        ("Call", 2, 2),
+        ("(end)", 1, 1),
+        ("c", 1, 1),
+    ]
+    b = next(s for s in report.steps if s.id == "b")
+    assert (b.cases, b.entered_midway, b.off_path) == (3, 1, 0)
+    assert report.deviations == {
+        "skipped_step": 1,
+        "unexpected_activity": 2,
+        "backtracking": 0,
+        "entered_midway": 1,
+        "left_before_outcome": 1,
+        "out_of_order": 0,
+        "time_limit_broken": 0,
+    }
+    moves = {(t.kind, t.from_step, t.to): t.count for t in report.transitions}
+    assert moves[("move", "a", "b")] == 2 and moves[("unexpected", "a", "Call")] == 2
+    # 1: 4 of 4 moves allowed; 2: 4 of 5 (Call); 3: entry, Call, end -> 1 of 3;
+    # 4: entry, a->c, end -> 2 of 3; 5: entry mid-way, b->c, end -> 2 of 3
+    rows = conformance(events(cases), LINE).cases.to_pyarrow().to_pylist()
+    fitness = sorted(r["fitness"] for r in rows)
+    assert fitness == pytest.approx(sorted([1.0, 4 / 5, 1 / 3, 2 / 3, 2 / 3]))
+    assert report.fitness.mean == pytest.approx(sum(fitness) / 5)
+    assert report.fitness.perfect == pytest.approx(1 / 5)
+
+
+def test_the_case_rule_is_stated_and_used() -> None:
+    ev = events({"x": ["A", "B"], "y": [("C", 2)]}).mutate(customer_id=ibis.literal("same"))
+    report = conformance(ev, LINE, CaseRule.per_customer()).collect()
+    assert report.cases == 1 and sum(report.deviations.values()) == 0
+    assert report.case_rule == "one case per customer (after identity stitching)"
+
+
+# ------------------------------------------------------------------- a reference replay
+
+
+def reference(journey: Journey, activities: list[str]) -> tuple[int, int, list[str]]:
+    """A plain-Python replay of the documented rules: (moves, allowed, deviation types)."""
+    steps = {a: s.id for s in journey.steps if not s.anytime for a in s.activities}
+    anytime = {a for s in journey.steps if s.anytime for a in s.activities}
+    outcome = set(journey.outcome_activities())
+    exits = {a for e in journey.exits for a in journey.step(e).activities}
+    moves = allowed = 0
+    found: list[str] = []
+    prev_step: str | None = None
+    prev_state: str | None = None
+    visited: set[str] = set()
+    for activity in activities:
+        if activity in anytime:
+            continue
+        state = steps.get(activity, "?" + activity)
+        if activity not in steps:
+            if state != prev_state:
+                moves += 1
+                found.append("unexpected_activity")
+            prev_state = state
+            continue
+        prev_state = state
+        step = steps[activity]
+        if step == prev_step:
+            continue
+        verdict = judge(journey, prev_step, step)
+        moves += 1
+        if verdict.allowed:
+            allowed += 1
+        else:
+            found.append(
+                {
+                    "skip": "skipped_step",
+                    "midway": "entered_midway",
+                    "cross": "out_of_order",
+                    "back": "backtracking" if step in visited else "out_of_order",
+                }[verdict.relation]
+            )
+        visited.add(step)
+        prev_step = step
+    moves += 1
+    if outcome & set(activities) or exits & set(activities):
+        allowed += 1
+    else:
+        found.append("left_before_outcome")
+    return moves, allowed, sorted(found)
+
+
+@pytest.fixture(scope="module")
+def receipt_store(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> Store:
+    store = Store(tmp_path_factory.mktemp("receipt") / "store.duckdb")
+    store.ingest(real_data / "receipt.csv")
+    return store
+
+
+def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store) -> None:
+    journey = load_journey(EXAMPLES / "permit_receipt.yaml")
+    result = conformance(receipt_store.events(), journey)
+    per_case = {r["case"]: r for r in result.cases.to_pyarrow().to_pylist()}
+    assert len(per_case) == 1434
+    t = receipt_store.events()
+    rows = t.order_by([t.case_id, t.timestamp, t.source, t.source_row]).select(
+        "case_id", "activity"
+    )
+    sequences: dict[str, list[str]] = {}
+    for r in rows.to_pyarrow().to_pylist():
+        sequences.setdefault(r["case_id"], []).append(r["activity"])
+    type_names = [t for t in DEVIATIONS if t != "time_limit_broken"]
+    mismatches = []
+    for case, acts in sequences.items():
+        moves, allowed, found = reference(journey, acts)
+        got = per_case[case]
+        mine = sorted(t for t in type_names for _ in range(got[t]))
+        if (got["moves"], got["allowed_moves"], mine) != (moves, allowed, found):
+            mismatches.append((case, got["moves"], moves, mine, found))
+    assert mismatches == []
+
+
+def test_real_log_receipt_report(receipt_store: Store) -> None:
+    journey = load_journey(EXAMPLES / "permit_receipt.yaml")
+    report = conformance(receipt_store.events(), journey).collect()
+    assert report.cases == 1434
+    # the confirmation letter (T05) was sent in 1,300 cases
+    assert report.reached_outcome == 1300
+    # cases without the letter and without a designed exit (document X or report Y sent)
+    con = receipt_store.con
+    (expected_left,) = con.execute(
+        """SELECT count(*) FROM (SELECT case_id FROM events GROUP BY case_id
+           HAVING count(*) FILTER (WHERE activity IN (
+             'T05 Print and send confirmation of receipt',
+             'T15 Print document X request unlicensed',
+             'T20 Print report Y to stop indication')) = 0)"""
+    ).fetchall()[0]
+    assert report.deviations["left_before_outcome"] == expected_left
+    register = next(s for s in report.steps if s.id == "register_application")
+    assert register.entries == 1434 and register.entered_midway == 0
+    assert 0.9 < report.fitness.mean < 1.0
+    assert report.case_rule.startswith("case_id from the data")
+
+
+def test_synthetic_tenancy(synthetic_store: Store) -> None:
+    journey = load_journey(EXAMPLES / "tenancy.yaml")
+    report = conformance(synthetic_store.events(), journey).collect()
+    con = synthetic_store.con
+    steps = (
+        "'View property listing', 'Start housing application', 'Upload documents', "
+        "'Eligibility decision sent', 'Book viewing', 'Attend viewing', 'Accept tenancy offer', "
+        "'Sign tenancy agreement', 'Pay deposit', 'Collect keys', 'Move-in check'"
+    )
+    # in scope: the cases with an event of a (non-anytime) step; all are tenancy cases
+    (in_scope, tenancy) = con.execute(
+        f"""SELECT count(DISTINCT case_id) FILTER (WHERE activity IN ({steps})),
+                   count(DISTINCT case_id) FILTER (WHERE starts_with(case_id, 'T-'))
+            FROM events WHERE case_id IS NOT NULL"""
+    ).fetchall()[0]
+    assert report.cases == in_scope and 0.99 * tenancy < in_scope <= tenancy
+    (keys,) = con.execute(
+        "SELECT count(DISTINCT case_id) FROM events WHERE activity = 'Collect keys'"
+    ).fetchall()[0]
+    assert report.reached_outcome == keys
+    # the generator starts some customers mid-way, at the upload or the decision
+    (midway,) = con.execute(
+        f"""SELECT count(*) FROM (
+              SELECT case_id, arg_min(activity, (timestamp, source_row)) AS first
+              FROM events WHERE activity IN ({steps}) AND case_id IS NOT NULL
+              GROUP BY case_id)
+            WHERE first IN ('Upload documents', 'Eligibility decision sent')"""
+    ).fetchall()[0]
+    assert report.deviations["entered_midway"] == midway > 0
+    assert report.deviations["unexpected_activity"] > 0  # 'Online error' is in no step
+    assert report.deviations["backtracking"] > 0  # back from the offer to the viewing
+    assert sum(s.entries for s in report.steps) == report.cases
+    assert 0.5 < report.fitness.mean < 1.0
+
+
+def test_replay_columns(synthetic_store: Store) -> None:
+    journey = load_journey(EXAMPLES / "maintenance_loan.yaml")
+    moves = replay(synthetic_store.events(), journey)
+    assert moves.columns == (
+        "case",
+        "seq",
+        "timestamp",
+        "kind",
+        "from_step",
+        "to_step",
+        "activity",
+        "allowed",
+        "deviation",
+        "skipped",
+        "late",
+        "elapsed_seconds",
+    )
+    kinds_seen = set(moves.kind.to_pyarrow().to_pylist())
+    assert kinds_seen == {"entry", "move", "unexpected", "exit"}
+
+
+# --------------------------------------------------------------------------- on Spark
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_gives_the_same_results_as_duckdb() -> None:
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("journeyscope-conformance-test")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    spark = ibis.pyspark.connect(session)
+    journey = design(
+        [
+            "a",
+            "b",
+            {"id": "c", "time_limit": "1 day"},
+            "d",
+            {"id": "h", "activities": ["Call"], "anytime": True},
+        ],
+        [("a", "b"), ("b", "c"), ("c", "b", True), ("c", "d")],
+        outcome={"description": "done", "step": "d"},
+    )
+    cases: dict[str, Case] = {
+        "ok": ["A", "B", "C", "D"],
+        "skip": ["A", "C", "D"],
+        "odd": ["A", "Oops", "Call", "B", "C", "D"],
+        "back": ["A", "B", "A", "B", "C", "D"],
+        "mid": ["B", "C", "D"],
+        "left": ["A", "B"],
+        "late": [("A", 0), ("B", 1), ("C", 40.5), ("D", 41)],
+        "order": ["A", "C", "B", "D"],
+    }
+    table = events(cases)
+    result = conformance(table, journey)
+    expected = result.cases.order_by("case").to_pyarrow().to_pylist()
+    got = spark.to_pyarrow(result.cases.order_by("case")).to_pylist()
+    assert got == expected
+    devs = result.deviations.order_by(["case", "seq", "type"])
+    assert spark.to_pyarrow(devs).to_pylist() == devs.to_pyarrow().to_pylist()
+    summary = spark.to_pyarrow(result.summary).to_pylist()[0]
+    assert summary["cases"] == 8
+    assert summary["mean"] == pytest.approx(result.summary.to_pyarrow().to_pylist()[0]["mean"])
