@@ -29,33 +29,31 @@ _FROM_PREFIX = {prefix: column for column, prefix in PREFIX.items()}
 _PROMOTED = ("journey", "version", "step", "interaction", "reason", "cause")
 
 
+_IDENTIFIERS = ("account_id", "email_hash", "phone_hash", "device_id", "anonymous_id")
+_COLUMNS = (
+    "event_id",
+    "case_id",
+    "timestamp",
+    "activity",
+    "channel",
+    *_IDENTIFIERS,
+    *_PROMOTED,
+    "journey_case",
+    "details",
+)
+
+
 def canonical_rows(events: list[dict[str, Any]]) -> pa.Table:
     """Engine events as a table the store ingests (identifiers split out, details as JSON)."""
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "event_id",
-            "case_id",
-            "timestamp",
-            "activity",
-            "channel",
-            "account_id",
-            "email_hash",
-            "phone_hash",
-            "device_id",
-            "anonymous_id",
-            *_PROMOTED,
-            "details",
-        )
-    }
+    columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
     for e in events:
         prefix, _, raw = str(e["customer_id"]).partition(":")
         column = _FROM_PREFIX.get(prefix) if raw else None
-        for name in ("account_id", "email_hash", "phone_hash", "device_id", "anonymous_id"):
+        for name in _IDENTIFIERS:
             columns[name].append(None)
-        if column is None or column == "case_id":
+        if column is None:
             columns["account_id"][-1] = str(e["customer_id"])
-        else:
+        elif column != "case_id":
             columns[column][-1] = raw
         props = dict(e["properties"])
         columns["event_id"].append(e["event_id"])

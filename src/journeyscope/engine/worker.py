@@ -296,6 +296,10 @@ class Worker:
                 work = self._apply(conn, owned, now) if owned else None
             self._failpoint("after-commit")
         except BaseException as exc:
+            # nothing of this batch happened: forget what it taught and what it cached
+            self.cache.clear()
+            fresh = self.store.knowledge()
+            self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
             for _, future in subs:
                 future.set_exception(exc)
             raise
@@ -308,7 +312,6 @@ class Worker:
         if len(self.cache) + len(states) > self.cache_size:
             self.cache.clear()
         self.cache.update(states)
-        self.knowledge.learn(lessons)
         self._sends += [out.Delivery.of(s) for s in sends]
         self.processed += n
         return n, n >= self.batch_size
@@ -363,6 +366,7 @@ class Worker:
                     sends.append(a)
                 else:
                     lessons.append(a)
+                    self.knowledge.learn((a,))  # at once, as the simulator does
 
         for seq, event_id, c, kind, event_time, body in rows:
             state = states.get(c) or cache.get(c) or CustomerState(c)
