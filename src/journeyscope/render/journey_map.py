@@ -587,7 +587,7 @@ def _overlay_lanes(
     lanes: list[tuple[str, str, Cell]] = [
         (
             "reach",
-            "Customers reaching the step",
+            "Cases reaching the step",
             _bar_cell(lambda a, s: _reach(a, s, overlay.cases), pal.EXPECTED)(overlay),
         ),
         ("drop_off", "Drop-off here", _bar_cell(_drop, pal.ACTUAL)(overlay)),
