@@ -1,8 +1,102 @@
 """Analytics: pure functions from an Ibis table of events to an Ibis expression.
 
-They never execute; the CLI, the web app and the report do, on DuckDB or Spark.
+They never execute; the CLI, the web app and the report do, on DuckDB or Spark. Each
+analysis also has a typed query and a runner: ``connect(store).run(FunnelQuery(...))``
+returns a typed result that says how it was computed.
 """
 
-from journeyscope.analytics.cases import CaseRule, ordered, with_cases
+from journeyscope.analytics.cases import (
+    AnalysisQuery,
+    CaseRule,
+    InvalidQueryError,
+    case_rule_from_options,
+    cased,
+    ordered,
+    parse_duration,
+    with_cases,
+)
+from journeyscope.analytics.channels import (
+    ChannelsQuery,
+    ChannelsResult,
+    completion,
+    repeat_contacts,
+    switches,
+    volumes,
+)
+from journeyscope.analytics.engines import (
+    ANALYSES,
+    DuckDBEngine,
+    Engine,
+    IbisEngine,
+    SparkEngine,
+    connect,
+    spark_session,
+)
+from journeyscope.analytics.funnels import (
+    Exclusion,
+    FunnelQuery,
+    FunnelResult,
+    FunnelStep,
+    funnel_cases,
+)
+from journeyscope.analytics.paths import (
+    CleaningRule,
+    PathsQuery,
+    PathsResult,
+    loops,
+    path_edges,
+    path_rows,
+    sequences,
+)
+from journeyscope.analytics.process import DfgQuery, ProcessMap, activity_counts, dfg, follows
+from journeyscope.analytics.variants import (
+    VariantsQuery,
+    VariantsResult,
+    case_variants,
+    variants,
+)
 
-__all__ = ["CaseRule", "ordered", "with_cases"]
+__all__ = [
+    "ANALYSES",
+    "AnalysisQuery",
+    "CaseRule",
+    "ChannelsQuery",
+    "ChannelsResult",
+    "CleaningRule",
+    "DfgQuery",
+    "DuckDBEngine",
+    "Engine",
+    "Exclusion",
+    "FunnelQuery",
+    "FunnelResult",
+    "FunnelStep",
+    "IbisEngine",
+    "InvalidQueryError",
+    "PathsQuery",
+    "PathsResult",
+    "ProcessMap",
+    "SparkEngine",
+    "VariantsQuery",
+    "VariantsResult",
+    "activity_counts",
+    "case_rule_from_options",
+    "case_variants",
+    "cased",
+    "completion",
+    "connect",
+    "dfg",
+    "follows",
+    "funnel_cases",
+    "loops",
+    "ordered",
+    "parse_duration",
+    "path_edges",
+    "path_rows",
+    "repeat_contacts",
+    "sequences",
+    "spark_session",
+    "switches",
+    "variants",
+    "volumes",
+    "with_cases",
+]

@@ -11,12 +11,17 @@ All functions here are pure: they take an Ibis table and return an Ibis expressi
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
 import ibis
 from ibis import _
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyscope.errors import JourneyscopeError
 
 RuleKind = Literal["given", "customer", "gap", "start", "end"]
 
@@ -74,6 +79,15 @@ class CaseRule:
         return f"per customer, a case ends after each of: {names}"
 
 
+def human_duration(gap: timedelta) -> str:
+    """``60 days``, ``12 hours``, ``45 minutes`` or ``90 seconds``.
+
+    >>> human_duration(timedelta(hours=36))
+    '36 hours'
+    """
+    return _human(gap)
+
+
 def _human(gap: timedelta) -> str:
     seconds = int(gap.total_seconds())
     for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
@@ -114,12 +128,110 @@ def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
         following=0,
     )
     numbered = marked.mutate(__n=marked["__opens"].sum().over(running))
-    return numbered.mutate(
-        case=numbered.customer_id + "#" + numbered["__n"].cast("string")
-    ).drop("__opens", "__n")
+    return numbered.mutate(case=numbered.customer_id + "#" + numbered["__n"].cast("string")).drop(
+        "__opens", "__n"
+    )
 
 
 def ordered(cases: ibis.Table) -> ibis.Table:
     """Add ``seq``: the 1-based position of each event in its case (ties: input order)."""
     window = ibis.window(group_by=cases.case, order_by=[cases[k] for k in ORDER_KEYS])
     return cases.mutate(seq=ibis.row_number().over(window) + 1)
+
+
+# ------------------------------------------------------------------ shared by every analysis
+
+_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``30d``, ``12h``, ``45m``, ``90s`` or ``2w`` (a bare number means seconds).
+
+    >>> parse_duration("30d")
+    datetime.timedelta(days=30)
+    >>> parse_duration("1.5h").total_seconds()
+    5400.0
+    """
+    value = text.strip().lower()
+    unit = value[-1:] if value[-1:] in _UNITS else "s"
+    number = value[:-1] if value[-1:] in _UNITS else value
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        raise InvalidQueryError(
+            f"{text!r} is not a duration (use e.g. 30d, 12h, 45m, 90s, 2w)"
+        ) from None
+    if seconds <= 0:
+        raise InvalidQueryError(f"{text!r}: a duration must be positive")
+    return timedelta(seconds=seconds)
+
+
+def case_rule_from_options(
+    kind: str, gap: str | timedelta | None = None, activities: tuple[str, ...] = ()
+) -> CaseRule:
+    """Build a :class:`CaseRule` from command-line style options.
+
+    >>> case_rule_from_options("gap", "60d").describe()
+    'per customer, a new case after 60 days of inactivity'
+    """
+    if kind == "gap":
+        if gap is None:
+            raise InvalidQueryError("--case-rule gap needs --gap (e.g. --gap 60d)")
+        return CaseRule.inactivity(gap if isinstance(gap, timedelta) else parse_duration(gap))
+    if kind in ("start", "end"):
+        if not activities:
+            raise InvalidQueryError(f"--case-rule {kind} needs at least one --case-activity")
+        return CaseRule(kind, activities=tuple(activities))  # type: ignore[arg-type]
+    if kind in ("given", "customer"):
+        return CaseRule(kind)  # type: ignore[arg-type]
+    raise InvalidQueryError(f"unknown case rule {kind!r} (choose given, customer, gap, start, end)")
+
+
+class InvalidQueryError(JourneyscopeError, ValueError):
+    """An analysis query asks for something that cannot be computed as stated.
+
+    Example: ``an any-order funnel cannot have exclusion steps``.
+    """
+
+
+class AnalysisQuery(BaseModel):
+    """What every typed analysis query has: how events are grouped into cases."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case_rule: CaseRule = Field(default_factory=CaseRule.given)
+
+
+def cased(events: ibis.Table, rule: CaseRule) -> ibis.Table:
+    """:func:`ordered` events of :func:`with_cases`: columns ``case`` and ``seq`` added."""
+    return ordered(with_cases(events, rule))
+
+
+def person(table: ibis.Table) -> ibis.Value:
+    """The customer an event belongs to; the case stands in where no customer is known."""
+    return table.customer_id.fill_null(table.case)
+
+
+def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
+    """A canonical column (``channel``) or a key of the ``properties`` JSON (``segment``).
+
+    Properties are read with a regular expression that both DuckDB and Spark evaluate the same
+    way: string values come back without their quotes, numbers and booleans as written.
+    """
+    if name in table.columns and name != "properties":
+        return table[name].cast("string")
+    key = re.escape(json.dumps(name))
+    pattern = key + r':(?:"((?:[^"\\]|\\.)*)"|([^,}\]"]+))'
+    quoted = table.properties.re_extract(pattern, 1)
+    bare = table.properties.re_extract(pattern, 2)
+    return ibis.cases((quoted != "", quoted), (bare != "", bare), else_=ibis.null("string"))
+
+
+def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
+    """Milliseconds since 1970 (UTC), computed the same way on every engine.
+
+    Engines disagree on fractional epoch seconds (DuckDB keeps the fraction, Spark floors),
+    so the whole seconds are floored explicitly and the milliseconds added back.
+    """
+    seconds = ts.epoch_seconds().cast("float64").floor().cast("int64")
+    return seconds * 1000 + ts.millisecond().cast("int64")

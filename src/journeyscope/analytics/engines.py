@@ -1,0 +1,230 @@
+"""Where analyses execute: DuckDB (the embedded default) or Spark, through the same expressions.
+
+Each analysis is a runner object (:class:`Analysis`) that takes a typed query and builds lazy
+Ibis expressions; an :class:`Engine` executes them and hands the rows back to the runner,
+which turns them into a typed result. The analysis code never knows which engine runs it.
+
+>>> from journeyscope.events import Store
+>>> from journeyscope.analytics.process import DfgQuery
+>>> engine = IbisEngine(Store(":memory:").events())
+>>> engine.run(DfgQuery()).edges
+[]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
+
+import ibis
+import pyarrow as pa
+
+from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
+from journeyscope.analytics.funnels import FUNNEL, FunnelQuery, FunnelResult
+from journeyscope.analytics.paths import PATHS, PathsQuery, PathsResult
+from journeyscope.analytics.process import DFG, DfgQuery, ProcessMap
+from journeyscope.analytics.variants import VARIANTS, VariantsQuery, VariantsResult
+from journeyscope.errors import UnknownEngineError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+Q = TypeVar("Q", bound=AnalysisQuery, contravariant=True)
+R = TypeVar("R", covariant=True)
+Rows = list[dict[str, Any]]
+
+ENGINES = ("duckdb", "spark")
+
+
+class Analysis(Protocol[Q, R]):
+    """A runner: builds expressions for one kind of query and reads their rows into a result.
+
+    ``prepare`` returns the relation every output is computed from; the engine may
+    materialise it once (a temporary table on DuckDB, a cached temporary view on Spark).
+    """
+
+    def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
+
+    def expressions(
+        self, prepared: ibis.Table, events: ibis.Table, query: Q
+    ) -> dict[str, ibis.Table]: ...
+
+    def result(self, query: Q, rows: Mapping[str, Rows]) -> R: ...
+
+
+#: One runner per query type; ``Engine.run`` looks the query's type up here.
+ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
+    DfgQuery: DFG,
+    VariantsQuery: VARIANTS,
+    FunnelQuery: FUNNEL,
+    PathsQuery: PATHS,
+    ChannelsQuery: CHANNELS,
+}
+
+
+class Engine:
+    """Executes analyses on an Ibis table of canonical events."""
+
+    name = "ibis"
+
+    def events(self) -> ibis.Table:
+        raise NotImplementedError
+
+    def rows(self, expr: ibis.Table) -> Rows:
+        """Execute ``expr``; values come back as plain Python (timestamps as UTC ISO text)."""
+        return _plain(expr.to_pyarrow())
+
+    @overload
+    def run(self, query: DfgQuery) -> ProcessMap: ...
+    @overload
+    def run(self, query: VariantsQuery) -> VariantsResult: ...
+    @overload
+    def run(self, query: FunnelQuery) -> FunnelResult: ...
+    @overload
+    def run(self, query: PathsQuery) -> PathsResult: ...
+    @overload
+    def run(self, query: ChannelsQuery) -> ChannelsResult: ...
+
+    def run(self, query: AnalysisQuery) -> Any:
+        """Run the analysis registered for the query's type and return its typed result."""
+        analysis = ANALYSES[type(query)]
+        events = self.events()
+        prepared = analysis.prepare(events, query).cache()
+        try:
+            exprs = analysis.expressions(prepared, events, query)
+            rows = {name: self.rows(expr) for name, expr in exprs.items()}
+        finally:
+            prepared.release()
+        return analysis.result(query, rows)
+
+    def close(self) -> None:
+        """Release what the engine holds."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class IbisEngine(Engine):
+    """Any Ibis table of canonical events, on the backend it belongs to (DuckDB by default)."""
+
+    def __init__(self, events: ibis.Table, name: str = "duckdb") -> None:
+        self._events = events
+        self.name = name
+        backend = events._find_backend()
+        if backend.name == "duckdb":
+            allow_arrow_lambdas(backend.con)
+
+    def events(self) -> ibis.Table:
+        return self._events
+
+
+class DuckDBEngine(IbisEngine):
+    """The events of a journeyscope store, analysed in DuckDB."""
+
+    def __init__(self, store: str | Path) -> None:
+        from journeyscope.events import Store
+
+        self.store = Store(store)
+        allow_arrow_lambdas(self.store.con)
+        super().__init__(self.store.events(), "duckdb")
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def allow_arrow_lambdas(con: Any) -> None:
+    """Let DuckDB 2.0 accept the ``x -> ...`` lambdas that Ibis 12 writes (variants use one)."""
+    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
+
+
+def spark_session(master: str = "local[2]") -> SparkSession:
+    """The process's SparkSession (created on first use): UTC, no UI, few shuffle partitions."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder: Any = SparkSession.builder
+    session: SparkSession = (
+        builder.master(master)
+        .appName("journeyscope")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine(Engine):
+    """The events of a journeyscope store, analysed by Spark (local mode by default).
+
+    The events are exported once to Parquet and registered as a temporary view, so nothing
+    is written to a Spark warehouse.
+    """
+
+    name = "spark"
+
+    def __init__(self, store: str | Path, *, session: SparkSession | None = None) -> None:
+        from journeyscope.events import Store
+
+        self.session = session or spark_session()
+        self._folder = tempfile.TemporaryDirectory(prefix="journeyscope-spark-")
+        data = Path(self._folder.name) / "events.parquet"
+        with Store(store) as db:
+            target = str(data).replace("'", "''")
+            db.con.execute(f"COPY events TO '{target}' (FORMAT PARQUET)")
+        self.view = f"js_events_{uuid.uuid4().hex[:12]}"
+        self.session.read.parquet(str(data)).createOrReplaceTempView(self.view)
+        self.ibis = ibis.pyspark.connect(self.session)
+
+    def events(self) -> ibis.Table:
+        return self.ibis.table(self.view)
+
+    def rows(self, expr: ibis.Table) -> Rows:
+        frame = self.session.sql(self.ibis.compile(expr))
+        return _plain(frame.toArrow())
+
+    def close(self) -> None:
+        self.session.catalog.dropTempView(self.view)
+        self._folder.cleanup()
+
+
+def connect(store: str | Path, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Engine:
+    """Open ``store`` for analysis on ``engine`` (``duckdb`` or ``spark``)."""
+    if engine == "duckdb":
+        return DuckDBEngine(store)
+    if engine == "spark":
+        return SparkEngine(store, session=spark_session(spark_master))
+    raise UnknownEngineError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+
+
+def _plain(table: pa.Table) -> Rows:
+    return [{k: _value(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
