@@ -337,6 +337,7 @@ def _list_cell(items: Callable[[Step], list[str]], bullet: str) -> Cell:
 
 
 def _emotion_y(top: float, value: float) -> float:
+    value = min(max(value, -2.0), 2.0)  # the scale's ends
     return top + 24 + (2 - value) / 4 * (EMOTION_H - 48)
 
 
