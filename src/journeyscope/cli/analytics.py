@@ -1,9 +1,403 @@
-"""CLI commands for the analytics layer (being built; see the open issues)."""
+"""``journeyscope dfg | variants | funnel | paths | channels``: journey analytics on a store.
+
+Each command builds a typed query, runs it on the chosen engine (``--engine duckdb|spark``)
+and prints a table, or the typed result as JSON (``--json``). Every result says how it was
+computed: the case rule and the semantics of the analysis.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
 import typer
+from pydantic import BaseModel, ValidationError
+from rich.table import Table
+
+from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import AnalysisQuery, CaseRule
+
+Q = TypeVar("Q", bound="AnalysisQuery")
+
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark [default: JOURNEYSCOPE_ENGINE or duckdb]"),
+]
+CaseRuleOption = Annotated[
+    str, typer.Option("--case-rule", help="given, customer, gap, start or end.")
+]
+GapOption = Annotated[
+    str | None, typer.Option("--gap", help="Inactivity gap for --case-rule gap (e.g. 60d).")
+]
+CaseActivityOption = Annotated[
+    list[str] | None,
+    typer.Option("--case-activity", help="Activities for --case-rule start/end."),
+]
+
+
+def _rule(case_rule: str, gap: str | None, case_activity: list[str] | None) -> CaseRule:
+    from journeyscope.analytics.cases import case_rule_from_options
+
+    return case_rule_from_options(case_rule, gap, tuple(case_activity or ()))
+
+
+def _query(kind: Callable[..., Q], **fields: Any) -> Q:
+    from journeyscope.analytics.cases import InvalidQueryError
+
+    try:
+        return kind(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidQueryError(problems) from None
+
+
+def _run(store: Path | None, engine: str | None, query: AnalysisQuery) -> Any:
+    from journeyscope.analytics.engines import connect
+    from journeyscope.config import Settings
+    from journeyscope.errors import StoreError
+
+    path = store_path(store)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
+    settings = Settings()
+    with (
+        connect(path, engine or settings.engine, spark_master=settings.spark_master) as e,
+        console.status(f"analysing on {engine or settings.engine}"),
+    ):
+        return e.run(query)  # type: ignore[call-overload]
+
+
+def _emit(result: BaseModel, as_json: bool, table: Callable[[Any], None]) -> None:
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    table(result)
+    console.print(f"[dim]cases: {getattr(result, 'case_rule', '')}[/]")
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if value >= size:
+            return f"{value / size:.1f}{unit}"
+    return f"{value:.0f}s"
+
+
+def _duration(text: str | None) -> timedelta | None:
+    from journeyscope.analytics.cases import parse_duration
+
+    return None if text is None else parse_duration(text)
+
+
+def _exclusion(text: str) -> dict[str, Any]:
+    """``ACTIVITY`` or ``ACTIVITY@FROM-TO`` (steps, 1-based)."""
+    match = re.fullmatch(r"(.+)@(\d+)-(\d+)", text)
+    if match is None:
+        return {"activities": (text,)}
+    return {
+        "activities": (match[1],),
+        "from_step": int(match[2]),
+        "to_step": int(match[3]),
+    }
+
+
+def _cleaning(text: str) -> dict[str, str]:
+    from journeyscope.analytics.cases import InvalidQueryError
+
+    pattern, sep, alias = text.rpartition("=")
+    if not sep or not pattern:
+        raise InvalidQueryError(f"--clean {text!r}: write REGEX=ALIAS")
+    return {"pattern": pattern, "alias": alias}
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+
+    @app.command()
+    def dfg(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Process map: the directly-follows graph with case and event frequencies, start and
+        end counts, and durations between activities (median, mean, p90)."""
+        from journeyscope.analytics.process import DfgQuery
+
+        query = _query(DfgQuery, case_rule=_rule(case_rule, gap, case_activity))
+        _emit(_run(store, engine, query), as_json, _dfg_table)
+
+    @app.command()
+    def variants(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        top: Annotated[int, typer.Option(help="Variants to list.")] = 20,
+        coverage: Annotated[float, typer.Option(help="Share of cases to cover.")] = 0.8,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Variants (distinct activity sequences) with counts, share and the coverage curve."""
+        from journeyscope.analytics.variants import VariantsQuery
+
+        query = _query(
+            VariantsQuery,
+            case_rule=_rule(case_rule, gap, case_activity),
+            top=top,
+            coverage=coverage,
+        )
+        _emit(_run(store, engine, query), as_json, _variants_table)
+
+    @app.command()
+    def funnel(
+        steps: Annotated[list[str], typer.Argument(help="The steps' activities, in order.")],
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        window: Annotated[
+            str | None, typer.Option(help="Conversion window from step 1 (e.g. 30d).")
+        ] = None,
+        mode: Annotated[str, typer.Option(help="sequential, strict or any-order.")] = "sequential",
+        entry: Annotated[
+            str, typer.Option(help="furthest (over every entry) or first (first entry only).")
+        ] = "furthest",
+        ties: Annotated[
+            str, typer.Option(help="advance (equal timestamps may advance) or strict-increase.")
+        ] = "advance",
+        exclude: Annotated[
+            list[str] | None,
+            typer.Option(help="Exclusion: ACTIVITY, or ACTIVITY@FROM-TO for steps FROM..TO."),
+        ] = None,
+        optional: Annotated[
+            list[int] | None, typer.Option(help="A step number (1-based) that may be skipped.")
+        ] = None,
+        open_funnel: Annotated[
+            bool, typer.Option("--open", help="Cases may enter at any step.")
+        ] = False,
+        breakdown: Annotated[
+            str | None, typer.Option(help="Split by a column (channel) or a property (segment).")
+        ] = None,
+        dropped: Annotated[int, typer.Option(help="Dropped case ids listed per step.")] = 20,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Funnel: the number of cases reaching at least each step, with the semantics stated
+        (mode, window, entry rule, ties), time to convert, weekly trend and drop-outs."""
+        from journeyscope.analytics.funnels import FunnelQuery
+
+        skip = set(optional or ())
+        query = _query(
+            FunnelQuery,
+            steps=tuple(
+                {"activities": (s,), "optional": k in skip} for k, s in enumerate(steps, 1)
+            ),
+            window=_duration(window),
+            mode=mode.replace("-", "_"),
+            entry=entry,
+            ties=ties.replace("-", "_"),
+            exclusions=tuple(_exclusion(x) for x in exclude or ()),
+            open=open_funnel,
+            breakdown=breakdown,
+            dropped_limit=dropped,
+            case_rule=_rule(case_rule, gap, case_activity),
+        )
+        _emit(_run(store, engine, query), as_json, _funnel_table)
+
+    @app.command()
+    def paths(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        start: Annotated[str | None, typer.Option(help="Paths forward from this activity.")] = None,
+        end: Annotated[str | None, typer.Option(help="Paths backward from this activity.")] = None,
+        steps: Annotated[int, typer.Option(help="Nodes per path.")] = 5,
+        top: Annotated[int, typer.Option(help="Edges kept; the rest become (other).")] = 20,
+        clean: Annotated[
+            list[str] | None, typer.Option(help="Cleaning rule REGEX=ALIAS (first match wins).")
+        ] = None,
+        collapse_repeats: Annotated[
+            bool, typer.Option(help="Collapse consecutive repeats of an activity.")
+        ] = False,
+        loops: Annotated[bool, typer.Option(help="Also report loops and backtracking.")] = True,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Paths forward from --start, backward from --end, or between both; loops, rework,
+        channel ping-pong and the share of customers who went back."""
+        from journeyscope.analytics.paths import PathsQuery
+
+        query = _query(
+            PathsQuery,
+            start=start,
+            end=end,
+            steps=steps,
+            top_edges=top,
+            cleaning=tuple(_cleaning(c) for c in clean or ()),
+            collapse_repeats=collapse_repeats,
+            loops=loops,
+            case_rule=_rule(case_rule, gap, case_activity),
+        )
+        _emit(_run(store, engine, query), as_json, _paths_table)
+
+    @app.command()
+    def channels(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        digital: Annotated[
+            str, typer.Option(help="Digital channels, comma-separated.")
+        ] = "web,app",
+        assisted: Annotated[
+            str, typer.Option(help="Assisted channels, comma-separated.")
+        ] = "phone,branch,chat,email",
+        outcome: Annotated[
+            list[str] | None, typer.Option(help="An activity that completes a journey.")
+        ] = None,
+        repeat_within: Annotated[
+            str, typer.Option(help="Repeat-contact window (failure demand).")
+        ] = "7d",
+        period: Annotated[str, typer.Option(help="Volumes per day, week or month.")] = "week",
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Channel-switch matrix, digital completion, repeat contacts and volumes over time."""
+        from journeyscope.analytics.channels import ChannelsQuery
+
+        query = _query(
+            ChannelsQuery,
+            digital=tuple(c.strip() for c in digital.split(",") if c.strip()),
+            assisted=tuple(c.strip() for c in assisted.split(",") if c.strip()),
+            outcomes=tuple(outcome or ()),
+            repeat_within=_duration(repeat_within),
+            period=period,
+            case_rule=_rule(case_rule, gap, case_activity),
+        )
+        _emit(_run(store, engine, query), as_json, _channels_table)
+
+
+# ------------------------------------------------------------------------- terminal tables
+
+
+def _table(title: str, columns: str, rows: list[list[Any]]) -> None:
+    """Print rows under ``columns`` (space-separated; ``#name`` columns are numbers)."""
+    out = Table(title=title)
+    for c in columns.split():
+        out.add_column(c.lstrip("#").replace("_", " "), justify="right" if c[0] == "#" else "left")
+    for row in rows:
+        out.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+    console.print(out)
+
+
+def _dfg_table(r: Any) -> None:
+    _table(
+        f"directly-follows graph: {r.cases:,} cases, {r.events:,} events",
+        "source target #count #cases #median #p90",
+        [
+            [
+                e.source,
+                e.target,
+                e.count,
+                e.cases,
+                _seconds(e.median_seconds),
+                _seconds(e.p90_seconds),
+            ]
+            for e in r.edges[:40]
+        ],
+    )
+    _table("start", "activity #cases", [list(x) for x in r.start.items()])
+    _table("end", "activity #cases", [list(x) for x in r.end.items()])
+
+
+def _variants_table(r: Any) -> None:
+    _table(
+        f"{r.variants:,} variants over {r.cases:,} cases; {r.variants_for_coverage:,} cover "
+        f"{r.coverage:.0%}",
+        "#rank #cases #share #cumulative variant",
+        [
+            [
+                v.rank,
+                v.cases,
+                f"{v.share:.1%}",
+                f"{v.cumulative_share:.1%}",
+                " → ".join(v.activities),
+            ]
+            for v in r.top
+        ],
+    )
+
+
+def _funnel_table(r: Any) -> None:
+    _table(
+        f"funnel: {r.entered:,} cases entered, {r.converted:,} converted ({r.conversion:.1%})",
+        "#step name #cases #from_previous #from_start #dropped",
+        [
+            [
+                s.step,
+                s.name + (" (optional)" if s.optional else ""),
+                s.cases,
+                "-" if s.conversion_from_previous is None else f"{s.conversion_from_previous:.1%}",
+                f"{s.conversion_from_start or 0:.1%}",
+                s.dropped,
+            ]
+            for s in r.steps
+        ],
+    )
+    t = r.time_to_convert
+    console.print(
+        f"time to convert: median {_seconds(t.median_seconds)}, p90 {_seconds(t.p90_seconds)}"
+    )
+    console.print(f"[dim]{r.semantics.description}[/]")
+
+
+def _paths_table(r: Any) -> None:
+    _table(
+        f"paths ({r.direction}): {r.paths:,} cases",
+        "#step source target #cases",
+        [[e.step, e.source, e.target, e.cases] for e in r.edges],
+    )
+    if r.loops is not None:
+        lp = r.loops
+        _table(
+            f"back-edges: {lp.cases_went_back:,} of {lp.cases:,} cases went back "
+            f"({lp.share_cases_went_back:.1%}); customers {lp.share_customers_went_back:.1%}",
+            "source target #count #cases",
+            [[e.source, e.target, e.count, e.cases] for e in lp.back_edges[:20]],
+        )
+        _table(
+            f"channel ping-pong: {lp.ping_pong_cases:,} cases",
+            "channel via #count #cases",
+            [[p.channel, p.via, p.count, p.cases] for p in lp.ping_pong[:20]],
+        )
+    console.print(f"[dim]{r.semantics}[/]")
+
+
+def _channels_table(r: Any) -> None:
+    _table(
+        "channel switches",
+        "source target #transitions #cases",
+        [[c.source, c.target, c.transitions, c.cases] for c in r.switches if c.source != c.target],
+    )
+    d = r.digital
+    console.print(
+        f"digital completion: {d.completed_digitally:,} of {d.completed:,} completed cases "
+        f"({d.digital_completion:.1%}); at first contact {d.digital_completion_at_first_contact:.1%}"
+    )
+    console.print(
+        f"repeat contacts within {r.repeats.within}: {r.repeats.repeats:,} of "
+        f"{r.repeats.contacts:,} assisted contacts ({r.repeats.repeat_rate:.1%})"
+    )
+    console.print(f"[dim]{r.semantics}[/]")
