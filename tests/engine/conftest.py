@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples" / "orchestration"
+from engine_kit import REPO, WorkerProcess
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +62,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'engine.sqlite'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start ``journeyscope worker`` processes; any still running at the end are killed."""
+    started: list[WorkerProcess] = []
+
+    def start(url: str, worker_id: str, **options: Any) -> WorkerProcess:
+        worker = WorkerProcess(url, worker_id, tmp_path, **options)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.alive():
+            worker.kill()
+        elif not worker._out.closed:
+            worker.wait()

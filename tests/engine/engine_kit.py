@@ -10,6 +10,7 @@ import json
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,6 +24,9 @@ from journeyscope.engine.program import Program
 from journeyscope.engine.rules import Rules
 from journeyscope.engine.state import CustomerState
 from journeyscope.errors import DeliveryError
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "orchestration"
 
 OBJECTS = """
 - {name: remind, category: service, channel: email, value: 3,
@@ -135,6 +139,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep connections alive
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 key = self.headers["Idempotency-Key"]
@@ -160,3 +166,100 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+# -------------------------------------------------------------------- worker processes
+
+
+class WorkerProcess:
+    """``journeyscope worker`` in a subprocess, its output kept for the failure message."""
+
+    def __init__(
+        self,
+        url: str,
+        worker_id: str,
+        folder: Path,
+        *,
+        failpoint: str = "",
+        lease_ttl: float = 2.0,
+        batch_size: int = 200,
+    ) -> None:
+        import os
+        import subprocess
+        import sys
+
+        self.log = folder / f"{worker_id}-{os.urandom(3).hex()}.log"
+        env = os.environ | {"PYTHONPATH": str(Path(__file__).parent)}
+        env.pop("JOURNEYSCOPE_FAILPOINT", None)
+        if failpoint:
+            env["JOURNEYSCOPE_FAILPOINT"] = failpoint
+        self._out = self.log.open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "journeyscope",
+                "worker",
+                "--database-url",
+                url,
+                "--worker-id",
+                worker_id,
+                "--lease-ttl",
+                str(lease_ttl),
+                "--batch-size",
+                str(batch_size),
+            ],
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind."""
+        self.proc.kill()
+        self.wait()
+
+    def wait(self) -> int:
+        code = self.proc.wait()
+        self._out.close()
+        return code
+
+    def stop(self) -> int:
+        """SIGTERM and wait: the worker finishes its step and hands its partitions back."""
+        if self.alive():
+            self.proc.terminate()
+        return self.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+def wait_until(
+    condition: Any, workers: list[WorkerProcess], what: str, stall: float = 180.0
+) -> None:
+    """Poll ``condition()`` (it returns progress: any comparable value, or True when done)
+    while the workers live. Not a time limit: it fails only when a worker dies or when
+    nothing at all has moved for ``stall`` seconds (something is stuck)."""
+    import time
+
+    last, moved = None, time.monotonic()
+    while True:
+        progress = condition()
+        if progress is True:
+            return
+        if progress != last:
+            last, moved = progress, time.monotonic()
+        dead = [w for w in workers if not w.alive()]
+        if dead:
+            raise AssertionError(
+                f"{what}: a worker exited (code {dead[0].proc.returncode}):\n{dead[0].output()}"
+            )
+        if time.monotonic() - moved > stall:
+            raise AssertionError(
+                f"{what}: no progress for {stall:.0f} s (at {progress}):\n"
+                + "\n".join(w.output() for w in workers)
+            )
+        time.sleep(0.05)

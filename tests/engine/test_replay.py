@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import EXAMPLES
+from engine_kit import EXAMPLES
 from typer.testing import CliRunner
 
 from journeyscope import synthetic

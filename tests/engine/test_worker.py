@@ -10,8 +10,7 @@ from typing import Any
 
 import engine_kit
 import pytest
-from conftest import EXAMPLES
-from engine_kit import cmd, ev, program
+from engine_kit import EXAMPLES, cmd, ev, program
 
 from journeyscope import synthetic
 from journeyscope.engine.actions import Event, Record

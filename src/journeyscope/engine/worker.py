@@ -308,7 +308,7 @@ class Worker:
             future.set_result(report)
         if work is None:
             return 0, False
-        states, sends, lessons, n = work
+        states, sends, n = work
         if len(self.cache) + len(states) > self.cache_size:
             self.cache.clear()
         self.cache.update(states)
@@ -318,7 +318,7 @@ class Worker:
 
     def _apply(
         self, conn: Any, owned: list[int], now: float
-    ) -> tuple[dict[str, CustomerState], list[Send], list[Learn], int]:
+    ) -> tuple[dict[str, CustomerState], list[Send], int]:
         store, n_parts = self.store, self.store.partitions
         rows = conn.execute(
             select(
@@ -420,7 +420,7 @@ class Worker:
                     for k, v in sorted(deltas.items())
                 ],
             )
-        return states, sends, lessons, len(rows)
+        return states, sends, len(rows)
 
     def _dispatch(self, *, scan: bool) -> int:
         if self.dispatcher is None:
