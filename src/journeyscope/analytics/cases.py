@@ -220,8 +220,8 @@ def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
     """
     if name in table.columns and name != "properties":
         return table[name].cast("string")
-    key = re.escape(json.dumps(name))
-    pattern = key + r':(?:"((?:[^"\\]|\\.)*)"|([^,}\]"]+))'
+    key = re.escape(json.dumps(name, ensure_ascii=False))
+    pattern = key + r'\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^,}\]"\s]+))'
     quoted = table.properties.re_extract(pattern, 1)
     bare = table.properties.re_extract(pattern, 2)
     return ibis.cases((quoted != "", quoted), (bare != "", bare), else_=ibis.null("string"))

@@ -20,7 +20,7 @@ funnel, with ``case``, ``level``, ``reached_<k>``, ``continued_<k>``, ``entry_ti
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -120,27 +120,37 @@ def sequential(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
         own = ibis.cases((is_entry & (r.ts == first), r.ts), else_=NULL_TS)
     else:
         own = ibis.cases((is_entry, r.ts), else_=NULL_TS)
+    # s1: chains that began at step 1 (time to convert); the same as s unless the funnel is open
     r = r.mutate(own=own, s=own, via=NULL_TS)
+    r = r.mutate(s1=ibis.cases((r.step == 1, r.own), else_=NULL_TS))
     for k in range(2, len(query.steps) + 1):
         r = _exclusion_keys(r, query, k)
         tie = r.step if query.ties == "advance" else -r.step
         w = ibis.window(
             group_by=[r.case, r.xkey], order_by=[r.ts, tie], preceding=None, following=0
         )
-        candidate = ibis.cases((r.step.isin(predecessors(query, k)), r.s), else_=NULL_TS)
-        best = candidate.max().over(w)
+        is_pred = r.step.isin(predecessors(query, k))
+        best = ibis.cases((is_pred, r.s), else_=NULL_TS).max().over(w)
         via = ibis.cases((_within(r.ts, best, query.window), best), else_=NULL_TS)
         here = r.step == k
+        if query.open:
+            best1 = ibis.cases((is_pred, r.s1), else_=NULL_TS).max().over(w)
+            via1 = ibis.cases((_within(r.ts, best1, query.window), best1), else_=NULL_TS)
+        else:
+            via1 = via
         r = r.mutate(
             via=ibis.ifelse(here, via, r.via),
             s=ibis.ifelse(here, r.own.fill_null(via), r.s),
+            s1=ibis.ifelse(here, via1, r.s1),
         ).drop("xkey")
     last = len(query.steps)
     reached = {k: (r.step == k) & r.s.notnull() for k in range(1, last + 1)}
     out = r.group_by("case").aggregate(
         level=ibis.cases((r.s.notnull() & (r.step > 0), r.step), else_=None).max(),
         entry_time=r.own.min(),
-        ms_to_convert=ibis.cases((reached[last], epoch_ms(r.ts) - epoch_ms(r.s)), else_=None).min(),
+        ms_to_convert=ibis.cases(
+            ((r.step == last) & r.s1.notnull(), epoch_ms(r.ts) - epoch_ms(r.s1)), else_=None
+        ).min(),
         **{f"reached_{k}": c.any() for k, c in reached.items()},
         **{f"continued_{k}": ((r.step == k) & r.via.notnull()).any() for k in range(2, last + 1)},
     )
@@ -164,6 +174,8 @@ def strict(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
         entry_ok = can_enter
     cols = {f"s{k}": ibis.cases((match[k] & entry_ok, t.timestamp), else_=NULL_TS) for k in entries}
     cols |= {f"s{k}": NULL_TS for k in range(1, n + 1) if k not in entries}
+    # f<k>: chains that began at step 1 (time to convert); only differ from s<k> when open
+    chains_from_one = {f"f{k}": NULL_TS for k in range(2, n + 1)} if query.open else {}
     r = t.select(
         "case",
         *ORDER_KEYS,
@@ -171,29 +183,42 @@ def strict(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
         **{f"m{k}": m for k, m in match.items()},
         **cols,
         **{f"v{k}": NULL_TS for k in range(2, n + 1)},
+        **chains_from_one,
     )
+    if query.open:
+        r = r.mutate(f1=ibis.cases((r.m1, r.s1), else_=NULL_TS))
+    f = "f" if query.open else "s"
     for k in range(2, n + 1):
         w = ibis.window(group_by=r.case, order_by=[r[c] for c in ORDER_KEYS])
-        best = _latest(*(r[f"s{j}"] for j in predecessors(query, k)))
-        prev = best.lag().over(w)
-        ok = r[f"m{k}"] & _within(r.timestamp, prev, query.window)
+        ok = r[f"m{k}"]
         if query.ties == "strict_increase":
             ok &= r.timestamp > r.timestamp.lag().over(w)
-        via = ibis.cases((ok, prev), else_=NULL_TS)
+        via = _next_in(r, query, k, "s", ok, w)
         own = r[f"s{k}"] if k in entries else NULL_TS
-        r = r.mutate(**{f"v{k}": via, f"s{k}": _later(own, via) if k in entries else via})
+        new = {f"v{k}": via, f"s{k}": _later(own, via) if k in entries else via}
+        if query.open:
+            new[f"f{k}"] = _next_in(r, query, k, "f", ok, w)
+        r = r.mutate(**new)
     level = ibis.greatest(*(ibis.ifelse(r[f"s{k}"].notnull(), k, 0) for k in range(1, n + 1)))
     return (
         r.group_by("case")
         .aggregate(
             level=level.max(),
             entry_time=r.own.min(),
-            ms_to_convert=(epoch_ms(r.timestamp) - epoch_ms(r[f"s{n}"])).min(),
+            ms_to_convert=(epoch_ms(r.timestamp) - epoch_ms(r[f"{f}{n}"])).min(),
             **{f"reached_{k}": r[f"s{k}"].notnull().any() for k in range(1, n + 1)},
             **{f"continued_{k}": r[f"v{k}"].notnull().any() for k in range(2, n + 1)},
         )
         .filter(ibis._.level > 0)
     )
+
+
+def _next_in(
+    r: ibis.Table, query: FunnelQuery, k: int, prefix: str, ok: ibis.BooleanValue, w: Any
+) -> ibis.Value:
+    """Start of the chain that the previous event extends to step ``k`` (columns ``prefix``)."""
+    prev = _latest(*(r[f"{prefix}{j}"] for j in predecessors(query, k))).lag().over(w)
+    return ibis.cases((ok & _within(r.timestamp, prev, query.window), prev), else_=NULL_TS)
 
 
 def _latest(*values: ibis.Value) -> ibis.Value:

@@ -1,0 +1,102 @@
+"""Helpers for the analytics tests: real logs with a ClickHouse oracle, journeys declared as
+data. This folder is on ``sys.path`` in tests (``from analytics_kit import ...``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pytest
+
+from journeyscope.analytics.engines import Engine, IbisEngine
+from journeyscope.events.schema import COLUMNS
+
+#: Real logs used by the oracle tests: quick ones, and the large ones (marked slow).
+QUICK_LOGS = ("running-example.xes", "receipt.csv", "sepsis.csv", "helpdesk.xes.gz")
+LARGE_LOGS = ("07_bpic2013_incidents.xes.gz", "bpic2012.xes.gz")
+ALL_LOGS = [
+    *QUICK_LOGS,
+    *(pytest.param(name, marks=pytest.mark.slow) for name in LARGE_LOGS),
+]
+
+
+@dataclass(frozen=True)
+class RealLog:
+    """One real log ingested into its own store, and the same events as Parquet."""
+
+    name: str
+    store: Path
+    parquet: Path
+
+    def ch(self, sql: str) -> list[dict[str, Any]]:
+        """Run ClickHouse SQL (``{events}`` is the Parquet file) and return the rows."""
+        import chdb
+
+        text = chdb.query(
+            sql.replace("{events}", f"file('{self.parquet}', Parquet)"), "JSONEachRow"
+        )
+        return [json.loads(line) for line in str(text).splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------- journeys as data
+
+BASE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def journeys(cases: dict[str, str], *, unit: timedelta = timedelta(minutes=1)) -> pa.Table:
+    """Canonical events from declared journeys, one string per case.
+
+    Each token is ``ACTIVITY@T`` or ``ACTIVITY/CHANNEL@T``; ``T`` counts ``unit`` from a
+    common start. Tokens are the input order (``source_row``), which breaks timestamp ties.
+    A case id written ``case~customer`` also sets the customer.
+
+    >>> journeys({"c1": "A@0 B/web@2"}).num_rows
+    2
+    """
+    rows: list[dict[str, Any]] = []
+    for key, text in cases.items():
+        case, _, customer = key.partition("~")
+        for token in text.split():
+            name, _, at = token.rpartition("@")
+            activity, _, channel = name.partition("/")
+            rows.append(
+                {
+                    "event_id": f"e{len(rows) + 1}",
+                    "case_id": case,
+                    "customer_id": customer or None,
+                    "timestamp": BASE + float(at) * unit,
+                    "activity": activity.replace("_", " "),
+                    "channel": channel or None,
+                    "source": "declared",
+                    "source_row": len(rows) + 1,
+                    "properties": json.dumps({"segment": f"seg-{case[:1]}"}),
+                }
+            )
+    types = {
+        "VARCHAR": pa.string(),
+        "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+        "BIGINT": pa.int64(),
+        "DOUBLE": pa.float64(),
+    }
+    schema = pa.schema([(c, types[t]) for c, t in COLUMNS.items()])
+    return pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=schema)
+
+
+def engine_for(table: pa.Table) -> Engine:
+    """An engine on a fresh in-memory DuckDB holding ``table`` as ``events``."""
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET TimeZone = 'UTC'")
+    return IbisEngine(con.create_table("events", table))
+
+
+def funnel_levels(engine: Engine, query: Any) -> dict[str, int]:
+    """case -> furthest step reached, for the cases that entered the funnel."""
+    from journeyscope.analytics import funnel_cases
+
+    rows = engine.rows(funnel_cases(engine.events(), query).select("case", "level"))
+    return {r["case"]: int(r["level"]) for r in rows}

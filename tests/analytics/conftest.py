@@ -1,0 +1,38 @@
+"""Fixtures for the analytics tests: real logs in their own stores, tiny declared journeys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from analytics_kit import RealLog, engine_for, journeys
+
+from journeyscope.analytics.engines import Engine
+from journeyscope.events import Store
+
+
+@pytest.fixture(scope="session")
+def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], RealLog]:
+    """``real_log(name)``: the log ingested once per test session (one store per log: case
+    ids are only unique within a log)."""
+    made: dict[str, RealLog] = {}
+
+    def get(name: str) -> RealLog:
+        if name not in made:
+            folder = tmp_path_factory.mktemp(name.split(".")[0])
+            store, parquet = folder / "store.duckdb", folder / "events.parquet"
+            with Store(store) as db:
+                report = db.ingest(real_data / name)
+                assert report.events_added > 0 and report.quarantined == 0, report.reasons
+                db.con.execute(f"COPY events TO '{parquet}' (FORMAT PARQUET)")
+            made[name] = RealLog(name, store, parquet)
+        return made[name]
+
+    return get
+
+
+@pytest.fixture
+def declared() -> Iterator[Callable[..., Engine]]:
+    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data."""
+    yield lambda cases, **kw: engine_for(journeys(cases, **kw))
