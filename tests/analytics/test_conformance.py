@@ -466,6 +466,7 @@ def test_replay_columns(synthetic_store: Store) -> None:
         "skipped",
         "late",
         "elapsed_seconds",
+        "first_visit",
     )
     kinds_seen = set(moves.kind.to_pyarrow().to_pylist())
     assert kinds_seen == {"entry", "move", "unexpected", "exit"}

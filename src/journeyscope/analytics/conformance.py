@@ -114,27 +114,41 @@ def _seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
     return ts.epoch_seconds().cast("float64").floor().cast("float64")
 
 
+def _numbers(journey: Journey) -> dict[str, int]:
+    """Step id -> a small number (1-based), for cheap integer joins and window maxima."""
+    return {step.id: n for n, step in enumerate(journey.steps, start=1)}
+
+
 def _activity_table(journey: Journey) -> ir.Table:
+    numbers = _numbers(journey)
     rows = [
-        {"activity": a, "step": s.id, "anytime": s.anytime}
+        {"activity": a, "step": s.id, "step_no": numbers[s.id], "anytime": s.anytime}
         for s in journey.steps
         for a in s.activities
     ]
-    schema = {"activity": "string", "step": "string", "anytime": "boolean"}
+    schema = {"activity": "string", "step": "string", "step_no": "int64", "anytime": "boolean"}
     return ibis.memtable(rows or {k: [] for k in schema}, schema=schema)
 
 
 def _move_table(journey: Journey) -> ir.Table:
+    numbers = _numbers(journey)
     rows = [
         {
-            "source": m.source if m.source is not None else _START,
-            "target": m.target,
+            "source_no": numbers[m.source] if m.source is not None else 0,
+            "target_no": numbers[m.target],
+            "source": m.source,
             "relation": m.relation,
             "skipped": ",".join(m.skipped) or None,
         }
         for m in move_table(journey)
     ]
-    schema = {"source": "string", "target": "string", "relation": "string", "skipped": "string"}
+    schema = {
+        "source_no": "int64",
+        "target_no": "int64",
+        "source": "string",
+        "relation": "string",
+        "skipped": "string",
+    }
     return ibis.memtable(rows or {k: [] for k in schema}, schema=schema)
 
 
@@ -175,28 +189,36 @@ def replay(events: ir.Table, journey: Journey, rule: CaseRule | None = None) -> 
     ``activity`` (the event's; null for exits), ``allowed``, ``deviation`` (a
     :data:`DEVIATIONS` key or null; time limits are in ``late``), ``skipped``
     (comma-separated step ids), ``late``, ``elapsed_seconds`` (since the last event of the
-    previous regular step).
+    previous regular step), ``first_visit`` (the case's first visit of ``to_step``).
     """
-    return _replay(events, journey, rule)[0]
+    return _replay(events, journey, rule)
 
 
-def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> tuple[ir.Table, ir.Table]:
-    """(moves, one row per case in scope with its outcome facts)."""
+def _events(events: ir.Table, journey: Journey, rule: CaseRule | None) -> ir.Table:
+    """Events of cases, in case order (``seq``), with the design's step for each activity."""
     cased = ordered(with_cases(events, rule)).select("case", "seq", "activity", "timestamp")
     acts = _activity_table(journey)
     ev = cased.left_join(acts, "activity").select(
-        cased.case, cased.seq, cased.activity, cased.timestamp, acts.step, acts.anytime
+        cased.case,
+        cased.seq,
+        cased.activity,
+        cased.timestamp,
+        acts.step,
+        acts.step_no,
+        anytime=acts.anytime.fill_null(False),
     )
-    ev = ev.mutate(
-        regular=ev.step.notnull() & ~ev.anytime.fill_null(False),
-        is_anytime=ev.anytime.fill_null(False),
-    )
+    return ev.mutate(regular=ev.step.notnull() & ~ev.anytime)
+
+
+def _facts(ev: ir.Table, journey: Journey) -> ir.Table:
+    """One row per case in scope (with a regular step event): what the exit and the
+    per-case view need."""
     outcome = journey.outcome_activities()
     exits = [a for e in journey.exits for a in _activities_of(journey, e)]
     never = ev.seq < 0  # a column that is always false
     is_outcome = ev.activity.isin(outcome) if outcome else never
     is_exit = ev.activity.isin(exits) if exits else never
-    info = ev.group_by("case").aggregate(
+    facts = ev.group_by("case").aggregate(
         regular_events=ev.regular.cast("int64").sum(),
         first_ts=ev.timestamp.min(),
         last_ts=ev.timestamp.max(),
@@ -207,65 +229,76 @@ def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> tuple[
         entered_at=ev.step.argmin(ev.seq, where=ev.regular),
         left_at=ev.step.argmax(ev.seq, where=ev.regular),
     )
-    info = info.filter(info.regular_events > 0)
+    return facts.filter(facts.regular_events > 0)
 
-    # regular steps and unclaimed activities in case order, anytime events set aside
-    path = ev.filter(~ev.is_anytime)
-    path = path.mutate(state=ibis.ifelse(path.regular, "s:" + path.step, "a:" + path.activity))
-    by_case = ibis.window(group_by=path.case, order_by=path.seq)
-    running = ibis.window(group_by=path.case, order_by=path.seq, preceding=None, following=0)
-    path = path.mutate(
-        group=path.regular.cast("int64").sum().over(running),
-        prev_state=path.state.lag().over(by_case),
-    )
-    # the regular event that opened each group: the last regular step at or before a row
-    # (max over the group, not last_value: backends disagree on how that treats nulls)
-    group = ibis.window(group_by=[path.case, path.group])
-    path = path.mutate(
-        anchor=path.step.max(where=path.regular).over(group),
-        anchor_ts=path.timestamp.max(where=path.regular).over(group),
-    )
-    by_case = ibis.window(group_by=path.case, order_by=path.seq)
-    path = path.mutate(
-        prev_step=path.anchor.lag().over(by_case),
-        prev_ts=path.anchor_ts.lag().over(by_case),
-    )
-    path = path.filter(path.case.isin(info.case))
 
-    # entries and step changes
-    steps = path.filter(path.regular & (path.prev_step.isnull() | (path.prev_step != path.step)))
-    per_step = ibis.window(group_by=[steps.case, steps.step], order_by=steps.seq)
-    steps = steps.mutate(first_visit=ibis.row_number().over(per_step) == 0)
+def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> ir.Table:
+    """The moves (see :func:`replay`)."""
+    ev = _events(events, journey, rule)
+    facts = _facts(ev, journey)
+    k = len(journey.steps) + 1
+    ts = events.timestamp.type()  # every timestamp out has the input's type (caching may
+    # hand a table back with another precision, and unions need equal types)
+
+    # one ordered pass over the regular steps and unclaimed activities (anytime set aside):
+    # the last regular step before each event (the largest seq * k + step_no among earlier
+    # regular events: seq orders them, the remainder names the step), its time, and the
+    # previous activity
+    path = ev.filter(~ev.anytime)
+    before = ibis.window(group_by=path.case, order_by=path.seq, rows=(None, -1))
+    by_case = ibis.window(group_by=path.case, order_by=path.seq)
+    code = ibis.ifelse(path.regular, path.seq * k + path.step_no, ibis.null("int64"))
+    path = path.mutate(
+        prev_code=code.max().over(before),
+        prev_ts=ibis.ifelse(path.regular, path.timestamp, ibis.null("timestamp"))
+        .max()
+        .over(before),
+        prev_activity=path.activity.lag().over(by_case),
+    )
+    path = path.mutate(prev_no=path.prev_code % k)
+
+    # entries and step changes (a step after itself, even across a detour, is a repeat)
+    regular = path.filter(path.regular)
+    steps = regular.filter(regular.prev_no.isnull() | (regular.prev_no != regular.step_no))
+    firsts = regular.group_by(["case", "step_no"]).aggregate(first_seq=regular.seq.min())
+    steps = steps.join(firsts, ["case", "step_no"])
     table = _move_table(journey)
     limits = _step_table(journey).select(limit_step="step", limit_seconds="limit_seconds")
     joined = steps.join(
-        table, [steps.prev_step.fill_null(_START) == table.source, steps.step == table.target]
+        table,
+        [steps.prev_no.fill_null(0) == table.source_no, steps.step_no == table.target_no],
     )
     joined = joined.join(limits, joined.step == limits.limit_step)
     elapsed = _seconds(joined.timestamp) - _seconds(joined.prev_ts)
     step_moves = joined.select(
         case=joined.case,
         seq=joined.seq,
-        timestamp=joined.timestamp,
-        kind=ibis.ifelse(joined.prev_step.isnull(), "entry", "move"),
-        from_step=joined.prev_step,
+        timestamp=joined.timestamp.cast(ts),
+        kind=ibis.ifelse(joined.prev_no.isnull(), "entry", "move"),
+        from_step=joined.source,
         to_step=joined.step,
         activity=joined.activity,
         allowed=joined.relation.isin(["allowed", "entry"]),
-        deviation=_deviation_of(joined.relation, joined.first_visit),
+        deviation=_deviation_of(joined.relation, joined.seq == joined.first_seq),
         skipped=joined.skipped,
         late=(elapsed > joined.limit_seconds).fill_null(False),
         elapsed_seconds=elapsed,
+        first_visit=joined.seq == joined.first_seq,
     )
 
     # visits of unclaimed activities; from_step: where the customer left the designed path
-    odd = path.filter(~path.regular & (path.prev_state.isnull() | (path.prev_state != path.state)))
+    odd = path.filter(
+        ~path.regular & (path.prev_activity.isnull() | (path.prev_activity != path.activity))
+    )
+    odd = odd.filter(odd.case.isin(facts.case))
+    names = _activity_table(journey).select(name_no="step_no", name="step").distinct()
+    odd = odd.left_join(names, odd.prev_no == names.name_no)
     odd_moves = odd.select(
         case=odd.case,
         seq=odd.seq,
-        timestamp=odd.timestamp,
+        timestamp=odd.timestamp.cast(ts),
         kind=ibis.literal("unexpected"),
-        from_step=odd.anchor,
+        from_step=odd.name,
         to_step=ibis.null("string"),
         activity=odd.activity,
         allowed=ibis.literal(False),
@@ -273,16 +306,17 @@ def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> tuple[
         skipped=ibis.null("string"),
         late=ibis.literal(False),
         elapsed_seconds=ibis.null("float64"),
+        first_visit=ibis.literal(False),
     )
 
     # exits
-    left = ~(info.reached | info.designed_exit)
-    exit_moves = info.select(
-        case=info.case,
-        seq=info.last_seq + 1,
-        timestamp=info.last_ts,
+    left = ~(facts.reached | facts.designed_exit)
+    exit_moves = facts.select(
+        case=facts.case,
+        seq=facts.last_seq + 1,
+        timestamp=facts.last_ts.cast(ts),
         kind=ibis.literal("exit"),
-        from_step=info.left_at,
+        from_step=facts.left_at,
         to_step=ibis.null("string"),
         activity=ibis.null("string"),
         allowed=~left,
@@ -290,8 +324,32 @@ def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> tuple[
         skipped=ibis.null("string"),
         late=ibis.literal(False),
         elapsed_seconds=ibis.null("float64"),
+        first_visit=ibis.literal(False),
     )
-    return ibis.union(step_moves, odd_moves, exit_moves), info
+    return ibis.union(step_moves, odd_moves, exit_moves)
+
+
+def _case_facts(
+    events: ir.Table, journey: Journey, rule: CaseRule | None, moves: ir.Table
+) -> ir.Table:
+    """Per case in scope: ``first_ts``, ``last_ts``, ``outcome_ts``, ``reached``,
+    ``entered_at``, ``left_at`` — from the moves and one unordered pass over the events."""
+    cased = with_cases(events, rule)
+    outcome = journey.outcome_activities()
+    is_outcome = (
+        cased.activity.isin(outcome)
+        if outcome
+        else cased.activity.isnull() & cased.activity.notnull()
+    )
+    agg = cased.group_by("case").aggregate(
+        first_ts=cased.timestamp.min(),
+        last_ts=cased.timestamp.max(),
+        outcome_ts=cased.timestamp.min(where=is_outcome),
+        reached=is_outcome.any(),
+    )
+    entries = moves.filter(moves.kind == "entry").select("case", entered_at="to_step")
+    exits = moves.filter(moves.kind == "exit").select("case", left_at="from_step")
+    return exits.join(entries, "case").join(agg, "case")
 
 
 def _activities_of(journey: Journey, step_id: str) -> list[str]:
@@ -301,7 +359,7 @@ def _activities_of(journey: Journey, step_id: str) -> list[str]:
         return []
 
 
-def _outcome_late(journey: Journey, info: ir.Table) -> ir.Table:
+def _outcome_late(journey: Journey, info: ir.Table, ts: Any) -> ir.Table:
     """One row per case whose outcome came later than ``outcome.within`` after its start."""
     within = journey.outcome.within
     elapsed = _seconds(info.outcome_ts) - _seconds(info.first_ts)
@@ -314,7 +372,7 @@ def _outcome_late(journey: Journey, info: ir.Table) -> ir.Table:
     return rows.select(
         case=rows.case,
         seq=ibis.null("int64"),
-        timestamp=rows.outcome_ts,
+        timestamp=rows.outcome_ts.cast(ts),
         type=ibis.literal("time_limit_broken"),
         from_step=ibis.null("string"),
         to_step=ibis.literal(journey.outcome.step, "string"),
@@ -335,7 +393,7 @@ def _deviations(moves: ir.Table, journey: Journey, info: ir.Table) -> ir.Table:
         late.select(
             *cols, type=ibis.literal("time_limit_broken"), elapsed_seconds=late.elapsed_seconds
         ).select(*cols[:3], "type", *cols[3:], "elapsed_seconds"),
-        _outcome_late(journey, info),
+        _outcome_late(journey, info, moves.timestamp.type()),
     )
 
 
@@ -382,7 +440,7 @@ def _steps(moves: ir.Table, journey: Journey) -> ir.Table:
     into = moves.filter(moves.to_step.notnull())
     arrivals = into.group_by(step=into.to_step).aggregate(
         visits=into.count(),
-        cases=into.case.nunique(),
+        cases=into.first_visit.cast("int64").sum(),
         entries=(into.kind == "entry").cast("int64").sum(),
         entered_midway=(into.deviation == "entered_midway").cast("int64").sum(),
         arrived_off_path=(~into.allowed).cast("int64").sum(),
@@ -518,7 +576,17 @@ class Conformance:
     rule: CaseRule
     moves: ir.Table
     """One row per move (see :func:`replay`)."""
-    info: ir.Table = field(repr=False)
+    events: ir.Table = field(repr=False)
+    facts: ir.Table | None = field(default=None, repr=False)
+    """Per-case facts (computed from ``moves`` and ``events`` when not given)."""
+
+    @property
+    def info(self) -> ir.Table:
+        """One row per case in scope: first and last event, outcome time, ``reached``,
+        ``entered_at``, ``left_at``."""
+        if self.facts is not None:
+            return self.facts
+        return _case_facts(self.events, self.journey, self.rule, self.moves)
 
     @property
     def deviations(self) -> ir.Table:
@@ -552,23 +620,29 @@ class Conformance:
     def collect(self, *, top: int = 5, transitions: int = 50) -> ConformanceReport:
         """Execute and gather everything into a :class:`ConformanceReport`.
 
-        The moves are computed once (cached on the backend) and every aggregate is read
-        from them. ``top``: moves off the path listed per step; ``transitions``: the most
+        The moves and then the per-case facts are computed once each (cached on the
+        backend) and every aggregate is read from them. ``top``: moves off the path listed per step; ``transitions``: the most
         frequent moves listed.
         """
-        with self.moves.cache() as moves, self.info.cache() as info:
-            view = Conformance(self.journey, self.rule, moves, info)
-            summary = view.summary.to_pyarrow().to_pylist()[0]
-            devs = view.deviations
-            by_type = {
-                r["type"]: (int(r["n"]), int(r["cases"]))
-                for r in devs.group_by("type")
-                .aggregate(n=devs.count(), cases=devs.case.nunique())
-                .to_pyarrow()
-                .to_pylist()
-            }
-            steps = view.steps.to_pyarrow().to_pylist()
-            moved = view.transitions.to_pyarrow().to_pylist()
+        with (
+            self.moves.cache() as moves,
+            _case_facts(self.events, self.journey, self.rule, moves).cache() as facts,
+        ):
+            view = Conformance(self.journey, self.rule, moves, self.events, facts)
+            return self._gather(view, top, transitions)
+
+    def _gather(self, view: Conformance, top: int, transitions: int) -> ConformanceReport:
+        summary = view.summary.to_pyarrow().to_pylist()[0]
+        devs = view.deviations
+        by_type = {
+            r["type"]: (int(r["n"]), int(r["cases"]))
+            for r in devs.group_by("type")
+            .aggregate(n=devs.count(), cases=devs.case.nunique())
+            .to_pyarrow()
+            .to_pylist()
+        }
+        steps = view.steps.to_pyarrow().to_pylist()
+        moved = view.transitions.to_pyarrow().to_pylist()
         return _report(self.journey, self.rule, summary, by_type, steps, moved, top, transitions)
 
 
@@ -677,5 +751,4 @@ def conformance(events: ir.Table, journey: Journey, rule: CaseRule | None = None
     1    2      0.5               1
     """
     rule = rule or CaseRule.given()
-    moves, info = _replay(events, journey, rule)
-    return Conformance(journey, rule, moves, info)
+    return Conformance(journey, rule, _replay(events, journey, rule), events)
