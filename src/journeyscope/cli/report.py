@@ -59,9 +59,7 @@ def register(app: typer.Typer) -> None:
             journey = journey.variant(variant)
         rule = case_rule_from_options(case_rule, gap, tuple(case_activity or ()))
         with Store(path) as db, console.status("analysing"):
-            data = compute_report(
-                db.events(), journey, rule=rule, title=title, source=str(path)
-            )
+            data = compute_report(db.events(), journey, rule=rule, title=title, source=str(path))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report_html(data), encoding="utf-8")
         size = out.stat().st_size / 1e6

@@ -24,6 +24,8 @@ nav.toc a:hover { text-decoration: underline; }
 main { padding: 8px 32px 40px; }
 section { margin: 28px 0 36px; scroll-margin-top: 48px; }
 section > h2 { font-size: 20px; margin: 0 0 6px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); }
+.tables { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
+section h3 { font-size: 15px; margin: 18px 0 4px; }
 section > p.lead { margin: 4px 0 12px; max-width: 980px; color: var(--ink); }
 p.note, .how { color: var(--muted); font-size: 12.5px; max-width: 980px; margin: 6px 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 12px 0; }

@@ -32,19 +32,24 @@ from jinja2 import Environment
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from journeyscope.analytics.cases import CaseRule, with_cases
-from journeyscope.analytics.conformance import Conformance, ConformanceReport, conformance
+from journeyscope.analytics.cases import ORDER_KEYS, CaseRule, with_cases
+from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
+from journeyscope.analytics.conformance import ConformanceReport, conformance
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.funnels import FunnelQuery, FunnelResult, FunnelStep
+from journeyscope.analytics.paths import PathsQuery, PathsResult
 from journeyscope.analytics.process import DfgQuery, ProcessMap
 from journeyscope.analytics.variants import VariantsQuery, VariantsResult
+from journeyscope.definitions.graph import passable, successors
 from journeyscope.definitions.models import Journey
 from journeyscope.render import _template
 from journeyscope.render._svg import FONT_FAMILY, fmt_duration, fmt_number, fmt_share, font_face_css
 from journeyscope.render.blueprint import blueprint_svg
 from journeyscope.render.charts import (
+    ChannelSwitch,
     EmotionPoint,
     FunnelBar,
+    channel_switch_figure,
     emotion_figure,
     funnel_figure,
 )
@@ -88,10 +93,12 @@ class ReportData:
     overview: dict[str, Any]
     process: ProcessMap | None = None
     variants: VariantsResult | None = None
+    paths: PathsResult | None = None
+    channels: ChannelsResult | None = None
     funnel: FunnelResult | None = None
     conformance: ConformanceReport | None = None
     step_medians: dict[str, float] = field(default_factory=dict)
-    """Median seconds from the previous step, per design step (from the conformance moves)."""
+    """Median seconds from the previous step, per design step (:func:`step_times`)."""
     insights: dict[str, Any] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     """Sections left out, and why."""
@@ -129,17 +136,62 @@ def _scope(events: ibis.Table, journey: Journey | None, rule: CaseRule) -> ibis.
     return cased.mutate(case_id=cased.case).drop("case")
 
 
+_DIGITAL_NAMES: Final = frozenset(
+    {"web", "app", "internet", "online", "website", "portal", "mobile", "self-service"}
+)
+#: Channels where a person serves the customer. E-mail, letters and visits are left out:
+#: in most logs they carry the organisation's own messages and appointments, not requests
+#: for help.
+_ASSISTED_NAMES: Final = frozenset(
+    {"phone", "branch", "chat", "desk", "counter", "video", "contact centre", "call centre"}
+)
+
+
+def channel_kinds(channels: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which of ``channels`` are digital (self-service) and which assisted, by their names.
+
+    >>> channel_kinds(["web", "Internet", "Desk", "Post", "phone"])
+    (('web', 'Internet'), ('Desk', 'phone'))
+    """
+    digital = tuple(c for c in channels if c.strip().lower() in _DIGITAL_NAMES)
+    assisted = tuple(c for c in channels if c.strip().lower() in _ASSISTED_NAMES)
+    return digital, assisted
+
+
 def design_funnel(journey: Journey) -> list[FunnelStep]:
-    """The designed journey as funnel steps: the regular, observable steps in design order,
-    leading and trailing optional steps left out, optional steps in between marked so."""
-    steps = [s for s in journey.steps if s.activities and not s.anytime]
-    while steps and steps[0].optional:
-        steps.pop(0)
-    while steps and steps[-1].optional:
-        steps.pop()
-    return [
-        FunnelStep(activities=tuple(s.activities), optional=s.optional, label=s.name) for s in steps
-    ]
+    """The designed main path as funnel steps: the shortest designed route from an entry to
+    the outcome step (loops left out), without its optional or unobservable steps.
+
+    Without an outcome step (or none reachable): the observable mandatory steps in listed
+    order.
+    """
+    graph = successors(journey, loops=False)
+    skip = passable(journey)
+    route = _main_route(graph, journey.entry_steps(), journey.outcome.step)
+    if not route:
+        route = [s.id for s in journey.steps if not s.anytime]
+    steps = [journey.step(sid) for sid in route if sid not in skip]
+    return [FunnelStep(activities=tuple(s.activities), label=s.name) for s in steps]
+
+
+def _main_route(graph: dict[str, list[str]], entries: list[str], goal: str | None) -> list[str]:
+    """Shortest path from any entry to ``goal`` through ``graph`` (both ends kept)."""
+    if goal is None:
+        return []
+    parent: dict[str, str | None] = {e: None for e in entries if e in graph}
+    queue = list(parent)
+    while queue:
+        node = queue.pop(0)
+        if node == goal:
+            route = [node]
+            while (before := parent[route[-1]]) is not None:
+                route.append(before)
+            return route[::-1]
+        for nxt in graph.get(node, []):
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return []
 
 
 def compute_report(
@@ -176,6 +228,24 @@ def compute_report(
             data.process = engine.run(DfgQuery(case_rule=given))
         with clock.analysis("variants"):
             data.variants = engine.run(VariantsQuery(case_rule=given, top=TOP_PATHS))
+        with clock.analysis("loops"):
+            data.paths = engine.run(
+                PathsQuery(case_rule=given, collapse_repeats=True, loops=True, top_edges=1)
+            )
+        names = [r["channel"] for r in data.overview.get("per_channel", [])]
+        digital, assisted = channel_kinds(names)
+        if names:
+            with clock.analysis("channels"):
+                data.channels = engine.run(
+                    ChannelsQuery(
+                        case_rule=given,
+                        digital=digital,
+                        assisted=assisted,
+                        outcomes=tuple(journey.outcome_activities()) if journey else (),
+                    )
+                )
+        else:
+            data.missing["channels"] = "the events carry no channel"
         steps = design_funnel(journey) if journey is not None else _funnel_from(data.variants)
         if len(steps) >= 2:
             window = journey.outcome.within if journey is not None else None
@@ -187,7 +257,14 @@ def compute_report(
             data.missing["funnel"] = "fewer than two steps to make a funnel of"
         if journey is not None:
             with clock.analysis("conformance"):
-                data.conformance, data.step_medians = _conformance(scoped, journey, given)
+                data.conformance = conformance(scoped, journey, given).collect()
+            with clock.analysis("step times"):
+                rows = step_times(scoped, journey).to_pyarrow().to_pylist()
+                data.step_medians = {
+                    r["step"]: float(r["median_seconds"])
+                    for r in rows
+                    if r["median_seconds"] is not None
+                }
         else:
             for key in ("journey-map", "blueprint", "conformance"):
                 data.missing[key] = "no designed journey given (--design FILE)"
@@ -233,20 +310,30 @@ def _funnel_from(variants: VariantsResult | None) -> list[FunnelStep]:
     return [FunnelStep(activities=(a,)) for a in seen]
 
 
-def _conformance(
-    events: ibis.Table, journey: Journey, rule: CaseRule
-) -> tuple[ConformanceReport, dict[str, float]]:
-    lazy = conformance(events, journey, rule)
-    with lazy.moves.cache() as moves, lazy.info.cache() as info:
-        result = Conformance(journey, rule, moves, info).collect()
-        step_moves = moves.filter((moves.kind == "move") & moves.elapsed_seconds.notnull())
-        medians = (
-            step_moves.group_by(step=step_moves.to_step)
-            .aggregate(median=step_moves.elapsed_seconds.median())
-            .to_pyarrow()
-            .to_pylist()
-        )
-    return result, {r["step"]: float(r["median"]) for r in medians if r["median"] is not None}
+def step_times(events: ibis.Table, journey: Journey) -> ibis.Table:
+    """Median seconds into each designed step from the last event of the previous one.
+
+    Events of the regular (not ``anytime``) steps, in case order; a step's visit starts at an
+    event whose step differs from the event before it; the time is measured from that
+    earlier event (the last one of the previous visit). One row per step: ``step``,
+    ``median_seconds``, ``moves``.
+    """
+    steps = journey.activity_steps()
+    regular = {s.id for s in journey.steps if not s.anytime}
+    acts = [a for a, sid in steps.items() if sid in regular]
+    table = ibis.memtable(
+        {"activity": acts, "step": [steps[a] for a in acts]},
+        schema={"activity": "string", "step": "string"},
+    )
+    t = events.filter(events.activity.isin(acts)).join(table, "activity")
+    w = ibis.window(group_by=t.case_id, order_by=[t[k] for k in ORDER_KEYS])
+    t = t.mutate(prev_step=t.step.lag().over(w), prev_ts=t.timestamp.lag().over(w))
+    moved = t.filter(t.prev_step.notnull() & (t.prev_step != t.step))
+    seconds = moved.timestamp.epoch_seconds() - moved.prev_ts.epoch_seconds()
+    moved = moved.mutate(seconds=seconds)
+    return moved.group_by("step").aggregate(
+        median_seconds=moved.seconds.median(), moves=moved.count()
+    )
 
 
 # ---------------------------------------------------------------------- pictures from data
@@ -455,6 +542,32 @@ def _paths_section(data: ReportData) -> _Section:
         [t.rank, " → ".join(t.activities), f"{t.cases:,}", fmt_share(t.share)] for t in v.top[:10]
     ]
     body += _table(["#", "path", "cases", "share"], rows, {0, 2, 3})
+    loops = data.paths.loops if data.paths is not None else None
+    if loops is not None and loops.cases:
+        body += Markup("<h3>Loops</h3>") + _cards(
+            [
+                (fmt_share(loops.share_cases_went_back), "of cases went back to an activity"),
+                (fmt_share(loops.share_customers_went_back), "of customers went back"),
+                (fmt_number(loops.ping_pong_cases), "cases bounced between channels"),
+            ]
+        )
+        tables = Markup("")
+        if loops.back_edges:
+            tables += _table(
+                ["went back from", "to", "times", "cases"],
+                [
+                    [e.source, e.target, f"{e.count:,}", f"{e.cases:,}"]
+                    for e in loops.back_edges[:8]
+                ],
+                {2, 3},
+            )
+        if loops.rework:
+            tables += _table(
+                ["done again", "cases", "extra times"],
+                [[r.activity, f"{r.cases:,}", f"{r.repeats:,}"] for r in loops.rework[:8]],
+                {1, 2},
+            )
+        body += Markup('<div class="tables">') + tables + Markup("</div>")
     lead = (
         f"How cases flow from their first to their last event: the {len(v.top)} most frequent "
         f"paths, {fmt_share(shown / v.cases) if v.cases else '–'} of the {fmt_number(v.cases)} "
@@ -466,6 +579,8 @@ def _paths_section(data: ReportData) -> _Section:
         "drawn once.",
         v.semantics,
     ]
+    if loops is not None:
+        notes.append(loops.semantics)
     return _Section("paths", SECTIONS["paths"], lead, body, notes)
 
 
@@ -526,7 +641,11 @@ def _funnel_section(data: ReportData) -> _Section:
         rows,
         {0, 2, 3, 4, 5},
     )
-    source = "the designed steps" if data.journey is not None else "the most frequent path"
+    source = (
+        "the designed main path (entry to outcome, optional steps left out)"
+        if data.journey is not None
+        else "the most frequent path"
+    )
     return _Section(
         "funnel",
         SECTIONS["funnel"],
@@ -537,8 +656,67 @@ def _funnel_section(data: ReportData) -> _Section:
 
 
 def _channels_section(data: ReportData) -> _Section:
-    why = data.missing.get("channels", "the channel analysis is not available in this version")
-    return _Section("channels", SECTIONS["channels"], body=_missing(why))
+    ch = data.channels
+    if ch is None:
+        why = data.missing.get("channels", "no channel analysis")
+        return _Section("channels", SECTIONS["channels"], body=_missing(why))
+    switching = [s for s in ch.switches if s.source != s.target]
+    d = ch.digital
+    cards = [
+        (
+            fmt_share(d.cases_switching_channel / d.cases) if d.cases else "–",
+            "cases that switched channel",
+        ),
+        (fmt_share(d.digital_completion), "completed without an assisted contact"),
+        (
+            fmt_share(d.digital_completion_at_first_contact),
+            "of those starting digitally, stayed digital",
+        ),
+        (
+            fmt_share(ch.repeats.repeat_rate),
+            f"assisted contacts repeated within {ch.repeats.within}",
+        ),
+    ]
+    body = _cards(cards)
+    if switching:
+        figure = channel_switch_figure(
+            [ChannelSwitch(s.source, s.target, s.transitions) for s in switching]
+        )
+        body += _figure("channel-switches", figure, label="Heat map of channel switches")
+    else:
+        body += _missing("No case changes channel between consecutive events.")
+    if ch.repeats.by_channel:
+        body += _table(
+            ["assisted channel", "contacts", "repeats", "repeat rate"],
+            [
+                [r.channel, f"{r.contacts:,}", f"{r.repeats:,}", fmt_share(r.repeat_rate)]
+                for r in ch.repeats.by_channel
+            ],
+            {1, 2, 3},
+        )
+    lead = (
+        "Where customers move from one channel to the next (rows: from, columns: to), and "
+        "how much of the journey they can finish on their own."
+    )
+    kinds = (
+        f"Digital channels: {', '.join(ch.digital_channels) or 'none found'}; assisted: "
+        f"{', '.join(ch.assisted_channels) or 'none found'} (recognised by name)."
+    )
+    return _Section("channels", SECTIONS["channels"], lead, body, [kinds, ch.semantics])
+
+
+def _cards(cards: list[tuple[str, str]]) -> Markup:
+    return (
+        Markup('<div class="cards">')
+        + Markup("").join(
+            Markup(
+                f'<div class="card"><div class="value">{html.escape(v)}</div>'
+                f'<div class="label">{html.escape(k)}</div></div>'
+            )
+            for v, k in cards
+        )
+        + Markup("</div>")
+    )
 
 
 def _conformance_section(data: ReportData) -> _Section:

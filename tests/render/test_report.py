@@ -1,0 +1,148 @@
+"""The report: every analysis computed once and shared, numbers that reconcile, one
+self-contained HTML file, and the command that writes it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from journeyscope.cli import app
+from journeyscope.definitions import load_journey
+from journeyscope.render.report import (
+    SECTIONS,
+    channel_kinds,
+    compute_report,
+    design_funnel,
+    overlay_of,
+    report_html,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+ANALYSES = {
+    "cases",
+    "overview",
+    "process map",
+    "variants",
+    "loops",
+    "channels",
+    "funnel",
+    "conformance",
+    "step times",
+}
+
+
+@pytest.fixture(scope="module")
+def tenancy():
+    return load_journey(EXAMPLES / "tenancy.yaml")
+
+
+@pytest.fixture(scope="module")
+def data(synthetic_store, tenancy):
+    return compute_report(synthetic_store.events(), tenancy, source="synthetic")
+
+
+@pytest.fixture(scope="module")
+def page(data) -> str:
+    return report_html(data)
+
+
+def test_every_analysis_runs_exactly_once(data):
+    assert set(data.runs) == ANALYSES
+    assert all(n == 1 for n in data.runs.values()), data.runs
+    assert set(data.seconds) == ANALYSES
+
+
+def test_numbers_from_different_views_reconcile(data, tenancy):
+    cases = data.overview["cases"]
+    assert data.process.cases == cases
+    assert data.variants.cases == cases
+    assert data.conformance.cases == cases  # the scope is the design's cases
+    assert sum(v.cases for v in data.variants.top) <= cases
+    # the funnel's first step is the first designed step that is not optional
+    first = design_funnel(tenancy)[0]
+    assert data.funnel.steps[0].activities == list(first.activities)
+    overlay = overlay_of(data)
+    by_id = {s.id: s for s in data.conformance.steps}
+    for step_id, actual in overlay.steps.items():
+        assert actual.cases == by_id[step_id].cases
+    assert overlay.reached_outcome == data.conformance.reached_outcome
+
+
+def test_all_sections_with_a_design(page):
+    ids = re.findall(r'<section id="([a-z-]+)" data-section', page)
+    assert ids[:9] == [
+        "overview",
+        "journey-map",
+        "blueprint",
+        "paths",
+        "process-map",
+        "funnel",
+        "channels",
+        "conformance",
+        "emotion",
+    ]
+    assert set(ids) <= set(SECTIONS)
+    assert 'class="missing"' not in page.split('id="emotion"')[0]  # nothing left out
+
+
+def test_self_contained(page):
+    assert "<script src" not in page and "<link" not in page and "@import" not in page
+    head, _, rest = page.partition("<script>")  # leave plotly.js itself out of the search
+    ours = head + rest.partition("</script>")[2]
+    assert not re.search(r"url\((?!data:|#)", ours), "every url() is inlined"
+    assert not re.search(r"""(?:src|href)=["']?https?:""", ours)
+    assert page.count("@font-face") == 2  # regular and bold, once for the page
+    assert page.count("Plotly.newPlot") == 1 and 'data-figure="' in page
+    assert len(page) < 8_000_000
+    # each SVG picture is inlined without a second copy of the typeface
+    assert page.count("<svg") >= 4
+
+
+def test_html_is_pure(data, page):
+    assert report_html(data) == page
+
+
+def test_without_a_design(synthetic_store):
+    data = compute_report(synthetic_store.events())
+    assert "conformance" not in data.runs and data.runs["funnel"] == 1
+    page = report_html(data)
+    assert "no designed journey given" in page
+    assert 'data-picture="process-map"' in page and 'data-picture="paths-sankey"' in page
+    assert data.funnel is not None and len(data.funnel.steps) >= 2
+
+
+def test_channel_kinds_by_name():
+    assert channel_kinds(["web", "Internet", "Desk", "Post", "phone", "e-mail"]) == (
+        ("web", "Internet"),
+        ("Desk", "phone"),
+    )
+
+
+def test_report_command(synthetic_store, tmp_path):
+    out = tmp_path / "r" / "report.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--out",
+            str(out),
+            "--store",
+            synthetic_store.path,
+            "--design",
+            str(EXAMPLES / "tenancy.yaml"),
+            "--variant",
+            "assisted",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.stat().st_size > 1_000_000
+    assert "Journey report: Establish a tenancy" in out.read_text(encoding="utf-8")
+
+
+def test_report_command_says_what_is_wrong(tmp_path):
+    result = CliRunner().invoke(app, ["report", "--store", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "no such store" in result.output
