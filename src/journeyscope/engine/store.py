@@ -35,6 +35,7 @@ from journeyscope.engine.state import CustomerState
 from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
+PROGRAM_CHANNEL = "journeyscope_program"
 #: What an API key may be allowed to do; ``admin`` is everything.
 SCOPES = (
     "events:write",
@@ -369,6 +370,8 @@ class EngineStore:
                 conn.execute(insert(t.policies), {"body": policy, "deployed_at": now})
             for journey_id, version in program.pinned.items():
                 self.pin(journey_id, version, conn)
+            if not self.sqlite and (added_j or added_i or changed or program.pinned):
+                conn.execute(text("SELECT pg_notify(:c, '')"), {"c": PROGRAM_CHANNEL})
         return DeployReport(added_j, added_i, changed)
 
     def pin(self, journey: str, version: int | None, conn: Connection | None = None) -> None:

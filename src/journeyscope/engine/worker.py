@@ -45,6 +45,7 @@ from journeyscope.engine.rules import Rules
 from journeyscope.engine.state import CustomerState
 from journeyscope.engine.store import (
     NOTIFY_CHANNEL,
+    PROGRAM_CHANNEL,
     AcceptReport,
     EngineStore,
     partition_of,
@@ -213,8 +214,9 @@ class Worker:
             with contextlib.suppress(BlockingIOError):
                 os.read(self._pipe_r, 65536)
         if self._listener is not None and self._listener.fileno() in ready:
-            for _ in self._listener.notifies(timeout=0):
-                pass
+            for note in self._listener.notifies(timeout=0):
+                if note.channel == PROGRAM_CHANNEL:
+                    self._reloaded_at = 0.0
 
     def _listen(self) -> Any:
         import psycopg
@@ -224,6 +226,7 @@ class Worker:
         )
         conn = psycopg.connect(url, autocommit=True)
         conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        conn.execute(f"LISTEN {PROGRAM_CHANNEL}")
         return conn
 
     # ----------------------------------------------------------------------- maintenance
@@ -233,6 +236,11 @@ class Worker:
         if gained:
             n = self.store.partitions
             self.cache = {c: s for c, s in self.cache.items() if partition_of(c, n) not in gained}
+
+    def reload(self) -> None:
+        """Look for new deployments before the next batch (instead of within ``reload_every``)."""
+        self._reloaded_at = 0.0
+        self.wake()
 
     def _maintain(self) -> None:
         if self.leases.due():

@@ -344,6 +344,8 @@ def deploy_journey(spec: JourneySpec, engine: EngineDep) -> dict[str, Any]:
         report = engine.store.deploy(program)
     except (JourneyDefinitionError, VersionConflictError) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    if engine.worker is not None:
+        engine.worker.reload()
     return {"deployed": report.journeys_added}
 
 

@@ -1,0 +1,209 @@
+"""The orchestration API: API keys with scopes, events in (durable, de-duplicated),
+customer-driven commands, state and history out, versions and migration, OpenAPI."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from journeyscope.config import Settings
+from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
+from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.program import Program
+from journeyscope.engine.store import EngineStore
+from journeyscope.web import create_app
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for the `httpx2` package in its test client and warns on `httpx`,
+    # which is what the lock file has; the client works the same.
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+OBJECTS = """
+- {name: receipt, category: transactional, channel: email}
+- {name: remind, category: service, channel: email}
+- name: callback
+  category: service
+  channel: phone
+  input: {customer_id: str, phone: str}
+"""
+JOURNEY = """
+journey: apply
+version: 1
+triggers: [{event: Start}]
+steps:
+  welcome: {invoke: receipt, next: wait}
+  wait: {wait: {event: Upload documents, timeout: 3d}, on_timeout: remind}
+  remind: {invoke: remind}
+"""
+
+
+def program(*journeys: str) -> Program:
+    return Program.build(
+        [JourneySpec.model_validate(yaml.safe_load(j)) for j in journeys],
+        InteractionCatalogue([InteractionSpec.model_validate(o) for o in yaml.safe_load(OBJECTS)]),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[EngineStore]:
+    with EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as engine:
+        engine.deploy(program(JOURNEY))
+        yield engine
+
+
+@pytest.fixture
+def client(store: EngineStore) -> Iterator[TestClient]:
+    with TestClient(create_app(store=store)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(store: EngineStore) -> dict[str, str]:
+    return {"X-API-Key": store.add_api_key("ops", ["admin"])}
+
+
+def events(*items: tuple[str, str, str]) -> dict[str, Any]:
+    now = time.time()
+    return {
+        "events": [
+            {"event_id": i, "customer_id": c, "activity": a, "timestamp": now, "channel": "web"}
+            for i, c, a in items
+        ]
+    }
+
+
+def test_keys_and_scopes(client: TestClient, store: EngineStore) -> None:
+    body = events(("e1", "c1", "Start"))
+    assert client.post("/v1/events", json=body).status_code == 401
+    assert client.post("/v1/events", json=body, headers={"X-API-Key": "nope"}).status_code == 401
+    reader = {"X-API-Key": store.add_api_key("dashboard", ["customers:read"])}
+    denied = client.post("/v1/events", json=body, headers=reader)
+    assert denied.status_code == 403 and "events:write" in denied.json()["detail"]
+    writer = store.add_api_key("tracker", ["events:write"])
+    bearer = {"Authorization": f"Bearer {writer}"}
+    assert client.post("/v1/events", json=body, headers=bearer).status_code == 202
+
+
+def test_events_are_accepted_once_and_processed(client: TestClient, admin: dict[str, str]) -> None:
+    body = events(("e1", "c1", "Start"), ("e2", "c2", "Start"))
+    first = client.post("/v1/events", json=body, headers=admin)
+    assert first.status_code == 202 and first.json() == {"accepted": 2, "duplicates": 0}
+    again = client.post("/v1/events", json=body, headers=admin)
+    assert again.json() == {"accepted": 0, "duplicates": 2}
+    state = client.get("/v1/customers/c1", headers=admin).json()  # embedded worker: done
+    assert state["instances"]["apply"]["step"] == "wait"
+    assert state["wake_at"] is not None
+    history = client.get("/v1/customers/c1/history", headers=admin).json()
+    assert [i["event_id"] for i in history["inputs"]] == ["e1"]
+    assert [o["interaction"] for o in history["outbox"]] == ["receipt"]
+    assert "Journey entered" in [e["activity"] for e in history["engine_events"]]
+    bad = client.post("/v1/events", json={"events": [{"event_id": "x"}]}, headers=admin)
+    assert bad.status_code == 422
+    assert client.get("/v1/customers/nobody", headers=admin).status_code == 404
+
+
+def test_customers_invoke_interaction_objects_on_demand(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    done = client.post(
+        "/v1/customers/c9/interactions/callback/invoke",
+        json={"input": {"phone": "+31 20 000 0000"}},
+        headers=admin | {"Idempotency-Key": "k1"},
+    )
+    assert done.status_code == 202
+    result = done.json()
+    assert result["accepted"] and result["processed"]
+    assert [e["activity"] for e in result["outcome"]] == ["Interaction invoked", "Interaction sent"]
+    repeat = client.post(
+        "/v1/customers/c9/interactions/callback/invoke",
+        json={"input": {"phone": "+31 20 000 0000"}},
+        headers=admin | {"Idempotency-Key": "k1"},
+    )
+    assert repeat.json()["accepted"] is False  # the same key: not applied twice
+    missing = client.post("/v1/customers/c9/interactions/nope/invoke", json={}, headers=admin)
+    assert missing.status_code == 404
+    broken = client.post("/v1/customers/c9/interactions/callback/invoke", json={}, headers=admin)
+    assert broken.status_code == 422 and "phone" in broken.json()["detail"]
+
+
+def test_enter_pause_resume_back_and_exit(client: TestClient, admin: dict[str, str]) -> None:
+    base = "/v1/customers/c5/journeys/apply"
+    entered = client.post(f"{base}/enter", json={"step": "wait"}, headers=admin).json()
+    assert entered["processed"] and entered["outcome"][0]["activity"] == "Journey entered"
+    paused = client.post(f"{base}/pause", headers=admin).json()
+    assert paused["outcome"][0]["activity"] == "Journey paused"
+    state = client.get("/v1/customers/c5", headers=admin).json()
+    assert state["instances"]["apply"]["status"] == "paused" and state["timers"] == []
+    client.post(f"{base}/resume", headers=admin)
+    assert (
+        client.get("/v1/customers/c5", headers=admin).json()["instances"]["apply"]["status"]
+        == "waiting"
+    )
+    client.post(f"{base}/enter", json={"step": "welcome"}, headers=admin)  # moves there
+    back = client.post(f"{base}/back", json={"to": "welcome"}, headers=admin).json()
+    assert back["outcome"][0]["activity"] == "Journey stepped back"
+    assert (
+        client.post(f"{base}/exit", headers=admin).json()["outcome"][0]["activity"]
+        == "Journey exited"
+    )
+    assert client.post("/v1/customers/c5/journeys/nope/pause", headers=admin).status_code == 404
+    assert client.post(f"{base}/enter", json={"step": "nope"}, headers=admin).status_code == 404
+    profile = client.post(
+        "/v1/customers/c5/profile", json={"timezone": "Asia/Tokyo"}, headers=admin
+    )
+    assert profile.json()["processed"]
+    assert (
+        client.get("/v1/customers/c5", headers=admin).json()["profile"]["timezone"] == "Asia/Tokyo"
+    )
+
+
+def test_versions_deploy_and_explicit_migration(client: TestClient, admin: dict[str, str]) -> None:
+    client.post("/v1/events", json=events(("e1", "c1", "Start")), headers=admin)
+    v2 = yaml.safe_load(JOURNEY.replace("version: 1", "version: 2").replace("3d", "5d"))
+    assert client.post("/v1/journeys", json=v2, headers=admin).status_code == 201
+    conflict = dict(v2, steps={"only": {"invoke": "remind"}})
+    assert client.post("/v1/journeys", json=conflict, headers=admin).status_code == 409
+    assert client.get("/v1/journeys", headers=admin).json() == [
+        {"journey": "apply", "versions": [1, 2], "active": 2, "name": ""}
+    ]
+    client.post("/v1/events", json=events(("e2", "c2", "Start")), headers=admin)
+    assert (
+        client.get("/v1/customers/c1", headers=admin).json()["instances"]["apply"]["version"] == 1
+    )
+    assert (
+        client.get("/v1/customers/c2", headers=admin).json()["instances"]["apply"]["version"] == 2
+    )
+    moved = client.post(
+        "/v1/journeys/apply/migrate", json={"from_version": 1, "to_version": 2}, headers=admin
+    )
+    assert moved.json() == {"customers": 1, "accepted": 1}
+    assert (
+        client.get("/v1/customers/c1", headers=admin).json()["instances"]["apply"]["version"] == 2
+    )
+
+
+def test_catalogue_levers_status_and_openapi(client: TestClient, admin: dict[str, str]) -> None:
+    catalogue = client.get("/v1/interactions", headers=admin).json()
+    callback = next(o for o in catalogue if o["name"] == "callback")
+    assert callback["input_schema"]["required"] == ["customer_id", "phone"]
+    assert client.put("/v1/levers/remind", json={"lever": 2.5}, headers=admin).status_code == 200
+    status = client.get("/v1/engine/status", headers=admin).json()
+    assert status["embedded_worker"] is True and "dead_letters" in status
+    spec = client.get("/openapi.json").json()
+    assert "/v1/events" in spec["paths"] and "/v1/customers/{customer_id}/history" in spec["paths"]
+    assert "APIKeyHeader" in spec["components"]["securitySchemes"]
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_app_factory_opens_the_configured_database(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x' / 'engine.sqlite'}")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200
+    assert (tmp_path / "x" / "engine.sqlite").exists()
