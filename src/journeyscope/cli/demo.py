@@ -82,3 +82,13 @@ def register(app: typer.Typer) -> None:
         console.print(f"draft event catalogue: {workdir / 'catalogue.yaml'}")
         console.print(f"store: {store_file}   (try: journeyscope stats --store {store_file})")
         console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
+
+        console.rule("5. the journey report")
+        from journeyscope.cli.report import write_demo_report
+
+        report_started = time.perf_counter()
+        report_file = write_demo_report(store_file, workdir)
+        console.print(
+            f"report: {report_file} ({time.perf_counter() - report_started:.1f}s; open it in "
+            f"a browser, it needs no network)"
+        )

@@ -10,6 +10,32 @@ import typer
 from journeyscope.cli.common import StoreOption, console, store_path
 
 
+def demo_design() -> Path | None:
+    """The example tenancy design, from the working folder or the source checkout."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        candidate = root / "examples" / "journeys" / "tenancy.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def write_demo_report(store_file: Path, workdir: Path) -> Path:
+    """The demo's last step: the report of the synthetic store (with the tenancy design)."""
+    from journeyscope.definitions import load_journey
+    from journeyscope.events import Store
+    from journeyscope.render.report import compute_report, report_html
+
+    design = demo_design()
+    journey = load_journey(design) if design is not None else None
+    with Store(store_file) as db, console.status("analysing for the report"):
+        data = compute_report(
+            db.events(), journey, source=f"{store_file} (synthetic omnichannel journeys)"
+        )
+    out = workdir / "report.html"
+    out.write_text(report_html(data), encoding="utf-8")
+    return out
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
 

@@ -1,0 +1,14 @@
+"""The demo's last step writes the report of the synthetic store, with the tenancy design."""
+
+from __future__ import annotations
+
+from journeyscope.cli.report import demo_design, write_demo_report
+
+
+def test_demo_step_writes_the_report(synthetic_store, tmp_path):
+    assert demo_design() is not None and demo_design().name == "tenancy.yaml"
+    out = write_demo_report(synthetic_store.path, tmp_path)
+    page = out.read_text(encoding="utf-8")
+    assert out == tmp_path / "report.html"
+    assert "Journey report: Establish a tenancy" in page
+    assert 'data-picture="journey-map"' in page and 'data-picture="blueprint"' in page
