@@ -36,3 +36,13 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
 def declared() -> Iterator[Callable[..., Engine]]:
     """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data."""
     yield lambda cases, **kw: engine_for(journeys(cases, **kw))
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
+    from journeyscope.analytics.engines import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()

@@ -1,0 +1,124 @@
+"""``journeyscope dfg | variants | funnel | paths | channels``, driven as a user would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from analytics_kit import RealLog
+from typer.testing import CliRunner
+
+from journeyscope.analytics import DfgQuery, DuckDBEngine, FunnelQuery
+from journeyscope.cli import app
+
+runner = CliRunner()
+STEPS = (
+    "Confirmation of receipt",
+    "T02 Check confirmation of receipt",
+    "T04 Determine confirmation of receipt",
+)
+
+
+@pytest.fixture
+def store(real_log: Callable[[str], RealLog]) -> str:
+    return str(real_log("receipt.csv").store)
+
+
+def run_json(*args: str) -> Any:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_dfg_json_matches_the_python_api(store: str) -> None:
+    out = run_json("dfg", "--store", store)
+    assert set(out) >= {"edges", "start", "end", "case_rule"}
+    assert set(out["edges"][0]) >= {"source", "target", "count", "cases", "median_seconds"}
+    with DuckDBEngine(store) as engine:
+        assert out == engine.run(DfgQuery()).model_dump(mode="json")
+
+
+def test_funnel_json_states_counts_and_semantics(store: str) -> None:
+    out = run_json("funnel", *STEPS, "--window", "30d", "--store", store)
+    cases = [s["cases"] for s in out["steps"]]
+    assert cases[0] == 1434 and cases == sorted(cases, reverse=True)
+    sem = out["semantics"]
+    assert (sem["mode"], sem["entry"], sem["ties"], sem["window"]) == (
+        "sequential",
+        "furthest",
+        "advance",
+        "30 days",
+    )
+    assert "at least" in sem["description"] and out["case_rule"].startswith("case_id")
+    with DuckDBEngine(store) as engine:
+        api = engine.run(FunnelQuery(steps=STEPS, window=timedelta(days=30)))
+    assert out == api.model_dump(mode="json")
+
+
+def test_funnel_options(store: str) -> None:
+    out = run_json(
+        "funnel",
+        *STEPS,
+        "--mode",
+        "strict",
+        "--entry",
+        "first",
+        "--ties",
+        "strict-increase",
+        "--optional",
+        "2",
+        "--open",
+        "--breakdown",
+        "channel",
+        "--store",
+        store,
+    )
+    assert out["semantics"]["mode"] == "strict" and out["semantics"]["optional_steps"] == [2]
+    assert {g["value"] for g in out["breakdown"]} >= {"Internet", "Desk"}
+
+
+def test_variants_paths_channels_json(store: str) -> None:
+    v = run_json("variants", "--top", "3", "--store", store)
+    assert len(v["top"]) == 3 and v["variants_for_coverage"] <= v["variants"]
+    p = run_json(
+        "paths", "--start", STEPS[0], "--steps", "3", "--collapse-repeats", "--store", store
+    )
+    assert p["repeats_collapsed"] is True and p["loops"]["cases"] == 1434
+    c = run_json("channels", "--digital", "Internet", "--assisted", "Desk,Post", "--store", store)
+    assert c["digital_channels"] == ["Internet"] and c["digital"]["cases"] == 1434
+
+
+def test_case_rule_options(store: str) -> None:
+    out = run_json("dfg", "--case-rule", "customer", "--store", store)
+    assert out["case_rule"] == "one case per customer (after identity stitching)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["funnel", "A", "--mode", "any-order", "--exclude", "X"], "any-order"),
+        (["dfg", "--case-rule", "gap"], "--gap"),
+        (["funnel", "A", "B", "--window", "soon"], "not a duration"),
+        (["dfg", "--engine", "sparkk"], "unknown engine"),
+    ],
+)
+def test_bad_options_exit_2_with_one_clear_line(store: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, [*args, "--store", store])
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_store_is_an_error(tmp_path: Any) -> None:
+    result = runner.invoke(app, ["dfg", "--store", str(tmp_path / "none.duckdb")])
+    assert result.exit_code != 0
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_engine_spark_gives_the_same_json(spark: object, store: str) -> None:
+    assert run_json("dfg", "--engine", "spark", "--store", store) == run_json(
+        "dfg", "--store", store
+    )

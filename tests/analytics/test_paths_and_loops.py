@@ -1,0 +1,97 @@
+"""Paths, loops and backtracking, pinned by journeys declared as data (one per case)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from journeyscope.analytics import CleaningRule, Engine, PathsQuery
+
+Declared = Callable[..., Engine]
+
+
+def edges(result: object) -> set[tuple[int, str, str, int]]:
+    return {(e.step, e.source, e.target, e.cases) for e in result.edges}  # type: ignore[attr-defined]
+
+
+def test_forward_paths_from_the_first_start(declared: Declared) -> None:
+    engine = declared({"c1": "X@0 A@1 B@2 C@3 D@4", "c2": "A@0 B@1 A@2 C@3", "c3": "B@0 C@1"})
+    r = engine.run(PathsQuery(start="A", steps=3, loops=False))
+    assert r.paths == 2 and r.direction == "forward"
+    assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 1), (2, "B", "A", 1)}
+    assert {(n.step, n.activity, n.cases, n.ended) for n in r.nodes} == {
+        (1, "A", 2, 0),
+        (2, "B", 2, 0),
+        (3, "C", 1, 1),
+        (3, "A", 1, 1),
+    }
+
+
+def test_backward_paths_end_at_the_last_step(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "B@0 D@1 D@2"})
+    r = engine.run(PathsQuery(end="D", steps=3, loops=False))
+    assert r.direction == "backward"
+    assert edges(r) == {(1, "B", "C", 1), (2, "C", "D", 1), (2, "B", "D", 1)}
+
+
+def test_paths_between_two_activities(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "A@0 D@1", "c3": "D@0 A@1 B@2"})
+    r = engine.run(PathsQuery(start="A", end="D", steps=3, loops=False))
+    assert r.paths == 2  # c3 never reaches D after A
+    assert edges(r) == {(1, "A", "B", 1), (2, "B", "C", 1), (1, "A", "D", 1)}
+
+
+def test_top_edges_keep_the_most_frequent_and_group_the_rest(declared: Declared) -> None:
+    engine = declared({f"c{i}": f"A@0 {t}@1" for i, t in enumerate("BBBCCD")})
+    r = engine.run(PathsQuery(start="A", steps=2, top_edges=1, loops=False))
+    assert edges(r) == {(1, "A", "B", 3), (1, "A", "(other)", 3)}
+
+
+def test_cleaning_rules_and_collapsed_repeats(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 View_x@1 View_y@2 B@3"})
+    rules = (CleaningRule(pattern="^View", alias="View"),)
+    kept = engine.run(PathsQuery(start="A", steps=4, cleaning=rules, loops=False))
+    assert edges(kept) == {(1, "A", "View", 1), (2, "View", "View", 1), (3, "View", "B", 1)}
+    assert not kept.repeats_collapsed and "repeats kept" in kept.semantics
+    collapsed = engine.run(
+        PathsQuery(start="A", steps=4, cleaning=rules, collapse_repeats=True, loops=False)
+    )
+    assert edges(collapsed) == {(1, "A", "View", 1), (2, "View", "B", 1)}
+    assert collapsed.repeats_collapsed and "consecutive repeats collapsed" in collapsed.semantics
+
+
+def test_back_edges_rework_and_share_who_went_back(declared: Declared) -> None:
+    engine = declared(
+        {
+            "c1~p1": "A@0 B@1 A@2 C@3",  # back-edge B -> A; A repeated
+            "c2~p1": "A@0 B@1 B@2 C@3",  # B repeated (a self-loop, not a back-edge)
+            "c3~p2": "A@0 B@1 C@2",
+        }
+    )
+    loops = engine.run(PathsQuery()).loops
+    assert loops is not None
+    assert [(e.source, e.target, e.count, e.cases) for e in loops.back_edges] == [("B", "A", 1, 1)]
+    assert {(r.activity, r.cases, r.repeats) for r in loops.rework} == {("A", 1, 1), ("B", 1, 1)}
+    assert (loops.cases, loops.cases_went_back) == (3, 1)
+    assert (loops.customers, loops.customers_went_back, loops.share_customers_went_back) == (
+        2,
+        1,
+        0.5,
+    )
+
+
+def test_channel_ping_pong(declared: Declared) -> None:
+    engine = declared(
+        {
+            "c1": "A/web@0 B/phone@1 C/web@2 D/web@3",  # web -> phone -> web
+            "c2": "A/web@0 B/web@1 C/phone@2",  # a switch, no return
+            "c3": "A/app@0 B/chat@1 C/app@2 D/chat@3",  # app -> chat -> app -> chat: two
+        }
+    )
+    loops = engine.run(PathsQuery()).loops
+    assert loops is not None
+    assert {(p.channel, p.via, p.count, p.cases) for p in loops.ping_pong} == {
+        ("web", "phone", 1, 1),
+        ("app", "chat", 1, 1),
+        ("chat", "app", 1, 1),
+    }
+    assert loops.ping_pong_cases == 2

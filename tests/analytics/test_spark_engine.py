@@ -1,0 +1,61 @@
+"""The same analyses on DuckDB and on Spark (local mode) give identical results on a real log.
+
+Runs in CI like every slow test: it needs PySpark and Java 17, and fails (never skips) when
+they are missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from analytics_kit import RealLog
+
+from journeyscope.analytics import (
+    AnalysisQuery,
+    ChannelsQuery,
+    DfgQuery,
+    DuckDBEngine,
+    FunnelQuery,
+    PathsQuery,
+    SparkEngine,
+    VariantsQuery,
+)
+from journeyscope.analytics.funnels import Exclusion, FunnelStep
+
+STEPS = (
+    "Confirmation of receipt",
+    "T02 Check confirmation of receipt",
+    "T04 Determine confirmation of receipt",
+    "T05 Print and send confirmation of receipt",
+    "T06 Determine necessity of stop advice",
+)
+QUERIES: list[AnalysisQuery] = [
+    DfgQuery(),
+    VariantsQuery(top=10),
+    FunnelQuery(steps=STEPS, window=timedelta(days=7), breakdown="channel"),
+    FunnelQuery(steps=STEPS, breakdown="case:group", entry="first", ties="strict_increase"),
+    FunnelQuery(steps=STEPS, mode="strict", open=True),
+    FunnelQuery(steps=STEPS, mode="any_order", window=timedelta(days=3)),
+    FunnelQuery(
+        steps=(*STEPS[:3], FunnelStep(activities=(STEPS[3],), optional=True), STEPS[4]),
+        exclusions=(Exclusion(activities=("T03 Adjust confirmation of receipt",)),),
+        window=timedelta(days=30),
+    ),
+    PathsQuery(start=STEPS[0], steps=5, top_edges=8),
+    PathsQuery(end=STEPS[4], collapse_repeats=True, loops=False),
+    ChannelsQuery(digital=("Internet",), assisted=("Desk", "Post"), outcomes=(STEPS[3],)),
+]
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_duckdb_and_spark_agree_on_a_real_log(
+    spark: object, real_log: Callable[[str], RealLog]
+) -> None:
+    log = real_log("receipt.csv")
+    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        for query in QUERIES:
+            ours, theirs = duck.run(query), sparky.run(query)  # type: ignore[call-overload]
+            assert ours.model_dump() == theirs.model_dump(), type(query).__name__
