@@ -18,6 +18,7 @@ from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.routes import engine as engine_routes
+from journeyscope.web.routes import report as report_routes
 
 
 def create_app(
@@ -50,6 +51,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.include_router(engine_routes.router, prefix="/v1")
+    app.include_router(report_routes.router)
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:

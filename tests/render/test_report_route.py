@@ -1,0 +1,63 @@
+"""``GET /report``: the report of the configured store, behind an API key, computed once."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from journeyscope.engine.store import EngineStore
+from journeyscope.render import report as report_module
+from journeyscope.web import create_app
+from journeyscope.web.routes import report as route
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+
+
+@pytest.fixture
+def client(synthetic_store, tmp_path, monkeypatch) -> Iterator[tuple[TestClient, str]]:
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    shutil.copy(EXAMPLES / "tenancy.yaml", designs / "tenancy.yaml")
+    monkeypatch.setenv("JOURNEYSCOPE_STORE", synthetic_store.path)
+    monkeypatch.setenv("JOURNEYSCOPE_DESIGNS", str(designs))
+    route._cache.clear()
+    with (
+        EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as engine,
+        TestClient(create_app(store=engine, embedded_worker=False)) as test_client,
+    ):
+        yield test_client, engine.add_api_key("analyst", ["journeys:read"])
+
+
+def test_report_page_with_a_design_is_computed_once(client, monkeypatch):
+    test_client, key = client
+    calls = []
+    real = report_module.compute_report
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_module, "compute_report", counting)
+    first = test_client.get("/report", params={"design": "tenancy"}, headers={"X-API-Key": key})
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"].startswith("text/html")
+    assert "Journey report: Establish a tenancy" in first.text
+    again = test_client.get("/report", params={"design": "tenancy"}, headers={"X-API-Key": key})
+    assert again.text == first.text and len(calls) == 1
+
+
+def test_report_needs_a_key_and_a_known_design(client):
+    test_client, key = client
+    assert test_client.get("/report").status_code == 401
+    missing = test_client.get("/report", params={"design": "nope"}, headers={"X-API-Key": key})
+    assert missing.status_code == 404 and "no design 'nope'" in missing.text
+    bad = test_client.get("/report", params={"design": "../etc"}, headers={"X-API-Key": key})
+    assert bad.status_code == 422
