@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from journeyscope.engine.actions import Command
+from journeyscope.engine.sending import invoke
 from journeyscope.engine.state import PAUSED, WAITING, Instance
 from journeyscope.errors import JourneyscopeError
 
@@ -64,7 +65,7 @@ def _invoke(turn: Turn, args: Any) -> None:
         interaction=obj.name,
         interaction_version=obj.version,
     )
-    turn.invoke(obj, None, None, "on demand", given=dict(args.get("input") or {}), on_demand=True)
+    invoke(turn, obj, None, None, "on demand", given=dict(args.get("input") or {}), on_demand=True)
 
 
 def _enter(turn: Turn, args: Any) -> None:

@@ -22,7 +22,7 @@ candidate listed first). Every decision keeps all of this (:meth:`Decision.expla
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from journeyscope.engine.actions import Learn
@@ -88,7 +88,9 @@ class Decision:
             "winner": self.winner,
             "why": self.why,
             "ranked": list(self.ranked),
-            "candidates": [asdict(c) for c in self.candidates],
+            "candidates": [
+                {name: getattr(c, name) for name in Candidate.__slots__} for c in self.candidates
+            ],
         }
 
 

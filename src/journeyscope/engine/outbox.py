@@ -26,6 +26,7 @@ from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Send
 from journeyscope.engine.holdouts import bucket
 from journeyscope.engine.interactions import DeliveryContext, InteractionCatalogue
+from journeyscope.engine.state import dumps
 from journeyscope.errors import DeliveryError, JourneyscopeError
 
 
@@ -97,7 +98,7 @@ def outbox_row(send: Send, partition: int, now: float) -> tuple[Any, ...]:
         send.journey,
         send.step,
         send.cause,
-        json.dumps(send.payload, separators=(",", ":"), default=str),
+        dumps(send.payload),
         now,
         "pending",
         0,
@@ -128,7 +129,7 @@ class Dispatcher:
 
     def delay(self, key: str, attempts: int) -> float:
         jitter = 0.8 + 0.4 * bucket(key, "backoff")
-        return min(self.max_backoff, self.backoff * 2 ** (attempts - 1)) * jitter
+        return float(min(self.max_backoff, self.backoff * 2 ** (attempts - 1)) * jitter)
 
     def _one(self, d: Delivery, now: float) -> Result:
         try:

@@ -22,17 +22,14 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from journeyscope.engine import policy as contact
-from journeyscope.engine.actions import Action, Command, Event, Learn, Record, Send, Tick
+from journeyscope.engine.actions import Action, Command, Event, Learn, Record, Tick
 from journeyscope.engine.conditions import View
-from journeyscope.engine.decisions import Candidate, Knowledge, choose
+from journeyscope.engine.decisions import Knowledge
 from journeyscope.engine.holdouts import in_holdout, variant
-from journeyscope.engine.interactions import Category, InteractionObject
 from journeyscope.engine.journeys import END, Journey, Step
 from journeyscope.engine.localtime import add, zone
 from journeyscope.engine.program import Program
+from journeyscope.engine.sending import decide, deliver, invoke
 from journeyscope.engine.state import (
     ACTIVE,
     COMPLETED,
@@ -49,7 +46,6 @@ from journeyscope.errors import JourneyscopeError
 MAX_STEPS = 200  # steps run in one turn before a journey is stopped as a loop
 MAX_PATH = 50  # steps remembered for "back"
 SOURCE = "journeyscope-engine"
-BYPASS_HOLDOUT = frozenset({Category.MANDATORY, Category.TRANSACTIONAL})
 
 
 class Rules:
@@ -86,6 +82,7 @@ class Turn:
     def record(
         self,
         activity: str,
+        *,
         at: float | None = None,
         channel: str | None = None,
         inst: Instance | None = None,
@@ -337,7 +334,8 @@ class Turn:
             obj = self.program.catalogue.get(d["interaction"], d["version"])
             inst = self.state.instances.get(timer.journey or "") if timer.journey else None
             self.cause = d.get("cause")
-            self.deliver(
+            deliver(
+                self,
                 obj,
                 d["payload"],
                 inst,
@@ -455,9 +453,9 @@ class Turn:
             return self.start_wait(inst, journey, step, at)
         if kind == "invoke":
             obj = self.program.catalogue.get(step.spec.invoke or "")
-            self.invoke(obj, inst, step, "all")
+            invoke(self, obj, inst, step, "all")
         elif kind == "decide":
-            self.decide(inst, step)
+            decide(self, inst, step)
         elif kind == "branch":
             names = self.names(inst)
             for condition, target in step.branches:
@@ -507,236 +505,3 @@ class Turn:
             }
         inst.status = WAITING
         return None
-
-    # --------------------------------------------------------------------------- sending
-
-    def payload(
-        self,
-        obj: InteractionObject,
-        inst: Instance | None,
-        step: Step | None,
-        given: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        e = self.event
-        defaults: dict[str, Any] = {
-            "customer_id": self.state.customer_id,
-            "journey": inst.journey if inst else None,
-            "journey_version": inst.version if inst else None,
-            "step": step.id if step else None,
-            "designed_step": step.spec.designed_step if step else None,
-            "event_id": e.event_id if e else None,
-            "activity": e.activity if e else None,
-            "event_channel": e.channel if e else None,
-        }
-        fields = obj.input_model.model_fields
-        open_contract = obj.input_model.model_config.get("extra") == "allow"
-        data = {
-            k: v
-            for k, v in defaults.items()
-            if k in fields or (open_contract and k == "customer_id")
-        }
-        if step is not None and step.input:
-            names = self.names(inst)
-            for key, expr in step.input.items():
-                data[key] = expr(names)
-        data.update(given or {})
-        return obj.validate_input(data)
-
-    def invoke(
-        self,
-        obj: InteractionObject,
-        inst: Instance | None,
-        step: Step | None,
-        context: str,
-        *,
-        given: dict[str, Any] | None = None,
-        on_demand: bool = False,
-    ) -> bool:
-        where = {"step": step.id} if step else {}
-        if obj.eligibility is not None and not obj.eligibility(self.names(inst)):
-            self.record(
-                "Interaction suppressed",
-                channel=obj.channel,
-                inst=inst,
-                **where,
-                interaction=obj.name,
-                reason=f"not eligible: {obj.eligibility.text}",
-            )
-            return False
-        try:
-            payload = self.payload(obj, inst, step, given)
-        except (ValidationError, TypeError, ValueError, ArithmeticError) as exc:
-            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            self.record(
-                "Interaction failed",
-                channel=obj.channel,
-                inst=inst,
-                **where,
-                interaction=obj.name,
-                reason=f"input breaks the contract: {reason}",
-            )
-            return False
-        return self.deliver(
-            obj, payload, inst, step.id if step else None, context, on_demand=on_demand
-        )
-
-    def deliver(
-        self,
-        obj: InteractionObject,
-        payload: dict[str, Any],
-        inst: Instance | None,
-        step_id: str | None,
-        context: str,
-        *,
-        on_demand: bool = False,
-        deferred: bool = False,
-    ) -> bool:
-        state = self.state
-        info: dict[str, Any] = {
-            "interaction": obj.name,
-            "interaction_version": obj.version,
-            "category": str(obj.category),
-        }
-        if step_id:
-            info["step"] = step_id
-        if not on_demand and obj.category not in BYPASS_HOLDOUT:
-            group = None
-            if in_holdout(state.customer_id, self.policy.holdout.share, self.policy.holdout.salt):
-                group = "global"
-            elif inst is not None and inst.holdout:
-                group = "journey"
-            if group is not None:
-                self.record(
-                    "Interaction withheld",
-                    channel=obj.channel,
-                    inst=inst,
-                    **info,
-                    holdout=group,
-                    would_have_sent=True,
-                    payload=payload,
-                )
-                return False
-        verdict = contact.check(
-            self.policy,
-            obj.category,
-            obj.channel,
-            state.contacts,
-            state.profile,
-            self.now,
-            on_demand=on_demand,
-        )
-        if verdict.allowed:
-            key = state.next_id("a")
-            self.actions.append(
-                Send(
-                    key,
-                    state.customer_id,
-                    obj.name,
-                    obj.version,
-                    obj.channel,
-                    str(obj.category),
-                    payload,
-                    self.now,
-                    inst.journey if inst else None,
-                    step_id,
-                    self.cause,
-                )
-            )
-            if verdict.counts:
-                state.contacts = contact.remember(
-                    self.policy, state.contacts, self.now, obj.channel, obj.category
-                )
-            self.record(
-                "Interaction sent",
-                channel=obj.channel,
-                inst=inst,
-                **info,
-                key=key,
-                policy=verdict.reason,
-                on_demand=on_demand,
-                deferred=deferred,
-            )
-            if obj.outcome_within is not None:
-                self.add_timer(
-                    "outcome",
-                    add(self.now, obj.outcome_within, self.tz()),
-                    None,
-                    interaction=obj.name,
-                    context=context,
-                    events=sorted(obj.outcome_events),
-                    sent=key,
-                )
-            return True
-        if verdict.defer_until is not None:
-            self.add_timer(
-                "deferred",
-                verdict.defer_until,
-                inst.journey if inst else None,
-                interaction=obj.name,
-                version=obj.version,
-                payload=payload,
-                step=step_id,
-                context=context,
-                cause=self.cause,
-                on_demand=on_demand,
-            )
-            self.record(
-                "Interaction deferred",
-                channel=obj.channel,
-                inst=inst,
-                **info,
-                reason=verdict.reason,
-                until=verdict.defer_until,
-            )
-            return False
-        self.record(
-            "Interaction suppressed", channel=obj.channel, inst=inst, **info, reason=verdict.reason
-        )
-        return False
-
-    def decide(self, inst: Instance, step: Step) -> None:
-        spec = step.spec.decide
-        assert spec is not None
-        names = self.names(inst)
-        context = str(step.context(names)) if step.context is not None else "all"
-        state, candidates, objects = self.state, [], {}
-        for name in spec.candidates:
-            obj = self.program.catalogue.get(name)
-            objects[obj.name] = obj
-            if obj.eligibility is not None and not obj.eligibility(names):
-                candidates.append(
-                    Candidate(
-                        obj.name, obj.version, False, reason=f"not eligible: {obj.eligibility.text}"
-                    )
-                )
-                continue
-            successes, trials = self.knowledge.counts(obj.name, context)
-            propensity = self.knowledge.propensity(obj.name, context, obj.spec.prior)
-            weight = 1.0
-            for condition, w in obj.weights:
-                if condition(names):
-                    weight *= w
-            lever = self.knowledge.levers.get(obj.name, obj.spec.lever)
-            verdict = contact.check(
-                self.policy, obj.category, obj.channel, state.contacts, state.profile, self.now
-            )
-            candidates.append(
-                Candidate(
-                    obj.name,
-                    obj.version,
-                    True,
-                    propensity,
-                    successes,
-                    trials,
-                    weight,
-                    obj.spec.value,
-                    lever,
-                    propensity * weight * obj.spec.value * lever,
-                    verdict.allowed,
-                    verdict.reason,
-                )
-            )
-        decision = choose(candidates, context)
-        self.record("Decision", inst=inst, step=step.id, **decision.explain())
-        if decision.winner is not None:
-            self.invoke(objects[decision.winner], inst, step, context)

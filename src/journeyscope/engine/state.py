@@ -15,8 +15,11 @@ index range scan and a state write is still a single row.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
+
+#: Compact JSON, one reusable encoder (the hot path writes a few of these per event).
+dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False, default=str).encode
 
 #: Instance statuses. ``active`` runs steps, ``waiting`` waits for an event or a timer,
 #: ``goal`` reached a goal, ``completed`` ran out of steps, ``exited`` met an exit (or was told).
@@ -65,12 +68,22 @@ class Instance:
         return f"{self.journey}#{self.entry}"
 
     def copy(self) -> Instance:
-        return replace(
-            self,
-            path=list(self.path),
-            variants=dict(self.variants),
-            vars=dict(self.vars),
-            waiting=None if self.waiting is None else dict(self.waiting),
+        return Instance(
+            self.journey,
+            self.version,
+            self.entry,
+            self.step,
+            self.status,
+            self.entered_at,
+            self.step_at,
+            list(self.path),
+            self.visits,
+            self.holdout,
+            dict(self.variants),
+            dict(self.vars),
+            None if self.waiting is None else dict(self.waiting),
+            self.satisfied,
+            self.remaining,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,7 +154,7 @@ class CustomerState:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=False)
+        return dumps(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CustomerState:

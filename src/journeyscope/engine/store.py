@@ -31,7 +31,7 @@ from journeyscope.engine.interactions import InteractionSpec
 from journeyscope.engine.journeys import JourneySpec
 from journeyscope.engine.policy import ContactPolicy
 from journeyscope.engine.program import Program
-from journeyscope.engine.state import CustomerState
+from journeyscope.engine.state import CustomerState, dumps
 from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
@@ -95,7 +95,7 @@ def item_row(item: Event | Command, partitions: int, accepted_at: float) -> tupl
         partition_of(item.customer_id, partitions),
         kind,
         item.timestamp,
-        json.dumps(body, separators=(",", ":"), default=str),
+        dumps(body),
         accepted_at,
     )
 
@@ -202,11 +202,9 @@ class EngineStore:
 
     def insert(self, table: Any) -> Any:
         """An INSERT that knows ``ON CONFLICT`` in this database's dialect."""
-        if self.sqlite:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        return dialect_insert(table)
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        return (sqlite.insert if self.sqlite else postgresql.insert)(table)
 
     def bulk(
         self,
@@ -275,6 +273,10 @@ class EngineStore:
         if conn is None:
             with self.write() as own:
                 return self.accept(items, own)
+        return self.accept_rows(conn, self.inbox_rows(items), len(items))
+
+    def inbox_rows(self, items: Sequence[Event | Command]) -> list[tuple[Any, ...]]:
+        """Inbox rows for ``items``, the first of each event id only."""
         now = self.clock.now()
         seen: set[str] = set()
         rows = []
@@ -282,10 +284,16 @@ class EngineStore:
             if item.event_id not in seen:
                 seen.add(item.event_id)
                 rows.append(item_row(item, self.partitions, now))
+        return rows
+
+    def accept_rows(
+        self, conn: Connection, rows: list[tuple[Any, ...]], given: int
+    ) -> AcceptReport:
+        """Insert inbox rows (of ``given`` items); ids already there count as duplicates."""
         added = self.bulk(conn, t.inbox, INBOX_COLUMNS, rows, "ON CONFLICT (event_id) DO NOTHING")
         if added and not self.sqlite:
             conn.execute(text("SELECT pg_notify(:c, '')"), {"c": NOTIFY_CHANNEL})
-        return AcceptReport(added, len(items) - added)
+        return AcceptReport(added, given - added)
 
     def pending(self) -> int:
         with self.read() as conn:

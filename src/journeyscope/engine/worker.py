@@ -21,7 +21,6 @@ held without a break.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import select as selectors
@@ -42,7 +41,7 @@ from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tic
 from journeyscope.engine.clock import Clock
 from journeyscope.engine.leases import Leases
 from journeyscope.engine.rules import Rules
-from journeyscope.engine.state import CustomerState
+from journeyscope.engine.state import CustomerState, dumps
 from journeyscope.engine.store import (
     NOTIFY_CHANNEL,
     PROGRAM_CHANNEL,
@@ -93,7 +92,7 @@ def record_row(record: Record) -> tuple[Any, ...]:
         record.at,
         record.activity,
         record.channel,
-        json.dumps(record.properties, separators=(",", ":"), default=str),
+        dumps(record.properties),
     )
 
 
@@ -299,9 +298,18 @@ class Worker:
             with store.write() as conn:
                 if results and self.dispatcher is not None:
                     self.dispatcher.write(conn, store.insert, results)
-                reports = [store.accept(items, conn) for items, _ in subs]
+                # in-process submissions: accepted in this transaction (group commit); their
+                # rows are applied from memory when the stored body is the same text
+                submitted: dict[str, tuple[str, Event | Command]] = {}
+                reports = []
+                for items, _ in subs:
+                    rows = store.inbox_rows(items)
+                    reports.append(store.accept_rows(conn, rows, len(items)))
+                    by_id = {i.event_id: i for i in items}
+                    for row in rows:
+                        submitted.setdefault(row[0], (row[5], by_id[row[0]]))
                 owned = self.leases.fence(conn, sorted(self.leases.owned))
-                work = self._apply(conn, owned, now) if owned else None
+                work = self._apply(conn, owned, now, submitted) if owned else None
             self._failpoint("after-commit")
         except BaseException as exc:
             # nothing of this batch happened: forget what it taught and what it cached
@@ -325,7 +333,11 @@ class Worker:
         return n, n >= self.batch_size
 
     def _apply(
-        self, conn: Any, owned: list[int], now: float
+        self,
+        conn: Any,
+        owned: list[int],
+        now: float,
+        submitted: dict[str, tuple[str, Event | Command]],
     ) -> tuple[dict[str, CustomerState], list[Send], int]:
         store, n_parts = self.store, self.store.partitions
         rows = conn.execute(
@@ -378,7 +390,11 @@ class Worker:
 
         for seq, event_id, c, kind, event_time, body in rows:
             state = states.get(c) or cache.get(c) or CustomerState(c)
-            state, actions = rules(state, row_item(event_id, c, kind, event_time, body), now)
+            known = submitted.get(event_id)
+            item = known[1] if known is not None and known[0] == body else None
+            if item is None or item.customer_id != c or item.timestamp != event_time:
+                item = row_item(event_id, c, kind, event_time, body)
+            state, actions = rules(state, item, now)
             states[c] = state
             processed.append((now, state.applied, seq))
             take(actions)
