@@ -64,6 +64,14 @@ def test_unobservable_steps_and_outcome() -> None:
     ]
 
 
+def test_time_limits_of_anytime_steps_are_not_checked() -> None:
+    j = journey(
+        ["a", "b", "c", {"id": "h", "activities": ["Call"], "anytime": True, "time_limit": "1h"}],
+        [("a", "b"), ("b", "c")],
+    )
+    assert codes(lint(j)) == [("unchecked-time-limit", "stages.0.steps.3.time_limit")]
+
+
 def test_structural_problems_are_errors_with_their_own_codes() -> None:
     j = journey(["a", "b", "c"], [("a", "b"), ("b", "zz")])
     [finding] = lint(j)

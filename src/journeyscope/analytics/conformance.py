@@ -458,8 +458,10 @@ def _steps(moves: ir.Table, journey: Journey) -> ir.Table:
     joined = table.left_join(arrivals, table.step == arrivals.step).left_join(
         departures, table.step == departures.step
     )
-    counts = ("visits", "cases", "entries", "entered_midway", "arrived_off_path", "late")
-    counts += ("moves_out", "off_path", "cases_off_path", "left_here", "ended_here")
+    counts = (
+        *("visits", "cases", "entries", "entered_midway", "arrived_off_path", "late"),
+        *("moves_out", "off_path", "cases_off_path", "left_here", "ended_here"),
+    )
     return joined.select(
         step=table.step,
         name=table.name,

@@ -19,6 +19,7 @@ from rich.table import Table
 from journeyscope.analytics.cases import CaseRule, ordered, with_cases
 from journeyscope.analytics.conformance import conformance as run_conformance
 from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+from journeyscope.config import Settings
 from journeyscope.definitions import Journey, json_schema, load_journey
 from journeyscope.definitions.export import to_json, to_mermaid, to_yaml
 from journeyscope.definitions.infer import infer_journey
@@ -85,7 +86,7 @@ def _open_store(store: Path | None) -> Store:
     path = store_path(store)
     if not Path(path).is_file():
         raise StoreError(f"{path}: no store here; ingest events first (journeyscope ingest ...)")
-    return Store(path)
+    return Store(path, memory_limit=Settings().memory_limit)  # as ingest opens it
 
 
 def _journey(file: Path, variant: str | None) -> Journey:

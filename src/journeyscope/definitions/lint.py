@@ -14,6 +14,9 @@ Design checks (no data needed):
     A step with no activities: data can never show it; conformance passes through it.
 ``unobservable-outcome`` (warning)
     No activity means the outcome was reached, so every case counts as leaving before it.
+``unchecked-time-limit`` (info)
+    An ``anytime`` step has a time limit; conformance does not check it (anytime steps are
+    not moves).
 
 Data checks (with an events table):
 
@@ -132,6 +135,17 @@ def _design(journey: Journey) -> list[Finding]:
                     f"step {step.id!r} has no activities, so data can never show it; "
                     "conformance passes through it",
                     locs[step.id],
+                )
+            )
+    for step in journey.steps:
+        if step.anytime and step.time_limit is not None:
+            found.append(
+                Finding(
+                    "info",
+                    "unchecked-time-limit",
+                    f"step {step.id!r} is 'anytime', so its time limit is not checked; "
+                    "remove it, or put the limit on the step customers go on to",
+                    (*locs[step.id], "time_limit"),
                 )
             )
     if not journey.outcome_activities():

@@ -32,7 +32,7 @@ journeyscope.errors.DefinitionError: demo.yaml:13: transitions.0.to: no step 'c'
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +215,7 @@ def check_journey(journey: Journey) -> list[Problem]:
     return problems
 
 
-def _unique(items: list[object], key: str, what: str) -> list[Problem]:
+def _unique(items: Sequence[object], key: str, what: str) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for i, item in enumerate(items):
