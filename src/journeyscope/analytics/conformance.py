@@ -627,8 +627,8 @@ class Conformance:
         frequent moves listed.
         """
         with (
-            self.moves.cache() as moves,
-            _case_facts(self.events, self.journey, self.rule, moves).cache() as facts,
+            _cache(self.moves) as moves,
+            _cache(_case_facts(self.events, self.journey, self.rule, moves)) as facts,
         ):
             view = Conformance(self.journey, self.rule, moves, self.events, facts)
             return self._gather(view, top, transitions)
@@ -646,6 +646,17 @@ class Conformance:
         steps = view.steps.to_pyarrow().to_pylist()
         moved = view.transitions.to_pyarrow().to_pylist()
         return _report(self.journey, self.rule, summary, by_type, steps, moved, top, transitions)
+
+
+def _cache(table: ir.Table) -> ir.Table:
+    """``table.cache()``, with its in-memory tables registered first: Ibis 12 caches on
+    PySpark without registering them (DuckDB does), so the cached query would not find them."""
+    backends, _ = table._find_backends()
+    for backend in backends:
+        register = getattr(backend, "_register_in_memory_tables", None)
+        if register is not None:
+            register(table)
+    return table.cache()
 
 
 def _report(

@@ -399,21 +399,21 @@ def _emotion_lane(
     )
     left, right = MARGIN + LABEL_W, columns[-1].x + COL_W
     svg.open("g", class_="lane lane-emotion", data_lane="emotion")
-    for v in range(-2, 3):
-        gy = _emotion_y(y, v)
+    for level in range(-2, 3):
+        gy = _emotion_y(y, level)
         svg.line(
             left,
             gy,
             right,
             gy,
             stroke=pal.RULE,
-            stroke_width=1.6 if v == 0 else 0.8,
-            stroke_dasharray=None if v == 0 else "2 3",
+            stroke_width=1.6 if level == 0 else 0.8,
+            stroke_dasharray=None if level == 0 else "2 3",
         )
         svg.text(
             MARGIN + LABEL_W - 14,
             gy + 4,
-            _signed(v, 0),
+            _signed(level, 0),
             size=10,
             anchor="end",
             class_="muted axis-label",

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from typing import Any, Final
 
@@ -76,6 +76,10 @@ SECTIONS: Final[dict[str, str]] = {
 
 #: How many of the most frequent paths the Sankey draws.
 TOP_PATHS: Final = 30
+#: Share of cases the paths section counts variants for.
+COVERAGE: Final = 0.8
+#: An assisted contact within this long of the previous one is a repeat contact.
+REPEAT_WITHIN: Final = timedelta(days=7)
 
 
 # ------------------------------------------------------------------------------ the data
@@ -227,10 +231,12 @@ def compute_report(
         with clock.analysis("process map"):
             data.process = engine.run(DfgQuery(case_rule=given))
         with clock.analysis("variants"):
-            data.variants = engine.run(VariantsQuery(case_rule=given, top=TOP_PATHS))
+            data.variants = engine.run(
+                VariantsQuery(case_rule=given, top=TOP_PATHS, coverage=COVERAGE)
+            )
         with clock.analysis("loops"):
             data.paths = engine.run(
-                PathsQuery(case_rule=given, collapse_repeats=True, loops=True, top_edges=1)
+                PathsQuery(case_rule=given, steps=2, collapse_repeats=True, loops=True, top_edges=1)
             )
         names = [r["channel"] for r in data.overview.get("per_channel", [])]
         digital, assisted = channel_kinds(names)
@@ -242,6 +248,7 @@ def compute_report(
                         digital=digital,
                         assisted=assisted,
                         outcomes=tuple(journey.outcome_activities()) if journey else (),
+                        repeat_within=REPEAT_WITHIN,
                     )
                 )
         else:
@@ -251,7 +258,7 @@ def compute_report(
             window = journey.outcome.within if journey is not None else None
             with clock.analysis("funnel"):
                 data.funnel = engine.run(
-                    FunnelQuery(case_rule=given, steps=tuple(steps), window=window)
+                    FunnelQuery(case_rule=given, steps=tuple(steps), window=window, dropped_limit=0)
                 )
         else:
             data.missing["funnel"] = "fewer than two steps to make a funnel of"
@@ -274,7 +281,7 @@ def compute_report(
 
 
 def _overview(events: ibis.Table) -> dict[str, Any]:
-    row = (
+    row: dict[str, Any] = (
         events.aggregate(
             events=events.count(),
             cases=events.case_id.nunique(),
