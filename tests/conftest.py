@@ -37,3 +37,15 @@ def synthetic_store(tmp_path_factory: pytest.TempPathFactory, synthetic_table) -
     store.ingest(data)
     stitch(store.con)
     return store
+
+
+@pytest.fixture(scope="session")
+def survey_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """8,000 synthetic customers (about 1,600 NPS answers), stitched: enough answers for the
+    statistical analyses to have power. Treat it as read-only."""
+    folder = tmp_path_factory.mktemp("survey")
+    synthetic.write(synthetic.generate(8_000, seed=5), folder / "events.parquet")
+    store = Store(folder / "store.duckdb")
+    store.ingest(folder / "events.parquet")
+    stitch(store.con)
+    return store

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     spark_master: str = Field(
         default="local[2]", description="Spark master URL for --engine spark."
     )
+    channel_costs: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Cost to serve one interaction per channel, as JSON "
+            '(JOURNEYSCOPE_CHANNEL_COSTS=\'{"phone": 6.5, "web": 0.1}\'); used by the value '
+            "stream where events carry no cost of their own."
+        ),
+    )
     database_url: str = Field(
         default="sqlite:///.journeyscope/engine.sqlite",
         description="Orchestration store (SQLite by default, PostgreSQL to scale out).",

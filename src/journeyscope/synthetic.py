@@ -14,8 +14,11 @@ the call did not solve it), drop out, and answer surveys: an NPS survey at the e
 CSAT after some assisted contacts. Unhappy customers answer less often.
 
 The generator keeps what a real log never shows: ``true_customer_id`` (who each event
-really belongs to, for checking identity stitching) and ``true_satisfaction`` (the 0-10
-score each customer *would* give, answered or not, for checking silent-customer estimates).
+really belongs to, for checking identity stitching), ``true_satisfaction`` (each customer's
+satisfaction on a 0-10 scale, answered or not) and ``true_score`` (the whole 0-10 NPS answer
+each customer *would* give if asked: their satisfaction plus the noise of putting it into a
+number, rounded), for checking silent-customer estimates. Whether a surveyed customer answers
+depends on that score: those who would give a low one answer less often.
 
 Everything is vectorised over customers with NumPy and formatted by DuckDB, seeded and
 deterministic: the same ``customers`` and ``seed`` give the same table, byte for byte.
@@ -367,7 +370,7 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
                 done = forward[pos[forward] >= len(jour.steps)]
                 active[done] = False
 
-    # true satisfaction: what each customer would answer, asked or not
+    # true satisfaction: how satisfied each customer is, asked or not
     sat = (
         _SEGMENT_BASE_SAT[segment]
         + 1.4 * completed
@@ -378,20 +381,21 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
         + rng.normal(0, 1.0, n)
     )
     sat = np.clip(sat, 0, 10)
+    # the NPS score each customer would give if asked (satisfaction as they would word it)
+    would = np.clip(np.rint(sat + rng.normal(0, 0.6, n)), 0, 10)
 
-    # the NPS survey at the end; unhappy customers answer less often
+    # the NPS survey at the end; those who would give a low score answer less often
     arrays = out.arrays()
     ever = np.zeros(n, bool)
     ever[arrays["cust"][arrays["in_case"]]] = True  # the organisation knows their e-mail
     surveyed = np.flatnonzero(ever & (rng.random(n) < 0.9))
     t_end = t[surveyed] + (rng.uniform(24, 96, len(surveyed)) * _HOUR).astype(np.int64)
     out.emit(surveyed, act_of["Survey sent"], _CH["email"], t_end, True)
-    answer_p = 1 / (1 + np.exp(-(-2.2 + 0.42 * (sat[surveyed] - 5))))
+    answer_p = 1 / (1 + np.exp(-(-2.2 + 0.42 * (would[surveyed] - 5))))
     answered = rng.random(len(surveyed)) < answer_p
     a = surveyed[answered]
-    score = np.clip(np.rint(sat[a] + rng.normal(0, 0.6, len(a))), 0, 10)
     out.emit(
-        a, act_of["Survey answered"], _CH["email"], t_end[answered] + _HOUR * 5, True, score, 1
+        a, act_of["Survey answered"], _CH["email"], t_end[answered] + _HOUR * 5, True, would[a], 1
     )
     # CSAT after some assisted contacts
     if contacts:
@@ -401,7 +405,7 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
         rated = rng.random(len(cc)) < 0.2 / (1 + np.exp(-(sat[cc] - 6)))
         cs = np.clip(np.rint(1 + 4 * sat[cc[rated]] / 10 + rng.normal(0, 0.5, rated.sum())), 1, 5)
         out.emit(cc[rated], act_of["Contact rated"], ch[rated], ct[rated] + _HOUR // 2, True, cs, 2)
-    return _format(out.arrays(), names, stages, journey, segment, sat, seed)
+    return _format(out.arrays(), names, stages, journey, segment, sat, would, seed)
 
 
 def _format(
@@ -411,6 +415,7 @@ def _format(
     journey: np.ndarray,
     segment: np.ndarray,
     sat: np.ndarray,
+    would: np.ndarray,
     seed: int,
 ) -> pa.Table:
     order = np.lexsort((ev["act"], ev["ts"], ev["cust"]))
@@ -450,6 +455,7 @@ def _format(
             ),
             "has_account": has_account[cust],
             "sat": sat[cust],
+            "would": would[cust],
         }
     )
     con = duckdb.connect()
@@ -481,7 +487,8 @@ def _format(
           CAST(segment AS VARCHAR) AS segment,
           CAST(stage AS VARCHAR) AS stage,
           'C' || lpad(CAST(cust AS VARCHAR), 7, '0') AS true_customer_id,
-          round(sat, 3) AS true_satisfaction
+          round(sat, 3) AS true_satisfaction,
+          CAST(would AS INTEGER) AS true_score
         FROM raw
         """
         )

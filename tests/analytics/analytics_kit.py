@@ -77,6 +77,11 @@ def journeys(cases: dict[str, str], *, unit: timedelta = timedelta(minutes=1)) -
                     "properties": json.dumps({"segment": f"seg-{case[:1]}"}),
                 }
             )
+    return canonical(rows)
+
+
+def canonical(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts of canonical columns; the others are null) as a canonical events table."""
     types = {
         "VARCHAR": pa.string(),
         "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),

@@ -3,6 +3,11 @@
 They never execute; the CLI, the web app and the report do, on DuckDB or Spark. Each
 analysis also has a typed query and a runner: ``connect(store).run(FunnelQuery(...))``
 returns a typed result that says how it was computed.
+
+The experience-insight analyses (``SilentQuery``, ``MomentsQuery``, ``EmotionQuery``,
+``ValueQuery``) work the same way: their expressions reduce the events to one row per
+customer or case on the engine, and the statistics (scikit-learn, statsmodels, SciPy) run in
+Python on that executed table.
 """
 
 from journeyscope.analytics.cases import (
@@ -23,6 +28,7 @@ from journeyscope.analytics.channels import (
     switches,
     volumes,
 )
+from journeyscope.analytics.emotion import EmotionQuery, EmotionResult, linked_measures
 from journeyscope.analytics.engines import (
     ANALYSES,
     DuckDBEngine,
@@ -32,6 +38,7 @@ from journeyscope.analytics.engines import (
     connect,
     spark_session,
 )
+from journeyscope.analytics.features import customer_features, with_person
 from journeyscope.analytics.funnels import (
     Exclusion,
     FunnelQuery,
@@ -39,6 +46,7 @@ from journeyscope.analytics.funnels import (
     FunnelStep,
     funnel_cases,
 )
+from journeyscope.analytics.moments import MomentsQuery, MomentsResult
 from journeyscope.analytics.paths import (
     CleaningRule,
     PathsQuery,
@@ -49,6 +57,8 @@ from journeyscope.analytics.paths import (
     sequences,
 )
 from journeyscope.analytics.process import DfgQuery, ProcessMap, activity_counts, dfg, follows
+from journeyscope.analytics.silent import SilentQuery, SilentResult
+from journeyscope.analytics.value import ValueQuery, ValueResult, failure_demand, value_events
 from journeyscope.analytics.variants import (
     VariantsQuery,
     VariantsResult,
@@ -65,6 +75,8 @@ __all__ = [
     "CleaningRule",
     "DfgQuery",
     "DuckDBEngine",
+    "EmotionQuery",
+    "EmotionResult",
     "Engine",
     "Exclusion",
     "FunnelQuery",
@@ -72,10 +84,16 @@ __all__ = [
     "FunnelStep",
     "IbisEngine",
     "InvalidQueryError",
+    "MomentsQuery",
+    "MomentsResult",
     "PathsQuery",
     "PathsResult",
     "ProcessMap",
+    "SilentQuery",
+    "SilentResult",
     "SparkEngine",
+    "ValueQuery",
+    "ValueResult",
     "VariantsQuery",
     "VariantsResult",
     "activity_counts",
@@ -84,9 +102,12 @@ __all__ = [
     "cased",
     "completion",
     "connect",
+    "customer_features",
     "dfg",
+    "failure_demand",
     "follows",
     "funnel_cases",
+    "linked_measures",
     "loops",
     "ordered",
     "parse_duration",
@@ -96,7 +117,9 @@ __all__ = [
     "sequences",
     "spark_session",
     "switches",
+    "value_events",
     "variants",
     "volumes",
     "with_cases",
+    "with_person",
 ]

@@ -28,9 +28,13 @@ import pyarrow as pa
 
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
+from journeyscope.analytics.emotion import EMOTION, EmotionQuery, EmotionResult
 from journeyscope.analytics.funnels import FUNNEL, FunnelQuery, FunnelResult
+from journeyscope.analytics.moments import MOMENTS, MomentsQuery, MomentsResult
 from journeyscope.analytics.paths import PATHS, PathsQuery, PathsResult
 from journeyscope.analytics.process import DFG, DfgQuery, ProcessMap
+from journeyscope.analytics.silent import SILENT, SilentQuery, SilentResult
+from journeyscope.analytics.value import VALUE, ValueQuery, ValueResult
 from journeyscope.analytics.variants import VARIANTS, VariantsQuery, VariantsResult
 from journeyscope.errors import UnknownEngineError
 
@@ -49,6 +53,8 @@ class Analysis(Protocol[Q, R]):
 
     ``prepare`` returns the relation every output is computed from; the engine may
     materialise it once (a temporary table on DuckDB, a cached temporary view on Spark).
+    A runner whose ``arrow`` attribute is true gets Arrow tables instead of rows (the
+    statistical analyses, which fit models on one row per customer).
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -67,6 +73,10 @@ ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
     FunnelQuery: FUNNEL,
     PathsQuery: PATHS,
     ChannelsQuery: CHANNELS,
+    EmotionQuery: EMOTION,
+    MomentsQuery: MOMENTS,
+    SilentQuery: SILENT,
+    ValueQuery: VALUE,
 }
 
 
@@ -80,7 +90,11 @@ class Engine:
 
     def rows(self, expr: ibis.Table) -> Rows:
         """Execute ``expr``; values come back as plain Python (timestamps as UTC ISO text)."""
-        return _plain(expr.to_pyarrow())
+        return _plain(self.arrow(expr))
+
+    def arrow(self, expr: ibis.Table) -> pa.Table:
+        """Execute ``expr`` into an Arrow table (for analyses that model many rows)."""
+        return expr.to_pyarrow()
 
     @overload
     def run(self, query: DfgQuery) -> ProcessMap: ...
@@ -92,6 +106,14 @@ class Engine:
     def run(self, query: PathsQuery) -> PathsResult: ...
     @overload
     def run(self, query: ChannelsQuery) -> ChannelsResult: ...
+    @overload
+    def run(self, query: EmotionQuery) -> EmotionResult: ...
+    @overload
+    def run(self, query: MomentsQuery) -> MomentsResult: ...
+    @overload
+    def run(self, query: SilentQuery) -> SilentResult: ...
+    @overload
+    def run(self, query: ValueQuery) -> ValueResult: ...
 
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
@@ -100,7 +122,8 @@ class Engine:
         prepared = analysis.prepare(events, query).cache()
         try:
             exprs = analysis.expressions(prepared, events, query)
-            rows = {name: self.rows(expr) for name, expr in exprs.items()}
+            fetch = self.arrow if getattr(analysis, "arrow", False) else self.rows
+            rows = {name: fetch(expr) for name, expr in exprs.items()}
         finally:
             prepared.release()
         return analysis.result(query, rows)
@@ -196,9 +219,8 @@ class SparkEngine(Engine):
     def events(self) -> ibis.Table:
         return self.ibis.table(self.view)
 
-    def rows(self, expr: ibis.Table) -> Rows:
-        frame = self.session.sql(self.ibis.compile(expr))
-        return _plain(frame.toArrow())
+    def arrow(self, expr: ibis.Table) -> pa.Table:
+        return self.session.sql(self.ibis.compile(expr)).toArrow()
 
     def close(self) -> None:
         self.session.catalog.dropTempView(self.view)

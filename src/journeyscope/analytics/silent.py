@@ -1,0 +1,451 @@
+"""Silent customers: how satisfied are the customers who never answered the survey?
+
+Most customers never answer. Those who do are not a random sample (in most services the
+unhappy answer less often), so the respondents' average is biased. This analysis:
+
+1. describes every customer by what they went through (:mod:`journeyscope.analytics.features`:
+   events, cases, activities and channels used, rework, time span, sentiment, other surveys,
+   cost, and the properties named in ``properties``, e.g. ``segment``);
+2. learns, from the respondents, their answer from their journey (gradient-boosted trees,
+   scikit-learn), and predicts it for everybody, with out-of-fold (cross-fitted) predictions
+   so that no customer is predicted by a model that saw them;
+3. learns who answers (the response propensity) from the same features;
+4. estimates the population's score four ways, each with a confidence interval: *naive*
+   (respondents only), *model* (mean prediction), *doubly robust* (augmented IPW: corrects
+   for who answers as far as the journey shows it) and *corrected*: an answering model in
+   which the chance to answer rises or falls with the score the customer would give,
+   fitted with the journey's predicted score as a shadow variable (it reports how much
+   more likely to answer each point of score makes a customer);
+5. reports cross-validated accuracy and calibration of the answer model, and, when the data
+   carries the score every customer would give (the synthetic generator's ``true_score``),
+   the truth beside the estimates.
+
+The assumptions are written in every result (``assumptions``): the evidence is
+observational, and each estimate is only as good as the model of who answers behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+import ibis
+import numpy as np
+import pyarrow as pa
+from pydantic import BaseModel, Field
+from scipy import stats
+
+from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.estimators import aipw, mean_of, selection_weighted
+from journeyscope.analytics.features import (
+    as_array,
+    customer_features,
+    feature_matrix,
+    with_person,
+)
+from journeyscope.analytics.models import (
+    crossfit_classifier,
+    crossfit_regressor,
+    folds_of,
+    roc_auc,
+)
+from journeyscope.events.schema import SURVEY_SCALES
+
+Survey = Literal["NPS", "CSAT", "CES"]
+
+#: Headline metric per survey: its name and how one answer contributes to it.
+METRICS: Final[dict[str, str]] = {
+    "NPS": "nps: 100 x (share of 9-10) - 100 x (share of 0-6)",
+    "CSAT": "csat: 100 x share of 4-5 (top-two box)",
+    "CES": "ces: mean score",
+}
+
+
+def headline(survey: str, score: np.ndarray) -> np.ndarray:
+    """Each answer's contribution to the headline metric, whose mean is the metric.
+
+    >>> headline("NPS", np.array([10.0, 8.0, 3.0])).tolist()
+    [100.0, 0.0, -100.0]
+    """
+    if survey == "NPS":
+        return np.where(score >= 9, 100.0, np.where(score <= 6, -100.0, 0.0))
+    if survey == "CSAT":
+        return np.where(score >= 4, 100.0, 0.0)
+    return score.astype("float64")
+
+
+class SilentQuery(AnalysisQuery):
+    """Estimate satisfaction of every customer, answered or not, for one survey type."""
+
+    kind: Literal["silent"] = "silent"
+    survey: Survey = "NPS"
+    properties: tuple[str, ...] = ()
+    truth: str | None = "true_score"
+    folds: int = Field(default=5, ge=2, le=20)
+    min_propensity: float = Field(default=0.01, gt=0, lt=0.5)
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    seed: int = 0
+    bootstrap: int = Field(default=200, ge=0, le=5000)
+    predictions: bool = False
+
+
+class Estimate(BaseModel):
+    value: float | None
+    ci: tuple[float, float] | None
+    method: str
+
+
+class Estimates(BaseModel):
+    """The headline metric (NPS, CSAT % or CES) and the mean score, estimated one way."""
+
+    metric: Estimate
+    mean_score: Estimate
+
+
+class Truth(BaseModel):
+    metric: float
+    mean_score: float
+    customers: int
+    rule: str
+
+
+class ModelQuality(BaseModel):
+    """Out-of-fold accuracy of the answer model on respondents, next to a no-skill baseline."""
+
+    folds: int
+    metric_mae: float
+    metric_mae_baseline: float
+    score_mae: float
+    score_mae_baseline: float
+    score_r2: float
+    interval_level: float
+    interval_half_width: float
+    interval_coverage: float
+    calibration: list[dict[str, float]]
+    calibration_error: float
+    propensity_auc: float | None
+    propensity_clipped: float
+    effective_respondents: float
+
+
+class CustomerEstimate(BaseModel):
+    person: str
+    answered: bool
+    score: float | None
+    expected_metric: float
+    expected_score: float
+    low: float
+    high: float
+    propensity: float
+
+
+class SelectionFit(BaseModel):
+    """How strongly the score drives answering: ``logit P(answer) = alpha + gamma * score``."""
+
+    gamma: float
+    gamma_ci: tuple[float, float]
+    odds_ratio_per_point: float
+    converged: bool
+    used: bool
+
+
+class SilentResult(BaseModel):
+    survey: str
+    metric: str
+    customers: int
+    respondents: int
+    response_rate: float
+    naive: Estimates
+    model: Estimates
+    doubly_robust: Estimates
+    corrected: Estimates
+    selection: SelectionFit | None = None
+    truth: Truth | None
+    quality: ModelQuality | None = None
+    features: int
+    properties: list[str]
+    case_rule: str
+    assumptions: str
+    semantics: str
+    predictions: list[CustomerEstimate] = []
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON with each estimate under the metric's name, e.g. ``{"naive": {"nps", "ci",
+        "method", "mean_score"}, "corrected": {...}, "truth": {"nps", ...}, "respondents",
+        "customers", ...}``."""
+        data = self.model_dump(mode="json")
+        key = self.metric.split(":")[0]
+        for name in ("naive", "model", "doubly_robust", "corrected"):
+            e = data[name]
+            data[name] = {
+                key: e["metric"]["value"],
+                "ci": e["metric"]["ci"],
+                "method": e["metric"]["method"],
+                "mean_score": e["mean_score"],
+            }
+        if self.truth is not None:
+            truth = data["truth"]
+            data["truth"] = {key: truth.pop("metric"), **truth}
+        return data
+
+
+class SilentAnalysis:
+    """Runner for :class:`SilentQuery`; models run in Python on one row per customer."""
+
+    arrow = True
+
+    def prepare(self, events: ibis.Table, query: SilentQuery) -> ibis.Table:
+        return with_person(events, query.case_rule)
+
+    def expressions(
+        self, prepared: ibis.Table, events: ibis.Table, query: SilentQuery
+    ) -> dict[str, ibis.Table]:
+        return customer_features(prepared, query.survey, query.properties, query.truth)
+
+    def result(self, query: SilentQuery, rows: Mapping[str, pa.Table]) -> SilentResult:
+        facts, x = feature_matrix(
+            rows["customers"], rows["activities"], rows["channels"], query.properties
+        )
+        return estimate(query, facts, x)
+
+
+def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
+    """The estimates for a feature matrix ``x`` and its ``facts`` (see :func:`feature_matrix`)."""
+    n = len(facts)
+    answered = (facts["answers"].to_numpy() > 0) & facts["score"].notna().to_numpy()
+    score = np.nan_to_num(facts["score"].astype("float64").to_numpy())
+    r = int(answered.sum())
+    z = float(stats.norm.ppf(0.5 + query.confidence / 2))
+    lo, hi = SURVEY_SCALES[query.survey]
+    base: dict[str, Any] = {
+        "survey": query.survey,
+        "metric": METRICS[query.survey],
+        "customers": n,
+        "respondents": r,
+        "response_rate": round(r / n, 6) if n else 0.0,
+        "truth": _truth(query, facts),
+        "features": x.shape[1],
+        "properties": list(query.properties),
+        "case_rule": query.case_rule.describe(),
+        "assumptions": ASSUMPTIONS,
+        "semantics": _semantics(query),
+    }
+    h = np.where(answered, headline(query.survey, score), 0.0)
+    if r < 2 * query.folds or r == n:
+        naive = (
+            _pair(h[answered], score[answered], z, "respondents only") if r else _none("no answers")
+        )
+        if r == n:
+            return SilentResult(
+                naive=naive, model=naive, doubly_robust=naive, corrected=naive, **base
+            )
+        reason = f"too few answers to learn from (fewer than {2 * query.folds})"
+        return SilentResult(
+            naive=naive,
+            model=_none(reason),
+            doubly_robust=_none(reason),
+            corrected=_none(reason),
+            **base,
+        )
+
+    features = as_array(x)
+    folds = folds_of(n, query.folds, query.seed)
+    propensity = crossfit_classifier(features, answered.astype(int), folds, query.seed)[:, 1]
+    clipped = float(np.mean(propensity < query.min_propensity))
+    propensity = np.clip(propensity, query.min_propensity, 1.0)
+    low_metric, high_metric = (-100.0, 100.0) if query.survey == "NPS" else (0.0, 100.0)
+    m_metric = crossfit_regressor(features, h, answered, folds, query.seed)
+    if query.survey != "CES":
+        m_metric = np.clip(m_metric, low_metric, high_metric)
+    m_score = np.clip(crossfit_regressor(features, score, answered, folds, query.seed), lo, hi)
+
+    dr_method = "augmented inverse-propensity weighting (doubly robust, answering at random given the journey)"
+    doubly_robust = Estimates(
+        metric=_estimate(aipw(h, m_metric, answered, propensity, z), dr_method),
+        mean_score=_estimate(aipw(score, m_score, answered, propensity, z), dr_method),
+    )
+    fitted, (metric, mean) = selection_weighted(
+        [h, score], score, answered, m_score, z, draws=query.bootstrap, seed=query.seed
+    )
+    if fitted.converged:
+        method = (
+            "respondents weighted by 1 / P(answer | score), the answering model fitted with "
+            "the journey's predicted score as shadow variable; percentile bootstrap interval"
+        )
+        corrected = Estimates(metric=_estimate(metric, method), mean_score=_estimate(mean, method))
+    else:
+        corrected = doubly_robust
+    result = SilentResult(
+        naive=_pair(h[answered], score[answered], z, "respondents only"),
+        model=_pair(m_metric, m_score, z, "mean out-of-fold prediction over every customer"),
+        doubly_robust=doubly_robust,
+        corrected=corrected,
+        selection=SelectionFit(
+            gamma=round(fitted.gamma, 4),
+            gamma_ci=(round(fitted.gamma_ci[0], 4), round(fitted.gamma_ci[1], 4)),
+            odds_ratio_per_point=round(float(np.exp(fitted.gamma)), 4),
+            converged=fitted.converged,
+            used=fitted.converged,
+        ),
+        quality=_quality(query, h, score, m_metric, m_score, answered, propensity, folds, clipped),
+        **base,
+    )
+    if query.predictions:
+        result.predictions = _predictions(
+            query, facts, answered, score, m_metric, m_score, propensity
+        )
+    return result
+
+
+ASSUMPTIONS: Final = (
+    "observational data. corrected: whether a customer answers depends on the score they "
+    "would give (logistic in the score) and, once that score is known, not on the rest of "
+    "their journey, which makes the journey's predicted score a shadow variable that "
+    "identifies how strongly the score drives answering; if the answering model cannot be "
+    "fitted, corrected falls back to doubly_robust. doubly_robust: answering is at random "
+    "given the observed journey (it corrects for who answers only as far as the journey "
+    "shows it). Both need the answer model's features to predict the score (see quality); "
+    "intervals hold the cross-fitted models fixed"
+)
+
+
+def _semantics(q: SilentQuery) -> str:
+    props = f"; properties one-hot: {', '.join(q.properties)}" if q.properties else ""
+    return (
+        f"unit: customer (after identity stitching; events outside a case under the case rule "
+        f"left out); answer: the customer's last {q.survey} answer by time; metric "
+        f"{METRICS[q.survey]}; features: counts of events, cases, distinct activities, rework "
+        f"(events - distinct activities), time span in days, per-activity and per-channel "
+        f"counts, mean sentiment and other surveys (scaled 0..1) with their counts, cost"
+        f"{props}; the {q.survey} answers themselves are never features; models: "
+        f"gradient-boosted trees, {q.folds}-fold cross-fitting (seed {q.seed}); propensity "
+        f"floor {q.min_propensity}; {round(q.confidence * 100)}% intervals; naive = "
+        f"respondents' mean; model = mean prediction; doubly_robust = augmented IPW; "
+        f"corrected = outcome-dependent answering model (shadow variable), {q.bootstrap} "
+        f"bootstrap resamples"
+    )
+
+
+def _estimate(fit: tuple[float, tuple[float, float]], method: str) -> Estimate:
+    value, (low, high) = fit
+    if not np.isfinite(value):
+        return Estimate(value=None, ci=None, method=method)
+    ci = (round(low, 4), round(high, 4)) if np.isfinite(low) and np.isfinite(high) else None
+    return Estimate(value=round(value, 4), ci=ci, method=method)
+
+
+def _pair(metric: np.ndarray, score: np.ndarray, z: float, method: str) -> Estimates:
+    return Estimates(
+        metric=_estimate(mean_of(metric, z), method),
+        mean_score=_estimate(mean_of(score, z), method),
+    )
+
+
+def _none(reason: str) -> Estimates:
+    return Estimates(
+        metric=Estimate(value=None, ci=None, method=reason),
+        mean_score=Estimate(value=None, ci=None, method=reason),
+    )
+
+
+def _truth(query: SilentQuery, facts: Any) -> Truth | None:
+    if query.truth is None or "truth" not in facts or facts["truth"].isna().all():
+        return None
+    true = facts["truth"].dropna().to_numpy(dtype="float64")
+    lo, hi = SURVEY_SCALES[query.survey]
+    rounded = np.clip(np.floor(true + 0.5), lo, hi)
+    return Truth(
+        metric=round(float(np.mean(headline(query.survey, rounded))), 4),
+        mean_score=round(float(np.mean(true)), 4),
+        customers=len(true),
+        rule=(
+            f"every customer's '{query.truth}' (mean over their events), rounded half up to "
+            f"the scale as an answer would be; mean_score unrounded"
+        ),
+    )
+
+
+def _quality(
+    query: SilentQuery,
+    h: np.ndarray,
+    score: np.ndarray,
+    m_metric: np.ndarray,
+    m_score: np.ndarray,
+    answered: np.ndarray,
+    p: np.ndarray,
+    folds: np.ndarray,
+    clipped: float,
+) -> ModelQuality:
+    hr, sr, mr, ms = h[answered], score[answered], m_metric[answered], m_score[answered]
+    fr = folds[answered]
+    level = 0.8
+    covered, widths = 0, []
+    for k in np.unique(fr):
+        inside, outside = fr == k, fr != k
+        q = float(np.quantile(np.abs(sr[outside] - ms[outside]), level))
+        widths.append(q)
+        covered += int(np.sum(np.abs(sr[inside] - ms[inside]) <= q))
+    ss_res = float(np.sum((sr - ms) ** 2))
+    ss_tot = float(np.sum((sr - sr.mean()) ** 2))
+    bins = np.unique(np.quantile(mr, np.linspace(0, 1, 11)))
+    which = np.clip(np.searchsorted(bins, mr, side="right") - 1, 0, max(len(bins) - 2, 0))
+    table = []
+    for b in np.unique(which):
+        sel = which == b
+        table.append(
+            {
+                "predicted": round(float(mr[sel].mean()), 3),
+                "observed": round(float(hr[sel].mean()), 3),
+                "customers": int(sel.sum()),
+            }
+        )
+    error = sum(abs(c["predicted"] - c["observed"]) * c["customers"] for c in table) / len(mr)
+    w = 1 / p[answered]
+    return ModelQuality(
+        folds=query.folds,
+        metric_mae=round(float(np.mean(np.abs(hr - mr))), 4),
+        metric_mae_baseline=round(float(np.mean(np.abs(hr - hr.mean()))), 4),
+        score_mae=round(float(np.mean(np.abs(sr - ms))), 4),
+        score_mae_baseline=round(float(np.mean(np.abs(sr - sr.mean()))), 4),
+        score_r2=round(1 - ss_res / ss_tot, 4) if ss_tot else 0.0,
+        interval_level=level,
+        interval_half_width=round(float(np.mean(widths)), 4),
+        interval_coverage=round(covered / len(sr), 4),
+        calibration=table,
+        calibration_error=round(float(error), 4),
+        propensity_auc=roc_auc(answered.astype(int), p),
+        propensity_clipped=round(clipped, 6),
+        effective_respondents=round(float(w.sum() ** 2 / np.sum(w**2)), 1),
+    )
+
+
+def _predictions(
+    query: SilentQuery,
+    facts: Any,
+    answered: np.ndarray,
+    score: np.ndarray,
+    m_metric: np.ndarray,
+    m_score: np.ndarray,
+    p: np.ndarray,
+) -> list[CustomerEstimate]:
+    lo, hi = SURVEY_SCALES[query.survey]
+    resid = np.abs(score[answered] - m_score[answered])
+    q = float(np.quantile(resid, 0.8))
+    return [
+        CustomerEstimate(
+            person=str(person),
+            answered=bool(a),
+            score=float(s) if a else None,
+            expected_metric=round(float(mm), 3),
+            expected_score=round(float(ms), 3),
+            low=round(max(lo, float(ms) - q), 3),
+            high=round(min(hi, float(ms) + q), 3),
+            propensity=round(float(pp), 4),
+        )
+        for person, a, s, mm, ms, pp in zip(
+            facts["person"], answered, score, m_metric, m_score, p, strict=True
+        )
+    ]
+
+
+SILENT = SilentAnalysis()

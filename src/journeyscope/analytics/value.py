@@ -1,0 +1,282 @@
+"""Value stream: volume, time, cost to serve and failure demand per step, and where fixing a
+step is worth most.
+
+* **steps** — with a journey, an event is a *step event* when its activity belongs to a step
+  that is not ``anytime``; without one, every activity is a step except the failure and
+  contact activities.
+* **time** — *waiting* = time from the case's previous event (any event) to the step event.
+  *Processing* is observed only where the data has XES lifecycles: a ``complete`` event
+  (property ``lifecycle:transition``) right after a ``start`` of the same case and activity
+  closes it; processing = complete − start, and the complete event is not a new step
+  occurrence. Flow efficiency = Σ processing / (Σ processing + Σ waiting) over occurrences
+  that have both; without lifecycle pairs it is not computable and reported as null.
+* **cost** — per event: ``cost_source`` ``auto`` takes the ``cost`` column and falls back to
+  ``channel_costs`` by channel, ``column`` and ``table`` take only one; events with neither
+  cost nothing, and the result counts events by where their cost came from.
+* **failure** — an event of ``failure_activities`` is a failure of the next step event of the
+  case (the step being attempted, often then done in another channel; none follows: the
+  failure is unattributed). With a journey, a step event whose next step event is of an
+  earlier-listed step (going back) is a failure of that step too.
+* **failure demand** — a *contact* is an event of ``contact_activities``; when none are
+  given, with a journey: an event in an ``assisted`` channel without a survey answer whose
+  activity no step claims or an on-demand ``anytime`` step (help) claims; without a journey:
+  none. A contact at most
+  ``repeat_within`` after the case's most recent failure at or before it is failure demand,
+  attributed to that failure's step; each contact counts once.
+* **opportunity** — volume × gap × impact, in money: volume = cases reaching the step; gap =
+  failed cases / volume; impact = failure-demand cost per failed case + ``value_per_case`` ×
+  max(0, outcome rate of the step's other cases − outcome rate of its failed cases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Literal
+
+import ibis
+from pydantic import Field
+
+from journeyscope.analytics._value_result import (
+    ChannelCost,
+    Opportunity,
+    StepValue,
+    TimeStat,
+    ValueResult,
+    ValueTotals,
+    value_result,
+)
+from journeyscope.analytics.cases import (
+    AnalysisQuery,
+    epoch_ms,
+    ordered,
+    property_value,
+    with_cases,
+)
+from journeyscope.definitions.models import Journey, Step
+
+CostSource = Literal["auto", "column", "table"]
+Rows = list[dict[str, Any]]
+
+
+class ValueQuery(AnalysisQuery):
+    """Value-stream analysis of a journey's steps (or of the activities, without a journey)."""
+
+    kind: Literal["value"] = "value"
+    journey: Journey | None = None
+    channel_costs: dict[str, float] = Field(default_factory=dict)
+    cost_source: CostSource = "auto"
+    assisted: tuple[str, ...] = ("phone", "chat", "branch", "email")
+    contact_activities: tuple[str, ...] = ()
+    failure_activities: tuple[str, ...] = ("Online error",)
+    repeat_within: timedelta = Field(default=timedelta(days=7))
+    outcomes: tuple[str, ...] = ()
+    """Outcome activities; empty: the journey's outcome (no journey: no outcome)."""
+    value_per_case: float = Field(default=0.0, ge=0)
+    """Money a case that reaches the outcome is worth."""
+
+    def outcome_activities(self) -> list[str]:
+        if self.outcomes:
+            return list(self.outcomes)
+        return self.journey.outcome_activities() if self.journey is not None else []
+
+
+def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
+    none = ibis.null("float64")
+    branches = [
+        (t.channel == k, ibis.literal(float(v))) for k, v in sorted(q.channel_costs.items())
+    ]
+    table = ibis.cases(*branches, else_=none) if branches else none
+    column = t.cost.cast("float64")
+    use_col = column if q.cost_source != "table" else none
+    use_tab = table if q.cost_source != "column" else none
+    origin = ibis.cases((use_col.notnull(), "column"), (use_tab.notnull(), "table"), else_="none")
+    return use_col.fill_null(use_tab).fill_null(0.0), origin
+
+
+def _lookup(column: ibis.StringValue, mapping: Mapping[str, Any]) -> ibis.Value:
+    """``mapping[column]`` as a CASE expression (null for other values): no lookup table, so
+    it compiles the same on every engine."""
+    groups: dict[Any, list[str]] = {}
+    for key, value in mapping.items():
+        groups.setdefault(value, []).append(key)
+    branches = [(column.isin(keys), ibis.literal(v)) for v, keys in groups.items()]
+    return ibis.cases(*branches, else_=None) if branches else ibis.null()
+
+
+def _role(step: Step) -> str:
+    if not step.anytime:
+        return "step"
+    return "help" if step.interaction.on_demand else "other"
+
+
+def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
+    """One row per event with ``step``, ``cost``, ``cost_from``, ``waiting_s``,
+    ``processing_s``, ``occurrence``, ``failed_step``, ``contact``; see the module text."""
+    t = ordered(with_cases(events, q.case_rule))
+    cost, origin = _cost(t, q)
+    t = t.mutate(
+        cost=cost, cost_from=origin, life=property_value(t, "lifecycle:transition").lower()
+    )
+    specials = list(q.failure_activities) + list(q.contact_activities)
+    if q.journey is not None:
+        steps = [s for s in q.journey.steps if s.activities]
+        role = _lookup(t.activity, {a: _role(s) for s in steps for a in s.activities})
+        regular = {a: s for s in steps if not s.anytime for a in s.activities}
+        t = t.mutate(
+            step=_lookup(t.activity, {a: s.id for a, s in regular.items()}),
+            pos=_lookup(t.activity, {a: q.journey.steps.index(s) for a, s in regular.items()}),
+            unclaimed=role.isnull() | (role == "help"),
+        )
+        t = t.filter(t.step.notnull().any().over(ibis.window(group_by=t.case)))
+    else:
+        plain = ~t.activity.isin(specials) if specials else t.activity.notnull()
+        t = t.mutate(
+            step=ibis.cases((plain, t.activity), else_=ibis.null("string")),
+            pos=ibis.null("int64"),
+            unclaimed=ibis.literal(False),
+        )
+    case_w = ibis.window(group_by=t.case, order_by=t.seq)
+    act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
+    paired = (t.life == "complete") & (t.life.lag().over(act_w) == "start")
+    t = t.mutate(
+        prev_ms=epoch_ms(t.timestamp).lag().over(case_w),
+        next_life=t.life.lead().over(act_w),
+        next_ms=epoch_ms(t.timestamp).lead().over(act_w),
+        paired=paired.fill_null(False),
+    )
+    ms = epoch_ms(t.timestamp)
+    after = ibis.window(group_by=t.case, order_by=t.seq, rows=(1, None))
+    t = t.mutate(
+        occurrence=t.step.notnull() & ~t.paired,
+        waiting_s=((ms - t.prev_ms) / 1000.0).cast("float64"),
+        processing_s=ibis.cases(
+            ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - ms) / 1000.0),
+            else_=ibis.null("float64"),
+        ),
+        next_seq=ibis.cases((t.step.notnull() & ~t.paired, t.seq), else_=None).min().over(after),
+    )
+    nxt = t.select(n_case=t.case, n_seq=t.seq, n_step=t.step, n_pos=t.pos)
+    t = t.left_join(nxt, (t.case == nxt.n_case) & (t.next_seq == nxt.n_seq)).drop("n_case", "n_seq")
+    is_fail = t.activity.isin(list(q.failure_activities)) if q.failure_activities else t.seq < 0
+    back = t.occurrence & (t.n_pos < t.pos)
+    failed = ibis.cases((is_fail, t.n_step), (back.fill_null(False), t.step), else_=None)
+    if q.contact_activities:
+        contact = t.activity.isin(list(q.contact_activities))
+    else:
+        assisted = t.channel.isin(list(q.assisted)) & t.survey_type.isnull()
+        contact = assisted & t.unclaimed & ~is_fail
+    t = t.mutate(
+        failure=is_fail | back.fill_null(False),
+        failed_step=failed.cast("string"),
+        contact=contact.fill_null(False),
+    )
+    running = ibis.window(group_by=t.case, order_by=t.seq, preceding=None, following=0)
+    return t.mutate(last_failure=ibis.cases((t.failure, t.seq), else_=None).max().over(running))
+
+
+def failure_demand(prepared: ibis.Table, q: ValueQuery) -> ibis.Table:
+    """Contacts with ``demand`` (failure demand) and ``step`` (the failed step it is
+    attributed to; null when not failure demand or the failure is unattributed)."""
+    c = prepared.filter(prepared.contact)
+    f = prepared.filter(prepared.failure).select(
+        f_case=prepared.case,
+        f_seq=prepared.seq,
+        f_step=prepared.failed_step,
+        f_ms=epoch_ms(prepared.timestamp),
+    )
+    j = c.left_join(f, (c.case == f.f_case) & (c.last_failure == f.f_seq))
+    limit = int(q.repeat_within.total_seconds() * 1000)
+    demand = j.f_seq.notnull() & ((epoch_ms(j.timestamp) - j.f_ms) <= limit)
+    demand = demand.fill_null(False)
+    return j.select(
+        "case",
+        "cost",
+        demand=demand,
+        step=ibis.cases((demand, j.f_step), else_=ibis.null("string")),
+    )
+
+
+def _n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
+    return cond.cast("int64").sum()
+
+
+class ValueAnalysis:
+    """Runner for :class:`ValueQuery`."""
+
+    def prepare(self, events: ibis.Table, query: ValueQuery) -> ibis.Table:
+        return value_events(events, query)
+
+    def expressions(
+        self, prepared: ibis.Table, events: ibis.Table, query: ValueQuery
+    ) -> dict[str, ibis.Table]:
+        p = prepared
+        s = p.filter(p.step.notnull())
+        occ = s.occurrence
+        both = occ & s.waiting_s.notnull() & s.processing_s.notnull()
+        steps = s.group_by("step").aggregate(
+            events=s.count(),
+            cases=s.case.nunique(),
+            occurrences=_n(occ),
+            waited=_n(occ & s.waiting_s.notnull()),
+            waiting_s=s.waiting_s.sum(where=occ),
+            processed=_n(s.processing_s.notnull()),
+            processing_s=s.processing_s.sum(),
+            both_processing_s=s.processing_s.sum(where=both),
+            both_waiting_s=s.waiting_s.sum(where=both),
+            cost=s.cost.sum(),
+        )
+        channels = s.group_by("step", "channel").aggregate(events=s.count(), cost=s.cost.sum())
+        f = p.filter(p.failure)
+        failures = f.group_by(step=f.failed_step).aggregate(failures=f.count())
+        d = failure_demand(p, query)
+        demand = d.group_by("step", "demand").aggregate(contacts=d.count(), cost=d.cost.sum())
+        outcome = query.outcome_activities()
+        done = p.activity.isin(outcome) if outcome else p.seq < 0
+        per_case = p.group_by("case").aggregate(done=done.any())
+        reached = s.select("case", "step").distinct()
+        failed = (
+            f.filter(f.failed_step.notnull())
+            .select("case", step=f.failed_step)
+            .distinct()
+            .mutate(failed=ibis.literal(True))
+        )
+        r = reached.left_join(failed, ["case", "step"]).select(reached.case, reached.step, "failed")
+        r = r.left_join(per_case, "case").select(r.case, r.step, r.failed, per_case.done)
+        fl = r.failed.fill_null(False)
+        dn = r.done.fill_null(False)
+        reach = r.group_by("step").aggregate(
+            failed_cases=_n(fl), failed_done=_n(fl & dn), other_done=_n(~fl & dn)
+        )
+        totals = p.group_by("cost_from").aggregate(
+            events=p.count(), cost=p.cost.sum(), pairs=_n(p.processing_s.notnull())
+        )
+        return {
+            "steps": steps,
+            "channels": channels,
+            "failures": failures,
+            "demand": demand,
+            "reach": reach,
+            "totals": totals,
+            "cases": p.aggregate(cases=p.case.nunique()),
+        }
+
+    def result(self, query: ValueQuery, rows: Mapping[str, Rows]) -> ValueResult:
+        return value_result(query, rows)
+
+
+VALUE = ValueAnalysis()
+
+__all__ = [
+    "VALUE",
+    "ChannelCost",
+    "Opportunity",
+    "StepValue",
+    "TimeStat",
+    "ValueAnalysis",
+    "ValueQuery",
+    "ValueResult",
+    "ValueTotals",
+    "failure_demand",
+    "value_events",
+]

@@ -1,0 +1,160 @@
+"""Moments of truth: hand-made cases whose effects are known, the robust regression against
+statsmodels, risk sets, and the synthetic journeys against their design."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+import statsmodels.api as sm
+from analytics_kit import BASE, canonical, engine_for
+
+from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.estimators import adjusted_effects
+from journeyscope.analytics.moments import MomentsQuery, MomentsResult
+from journeyscope.definitions import load_journey
+from journeyscope.events import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+
+
+def _log(cases: dict[str, list[tuple[str, str, float, float | None]]]) -> pa.Table:
+    """Events from ``case -> [(activity, channel, day, NPS score or None), ...]``."""
+    rows: list[dict[str, Any]] = []
+    for case, events in cases.items():
+        for activity, channel, day, score in events:
+            rows.append(
+                {
+                    "event_id": f"e{len(rows)}",
+                    "case_id": case,
+                    "customer_id": f"c-{case}",
+                    "timestamp": BASE + timedelta(days=day),
+                    "activity": activity,
+                    "channel": channel,
+                    "survey_type": None if score is None else "NPS",
+                    "survey_score": score,
+                    "source": "declared",
+                    "source_row": len(rows),
+                    "properties": json.dumps({"segment": "a" if case < "m" else "b"}),
+                }
+            )
+    return canonical(rows)
+
+
+def _find(result: MomentsResult, name: str):
+    return next(m for m in result.moments if m.candidate == name)
+
+
+def test_adjusted_effects_equal_statsmodels_robust_ols() -> None:
+    rng = np.random.default_rng(0)
+    n = 2_000
+    covariates = rng.normal(size=(n, 3))
+    exposures = (rng.random((n, 3)) < 0.3).astype(float)
+    exposures[:, 1] = covariates[:, 0] > 0.2  # confounded with a covariate
+    y = exposures @ [0.5, -0.3, 0.0] + covariates @ [0.2, 0.1, -0.4] + rng.normal(size=n)
+    fit = adjusted_effects(y, exposures, covariates, 1.96)
+    for j in range(3):
+        ref = sm.OLS(y, sm.add_constant(np.column_stack([exposures[:, j], covariates]))).fit(
+            cov_type="HC1"
+        )
+        assert fit["effect"][j] == pytest.approx(ref.params[1], rel=1e-9)
+        assert fit["se"][j] == pytest.approx(ref.bse[1], rel=1e-9)
+        assert fit["p"][j] == pytest.approx(ref.pvalues[1], rel=1e-6, abs=1e-12)
+
+
+def test_an_online_error_costs_two_points_of_satisfaction() -> None:
+    cases = {}
+    for i in range(40):
+        failed = i % 2 == 0
+        events = [("Apply", "web", 0, None)]
+        if failed:
+            events.append(("Online error", "web", 1, None))
+        if i % 4 < 2:
+            events.append(("Read FAQ", "web", 1.5, None))  # no effect by construction
+        events.append(("Decision", "letter", 2, None))
+        events.append(("Answer", "email", 3, (6.0 if failed else 8.0) + (i % 3 - 1) * 0.5))
+        cases[f"k{i:02d}"] = events
+    result = engine_for(_log(cases)).run(MomentsQuery(min_cases=5))
+    error = _find(result, "step: Online error")
+    assert error.effect == pytest.approx(-2.0, abs=0.05)
+    assert error.outcome_with - error.outcome_without == pytest.approx(error.effect, abs=0.05)
+    assert error.significant and error.ci[1] < 0
+    faq = _find(result, "step: Read FAQ")
+    assert not faq.significant and faq.ci[0] < 0 < faq.ci[1]
+    assert result.moments[0].candidate == "step: Online error"
+    assert result.cases == 40 and "observational" in result.assumptions
+
+
+def test_late_waits_are_compared_among_the_cases_that_got_that_far() -> None:
+    """Half the cases stop after A; of those that reach B, half waited long before it. The
+    wait changes nothing: completion is 50% with or without it. Compared with every case,
+    the wait would look like it doubles completion."""
+    cases = {}
+    for i in range(80):
+        events = [("A", "web", 0, None)]
+        if i < 40:
+            waited = i % 2 == 0
+            events.append(("B", "web", 30 if waited else 2, None))
+            if i % 4 < 2:
+                events.append(("Done", "web", 40, None))
+        cases[f"c{i:02d}"] = events
+    result = engine_for(_log(cases)).run(
+        MomentsQuery(outcome="completion", outcomes=("Done",), min_cases=5)
+    )
+    wait = _find(result, "waited > 14 days before B")
+    assert wait.cases_with + wait.cases_without == 40  # the cases that reached B
+    assert wait.effect == pytest.approx(0.0, abs=1e-9)
+    assert not wait.significant
+    assert not any(m.kind == "step" for m in result.moments)  # not for completion
+
+
+def test_adjustment_removes_a_segment_difference() -> None:
+    """Segment b is 2 points less satisfied and more often goes back; going back itself does
+    nothing. Unadjusted it looks harmful; adjusted for segment it does not."""
+    cases = {}
+    for i in range(60):
+        name = f"{'a' if i < 30 else 'n'}{i:02d}"  # names < 'm' are segment a
+        back = (i % 10 < 2) if i < 30 else (i % 10 < 8)
+        events = [("A", "web", 0, None), ("B", "web", 1, None)]
+        if back:
+            events += [("A", "web", 2, None), ("B", "web", 3, None)]
+        score = (8.0 if i < 30 else 6.0) + (i % 3 - 1) * 0.3
+        events.append(("Answer", "email", 5, score))
+        cases[name] = events
+    engine = engine_for(_log(cases))
+    plain = _find(engine.run(MomentsQuery(min_cases=5)), "went back to A")
+    adjusted = _find(engine.run(MomentsQuery(min_cases=5, adjust=("segment",))), "went back to A")
+    assert plain.effect < -1 and plain.significant
+    assert abs(adjusted.effect) < 0.2 and not adjusted.significant
+
+
+@pytest.fixture(scope="module")
+def tenancy_moments(survey_store: Store) -> MomentsResult:
+    journey = load_journey(EXAMPLES / "tenancy.yaml")
+    query = MomentsQuery(journey=journey, adjust=("segment",))
+    return IbisEngine(survey_store.events()).run(query)
+
+
+def test_synthetic_failures_are_found_and_the_design_is_compared(
+    tenancy_moments: MomentsResult,
+) -> None:
+    r = tenancy_moments
+    # the generator takes 1.1 points per failed digital step
+    error = _find(r, "step: Online error")
+    assert error.significant and error.ci[0] < -1.1 < error.ci[1] + 0.3
+    assert r.significant > 0 and r.candidates_tested >= r.significant
+    verdicts = {d.step: d.verdict for d in r.designed}
+    assert set(verdicts) == {
+        "upload_documents",
+        "eligibility_decision",
+        "attend_viewing",
+        "collect_keys",
+    }
+    assert verdicts["upload_documents"] == "confirmed"
+    assert all(m.significant and m.step not in verdicts for m in r.surprises)
+    assert r.adjusted_for == ["first channel", "segment"]

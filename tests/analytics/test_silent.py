@@ -1,0 +1,132 @@
+"""Silent-customer satisfaction: the estimators on hand-made numbers, the whole analysis on
+synthetic data where every customer's true score is known, and its edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.estimators import aipw, mean_of, outcome_selection
+from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
+from journeyscope.events import Store
+
+#: The generator's answering model: logit P(answer) = -2.2 + 0.42 (score - 5).
+TRUE_GAMMA = 0.42
+
+
+@pytest.fixture(scope="module")
+def result(survey_store: Store) -> SilentResult:
+    return IbisEngine(survey_store.events()).run(SilentQuery(predictions=True))
+
+
+def test_headline_metrics() -> None:
+    scores = np.array([0, 6, 7, 8, 9, 10], dtype=float)
+    assert headline("NPS", scores).mean() == pytest.approx(0.0)  # 2 promoters, 2 detractors
+    assert headline("CSAT", np.array([1.0, 4.0, 5.0, 3.0])).mean() == 50.0
+    assert headline("CES", np.array([2.0, 6.0])).mean() == 4.0
+
+
+def test_aipw_by_hand() -> None:
+    y = np.array([10.0, 0.0, 0.0, 0.0])
+    m = np.array([8.0, 6.0, 5.0, 7.0])
+    answered = np.array([True, False, True, False])
+    y[2] = 4.0
+    p = np.array([0.5, 0.5, 0.25, 0.5])
+    # psi = m + R/p (y - m): 8 + 2*2, 6, 5 + 4*(-1), 7
+    value, (low, high) = aipw(y, m, answered, p, 1.96)
+    assert value == pytest.approx((12 + 6 + 1 + 7) / 4)
+    assert low < value < high
+    assert mean_of(np.array([1.0, 3.0]), 1.96)[0] == 2.0
+
+
+def test_outcome_selection_recovers_how_strongly_the_score_drives_answering() -> None:
+    rng = np.random.default_rng(3)
+    n = 200_000
+    shadow = rng.normal(7, 1.2, n)  # what the journey predicts
+    score = np.clip(np.rint(shadow + rng.normal(0, 1, n)), 0, 10)
+    answered = rng.random(n) < 1 / (1 + np.exp(-(-3.0 + 0.5 * score)))
+    alpha, gamma, ok = outcome_selection(np.where(answered, score, -99.0), answered, shadow)
+    assert ok
+    assert gamma == pytest.approx(0.5, abs=0.05)
+    assert alpha == pytest.approx(-3.0, abs=0.4)
+
+
+def test_corrected_estimate_lands_on_the_truth_where_the_naive_one_is_biased(
+    result: SilentResult,
+) -> None:
+    assert result.truth is not None and result.selection is not None
+    truth = result.truth.metric
+    naive, corrected = result.naive.metric, result.corrected.metric
+    assert naive.ci is not None and corrected.ci is not None and corrected.value is not None
+    assert naive.ci[0] > truth  # the respondents are happier than everybody
+    assert corrected.ci[0] <= truth <= corrected.ci[1]
+    assert abs(corrected.value - truth) < abs((naive.value or 0) - truth) / 3
+    mean = result.corrected.mean_score
+    assert mean.ci is not None and mean.ci[0] <= result.truth.mean_score <= mean.ci[1]
+    fit = result.selection
+    assert fit.converged and fit.used
+    assert fit.gamma_ci[0] <= TRUE_GAMMA <= fit.gamma_ci[1]
+
+
+def test_the_answer_model_is_cross_validated_and_calibrated(result: SilentResult) -> None:
+    q = result.quality
+    assert q is not None and q.folds == 5
+    assert q.score_mae < 0.85 * q.score_mae_baseline
+    assert q.metric_mae < q.metric_mae_baseline
+    assert q.interval_coverage == pytest.approx(q.interval_level, abs=0.03)
+    assert q.calibration_error < 10  # NPS points
+    assert sum(c["customers"] for c in q.calibration) == result.respondents
+    assert q.propensity_auc is not None and q.propensity_auc > 0.55
+
+
+def test_every_customer_gets_an_estimate(result: SilentResult) -> None:
+    rows = pd.DataFrame([p.model_dump() for p in result.predictions])
+    assert len(rows) == result.customers and rows["person"].is_unique
+    assert int(rows["answered"].sum()) == result.respondents
+    assert (
+        (rows["low"] <= rows["expected_score"]) & (rows["expected_score"] <= rows["high"])
+    ).all()
+    silent = rows[~rows["answered"]]
+    assert silent["score"].isna().all()
+    # the silent are, as the generator made them, less satisfied than the respondents
+    assert silent["expected_score"].mean() < rows.loc[rows["answered"], "score"].mean()
+
+
+def test_json_names_each_estimate_by_its_metric(result: SilentResult) -> None:
+    data = result.to_json()
+    for key in ("naive", "corrected", "doubly_robust", "model"):
+        assert set(data[key]) >= {"nps", "ci", "method", "mean_score"}
+    assert set(data["truth"]) >= {"nps", "customers", "rule"}
+    assert data["respondents"] == result.respondents and data["customers"] == result.customers
+    assert "at random" in data["assumptions"] and "shadow" in data["semantics"]
+
+
+def _facts(scores: list[float | None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    facts = pd.DataFrame(
+        {
+            "person": [f"p{i}" for i in range(len(scores))],
+            "answers": [0 if s is None else 1 for s in scores],
+            "score": pd.array(scores, dtype="Float64"),
+        }
+    )
+    x = pd.DataFrame({"events": np.arange(len(scores), dtype=float)})
+    return facts, x
+
+
+def test_nobody_answered() -> None:
+    r = estimate(SilentQuery(), *_facts([None] * 20))
+    assert r.respondents == 0 and r.corrected.metric.value is None
+    assert r.naive.metric.method == "no answers"
+
+
+def test_too_few_answers_are_said_so() -> None:
+    r = estimate(SilentQuery(), *_facts([9.0, 3.0, 10.0] + [None] * 30))
+    assert r.naive.metric.value == pytest.approx(100 / 3, abs=1e-3)
+    assert r.corrected.metric.value is None and "too few" in r.corrected.metric.method
+
+
+def test_everybody_answered_needs_no_correction() -> None:
+    r = estimate(SilentQuery(), *_facts([9.0, 3.0, 10.0, 8.0] * 5))
+    assert r.corrected.metric.value == r.naive.metric.value == pytest.approx(25.0)
