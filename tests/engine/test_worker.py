@@ -13,11 +13,12 @@ import pytest
 from engine_kit import EXAMPLES, cmd, ev, program
 
 from journeyscope import synthetic
-from journeyscope.engine.actions import Event, Record
+from journeyscope.engine.actions import Record
 from journeyscope.engine.clock import FakeClock, at
 from journeyscope.engine.export import export_events
 from journeyscope.engine.history import read_history
 from journeyscope.engine.program import load_program
+from journeyscope.engine.replay import replay
 from journeyscope.engine.simulator import Simulator
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
@@ -76,34 +77,6 @@ def test_versions_are_immutable_and_running_customers_keep_theirs(database_url: 
         worker.close()
 
 
-def _drive(
-    store: EngineStore, worker: Worker, clock: FakeClock, history: list[Event], until: float
-) -> None:
-    """Move the clock from one event or due timer to the next, as the simulator does."""
-    from sqlalchemy import func, select
-
-    from journeyscope.engine import schema as t
-
-    i = 0
-    while True:
-        with store.read() as conn:
-            wake = conn.execute(select(func.min(t.customers.c.wake_at))).scalar()
-        times = [
-            x for x in (history[i].timestamp if i < len(history) else None, wake) if x is not None
-        ]
-        if not times or min(times) > until:
-            return
-        now = min(times)
-        j = i
-        while j < len(history) and history[j].timestamp <= now:
-            j += 1
-        clock.set(now)
-        if j > i:
-            store.accept(history[i:j])
-        worker.drain()
-        i = j
-
-
 def test_the_worker_decides_exactly_as_the_simulator(
     database_url: str, tmp_path: Path, synthetic_table: Any
 ) -> None:
@@ -119,7 +92,7 @@ def test_the_worker_decides_exactly_as_the_simulator(
     with EngineStore(database_url, clock=clock) as store:
         store.deploy(prog)
         worker = Worker(store, clock=clock)
-        _drive(store, worker, clock, history, until)
+        replay(store, worker, clock, history, until)
         worker.close()
         got = [
             e

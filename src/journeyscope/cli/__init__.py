@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import typer
 from typer.core import TyperGroup
 
@@ -25,7 +26,7 @@ from journeyscope.errors import JourneyscopeError
 class _Commands(TyperGroup):
     """Prints a JourneyscopeError as one clear message and exits with code 2."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Any) -> object:  # click's or typer's own vendored Context
         try:
             return super().invoke(ctx)
         except JourneyscopeError as exc:

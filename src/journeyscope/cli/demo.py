@@ -81,9 +81,14 @@ def register(app: typer.Typer) -> None:
         console.print(channels)
         console.print(f"draft event catalogue: {workdir / 'catalogue.yaml'}")
         console.print(f"store: {store_file}   (try: journeyscope stats --store {store_file})")
-        console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
 
-        console.rule("5. the journey report")
+        console.rule("5. experience insight: silent customers and moments of truth")
+        _insight(store_file)
+
+        console.rule("6. the orchestration engine, live")
+        _live(data, workdir)
+
+        console.rule("7. the journey report")
         from journeyscope.cli.report import write_demo_report
 
         report_started = time.perf_counter()
@@ -92,3 +97,103 @@ def register(app: typer.Typer) -> None:
             f"report: {report_file} ({time.perf_counter() - report_started:.1f}s; open it in "
             f"a browser, it needs no network)"
         )
+        console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
+
+
+def _insight(store_file: Path) -> None:
+    """NPS of every customer next to the respondents' and the truth; the top moments."""
+    from journeyscope.analytics.engines import DuckDBEngine
+    from journeyscope.analytics.moments import MomentsQuery
+    from journeyscope.analytics.silent import SilentQuery
+    from journeyscope.cli.report import demo_design
+    from journeyscope.definitions import load_journey
+
+    design = demo_design()
+    with DuckDBEngine(store_file) as engine, console.status("learning from the answers"):
+        silent = engine.run(SilentQuery())
+        moments = (
+            engine.run(MomentsQuery(journey=load_journey(design), adjust=("segment",), top=5))
+            if design is not None
+            else None
+        )
+    table = Table(
+        "NPS",
+        "value",
+        "95% interval",
+        "how",
+        title=(f"{silent.respondents:,} of {silent.customers:,} customers answered the NPS survey"),
+    )
+    for name in ("naive", "corrected"):
+        e = getattr(silent, name).metric
+        ci = "-" if e.ci is None else f"{e.ci[0]:+.1f} .. {e.ci[1]:+.1f}"
+        table.add_row(name, "-" if e.value is None else f"{e.value:+.1f}", ci, e.method)
+    if silent.truth is not None:
+        table.add_row("truth", f"{silent.truth.metric:+.1f}", "", "the generator's true scores")
+    console.print(table)
+    if moments is not None:
+        top = Table(
+            "moment of truth (tenancy)",
+            "cases",
+            "effect on NPS score",
+            "q",
+            title=(
+                f"{moments.significant} of {moments.candidates_tested} experiences matter "
+                f"(adjusted for first channel and segment; observational)"
+            ),
+        )
+        for m in moments.moments:
+            top.add_row(m.candidate, f"{m.cases_with:,}", f"{m.effect:+.2f}", f"{m.q:.1g}")
+        console.print(top)
+        for d in moments.designed:
+            console.print(f"designed moment {d.name!r}: {d.verdict}")
+    console.print("more: journeyscope silent | moments | emotions | value --help")
+
+
+def _live(data: Path, workdir: Path, customers: int = 300) -> None:
+    """The first customers' events through the durable engine (SQLite), clock simulated."""
+    from collections import Counter
+
+    from journeyscope.engine import EngineStore, FakeClock, Worker, load_program, read_history
+    from journeyscope.engine.replay import replay
+
+    folder = next(
+        (
+            root / "examples" / "orchestration"
+            for root in (Path.cwd(), Path(__file__).resolve().parents[3])
+            if (root / "examples" / "orchestration").is_dir()
+        ),
+        None,
+    )
+    if folder is None:
+        console.print("no examples/orchestration folder here: skipped the live engine")
+        return
+    everything = read_history(data)
+    chosen = set(sorted({e.customer_id for e in everything})[:customers])
+    history = [e for e in everything if e.customer_id in chosen]
+    database = workdir / "engine.sqlite"
+    for path in workdir.glob("engine.sqlite*"):
+        path.unlink()
+    clock = FakeClock(history[0].timestamp)
+    started = time.perf_counter()
+    with EngineStore(f"sqlite:///{database}", clock=clock) as store:
+        store.deploy(load_program(folder))
+        worker = Worker(store, clock=clock)
+        processed = replay(store, worker, clock, history, history[-1].timestamp + 20 * 86400)
+        worker.close()
+        actions = Counter(e["activity"] for e in store.engine_events(limit=10_000_000))
+    seconds = time.perf_counter() - started
+    table = Table(
+        "decision or action",
+        "count",
+        title=(
+            f"{len(history):,} events of {len(chosen):,} customers through the journeys in "
+            f"{folder.name}/ ({processed:,} inputs in {seconds:.1f}s, timers included)"
+        ),
+    )
+    for name, n in actions.most_common(12):
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    console.print(
+        f"engine store: {database}   (same replay in memory: journeyscope simulate "
+        f"{folder}/tenancy.yaml {data})"
+    )

@@ -120,8 +120,8 @@ def register(app: typer.Typer) -> None:
                     reports.append(
                         db.ingest(
                             file,
-                            fmt=fmt,
-                            mapping=mapping,  # type: ignore[arg-type]
+                            fmt=fmt,  # type: ignore[arg-type]
+                            mapping=mapping,
                             csv=CsvOptions(delimiter=delimiter, encoding=encoding),
                             allowed_activities=allowed,
                             progress=update,

@@ -1,9 +1,375 @@
-"""CLI commands for the insight layer (being built; see the open issues)."""
+"""``journeyscope silent | moments | emotions | value``: experience insight on a store.
+
+Thin, like the analytics commands: each builds a typed query, runs it on the chosen engine
+and prints a table, or the typed result as JSON (``--json``). Every result carries its
+assumptions and semantics.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+from rich.table import Table
+
+from journeyscope.cli.analytics import (
+    CaseActivityOption,
+    CaseRuleOption,
+    EngineOption,
+    GapOption,
+    _duration,
+    _query,
+    _rule,
+    _run,
+)
+from journeyscope.cli.common import JsonOption, StoreOption, console, print_json
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.emotion import EmotionResult
+    from journeyscope.analytics.moments import MomentsResult
+    from journeyscope.analytics.silent import SilentResult
+    from journeyscope.analytics.value import ValueResult
+    from journeyscope.definitions.models import Journey
+
+DesignOption = Annotated[
+    Path | None,
+    typer.Option("--design", help="Designed journey (YAML): its steps, flags and outcome."),
+]
+PropertyOption = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Property to adjust for, e.g. segment (repeatable)."),
+]
+SurveyOption = Annotated[
+    str, typer.Option("--survey", help="Survey type to study: NPS, CSAT or CES.")
+]
+
+
+def _journey(design: Path | None) -> Journey | None:
+    from journeyscope.definitions import load_journey
+
+    return None if design is None else load_journey(design)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _silent_table(result: SilentResult) -> None:
+    key = result.metric.split(":")[0].upper()
+    table = Table(
+        title=f"{key} of all {result.customers:,} customers "
+        f"({result.respondents:,} answered, {result.response_rate:.1%})"
+    )
+    for col in ("estimate", key, "interval", f"mean {result.survey} score", "how"):
+        table.add_column(col)
+    for name in ("naive", "model", "doubly_robust", "corrected"):
+        e = getattr(result, name)
+        ci = e.metric.ci
+        table.add_row(
+            name.replace("_", " "),
+            _fmt(e.metric.value),
+            "-" if ci is None else f"{ci[0]:.1f} .. {ci[1]:.1f}",
+            _fmt(e.mean_score.value, 2),
+            e.metric.method,
+        )
+    if result.truth is not None:
+        table.add_row(
+            "truth",
+            _fmt(result.truth.metric),
+            "",
+            _fmt(result.truth.mean_score, 2),
+            result.truth.rule,
+        )
+    console.print(table)
+    if result.selection is not None:
+        s = result.selection
+        console.print(
+            f"each point of score multiplies the odds of answering by {s.odds_ratio_per_point:.2f}"
+            f" (gamma {s.gamma:.3f}, interval {s.gamma_ci[0]:.3f} .. {s.gamma_ci[1]:.3f})"
+        )
+    if result.quality is not None:
+        q = result.quality
+        console.print(
+            f"answer model, {q.folds}-fold cross-validated: score MAE {q.score_mae:.2f} "
+            f"(no-skill {q.score_mae_baseline:.2f}), R2 {q.score_r2:.2f}; "
+            f"{q.interval_level:.0%} intervals ±{q.interval_half_width:.2f} cover "
+            f"{q.interval_coverage:.1%}; calibration error {q.calibration_error:.1f}; "
+            f"who-answers AUC {_fmt(q.propensity_auc, 2)}"
+        )
+    console.print(f"[dim]assumptions: {result.assumptions}[/]")
+
+
+def _moments_table(result: MomentsResult) -> None:
+    table = Table(
+        title=f"moments of truth for {result.outcome} ({result.cases:,} cases, "
+        f"{result.significant} of {result.candidates_tested} significant)"
+    )
+    for col in ("experience", "step", "cases", "effect", "interval", "q"):
+        table.add_column(col)
+    for m in result.moments:
+        table.add_row(
+            ("" if m.significant else "[dim]") + m.candidate,
+            m.step or "",
+            f"{m.cases_with:,}",
+            f"{m.effect:+.3f}",
+            f"{m.ci[0]:+.3f} .. {m.ci[1]:+.3f}",
+            f"{m.q:.2g}",
+        )
+    console.print(table)
+    for d in result.designed:
+        console.print(f"designed moment {d.name!r}: [bold]{d.verdict}[/] {'; '.join(d.evidence)}")
+    if result.surprises:
+        console.print("surprises: " + "; ".join(m.candidate for m in result.surprises[:5]))
+    console.print(f"[dim]{result.assumptions}[/]")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+
+    @app.command()
+    def silent(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        survey: SurveyOption = "NPS",
+        by: PropertyOption = None,
+        truth: Annotated[
+            str | None,
+            typer.Option("--truth", help="Property holding each customer's true score, if any."),
+        ] = "true_score",
+        folds: Annotated[int, typer.Option("--folds", help="Cross-fitting folds.")] = 5,
+        seed: Annotated[int, typer.Option("--seed")] = 0,
+        predictions: Annotated[
+            Path | None,
+            typer.Option("--predictions", help="Write every customer's estimate to this CSV."),
+        ] = None,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Satisfaction of the customers who never answered: the survey score learnt from the
+        journeys of those who did, corrected for who chose to answer, next to the naive
+        respondents-only figure (and the truth, when the data carries it)."""
+        from journeyscope.analytics.silent import SilentQuery
+
+        query = _query(
+            SilentQuery,
+            case_rule=_rule(case_rule, gap, case_activity),
+            survey=survey.upper(),
+            properties=tuple(by or ()),
+            truth=truth or None,
+            folds=folds,
+            seed=seed,
+            predictions=predictions is not None,
+        )
+        result: SilentResult = _run(store, engine, query)
+        if predictions is not None:
+            _write_predictions(result, predictions)
+        if as_json:
+            data = result.to_json()
+            data.pop("predictions", None)
+            print_json(data)
+        else:
+            _silent_table(result)
+
+    @app.command()
+    def moments(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        design: DesignOption = None,
+        outcome: Annotated[
+            str, typer.Option("--outcome", help="satisfaction (a survey score) or completion.")
+        ] = "satisfaction",
+        survey: SurveyOption = "NPS",
+        outcome_activity: Annotated[
+            list[str] | None,
+            typer.Option("--outcome-activity", help="Activities that mean completion."),
+        ] = None,
+        by: PropertyOption = None,
+        wait: Annotated[
+            str, typer.Option("--wait", help="A longer wait is an experience.")
+        ] = "14d",
+        repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+        min_cases: Annotated[int, typer.Option("--min-cases")] = 30,
+        fdr: Annotated[float, typer.Option("--fdr", help="False discovery rate.")] = 0.05,
+        top: Annotated[int, typer.Option("--top")] = 25,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Moments of truth: experiences (steps, backtracks, channel switches, long waits,
+        repeat contacts, broken time limits) ranked by their adjusted effect on satisfaction
+        or completion, with intervals and false-discovery control; compared with the steps
+        the designers flagged."""
+        from journeyscope.analytics.moments import MomentsQuery
+
+        query = _query(
+            MomentsQuery,
+            case_rule=_rule(case_rule, gap, case_activity),
+            outcome=outcome,
+            survey=survey.upper(),
+            outcomes=tuple(outcome_activity or ()),
+            journey=_journey(design),
+            adjust=tuple(by or ()),
+            wait=_duration(wait),
+            repeat_within=_duration(repeat_within),
+            min_cases=min_cases,
+            fdr=fdr,
+            top=top,
+        )
+        result: MomentsResult = _run(store, engine, query)
+        if as_json:
+            print_json(result.model_dump(mode="json"))
+        else:
+            _moments_table(result)
+
+    @app.command()
+    def emotions(
+        design: Annotated[Path, typer.Argument(help="Designed journey (YAML).")],
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        window: Annotated[
+            str, typer.Option("--window", help="Longest time from a step to a measure.")
+        ] = "14d",
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Emotion curve: survey answers and sentiment linked to the step before them, felt
+        emotion per step and stage with intervals, next to the designed emotion; gaps ranked."""
+        from journeyscope.analytics.emotion import EmotionQuery
+
+        query = _query(
+            EmotionQuery,
+            case_rule=_rule(case_rule, gap, case_activity),
+            journey=_journey(design),
+            window=_duration(window),
+        )
+        result: EmotionResult = _run(store, engine, query)
+        if as_json:
+            print_json(result.model_dump(mode="json"))
+        else:
+            _emotions_table(result)
+
+    @app.command()
+    def value(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        design: DesignOption = None,
+        cost: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--cost",
+                help="CHANNEL=AMOUNT, cost of one interaction (repeatable; adds to "
+                "JOURNEYSCOPE_CHANNEL_COSTS).",
+            ),
+        ] = None,
+        cost_source: Annotated[
+            str,
+            typer.Option("--cost-source", help="auto (event cost, else table), column or table."),
+        ] = "auto",
+        failure_activity: Annotated[
+            list[str] | None,
+            typer.Option("--failure-activity", help="Activities that mean a step failed."),
+        ] = None,
+        repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+        value_per_case: Annotated[
+            float, typer.Option("--value-per-case", help="Money one completed case is worth.")
+        ] = 0.0,
+        case_rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Value stream: per step waiting and processing time, flow efficiency, cost to serve,
+        failure demand, and the opportunities ranked by what fixing them is worth."""
+        from journeyscope.analytics.value import ValueQuery
+
+        fields: dict[str, Any] = {}
+        if failure_activity:
+            fields["failure_activities"] = tuple(failure_activity)
+        query = _query(
+            ValueQuery,
+            case_rule=_rule(case_rule, gap, case_activity),
+            journey=_journey(design),
+            channel_costs=_costs(cost),
+            cost_source=cost_source,
+            repeat_within=_duration(repeat_within),
+            value_per_case=value_per_case,
+            **fields,
+        )
+        result: ValueResult = _run(store, engine, query)
+        if as_json:
+            print_json(result.model_dump(mode="json"))
+        else:
+            _value_table(result)
+
+
+def _emotions_table(result: EmotionResult) -> None:
+    table = Table(title=f"felt vs designed emotion, {result.journey} (-2 .. +2)")
+    for col in ("step", "stage", "n", "expected", "felt", "interval", "gap"):
+        table.add_column(col)
+    for s in result.steps:
+        mark = "[bold]" if s.significant else ""
+        table.add_row(
+            s.name + (" *" if s.moment_of_truth else ""),
+            s.stage,
+            f"{s.n:,}",
+            _fmt(s.expected),
+            _fmt(s.felt, 2),
+            "-" if s.low is None or s.high is None else f"{s.low:+.2f} .. {s.high:+.2f}",
+            mark + ("-" if s.gap is None else f"{s.gap:+.2f}"),
+        )
+    console.print(table)
+    console.print("[dim]* moment of truth; bold gaps: interval excludes 0[/]")
+    console.print(f"[dim]{result.semantics}[/]")
+
+
+def _value_table(result: ValueResult) -> None:
+    table = Table(title="value stream: opportunities (volume x gap x impact)")
+    for col in ("rank", "step", "volume", "gap", "impact", "worth"):
+        table.add_column(col)
+    for o in result.opportunities[:15]:
+        table.add_row(
+            str(o.rank),
+            o.name,
+            f"{o.volume:,}",
+            f"{o.gap:.1%}",
+            f"{o.impact:,.2f}",
+            f"{o.value:,.0f}",
+        )
+    console.print(table)
+    t = result.totals
+    console.print(
+        f"cost to serve {t.cost:,.0f} over {t.cases:,} cases; failure demand "
+        f"{t.failure_demand_contacts:,} contacts costing {t.failure_demand_cost:,.0f}"
+    )
+    console.print(f"[dim]{result.cost_rule}[/]")
+
+
+def _costs(pairs: list[str] | None) -> dict[str, float]:
+    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.config import Settings
+
+    costs = dict(Settings().channel_costs)
+    for pair in pairs or ():
+        channel, sep, amount = pair.rpartition("=")
+        try:
+            costs[channel] = float(amount)
+        except ValueError:
+            sep = ""
+        if not sep or not channel:
+            raise InvalidQueryError(f"--cost {pair!r}: write CHANNEL=AMOUNT, e.g. phone=6.5")
+    return costs
+
+
+def _write_predictions(result: Any, path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([p.model_dump() for p in result.predictions])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    console.print(f"wrote {len(frame):,} customer estimates to {path}")
