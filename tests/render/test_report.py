@@ -3,6 +3,7 @@ self-contained HTML file, and the command that writes it."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -31,6 +32,10 @@ ANALYSES = {
     "funnel",
     "conformance",
     "step times",
+    "moments",
+    "emotion",
+    "value",
+    "silent",
 }
 
 
@@ -112,6 +117,38 @@ def test_without_a_design(synthetic_store):
     assert "no designed journey given" in page
     assert 'data-picture="process-map"' in page and 'data-picture="paths-sankey"' in page
     assert data.funnel is not None and len(data.funnel.steps) >= 2
+
+
+def _section(page: str, sid: str) -> str:
+    return page.split(f'<section id="{sid}"')[1].split("</section>")[0]
+
+
+def test_insight_sections_show_their_key_figures(data, page):
+    assert data.silent is not None and data.moments is not None and data.value is not None
+    silent = _section(page, "silent")
+    assert f"{data.silent.corrected.metric.value:+.1f}" in silent
+    assert "truth" in silent and "Odds of answering per point of score" in silent
+    assert "Cross-validated" in silent and "Assumptions:" in silent
+    moments = _section(page, "moments")
+    assert data.moments.designed and "Designed moments of truth" in moments
+    first = data.moments.designed[0]
+    assert f"<td>{html.escape(first.name)}</td><td>{first.verdict}</td>" in moments
+    assert html.escape(data.moments.moments[0].candidate) in moments
+    value = _section(page, "value")
+    assert data.value.opportunities
+    assert f"<td>{html.escape(data.value.opportunities[0].name)}</td>" in value
+    assert "Cost to serve" in value
+    # the felt emotion comes from the emotion analysis
+    assert any(s.felt_emotion is not None for s in overlay_of(data).steps.values())
+
+
+def test_silent_section_without_nps_answers(synthetic_store):
+    events = synthetic_store.events()
+    events = events.filter(events.survey_type.isnull() | (events.survey_type != "NPS"))
+    data = compute_report(events)
+    assert data.silent is None and "silent" not in data.runs
+    silent = _section(report_html(data), "silent")
+    assert 'class="missing"' in silent and "no NPS answers in the data" in silent
 
 
 def test_channel_kinds_by_name():

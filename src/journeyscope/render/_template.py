@@ -41,6 +41,7 @@ table.data th, table.data td { border-bottom: 1px solid var(--rule); padding: 4p
 table.data th { background: var(--panel); font-weight: 700; }
 table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data td.path { max-width: 760px; }
+table.data td { overflow-wrap: anywhere; }
 .modes > label { display: inline-block; margin: 4px 6px 8px 0; border: 1px solid var(--rule); border-radius: 6px;
                  padding: 3px 14px; cursor: pointer; font-size: 13px; }
 .modes > input { position: absolute; opacity: 0; pointer-events: none; }

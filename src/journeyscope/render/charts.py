@@ -140,6 +140,10 @@ def emotion_figure(points: Sequence[EmotionPoint], *, title: str = "") -> dict[s
     """Expected (blue, circles) and felt (vermillion, dashed, squares) emotion per step;
     moments of truth marked with a star above the curve."""
     x = [_tick(p.step, _EMOTION_TICK_W) for p in points]
+    # each label goes on the side away from the other curve, so the two never collide
+    felt_above = [
+        p.felt is not None and p.expected is not None and p.felt > p.expected for p in points
+    ]
     data: list[Any] = [
         go.Scatter(
             name="expected (design)",
@@ -149,7 +153,7 @@ def emotion_figure(points: Sequence[EmotionPoint], *, title: str = "") -> dict[s
             line=dict(color=pal.EXPECTED, width=3, shape="spline", smoothing=0.3),
             marker=dict(size=10, symbol="circle", color=pal.EXPECTED),
             text=[_signed(p.expected) for p in points],
-            textposition="top center",
+            textposition=["bottom center" if up else "top center" for up in felt_above],
             connectgaps=False,
             customdata=[p.step for p in points],
             hovertemplate="%{customdata}: expected %{y:+.0f}<extra></extra>",
@@ -165,7 +169,7 @@ def emotion_figure(points: Sequence[EmotionPoint], *, title: str = "") -> dict[s
                 line=dict(color=pal.ACTUAL, width=3, dash="dash", shape="spline", smoothing=0.3),
                 marker=dict(size=10, symbol="square", color=pal.ACTUAL),
                 text=[_signed(p.felt, 1) for p in points],
-                textposition="bottom center",
+                textposition=["top center" if up else "bottom center" for up in felt_above],
                 connectgaps=False,
                 customdata=[
                     f"{p.step}: felt {p.felt:+.2f}"

@@ -487,7 +487,10 @@ def _emotion_lane(
                     f" ({fmt_number(n)} measurements)" if n else ""
                 )
             ring = name == "expected" and c.step.moment_of_truth is not None
-            label_y = (cy - (14 if ring else 9)) if name == "expected" else cy + 18
+            # the higher of the two values is labelled above, the lower below: never crossed
+            e, f = expected(c), felt(c)
+            above = (name == "expected") != (e is not None and f is not None and f > e)
+            label_y = (cy - (14 if ring else 9)) if above else cy + (22 if ring else 18)
             svg.text(
                 cx,
                 label_y,

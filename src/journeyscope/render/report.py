@@ -8,8 +8,8 @@ Two halves, kept apart:
 * :func:`report_html` is a pure function from that data to the HTML text: the journey map
   and service blueprint (SVG), the Sankey of paths, the process map, the funnel, the
   channel switches and the emotion curve (Plotly, with plotly.js and the typeface inlined:
-  the file opens offline), the conformance tables, and the insight sections whose analyses
-  exist.
+  the file opens offline), the conformance tables, and the insight sections: moments of
+  truth, silent customers and value (tables).
 
 Every picture draws from the shared results: the journey map's overlay and the funnel read
 the same conformance and funnel results the tables show.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,10 +36,14 @@ from plotly.offline import get_plotlyjs
 from journeyscope.analytics.cases import ORDER_KEYS, CaseRule, with_cases
 from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
 from journeyscope.analytics.conformance import ConformanceReport, conformance
+from journeyscope.analytics.emotion import EmotionQuery, EmotionResult
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.funnels import FunnelQuery, FunnelResult, FunnelStep
+from journeyscope.analytics.moments import Moment, MomentsQuery, MomentsResult
 from journeyscope.analytics.paths import PathsQuery, PathsResult
 from journeyscope.analytics.process import DfgQuery, ProcessMap
+from journeyscope.analytics.silent import Estimate, SilentQuery, SilentResult
+from journeyscope.analytics.value import ValueQuery, ValueResult
 from journeyscope.analytics.variants import VariantsQuery, VariantsResult
 from journeyscope.definitions.graph import passable, successors
 from journeyscope.definitions.models import Journey
@@ -80,6 +85,11 @@ TOP_PATHS: Final = 30
 COVERAGE: Final = 0.8
 #: An assisted contact within this long of the previous one is a repeat contact.
 REPEAT_WITHIN: Final = timedelta(days=7)
+#: The silent-customer estimates need at least this many customers who answered NPS.
+MIN_RESPONDENTS: Final = 50
+#: Rows of the moments-of-truth and value tables.
+TOP_MOMENTS: Final = 10
+TOP_OPPORTUNITIES: Final = 10
 
 
 # ------------------------------------------------------------------------------ the data
@@ -103,6 +113,10 @@ class ReportData:
     conformance: ConformanceReport | None = None
     step_medians: dict[str, float] = field(default_factory=dict)
     """Median seconds from the previous step, per design step (:func:`step_times`)."""
+    emotion: EmotionResult | None = None
+    moments: MomentsResult | None = None
+    value: ValueResult | None = None
+    silent: SilentResult | None = None
     insights: dict[str, Any] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     """Sections left out, and why."""
@@ -272,12 +286,44 @@ def compute_report(
                     for r in rows
                     if r["median_seconds"] is not None
                 }
+            adjust = ("segment",) if _has_property(scoped, "segment") else ()
+            with clock.analysis("moments"):
+                data.moments = engine.run(
+                    MomentsQuery(case_rule=given, journey=journey, adjust=adjust)
+                )
+            with clock.analysis("emotion"):
+                data.emotion = engine.run(EmotionQuery(case_rule=given, journey=journey))
+            with clock.analysis("value"):
+                data.value = engine.run(ValueQuery(case_rule=given, journey=journey))
         else:
-            for key in ("journey-map", "blueprint", "conformance"):
+            for key in ("journey-map", "blueprint", "conformance", "moments", "value"):
                 data.missing[key] = "no designed journey given (--design FILE)"
+        respondents = _respondents(scoped, "NPS")
+        if respondents >= MIN_RESPONDENTS:
+            with clock.analysis("silent"):
+                data.silent = engine.run(SilentQuery(case_rule=given))
+        else:
+            data.missing["silent"] = (
+                f"{respondents:,} customers answered NPS: the estimates need at least "
+                f"{MIN_RESPONDENTS}"
+                if respondents
+                else "no NPS answers in the data"
+            )
     finally:
         scoped.release()
     return data
+
+
+def _has_property(events: ibis.Table, key: str) -> bool:
+    """Whether any event's properties hold ``key`` (a cheap look at the JSON text)."""
+    hit = events.filter(events.properties.contains(json.dumps(key))).limit(1)
+    return bool(hit.count().execute())
+
+
+def _respondents(events: ibis.Table, survey: str) -> int:
+    """Customers with at least one scored answer to ``survey``."""
+    t = events.filter((events.survey_type == survey) & events.survey_score.notnull())
+    return int(t.customer_id.nunique().execute())
 
 
 def _overview(events: ibis.Table) -> dict[str, Any]:
@@ -351,13 +397,17 @@ def overlay_of(data: ReportData) -> JourneyOverlay | None:
     report = data.conformance
     if report is None or data.journey is None:
         return None
+    felt = {e.step: e for e in data.emotion.steps} if data.emotion is not None else {}
     steps: dict[str, StepActual] = {}
     for s in report.steps:
         limit = data.journey.step(s.id).time_limit if s.id in _ids(data.journey) else None
+        e = felt.get(s.id)
         steps[s.id] = StepActual(
             cases=s.cases,
             drop_off=s.left_here / s.cases if s.cases else None,
             median_seconds=data.step_medians.get(s.id),
+            felt_emotion=e.felt if e is not None else None,
+            felt_n=e.n if e is not None and e.felt is not None else None,
             conformance=(s.visits - s.arrived_off_path) / s.visits if s.visits else None,
             late=s.late / s.visits if s.visits and limit is not None else None,
         )
@@ -798,9 +848,11 @@ def _emotion_section(data: ReportData) -> _Section | None:
     notes = []
     if not any(p.felt is not None for p in points):
         notes.append(
-            "Only the expected emotion is drawn: the felt emotion needs the emotion analysis, "
-            "which is not available in this version."
+            "Only the expected emotion is drawn: no sentiment or survey answer could be linked "
+            "to a designed step."
         )
+    if data.emotion is not None:
+        notes.append(data.emotion.semantics)
     return _Section(
         "emotion",
         SECTIONS["emotion"],
@@ -809,6 +861,209 @@ def _emotion_section(data: ReportData) -> _Section | None:
         body,
         notes,
     )
+
+
+def _interval(ci: tuple[float, float] | None, digits: int = 1) -> str:
+    return "–" if ci is None else f"{ci[0]:+.{digits}f} … {ci[1]:+.{digits}f}"
+
+
+def _signed(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}"
+
+
+def _silent_section(data: ReportData) -> _Section:
+    r = data.silent
+    if r is None:
+        why = data.missing.get("silent", "no silent-customer analysis")
+        return _Section("silent", SECTIONS["silent"], body=_missing(why))
+    metric = r.metric.split(":")[0].upper()
+
+    def row(name: str, e: Estimate, mean: Estimate, how: str) -> list[Any]:
+        return [name, _signed(e.value), _interval(e.ci), _signed(mean.value, 2), how]
+
+    rows = [
+        row("naive", r.naive.metric, r.naive.mean_score, "the respondents only"),
+        row(
+            "doubly robust",
+            r.doubly_robust.metric,
+            r.doubly_robust.mean_score,
+            "every customer: predicted from the journey, weighted by who answers",
+        ),
+        row(
+            "corrected",
+            r.corrected.metric,
+            r.corrected.mean_score,
+            "every customer: allows the score itself to change who answers",
+        ),
+    ]
+    if r.truth is not None:
+        rows.append(
+            [
+                "truth",
+                _signed(r.truth.metric),
+                "–",
+                _signed(r.truth.mean_score, 2),
+                f"known for {r.truth.customers:,} customers (synthetic data)",
+            ]
+        )
+    body = _table(
+        ["estimate", metric, "interval", "mean score", "who it speaks for"], rows, {1, 2, 3}
+    )
+    lines = [
+        f"Response rate: {fmt_share(r.response_rate)} ({r.respondents:,} of "
+        f"{r.customers:,} customers answered {r.survey})."
+    ]
+    sel = r.selection
+    if sel is not None:
+        low, high = (math.exp(g) for g in sel.gamma_ci)
+        lines.append(
+            f"Odds of answering per point of score: × {sel.odds_ratio_per_point:.2f} "
+            f"(interval {low:.2f} … {high:.2f})"
+            + (
+                "."
+                if sel.used
+                else "; the answering model did not converge, so corrected = doubly robust."
+            )
+        )
+    q = r.quality
+    if q is not None:
+        auc = "" if q.propensity_auc is None else f"; who answers: AUC {q.propensity_auc:.2f}"
+        lines.append(
+            f"Cross-validated on the respondents ({q.folds} folds): score error {q.score_mae:.2f} "
+            f"against {q.score_mae_baseline:.2f} without the model (R² {q.score_r2:.2f}); "
+            f"{round(q.interval_level * 100)}% intervals cover "
+            f"{fmt_share(q.interval_coverage)}{auc}."
+        )
+    body += Markup("").join(Markup(f'<p class="note">{html.escape(t)}</p>') for t in lines)
+    lead = (
+        f"{metric} from the {fmt_share(r.response_rate)} who answered, and estimated for every "
+        f"customer: the silent ones are predicted from their journeys."
+    )
+    return _Section(
+        "silent",
+        SECTIONS["silent"],
+        lead,
+        body,
+        [f"Assumptions: {r.assumptions}.", r.semantics],
+    )
+
+
+def _moment_rows(moments: list[Moment], names: Mapping[str, str]) -> list[list[Any]]:
+    return [
+        [
+            i,
+            m.candidate,
+            names.get(m.step, m.step) if m.step else "–",
+            f"{m.cases_with:,}",
+            _signed(m.effect, 2),
+            _interval(m.ci, 2),
+            f"{m.q:.2g}",
+            "yes" if m.significant else "no",
+        ]
+        for i, m in enumerate(moments, 1)
+    ]
+
+
+_MOMENT_HEADERS: Final = [
+    "#",
+    "experience",
+    "step",
+    "cases",
+    "effect",
+    "interval",
+    "q",
+    "significant",
+]
+
+
+def _moments_section(data: ReportData) -> _Section:
+    m = data.moments
+    if m is None:
+        why = data.missing.get("moments", "no moments-of-truth analysis")
+        return _Section("moments", SECTIONS["moments"], body=_missing(why))
+    if not m.cases:
+        why = f"no case has an outcome to test against ({m.outcome})"
+        return _Section("moments", SECTIONS["moments"], body=_missing(why))
+    names = {s.id: s.name for s in data.journey.steps} if data.journey is not None else {}
+    mean = "" if m.outcome_mean is None else f"; mean {m.outcome_mean:.2f}"
+    lead = (
+        f"Which experiences go with a better or worse outcome: {m.candidates_tested:,} tested on "
+        f"{m.cases:,} cases, {m.significant:,} significant. Outcome: {m.outcome}{mean}. "
+        f"Adjusted for {', '.join(m.adjusted_for) or 'nothing'}."
+    )
+    if m.moments:
+        body = _table(
+            _MOMENT_HEADERS, _moment_rows(m.moments[:TOP_MOMENTS], names), {0, 3, 4, 5, 6}
+        )
+    else:
+        body = _missing("No experience was seen in enough cases to test.")
+    body += Markup("<h3>Designed moments of truth</h3>")
+    if m.designed:
+        body += _table(
+            ["step", "verdict", "evidence"],
+            [[d.name, d.verdict, "; ".join(d.evidence) or "–"] for d in m.designed],
+        )
+    else:
+        body += _missing("The design marks no step as a moment of truth.")
+    body += Markup("<h3>Surprises</h3>")
+    if m.surprises:
+        body += Markup(
+            '<p class="note">Significant experiences at steps the design does not mark as a '
+            "moment of truth.</p>"
+        )
+        body += _table(
+            _MOMENT_HEADERS, _moment_rows(m.surprises[:TOP_MOMENTS], names), {0, 3, 4, 5, 6}
+        )
+    else:
+        body += _missing("No significant experience outside the designed moments of truth.")
+    return _Section(
+        "moments",
+        SECTIONS["moments"],
+        lead,
+        body,
+        [f"Assumptions: {m.assumptions}.", m.semantics],
+    )
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _value_section(data: ReportData) -> _Section:
+    v = data.value
+    if v is None:
+        why = data.missing.get("value", "no value analysis")
+        return _Section("value", SECTIONS["value"], body=_missing(why))
+    t = v.totals
+    lead = (
+        f"Cost to serve {_money(t.cost)} over {t.cases:,} cases; failure demand "
+        f"{t.failure_demand_contacts:,} contacts costing {_money(t.failure_demand_cost)}."
+    )
+    if v.opportunities:
+        body = _table(
+            ["#", "step", "cases reaching it", "failed", "cost per failure", "worth fixing"],
+            [
+                [
+                    o.rank,
+                    o.name,
+                    f"{o.volume:,}",
+                    fmt_share(o.gap),
+                    f"{o.impact:,.2f}",
+                    _money(o.value),
+                ]
+                for o in v.opportunities[:TOP_OPPORTUNITIES]
+            ],
+            {0, 2, 3, 4, 5},
+        )
+    else:
+        body = _missing("No step has failures: nothing to rank.")
+    notes = [
+        "Worth fixing = cases reaching the step × share that failed there × what a failure "
+        "costs (failure-demand contacts plus lost outcome value).",
+        f"Cost: {v.cost_rule}.",
+        v.semantics,
+    ]
+    return _Section("value", SECTIONS["value"], lead, body, notes)
 
 
 def _timings(data: ReportData) -> Markup:
@@ -828,6 +1083,7 @@ def report_html(data: ReportData) -> str:
     emotion = _emotion_section(data)
     if emotion is not None:
         sections.append(emotion)
+    sections += [_moments_section(data), _silent_section(data), _value_section(data)]
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     page = env.from_string(_template.PAGE)
     try:
