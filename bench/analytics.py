@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from _child import last_json
+
 STEPS = (
     "Start housing application",
     "Upload documents",
@@ -101,7 +103,7 @@ def _funnel_sql() -> str:
 HAND["funnel"] = [_funnel_sql()]
 
 CASES = """SELECT case_id, arraySort(e -> (e.1, e.2, e.3, e.4), groupArray(
-              (timestamp, source, source_row, event_id, activity,
+              (toUnixTimestamp64Micro(timestamp), source, source_row, event_id, activity,
                toUnixTimestamp64Milli(timestamp)))) AS ev
             FROM {events} WHERE case_id IS NOT NULL GROUP BY case_id"""
 CH = {
@@ -111,7 +113,8 @@ CH = {
                    quantileExactInclusive(0.9)(b.6 - a.6)
             FROM ({CASES}) ARRAY JOIN arrayPopBack(ev) AS a, arrayPopFront(ev) AS b
             GROUP BY source, target""",
-        f"SELECT ev[1].5 AS s, ev[-1].5 AS e, count() FROM ({CASES}) GROUP BY s, e",
+        f"SELECT ev[1].5 AS first_activity, ev[-1].5 AS last_activity, count() "
+        f"FROM ({CASES}) GROUP BY first_activity, last_activity",
         "SELECT activity, count(), uniqExact(case_id) FROM {events} "
         "WHERE case_id IS NOT NULL GROUP BY activity",
     ],
@@ -210,7 +213,7 @@ def measure(system: str, analysis: str, store: Path, parquet: Path, repeat: int)
     )
     if done.returncode != 0:
         raise SystemExit(f"{system} {analysis} failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return last_json(done.stdout)
 
 
 def prepare(customers: int, seed: int, folder: Path) -> tuple[Path, Path, int]:

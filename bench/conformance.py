@@ -34,6 +34,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from _child import last_json
+
 STEPS = 20
 EXTRA = ("Online error", "Wrong page", "Complaint", "Duplicate request", "Manual fix")
 
@@ -178,7 +180,7 @@ def measure(kind: str, store: Path, design: Path, repeat: int) -> dict[str, obje
             capture_output=True,
             text=True,
         ).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+        runs.append(last_json(out))
     return min(runs, key=lambda r: float(r["seconds"]))
 
 

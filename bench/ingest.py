@@ -12,7 +12,6 @@ and the ratio says what that costs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import last_json
 
 CHILD = r"""
 import json, sys, time
@@ -64,7 +65,7 @@ def measure(kind: str, data: Path, folder: Path, repeat: int) -> dict[str, float
             text=True,
         ).stdout
         store.unlink(missing_ok=True)
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+        runs.append(last_json(out))
     return min(runs, key=lambda r: r["seconds"])
 
 

@@ -18,13 +18,14 @@ for the silent estimate, its error against the generator's truth.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from _child import last_json
 
 CHILD = r"""
 import json, sys, time
@@ -85,7 +86,7 @@ def measure(kind: str, store: Path, design: Path) -> dict[str, object]:
         capture_output=True,
         text=True,
     ).stdout
-    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, object] = last_json(out)
     return result
 
 

@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from _child import last_json
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
@@ -108,7 +110,7 @@ def measure(kind: str, store: Path, design: Path, out: Path, repeat: int) -> dic
             capture_output=True,
             text=True,
         )
-        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        runs.append(last_json(proc.stdout))
     return min(runs, key=lambda r: r["seconds"])
 
 
