@@ -13,7 +13,7 @@ covers building the query, executing it and reading the rows back into Python.
 * journeyscope: ``DuckDBEngine(store).run(query)`` — the full typed result; for the funnel
   also ``funnel_cases`` alone (the levels per case, which is what the others compute).
 * DuckDB SQL: the same numbers, written by hand against the same store.
-* chdb: ClickHouse reading the Parquet file (``windowFunnel`` for the funnel; arrays sorted
+* chdb: ClickHouse reading the stored events exported to Parquet (``windowFunnel`` for the funnel; arrays sorted
   by the same keys for the process map, variants and paths).
 """
 
@@ -231,10 +231,15 @@ def prepare(customers: int, seed: int, folder: Path) -> tuple[Path, Path, int]:
             db.ingest(parquet)
     import duckdb
 
+    # ClickHouse reads the stored events (with their source, row and id sort keys), exported
+    canonical = folder / f"canonical-{customers}-{seed}.parquet"
     con = duckdb.connect(str(store), read_only=True)
+    if not canonical.is_file():
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"COPY events TO '{canonical}' (FORMAT PARQUET)")
     events = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
     con.close()
-    return parquet, store, int(events)
+    return canonical, store, int(events)
 
 
 def machine() -> str:
