@@ -136,8 +136,9 @@ class MomentsAnalysis:
         t = cased(events, query.case_rule)
         if query.journey is None:
             return t
-        claimed = list(query.journey.activity_steps())
-        scope = t.filter(t.activity.isin(claimed)).select("case").distinct()
+        # as in conformance: the cases with an event of a regular (not anytime) step
+        regular = [a for s in query.journey.steps if not s.anytime for a in s.activities]
+        scope = t.filter(t.activity.isin(regular)).select("case").distinct()
         return t.semi_join(scope, "case")
 
     def expressions(
@@ -474,7 +475,8 @@ def _outcome_text(q: MomentsQuery) -> str:
 
 def _semantics(q: MomentsQuery) -> str:
     return (
-        f"unit: case (with a design: cases with at least one event of its steps); for "
+        f"unit: case (with a design: cases with an event of one of its regular, not anytime, "
+        f"steps); for "
         f"completion, activities that mostly come after the outcome in completed cases are "
         f"left out (they could only count for cases that did not complete); with a design, "
         f"so are experiences at its anytime steps that have no designed emotion (surveys); "
