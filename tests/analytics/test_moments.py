@@ -169,5 +169,5 @@ def test_synthetic_failures_are_found_and_the_design_is_compared(
         "HAVING bool_or(survey_type = 'NPS') AND bool_or(list_contains(?, activity))"
         " AND bool_and(case_id LIKE 'T-%'))",
         [regular],
-    ).fetchone()
-    assert cases is not None and r.cases == cases[0]
+    ).fetchall()
+    assert r.cases == cases[0][0]
