@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 from ibis import _
@@ -225,6 +226,23 @@ def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
     quoted = table.properties.re_extract(pattern, 1)
     bare = table.properties.re_extract(pattern, 2)
     return ibis.cases((quoted != "", quoted), (bare != "", bare), else_=ibis.null("string"))
+
+
+def lookup(column: ibis.Value, mapping: Mapping[Any, Any], dtype: str) -> ibis.Value:
+    """``mapping[column]`` as a CASE expression of type ``dtype``, null for other values (and
+    for an empty mapping): no lookup table, so it compiles the same on every engine.
+
+    >>> t = ibis.memtable({"activity": ["A", "B", "C"]})
+    >>> steps = lookup(t.activity, {"A": "apply", "B": "apply"}, "string")
+    >>> t.select(step=steps).to_pyarrow()["step"].to_pylist()
+    ['apply', 'apply', None]
+    """
+    groups: dict[Any, list[Any]] = {}
+    for key, value in mapping.items():
+        groups.setdefault(value, []).append(key)
+    none = ibis.null(dtype)
+    branches = [(column.isin(keys), ibis.literal(v, dtype)) for v, keys in groups.items()]
+    return ibis.cases(*branches, else_=none) if branches else none
 
 
 def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:

@@ -38,6 +38,7 @@ from journeyscope.analytics.cases import (
     InvalidQueryError,
     epoch_ms,
     human_duration,
+    lookup,
     ordered,
     with_cases,
 )
@@ -77,13 +78,12 @@ def _target_step(activity: ibis.StringValue, query: EmotionQuery) -> ibis.String
     """The link-target step an activity belongs to (a CASE expression: no lookup table, so
     it compiles the same on every engine)."""
     skip = query.excluded()
-    branches = [
-        (activity.isin(s.activities), ibis.literal(s.id))
-        for s in query.journey.steps
-        if s.id not in skip and s.activities
-    ]
-    none = ibis.null("string")
-    return ibis.cases(*branches, else_=none) if branches else none
+    targets: dict[str, str] = {}
+    for s in query.journey.steps:
+        if s.id not in skip:
+            for a in s.activities:
+                targets.setdefault(a, s.id)  # the first step that claims it, as CASE reads
+    return lookup(activity, targets, "string")
 
 
 def _scaled(t: ibis.Table, query: EmotionQuery) -> ibis.Value:

@@ -41,6 +41,7 @@ from journeyscope.analytics.cases import (
     AnalysisQuery,
     cased,
     human_duration,
+    lookup,
     property_value,
 )
 from journeyscope.analytics.conformance import conformance
@@ -286,11 +287,9 @@ def _reach(t: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Table:
     ]
     claimed = q.journey.activity_steps() if q.journey else {}
     if claimed:
-        step = ibis.cases(
-            *[(t.activity == a, ibis.literal("step:" + s)) for a, s in claimed.items()],
-            else_=ibis.null("string"),
+        marked = t.mutate(
+            risk=lookup(t.activity, {a: "step:" + s for a, s in claimed.items()}, "string")
         )
-        marked = t.mutate(risk=step)
         parts.append(marked.filter(marked.risk.notnull()).select("case", "risk"))
     return ibis.union(*parts, distinct=True)
 
@@ -307,19 +306,11 @@ def _deviation_experiences(events: ibis.Table, outcomes: ibis.Table, q: MomentsQ
         *[(d.type == kind, ibis.literal(text + " ")) for kind, text in DEVIATIONS.items()],
         else_=ibis.literal(""),
     )
-    step_activity = (
-        ibis.cases(
-            *[(d.to_step == sid, ibis.literal(act)) for sid, act in first_activity.items()],
-            else_=ibis.null("string"),
-        )
-        if first_activity
-        else ibis.null("string")
-    )
     return d.select(
         "case",
         candidate=label + d.to_step.fill_null("?"),
         kind=d.type,
-        activity=step_activity,
+        activity=lookup(d.to_step, first_activity, "string"),
         risk="step:" + d.to_step.fill_null("?"),
     )
 

@@ -49,6 +49,7 @@ from journeyscope.analytics._value_result import (
 from journeyscope.analytics.cases import (
     AnalysisQuery,
     epoch_ms,
+    lookup,
     ordered,
     property_value,
     with_cases,
@@ -83,25 +84,12 @@ class ValueQuery(AnalysisQuery):
 
 def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
     none = ibis.null("float64")
-    branches = [
-        (t.channel == k, ibis.literal(float(v))) for k, v in sorted(q.channel_costs.items())
-    ]
-    table = ibis.cases(*branches, else_=none) if branches else none
+    table = lookup(t.channel, {k: float(v) for k, v in q.channel_costs.items()}, "float64")
     column = t.cost.cast("float64")
     use_col = column if q.cost_source != "table" else none
     use_tab = table if q.cost_source != "column" else none
     origin = ibis.cases((use_col.notnull(), "column"), (use_tab.notnull(), "table"), else_="none")
     return use_col.fill_null(use_tab).fill_null(0.0), origin
-
-
-def _lookup(column: ibis.StringValue, mapping: Mapping[str, Any]) -> ibis.Value:
-    """``mapping[column]`` as a CASE expression (null for other values): no lookup table, so
-    it compiles the same on every engine."""
-    groups: dict[Any, list[str]] = {}
-    for key, value in mapping.items():
-        groups.setdefault(value, []).append(key)
-    branches = [(column.isin(keys), ibis.literal(v)) for v, keys in groups.items()]
-    return ibis.cases(*branches, else_=None) if branches else ibis.null()
 
 
 def _role(step: Step) -> str:
@@ -121,11 +109,13 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     specials = list(q.failure_activities) + list(q.contact_activities)
     if q.journey is not None:
         steps = [s for s in q.journey.steps if s.activities]
-        role = _lookup(t.activity, {a: _role(s) for s in steps for a in s.activities})
+        role = lookup(t.activity, {a: _role(s) for s in steps for a in s.activities}, "string")
         regular = {a: s for s in steps if not s.anytime for a in s.activities}
         t = t.mutate(
-            step=_lookup(t.activity, {a: s.id for a, s in regular.items()}),
-            pos=_lookup(t.activity, {a: q.journey.steps.index(s) for a, s in regular.items()}),
+            step=lookup(t.activity, {a: s.id for a, s in regular.items()}, "string"),
+            pos=lookup(
+                t.activity, {a: q.journey.steps.index(s) for a, s in regular.items()}, "int64"
+            ),
             unclaimed=role.isnull() | (role == "help"),
         )
         t = t.filter(t.step.notnull().any().over(ibis.window(group_by=t.case)))
