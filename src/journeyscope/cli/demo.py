@@ -153,17 +153,11 @@ def _live(data: Path, workdir: Path, customers: int = 300) -> None:
     """The first customers' events through the durable engine (SQLite), clock simulated."""
     from collections import Counter
 
+    from journeyscope.cli.report import example
     from journeyscope.engine import EngineStore, FakeClock, Worker, load_program, read_history
     from journeyscope.engine.replay import replay
 
-    folder = next(
-        (
-            root / "examples" / "orchestration"
-            for root in (Path.cwd(), Path(__file__).resolve().parents[3])
-            if (root / "examples" / "orchestration").is_dir()
-        ),
-        None,
-    )
+    folder = example("orchestration")
     if folder is None:
         console.print("no examples/orchestration folder here: skipped the live engine")
         return

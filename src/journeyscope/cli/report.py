@@ -11,13 +11,18 @@ from journeyscope.cli.common import StoreOption, console, store_path
 from journeyscope.config import Settings
 
 
-def demo_design() -> Path | None:
-    """The example tenancy design, from the working folder or the source checkout."""
+def example(relative: str) -> Path | None:
+    """``examples/<relative>`` from the working folder or the source checkout, if there."""
     for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
-        candidate = root / "examples" / "journeys" / "tenancy.yaml"
-        if candidate.is_file():
+        candidate = root / "examples" / relative
+        if candidate.exists():
             return candidate
     return None
+
+
+def demo_design() -> Path | None:
+    """The example tenancy design, from the working folder or the source checkout."""
+    return example("journeys/tenancy.yaml")
 
 
 def write_demo_report(store_file: Path, workdir: Path) -> Path:
