@@ -1,4 +1,5 @@
-"""What the benchmarks share: reading a measuring child process's result line.
+"""What the benchmarks share: running a measurement in a fresh interpreter (so its peak
+memory is its own) and reading its result line.
 
 A child prints one JSON object as its last line. DuckDB may have drawn its progress bar on
 the same terminal line before it (carriage returns, no newline), so the object is read from
@@ -11,7 +12,21 @@ its first brace.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
+
+
+def run_child(code: str, *args: object) -> dict[str, Any]:
+    """Run ``code`` in a fresh Python with ``args`` as ``sys.argv[1:]``; its result line.
+
+    A child that fails stops the benchmark with its error output."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args[:2]))} failed:\n{done.stderr}")
+    return last_json(done.stdout)
 
 
 def last_json(stdout: str) -> dict[str, Any]:

@@ -23,12 +23,10 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from _child import last_json
+from _child import run_child
 
 STEPS = (
     "Start housing application",
@@ -196,24 +194,7 @@ def query(analysis: str) -> object:
 
 
 def measure(system: str, analysis: str, store: Path, parquet: Path, repeat: int) -> dict:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            CHILD,
-            system,
-            analysis,
-            str(store),
-            str(parquet),
-            str(repeat),
-            str(Path(__file__).parent),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{system} {analysis} failed:\n{done.stderr}")
-    return last_json(done.stdout)
+    return run_child(CHILD, system, analysis, store, parquet, repeat, Path(__file__).parent)
 
 
 def prepare(customers: int, seed: int, folder: Path) -> tuple[Path, Path, int]:

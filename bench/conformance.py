@@ -24,8 +24,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from _child import last_json
+from _child import run_child
 
 STEPS = 20
 EXTRA = ("Online error", "Wrong page", "Complaint", "Duplicate request", "Manual fix")
@@ -174,13 +172,7 @@ def measure(kind: str, store: Path, design: Path, repeat: int) -> dict[str, obje
     """Best of ``repeat`` runs in fresh processes (the machine is shared)."""
     runs = []
     for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, kind, str(store), str(design)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(last_json(out))
+        runs.append(run_child(CHILD, kind, store, design))
     return min(runs, key=lambda r: float(r["seconds"]))
 
 

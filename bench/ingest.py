@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _child import last_json
+from _child import run_child
 
 CHILD = r"""
 import json, sys, time
@@ -58,14 +56,8 @@ def measure(kind: str, data: Path, folder: Path, repeat: int) -> dict[str, float
     for _ in range(repeat):
         store = folder / f"{kind}-{data.suffix[1:]}.duckdb"
         store.unlink(missing_ok=True)
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, kind, str(data), str(store)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        runs.append(run_child(CHILD, kind, data, store))
         store.unlink(missing_ok=True)
-        runs.append(last_json(out))
     return min(runs, key=lambda r: r["seconds"])
 
 

@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from _child import last_json
+from _child import run_child
 
 CHILD = r"""
 import json, sys, time
@@ -80,14 +78,7 @@ print(json.dumps({"rows": rows, "seconds": seconds, "peak_rss_mb": int(hwm.split
 
 
 def measure(kind: str, store: Path, design: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(store), str(design)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, object] = last_json(out)
-    return result
+    return run_child(CHILD, kind, store, design)
 
 
 def main() -> None:

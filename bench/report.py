@@ -24,12 +24,11 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from _child import last_json
+from _child import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,13 +103,7 @@ def prepare(customers: int, seed: int, folder: Path) -> tuple[Path, int]:
 def measure(kind: str, store: Path, design: Path, out: Path, repeat: int) -> dict:
     runs = []
     for _ in range(repeat):
-        proc = subprocess.run(
-            [sys.executable, "-c", CHILD, kind, str(store), str(design), str(out)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(last_json(proc.stdout))
+        runs.append(run_child(CHILD, kind, store, design, out))
     return min(runs, key=lambda r: r["seconds"])
 
 
