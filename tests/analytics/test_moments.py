@@ -67,6 +67,22 @@ def test_adjusted_effects_equal_statsmodels_robust_ols() -> None:
         assert fit["p"][j] == pytest.approx(ref.pvalues[1], rel=1e-6, abs=1e-12)
 
 
+def test_collinear_covariates_adjust_like_their_independent_columns() -> None:
+    """A property that repeats the first channel (or its complement) adds no information:
+    the effect must equal the fit on the independent covariates alone."""
+    rng = np.random.default_rng(1)
+    n = 3_000
+    a = (rng.random(n) < 0.4).astype(float)
+    b = (rng.random(n) < 0.3).astype(float)
+    exposure = np.where(b > 0, rng.random(n) < 0.6, rng.random(n) < 0.2).astype(float)
+    y = -0.4 * exposure + 0.7 * a - 0.3 * b + rng.normal(size=n)
+    covariates = np.column_stack([a, a, b, 1 - a])
+    fit = adjusted_effects(y, exposure[:, None], covariates, 1.96)
+    ref = sm.OLS(y, np.column_stack([np.ones(n), exposure, a, b])).fit(cov_type="HC1")
+    assert fit["effect"][0] == pytest.approx(ref.params[1], rel=1e-9)
+    assert fit["se"][0] == pytest.approx(ref.bse[1], rel=1e-9)
+
+
 def test_an_online_error_costs_two_points_of_satisfaction() -> None:
     cases = {}
     for i in range(40):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
+from scipy import linalg, optimize, stats
 
 Interval = tuple[float, float]
 
@@ -110,7 +110,7 @@ def selection_weighted(
         if fine:
             boot.append(weighted(a, g, idx))
             gammas.append(g)
-    level = 100 * (2 * _cdf(z) - 1)
+    level = 100 * (2 * float(stats.norm.cdf(z)) - 1)
     tails = ((100 - level) / 2, 100 - (100 - level) / 2)
     if boot:
         table = np.array(boot)
@@ -129,12 +129,6 @@ def selection_weighted(
     return selection, list(zip(point, intervals, strict=True))
 
 
-def _cdf(z: float) -> float:
-    from scipy import stats
-
-    return float(stats.norm.cdf(z))
-
-
 def adjusted_effects(
     y: np.ndarray, exposures: np.ndarray, covariates: np.ndarray, z: float
 ) -> dict[str, np.ndarray]:
@@ -146,13 +140,13 @@ def adjusted_effects(
     products, not K regressions. Returns arrays ``effect``, ``se``, ``low``, ``high``, ``p``.
     Columns that the covariates explain entirely get ``nan``.
     """
-    from scipy import stats
-
     n = len(y)
     base = np.column_stack([np.ones(n), covariates]) if covariates.size else np.ones((n, 1))
-    q, r = np.linalg.qr(base)
+    # pivoted QR: the first ``rank`` columns of q span the covariates even when some of them
+    # are collinear (a property that repeats the first channel, say)
+    q, r, _ = linalg.qr(base, mode="economic", pivoting=True)
     rank = int(np.sum(np.abs(np.diag(r)) > 1e-10 * max(1.0, float(np.abs(r).max()))))
-    q = q[:, :rank] if rank < q.shape[1] else q
+    q = q[:, :rank]
     yt = y - q @ (q.T @ y)
     k = rank + 1
     out = {
