@@ -36,12 +36,19 @@ from pydantic import BaseModel, Field
 from scipy import stats
 
 from journeyscope.analytics.cases import AnalysisQuery
-from journeyscope.analytics.estimators import aipw, mean_of, selection_weighted
+from journeyscope.analytics.estimators import aipw, mean_of
 from journeyscope.analytics.features import (
     as_array,
     customer_features,
     feature_matrix,
     with_person,
+)
+from journeyscope.analytics.identification import (
+    AnsweringCurve,
+    Headline,
+    Inputs,
+    Strategy,
+    identify,
 )
 from journeyscope.analytics.models import (
     crossfit_classifier,
@@ -49,6 +56,8 @@ from journeyscope.analytics.models import (
     folds_of,
     roc_auc,
 )
+from journeyscope.analytics.nonresponse import standardise
+from journeyscope.analytics.sensitivity import Sensitivity
 from journeyscope.events.schema import SURVEY_SCALES
 
 Survey = Literal["NPS", "CSAT", "CES"]
@@ -168,6 +177,25 @@ class SilentResult(BaseModel):
     assumptions: str
     semantics: str
     predictions: list[CustomerEstimate] = []
+    strategies: list[Strategy] = []
+    answering_curve: AnsweringCurve | None = None
+    headline: Headline | None = None
+    sensitivity: Sensitivity | None = None
+
+    def headline_text(self) -> str:
+        """The headline in words: the estimate, or the range and why."""
+        h = self.headline
+        key = self.metric.split(":")[0].upper()
+        if h is None:
+            return f"{key}: no headline (too few answers or nobody silent)"
+        if h.kind == "estimate":
+            return (
+                f"{key} of every customer: {h.value:+.1f} [{h.low:+.1f}, {h.high:+.1f}] "
+                f"({h.reason})"
+            )
+        span = "" if h.low is None or h.high is None else f" {h.low:+.1f} .. {h.high:+.1f}"
+        word = "range" if h.kind == "range" else "not identified; plausible span"
+        return f"{key} of every customer: {word}{span} ({h.reason})"
 
     def to_json(self) -> dict[str, Any]:
         """JSON with each estimate under the metric's name, e.g. ``{"naive": {"nps", "ci",
@@ -264,30 +292,71 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
         metric=_estimate(aipw(h, m_metric, answered, propensity, z), dr_method),
         mean_score=_estimate(aipw(score, m_score, answered, propensity, z), dr_method),
     )
-    fitted, (metric, mean) = selection_weighted(
-        [h, score], score, answered, m_score, z, draws=query.bootstrap, seed=query.seed
+    shadow_r2 = _r2(score[answered], m_score[answered])
+    names = [str(c) for c in x.columns]
+    used = [
+        j for j, c in enumerate(names) if c.startswith(("prop:", "ch:")) or c == "other_surveys"
+    ]
+    raw = features[:, used].astype("float64")
+    counts = [j for j, c in enumerate(used) if not names[c].startswith("prop:")]
+    # counts enter as "used at all" and log(1 + count): answering often turns on the first
+    # contact (a call, an e-mail address on file) more than on how many there were
+    raw = np.column_stack(
+        [raw, (raw[:, counts] > 0).astype("float64"), np.log1p(np.clip(raw[:, counts], 0, None))]
     )
-    if fitted.converged:
+    raw = np.delete(raw, counts, axis=1)
+    strategies, curve, head, sensitivity = identify(
+        Inputs(
+            metric=h,
+            score=score,
+            answered=answered,
+            features=features.astype("float64"),
+            feature_names=names,
+            covariates=standardise(raw),
+            covariate_columns=used,
+            m_metric=m_metric,
+            m_score=m_score,
+            propensity=propensity,
+            floor_share=clipped,
+            shadow_r2=shadow_r2,
+            scale=(float(lo), float(hi)),
+        ),
+        z=z,
+        level=query.confidence,
+        draws=query.bootstrap,
+        seed=query.seed,
+    )
+    shadow = next(s for s in strategies if s.name == "shadow")
+    if shadow.metric is not None:
         method = (
             "respondents weighted by 1 / P(answer | score), the answering model fitted with "
-            "the journey's predicted score as shadow variable; percentile bootstrap interval"
+            "the journey's predicted score as shadow variable; percentile bootstrap interval, "
+            "answering model refitted in each resample"
         )
-        corrected = Estimates(metric=_estimate(metric, method), mean_score=_estimate(mean, method))
+        corrected = Estimates(
+            metric=Estimate(value=shadow.metric, ci=shadow.metric_ci, method=method),
+            mean_score=Estimate(value=shadow.mean_score, ci=shadow.mean_score_ci, method=method),
+        )
     else:
         corrected = doubly_robust
+    # the mean prediction's own spread ignores the models' error; its interval is the width
+    # of the doubly robust one (influence function incl. the respondents' residuals)
+    model = _pair(m_metric, m_score, z, "mean out-of-fold prediction over every customer")
+    model = Estimates(
+        metric=_widen(model.metric, doubly_robust.metric),
+        mean_score=_widen(model.mean_score, doubly_robust.mean_score),
+    )
     result = SilentResult(
         naive=_pair(h[answered], score[answered], z, "respondents only"),
-        model=_pair(m_metric, m_score, z, "mean out-of-fold prediction over every customer"),
+        model=model,
         doubly_robust=doubly_robust,
         corrected=corrected,
-        selection=SelectionFit(
-            gamma=round(fitted.gamma, 4),
-            gamma_ci=(round(fitted.gamma_ci[0], 4), round(fitted.gamma_ci[1], 4)),
-            odds_ratio_per_point=round(float(np.exp(fitted.gamma)), 4),
-            converged=fitted.converged,
-            used=fitted.converged,
-        ),
+        selection=_selection(strategies, curve, float(hi - lo)),
         quality=_quality(query, h, score, m_metric, m_score, answered, propensity, folds, clipped),
+        strategies=strategies,
+        answering_curve=curve,
+        headline=head,
+        sensitivity=sensitivity,
         **base,
     )
     if query.predictions:
@@ -323,6 +392,40 @@ def _semantics(q: SilentQuery) -> str:
         f"respondents' mean; model = mean prediction; doubly_robust = augmented IPW; "
         f"corrected = outcome-dependent answering model (shadow variable), {q.bootstrap} "
         f"bootstrap resamples"
+    )
+
+
+def _r2(y: np.ndarray, m: np.ndarray) -> float:
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    return 1 - float(np.sum((y - m) ** 2)) / ss_tot if ss_tot else 0.0
+
+
+def _widen(e: Estimate, like: Estimate) -> Estimate:
+    if e.value is None or like.ci is None or like.value is None:
+        return e
+    half = (like.ci[1] - like.ci[0]) / 2
+    return Estimate(
+        value=e.value,
+        ci=(round(e.value - half, 4), round(e.value + half, 4)),
+        method=e.method + "; interval as wide as the doubly robust one (models' error included)",
+    )
+
+
+def _selection(
+    strategies: list[Strategy], curve: AnsweringCurve | None, width: float
+) -> SelectionFit | None:
+    """The shadow strategy's score effect per point of score (the ``corrected`` model)."""
+    shadow = next((s for s in strategies if s.name == "shadow"), None)
+    if shadow is None or not shadow.score_coefficients:
+        return None
+    per = 2 / width
+    g, g_lo, g_hi = shadow.score_coefficients[0]
+    return SelectionFit(
+        gamma=round(g * per, 4),
+        gamma_ci=(round(g_lo * per, 4), round(g_hi * per, 4)),
+        odds_ratio_per_point=round(float(np.exp(g * per)), 4),
+        converged=shadow.metric is not None,
+        used=shadow.metric is not None,
     )
 
 
