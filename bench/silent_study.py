@@ -12,7 +12,8 @@ CLI, the report and the workspace call, with ``--by segment`` as a user would gi
 Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer),
 the share of runs whose 95% interval covers the truth; for the headline, how often it is an
 estimate, a range or an abstention, and how often it (or its range) covers the truth.
-Writes a markdown table (``--out``) and one CSV row per run and estimator beside it.
+Writes one CSV row per run and estimator (``--rows``, as each run ends) and prints the
+markdown table; ``--table a.csv b.csv`` prints the table of earlier runs together.
 """
 
 from __future__ import annotations
@@ -111,49 +112,83 @@ def summarise(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+FIELDS = [
+    "mechanism",
+    "customers",
+    "seed",
+    "estimator",
+    "truth",
+    "value",
+    "low",
+    "high",
+    "covered",
+    "kind",
+    "respondents",
+]
+
+
+def _read(path: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    with path.open() as fh:
+        for r in csv.DictReader(fh):
+            row: dict[str, object] = dict(r)
+            for key in ("value", "low", "high"):
+                row[key] = float(r[key]) if r[key] not in ("", "None") else None
+            row["customers"] = int(r["customers"])
+            row["covered"] = r["covered"] == "True"
+            rows.append(row)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="5000,20000", help="customers per run, comma-separated")
-    ap.add_argument("--runs", default="30,10", help="runs per size (one number, or one per size)")
-    ap.add_argument("--bootstrap", type=int, default=200)
+    ap.add_argument("--runs", default="16,4", help="runs per size (one number, or one per size)")
+    ap.add_argument("--bootstrap", type=int, default=100)
     ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
-    ap.add_argument("--out", type=Path, default=Path("docs/silent_study_table.md"))
+    ap.add_argument("--rows", type=Path, default=Path("docs/silent_study.csv"))
+    ap.add_argument(
+        "--table",
+        nargs="*",
+        type=Path,
+        help="only print the table of these CSV files (several runs of this script together)",
+    )
     args = ap.parse_args()
+    if args.table:
+        print(summarise([r for path in args.table for r in _read(path)]))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = [int(s) for s in args.runs.split(",")]
     runs = runs * len(sizes) if len(runs) == 1 else runs
     mechanisms = args.mechanisms.split(",")
     rows: list[dict[str, object]] = []
     started = time.perf_counter()
-    for n, count in zip(sizes, runs, strict=True):
-        for mech in mechanisms:
-            for run in range(count):
-                seed = n + 1000 * list(MECHANISMS).index(mech) + run
-                rows.extend(one(n, mech, seed, args.bootstrap))
-            done = [
-                r
-                for r in rows
-                if r["customers"] == n and r["mechanism"] == mech and r["estimator"] == "headline"
-            ]
-            print(
-                f"{n:>7,} {mech:12} {count} runs, headline covers "
-                f"{np.mean([bool(r['covered']) for r in done]):.0%} "
-                f"({time.perf_counter() - started:.0f} s so far)",
-                file=sys.stderr,
-                flush=True,
-            )
-    command = " ".join(["python bench/silent_study.py", *sys.argv[1:]])
-    table = summarise(rows)
-    args.out.write_text(
-        f"<!-- written by: OMP_NUM_THREADS=1 {command} -->\n"
-        f"Sizes {sizes}, runs {runs}, bootstrap {args.bootstrap} resamples per strategy, "
-        f"{time.perf_counter() - started:.0f} s on one core.\n\n{table}\n"
-    )
-    with args.out.with_suffix(".csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+    with args.rows.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
-    print(table)
+        for n, count in zip(sizes, runs, strict=True):
+            for mech in mechanisms:
+                for run in range(count):
+                    seed = n + 1000 * list(MECHANISMS).index(mech) + run
+                    new = one(n, mech, seed, args.bootstrap)
+                    writer.writerows(new)
+                    fh.flush()
+                    rows.extend(new)
+                done = [
+                    r
+                    for r in rows
+                    if r["customers"] == n
+                    and r["mechanism"] == mech
+                    and r["estimator"] == "headline"
+                ]
+                print(
+                    f"{n:>7,} {mech:12} {count} runs, headline covers "
+                    f"{np.mean([bool(r['covered']) for r in done]):.0%} "
+                    f"({time.perf_counter() - started:.0f} s so far)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    print(summarise(rows))
 
 
 if __name__ == "__main__":
