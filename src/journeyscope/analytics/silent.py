@@ -183,19 +183,17 @@ class SilentResult(BaseModel):
     sensitivity: Sensitivity | None = None
 
     def headline_text(self) -> str:
-        """The headline in words: the estimate, or the range and why."""
-        h = self.headline
-        key = self.metric.split(":")[0].upper()
-        if h is None:
-            return f"{key}: no headline (too few answers or nobody silent)"
-        if h.kind == "estimate":
-            return (
-                f"{key} of every customer: {h.value:+.1f} [{h.low:+.1f}, {h.high:+.1f}] "
-                f"({h.reason})"
-            )
-        span = "" if h.low is None or h.high is None else f" {h.low:+.1f} .. {h.high:+.1f}"
-        word = "range" if h.kind == "range" else "not identified; plausible span"
-        return f"{key} of every customer: {word}{span} ({h.reason})"
+        """The headline in words: the estimate, or the range or abstention and why."""
+        from journeyscope.analytics.silent_text import headline_text
+
+        return headline_text(self)
+
+    def lines(self) -> list[str]:
+        """Everything a reader needs besides the tables, one line each (see
+        :mod:`journeyscope.analytics.silent_text`)."""
+        from journeyscope.analytics import silent_text as t
+
+        return [t.headline_text(self), t.curve_text(self), t.sensitivity_text(self)]
 
     def to_json(self) -> dict[str, Any]:
         """JSON with each estimate under the metric's name, e.g. ``{"naive": {"nps", "ci",
@@ -367,14 +365,18 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
 
 
 ASSUMPTIONS: Final = (
-    "observational data. corrected: whether a customer answers depends on the score they "
-    "would give (logistic in the score) and, once that score is known, not on the rest of "
-    "their journey, which makes the journey's predicted score a shadow variable that "
-    "identifies how strongly the score drives answering; if the answering model cannot be "
-    "fitted, corrected falls back to doubly_robust. doubly_robust: answering is at random "
-    "given the observed journey (it corrects for who answers only as far as the journey "
-    "shows it). Both need the answer model's features to predict the score (see quality); "
-    "intervals hold the cross-fitted models fixed"
+    "observational data; nobody can tell from the respondents alone why the others stayed "
+    "silent, so three strategies are computed, each right under its own assumption (see "
+    "strategies[].assumption): mar (= doubly_robust: answering at random given the journey) "
+    "if answering depends only on the journey; shadow (= corrected) if it depends only on the score, the journey's predicted "
+    "score serving as shadow variable; combined if it depends on the named covariates and "
+    "channel use and on the score. Each is checked where the data can speak (convergence, "
+    "shadow strength, weighted balance on journey features it did not use, overlap, whether "
+    "the score drives answering); the headline is the most general strategy whose checks "
+    "pass, a range when survivors disagree beyond their intervals, or an abstention. "
+    "Intervals: influence function of the cross-fitted doubly robust estimate; bootstrap "
+    "refitting the answering model for shadow and combined; the sensitivity sweep shows what "
+    "no check can: answering bending with the score more or less than estimated"
 )
 
 
@@ -390,8 +392,11 @@ def _semantics(q: SilentQuery) -> str:
         f"gradient-boosted trees, {q.folds}-fold cross-fitting (seed {q.seed}); propensity "
         f"floor {q.min_propensity}; {round(q.confidence * 100)}% intervals; naive = "
         f"respondents' mean; model = mean prediction; doubly_robust = augmented IPW; "
-        f"corrected = outcome-dependent answering model (shadow variable), {q.bootstrap} "
-        f"bootstrap resamples"
+        f"corrected = the shadow strategy; strategies mar / shadow / combined with "
+        f"{q.bootstrap} bootstrap resamples each (answering model refitted); combined "
+        f"covariates: properties one-hot, each channel and other surveys as used-at-all and "
+        f"log(1 + count); quadratic in the score when its curvature's interval excludes 0 and "
+        f"it is at least 0.5 on the score scaled to -1..1"
     )
 
 
