@@ -13,14 +13,17 @@ timestamp).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.story_map import StoryMap, story_map
 from journeyscope.config import Settings
 from journeyscope.definitions.models import Journey
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.compare import CompareResult
 
 #: Seconds in a year (365.25 days), for annualising.
 YEAR_S = 365.25 * 86400
@@ -153,3 +156,41 @@ def _by_id(journey: Journey, efforts: dict[str, float]) -> dict[str, float]:
                 if key in efforts:
                     out[oid] = efforts[key]
     return {**efforts, **out}
+
+
+def compare_step(
+    settings: Settings,
+    journey: Journey,
+    step: str,
+    before: datetime,
+    after: datetime,
+    *,
+    channel_costs: dict[str, float] | None = None,
+    store: Path | None = None,
+    engine_name: str | None = None,
+) -> CompareResult:
+    """A step of ``journey`` before and after a change (:mod:`journeyscope.analytics.compare`)."""
+    from pydantic import ValidationError
+
+    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.analytics.compare import CompareQuery
+    from journeyscope.analytics.engines import connect
+    from journeyscope.analytics.value import ValueQuery
+    from journeyscope.errors import StoreError
+
+    path = store or settings.store
+    if not path.is_file():
+        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
+    costs = {**settings.channel_costs, **(channel_costs or {})}
+    try:
+        query = CompareQuery(
+            journey=journey,
+            step=step,
+            before=before,
+            after=after,
+            value=ValueQuery(journey=journey, channel_costs=costs),
+        )
+    except ValidationError as exc:
+        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
+    with connect(path, engine_name or settings.engine, spark_master=settings.spark_master) as e:
+        return e.run(query)
