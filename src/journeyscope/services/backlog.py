@@ -8,7 +8,8 @@ Analyses run (all with the design, on the configured engine):
 * a funnel along the designed main path (drop-offs), its window the design's outcome window.
 
 Counts are annualised over the span of the events of the design's activities (first to last
-timestamp).
+timestamp). The funnel counts only cases that started at least its window before the data
+ends, so a case still under way is not a drop-off.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 YEAR_S = 365.25 * 86400
 
 
-def data_years(engine: Any, journey: Journey) -> float:
-    """Years between the first and the last event of the design's activities."""
+def data_span(engine: Any, journey: Journey) -> tuple[datetime, datetime]:
+    """The first and the last event of the design's activities."""
     t = engine.events()
     activities = [a for s in journey.steps for a in s.activities]
     scoped = t.filter(t.activity.isin(activities)) if activities else t
@@ -45,7 +46,16 @@ def data_years(engine: Any, journey: Journey) -> float:
             f"no events of the design {journey.id!r} over a period of time in the store: "
             "ingest its events, or check the activities the design names"
         )
-    return float((last - first).total_seconds()) / YEAR_S
+    return first, last
+
+
+def closed_cases(engine: Any, window: timedelta, end: datetime) -> Any:
+    """The events of the cases that started at least ``window`` before ``end``: cases whose
+    funnel window has closed, so a drop-off is a drop-off and not a case still under way."""
+    t = engine.events()
+    starts = t.group_by("case_id").aggregate(started=t.timestamp.min())
+    closed = starts.filter(starts.started <= end - window)
+    return t.semi_join(closed, "case_id")
 
 
 def main_path(journey: Journey) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -71,7 +81,7 @@ def build_backlog(
     engine_name: str | None = None,
 ) -> StoryMap:
     """Opportunities, scores and the story map of ``journey`` on the configured store."""
-    from journeyscope.analytics.engines import connect
+    from journeyscope.analytics.engines import IbisEngine, connect
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
@@ -84,19 +94,21 @@ def build_backlog(
     costs = {**settings.channel_costs, **(channel_costs or {})}
     where = f"--design {journey.id}"
     with connect(path, name, spark_master=settings.spark_master) as engine:
-        years = data_years(engine, journey)
+        first, last = data_span(engine, journey)
+        years = (last - first).total_seconds() / YEAR_S
         completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
         satisfaction = engine.run(MomentsQuery(outcome="satisfaction", journey=journey))
         value = engine.run(
             ValueQuery(journey=journey, channel_costs=costs, value_per_case=value_per_case)
         )
         path_steps = main_path(journey)
+        window = journey.outcome.within or timedelta(days=365)
         funnel = None
         if len(path_steps) >= 2:
-            funnel = engine.run(
+            funnel = IbisEngine(closed_cases(engine, window, last), name).run(
                 FunnelQuery(
                     steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
-                    window=journey.outcome.within or timedelta(days=365),
+                    window=window,
                     dropped_limit=0,
                 )
             )
@@ -132,7 +144,8 @@ def build_backlog(
             years=years,
             value_per_case=value_per_case,
             min_dropoff=min_dropoff,
-            analysis=f"journeyscope funnel (the designed main path of {journey.id})",
+            analysis=f"journeyscope funnel (the designed main path of {journey.id}, cases "
+            f"started at least {window.days} days before the data ends)",
         )
     efforts = {}
     for story in journey.stories:
