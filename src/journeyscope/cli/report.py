@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from journeyscope.cli.common import StoreOption, console, store_path
-from journeyscope.config import Settings
+from journeyscope.cli.options import root_settings
 
 
 def example(relative: str) -> Path | None:
@@ -33,7 +33,7 @@ def write_demo_report(store_file: Path, workdir: Path) -> Path:
 
     design = demo_design()
     journey = load_journey(design) if design is not None else None
-    limit = Settings().memory_limit
+    limit = root_settings().memory_limit
     with Store(store_file, memory_limit=limit) as db, console.status("analysing for the report"):
         data = compute_report(
             db.events(), journey, source=f"{store_file} (synthetic omnichannel journeys)"
@@ -91,7 +91,10 @@ def register(app: typer.Typer) -> None:
         if journey is not None and variant is not None:
             journey = journey.variant(variant)
         rule = case_rule_from_options(case_rule, gap, tuple(case_activity or ()))
-        with Store(path, memory_limit=Settings().memory_limit) as db, console.status("analysing"):
+        with (
+            Store(path, memory_limit=root_settings().memory_limit) as db,
+            console.status("analysing"),
+        ):
             data = compute_report(db.events(), journey, rule=rule, title=title, source=str(path))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report_html(data), encoding="utf-8")
