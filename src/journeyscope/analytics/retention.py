@@ -33,6 +33,7 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
+from journeyscope.analytics.cohorts import customer
 from journeyscope.analytics.engines import ANALYSES, Engine
 
 Rows = list[dict[str, Any]]
@@ -94,7 +95,7 @@ def period_start(index: int, period: Period) -> date:
 
 
 def _people(events: ibis.Table, period: Period) -> ibis.Table:
-    t = events.mutate(who=events.customer_id.fill_null(events.case_id))
+    t = events.mutate(who=customer(events))
     t = t.filter(t.who.notnull())
     return t.select(
         who=t.who,
