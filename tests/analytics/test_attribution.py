@@ -236,3 +236,26 @@ def test_real_log_every_model_sums(real_log: Callable[[str], RealLog]) -> None:
     assert r.overall.conversions == f.steps[0].cases > 0
     for m in r.overall.models:
         assert m.total == pytest.approx(r.overall.conversions, abs=1e-4), m.model
+
+
+def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from journeyscope.analytics import DuckDBEngine
+    from journeyscope.cli import app
+
+    store = str(real_log("receipt.csv").store)
+    conv = "T06 Determine necessity of stop advice"
+    args = ["attribution", conv, "--store", store, "--touchpoint", "activity", "--model", "first"]
+    result = CliRunner().invoke(app, [*args, "--model", "markov", "--lookback", "none", "--json"])
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    query = AttributionQuery(
+        conversions=(conv,), touchpoint="activity", models=("first", "markov"), lookback=None
+    )
+    with DuckDBEngine(store) as engine:
+        assert out == {**run_attribution(engine, query).model_dump(mode="json"), "cohort": None}
+    bad = CliRunner().invoke(app, [*args, "--model", "shapely"])
+    assert bad.exit_code == 2 and "did you mean shapley" in bad.stderr

@@ -145,3 +145,32 @@ def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog]) -> None
             "SELECT DISTINCT coalesce(customer_id, case_id) FROM events WHERE channel = 'Internet'"
         ).fetchall()
     assert got == {r[0] for r in sql} and got
+
+
+def test_cli_saves_a_cohort_and_narrows_analyses_to_it(
+    real_log: Callable[[str], RealLog], tmp_path: Path
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from journeyscope.cli import app
+
+    runner = CliRunner()
+    store = str(real_log("receipt.csv").store)
+    file = str(tmp_path / "internet.json")
+    saved = runner.invoke(
+        app, ["cohort", "save", "internet", "--out", file, "--where", "channel=Internet"]
+    )
+    assert saved.exit_code == 0, saved.stderr
+    shown = runner.invoke(app, ["cohort", "show", file, "--store", store, "--json"])
+    size = json.loads(shown.stdout)["customers"]
+    out = runner.invoke(
+        app, ["lifecycle", "--store", store, "--period", "month", "--cohort", file, "--json"]
+    )
+    assert out.exit_code == 0, out.stderr
+    assert sum(p["new"] for p in json.loads(out.stdout)["periods"]) == size > 0
+    every = runner.invoke(app, ["lifecycle", "--store", store, "--period", "month", "--json"])
+    assert sum(p["new"] for p in json.loads(every.stdout)["periods"]) == 1434 > size
+    typo = runner.invoke(app, ["cohort", "save", "x", "--out", file, "--where", "channel"])
+    assert typo.exit_code == 2 and "PROPERTY=VALUE" in typo.stderr

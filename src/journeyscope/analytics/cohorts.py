@@ -9,7 +9,8 @@ known (the same unit as retention). A cohort is either
 * a **list** of customer ids.
 
 Cohorts are saved as JSON files and used by analyses in two ways: :func:`filter_events`
-keeps the events of the cohort's members (any analysis runs on the filtered table), and
+keeps the events of the cohort's members (any analysis runs on the filtered table;
+:class:`CohortEngine` wraps an engine so that every analysis it runs is filtered), and
 :func:`with_cohort` adds a ``cohort`` column naming the first listed cohort each customer
 belongs to, which any analysis with a ``breakdown`` can break down by.
 
@@ -26,9 +27,11 @@ from datetime import datetime
 from pathlib import Path
 
 import ibis
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from journeyscope.analytics.cases import InvalidQueryError, property_value
+from journeyscope.analytics.engines import Engine
 
 NONE = "(no cohort)"
 
@@ -185,3 +188,22 @@ def read_list(path: str | Path) -> tuple[str, ...]:
     if not ids:
         raise InvalidQueryError(f"{source}: no customer ids in it")
     return ids
+
+
+class CohortEngine(Engine):
+    """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
+    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``)."""
+
+    def __init__(self, inner: Engine, cohort: Cohort) -> None:
+        self.inner = inner
+        self.cohort = cohort
+        self.name = inner.name
+
+    def events(self) -> ibis.Table:
+        return filter_events(self.inner.events(), self.cohort)
+
+    def arrow(self, expr: ibis.Table) -> pa.Table:
+        return self.inner.arrow(expr)
+
+    def close(self) -> None:
+        self.inner.close()

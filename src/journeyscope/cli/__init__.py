@@ -9,6 +9,7 @@ from typer.core import TyperGroup
 
 from journeyscope.cli import (
     analytics,
+    attribution,
     catalogue,
     demo,
     design,
@@ -16,6 +17,7 @@ from journeyscope.cli import (
     insight,
     orchestrate,
     report,
+    retention,
     stats,
     synthetic,
 )
@@ -52,6 +54,8 @@ design.register(app)
 insight.register(app)
 orchestrate.register(app)
 report.register(app)
+attribution.register(app)
+retention.register(app)
 
 
 def main() -> None:
