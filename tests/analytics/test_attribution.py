@@ -259,3 +259,21 @@ def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> 
         assert out == {**run_attribution(engine, query).model_dump(mode="json"), "cohort": None}
     bad = CliRunner().invoke(app, [*args, "--model", "shapely"])
     assert bad.exit_code == 2 and "did you mean shapley" in bad.stderr
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
+    from journeyscope.analytics import DuckDBEngine, SparkEngine
+
+    log = real_log("receipt.csv")
+    query = AttributionQuery(
+        conversions=("T10 Determine necessity to stop indication",),
+        touchpoint="activity",
+        lookback=timedelta(days=20),
+        breakdown="channel",
+    )
+    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        assert (
+            run_attribution(duck, query).model_dump() == run_attribution(sparky, query).model_dump()
+        )

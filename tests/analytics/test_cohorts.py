@@ -174,3 +174,24 @@ def test_cli_saves_a_cohort_and_narrows_analyses_to_it(
     assert sum(p["new"] for p in json.loads(every.stdout)["periods"]) == 1434 > size
     typo = runner.invoke(app, ["cohort", "save", "x", "--out", file, "--where", "channel"])
     assert typo.exit_code == 2 and "PROPERTY=VALUE" in typo.stderr
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
+    from journeyscope.analytics import DuckDBEngine, SparkEngine
+    from journeyscope.analytics.cohorts import CohortEngine
+
+    log = real_log("receipt.csv")
+    cohort = Cohort(
+        name="x",
+        conditions=(
+            Condition(property="channel", equals="Internet"),
+            Condition(activity="T03 Adjust confirmation of receipt", negate=True),
+        ),
+    )
+    steps = ("Confirmation of receipt", "T02 Check confirmation of receipt")
+    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        a = CohortEngine(duck, cohort).run(FunnelQuery(steps=steps))
+        b = CohortEngine(sparky, cohort).run(FunnelQuery(steps=steps))
+        assert a == b and 0 < a.steps[0].cases < 1434

@@ -128,3 +128,17 @@ def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
         customers, months = check_identities(engine, "month")
         cases = engine.run(VariantsQuery()).cases  # one customer per case in this log
     assert customers == cases and months > 12
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
+    from journeyscope.analytics import DuckDBEngine, SparkEngine
+
+    log = real_log("receipt.csv")
+    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        for period in ("day", "week", "month"):
+            q = RetentionQuery(period=period, periods=5, mode="on_or_after")  # type: ignore[arg-type]
+            assert run_retention(duck, q) == run_retention(sparky, q), period
+            life = LifecycleQuery(period=period, active="T02 Check confirmation of receipt")  # type: ignore[arg-type]
+            assert run_lifecycle(duck, life) == run_lifecycle(sparky, life), period
