@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from journeyscope.cli import (
     analytics,
     attribution,
+    backlog,
     catalogue,
     demo,
     design,
@@ -54,6 +55,7 @@ design.register(app)
 insight.register(app)
 orchestrate.register(app)
 report.register(app)
+backlog.register(app)
 attribution.register(app)
 retention.register(app)
 
