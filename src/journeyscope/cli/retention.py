@@ -42,6 +42,16 @@ def build(kind: type[Any], **fields: Any) -> Any:
         raise InvalidQueryError(problems) from None
 
 
+def existing_store(store: Path | None) -> Path:
+    """The store's path; a store that does not exist is an error, never created empty."""
+    from journeyscope.errors import StoreError
+
+    path = store_path(store)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
+    return path
+
+
 def run_query(
     store: Path | None, engine: str | None, query: AnalysisQuery, cohort: Path | None
 ) -> Any:
@@ -49,11 +59,8 @@ def run_query(
     from journeyscope.analytics.cohorts import CohortEngine, load
     from journeyscope.analytics.engines import connect
     from journeyscope.config import Settings
-    from journeyscope.errors import StoreError
 
-    path = store_path(store)
-    if not path.is_file():
-        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
+    path = existing_store(store)
     group = load(cohort) if cohort is not None else None
     settings = Settings()
     name = engine or settings.engine
@@ -167,14 +174,14 @@ def register(app: typer.Typer) -> None:
         from journeyscope.analytics.engines import connect
 
         c = load(file)
-        with connect(store_path(store)) as e:
+        with connect(existing_store(store)) as e:
             size = len(e.rows(members(e.events(), c)))
         if as_json:
             print_json(
                 {"cohort": c.model_dump(mode="json"), "rule": c.describe(), "customers": size}
             )
             return
-        console.print(f"{c.describe()}\n{size} customers in {store_path(store)}")
+        console.print(f"{c.describe()}\n{size} customers in {existing_store(store)}")
 
 
 def _did(text: str) -> dict[str, Any]:
