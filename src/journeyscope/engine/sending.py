@@ -18,6 +18,7 @@ from journeyscope.engine.interactions import Category, InteractionObject
 from journeyscope.engine.journeys import Step
 from journeyscope.engine.localtime import add
 from journeyscope.engine.state import Instance
+from journeyscope.errors import ConditionError
 
 if TYPE_CHECKING:
     from journeyscope.engine.rules import Turn
@@ -79,7 +80,7 @@ def invoke(
         return False
     try:
         payload = build_payload(turn, obj, inst, step, given)
-    except (ValidationError, TypeError, ValueError, ArithmeticError) as exc:
+    except (ValidationError, ConditionError, TypeError, ValueError, ArithmeticError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         turn.record(
             "Interaction failed",

@@ -9,9 +9,7 @@ PostgreSQL the same transaction notifies the workers (``LISTEN journeyscope_inbo
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from journeyscope.engine import keys
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event
 from journeyscope.engine.clock import Clock, SystemClock
@@ -36,16 +35,7 @@ from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
 PROGRAM_CHANNEL = "journeyscope_program"
-#: What an API key may be allowed to do; ``admin`` is everything.
-SCOPES = (
-    "events:write",
-    "interactions:invoke",
-    "customers:read",
-    "customers:write",
-    "journeys:read",
-    "journeys:write",
-    "admin",
-)
+SCOPES = keys.SCOPES
 DEFAULT_PARTITIONS = 64
 
 
@@ -524,6 +514,7 @@ class EngineStore:
                 "timers_due_next": conn.execute(select(func.min(t.customers.c.wake_at))).scalar(),
                 "outbox": outbox,
                 "dead_letters": scalar(select(func.count()).select_from(t.dead_letters)),
+                "failed_inputs": scalar(select(func.count()).select_from(t.failed_inputs)),
                 "engine_events": scalar(select(func.count()).select_from(t.engine_events)),
             }
 
@@ -542,32 +533,10 @@ class EngineStore:
 
     def add_api_key(self, name: str, scopes: Sequence[str]) -> str:
         """Create a key; only its hash is stored, so the key is shown once, here."""
-        unknown = sorted(set(scopes) - set(SCOPES))
-        if unknown or not scopes:
-            raise EngineStoreError(
-                f"unknown scope(s) {unknown} (choose from {', '.join(SCOPES)})"
-                if unknown
-                else "give the key at least one scope"
-            )
-        key = "js_" + secrets.token_urlsafe(24)
-        with self.write() as conn:
-            conn.execute(
-                insert(t.api_keys),
-                {
-                    "key_hash": _hash(key),
-                    "name": name,
-                    "scopes": " ".join(sorted(set(scopes))),
-                    "created_at": self.clock.now(),
-                },
-            )
-        return key
+        return keys.add_api_key(self, name, scopes)
 
     def api_key_scopes(self, key: str) -> frozenset[str] | None:
-        with self.read() as conn:
-            scopes = conn.execute(
-                select(t.api_keys.c.scopes).where(t.api_keys.c.key_hash == _hash(key))
-            ).scalar()
-        return None if scopes is None else frozenset(scopes.split())
+        return keys.api_key_scopes(self, key)
 
 
 def _pg_type(kind: Any) -> str:
@@ -580,10 +549,6 @@ def _pg_type(kind: Any) -> str:
     if isinstance(kind, Float):
         return "float8"
     return "text"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _safe(url: str) -> str:

@@ -29,16 +29,19 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
+from journeyscope.engine import deadletters
 from journeyscope.engine import outbox as out
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
 from journeyscope.engine.clock import Clock
+from journeyscope.engine.deadletters import Failure, describe
 from journeyscope.engine.leases import Leases
 from journeyscope.engine.rules import Rules
 from journeyscope.engine.state import CustomerState, dumps
@@ -135,6 +138,7 @@ class Worker:
         )
         self.cache: dict[str, CustomerState] = {}
         self.processed = 0  # inputs applied by this worker
+        self.failed = 0  # inputs and timer turns moved to failed_inputs by this worker
         self.delivered = 0  # delivery attempts made by this worker
         self._reloaded_at = time.time()
         self._results: list[out.Result] = []
@@ -366,60 +370,86 @@ class Worker:
         missing = [c for c in wanted if c not in self.cache]
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
-            for customer_id, raw in conn.execute(
+            for customer_id, stored in conn.execute(
                 select(t.customers.c.customer_id, t.customers.c.state).where(
                     t.customers.c.customer_id.in_(chunk)
                 )
             ):
-                states[customer_id] = CustomerState.from_json(raw)
+                states[customer_id] = CustomerState.from_json(stored)
         rules, cache = self.rules, self.cache
         records: list[tuple[Any, ...]] = []
         sends: list[Send] = []
+        outbox: list[tuple[Any, ...]] = []
         lessons: list[Learn] = []
         processed: list[tuple[float, int, int]] = []
+        failures: list[Failure] = []
+        parked: set[str] = set()
+        raw: dict[str, str] = {}
 
-        def take(actions: list[Any]) -> None:
+        def turn(
+            c: str, make: Callable[[], Event | Command | Tick], seq: int | None, kind: str
+        ) -> None:
+            """Apply one input; a failure leaves the state as it was and is recorded."""
+            before = states.get(c) or cache.get(c) or CustomerState(c)
+            event_id = None
+            try:
+                item = make()
+                event_id = None if isinstance(item, Tick) else item.event_id
+                state, actions = rules(before, item, now)
+                text = state.to_json()
+                rows_of = [record_row(a) for a in actions if type(a) is Record]
+                sends_of = [a for a in actions if type(a) is Send]
+                outbox_of = [out.outbox_row(s, partition_of(c, n_parts), now) for s in sends_of]
+            except Exception as exc:  # the item, not the worker, fails
+                failures.append(
+                    Failure(seq, event_id, c, partition_of(c, n_parts), kind, describe(exc))
+                )
+                states[c], raw[c] = before, before.to_json()
+                if kind == "timer":
+                    parked.add(c)
+                return
+            states[c], raw[c] = state, text
+            records.extend(rows_of)
+            sends.extend(sends_of)
+            outbox.extend(outbox_of)
             for a in actions:
-                if type(a) is Record:
-                    records.append(record_row(a))
-                elif type(a) is Send:
-                    sends.append(a)
-                else:
+                if type(a) is Learn:
                     lessons.append(a)
                     self.knowledge.learn((a,))  # at once, as the simulator does
 
         for seq, event_id, c, kind, event_time, body in rows:
-            state = states.get(c) or cache.get(c) or CustomerState(c)
             known = submitted.get(event_id)
             item = known[1] if known is not None and known[0] == body else None
-            if item is None or item.customer_id != c or item.timestamp != event_time:
-                item = row_item(event_id, c, kind, event_time, body)
-            state, actions = rules(state, item, now)
-            states[c] = state
-            processed.append((now, state.applied, seq))
-            take(actions)
+            if item is not None and item.customer_id == c and item.timestamp == event_time:
+                turn(c, partial(lambda i: i, item), seq, kind)
+            else:
+                turn(c, partial(row_item, event_id, c, kind, event_time, body), seq, kind)
+            processed.append((now, states[c].applied, seq))
         for c in wakes:
             state = states.get(c) or cache.get(c) or CustomerState(c)
             wake_at = state.wake_at
             if wake_at is not None and wake_at <= now:
-                state, actions = rules(state, Tick(), now)
-                states[c] = state
-                take(actions)
+                turn(c, Tick, None, "timer")
         store.bulk(
             conn,
             t.customers,
             STATE_COLUMNS,
-            [(c, partition_of(c, n_parts), s.to_json(), s.wake_at, now) for c, s in states.items()],
+            [
+                (
+                    c,
+                    partition_of(c, n_parts),
+                    raw.get(c) or s.to_json(),
+                    None if c in parked else s.wake_at,
+                    now,
+                )
+                for c, s in states.items()
+            ],
             UPSERT_STATE,
         )
         store.mark_processed(conn, processed)
-        store.bulk(
-            conn,
-            t.outbox,
-            out.OUTBOX_COLUMNS,
-            [out.outbox_row(s, partition_of(s.customer_id, n_parts), now) for s in sends],
-            "ON CONFLICT (key) DO NOTHING",
-        )
+        deadletters.write(conn, failures, now, self.id)
+        self.failed += len(failures)
+        store.bulk(conn, t.outbox, out.OUTBOX_COLUMNS, outbox, "ON CONFLICT (key) DO NOTHING")
         store.bulk(
             conn, t.engine_events, RECORD_COLUMNS, records, "ON CONFLICT (event_id) DO NOTHING"
         )
