@@ -140,6 +140,7 @@ def deliver(
         state.profile,
         turn.now,
         on_demand=on_demand,
+        journey_zone=turn.journey_of(inst).spec.timezone if inst is not None else None,
     )
     if verdict.allowed:
         key = state.next_id("a")
@@ -235,7 +236,13 @@ def decide(turn: Turn, inst: Instance, step: Step) -> None:
                 weight *= w
         lever = turn.knowledge.levers.get(obj.name, obj.spec.lever)
         verdict = contact.check(
-            turn.policy, obj.category, obj.channel, state.contacts, state.profile, turn.now
+            turn.policy,
+            obj.category,
+            obj.channel,
+            state.contacts,
+            state.profile,
+            turn.now,
+            journey_zone=turn.journey_of(inst).spec.timezone,
         )
         candidates.append(
             Candidate(
