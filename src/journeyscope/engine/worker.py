@@ -139,6 +139,8 @@ class Worker:
         self.cache: dict[str, CustomerState] = {}
         self.processed = 0  # inputs applied by this worker
         self.failed = 0  # inputs and timer turns moved to failed_inputs by this worker
+        self.failures = 0  # steps in a row that raised
+        self.last_error: str | None = None
         self.delivered = 0  # delivery attempts made by this worker
         self._reloaded_at = time.time()
         self._results: list[out.Result] = []
@@ -174,26 +176,67 @@ class Worker:
         self._thread = threading.Thread(target=self.run, name=f"worker-{self.id}", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 8.0) -> bool:
+        """Stop the background thread; ``False`` when it did not end within ``timeout``
+        (it is a daemon thread: the process can still exit)."""
         self._stop.set()
         self.wake()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
             self._thread = None
+        return True
+
+    @property
+    def alive(self) -> bool:
+        """The background thread runs (``False`` before :meth:`start` and after it ended)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def health(self) -> dict[str, Any]:
+        """What ``/healthz`` reports about this worker."""
+        return {
+            "worker": self.id,
+            "alive": self.alive,
+            "failures_in_a_row": self.failures,
+            "last_error": self.last_error,
+            "processed": self.processed,
+            "failed_inputs": self.failed,
+        }
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Work until ``stop`` (or :meth:`stop`) is set; then hand the partitions back."""
+        """Work until ``stop`` (or :meth:`stop`) is set; then hand the partitions back.
+
+        A step that raises (a database that went away, a bug outside any one input: failed
+        inputs never get here) is recorded in :meth:`health` and tried again after a pause
+        that doubles up to 30 s; the worker does not die of it."""
         stop = stop or self._stop
-        self.refresh_leases()
         try:
             while not stop.is_set() and not self._stop.is_set():
-                if self.step() == 0:
-                    self._idle()
+                try:
+                    if not self.leases.owned:
+                        self.refresh_leases()
+                    if self.step() == 0:
+                        self._idle()
+                    self.failures = 0
+                except Exception as exc:
+                    self.failures += 1
+                    self.last_error = describe(exc)
+                    self.cache.clear()
+                    until = time.monotonic() + min(30.0, 0.25 * 2 ** min(self.failures, 7))
+                    while time.monotonic() < until and not (stop.is_set() or self._stop.is_set()):
+                        self._stop.wait(0.25)
         finally:
             self.close()
 
     def close(self) -> None:
-        self.flush()
+        with self._lock:
+            subs, self._subs = self._subs, []
+        for _, future in subs:
+            if not future.done():
+                future.set_exception(RuntimeError("the worker stopped before accepting"))
+        with contextlib.suppress(Exception):
+            self.flush()
         if self.leases.owned:
             self.leases.release()
         if self.dispatcher is not None:
