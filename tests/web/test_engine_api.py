@@ -207,3 +207,132 @@ def test_the_app_factory_opens_the_configured_database(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").status_code == 200
     assert (tmp_path / "x" / "engine.sqlite").exists()
+
+
+# ---------------------------------------------------------------- issue 11: hostile input
+
+
+POISON = """
+journey: count
+version: 1
+triggers: [{event: Tally}]
+steps:
+  first: {set: {n: "event.properties.count + 1"}}
+"""
+
+
+def test_a_failing_input_goes_to_the_dead_letters_and_the_service_goes_on(
+    tmp_path: Path,
+) -> None:
+    with EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as store:
+        store.deploy(program(JOURNEY, POISON))
+        key = {"X-API-Key": store.add_api_key("ops", ["admin"])}
+        with TestClient(create_app(store=store)) as client:
+            bad = {"event_id": "p1", "customer_id": "p", "activity": "Tally"}
+            bad["properties"] = {"count": "x"}  # type: ignore[assignment]
+            assert client.post("/v1/events", json={"events": [bad]}, headers=key).status_code == 202
+            later = client.post("/v1/events", json=events(("e1", "c1", "Start")), headers=key)
+            assert later.status_code == 202
+            assert client.get("/v1/customers/c1", headers=key).json()["instances"]["apply"]
+            health = client.get("/healthz").json()
+            assert health["status"] == "ok" and health["worker"]["failed_inputs"] == 1
+            (dead,) = client.get("/v1/dead-letters", headers=key).json()
+            assert dead["event_id"] == "p1" and "event.properties.count + 1" in dead["error"]
+            assert "/" not in dead["error"].split("(at ")[-1]  # file names, no server paths
+            bad_profile = client.post(
+                "/v1/customers/p/profile", json={"timezone": "Europe"}, headers=key
+            )
+            assert bad_profile.status_code == 422
+            assert client.get("/healthz").json()["worker"]["alive"] is True
+            missing = client.post("/v1/dead-letters/retry", json={"ids": [999]}, headers=key)
+            assert missing.status_code == 404
+            retried = client.post("/v1/dead-letters/retry", json={}, headers=key).json()
+            assert retried == {"retried": 1}
+            client.post("/v1/events", json=events(("e2", "c1", "Upload documents")), headers=key)
+            dropped = client.post("/v1/dead-letters/drop", json={}, headers=key).json()
+            assert dropped == {"dropped": 1}  # it failed again on retry
+            assert client.get("/v1/dead-letters", headers=key).json() == []
+
+
+def test_command_ids_cannot_collide_and_a_reused_key_with_another_body_is_refused(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    out = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    ).json()
+    other = client.post(
+        "/v1/customers/a:b/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "c"},
+    ).json()
+    assert out["accepted"] and other["accepted"] and out["command_id"] != other["command_id"]
+    assert client.get("/v1/customers/a", headers=admin).json()["profile"]["opted_out"] is True
+    same = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    )
+    assert same.status_code == 202 and same.json()["accepted"] is False
+    changed = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": False},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    )
+    assert changed.status_code == 409
+    # events cannot take ids from the commands' space
+    squat = client.post(
+        "/v1/events",
+        json={"events": [{"event_id": "cmd:x", "customer_id": "a", "activity": "Start"}]},
+        headers=admin,
+    )
+    assert squat.status_code == 422
+
+
+def test_profile_time_zones_are_checked_and_quiet_hours_follow_them(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    for bad in ("Europe", "x" * 300):
+        answer = client.post("/v1/customers/z/profile", json={"timezone": bad}, headers=admin)
+        assert answer.status_code == 422 and "unknown time zone" in answer.text
+    deploy = yaml.safe_load(JOURNEY.replace("version: 1", "version: 9"))
+    deploy["timezone"] = "Mars/Olympus"
+    assert client.post("/v1/journeys", json=deploy, headers=admin).status_code == 422
+
+
+def test_keys_are_checked_before_the_body_is_read_or_parsed(
+    store: EngineStore, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNEYSCOPE_MAX_BODY_BYTES", "1000")
+    monkeypatch.setenv("JOURNEYSCOPE_FAILED_AUTH_LIMIT", "5")
+    with TestClient(create_app(store=store)) as client:
+        garbage = b"{not json"
+        anonymous = client.post("/v1/events", content=garbage)
+        assert anonymous.status_code == 401
+        assert client.post("/v1/events", content=garbage, headers=admin).status_code == 422
+        big = b'{"events": [' + b" " * 5000 + b"]}"
+        assert client.post("/v1/events", content=big, headers=admin).status_code == 413
+        assert client.post("/v1/events", content=big).status_code == 401  # no key: not read
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            for _ in range(10):
+                yield b" " * 500
+
+        assert client.post("/v1/events", content=chunks(), headers=admin).status_code == 413
+        for i in range(5):
+            wrong = client.get("/v1/journeys", headers={"X-API-Key": f"wrong-{i}"})
+            assert wrong.status_code == 401
+        limited = client.get("/v1/journeys", headers={"X-API-Key": "wrong-again"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        assert len(engine.keys) <= engine.keys.size
+
+
+def test_the_key_cache_is_bounded() -> None:
+    from journeyscope.web.limits import KeyCache
+
+    cache = KeyCache(size=100)
+    for i in range(8_000):
+        assert cache.get(f"wrong-{i}", lambda _k: None) is None
+    assert len(cache) == 100

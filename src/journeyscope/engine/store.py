@@ -9,6 +9,7 @@ PostgreSQL the same transaction notifies the workers (``LISTEN journeyscope_inbo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Iterator, Sequence
@@ -68,8 +69,24 @@ class DeployReport:
     policy_changed: bool
 
 
+#: Ids that start with one of these belong to commands; events may not use them.
+COMMAND_PREFIXES = ("cmd:", "migrate:")
+
+
+def command_id(customer_id: str, key: str) -> str:
+    """The id of a command sent with an ``Idempotency-Key``: a hash over the length-prefixed
+    pair, so ``("a:b", "c")`` and ``("a", "b:c")`` never meet."""
+    pair = f"{len(customer_id)}:{customer_id}{len(key)}:{key}".encode()
+    return "cmd:" + hashlib.sha256(pair).hexdigest()[:40]
+
+
 def item_row(item: Event | Command, partitions: int, accepted_at: float) -> tuple[Any, ...]:
     if isinstance(item, Event):
+        if item.event_id.startswith(COMMAND_PREFIXES):
+            raise EngineStoreError(
+                f"event id {item.event_id[:60]!r}: ids starting with "
+                f"{' or '.join(COMMAND_PREFIXES)} are reserved for commands"
+            )
         body = {
             "activity": item.activity,
             "channel": item.channel,
@@ -284,6 +301,16 @@ class EngineStore:
         if added and not self.sqlite:
             conn.execute(text("SELECT pg_notify(:c, '')"), {"c": NOTIFY_CHANNEL})
         return AcceptReport(added, given - added)
+
+    def inbox_entry(self, event_id: str) -> tuple[str, str, str] | None:
+        """``(customer_id, kind, body)`` of the inbox row with ``event_id``, if there is one."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(t.inbox.c.customer_id, t.inbox.c.kind, t.inbox.c.body).where(
+                    t.inbox.c.event_id == event_id
+                )
+            ).first()
+        return None if row is None else (row[0], row[1], row[2])
 
     def pending(self) -> int:
         with self.read() as conn:

@@ -180,27 +180,34 @@ class Gate:
         await self._limited(scope, receive, send)
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Count the body as it streams; past the limit answer 413 at once and drop whatever
+        the app answers after that (FastAPI turns the read error into a 400 of its own)."""
         seen = 0
-        started = False
+        started = answered = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, answered
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
+                    if not started and not answered:
+                        answered = True
+                        await _answer(send, 413, f"the body is larger than {self.max_body} bytes")
                     raise BodyTooLarge
             return message
 
         async def tracked(message: Message) -> None:
             nonlocal started
+            if answered:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counted, tracked)
         except BodyTooLarge:
-            if not started:
+            if not answered and not started:
                 await _answer(send, 413, f"the body is larger than {self.max_body} bytes")
 
 
