@@ -117,6 +117,16 @@ def recording_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     return {"status": "ok", "reference": context.idempotency_key}
 
 
+ATTEMPTS: list[tuple[str, int]] = []
+
+
+def attempt_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
+    """Records (key, attempt number) of every call."""
+    with _lock:
+        ATTEMPTS.append((context.idempotency_key, context.attempt))
+    return {"status": "ok"}
+
+
 def flaky_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     """Fails the first ``FAILURES[customer]`` attempts for that customer."""
     with _lock:

@@ -528,7 +528,11 @@ class Worker:
         if scan and self.leases.owned:
             skip = self._inflight | {d.key for d in batch}
             with self.store.read() as conn:
-                batch += out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
+                retries = out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
+            if retries:
+                with self.store.write() as conn:
+                    out.claim(conn, retries)
+                batch += retries
         if not batch:
             return 0
         self._inflight |= {d.key for d in batch}
