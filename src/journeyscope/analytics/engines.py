@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
+from journeyscope.analytics.compare import COMPARE, CompareQuery, CompareResult
 from journeyscope.analytics.emotion import EMOTION, EmotionQuery, EmotionResult
 from journeyscope.analytics.funnels import FUNNEL, FunnelQuery, FunnelResult
 from journeyscope.analytics.moments import MOMENTS, MomentsQuery, MomentsResult
@@ -77,6 +78,7 @@ ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
     MomentsQuery: MOMENTS,
     SilentQuery: SILENT,
     ValueQuery: VALUE,
+    CompareQuery: COMPARE,
 }
 
 
@@ -114,6 +116,8 @@ class Engine:
     def run(self, query: SilentQuery) -> SilentResult: ...
     @overload
     def run(self, query: ValueQuery) -> ValueResult: ...
+    @overload
+    def run(self, query: CompareQuery) -> CompareResult: ...
 
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
