@@ -226,6 +226,7 @@ def _profile(turn: Turn, args: Any) -> None:
             return
     turn.state.profile.update(changes)
     turn.record("Profile updated", fields=sorted(changes))
+    turn.check_state_exits()  # an opt-out through the profile ends what it should
 
 
 _HANDLERS = {

@@ -196,6 +196,18 @@ def deliver(
             context=context,
             cause=turn.cause,
             on_demand=on_demand,
+            # the instance it belongs to, kept so that it is delivered (or cancelled) as part
+            # of that instance even after it ended or a later one started
+            **(
+                {
+                    "entry": inst.entry,
+                    "journey_version": inst.version,
+                    "entered_at": inst.entered_at,
+                    "holdout": inst.holdout,
+                }
+                if inst is not None
+                else {}
+            ),
         )
         turn.record(
             "Interaction deferred",
