@@ -3,6 +3,7 @@ customer-driven commands, state and history out, versions and migration, OpenAPI
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from collections.abc import Iterator
@@ -336,3 +337,42 @@ def test_the_key_cache_is_bounded() -> None:
     for i in range(8_000):
         assert cache.get(f"wrong-{i}", lambda _k: None) is None
     assert len(cache) == 100
+
+
+def test_raw_email_and_phone_ids_are_stored_as_keyed_hashes(
+    client: TestClient, store: EngineStore, admin: dict[str, str], tmp_path: Path
+) -> None:
+    raw = {"event_id": "m1", "customer_id": "email: Alice@Example.com ", "activity": "Start"}
+    phone = {"event_id": "m2", "customer_id": "phone:+31 (20) 555-0100", "activity": "Start"}
+    assert (
+        client.post("/v1/events", json={"events": [raw, phone]}, headers=admin).status_code == 202
+    )
+    stored = client.get("/v1/customers/email:alice@example.com", headers=admin).json()
+    kind, _, digest = stored["customer_id"].partition(":")
+    assert kind == "email" and len(digest) == 64 and "alice" not in json.dumps(stored)
+    again = client.get("/v1/customers/phone:0031205550100", headers=admin).json()
+    assert again["customer_id"].startswith("phone:") and "555" not in again["customer_id"]
+    with store.read() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
+    assert not any("@" in i or "555" in i for i in ids)
+    # another store has another key: the same address gives another id
+    with EngineStore(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
+        from journeyscope.engine.keys import identifier_secret, pseudonymise
+
+        assert (
+            pseudonymise("email:alice@example.com", identifier_secret(other))
+            != (stored["customer_id"])
+        )
+    hashed = {"event_id": "m3", "customer_id": "email:already-hashed-by-the-crm", "activity": "X"}
+    body = {"events": [hashed], "identifiers_hashed": True}
+    assert client.post("/v1/events", json=body, headers=admin).status_code == 202
+    with store.read() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
+    assert "email:already-hashed-by-the-crm" in ids
+
+
+def test_engine_database_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    with EngineStore(f"sqlite:///{tmp_path / 'new' / 'engine.sqlite'}") as store:
+        store.accept([])
+    for path in (tmp_path / "new").iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path.name

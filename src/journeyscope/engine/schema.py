@@ -21,6 +21,7 @@ policies, pins
 propensity         outcome counts per (interaction object, context): the online model
 levers             the business's dial per interaction object
 api_keys           hashed API keys with their scopes
+secrets            per-store secrets (the key of the keyed hash for e-mail and phone ids)
 =================  ==========================================================================
 
 Times are epoch seconds (UTC) in double precision columns.
@@ -234,4 +235,11 @@ api_keys = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("scopes", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+)
+
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(200), nullable=False),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -162,7 +163,7 @@ class EngineStore:
             return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory and url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 60},
@@ -564,6 +565,15 @@ class EngineStore:
 
     def api_key_scopes(self, key: str) -> frozenset[str] | None:
         return keys.api_key_scopes(self, key)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable and writable by its owner only (SQLite gives its
+    journal and WAL files the same mode); its folder is made owner-only when created here."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _pg_type(kind: Any) -> str:

@@ -18,6 +18,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from journeyscope.config import Settings
 from journeyscope.engine.actions import Command, Event
+from journeyscope.engine.keys import identifier_secret
 from journeyscope.engine.store import SCOPES, AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
 from journeyscope.web.limits import KeyCache
@@ -34,6 +35,7 @@ class EngineContext:
     restarts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closing: bool = False
+    _secret: bytes | None = None
 
     @classmethod
     def open(
@@ -99,6 +101,12 @@ class EngineContext:
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "the engine could not store this now; send it again (same ids are safe)",
             ) from exc
+
+    def secret(self) -> bytes:
+        """The store's key for hashing raw e-mail and phone ids (read once)."""
+        if self._secret is None:
+            self._secret = identifier_secret(self.store)
+        return self._secret
 
     def scopes(self, key: str) -> frozenset[str] | None:
         return self.keys.get(key, self.store.api_key_scopes)

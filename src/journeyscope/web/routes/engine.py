@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from journeyscope.engine import deadletters
 from journeyscope.engine.actions import Command, Event
 from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.keys import pseudonymise
 from journeyscope.engine.localtime import zone
 from journeyscope.engine.program import Program
 from journeyscope.engine.store import COMMAND_PREFIXES, item_row
@@ -75,6 +76,12 @@ class EventCreate(BaseModel):
 
 class EventsCreate(BaseModel):
     events: list[EventCreate] = Field(min_length=1, max_length=10_000)
+    identifiers_hashed: bool = Field(
+        default=False,
+        description="Customer ids email:… and phone:… are hashed already: store them as "
+        "they are (otherwise raw addresses and numbers are normalised and hashed with this "
+        "store's key).",
+    )
 
 
 class AcceptedPublic(BaseModel):
@@ -158,7 +165,7 @@ def _command(
     key: str | None,
     wait: float,
 ) -> CommandPublic:
-    _check_customer(customer_id)
+    customer_id = _check_customer(engine, customer_id)
     if key is not None and not 0 < len(key) <= 200:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, "Idempotency-Key: 1 to 200 characters"
@@ -188,12 +195,14 @@ def _command(
     )
 
 
-def _check_customer(customer_id: str) -> None:
+def _check_customer(engine: EngineContext, customer_id: str) -> str:
+    """The id as stored: checked, raw e-mail and phone ids replaced by their keyed hash."""
     if not 0 < len(customer_id) <= 200 or any(ord(ch) < 32 for ch in customer_id):
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             "customer id: 1 to 200 characters, no control characters",
         )
+    return pseudonymise(customer_id, engine.secret())
 
 
 def _same_command(engine: EngineContext, command: Command) -> None:
@@ -250,10 +259,11 @@ Wait = Annotated[
 def post_events(body: EventsCreate, engine: EngineDep) -> AcceptedPublic:
     """Accept a batch of events; answers once they are committed. Known ids are duplicates."""
     now = engine.store.clock.now()
+    secret = engine.secret()
     items: list[Event | Command] = [
         Event(
             e.event_id,
-            e.customer_id,
+            pseudonymise(e.customer_id, secret, hashed=body.identifiers_hashed),
             e.activity,
             _epoch(e.timestamp) if e.timestamp else now,
             e.channel,
@@ -317,7 +327,7 @@ def invoke(
 @router.get("/customers/{customer_id}", dependencies=[Depends(require("customers:read"))])
 def get_customer(customer_id: str, engine: EngineDep) -> dict[str, Any]:
     """The customer's journey state: instances, profile, pending timers, recent contacts."""
-    state = engine.store.state(customer_id)
+    state = engine.store.state(_check_customer(engine, customer_id))
     if state is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no state for customer {customer_id!r}")
     return state.to_dict() | {"wake_at": state.wake_at}
@@ -328,7 +338,7 @@ def get_history(
     customer_id: str, engine: EngineDep, limit: Annotated[int, Query(ge=1, le=5000)] = 500
 ) -> dict[str, list[dict[str, Any]]]:
     """What the customer did, what the engine decided and did, and what was delivered."""
-    return engine.store.history(customer_id, limit)
+    return engine.store.history(_check_customer(engine, customer_id), limit)
 
 
 @router.post(
@@ -478,7 +488,7 @@ def list_dead_letters(
 ) -> list[dict[str, Any]]:
     """Inputs and timer turns whose handling failed, with the error, oldest first."""
     if customer_id is not None:
-        _check_customer(customer_id)
+        customer_id = _check_customer(engine, customer_id)
     return deadletters.listing(engine.store, customer_id=customer_id, limit=limit)
 
 
