@@ -444,6 +444,7 @@ class Worker:
                 sends_of = [a for a in actions if type(a) is Send]
                 outbox_of = [out.outbox_row(s, partition_of(c, n_parts), now) for s in sends_of]
             except Exception as exc:  # the item, not the worker, fails
+                self._failpoint("failed-input")  # tests: die with the failure not yet written
                 failures.append(
                     Failure(seq, event_id, c, partition_of(c, n_parts), kind, describe(exc))
                 )
