@@ -4,7 +4,11 @@ inputs are listed, retried and dropped."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from engine_kit import ev, program
+from sqlalchemy.exc import IntegrityError
 
 from journeyscope.engine import deadletters
 from journeyscope.engine.clock import FakeClock, at
@@ -124,4 +128,71 @@ def test_a_timer_turn_reads_missing_event_fields_as_none(sqlite_url: str) -> Non
         assert deadletters.listing(store) == []
         history = store.history("c1")["engine_events"]
         assert "Journey completed" in [e["activity"] for e in history]
+        worker.close()
+
+
+LONG_NAMES = """
+journey: j%s
+version: 1
+triggers: [{event: Start}]
+steps:
+  hello: {set: {n: "1"}}
+"""
+
+
+def test_an_input_the_database_refuses_is_isolated_and_moved_to_failed_inputs(
+    postgres_url: str,
+) -> None:
+    """On PostgreSQL a case id over its column's length fails the whole transaction, not the
+    transition: the worker goes on one input per transaction and moves that one aside."""
+    clock = FakeClock(at(START))
+    with EngineStore(postgres_url, clock=clock) as store:
+        store.deploy(program(LONG_NAMES % ("x" * 180)))
+        long_customer = "p" * 150  # case id: customer/journey#1, over 300 characters
+        items = [ev(f"c{i}", "Start", START, i) for i in range(50)]
+        items.insert(20, ev(long_customer, "Start", START, "p"))
+        store.accept(items)
+        worker = Worker(store, batch_size=100)
+        for _ in range(200):
+            try:
+                if worker.drain() == 0:
+                    break
+            except Exception:  # the failed batch: run() would pause and go on
+                continue
+        assert store.pending() == 0
+        failed = deadletters.listing(store)
+        assert [(f["customer_id"], f["kind"]) for f in failed] == [(long_customer, "event")]
+        assert "too long" in failed[0]["error"]
+        assert all(store.state(f"c{i}") is not None for i in range(50))
+        worker.close()
+
+
+def test_a_batch_the_database_refuses_is_bisected_to_the_one_input_on_sqlite(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock(at(START))
+    with EngineStore(sqlite_url, clock=clock) as store:
+        store.deploy(program(POISONABLE))
+        refuse = store.bulk
+
+        def bulk(conn: Any, table: Any, columns: Any, rows: Any, conflict: str = "") -> int:
+            if table.name == "engine_events" and any(r[1] == "refused" for r in rows):
+                raise IntegrityError("INSERT", {}, Exception("refused by the database"))
+            return refuse(conn, table, columns, rows, conflict)
+
+        monkeypatch.setattr(store, "bulk", bulk)
+        items = [ev(f"c{i}", "Start", START, i, count=i) for i in range(30)]
+        items.insert(10, ev("refused", "Start", START, "r", count=1))
+        store.accept(items)
+        worker = Worker(store, batch_size=100)
+        for _ in range(200):
+            try:
+                if worker.drain() == 0:
+                    break
+            except IntegrityError:
+                continue
+        assert store.pending() == 0
+        failed = deadletters.listing(store)
+        assert [(f["customer_id"], f["kind"]) for f in failed] == [("refused", "event")]
+        assert all(store.state(f"c{i}") is not None for i in range(30))
         worker.close()

@@ -35,6 +35,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from journeyscope.engine import deadletters
 from journeyscope.engine import outbox as out
@@ -140,6 +141,8 @@ class Worker:
         self.processed = 0  # inputs applied by this worker
         self.failed = 0  # inputs and timer turns moved to failed_inputs by this worker
         self.failures = 0  # steps in a row that raised
+        self._solo = 0  # batches left to run one input at a time (after a failed batch)
+        self._current: tuple[list[tuple[int, str, str, str]], list[str]] = ([], [])
         self.last_error: str | None = None
         self.delivered = 0  # delivery attempts made by this worker
         self._reloaded_at = time.time()
@@ -341,6 +344,7 @@ class Worker:
     ) -> tuple[int, bool]:
         store, now = self.store, self.clock.now()
         results = self._results
+        self._current = ([], [])
         try:
             with store.write() as conn:
                 if results and self.dispatcher is not None:
@@ -365,7 +369,16 @@ class Worker:
             self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
             for _, future in subs:
                 future.set_exception(exc)
+            if isinstance(exc, Exception) and not isinstance(exc, OperationalError):
+                # not the connection: an input the database refuses (say, a value too long
+                # for a column). Go on one input per transaction; the one that fails alone
+                # is moved to the failed inputs.
+                if self._solo and not subs:
+                    self._quarantine(exc)
+                self._solo = max(self._solo, self.batch_size)
             raise
+        if self._solo and work is not None:
+            self._solo -= 1
         self._written(results)
         for (_, future), report in zip(subs, reports, strict=True):
             future.set_result(report)
@@ -398,16 +411,17 @@ class Worker:
             )
             .where(t.inbox.c.processed_at.is_(None), t.inbox.c.partition.in_(owned))
             .order_by(t.inbox.c.seq)
-            .limit(self.batch_size)
+            .limit(1 if self._solo else self.batch_size)
         ).all()
         wakes = list(
             conn.execute(
                 select(t.customers.c.customer_id)
                 .where(t.customers.c.partition.in_(owned), t.customers.c.wake_at <= now)
                 .order_by(t.customers.c.wake_at)
-                .limit(self.batch_size)
+                .limit((0 if rows else 1) if self._solo else self.batch_size)
             ).scalars()
         )
+        self._current = ([(r[0], r[1], r[2], r[3]) for r in rows], wakes)
         wanted = {r[2] for r in rows}.union(wakes)
         states: dict[str, CustomerState] = {}
         missing = [c for c in wanted if c not in self.cache]
@@ -519,6 +533,32 @@ class Worker:
                 ],
             )
         return states, sends, len(rows)
+
+    def _quarantine(self, exc: Exception) -> None:
+        """Move the one input (or timer turn) of the failed solo batch to the failed inputs,
+        in a transaction of its own."""
+        rows, wakes = self._current
+        n, now = self.store.partitions, self.clock.now()
+        failures = [
+            Failure(seq, event_id, c, partition_of(c, n), kind, describe(exc))
+            for seq, event_id, c, kind in rows
+        ] + [Failure(None, None, c, partition_of(c, n), "timer", describe(exc)) for c in wakes]
+        with self.store.write() as conn:
+            if rows:
+                conn.execute(
+                    t.inbox.update()
+                    .where(t.inbox.c.seq.in_([r[0] for r in rows]))
+                    .values(processed_at=now)
+                )
+            if wakes:
+                conn.execute(
+                    t.customers.update()
+                    .where(t.customers.c.customer_id.in_(wakes))
+                    .values(wake_at=None)
+                )
+            deadletters.write(conn, failures, now, self.id)
+        self.failed += len(failures)
+        self._current = ([], [])
 
     def _dispatch(self, *, scan: bool) -> int:
         if self.dispatcher is None:
