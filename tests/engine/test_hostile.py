@@ -84,6 +84,12 @@ def test_constants_past_the_cost_bound_are_refused_at_load(text: str) -> None:
         Condition(text)
 
 
+def test_in_asks_whether_a_field_is_there() -> None:
+    names = scope(event={"properties": {"segment": "a"}})
+    assert Condition("'segment' in event.properties")(names)
+    assert not Condition("'missing' in event.properties")(names)
+
+
 def test_values_past_the_cost_bound_are_a_clear_error_at_evaluation() -> None:
     names = scope(event={"properties": {"n": 100_000_000_000, "s": "ab"}})
     assert Condition("'%0999999999d' % 1 == ''")(names) is False  # no formatting with %

@@ -109,6 +109,9 @@ class View(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         return wrap(self._data.get(key))
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
     def __iter__(self) -> Any:
         return iter(self._data)
 
