@@ -77,7 +77,10 @@ def register(app: typer.Typer) -> None:
         ] = "utf-8",
         object_type: Annotated[
             str | None,
-            typer.Option(help="OCEL 2.0: the object type whose objects are the cases [all]."),
+            typer.Option(
+                help="OCEL 2.0: the object type whose objects are the cases; needed when the "
+                "log has several ('*': every object)."
+            ),
         ] = None,
         catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
         strict: Annotated[
@@ -124,6 +127,7 @@ def register(app: typer.Typer) -> None:
                             mapping=mapping,
                             csv=CsvOptions(delimiter=delimiter, encoding=encoding),
                             allowed_activities=allowed,
+                            object_type=object_type,
                             progress=update,
                         )
                     )
@@ -147,6 +151,8 @@ def register(app: typer.Typer) -> None:
             for r in reports:
                 for reason, n in list(r.reasons.items())[:8]:
                     console.print(f"  [yellow]quarantined[/] {n:,} × {reason}", highlight=False)
+                for note in r.notes:
+                    console.print(f"  [yellow]note[/] {note}", highlight=False)
             console.print(
                 f"identity: {identity.customers:,} customers from {identity.identifiers:,} identifiers"
             )

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
         """Events, cases, customers, activities, channels (cases per channel), quarantine."""
-        with Store(store_path(store)) as db:
+        with Store(store_path(store), create=False) as db:
             data = db.stats()
         if as_json:
             print_json(data)
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Rows that were not stored, with the reason and where they came from."""
-        with Store(store_path(store)) as db:
+        with Store(store_path(store), create=False) as db:
             q = db.quarantine()
             rows = (
                 q.order_by([q.source, q.source_row])
