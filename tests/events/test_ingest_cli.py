@@ -22,7 +22,7 @@ def test_stats_on_a_missing_store_creates_nothing_and_says_so(tmp_path: Path) ->
     for command in ("stats", "quarantine"):
         code, out, err = invoke(command, "--store", str(missing))
         assert code != 0
-        assert "no store here" in err and out == ""
+        assert "no such store" in err and out == ""
         assert not missing.exists() and not (tmp_path / "missing.duckdb.wal").exists()
 
 

@@ -6,6 +6,7 @@ any Ibis backend. Ingestion uses DuckDB directly: its readers stream files in pa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -111,8 +112,9 @@ class Store:
         if self.path == ":memory:":
             return
         for name in (self.path, self.path + ".wal"):
-            if Path(name).exists():
-                os.chmod(name, 0o600)
+            with contextlib.suppress(OSError):  # not ours to change (opened read-only)
+                if Path(name).exists() and Path(name).stat().st_mode & 0o077:
+                    os.chmod(name, 0o600)
 
     def _create_tables(self) -> None:
         self.con.execute(create_events_sql())
