@@ -16,9 +16,9 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from journeyscope.errors import InputFormatError
 from journeyscope.events.rawio import ERROR, HIDDEN, ROW, maybe_gunzip
@@ -37,35 +37,6 @@ def _codec(encoding: str) -> str:
             f"unknown encoding {encoding!r} (try utf-8, latin-1, utf-16)"
         ) from exc
     return "utf-8-sig" if name == "utf-8" else name
-
-
-class _Lines:
-    """Text lines of a binary stream, remembering which physical lines did not decode."""
-
-    def __init__(self, handle: IO[bytes], encoding: str) -> None:
-        self.bad: dict[int, str] = {}
-        self.number = 0
-        if encoding in _ASCII_COMPATIBLE:
-            self._lines: Iterator[str] = self._decode(handle, encoding)
-        else:  # multi-byte newlines (UTF-16): decode the stream, strictly
-            self._lines = iter(io.TextIOWrapper(handle, encoding=encoding, newline=""))
-
-    def _decode(self, handle: IO[bytes], encoding: str) -> Iterator[str]:
-        first = True
-        for raw in handle:
-            text = bytes(raw)
-            try:
-                line = text.decode(encoding if first else encoding.removesuffix("-sig"))
-            except UnicodeDecodeError as exc:
-                self.bad[self.number + 1] = f"not {encoding} text ({exc.reason})"
-                line = text.decode(encoding.removesuffix("-sig"), errors="replace")
-            first = False
-            yield line
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._lines:
-            self.number += 1
-            yield line
 
 
 def _sniff(path: Path, encoding: str) -> str:
@@ -112,67 +83,88 @@ def read_csv(
     csv.field_size_limit(MAX_FIELD)
     size = max(path.stat().st_size, 1)
     with path.open("rb") as raw, maybe_gunzip(raw) as handle:
-        lines = _Lines(handle, codec)
-        reader = csv.reader(lines, delimiter=sep, strict=False)
+        # undecodable bytes become lone surrogates, found per row when the batch is built
+        text = io.TextIOWrapper(handle, encoding=codec, errors="surrogateescape", newline="")
+        reader = csv.reader(text, delimiter=sep, strict=False)
         names: list[str] | None = None
         rows: list[tuple[int, list[str] | None, str | None]] = []
         good = 0
         first_problem: str | None = None
+        last = 0  # physical lines read so far
         while True:
-            start = lines.number + 1
+            start = last + 1
             try:
                 record = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
+                last = reader.line_num
                 rows.append((start, None, f"line {start}: malformed: {exc}"))
+                first_problem = first_problem or rows[-1][2]
                 continue
-            except UnicodeDecodeError as exc:
+            except UnicodeDecodeError as exc:  # only from codecs without surrogateescape
                 raise InputFormatError(
                     f"{path}: line {start}: not {encoding} text: {exc.reason}"
                 ) from exc
+            last = reader.line_num
             if not record or record == [""]:
                 continue  # a blank line is no row
-            problem = next(
-                (lines.bad[n] for n in range(start, lines.number + 1) if n in lines.bad), None
-            )
             if names is None:
                 names = _names(record) if header else [f"column{i}" for i in range(len(record))]
                 if header:
                     continue
-            if problem is not None:
-                rows.append((start, None, f"line {start}: {problem}"))
-            elif len(record) != len(names):
-                rows.append(
-                    (
-                        start,
-                        None,
-                        f"line {start}: {len(record)} fields where the header has {len(names)}",
-                    )
-                )
+            if len(record) != len(names):
+                problem = f"line {start}: {len(record)} fields where the header has {len(names)}"
+                rows.append((start, None, problem))
+                first_problem = first_problem or problem
             else:
                 rows.append((start, record, None))
                 good += 1
-            if first_problem is None and rows and rows[-1][2] is not None:
-                first_problem = rows[-1][2]
             if len(rows) >= batch_size:
                 if on_progress is not None:
                     on_progress(min(100.0, 100.0 * raw.tell() / size))
-                yield _batch(names, rows)
+                yield _batch(names, rows, encoding)
                 rows = []
     if names is None:
         raise InputFormatError(f"{path}: no header line: the file is empty")
     if not good and first_problem is not None:
         raise InputFormatError(f"{path}: cannot read any row ({first_problem})")
     if rows:
-        yield _batch(names, rows)
+        yield _batch(names, rows, encoding)
 
 
-def _batch(names: list[str], rows: list[tuple[int, list[str] | None, str | None]]) -> pa.Table:
+def _batch(
+    names: list[str], rows: list[tuple[int, list[str] | None, str | None]], encoding: str
+) -> pa.Table:
+    """Columns of text ('' is no value), ``__row`` and ``__error``; a row holding bytes
+    that are not text in ``encoding`` gets that as its error instead of its values."""
+    try:
+        return _columns(names, rows)
+    except UnicodeEncodeError:
+        checked: list[tuple[int, list[str] | None, str | None]] = []
+        for n, record, error in rows:
+            if record is not None and not all(_is_text(v) for v in record):
+                checked.append((n, None, f"line {n}: not {encoding} text"))
+            else:
+                checked.append((n, record, error))
+        return _columns(names, checked)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _columns(names: list[str], rows: list[tuple[int, list[str] | None, str | None]]) -> pa.Table:
+    blank = [""] * len(names)
+    cells = list(zip(*[blank if r is None else r for _, r, _ in rows], strict=True))
     columns: dict[str, pa.Array] = {}
-    good = [r for _, r, _ in rows]
-    for i, name in enumerate(names):
-        columns[name] = pa.array([None if r is None else (r[i] or None) for r in good], pa.string())
+    for name, values in zip(names, cells or [()] * len(names), strict=True):
+        array = pa.array(values, pa.string())
+        columns[name] = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
     columns[ROW] = pa.array([n for n, _, _ in rows], pa.int64())
     columns[ERROR] = pa.array([e for _, _, e in rows], pa.string())
     return pa.table(columns)

@@ -31,8 +31,8 @@ Value = tuple[str, object, str | None]  # (kind, converted value, text as writte
 
 def _convert(kind: str, text: str | None, key: str, notes: ReadNotes) -> Value:
     """The value of one XES attribute, typed as declared when the text allows it."""
-    if text is None:
-        return (kind, None, None)
+    if text is None:  # typed columns stay typed; dates and ids are text
+        return (kind if kind in ("int", "float", "boolean") else "string", None, None)
     try:
         if kind == "int":
             number = int(text.strip())
