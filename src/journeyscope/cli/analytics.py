@@ -257,17 +257,15 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = None,
         engine: EngineOption = None,
         digital: Annotated[
-            str, typer.Option(help="Digital channels, comma-separated.")
-        ] = "web,app",
+            str, typer.Option(help="Channels to count as digital (overrides their kind).")
+        ] = "",
         assisted: Annotated[
-            str, typer.Option(help="Assisted channels, comma-separated.")
-        ] = "phone,branch,chat,email",
+            str, typer.Option(help="Channels to count as assisted (overrides their kind).")
+        ] = "",
         outcome: Annotated[
             list[str] | None, typer.Option(help="An activity that completes a journey.")
         ] = None,
-        repeat_within: Annotated[
-            str, typer.Option(help="Repeat-contact window (failure demand).")
-        ] = "7d",
+        repeat_within: Annotated[str, typer.Option(help="Repeat-contact window.")] = "7d",
         period: Annotated[str, typer.Option(help="Volumes per day, week or month.")] = "week",
         case_rule: CaseRuleOption = "given",
         gap: GapOption = None,
@@ -396,8 +394,27 @@ def _channels_table(r: Any) -> None:
         f"digital completion: {d.completed_digitally:,} of {d.completed:,} completed cases "
         f"({d.digital_completion:.1%}); at first contact {d.digital_completion_at_first_contact:.1%}"
     )
+    if d.cases_with_steps_not_digital:
+        console.print(
+            f"  {d.cases_with_steps_not_digital:,} completed cases had a step that cannot be "
+            f"done digitally ({', '.join(d.steps_not_digital)}): not counted against them"
+        )
+    c = r.contacts
+    console.print(
+        f"contacts (customer-initiated): {c.contacts:,} of {c.events:,} events; assisted "
+        f"{c.assisted_contacts:,}; by initiator "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(c.by_initiator.items()))
+        + ("; the channel is a case attribute" if c.channel_is_case_attribute else "")
+    )
     console.print(
         f"repeat contacts within {r.repeats.within}: {r.repeats.repeats:,} of "
         f"{r.repeats.contacts:,} assisted contacts ({r.repeats.repeat_rate:.1%})"
     )
+    f = r.failure_demand
+    console.print(
+        f"failure demand: {f.failure_demand_contacts:,} of {f.assisted_contacts:,} assisted "
+        f"contacts ({f.failure_demand_share:.1%}) after {f.failures:,} failures; ping-pong "
+        f"{r.ping_pong:,} in {r.ping_pong_cases:,} cases"
+    )
+    console.print(f"[dim]{r.classification}[/]")
     console.print(f"[dim]{r.semantics}[/]")

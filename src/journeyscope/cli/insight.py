@@ -275,7 +275,6 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--failure-activity", help="Activities that mean a step failed."),
         ] = None,
-        repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
         value_per_case: Annotated[
             float, typer.Option("--value-per-case", help="Money one completed case is worth.")
         ] = 0.0,
@@ -297,7 +296,6 @@ def register(app: typer.Typer) -> None:
             journey=_journey(design),
             channel_costs=_costs(cost),
             cost_source=cost_source,
-            repeat_within=_duration(repeat_within),
             value_per_case=value_per_case,
             **fields,
         )

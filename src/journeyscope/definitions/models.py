@@ -398,6 +398,10 @@ class Journey(_Model):
     variants: list[Variant] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
     """Journey-level measures."""
+    failure_activities: list[str] = Field(default_factory=list)
+    """Activities that mean the organisation failed to do something, or to do it right, for
+    the customer (an online error, a rejected upload); the value stream and failure demand
+    use them. Empty: the event catalogue's, else none."""
 
     # ------------------------------------------------------------------ convenient views
 
