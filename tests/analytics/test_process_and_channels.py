@@ -59,7 +59,7 @@ def test_derived_cases_by_inactivity_gap(declared: Declared) -> None:
     engine = declared({"x~p1": "A@0 B@1 A@5000 B@5001"})
     per_gap = engine.run(DfgQuery(case_rule=CaseRule.inactivity(timedelta(days=1))))
     assert per_gap.cases == 2 and per_gap.start == {"A": 2}
-    assert per_gap.case_rule == "per customer, a new case after 1 days of inactivity"
+    assert per_gap.case_rule.startswith("per customer, a new case after 1 days of inactivity;")
     per_customer = engine.run(DfgQuery(case_rule=CaseRule.per_customer()))
     assert per_customer.cases == 1
 

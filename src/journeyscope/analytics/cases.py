@@ -38,8 +38,10 @@ class CaseRule:
     * ``start``: per customer, a new case at each of ``activities``.
     * ``end``: per customer, a case closes after each of ``activities``.
 
+    Every rule but ``given`` leaves out events without a customer id.
+
     >>> CaseRule.inactivity(timedelta(days=60)).describe()
-    'per customer, a new case after 60 days of inactivity'
+    'per customer, a new case after 60 days of inactivity; events without a customer are left out'
     """
 
     kind: RuleKind = "given"
@@ -70,14 +72,20 @@ class CaseRule:
         if self.kind == "given":
             return "case_id from the data; events without one are left out"
         if self.kind == "customer":
-            return "one case per customer (after identity stitching)"
+            return (
+                "one case per customer (after identity stitching); events without one are left out"
+            )
         if self.kind == "gap":
             assert self.gap is not None
-            return f"per customer, a new case after {_human(self.gap)} of inactivity"
+            return (
+                f"per customer, a new case after {_human(self.gap)} of inactivity; events "
+                "without a customer are left out"
+            )
         names = ", ".join(self.activities)
+        left = "; events without a customer are left out"
         if self.kind == "start":
-            return f"per customer, a new case at each of: {names}"
-        return f"per customer, a case ends after each of: {names}"
+            return f"per customer, a new case at each of: {names}{left}"
+        return f"per customer, a case ends after each of: {names}{left}"
 
 
 def human_duration(gap: timedelta) -> str:
@@ -106,6 +114,7 @@ def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
     rule = rule or CaseRule.given()
     if rule.kind == "given":
         return events.filter(_.case_id.notnull()).mutate(case=_.case_id)
+    events = events.filter(_.customer_id.notnull())  # per-customer rules need a customer
     if rule.kind == "customer":
         return events.mutate(case=_.customer_id)
     window = ibis.window(group_by=_.customer_id, order_by=[_[k] for k in ORDER_KEYS])
@@ -172,7 +181,7 @@ def case_rule_from_options(
 ) -> CaseRule:
     """Build a :class:`CaseRule` from command-line style options.
 
-    >>> case_rule_from_options("gap", "60d").describe()
+    >>> case_rule_from_options("gap", "60d").describe().split(";")[0]
     'per customer, a new case after 60 days of inactivity'
     """
     if kind == "gap":

@@ -54,7 +54,10 @@ class Analysis(Protocol[Q, R]):
     ``prepare`` returns the relation every output is computed from; the engine may
     materialise it once (a temporary table on DuckDB, a cached temporary view on Spark).
     A runner whose ``arrow`` attribute is true gets Arrow tables instead of rows (the
-    statistical analyses, which fit models on one row per customer).
+    statistical analyses, which fit models on one row per customer). A runner with names to
+    check (activities, properties) also has ``checks(events, query)``, expressions the engine
+    executes first, and ``validate(query, rows)``, which raises on an unknown name (see
+    :mod:`journeyscope.analytics.names`).
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -119,6 +122,11 @@ class Engine:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
         events = self.events()
+        checks = getattr(analysis, "checks", None)
+        if checks is not None:
+            known = {name: self.rows(expr) for name, expr in checks(events, query).items()}
+            if known:
+                getattr(analysis, "validate")(query, known)  # noqa: B009 (optional method)
         prepared = analysis.prepare(events, query).cache()
         try:
             exprs = analysis.expressions(prepared, events, query)

@@ -354,10 +354,23 @@ def _funnel_table(r: Any) -> None:
             for s in r.steps
         ],
     )
+    if r.breakdown_by is not None:
+        names = " ".join(f"#step_{s.step}" for s in r.steps)
+        _table(
+            f"by {r.breakdown_by} (value on the entry event)",
+            f"value {names} #conversion",
+            [[g.value, *g.steps, f"{g.conversion:.1%}"] for g in r.breakdown],
+        )
     t = r.time_to_convert
     console.print(
         f"time to convert: median {_seconds(t.median_seconds)}, p90 {_seconds(t.p90_seconds)}"
     )
+    open_weeks = [p.week for p in r.trend if not p.complete]
+    if open_weeks:
+        console.print(
+            f"trend: {len(open_weeks)} recent week(s) from {open_weeks[0]} are incomplete "
+            "(their conversion window has not closed by the last event)"
+        )
     console.print(f"[dim]{r.semantics.description}[/]")
 
 
