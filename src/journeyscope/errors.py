@@ -118,6 +118,13 @@ class DefinitionError(JourneyscopeError):
     """
 
 
+class SettingsError(JourneyscopeError):
+    """A setting (a ``JOURNEYSCOPE_*`` environment variable or ``.env`` line) is invalid.
+
+    Example: ``settings: JOURNEYSCOPE_CHANNEL_COSTS: Input should be a valid dictionary``.
+    """
+
+
 class UnknownNameError(JourneyscopeError, ValueError):
     """An analysis names an activity, step, property or breakdown the data does not have.
 

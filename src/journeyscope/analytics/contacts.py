@@ -30,6 +30,7 @@ Everything here builds Ibis expressions; nothing executes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import ibis
@@ -204,3 +205,12 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
         caused_by=ibis.cases((demand, t.caused_by), else_=none),
         resolution=ibis.cases((demand | t.failure, t.resolution), else_=none),
     ).drop("prev_attempt")
+
+
+def contact_rules(catalogue: Path | None) -> ContactRules:
+    """The classification declared in an event catalogue file, or the built-in defaults."""
+    if catalogue is None:
+        return ContactRules()
+    from journeyscope.events.catalogue import load_catalogue
+
+    return ContactRules.from_catalogue(load_catalogue(catalogue), f"catalogue {catalogue.name}")
