@@ -205,11 +205,62 @@ class InvalidQueryError(JourneyscopeError, ValueError):
 
 
 class AnalysisQuery(BaseModel):
-    """What every typed analysis query has: how events are grouped into cases."""
+    """What every typed analysis query has: how events are grouped into cases, and what an
+    activity is (``activity_key``, see :func:`keyed`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case_rule: CaseRule = Field(default_factory=CaseRule.given)
+    activity_key: tuple[str, ...] = ()
+    """Fields that together name an activity, e.g. ``("concept:name",
+    "lifecycle:transition")``; empty: the activity column alone."""
+
+
+#: Names that mean the canonical activity column in an activity key.
+ACTIVITY_NAMES = ("activity", "concept:name")
+
+
+def parse_activity_key(text: str) -> tuple[str, ...]:
+    """``concept:name+lifecycle:transition`` as a key.
+
+    >>> parse_activity_key("concept:name + lifecycle:transition")
+    ('concept:name', 'lifecycle:transition')
+    """
+    parts = tuple(p.strip() for p in text.split("+") if p.strip())
+    if not parts:
+        raise InvalidQueryError(
+            f"{text!r} is no activity key (e.g. concept:name+lifecycle:transition)"
+        )
+    return parts
+
+
+def keyed(events: ibis.Table, key: tuple[str, ...]) -> ibis.Table:
+    """Events whose ``activity`` is the activity key: the parts joined as ``first (second,
+    third)``, parts without a value left out (``A_SUBMITTED (complete)``, ``Accepted (In
+    Progress)``). The first part is usually the activity itself (``concept:name``)."""
+    if not key or key in (("activity",), ("concept:name",)):
+        return events
+    values = [events.activity if k in ACTIVITY_NAMES else property_value(events, k) for k in key]
+    head, rest = values[0], values[1:]
+    if not rest:
+        return events.mutate(activity=head)
+    joined: ibis.StringValue = ibis.literal("")
+    for v in rest:
+        piece = ibis.cases((v.notnull() & (v != ""), v), else_=ibis.null("string"))
+        joined = ibis.cases(
+            (piece.isnull(), joined),
+            (joined == "", piece),
+            else_=joined + ", " + piece,
+        )
+    label = ibis.cases((joined == "", head), else_=head + " (" + joined + ")")
+    return events.mutate(activity=label)
+
+
+def describe_key(key: tuple[str, ...]) -> str:
+    """How activities were named, for a result's semantics."""
+    if not key or key in (("activity",), ("concept:name",)):
+        return "activity = the activity column"
+    return "activity = " + " + ".join(key) + " (joined as 'first (second, ...)')"
 
 
 def cased(events: ibis.Table, rule: CaseRule) -> ibis.Table:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 import ibis
 import pyarrow as pa
 
-from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
 from journeyscope.analytics.compare import COMPARE, CompareQuery, CompareResult
 from journeyscope.analytics.emotion import EMOTION, EmotionQuery, EmotionResult
@@ -127,7 +127,7 @@ class Engine:
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
-        events = self.events()
+        events = keyed(self.events(), query.activity_key)
         checks = getattr(analysis, "checks", None)
         if checks is not None:
             known = {name: self.rows(expr) for name, expr in checks(events, query).items()}
