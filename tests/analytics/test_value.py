@@ -190,6 +190,22 @@ def test_processing_time_from_lifecycle_pairs() -> None:
     assert r.totals.processing_observed and "complete - start" in r.semantics
 
 
+def test_scheduled_events_are_no_occurrences() -> None:
+    table = journeys({"c1": "A@0 A@1 A@3 B@4"}, unit=HOUR)
+    life = ["schedule", "start", "complete", "complete"]
+    table = patched(
+        table,
+        {
+            f"e{i}": {"properties": json.dumps({"lifecycle:transition": x})}
+            for i, x in enumerate(life, start=1)
+        },
+    )
+    a = {s.step: s for s in engine_for(table).run(ValueQuery(journey=JOURNEY)).steps}["a"]
+    assert (a.events, a.occurrences) == (3, 1)  # the start only: scheduled 1 hour before
+    assert (a.waiting.observed, a.waiting.total_hours) == (1, 1.0)
+    assert a.processing is not None and a.processing.total_hours == 2.0
+
+
 def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     rules = ContactRules.from_catalogue(synthetic.catalogue())

@@ -248,7 +248,8 @@ def _describe(q: ValueQuery, processing: bool) -> str:
     )
     time = (
         "processing = complete - start of lifecycle pairs (a complete right after a start of "
-        "the same case and activity); flow efficiency = sum processing / (sum processing + "
+        "the same case and activity); an occurrence is a start, an unpaired complete or an "
+        "event without lifecycle (schedule, assign... events are none); flow efficiency = sum processing / (sum processing + "
         "sum waiting) over occurrences with both"
         if processing
         else "processing time is not observed (no start/complete lifecycle pairs): flow "

@@ -8,7 +8,8 @@ step is worth most.
   *Processing* is observed only where the data has XES lifecycles: a ``complete`` event
   (property ``lifecycle:transition``) right after a ``start`` of the same case and activity
   closes it; processing = complete − start, and the complete event is not a new step
-  occurrence. Flow efficiency = Σ processing / (Σ processing + Σ waiting) over occurrences
+  occurrence; nor is an event of another transition (``schedule``, ``assign``, ``suspend``,
+  ...): the step happens once, at its start. Flow efficiency = Σ processing / (Σ processing + Σ waiting) over occurrences
   that have both; without lifecycle pairs it is not computable and reported as null.
 * **cost** — per event: ``cost_source`` ``auto`` takes the ``cost`` column and falls back to
   ``channel_costs`` by channel, ``column`` and ``table`` take only one; events with neither
@@ -129,7 +130,9 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     )
     ms = epoch_ms(t.timestamp)
     t = t.mutate(
-        occurrence=t.step.notnull() & ~t.paired,
+        occurrence=t.step.notnull()
+        & ~t.paired
+        & (t.life.isnull() | t.life.isin(["start", "complete"])).fill_null(True),
         waiting_s=((ms - t.prev_ms) / 1000.0).cast("float64"),
         processing_s=ibis.cases(
             ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - ms) / 1000.0),
