@@ -18,6 +18,7 @@ from journeyscope.cli import (
     report,
     stats,
     synthetic,
+    users,
 )
 from journeyscope.cli.common import console
 from journeyscope.errors import JourneyscopeError
@@ -52,6 +53,7 @@ design.register(app)
 insight.register(app)
 orchestrate.register(app)
 report.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
