@@ -236,7 +236,10 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
 def semantics(kind: str, r: Any) -> str:
     """How the result was computed, in sentences, with the case rule."""
     text = r.semantics.description if kind == "funnel" else str(getattr(r, "semantics", ""))
-    return f"{text} Cases: {r.case_rule}."
+    text = text.strip()
+    if text and not text.endswith("."):
+        text += "."
+    return f"{text[:1].upper()}{text[1:]} Cases: {r.case_rule}."
 
 
 def headline(kind: str, r: BaseModel) -> str:

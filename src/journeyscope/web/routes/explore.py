@@ -158,7 +158,7 @@ def explore(
 
 @router.get("/explore/{kind}/result", response_class=HTMLResponse)
 def explore_result(
-    request: Request, kind: str, _: Annotated[Session, Depends(page("read"))]
+    request: Request, kind: str, session: Annotated[Session, Depends(page("read"))]
 ) -> Response:
     """The result part of the page (htmx polls it while the job runs)."""
     kind = _kind(kind)
@@ -181,6 +181,7 @@ def explore_result(
         request,
         "_result.html",
         query_string=urlencode(list(request.query_params.multi_items())),
+        may_save=session.user.may("insights"),
         **result_context(kind, query, filters, job.result()),
     )
 
