@@ -228,6 +228,8 @@ def test_a_whole_session_in_chromium(
                 ("/docs", "docs"),
             ):
                 page.goto(server + path)
+                if path.startswith("/explore"):  # wait for the background job's result
+                    page.wait_for_selector("#result .plot .main-svg", timeout=120_000)
                 _shot(page, shots, name)
             ctx.close()
 

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
-from journeyscope.config import Settings
+from journeyscope.cli.options import root_settings
 
 DatabaseOption = Annotated[
     str | None,
@@ -40,7 +40,7 @@ engine_app = typer.Typer(
 
 
 def _url(database_url: str | None) -> str:
-    return database_url or Settings().database_url
+    return database_url or root_settings().database_url
 
 
 def _deploy(url: str, program: list[Path] | None) -> None:

@@ -36,21 +36,21 @@ def add(
     ] = "viewer",
 ) -> None:
     """Add a user; the password is read from standard input."""
-    from journeyscope.config import Settings
+    from journeyscope.cli.options import root_settings
     from journeyscope.services.accounts import Accounts, check_role
 
     check_role(role)
-    user = Accounts.of(Settings()).add(name, role, _password())
+    user = Accounts.of(root_settings()).add(name, role, _password())
     console.print(f"added {user.name} ({user.role})")
 
 
 @app.command("list")
 def list_users(as_json: JsonOption = False) -> None:
     """The users and their roles."""
-    from journeyscope.config import Settings
+    from journeyscope.cli.options import root_settings
     from journeyscope.services.accounts import Accounts
 
-    users = Accounts.of(Settings()).users()
+    users = Accounts.of(root_settings()).users()
     if as_json:
         print_json(
             [
@@ -74,8 +74,8 @@ def list_users(as_json: JsonOption = False) -> None:
 @app.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Remove a user and end their sessions."""
-    from journeyscope.config import Settings
+    from journeyscope.cli.options import root_settings
     from journeyscope.services.accounts import Accounts
 
-    Accounts.of(Settings()).remove(name)
+    Accounts.of(root_settings()).remove(name)
     console.print(f"removed {name}")

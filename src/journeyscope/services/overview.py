@@ -26,10 +26,16 @@ if TYPE_CHECKING:
 
 @contextmanager
 def open_store(settings: Settings) -> Iterator[Store]:
+    """The store opened read-only (:func:`journeyscope.services.store.open_store`)."""
+    from journeyscope.services.store import open_store as open_read_only
+
     if not settings.store.is_file():
         raise StoreError(f"no event store at {settings.store.name} yet: upload a file first")
-    with Store(settings.store, memory_limit=settings.memory_limit) as store:
+    store = open_read_only(settings)
+    try:
         yield store
+    finally:
+        store.close()
 
 
 @dataclass(frozen=True)

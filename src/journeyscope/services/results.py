@@ -107,10 +107,17 @@ class Job:
 
 
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
+    """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
+    events the filters keep."""
     from journeyscope.analytics.engines import IbisEngine
-    from journeyscope.events import Store
+    from journeyscope.services import analyses
+    from journeyscope.services.store import open_store
 
-    with Store(settings.store, memory_limit=settings.memory_limit) as store:
+    if filters.empty():
+        result: BaseModel = analyses.run(settings, query)
+        return result
+    store = open_store(settings)
+    try:
         events = store.events()
         if filters.since is not None:
             start = datetime.combine(filters.since, datetime.min.time())
@@ -120,8 +127,10 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
             events = events.filter(events.timestamp < end)
         if filters.channels:
             events = events.filter(events.channel.isin(list(filters.channels)))
-        result: BaseModel = IbisEngine(events).run(query)  # type: ignore[call-overload]
+        result = IbisEngine(events).run(query)  # type: ignore[call-overload]
         return result
+    finally:
+        store.close()
 
 
 def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:

@@ -3,8 +3,8 @@ job with progress.
 
 Ingestion is the store's single writer: one upload is ingested at a time (a lock), then
 identities are re-stitched over the whole store, as the CLI does. The uploaded bytes are kept in
-``uploads/`` beside the store under a random name with the original extension (the store
-records the file's content fingerprint, so the same bytes again add nothing).
+``uploads/<random>/<the file's own name>`` beside the store (the store records the file's
+content fingerprint, so the same bytes again add nothing).
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyscope.config import Settings
-from journeyscope.errors import InputFormatError, JourneyscopeError
+from journeyscope.errors import InputFormatError, JourneyscopeError, StoreError
+
+if TYPE_CHECKING:
+    from journeyscope.events import Store
 
 _writer = threading.Lock()
 _jobs: dict[str, Upload] = {}
@@ -101,14 +104,14 @@ def start(
     folder = settings.store.parent / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[:80]
-    path = folder / f"{secrets.token_hex(6)}-{safe.removesuffix(suffix)}{suffix}"
+    path = folder / secrets.token_hex(6) / f"{safe.removesuffix(suffix) or 'upload'}{suffix}"
+    path.parent.mkdir()
     path.write_bytes(data)
     job = Upload(secrets.token_urlsafe(9), Path(name).name, user)
     with _jobs_lock:
         _jobs[job.id] = job
 
     def work() -> None:
-        from journeyscope.events import Store
         from journeyscope.identity import stitch
 
         def update(pct: float) -> None:
@@ -117,7 +120,7 @@ def start(
         try:
             with _writer:
                 job.state = "ingesting"
-                with Store(settings.store, memory_limit=settings.memory_limit) as store:
+                with _open_for_writing(settings) as store:
                     report = store.ingest(
                         path,
                         fmt=fmt or None,  # type: ignore[arg-type]
@@ -139,6 +142,22 @@ def start(
 
     threading.Thread(target=work, name=f"upload-{job.id}", daemon=True).start()
     return job
+
+
+def _open_for_writing(settings: Settings, patience: float = 120.0) -> Store:
+    """The store opened for writing. While an analysis in this process holds it open
+    read-only, DuckDB refuses a second configuration of the file; analyses are short, so
+    this waits (up to ``patience`` seconds) for a moment when none is reading."""
+    from journeyscope.events import Store
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return Store(settings.store, memory_limit=settings.memory_limit)
+        except StoreError as exc:
+            if "different configuration" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def job(job_id: str) -> Upload | None:
