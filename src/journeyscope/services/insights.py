@@ -58,7 +58,8 @@ items_table = Table(
     Column("position", Integer, nullable=False),
 )
 KEPT_PARAMETERS = {
-    kind: set(PARAMETERS[kind]) | {"case_rule", "gap", "case_activity", "since", "until", "channel"}
+    kind: set(PARAMETERS[kind])
+    | {"case_rule", "gap", "case_activity", "since", "until", "channel", "where"}
     for kind in KINDS
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,9 +42,12 @@ class Filters:
     since: date | None = None
     until: date | None = None
     channels: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()  # customers with an event where NAME = VALUE
 
     @classmethod
-    def parse(cls, since: str | None, until: str | None, channels: list[str]) -> Filters:
+    def parse(
+        cls, since: str | None, until: str | None, channels: list[str], where: Sequence[str] = ()
+    ) -> Filters:
         def day(name: str, text: str | None) -> date | None:
             if not text:
                 return None
@@ -52,16 +56,27 @@ class Filters:
             except ValueError:
                 raise InvalidQueryError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
-        out = cls(day("since", since), day("until", until), tuple(c for c in channels if c))
+        pairs = []
+        for text in where:
+            name, sep, value = text.partition("=")
+            if not sep or not name.strip():
+                raise InvalidQueryError(f"where {text!r}: write PROPERTY=VALUE, e.g. segment=young")
+            pairs.append((name.strip(), value.strip()))
+        out = cls(
+            day("since", since),
+            day("until", until),
+            tuple(c for c in channels if c),
+            tuple(pairs),
+        )
         if out.since and out.until and out.until < out.since:
             raise InvalidQueryError(f"until {out.until} is before since {out.since}")
         return out
 
     def key(self) -> tuple[Any, ...]:
-        return (self.since, self.until, self.channels)
+        return (self.since, self.until, self.channels, self.where)
 
     def empty(self) -> bool:
-        return self.since is None and self.until is None and not self.channels
+        return self.since is None and self.until is None and not self.channels and not self.where
 
 
 def describe_filters(filters: Filters) -> str:
@@ -73,6 +88,9 @@ def describe_filters(filters: Filters) -> str:
         parts.append(f"on or before {filters.until} (UTC days)")
     if filters.channels:
         parts.append(f"in channel {' or '.join(filters.channels)}")
+    if filters.where:
+        rule = " and ".join(f"{k} = {v}" for k, v in filters.where)
+        parts.append(f"of customers with an event where {rule}")
     return "Only events " + ", ".join(parts) + " were analysed." if parts else ""
 
 
@@ -109,6 +127,7 @@ class Job:
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
     """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
     events the filters keep."""
+    from journeyscope.analytics.cases import property_value
     from journeyscope.analytics.engines import IbisEngine
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
@@ -127,6 +146,10 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
             events = events.filter(events.timestamp < end)
         if filters.channels:
             events = events.filter(events.channel.isin(list(filters.channels)))
+        for name, value in filters.where:
+            everything = store.events()
+            who = everything.filter(property_value(everything, name) == value)
+            events = events.filter(events.customer_id.isin(who.customer_id))
         result = IbisEngine(events).run(query)  # type: ignore[call-overload]
         return result
     finally:

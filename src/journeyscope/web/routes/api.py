@@ -50,6 +50,10 @@ def funnel(
     channel: Annotated[
         list[str] | None, Query(description="Only events in these channels.")
     ] = None,
+    where: Annotated[
+        list[str] | None,
+        Query(description="Only customers with an event where PROPERTY=VALUE."),
+    ] = None,
 ) -> dict[str, Any]:
     return _analysis(request, "funnel")
 

@@ -25,7 +25,7 @@ from journeyscope.web.auth import page
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-FILTER_PARAMETERS = ("since", "until", "channel")
+FILTER_PARAMETERS = ("since", "until", "channel", "where")
 _catalogues: dict[tuple[Any, ...], overview.Catalogue] = {}
 _catalogue_lock = threading.Lock()
 
@@ -68,6 +68,7 @@ def prepare(
             (params.get("since") or [""])[-1],
             (params.get("until") or [""])[-1],
             params.get("channel", []),
+            [w for w in params.get("where", []) if w.strip()],
         )
         if kind == "funnel" and not any(s.strip() for s in params.get("step", [])):
             return None, filters, None
@@ -80,6 +81,13 @@ def prepare(
                 raise InvalidQueryError(
                     f"channel: no channel {ch!r} in the store (channels: {', '.join(known.channels)})"
                 )
+        for name, _value in filters.where:
+            if name not in known.properties and name not in ("channel", "source"):
+                from difflib import get_close_matches
+
+                close = get_close_matches(name, known.properties, n=3, cutoff=0.5)
+                hint = f"; closest: {', '.join(close)}" if close else ""
+                raise InvalidQueryError(f"where: no property {name!r} in the events{hint}")
         breakdown = getattr(query, "breakdown", None)
         if (
             breakdown
