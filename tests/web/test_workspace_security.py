@@ -160,3 +160,18 @@ def test_account_rules() -> None:
 
     with pytest.raises(AccountError, match="did you mean analyst"):
         check_role("analist")
+
+
+def test_session_cookie_is_secure_over_https(app_client) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app_client.app, base_url="https://127.0.0.1")  # app already started
+    form = client.get("/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)[1]  # type: ignore[index]
+    done = client.post(
+        "/signin",
+        data={"username": "admin", "password": "correct horse battery", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "Secure" in done.headers["set-cookie"] and "HttpOnly" in done.headers["set-cookie"]
