@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from journeyscope.analytics.contacts import contact_rules
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
     CaseActivityOption,
@@ -290,7 +291,10 @@ def value(
         list[str] | None,
         typer.Option("--failure-activity", help="Activities that mean a step failed."),
     ] = None,
-    repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(help="Event catalogue declaring initiators, channel kinds and failures."),
+    ] = None,
     value_per_case: Annotated[
         float, typer.Option("--value-per-case", help="Money one completed case is worth.")
     ] = 0.0,
@@ -312,7 +316,7 @@ def value(
         journey=journey(design),
         channel_costs=_costs(settings(ctx), cost),
         cost_source=cost_source,
-        repeat_within=duration(repeat_within),
+        contacts=contact_rules(catalogue),
         value_per_case=value_per_case,
         **fields,
     )
