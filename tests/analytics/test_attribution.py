@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine
+from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine, InvalidQueryError
 from journeyscope.analytics.attribution import (
     MODELS,
     NO_TOUCH,
@@ -163,6 +163,11 @@ def test_segments_add_up_to_the_whole(declared: Declared) -> None:
         assert pooled == pytest.approx(credit(r, model), abs=1e-5), model
 
 
+def test_an_unknown_conversion_names_the_closest_activities(declared: Declared) -> None:
+    with pytest.raises(InvalidQueryError, match=r"conversions: no event has activity 'By'.*'Buy'"):
+        run_attribution(declared(LOG), AttributionQuery(conversions=("By",)))
+
+
 def test_bad_queries_say_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match="did you mean markov"):
         AttributionQuery(conversions=("Buy",), models=("markof",))
@@ -200,7 +205,12 @@ def test_every_model_sums_to_the_conversions(
     q = AttributionQuery(
         conversions=("Buy",), lookback=lookback, breakdown=breakdown, half_life=timedelta(minutes=3)
     )
-    r = run_attribution(engine_for(journeys(declared)), q)
+    engine = engine_for(journeys(declared))
+    if not converting:
+        with pytest.raises(InvalidQueryError, match="no event has activity 'Buy'"):
+            run_attribution(engine, q)
+        return
+    r = run_attribution(engine, q)
     assert r.overall.conversions == converting
     for part in [r.overall, *r.by_segment]:
         assert [m.model for m in part.models] == list(MODELS)

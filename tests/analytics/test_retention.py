@@ -11,7 +11,7 @@ import pytest
 from analytics_kit import RealLog
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, IbisEngine, VariantsQuery
+from journeyscope.analytics import CaseRule, Engine, IbisEngine, InvalidQueryError, VariantsQuery
 from journeyscope.analytics.retention import (
     LifecycleQuery,
     LifecycleResult,
@@ -85,6 +85,16 @@ def test_lifecycle_by_hand(declared: Declared) -> None:
     ]
     only_b = run_lifecycle(declared(LOG, unit=DAY), LifecycleQuery(active="B"))
     assert lifecycle_rows(only_b) == [("2024-01-08", 2, 0, 0, 0)]
+
+
+def test_unknown_events_name_the_closest_activities(declared: Declared) -> None:
+    engine = declared(LOG, unit=DAY)
+    with pytest.raises(
+        InvalidQueryError, match="returns: no event has activity 'c'; did you mean 'C'"
+    ):
+        run_retention(engine, RetentionQuery(returns="c"))
+    with pytest.raises(InvalidQueryError, match="active: no event has activity 'Bb'"):
+        run_lifecycle(engine, LifecycleQuery(active="Bb"))
 
 
 def test_bad_queries_say_what_is_wrong() -> None:

@@ -55,6 +55,7 @@ from journeyscope.analytics.cases import (
     human_duration,
     property_value,
 )
+from journeyscope.analytics.cohorts import require_activities
 from journeyscope.analytics.engines import ANALYSES, Engine
 
 Rows = list[dict[str, Any]]
@@ -373,12 +374,14 @@ class AttributionAnalysis:
         self, prepared: ibis.Table, events: ibis.Table, query: AttributionQuery
     ) -> dict[str, ibis.Table]:
         return {
+            "activities": events.select("activity").distinct(),
             "counts": case_counts(prepared),
             "credits": credits(prepared, query),
             "transitions": transitions(prepared),
         }
 
     def result(self, query: AttributionQuery, rows: Mapping[str, Rows]) -> AttributionResult:
+        require_activities({"conversions": query.conversions}, rows["activities"])
         segments = sorted({str(r["segment"]) for r in rows["counts"]})
         per = [_segment_result(query, rows, {s}, s) for s in segments]
         overall = _segment_result(query, rows, set(segments), ALL)
