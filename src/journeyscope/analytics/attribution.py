@@ -154,9 +154,7 @@ def touchpoints(events: ibis.Table, query: AttributionQuery) -> ibis.Table:
     )
     t = t.mutate(segment=ibis.cases((t.seq == t.seg_seq, t.segment), else_=None).max().over(whole))
     age_s = (t.ref_ms - t.ms).cast("float64") / 1000.0
-    keep = t.touch.notnull() & (
-        (t.converted & (t.seq < t.conv_seq)) | (~t.converted & (t.seq <= t.last_seq))
-    )
+    keep = t.touch.notnull() & ((t.converted & (t.seq < t.conv_seq)) | ~t.converted)
     if query.lookback is not None:
         keep = keep & (age_s <= query.lookback.total_seconds())
     marked = t.mutate(is_touch=keep.fill_null(False), age_s=age_s)
