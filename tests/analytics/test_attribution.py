@@ -287,3 +287,49 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         assert (
             run_attribution(duck, query).model_dump() == run_attribution(sparky, query).model_dump()
         )
+
+
+def absorbed(counts: dict[tuple[str, str], int], removed: str | None) -> float:
+    """Probability of reaching (conversion) from (start), by pushing probability mass along
+    the transitions until (almost) all of it is absorbed: independent of the linear solve."""
+    out: dict[str, int] = {}
+    for (s, _), c in counts.items():
+        out[s] = out.get(s, 0) + c
+    mass, converted = {"(start)": 1.0}, 0.0
+    for _ in range(5_000):
+        step: dict[str, float] = {}
+        for state, m in mass.items():
+            for (s, t), c in counts.items():
+                if s != state:
+                    continue
+                share = m * c / out[s]
+                if t == "(conversion)":
+                    converted += share
+                elif t != "(null)" and t != removed:
+                    step[t] = step.get(t, 0.0) + share
+        mass = step
+        if sum(mass.values()) < 1e-13:
+            break
+    return converted
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(
+            st.sampled_from(["(start)", "a", "b", "c"]),
+            st.sampled_from(["a", "b", "c", "(conversion)", "(null)"]),
+        ),
+        st.integers(1, 9),
+        min_size=1,
+    )
+)
+def test_removal_effects_match_probability_pushing(counts: dict[tuple[str, str], int]) -> None:
+    states = {s for s, _ in counts} | {t for _, t in counts}
+    for state in states - {"(start)", "(conversion)", "(null)"}:
+        counts.setdefault((state, "(null)"), 1)  # every state can be left, as on real paths
+    p, effects = removal_effects(counts)
+    assert p == pytest.approx(absorbed(counts, None), abs=1e-9)
+    for state, effect in effects.items():
+        expected = 1 - absorbed(counts, state) / p if p > 0 else 0.0
+        assert effect == pytest.approx(max(0.0, expected), abs=1e-7), state
