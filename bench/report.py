@@ -11,7 +11,7 @@ configured memory limit), so its peak RSS (VmHWM) is its own; the clock starts a
 imports. Reported: best of ``--repeat`` runs.
 
 * ``dfg``: ``DfgQuery`` on the raw events — the reference, one useful pass over the data;
-* ``report``: :func:`~journeyscope.render.report.compute_report` with the tenancy design
+* ``report``: :func:`~journeyscope.services.report.compute_report` with the tenancy design
   (cases derived and scoped once, then every analysis once), then — **with the store
   closed** — :func:`~journeyscope.render.report.report_html`, and the file written. The
   HTML step cannot query anything, so every picture and table is drawn from the results
@@ -40,7 +40,9 @@ from journeyscope.events import Store
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.process import DfgQuery
 from journeyscope.definitions import load_journey
-from journeyscope.render.report import compute_report, report_html
+from journeyscope.render.report import report_html
+from journeyscope.services.report import compute_report
+from datetime import UTC, datetime
 import ibis.backends.duckdb.converter  # imported on the first query otherwise (pandas: ~3s)
 journey = load_journey(design)
 started = time.perf_counter()  # after imports: start-up is not report generation
@@ -54,7 +56,7 @@ else:
     data = compute_report(db.events(), journey, source=store)
     db.close()  # from here on nothing can be queried
     computed = time.perf_counter()
-    page = report_html(data)
+    page = report_html(data, now=datetime.now(UTC))
     Path = __import__("pathlib").Path
     Path(out).write_text(page, encoding="utf-8")
     result.update(

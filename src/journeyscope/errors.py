@@ -116,3 +116,10 @@ class DefinitionError(JourneyscopeError):
     Example: ``tenancy.yaml:48: transitions.3.to: no step 'upload_docs' (did you mean
     'upload_documents'?)``.
     """
+
+
+class SettingsError(JourneyscopeError):
+    """A setting (a ``JOURNEYSCOPE_*`` environment variable or ``.env`` line) is invalid.
+
+    Example: ``settings: JOURNEYSCOPE_CHANNEL_COSTS: Input should be a valid dictionary``.
+    """

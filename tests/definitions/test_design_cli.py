@@ -155,7 +155,7 @@ def test_conformance_without_a_store(tmp_path: Path) -> None:
     code, _, err = invoke(
         "conformance", str(EXAMPLES / "tenancy.yaml"), "--store", str(tmp_path / "none.duckdb")
     )
-    assert code == 2 and "no store here" in err and "Traceback" not in err
+    assert code == 2 and "no such store" in err and "Traceback" not in err
 
 
 def test_conformance_case_rule_options(receipt_store: Path) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from journeyscope.cli.report import demo_design, write_demo_report
+from journeyscope.cli.demo import demo_design, write_demo_report
+from journeyscope.config import Settings
 
 
 def test_demo_step_writes_the_report(synthetic_store, tmp_path):
     assert demo_design() is not None and demo_design().name == "tenancy.yaml"
-    out = write_demo_report(synthetic_store.path, tmp_path)
+    out = write_demo_report(synthetic_store.path, tmp_path, Settings())
     page = out.read_text(encoding="utf-8")
     assert out == tmp_path / "report.html"
     assert "Journey report: Establish a tenancy" in page

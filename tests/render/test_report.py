@@ -3,23 +3,22 @@ self-contained HTML file, and the command that writes it."""
 
 from __future__ import annotations
 
-import html
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
+from journeyscope.analytics.channel_kinds import channel_kinds
+from journeyscope.analytics.steps import design_funnel
 from journeyscope.cli import app
 from journeyscope.definitions import load_journey
-from journeyscope.render.report import (
-    SECTIONS,
-    channel_kinds,
-    compute_report,
-    design_funnel,
-    overlay_of,
-    report_html,
-)
+from journeyscope.render.report import SECTIONS, overlay_of, report_html
+from journeyscope.services.report import compute_report
+
+NOW = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
 ANALYSES = {
@@ -51,7 +50,7 @@ def data(synthetic_store, tenancy):
 
 @pytest.fixture(scope="module")
 def page(data) -> str:
-    return report_html(data)
+    return report_html(data, now=NOW)
 
 
 def test_every_analysis_runs_exactly_once(data):
@@ -107,13 +106,17 @@ def test_self_contained(page):
 
 
 def test_html_is_pure(data, page):
-    assert report_html(data) == page
+    """The same data and time give the same page; the time drawn is the one given."""
+    assert report_html(data, now=NOW) == page
+    assert "generated 2026-01-02 03:04 UTC" in page
+    later = report_html(data, now=datetime(2027, 5, 6, 7, 8, tzinfo=UTC))
+    assert "generated 2027-05-06 07:08 UTC" in later and later != page
 
 
 def test_without_a_design(synthetic_store):
     data = compute_report(synthetic_store.events())
     assert "conformance" not in data.runs and data.runs["funnel"] == 1
-    page = report_html(data)
+    page = report_html(data, now=NOW)
     assert "no designed journey given" in page
     assert 'data-picture="process-map"' in page and 'data-picture="paths-sankey"' in page
     assert data.funnel is not None and len(data.funnel.steps) >= 2
@@ -132,11 +135,11 @@ def test_insight_sections_show_their_key_figures(data, page):
     moments = _section(page, "moments")
     assert data.moments.designed and "Designed moments of truth" in moments
     first = data.moments.designed[0]
-    assert f"<td>{html.escape(first.name)}</td><td>{first.verdict}</td>" in moments
-    assert html.escape(data.moments.moments[0].candidate) in moments
+    assert f"<td>{escape(first.name)}</td><td>{first.verdict}</td>" in moments
+    assert escape(data.moments.moments[0].candidate) in moments
     value = _section(page, "value")
     assert data.value.opportunities
-    assert f"<td>{html.escape(data.value.opportunities[0].name)}</td>" in value
+    assert f"<td>{escape(data.value.opportunities[0].name)}</td>" in value
     assert "Cost to serve" in value
     # the felt emotion comes from the emotion analysis
     assert any(s.felt_emotion is not None for s in overlay_of(data).steps.values())
@@ -147,7 +150,7 @@ def test_silent_section_without_nps_answers(synthetic_store):
     events = events.filter(events.survey_type.isnull() | (events.survey_type != "NPS"))
     data = compute_report(events)
     assert data.silent is None and "silent" not in data.runs
-    silent = _section(report_html(data), "silent")
+    silent = _section(report_html(data, now=NOW), "silent")
     assert 'class="missing"' in silent and "no NPS answers in the data" in silent
 
 

@@ -9,6 +9,7 @@ missing these tests fail and say so.
 from __future__ import annotations
 
 import struct
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import pytest
 from journeyscope.definitions import load_journey
 from journeyscope.events import Store
 from journeyscope.render.png import CHROMIUM_ARGS, BrowserNotFoundError, export_pngs, find_chromium
-from journeyscope.render.report import compute_report, report_html
+from journeyscope.render.report import report_html
+from journeyscope.services.report import compute_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
 
@@ -60,7 +62,7 @@ def synthetic_report(synthetic_store, tmp_path_factory) -> Path:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     data = compute_report(synthetic_store.events(), journey, source="synthetic journeys")
     path = tmp_path_factory.mktemp("report") / "synthetic.html"
-    path.write_text(report_html(data), encoding="utf-8")
+    path.write_text(report_html(data, now=datetime(2026, 1, 2, tzinfo=UTC)), encoding="utf-8")
     return path
 
 
@@ -72,7 +74,7 @@ def receipt_report(real_data, tmp_path_factory) -> Path:
         journey = load_journey(EXAMPLES / "permit_receipt.yaml")
         data = compute_report(store.events(), journey, source="receipt.csv (CoSeLoG, 4TU)")
     path = folder / "receipt.html"
-    path.write_text(report_html(data), encoding="utf-8")
+    path.write_text(report_html(data, now=datetime(2026, 1, 2, tzinfo=UTC)), encoding="utf-8")
     return path
 
 

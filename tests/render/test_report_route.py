@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journeyscope.engine.store import EngineStore
-from journeyscope.render import report as report_module
+from journeyscope.services import report as report_module
 from journeyscope.web import create_app
 from journeyscope.web.routes import report as route
 
@@ -39,13 +39,13 @@ def client(synthetic_store, tmp_path, monkeypatch) -> Iterator[tuple[TestClient,
 def test_report_page_with_a_design_is_computed_once(client, monkeypatch):
     test_client, key = client
     calls = []
-    real = report_module.compute_report
+    real = report_module.build_report
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(report_module, "compute_report", counting)
+    monkeypatch.setattr(report_module, "build_report", counting)
     first = test_client.get("/report", params={"design": "tenancy"}, headers={"X-API-Key": key})
     assert first.status_code == 200, first.text
     assert first.headers["content-type"].startswith("text/html")

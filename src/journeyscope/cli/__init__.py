@@ -1,8 +1,14 @@
-"""The ``journeyscope`` command line (Typer). Thin: every command calls the Python API."""
+"""The ``journeyscope`` command line (Typer). Thin: every command calls the Python API.
+
+Starting it is cheap: the command modules import nothing heavy (no DuckDB, Ibis, pandas,
+SciPy, scikit-learn, Plotly) at import time; each command imports what it uses when it
+runs. The one :class:`~journeyscope.config.Settings` is built in the callback and handed to
+every command through the Typer context (``ctx.obj``; see :mod:`journeyscope.cli.options`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -45,6 +51,42 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from journeyscope import __version__
+
+        typer.echo(f"journeyscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _settings(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Design, measure and orchestrate customer journeys across every channel."""
+    from pydantic import ValidationError
+
+    from journeyscope.config import Settings
+    from journeyscope.errors import SettingsError
+
+    try:
+        ctx.obj = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"JOURNEYSCOPE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise SettingsError(f"settings: {problems}") from None
+
+
 ingest.register(app)
 stats.register(app)
 app.add_typer(catalogue.app, name="catalogue")

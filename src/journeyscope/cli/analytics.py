@@ -9,69 +9,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.table import Table
 
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import (
+    CaseActivityOption,
+    CaseRuleOption,
+    EngineOption,
+    GapOption,
+    JsonOption,
+    StoreOption,
+    build_query,
+    case_rule,
+    duration,
+    settings,
+)
 
 if TYPE_CHECKING:
-    from journeyscope.analytics.cases import AnalysisQuery, CaseRule
+    from pydantic import BaseModel
 
-Q = TypeVar("Q", bound="AnalysisQuery")
+    from journeyscope.analytics.cases import AnalysisQuery
 
-EngineOption = Annotated[
-    str | None,
-    typer.Option("--engine", help="duckdb or spark [default: JOURNEYSCOPE_ENGINE or duckdb]"),
-]
-CaseRuleOption = Annotated[
-    str, typer.Option("--case-rule", help="given, customer, gap, start or end.")
-]
-GapOption = Annotated[
-    str | None, typer.Option("--gap", help="Inactivity gap for --case-rule gap (e.g. 60d).")
-]
-CaseActivityOption = Annotated[
-    list[str] | None,
-    typer.Option("--case-activity", help="Activities for --case-rule start/end."),
-]
+__all__ = ["register"]
 
 
-def _rule(case_rule: str, gap: str | None, case_activity: list[str] | None) -> CaseRule:
-    from journeyscope.analytics.cases import case_rule_from_options
+def _run(
+    ctx: typer.Context, store: Path | None, engine: str | None, query: AnalysisQuery, name: str
+) -> Any:
+    """Run ``query`` with the application service of the same ``name``."""
+    from journeyscope.services import analyses
 
-    return case_rule_from_options(case_rule, gap, tuple(case_activity or ()))
-
-
-def _query(kind: Callable[..., Q], **fields: Any) -> Q:
-    from journeyscope.analytics.cases import InvalidQueryError
-
-    try:
-        return kind(**fields)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InvalidQueryError(problems) from None
-
-
-def _run(store: Path | None, engine: str | None, query: AnalysisQuery) -> Any:
-    from journeyscope.analytics.engines import connect
-    from journeyscope.config import Settings
-    from journeyscope.errors import StoreError
-
-    path = store_path(store)
-    if not path.is_file():
-        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
-    settings = Settings()
-    with (
-        connect(path, engine or settings.engine, spark_master=settings.spark_master) as e,
-        console.status(f"analysing on {engine or settings.engine}"),
-    ):
-        return e.run(query)  # type: ignore[call-overload]
+    chosen = settings(ctx, store=store, engine=engine)
+    with console.status(f"analysing on {chosen.engine}"):
+        return getattr(analyses, name)(chosen, query)
 
 
 def _emit(result: BaseModel, as_json: bool, table: Callable[[Any], None]) -> None:
@@ -89,12 +62,6 @@ def _seconds(value: float | None) -> str:
         if value >= size:
             return f"{value / size:.1f}{unit}"
     return f"{value:.0f}s"
-
-
-def _duration(text: str | None) -> timedelta | None:
-    from journeyscope.analytics.cases import parse_duration
-
-    return None if text is None else parse_duration(text)
 
 
 def _exclusion(text: str) -> dict[str, Any]:
@@ -120,173 +87,176 @@ def _cleaning(text: str) -> dict[str, str]:
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    for command in (dfg, variants, funnel, paths, channels):
+        app.command()(command)
 
-    @app.command()
-    def dfg(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Process map: the directly-follows graph with case and event frequencies, start and
-        end counts, and durations between activities (median, mean, p90)."""
-        from journeyscope.analytics.process import DfgQuery
 
-        query = _query(DfgQuery, case_rule=_rule(case_rule, gap, case_activity))
-        _emit(_run(store, engine, query), as_json, _dfg_table)
+def dfg(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Process map: the directly-follows graph with case and event frequencies, start and
+    end counts, and durations between activities (median, mean, p90)."""
+    from journeyscope.analytics.process import DfgQuery
 
-    @app.command()
-    def variants(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        top: Annotated[int, typer.Option(help="Variants to list.")] = 20,
-        coverage: Annotated[float, typer.Option(help="Share of cases to cover.")] = 0.8,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Variants (distinct activity sequences) with counts, share and the coverage curve."""
-        from journeyscope.analytics.variants import VariantsQuery
+    query = build_query(DfgQuery, case_rule=case_rule(rule, gap, case_activity))
+    _emit(_run(ctx, store, engine, query, "dfg"), as_json, _dfg_table)
 
-        query = _query(
-            VariantsQuery,
-            case_rule=_rule(case_rule, gap, case_activity),
-            top=top,
-            coverage=coverage,
-        )
-        _emit(_run(store, engine, query), as_json, _variants_table)
 
-    @app.command()
-    def funnel(
-        steps: Annotated[list[str], typer.Argument(help="The steps' activities, in order.")],
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        window: Annotated[
-            str | None, typer.Option(help="Conversion window from step 1 (e.g. 30d).")
-        ] = None,
-        mode: Annotated[str, typer.Option(help="sequential, strict or any-order.")] = "sequential",
-        entry: Annotated[
-            str, typer.Option(help="furthest (over every entry) or first (first entry only).")
-        ] = "furthest",
-        ties: Annotated[
-            str, typer.Option(help="advance (equal timestamps may advance) or strict-increase.")
-        ] = "advance",
-        exclude: Annotated[
-            list[str] | None,
-            typer.Option(help="Exclusion: ACTIVITY, or ACTIVITY@FROM-TO for steps FROM..TO."),
-        ] = None,
-        optional: Annotated[
-            list[int] | None, typer.Option(help="A step number (1-based) that may be skipped.")
-        ] = None,
-        open_funnel: Annotated[
-            bool, typer.Option("--open", help="Cases may enter at any step.")
-        ] = False,
-        breakdown: Annotated[
-            str | None, typer.Option(help="Split by a column (channel) or a property (segment).")
-        ] = None,
-        dropped: Annotated[int, typer.Option(help="Dropped case ids listed per step.")] = 20,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Funnel: the number of cases reaching at least each step, with the semantics stated
-        (mode, window, entry rule, ties), time to convert, weekly trend and drop-outs."""
-        from journeyscope.analytics.funnels import FunnelQuery
+def variants(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    top: Annotated[int, typer.Option(help="Variants to list.")] = 20,
+    coverage: Annotated[float, typer.Option(help="Share of cases to cover.")] = 0.8,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Variants (distinct activity sequences) with counts, share and the coverage curve."""
+    from journeyscope.analytics.variants import VariantsQuery
 
-        skip = set(optional or ())
-        query = _query(
-            FunnelQuery,
-            steps=tuple(
-                {"activities": (s,), "optional": k in skip} for k, s in enumerate(steps, 1)
-            ),
-            window=_duration(window),
-            mode=mode.replace("-", "_"),
-            entry=entry,
-            ties=ties.replace("-", "_"),
-            exclusions=tuple(_exclusion(x) for x in exclude or ()),
-            open=open_funnel,
-            breakdown=breakdown,
-            dropped_limit=dropped,
-            case_rule=_rule(case_rule, gap, case_activity),
-        )
-        _emit(_run(store, engine, query), as_json, _funnel_table)
+    query = build_query(
+        VariantsQuery,
+        case_rule=case_rule(rule, gap, case_activity),
+        top=top,
+        coverage=coverage,
+    )
+    _emit(_run(ctx, store, engine, query, "variants"), as_json, _variants_table)
 
-    @app.command()
-    def paths(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        start: Annotated[str | None, typer.Option(help="Paths forward from this activity.")] = None,
-        end: Annotated[str | None, typer.Option(help="Paths backward from this activity.")] = None,
-        steps: Annotated[int, typer.Option(help="Nodes per path.")] = 5,
-        top: Annotated[int, typer.Option(help="Edges kept; the rest become (other).")] = 20,
-        clean: Annotated[
-            list[str] | None, typer.Option(help="Cleaning rule REGEX=ALIAS (first match wins).")
-        ] = None,
-        collapse_repeats: Annotated[
-            bool, typer.Option(help="Collapse consecutive repeats of an activity.")
-        ] = False,
-        loops: Annotated[bool, typer.Option(help="Also report loops and backtracking.")] = True,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Paths forward from --start, backward from --end, or between both; loops, rework,
-        channel ping-pong and the share of customers who went back."""
-        from journeyscope.analytics.paths import PathsQuery
 
-        query = _query(
-            PathsQuery,
-            start=start,
-            end=end,
-            steps=steps,
-            top_edges=top,
-            cleaning=tuple(_cleaning(c) for c in clean or ()),
-            collapse_repeats=collapse_repeats,
-            loops=loops,
-            case_rule=_rule(case_rule, gap, case_activity),
-        )
-        _emit(_run(store, engine, query), as_json, _paths_table)
+def funnel(
+    ctx: typer.Context,
+    steps: Annotated[list[str], typer.Argument(help="The steps' activities, in order.")],
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    window: Annotated[
+        str | None, typer.Option(help="Conversion window from step 1 (e.g. 30d).")
+    ] = None,
+    mode: Annotated[str, typer.Option(help="sequential, strict or any-order.")] = "sequential",
+    entry: Annotated[
+        str, typer.Option(help="furthest (over every entry) or first (first entry only).")
+    ] = "furthest",
+    ties: Annotated[
+        str, typer.Option(help="advance (equal timestamps may advance) or strict-increase.")
+    ] = "advance",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Exclusion: ACTIVITY, or ACTIVITY@FROM-TO for steps FROM..TO."),
+    ] = None,
+    optional: Annotated[
+        list[int] | None, typer.Option(help="A step number (1-based) that may be skipped.")
+    ] = None,
+    open_funnel: Annotated[
+        bool, typer.Option("--open", help="Cases may enter at any step.")
+    ] = False,
+    breakdown: Annotated[
+        str | None, typer.Option(help="Split by a column (channel) or a property (segment).")
+    ] = None,
+    dropped: Annotated[int, typer.Option(help="Dropped case ids listed per step.")] = 20,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Funnel: the number of cases reaching at least each step, with the semantics stated
+    (mode, window, entry rule, ties), time to convert, weekly trend and drop-outs."""
+    from journeyscope.analytics.funnels import FunnelQuery
 
-    @app.command()
-    def channels(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        digital: Annotated[
-            str, typer.Option(help="Digital channels, comma-separated.")
-        ] = "web,app",
-        assisted: Annotated[
-            str, typer.Option(help="Assisted channels, comma-separated.")
-        ] = "phone,branch,chat,email",
-        outcome: Annotated[
-            list[str] | None, typer.Option(help="An activity that completes a journey.")
-        ] = None,
-        repeat_within: Annotated[
-            str, typer.Option(help="Repeat-contact window (failure demand).")
-        ] = "7d",
-        period: Annotated[str, typer.Option(help="Volumes per day, week or month.")] = "week",
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Channel-switch matrix, digital completion, repeat contacts and volumes over time."""
-        from journeyscope.analytics.channels import ChannelsQuery
+    skip = set(optional or ())
+    query = build_query(
+        FunnelQuery,
+        steps=tuple({"activities": (s,), "optional": k in skip} for k, s in enumerate(steps, 1)),
+        window=duration(window),
+        mode=mode.replace("-", "_"),
+        entry=entry,
+        ties=ties.replace("-", "_"),
+        exclusions=tuple(_exclusion(x) for x in exclude or ()),
+        open=open_funnel,
+        breakdown=breakdown,
+        dropped_limit=dropped,
+        case_rule=case_rule(rule, gap, case_activity),
+    )
+    _emit(_run(ctx, store, engine, query, "funnel"), as_json, _funnel_table)
 
-        query = _query(
-            ChannelsQuery,
-            digital=tuple(c.strip() for c in digital.split(",") if c.strip()),
-            assisted=tuple(c.strip() for c in assisted.split(",") if c.strip()),
-            outcomes=tuple(outcome or ()),
-            repeat_within=_duration(repeat_within),
-            period=period,
-            case_rule=_rule(case_rule, gap, case_activity),
-        )
-        _emit(_run(store, engine, query), as_json, _channels_table)
+
+def paths(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    start: Annotated[str | None, typer.Option(help="Paths forward from this activity.")] = None,
+    end: Annotated[str | None, typer.Option(help="Paths backward from this activity.")] = None,
+    steps: Annotated[int, typer.Option(help="Nodes per path.")] = 5,
+    top: Annotated[int, typer.Option(help="Edges kept; the rest become (other).")] = 20,
+    clean: Annotated[
+        list[str] | None, typer.Option(help="Cleaning rule REGEX=ALIAS (first match wins).")
+    ] = None,
+    collapse_repeats: Annotated[
+        bool, typer.Option(help="Collapse consecutive repeats of an activity.")
+    ] = False,
+    loops: Annotated[bool, typer.Option(help="Also report loops and backtracking.")] = True,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Paths forward from --start, backward from --end, or between both; loops, rework,
+    channel ping-pong and the share of customers who went back."""
+    from journeyscope.analytics.paths import PathsQuery
+
+    query = build_query(
+        PathsQuery,
+        start=start,
+        end=end,
+        steps=steps,
+        top_edges=top,
+        cleaning=tuple(_cleaning(c) for c in clean or ()),
+        collapse_repeats=collapse_repeats,
+        loops=loops,
+        case_rule=case_rule(rule, gap, case_activity),
+    )
+    _emit(_run(ctx, store, engine, query, "paths"), as_json, _paths_table)
+
+
+def channels(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    digital: Annotated[str, typer.Option(help="Digital channels, comma-separated.")] = "web,app",
+    assisted: Annotated[
+        str, typer.Option(help="Assisted channels, comma-separated.")
+    ] = "phone,branch,chat,email",
+    outcome: Annotated[
+        list[str] | None, typer.Option(help="An activity that completes a journey.")
+    ] = None,
+    repeat_within: Annotated[
+        str, typer.Option(help="Repeat-contact window (failure demand).")
+    ] = "7d",
+    period: Annotated[str, typer.Option(help="Volumes per day, week or month.")] = "week",
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Channel-switch matrix, digital completion, repeat contacts and volumes over time."""
+    from journeyscope.analytics.channels import ChannelsQuery
+
+    query = build_query(
+        ChannelsQuery,
+        digital=tuple(c.strip() for c in digital.split(",") if c.strip()),
+        assisted=tuple(c.strip() for c in assisted.split(",") if c.strip()),
+        outcomes=tuple(outcome or ()),
+        repeat_within=duration(repeat_within),
+        period=period,
+        case_rule=case_rule(rule, gap, case_activity),
+    )
+    _emit(_run(ctx, store, engine, query, "channels"), as_json, _channels_table)
 
 
 # ------------------------------------------------------------------------- terminal tables
@@ -294,6 +264,8 @@ def register(app: typer.Typer) -> None:
 
 def _table(title: str, columns: str, rows: list[list[Any]]) -> None:
     """Print rows under ``columns`` (space-separated; ``#name`` columns are numbers)."""
+    from rich.table import Table
+
     out = Table(title=title)
     for c in columns.split():
         out.add_column(c.lstrip("#").replace("_", " "), justify="right" if c[0] == "#" else "left")

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from journeyscope.cli.common import StoreOption, console, store_path
-from journeyscope.events import Store, draft_catalogue, load_catalogue
+from journeyscope.cli.common import console
+from journeyscope.cli.options import StoreOption, settings
 
 app = typer.Typer(
     help="The event catalogue: which activities exist and what they mean.", no_args_is_help=True
@@ -24,7 +24,10 @@ def infer(
     ] = None,
 ) -> None:
     """Draft a catalogue from the events in the store (activities, channels, properties, PII)."""
-    with Store(store_path(store)) as db:
+    from journeyscope.events import draft_catalogue
+    from journeyscope.services.store import open_store
+
+    with open_store(settings(store=store)) as db:
         catalogue = draft_catalogue(db.events())
     text = catalogue.to_yaml()
     if out is None:
@@ -37,6 +40,8 @@ def infer(
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML.")]) -> None:
     """Check a catalogue file; errors name the line and field."""
+    from journeyscope.events import load_catalogue
+
     catalogue = load_catalogue(file)
     console.print(f"[green]ok[/]: {file}: {len(catalogue.activities)} activities")
 
@@ -44,6 +49,8 @@ def validate(file: Annotated[Path, typer.Argument(help="Catalogue YAML.")]) -> N
 @app.command()
 def show(file: Annotated[Path, typer.Argument(help="Catalogue YAML.")]) -> None:
     """List the activities of a catalogue."""
+    from journeyscope.events import load_catalogue
+
     catalogue = load_catalogue(file)
     table = Table("activity", "stage", "channels", "properties", "pii")
     for name, a in catalogue.activities.items():

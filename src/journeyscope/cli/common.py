@@ -1,4 +1,8 @@
-"""Shared pieces of the CLI: the store option, error handling, JSON output, progress."""
+"""Shared pieces of the CLI: the console, JSON output, progress bars.
+
+The shared options live in :mod:`journeyscope.cli.options` (re-exported here for modules
+written against this one).
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from journeyscope.config import Settings
+from journeyscope.cli.options import JsonOption, StoreOption, root_settings
 
 console = Console(stderr=True, soft_wrap=True)
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="DuckDB store file [default: JOURNEYSCOPE_STORE or .journeyscope/store.duckdb]",
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+__all__ = ["JsonOption", "StoreOption", "console", "print_json", "progress_bar", "store_path"]
 
 
 def store_path(store: Path | None) -> Path:
-    return store if store is not None else Settings().store
+    """``--store``, or the store of the command line's settings."""
+    return store if store is not None else root_settings().store
 
 
 def print_json(data: Any) -> None:
@@ -38,6 +34,8 @@ def print_json(data: Any) -> None:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
     """A rich progress bar on stderr; yields ``update(percent)``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

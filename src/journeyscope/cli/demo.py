@@ -4,115 +4,166 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from journeyscope import synthetic
 from journeyscope.cli.common import console
-from journeyscope.events import Store, draft_catalogue
-from journeyscope.identity import stitch
+from journeyscope.cli.options import root_settings
+
+if TYPE_CHECKING:
+    from journeyscope.config import Settings
+
+__all__ = ["demo_design", "example", "register", "write_demo_report"]
+
+
+def example(relative: str) -> Path | None:
+    """``examples/<relative>`` from the working folder or the source checkout, if there."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        candidate = root / "examples" / relative
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def demo_design() -> Path | None:
+    """The example tenancy design, from the working folder or the source checkout."""
+    return example("journeys/tenancy.yaml")
+
+
+def write_demo_report(store_file: Path, workdir: Path, settings: Settings) -> Path:
+    """The demo's last step: the report of the synthetic store (with the tenancy design).
+
+    ``settings``: the command line's (their memory limit applies); the store is
+    ``store_file``."""
+    from datetime import UTC, datetime
+
+    from journeyscope.definitions import load_journey
+    from journeyscope.render.report import report_html
+    from journeyscope.services.report import build_report
+
+    design = demo_design()
+    journey = load_journey(design) if design is not None else None
+    with console.status("analysing for the report"):
+        data = build_report(
+            settings.model_copy(update={"store": store_file}),
+            journey,
+            source=f"{store_file} (synthetic omnichannel journeys)",
+        )
+    out = workdir / "report.html"
+    out.write_text(report_html(data, now=datetime.now(UTC)), encoding="utf-8")
+    return out
+
+
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path(
+        ".journeyscope/demo"
+    ),
+    customers: Annotated[int, typer.Option(help="Synthetic customers.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Generate omnichannel journeys, ingest them into DuckDB, stitch identities, report."""
+    from rich.table import Table
+
+    from journeyscope import synthetic
+    from journeyscope.events import Store, draft_catalogue
+    from journeyscope.identity import stitch
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    data = workdir / "events.parquet"
+    console.rule("1. realistic synthetic journeys")
+    table = synthetic.generate(customers, seed)
+    synthetic.write(table, data)
+    console.print(f"{table.num_rows:,} events of {customers:,} customers -> {data}")
+
+    console.rule("2. ingest into the embedded store (DuckDB)")
+    store_file = workdir / "store.duckdb"
+    store_file.unlink(missing_ok=True)
+    with Store(store_file) as db:
+        report = db.ingest(data)
+        console.print(
+            f"{report.events_added:,} events stored, {report.quarantined:,} quarantined, "
+            f"{report.seconds:.2f}s ({report.events_added / max(report.seconds, 1e-9):,.0f} events/s)"
+        )
+        console.rule("3. identity stitching")
+        ident = stitch(db.con)
+        truth = db.con.execute(
+            """SELECT count(DISTINCT customer_id),
+                      count(DISTINCT json_extract_string(properties, '$.true_customer_id')),
+                      (SELECT count(*) FROM (SELECT customer_id FROM events GROUP BY 1
+                         HAVING count(DISTINCT json_extract_string(properties, '$.true_customer_id')) > 1))
+               FROM events"""
+        ).fetchall()[0]
+        console.print(
+            f"{ident.identifiers:,} identifiers (accounts, e-mail and phone hashes, devices, "
+            f"cookies, cases) -> {ident.customers:,} customers; the generator made "
+            f"{truth[1]:,} real people; stitched customers mixing two people: {truth[2]}"
+        )
+        stats = db.stats()
+        catalogue = draft_catalogue(db.events())
+    (workdir / "catalogue.yaml").write_text(catalogue.to_yaml(), encoding="utf-8")
+
+    console.rule("4. what is in the store")
+    overview = Table("measure", "value")
+    for key in (
+        "events",
+        "cases",
+        "events_without_case",
+        "customers",
+        "activities",
+        "quarantined",
+        "first_event",
+        "last_event",
+    ):
+        value = stats[key]
+        overview.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    console.print(overview)
+    channels = Table("channel", "cases using it")
+    for name, n in stats["channels"].items():
+        channels.add_row(name, f"{n:,}")
+    console.print(channels)
+    console.print(f"draft event catalogue: {workdir / 'catalogue.yaml'}")
+    console.print(f"store: {store_file}   (try: journeyscope stats --store {store_file})")
+
+    console.rule("5. experience insight: silent customers and moments of truth")
+    _insight(store_file, root_settings())
+
+    console.rule("6. the orchestration engine, live")
+    _live(data, workdir)
+
+    console.rule("7. the journey report")
+    report_started = time.perf_counter()
+    report_file = write_demo_report(store_file, workdir, root_settings())
+    console.print(
+        f"report: {report_file} ({time.perf_counter() - report_started:.1f}s; open it in "
+        f"a browser, it needs no network)"
+    )
+    console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def demo(
-        workdir: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path(
-            ".journeyscope/demo"
-        ),
-        customers: Annotated[int, typer.Option(help="Synthetic customers.")] = 20_000,
-        seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
-    ) -> None:
-        """Generate omnichannel journeys, ingest them into DuckDB, stitch identities, report."""
-        workdir.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        data = workdir / "events.parquet"
-        console.rule("1. realistic synthetic journeys")
-        table = synthetic.generate(customers, seed)
-        synthetic.write(table, data)
-        console.print(f"{table.num_rows:,} events of {customers:,} customers -> {data}")
-
-        console.rule("2. ingest into the embedded store (DuckDB)")
-        store_file = workdir / "store.duckdb"
-        store_file.unlink(missing_ok=True)
-        with Store(store_file) as db:
-            report = db.ingest(data)
-            console.print(
-                f"{report.events_added:,} events stored, {report.quarantined:,} quarantined, "
-                f"{report.seconds:.2f}s ({report.events_added / max(report.seconds, 1e-9):,.0f} events/s)"
-            )
-            console.rule("3. identity stitching")
-            ident = stitch(db.con)
-            truth = db.con.execute(
-                """SELECT count(DISTINCT customer_id),
-                          count(DISTINCT json_extract_string(properties, '$.true_customer_id')),
-                          (SELECT count(*) FROM (SELECT customer_id FROM events GROUP BY 1
-                             HAVING count(DISTINCT json_extract_string(properties, '$.true_customer_id')) > 1))
-                   FROM events"""
-            ).fetchall()[0]
-            console.print(
-                f"{ident.identifiers:,} identifiers (accounts, e-mail and phone hashes, devices, "
-                f"cookies, cases) -> {ident.customers:,} customers; the generator made "
-                f"{truth[1]:,} real people; stitched customers mixing two people: {truth[2]}"
-            )
-            stats = db.stats()
-            catalogue = draft_catalogue(db.events())
-        (workdir / "catalogue.yaml").write_text(catalogue.to_yaml(), encoding="utf-8")
-
-        console.rule("4. what is in the store")
-        overview = Table("measure", "value")
-        for key in (
-            "events",
-            "cases",
-            "events_without_case",
-            "customers",
-            "activities",
-            "quarantined",
-            "first_event",
-            "last_event",
-        ):
-            value = stats[key]
-            overview.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
-        console.print(overview)
-        channels = Table("channel", "cases using it")
-        for name, n in stats["channels"].items():
-            channels.add_row(name, f"{n:,}")
-        console.print(channels)
-        console.print(f"draft event catalogue: {workdir / 'catalogue.yaml'}")
-        console.print(f"store: {store_file}   (try: journeyscope stats --store {store_file})")
-
-        console.rule("5. experience insight: silent customers and moments of truth")
-        _insight(store_file)
-
-        console.rule("6. the orchestration engine, live")
-        _live(data, workdir)
-
-        console.rule("7. the journey report")
-        from journeyscope.cli.report import write_demo_report
-
-        report_started = time.perf_counter()
-        report_file = write_demo_report(store_file, workdir)
-        console.print(
-            f"report: {report_file} ({time.perf_counter() - report_started:.1f}s; open it in "
-            f"a browser, it needs no network)"
-        )
-        console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
+    """Add ``demo`` to ``app``."""
+    app.command()(demo)
 
 
-def _insight(store_file: Path) -> None:
+def _insight(store_file: Path, settings: Settings) -> None:
     """NPS of every customer next to the respondents' and the truth; the top moments."""
-    from journeyscope.analytics.engines import DuckDBEngine
+    from rich.table import Table
+
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.silent import SilentQuery
-    from journeyscope.cli.report import demo_design
     from journeyscope.definitions import load_journey
+    from journeyscope.services import analyses
 
     design = demo_design()
-    with DuckDBEngine(store_file) as engine, console.status("learning from the answers"):
-        silent = engine.run(SilentQuery())
+    on_store = settings.model_copy(update={"store": store_file})
+    with console.status("learning from the answers"):
+        silent = analyses.silent(on_store, SilentQuery())
         moments = (
-            engine.run(MomentsQuery(journey=load_journey(design), adjust=("segment",), top=5))
+            analyses.moments(
+                on_store, MomentsQuery(journey=load_journey(design), adjust=("segment",), top=5)
+            )
             if design is not None
             else None
         )
@@ -153,7 +204,8 @@ def _live(data: Path, workdir: Path, customers: int = 300) -> None:
     """The first customers' events through the durable engine (SQLite), clock simulated."""
     from collections import Counter
 
-    from journeyscope.cli.report import example
+    from rich.table import Table
+
     from journeyscope.engine import EngineStore, FakeClock, Worker, load_program, read_history
     from journeyscope.engine.replay import replay
 

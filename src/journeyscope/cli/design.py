@@ -10,24 +10,18 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from journeyscope.analytics.cases import CaseRule, ordered, with_cases
-from journeyscope.analytics.conformance import conformance as run_conformance
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
-from journeyscope.config import Settings
-from journeyscope.definitions import Journey, json_schema, load_journey
-from journeyscope.definitions.export import to_json, to_mermaid, to_yaml
-from journeyscope.definitions.infer import infer_journey
-from journeyscope.definitions.lint import lint as lint_journey
-from journeyscope.definitions.loader import describe, load_document
-from journeyscope.definitions.models import parse_duration
-from journeyscope.errors import DefinitionError, StoreError
-from journeyscope.events import Store
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import JsonOption, StoreOption, settings
+from journeyscope.errors import DefinitionError
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.definitions import Journey
+    from journeyscope.events import Store
 
 app = typer.Typer(
     help="Designed journeys as code: validate, lint, draft from data, export.",
@@ -67,6 +61,9 @@ VariantOption = Annotated[
 
 
 def _rule(kind: RuleKind, gap: str | None, activities: list[str] | None) -> CaseRule:
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.definitions.models import parse_duration
+
     if kind is RuleKind.gap:
         if gap is None:
             raise typer.BadParameter("--case-rule gap needs --gap (e.g. --gap 60d)")
@@ -83,13 +80,15 @@ def _rule(kind: RuleKind, gap: str | None, activities: list[str] | None) -> Case
 
 
 def _open_store(store: Path | None) -> Store:
-    path = store_path(store)
-    if not Path(path).is_file():
-        raise StoreError(f"{path}: no store here; ingest events first (journeyscope ingest ...)")
-    return Store(path, memory_limit=Settings().memory_limit)  # as ingest opens it
+    """The store of ``--store`` (or the settings), opened read-only."""
+    from journeyscope.services.store import open_store
+
+    return open_store(settings(store=store))
 
 
 def _journey(file: Path, variant: str | None) -> Journey:
+    from journeyscope.definitions import load_journey
+
     journey = load_journey(file)
     if variant is None:
         return journey
@@ -102,6 +101,8 @@ def _journey(file: Path, variant: str | None) -> Journey:
 @app.command()
 def validate(file: FileArgument, as_json: JsonOption = False) -> None:
     """Check a journey definition; every problem names its line and field."""
+    from journeyscope.definitions import load_journey
+
     journey = load_journey(file)
     summary = {
         "file": str(file),
@@ -139,6 +140,12 @@ def lint(
     """Find what is valid but probably wrong: unreachable steps, dead ends, and (with
     --store) steps the data never shows and activities no step claims. Exit code 1 when
     anything is found."""
+    from rich.markup import escape
+
+    from journeyscope.analytics.cases import with_cases
+    from journeyscope.definitions.lint import lint as lint_journey
+    from journeyscope.definitions.loader import load_document
+
     journey, doc = load_document(file)
     if store is None:
         findings = lint_journey(journey)
@@ -203,6 +210,10 @@ def infer(
     case_activity: CaseActivityOption = None,
 ) -> None:
     """Draft a journey definition from the directly-follows graph of the data."""
+    from journeyscope.analytics.cases import ordered, with_cases
+    from journeyscope.definitions.export import to_yaml
+    from journeyscope.definitions.infer import infer_journey
+
     with _open_store(store) as db:
         events = db.events()
         if source is not None:
@@ -220,7 +231,7 @@ def infer(
         except ValueError as exc:
             raise DefinitionError(f"cannot draft a journey: {exc}") from None
     header = (
-        f"Drafted by journeyscope design infer from {store_path(store)} "
+        f"Drafted by journeyscope design infer from {settings(store=store).store} "
         f"({rule.describe()}).\nEdit the TODOs; check with: journeyscope design validate {out}"
     )
     out.write_text(to_yaml(journey, header=header), encoding="utf-8")
@@ -239,18 +250,24 @@ def mermaid(
     ] = "channels",
 ) -> None:
     """Print the journey as a Mermaid ``journey`` diagram (for docs)."""
+    from journeyscope.definitions.export import to_mermaid
+
     typer.echo(to_mermaid(_journey(file, variant), actors=actors), nl=False)
 
 
 @app.command("json")
 def export_json(file: FileArgument, variant: VariantOption = None) -> None:
     """Print the journey as JSON for the web UI (definition plus its worked-out graph)."""
+    from journeyscope.definitions.export import to_json
+
     print_json(to_json(_journey(file, variant)))
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of journey definition files."""
+    from journeyscope.definitions import json_schema
+
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
@@ -270,10 +287,14 @@ def register(parent: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """How far real cases follow a designed journey, and where they leave it."""
-        journey = _journey(file, variant)
-        rule = _rule(case_rule, gap, case_activity)
-        with _open_store(store) as db:
-            report = run_conformance(db.events(), journey, rule).collect(top=top)
+        from rich.table import Table
+
+        from journeyscope.services import analyses
+
+        query = analyses.ConformanceQuery(
+            journey=_journey(file, variant), case_rule=_rule(case_rule, gap, case_activity), top=top
+        )
+        report = analyses.conformance(settings(store=store), query)
         if as_json:
             print_json({"variant": variant, **report.model_dump(mode="json")})
             return
@@ -297,4 +318,4 @@ def register(parent: typer.Typer) -> None:
         console.print(steps)
 
 
-__all__ = ["app", "describe", "register"]
+__all__ = ["app", "register"]

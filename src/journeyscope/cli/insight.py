@@ -11,44 +11,42 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from journeyscope.cli.analytics import (
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import (
     CaseActivityOption,
     CaseRuleOption,
+    DesignOption,
     EngineOption,
     GapOption,
-    _duration,
-    _query,
-    _rule,
-    _run,
+    JsonOption,
+    PropertyOption,
+    StoreOption,
+    SurveyOption,
+    build_query,
+    case_rule,
+    duration,
+    journey,
+    settings,
 )
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json
 
 if TYPE_CHECKING:
+    from journeyscope.analytics.cases import AnalysisQuery
     from journeyscope.analytics.emotion import EmotionResult
     from journeyscope.analytics.moments import MomentsResult
     from journeyscope.analytics.silent import SilentResult
     from journeyscope.analytics.value import ValueResult
-    from journeyscope.definitions.models import Journey
+    from journeyscope.config import Settings
 
-DesignOption = Annotated[
-    Path | None,
-    typer.Option("--design", help="Designed journey (YAML): its steps, flags and outcome."),
-]
-PropertyOption = Annotated[
-    list[str] | None,
-    typer.Option("--by", help="Property to adjust for, e.g. segment (repeatable)."),
-]
-SurveyOption = Annotated[
-    str, typer.Option("--survey", help="Survey type to study: NPS, CSAT or CES.")
-]
+__all__ = ["register"]
 
 
-def _journey(design: Path | None) -> Journey | None:
-    from journeyscope.definitions import load_journey
+def _run(ctx: typer.Context, store: Path | None, engine: str | None, query: AnalysisQuery) -> Any:
+    from journeyscope.services import analyses
 
-    return None if design is None else load_journey(design)
+    chosen = settings(ctx, store=store, engine=engine)
+    with console.status(f"analysing on {chosen.engine}"):
+        return analyses.run(chosen, query)
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -57,6 +55,8 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def _silent_table(result: SilentResult) -> None:
     key = result.metric.split(":")[0].upper()
+    from rich.table import Table
+
     table = Table(
         title=f"{key} of all {result.customers:,} customers "
         f"({result.respondents:,} answered, {result.response_rate:.1%})"
@@ -101,6 +101,8 @@ def _silent_table(result: SilentResult) -> None:
 
 
 def _moments_table(result: MomentsResult) -> None:
+    from rich.table import Table
+
     table = Table(
         title=f"moments of truth for {result.outcome} ({result.cases:,} cases, "
         f"{result.significant} of {result.candidates_tested} significant)"
@@ -126,189 +128,195 @@ def _moments_table(result: MomentsResult) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    for command in (silent, moments, emotions, value):
+        app.command()(command)
 
-    @app.command()
-    def silent(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        survey: SurveyOption = "NPS",
-        by: PropertyOption = None,
-        truth: Annotated[
-            str | None,
-            typer.Option("--truth", help="Property holding each customer's true score, if any."),
-        ] = "true_score",
-        folds: Annotated[int, typer.Option("--folds", help="Cross-fitting folds.")] = 5,
-        seed: Annotated[int, typer.Option("--seed")] = 0,
-        predictions: Annotated[
-            Path | None,
-            typer.Option("--predictions", help="Write every customer's estimate to this CSV."),
-        ] = None,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Satisfaction of the customers who never answered: the survey score learnt from the
-        journeys of those who did, corrected for who chose to answer, next to the naive
-        respondents-only figure (and the truth, when the data carries it)."""
-        from journeyscope.analytics.silent import SilentQuery
 
-        query = _query(
-            SilentQuery,
-            case_rule=_rule(case_rule, gap, case_activity),
-            survey=survey.upper(),
-            properties=tuple(by or ()),
-            truth=truth or None,
-            folds=folds,
-            seed=seed,
-            predictions=predictions is not None,
-        )
-        result: SilentResult = _run(store, engine, query)
-        if predictions is not None:
-            _write_predictions(result, predictions)
-        if as_json:
-            data = result.to_json()
-            data.pop("predictions", None)
-            print_json(data)
-        else:
-            _silent_table(result)
+def silent(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    survey: SurveyOption = "NPS",
+    by: PropertyOption = None,
+    truth: Annotated[
+        str | None,
+        typer.Option("--truth", help="Property holding each customer's true score, if any."),
+    ] = "true_score",
+    folds: Annotated[int, typer.Option("--folds", help="Cross-fitting folds.")] = 5,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    predictions: Annotated[
+        Path | None,
+        typer.Option("--predictions", help="Write every customer's estimate to this CSV."),
+    ] = None,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Satisfaction of the customers who never answered: the survey score learnt from the
+    journeys of those who did, corrected for who chose to answer, next to the naive
+    respondents-only figure (and the truth, when the data carries it)."""
+    from journeyscope.analytics.silent import SilentQuery
 
-    @app.command()
-    def moments(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        design: DesignOption = None,
-        outcome: Annotated[
-            str, typer.Option("--outcome", help="satisfaction (a survey score) or completion.")
-        ] = "satisfaction",
-        survey: SurveyOption = "NPS",
-        outcome_activity: Annotated[
-            list[str] | None,
-            typer.Option("--outcome-activity", help="Activities that mean completion."),
-        ] = None,
-        by: PropertyOption = None,
-        wait: Annotated[
-            str, typer.Option("--wait", help="A longer wait is an experience.")
-        ] = "14d",
-        repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
-        min_cases: Annotated[int, typer.Option("--min-cases")] = 30,
-        fdr: Annotated[float, typer.Option("--fdr", help="False discovery rate.")] = 0.05,
-        top: Annotated[int, typer.Option("--top")] = 25,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Moments of truth: experiences (steps, backtracks, channel switches, long waits,
-        repeat contacts, broken time limits) ranked by their adjusted effect on satisfaction
-        or completion, with intervals and false-discovery control; compared with the steps
-        the designers flagged."""
-        from journeyscope.analytics.moments import MomentsQuery
+    query = build_query(
+        SilentQuery,
+        case_rule=case_rule(rule, gap, case_activity),
+        survey=survey.upper(),
+        properties=tuple(by or ()),
+        truth=truth or None,
+        folds=folds,
+        seed=seed,
+        predictions=predictions is not None,
+    )
+    result: SilentResult = _run(ctx, store, engine, query)
+    if predictions is not None:
+        _write_predictions(result, predictions)
+    if as_json:
+        data = result.to_json()
+        data.pop("predictions", None)
+        print_json(data)
+    else:
+        _silent_table(result)
 
-        query = _query(
-            MomentsQuery,
-            case_rule=_rule(case_rule, gap, case_activity),
-            outcome=outcome,
-            survey=survey.upper(),
-            outcomes=tuple(outcome_activity or ()),
-            journey=_journey(design),
-            adjust=tuple(by or ()),
-            wait=_duration(wait),
-            repeat_within=_duration(repeat_within),
-            min_cases=min_cases,
-            fdr=fdr,
-            top=top,
-        )
-        result: MomentsResult = _run(store, engine, query)
-        if as_json:
-            print_json(result.model_dump(mode="json"))
-        else:
-            _moments_table(result)
 
-    @app.command()
-    def emotions(
-        design: Annotated[Path, typer.Argument(help="Designed journey (YAML).")],
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        window: Annotated[
-            str, typer.Option("--window", help="Longest time from a step to a measure.")
-        ] = "14d",
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Emotion curve: survey answers and sentiment linked to the step before them, felt
-        emotion per step and stage with intervals, next to the designed emotion; gaps ranked."""
-        from journeyscope.analytics.emotion import EmotionQuery
+def moments(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    design: DesignOption = None,
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="satisfaction (a survey score) or completion.")
+    ] = "satisfaction",
+    survey: SurveyOption = "NPS",
+    outcome_activity: Annotated[
+        list[str] | None,
+        typer.Option("--outcome-activity", help="Activities that mean completion."),
+    ] = None,
+    by: PropertyOption = None,
+    wait: Annotated[str, typer.Option("--wait", help="A longer wait is an experience.")] = "14d",
+    repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+    min_cases: Annotated[int, typer.Option("--min-cases")] = 30,
+    fdr: Annotated[float, typer.Option("--fdr", help="False discovery rate.")] = 0.05,
+    top: Annotated[int, typer.Option("--top")] = 25,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Moments of truth: experiences (steps, backtracks, channel switches, long waits,
+    repeat contacts, broken time limits) ranked by their adjusted effect on satisfaction
+    or completion, with intervals and false-discovery control; compared with the steps
+    the designers flagged."""
+    from journeyscope.analytics.moments import MomentsQuery
 
-        query = _query(
-            EmotionQuery,
-            case_rule=_rule(case_rule, gap, case_activity),
-            journey=_journey(design),
-            window=_duration(window),
-        )
-        result: EmotionResult = _run(store, engine, query)
-        if as_json:
-            print_json(result.model_dump(mode="json"))
-        else:
-            _emotions_table(result)
+    query = build_query(
+        MomentsQuery,
+        case_rule=case_rule(rule, gap, case_activity),
+        outcome=outcome,
+        survey=survey.upper(),
+        outcomes=tuple(outcome_activity or ()),
+        journey=journey(design),
+        adjust=tuple(by or ()),
+        wait=duration(wait),
+        repeat_within=duration(repeat_within),
+        min_cases=min_cases,
+        fdr=fdr,
+        top=top,
+    )
+    result: MomentsResult = _run(ctx, store, engine, query)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _moments_table(result)
 
-    @app.command()
-    def value(
-        store: StoreOption = None,
-        engine: EngineOption = None,
-        design: DesignOption = None,
-        cost: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--cost",
-                help="CHANNEL=AMOUNT, cost of one interaction (repeatable; adds to "
-                "JOURNEYSCOPE_CHANNEL_COSTS).",
-            ),
-        ] = None,
-        cost_source: Annotated[
-            str,
-            typer.Option("--cost-source", help="auto (event cost, else table), column or table."),
-        ] = "auto",
-        failure_activity: Annotated[
-            list[str] | None,
-            typer.Option("--failure-activity", help="Activities that mean a step failed."),
-        ] = None,
-        repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
-        value_per_case: Annotated[
-            float, typer.Option("--value-per-case", help="Money one completed case is worth.")
-        ] = 0.0,
-        case_rule: CaseRuleOption = "given",
-        gap: GapOption = None,
-        case_activity: CaseActivityOption = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Value stream: per step waiting and processing time, flow efficiency, cost to serve,
-        failure demand, and the opportunities ranked by what fixing them is worth."""
-        from journeyscope.analytics.value import ValueQuery
 
-        fields: dict[str, Any] = {}
-        if failure_activity:
-            fields["failure_activities"] = tuple(failure_activity)
-        query = _query(
-            ValueQuery,
-            case_rule=_rule(case_rule, gap, case_activity),
-            journey=_journey(design),
-            channel_costs=_costs(cost),
-            cost_source=cost_source,
-            repeat_within=_duration(repeat_within),
-            value_per_case=value_per_case,
-            **fields,
-        )
-        result: ValueResult = _run(store, engine, query)
-        if as_json:
-            print_json(result.model_dump(mode="json"))
-        else:
-            _value_table(result)
+def emotions(
+    ctx: typer.Context,
+    design: Annotated[Path, typer.Argument(help="Designed journey (YAML).")],
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    window: Annotated[
+        str, typer.Option("--window", help="Longest time from a step to a measure.")
+    ] = "14d",
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Emotion curve: survey answers and sentiment linked to the step before them, felt
+    emotion per step and stage with intervals, next to the designed emotion; gaps ranked."""
+    from journeyscope.analytics.emotion import EmotionQuery
+
+    query = build_query(
+        EmotionQuery,
+        case_rule=case_rule(rule, gap, case_activity),
+        journey=journey(design),
+        window=duration(window),
+    )
+    result: EmotionResult = _run(ctx, store, engine, query)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _emotions_table(result)
+
+
+def value(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    engine: EngineOption = None,
+    design: DesignOption = None,
+    cost: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cost",
+            help="CHANNEL=AMOUNT, cost of one interaction (repeatable; adds to "
+            "JOURNEYSCOPE_CHANNEL_COSTS).",
+        ),
+    ] = None,
+    cost_source: Annotated[
+        str,
+        typer.Option("--cost-source", help="auto (event cost, else table), column or table."),
+    ] = "auto",
+    failure_activity: Annotated[
+        list[str] | None,
+        typer.Option("--failure-activity", help="Activities that mean a step failed."),
+    ] = None,
+    repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+    value_per_case: Annotated[
+        float, typer.Option("--value-per-case", help="Money one completed case is worth.")
+    ] = 0.0,
+    rule: CaseRuleOption = "given",
+    gap: GapOption = None,
+    case_activity: CaseActivityOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Value stream: per step waiting and processing time, flow efficiency, cost to serve,
+    failure demand, and the opportunities ranked by what fixing them is worth."""
+    from journeyscope.analytics.value import ValueQuery
+
+    fields: dict[str, Any] = {}
+    if failure_activity:
+        fields["failure_activities"] = tuple(failure_activity)
+    query = build_query(
+        ValueQuery,
+        case_rule=case_rule(rule, gap, case_activity),
+        journey=journey(design),
+        channel_costs=_costs(settings(ctx), cost),
+        cost_source=cost_source,
+        repeat_within=duration(repeat_within),
+        value_per_case=value_per_case,
+        **fields,
+    )
+    result: ValueResult = _run(ctx, store, engine, query)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _value_table(result)
 
 
 def _emotions_table(result: EmotionResult) -> None:
+    from rich.table import Table
+
     table = Table(title=f"felt vs designed emotion, {result.journey} (-2 .. +2)")
     for col in ("step", "stage", "n", "expected", "felt", "interval", "gap"):
         table.add_column(col)
@@ -329,6 +337,8 @@ def _emotions_table(result: EmotionResult) -> None:
 
 
 def _value_table(result: ValueResult) -> None:
+    from rich.table import Table
+
     table = Table(title="value stream: opportunities (volume x gap x impact)")
     for col in ("rank", "step", "volume", "gap", "impact", "worth"):
         table.add_column(col)
@@ -350,11 +360,10 @@ def _value_table(result: ValueResult) -> None:
     console.print(f"[dim]{result.cost_rule}[/]")
 
 
-def _costs(pairs: list[str] | None) -> dict[str, float]:
+def _costs(chosen: Settings, pairs: list[str] | None) -> dict[str, float]:
     from journeyscope.analytics.cases import InvalidQueryError
-    from journeyscope.config import Settings
 
-    costs = dict(Settings().channel_costs)
+    costs = dict(chosen.channel_costs)
     for pair in pairs or ():
         channel, sep, amount = pair.rpartition("=")
         try:

@@ -1,66 +1,76 @@
-"""``journeyscope stats`` and ``journeyscope quarantine``."""
+"""``journeyscope stats`` and ``journeyscope quarantine``: what is in the store.
+
+Both read the store through :mod:`journeyscope.services.analyses` (read-only).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
-from journeyscope.events import Store
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import JsonOption, StoreOption, settings
+
+__all__ = ["register"]
+
+_MEASURES = (
+    "events",
+    "cases",
+    "events_without_case",
+    "customers",
+    "activities",
+    "quarantined",
+    "first_event",
+    "last_event",
+)
+
+
+def stats(ctx: typer.Context, store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Events, cases, customers, activities, channels (cases per channel), quarantine."""
+    from rich.table import Table
+
+    from journeyscope.services import analyses
+
+    chosen = settings(ctx, store=store)
+    data = analyses.stats(chosen)
+    if as_json:
+        print_json(data)
+        return
+    table = Table("measure", "value", title=str(chosen.store))
+    for key in _MEASURES:
+        value = data[key]
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    console.print(table)
+    channels = Table("channel", "cases", title="cases per channel")
+    for name, n in data["channels"].items():
+        channels.add_row(name, f"{n:,}")
+    console.print(channels)
+    console.print(f"[dim]{data['case_rule']}[/]")
+
+
+def quarantine(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Rows that were not stored, with the reason and where they came from."""
+    from rich.table import Table
+
+    from journeyscope.services import analyses
+
+    data = analyses.quarantine(settings(ctx, store=store), limit)
+    if as_json:
+        print_json(data)
+        return
+    table = Table("source", "row", "reason", title=f"quarantine ({data['total']:,} rows)")
+    for r in data["rows"]:
+        table.add_row(r["source"], str(r["source_row"]), r["reason"])
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
-        """Events, cases, customers, activities, channels (cases per channel), quarantine."""
-        with Store(store_path(store)) as db:
-            data = db.stats()
-        if as_json:
-            print_json(data)
-            return
-        table = Table("measure", "value", title=str(store_path(store)))
-        for key in (
-            "events",
-            "cases",
-            "events_without_case",
-            "customers",
-            "activities",
-            "quarantined",
-            "first_event",
-            "last_event",
-        ):
-            value = data[key]
-            table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
-        console.print(table)
-        channels = Table("channel", "cases", title="cases per channel")
-        for name, n in data["channels"].items():
-            channels.add_row(name, f"{n:,}")
-        console.print(channels)
-        console.print(f"[dim]{data['case_rule']}[/]")
-
-    @app.command()
-    def quarantine(
-        store: StoreOption = None,
-        limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
-        as_json: JsonOption = False,
-    ) -> None:
-        """Rows that were not stored, with the reason and where they came from."""
-        with Store(store_path(store)) as db:
-            q = db.quarantine()
-            rows = (
-                q.order_by([q.source, q.source_row])
-                .limit(limit)
-                .select("source", "source_row", "reason", "record")
-                .to_pyarrow()
-                .to_pylist()
-            )
-            total = int(q.count().to_pyarrow().as_py())
-        if as_json:
-            print_json({"total": total, "rows": rows})
-            return
-        table = Table("source", "row", "reason", title=f"quarantine ({total:,} rows)")
-        for r in rows:
-            table.add_row(r["source"], str(r["source_row"]), r["reason"])
-        console.print(table)
+    """Add ``stats`` and ``quarantine`` to ``app``."""
+    app.command()(stats)
+    app.command()(quarantine)

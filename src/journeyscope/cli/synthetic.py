@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from journeyscope import synthetic as gen
 from journeyscope.cli.common import console
 
 
@@ -22,6 +21,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Random seed; same seed, same data.")] = 7,
     ) -> None:
         """Generate the tenancy and home-maintenance-loan journeys, truth columns included."""
+        from journeyscope import synthetic as gen
+
         started = time.perf_counter()
         table = gen.generate(customers, seed)
         gen.write(table, out)

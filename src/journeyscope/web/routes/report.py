@@ -62,8 +62,10 @@ def report(
         str | None, Query(description="Id of a designed journey to map and compare with.")
     ] = None,
 ) -> HTMLResponse:
-    from journeyscope.events import Store
-    from journeyscope.render.report import compute_report, report_html
+    from datetime import UTC, datetime
+
+    from journeyscope.render.report import report_html
+    from journeyscope.services.report import build_report
 
     settings = Settings()
     store = settings.store
@@ -80,11 +82,10 @@ def report(
         page = _cache.get(key)
         if page is None:
             try:
-                with Store(store, memory_limit=settings.memory_limit) as db:
-                    data = compute_report(db.events(), journey, source=str(store))
+                data = build_report(settings, journey)
             except JourneyscopeError as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
-            page = report_html(data)
+            page = report_html(data, now=datetime.now(UTC))
             _cache[key] = page
             while len(_cache) > _KEPT:
                 _cache.popitem(last=False)

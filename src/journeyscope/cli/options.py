@@ -1,0 +1,122 @@
+"""The options the analysis commands share, and how they become settings and typed queries.
+
+Public: a command module (``cli/analytics.py``, ``cli/insight.py``, or a new one) declares its
+parameters with these ``Annotated`` options and turns them into a query with
+:func:`case_rule`, :func:`build_query`, :func:`duration` and :func:`journey`, and into the
+settings to run it with :func:`settings`. Importing this module imports nothing heavy (no
+Ibis, DuckDB or pandas): each helper imports what it needs when it is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.config import Settings
+    from journeyscope.definitions.models import Journey
+
+Q = TypeVar("Q")
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="DuckDB store file [default: JOURNEYSCOPE_STORE or .journeyscope/store.duckdb]",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark [default: JOURNEYSCOPE_ENGINE or duckdb]"),
+]
+CaseRuleOption = Annotated[
+    str, typer.Option("--case-rule", help="given, customer, gap, start or end.")
+]
+GapOption = Annotated[
+    str | None, typer.Option("--gap", help="Inactivity gap for --case-rule gap (e.g. 60d).")
+]
+CaseActivityOption = Annotated[
+    list[str] | None,
+    typer.Option("--case-activity", help="Activities for --case-rule start/end."),
+]
+DesignOption = Annotated[
+    Path | None,
+    typer.Option("--design", help="Designed journey (YAML): its steps, flags and outcome."),
+]
+PropertyOption = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Property to adjust for, e.g. segment (repeatable)."),
+]
+SurveyOption = Annotated[
+    str, typer.Option("--survey", help="Survey type to study: NPS, CSAT or CES.")
+]
+
+
+def root_settings(ctx: typer.Context | None = None) -> Settings:
+    """The one :class:`Settings` the command line built in its callback (``ctx.obj`` of the
+    root context). ``ctx`` defaults to the context of the command being run."""
+    from typer._click.globals import get_current_context
+
+    from journeyscope.config import Settings
+
+    context = ctx if ctx is not None else get_current_context()
+    found = context.find_root().obj
+    if not isinstance(found, Settings):
+        raise RuntimeError("no Settings on the command line's context: run through cli.app")
+    return found
+
+
+def settings(
+    ctx: typer.Context | None = None, *, store: Path | None = None, engine: str | None = None
+) -> Settings:
+    """The command line's settings with this command's ``--store`` and ``--engine``."""
+    base = root_settings(ctx)
+    update: dict[str, Any] = {}
+    if store is not None:
+        update["store"] = store
+    if engine is not None:
+        update["engine"] = engine
+    return base.model_copy(update=update) if update else base
+
+
+def case_rule(rule: str, gap: str | None, activities: list[str] | None) -> CaseRule:
+    """``--case-rule``, ``--gap`` and ``--case-activity`` as a :class:`CaseRule`."""
+    from journeyscope.analytics.cases import case_rule_from_options
+
+    return case_rule_from_options(rule, gap, tuple(activities or ()))
+
+
+def build_query(kind: Callable[..., Q], **fields: Any) -> Q:
+    """``kind(**fields)``; a validation error becomes one :class:`InvalidQueryError` line
+    naming each field at fault."""
+    from pydantic import ValidationError
+
+    from journeyscope.analytics.cases import InvalidQueryError
+
+    try:
+        return kind(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidQueryError(problems) from None
+
+
+def duration(text: str | None) -> timedelta | None:
+    """A duration option (``30d``, ``12h``, ``90m``) as a timedelta; ``None`` stays ``None``."""
+    from journeyscope.analytics.cases import parse_duration
+
+    return None if text is None else parse_duration(text)
+
+
+def journey(design: Path | None) -> Journey | None:
+    """The designed journey of ``--design``, loaded (``None`` without one)."""
+    from journeyscope.definitions import load_journey
+
+    return None if design is None else load_journey(design)

@@ -1,0 +1,224 @@
+"""The report's insight sections: moments of truth, silent customers and value.
+
+Each builder reads the shared results of a :class:`ReportData` and returns a
+:class:`Section`; nothing here runs an analysis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+from journeyscope.analytics.moments import Moment
+from journeyscope.analytics.silent import Estimate
+from journeyscope.render import _report_markup as markup
+from journeyscope.render._report_markup import Section
+from journeyscope.render._svg import fmt_share
+from journeyscope.render.report_data import SECTIONS, ReportData
+
+#: Rows of the moments-of-truth and value tables.
+TOP_MOMENTS: Final = 10
+TOP_OPPORTUNITIES: Final = 10
+
+
+def _interval(ci: tuple[float, float] | None, digits: int = 1) -> str:
+    return "–" if ci is None else f"{ci[0]:+.{digits}f} … {ci[1]:+.{digits}f}"
+
+
+def _signed(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}"
+
+
+def silent_section(data: ReportData) -> Section:
+    r = data.silent
+    if r is None:
+        why = data.missing.get("silent", "no silent-customer analysis")
+        return Section("silent", SECTIONS["silent"], body=markup.missing(why))
+    metric = r.metric.split(":")[0].upper()
+
+    def row(name: str, e: Estimate, mean: Estimate, how: str) -> list[Any]:
+        return [name, _signed(e.value), _interval(e.ci), _signed(mean.value, 2), how]
+
+    rows = [
+        row("naive", r.naive.metric, r.naive.mean_score, "the respondents only"),
+        row(
+            "doubly robust",
+            r.doubly_robust.metric,
+            r.doubly_robust.mean_score,
+            "every customer: predicted from the journey, weighted by who answers",
+        ),
+        row(
+            "corrected",
+            r.corrected.metric,
+            r.corrected.mean_score,
+            "every customer: allows the score itself to change who answers",
+        ),
+    ]
+    if r.truth is not None:
+        rows.append(
+            [
+                "truth",
+                _signed(r.truth.metric),
+                "–",
+                _signed(r.truth.mean_score, 2),
+                f"known for {r.truth.customers:,} customers (synthetic data)",
+            ]
+        )
+    body = markup.table(
+        ["estimate", metric, "interval", "mean score", "who it speaks for"], rows, {1, 2, 3}
+    )
+    lines = [
+        f"Response rate: {fmt_share(r.response_rate)} ({r.respondents:,} of "
+        f"{r.customers:,} customers answered {r.survey})."
+    ]
+    sel = r.selection
+    if sel is not None:
+        low, high = (math.exp(g) for g in sel.gamma_ci)
+        lines.append(
+            f"Odds of answering per point of score: × {sel.odds_ratio_per_point:.2f} "
+            f"(interval {low:.2f} … {high:.2f})"
+            + (
+                "."
+                if sel.used
+                else "; the answering model did not converge, so corrected = doubly robust."
+            )
+        )
+    q = r.quality
+    if q is not None:
+        auc = "" if q.propensity_auc is None else f"; who answers: AUC {q.propensity_auc:.2f}"
+        lines.append(
+            f"Cross-validated on the respondents ({q.folds} folds): score error {q.score_mae:.2f} "
+            f"against {q.score_mae_baseline:.2f} without the model (R² {q.score_r2:.2f}); "
+            f"{round(q.interval_level * 100)}% intervals cover "
+            f"{fmt_share(q.interval_coverage)}{auc}."
+        )
+    body += markup.notes(lines)
+    lead = (
+        f"{metric} from the {fmt_share(r.response_rate)} who answered, and estimated for every "
+        f"customer: the silent ones are predicted from their journeys."
+    )
+    return Section(
+        "silent",
+        SECTIONS["silent"],
+        lead,
+        body,
+        [f"Assumptions: {r.assumptions}.", r.semantics],
+    )
+
+
+def _moment_rows(moments: list[Moment], names: Mapping[str, str]) -> list[list[Any]]:
+    return [
+        [
+            i,
+            m.candidate,
+            names.get(m.step, m.step) if m.step else "–",
+            f"{m.cases_with:,}",
+            _signed(m.effect, 2),
+            _interval(m.ci, 2),
+            f"{m.q:.2g}",
+            "yes" if m.significant else "no",
+        ]
+        for i, m in enumerate(moments, 1)
+    ]
+
+
+_MOMENT_HEADERS: Final = [
+    "#",
+    "experience",
+    "step",
+    "cases",
+    "effect",
+    "interval",
+    "q",
+    "significant",
+]
+
+
+def moments_section(data: ReportData) -> Section:
+    m = data.moments
+    if m is None:
+        why = data.missing.get("moments", "no moments-of-truth analysis")
+        return Section("moments", SECTIONS["moments"], body=markup.missing(why))
+    if not m.cases:
+        why = f"no case has an outcome to test against ({m.outcome})"
+        return Section("moments", SECTIONS["moments"], body=markup.missing(why))
+    names = {s.id: s.name for s in data.journey.steps} if data.journey is not None else {}
+    mean = "" if m.outcome_mean is None else f"; mean {m.outcome_mean:.2f}"
+    lead = (
+        f"Which experiences go with a better or worse outcome: {m.candidates_tested:,} tested on "
+        f"{m.cases:,} cases, {m.significant:,} significant. Outcome: {m.outcome}{mean}. "
+        f"Adjusted for {', '.join(m.adjusted_for) or 'nothing'}."
+    )
+    if m.moments:
+        body = markup.table(
+            _MOMENT_HEADERS, _moment_rows(m.moments[:TOP_MOMENTS], names), {0, 3, 4, 5, 6}
+        )
+    else:
+        body = markup.missing("No experience was seen in enough cases to test.")
+    body += markup.heading("Designed moments of truth")
+    if m.designed:
+        body += markup.table(
+            ["step", "verdict", "evidence"],
+            [[d.name, d.verdict, "; ".join(d.evidence) or "–"] for d in m.designed],
+        )
+    else:
+        body += markup.missing("The design marks no step as a moment of truth.")
+    body += markup.heading("Surprises")
+    if m.surprises:
+        body += markup.notes(
+            ["Significant experiences at steps the design does not mark as a moment of truth."]
+        )
+        body += markup.table(
+            _MOMENT_HEADERS, _moment_rows(m.surprises[:TOP_MOMENTS], names), {0, 3, 4, 5, 6}
+        )
+    else:
+        body += markup.missing("No significant experience outside the designed moments of truth.")
+    return Section(
+        "moments",
+        SECTIONS["moments"],
+        lead,
+        body,
+        [f"Assumptions: {m.assumptions}.", m.semantics],
+    )
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def value_section(data: ReportData) -> Section:
+    v = data.value
+    if v is None:
+        why = data.missing.get("value", "no value analysis")
+        return Section("value", SECTIONS["value"], body=markup.missing(why))
+    t = v.totals
+    lead = (
+        f"Cost to serve {_money(t.cost)} over {t.cases:,} cases; failure demand "
+        f"{t.failure_demand_contacts:,} contacts costing {_money(t.failure_demand_cost)}."
+    )
+    if v.opportunities:
+        body = markup.table(
+            ["#", "step", "cases reaching it", "failed", "cost per failure", "worth fixing"],
+            [
+                [
+                    o.rank,
+                    o.name,
+                    f"{o.volume:,}",
+                    fmt_share(o.gap),
+                    f"{o.impact:,.2f}",
+                    _money(o.value),
+                ]
+                for o in v.opportunities[:TOP_OPPORTUNITIES]
+            ],
+            {0, 2, 3, 4, 5},
+        )
+    else:
+        body = markup.missing("No step has failures: nothing to rank.")
+    notes = [
+        "Worth fixing = cases reaching the step × share that failed there × what a failure "
+        "costs (failure-demand contacts plus lost outcome value).",
+        f"Cost: {v.cost_rule}.",
+        v.semantics,
+    ]
+    return Section("value", SECTIONS["value"], lead, body, notes)

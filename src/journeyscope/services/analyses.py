@@ -1,0 +1,184 @@
+"""Executing analyses: one function per analysis, each ``(settings, query) -> result``.
+
+Every function opens the store of ``settings`` **read-only** (:func:`open_store`), runs the
+typed query on ``settings.engine`` (DuckDB, or Spark at ``settings.spark_master``) under
+``settings.memory_limit``, closes the store and returns the typed result. The result's
+``model_dump(mode="json")`` is what ``journeyscope <command> --json`` prints, so the command
+line, the web API and the pages give the same numbers from one implementation.
+
+>>> from journeyscope.config import Settings
+>>> from journeyscope.analytics.process import DfgQuery
+>>> dfg(Settings(store="missing.duckdb"), DfgQuery())
+Traceback (most recent call last):
+...
+journeyscope.errors.StoreError: missing.duckdb: no such store (ingest data first, or give --store)
+
+Importing this module imports the analytics layer (Ibis); the command line imports it only
+when a command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyscope.analytics.cases import CaseRule
+from journeyscope.definitions.models import Journey
+from journeyscope.services.store import open_store
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import AnalysisQuery
+    from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
+    from journeyscope.analytics.conformance import ConformanceReport
+    from journeyscope.analytics.emotion import EmotionQuery, EmotionResult
+    from journeyscope.analytics.engines import Engine
+    from journeyscope.analytics.funnels import FunnelQuery, FunnelResult
+    from journeyscope.analytics.moments import MomentsQuery, MomentsResult
+    from journeyscope.analytics.paths import PathsQuery, PathsResult
+    from journeyscope.analytics.process import DfgQuery, ProcessMap
+    from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.value import ValueQuery, ValueResult
+    from journeyscope.analytics.variants import VariantsQuery, VariantsResult
+    from journeyscope.config import Settings
+
+
+class ConformanceQuery(BaseModel):
+    """How far the cases follow ``journey``: cases grouped by ``case_rule``, ``top`` moves
+    off the path listed per step."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    journey: Journey
+    case_rule: CaseRule = Field(default_factory=CaseRule.given)
+    top: int = Field(default=5, ge=0)
+
+
+@contextmanager
+def engine(settings: Settings) -> Iterator[Engine]:
+    """An analysis engine on the store of ``settings``, opened read-only; closed on exit.
+
+    ``settings.engine`` chooses DuckDB (the store itself) or Spark (the store's events
+    exported once to Parquet for a Spark session at ``settings.spark_master``).
+    """
+    from journeyscope.analytics.engines import ENGINES, IbisEngine, SparkEngine, spark_session
+    from journeyscope.errors import UnknownEngineError
+
+    if settings.engine == "duckdb":
+        store = open_store(settings)
+        try:
+            yield IbisEngine(store.events(), "duckdb")
+        finally:
+            store.close()
+    elif settings.engine == "spark":
+        open_store(settings).close()  # the same checks and errors as on DuckDB
+        with SparkEngine(settings.store, session=spark_session(settings.spark_master)) as spark:
+            yield spark
+    else:
+        raise UnknownEngineError(
+            f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
+        )
+
+
+def run(settings: Settings, query: AnalysisQuery) -> Any:
+    """Run any registered typed query (see ``analytics.engines.ANALYSES``); the functions
+    below are the same call with the result's type stated."""
+    with engine(settings) as e:
+        return e.run(query)  # type: ignore[call-overload]
+
+
+def dfg(settings: Settings, query: DfgQuery) -> ProcessMap:
+    """The process map (directly-follows graph): frequencies, start/end counts, durations."""
+    result: ProcessMap = run(settings, query)
+    return result
+
+
+def variants(settings: Settings, query: VariantsQuery) -> VariantsResult:
+    """Variants (distinct activity sequences) with counts, shares and the coverage curve."""
+    result: VariantsResult = run(settings, query)
+    return result
+
+
+def funnel(settings: Settings, query: FunnelQuery) -> FunnelResult:
+    """The funnel with its semantics (mode, window, entry rule, ties) and drop-outs."""
+    result: FunnelResult = run(settings, query)
+    return result
+
+
+def paths(settings: Settings, query: PathsQuery) -> PathsResult:
+    """Paths forward, backward or between two activities; loops and ping-pong."""
+    result: PathsResult = run(settings, query)
+    return result
+
+
+def channels(settings: Settings, query: ChannelsQuery) -> ChannelsResult:
+    """Channel switches, digital completion, repeat contacts and volumes over time."""
+    result: ChannelsResult = run(settings, query)
+    return result
+
+
+def silent(settings: Settings, query: SilentQuery) -> SilentResult:
+    """The survey score of every customer, the silent ones estimated from their journeys.
+
+    Its JSON is ``result.to_json()`` (per-customer predictions included when asked for)."""
+    result: SilentResult = run(settings, query)
+    return result
+
+
+def moments(settings: Settings, query: MomentsQuery) -> MomentsResult:
+    """Moments of truth: experiences ranked by their adjusted effect on the outcome."""
+    result: MomentsResult = run(settings, query)
+    return result
+
+
+def emotions(settings: Settings, query: EmotionQuery) -> EmotionResult:
+    """The emotion curve: felt emotion per designed step and stage, next to the designed."""
+    result: EmotionResult = run(settings, query)
+    return result
+
+
+def value(settings: Settings, query: ValueQuery) -> ValueResult:
+    """The value stream: time, cost to serve, failure demand, ranked opportunities."""
+    result: ValueResult = run(settings, query)
+    return result
+
+
+def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceReport:
+    """How far real cases follow the designed journey, and where they leave it (DuckDB)."""
+    from journeyscope.analytics.conformance import conformance as replay
+
+    store = open_store(settings)
+    try:
+        return replay(store.events(), query.journey, query.case_rule).collect(top=query.top)
+    finally:
+        store.close()
+
+
+def stats(settings: Settings) -> dict[str, Any]:
+    """What ``journeyscope stats`` shows: events, cases, customers, activities, channels,
+    quarantine; ``case_rule`` says how each is counted."""
+    store = open_store(settings)
+    try:
+        return store.stats()
+    finally:
+        store.close()
+
+
+def quarantine(settings: Settings, limit: int = 20) -> dict[str, Any]:
+    """The first ``limit`` quarantined rows (by source and row) and how many there are."""
+    store = open_store(settings)
+    try:
+        q = store.quarantine()
+        rows = (
+            q.order_by([q.source, q.source_row])
+            .limit(limit)
+            .select("source", "source_row", "reason", "record")
+            .to_pyarrow()
+            .to_pylist()
+        )
+        total = int(q.count().to_pyarrow().as_py())
+    finally:
+        store.close()
+    return {"total": total, "rows": rows}
