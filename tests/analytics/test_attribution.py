@@ -164,7 +164,9 @@ def test_segments_add_up_to_the_whole(declared: Declared) -> None:
 
 
 def test_an_unknown_conversion_names_the_closest_activities(declared: Declared) -> None:
-    with pytest.raises(InvalidQueryError, match=r"conversions: no event has activity 'By'.*'Buy'"):
+    with pytest.raises(
+        InvalidQueryError, match=r"conversions: no analysed event has activity 'By'.*'Buy'"
+    ):
         run_attribution(declared(LOG), AttributionQuery(conversions=("By",)))
 
 
@@ -207,7 +209,7 @@ def test_every_model_sums_to_the_conversions(
     )
     engine = engine_for(journeys(declared))
     if not converting:
-        with pytest.raises(InvalidQueryError, match="no event has activity 'Buy'"):
+        with pytest.raises(InvalidQueryError, match="no analysed event has activity 'Buy'"):
             run_attribution(engine, q)
         return
     r = run_attribution(engine, q)

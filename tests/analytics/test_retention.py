@@ -90,10 +90,10 @@ def test_lifecycle_by_hand(declared: Declared) -> None:
 def test_unknown_events_name_the_closest_activities(declared: Declared) -> None:
     engine = declared(LOG, unit=DAY)
     with pytest.raises(
-        InvalidQueryError, match="returns: no event has activity 'c'; did you mean 'C'"
+        InvalidQueryError, match="returns: no analysed event has activity 'c'; did you mean 'C'"
     ):
         run_retention(engine, RetentionQuery(returns="c"))
-    with pytest.raises(InvalidQueryError, match="active: no event has activity 'Bb'"):
+    with pytest.raises(InvalidQueryError, match="active: no analysed event has activity 'Bb'"):
         run_lifecycle(engine, LifecycleQuery(active="Bb"))
 
 
