@@ -274,8 +274,6 @@ def removal_effects(counts: Mapping[tuple[str, str], float]) -> tuple[float, dic
     (0.5, {'a': 1.0})
     """
     states = sorted({s for s, _ in counts} - {START})
-    if not states:
-        return 0.0, {}
 
     def probability(removed: str | None) -> float:
         live = [START, *[s for s in states if s != removed]]
