@@ -11,7 +11,6 @@ import pytest
 from markupsafe import escape
 from typer.testing import CliRunner
 
-from journeyscope.analytics.channel_kinds import channel_kinds
 from journeyscope.analytics.steps import design_funnel
 from journeyscope.cli import app
 from journeyscope.definitions import load_journey
@@ -129,9 +128,15 @@ def _section(page: str, sid: str) -> str:
 def test_insight_sections_show_their_key_figures(data, page):
     assert data.silent is not None and data.moments is not None and data.value is not None
     silent = _section(page, "silent")
-    assert f"{data.silent.corrected.metric.value:+.1f}" in silent
-    assert "truth" in silent and "Odds of answering per point of score" in silent
-    assert "Cross-validated" in silent and "Assumptions:" in silent
+    from journeyscope.analytics.silent_text import headline_text
+
+    assert escape(headline_text(data.silent)) in silent  # estimate, range or abstention
+    for strategy in data.silent.strategies:
+        assert escape(strategy.assumption) in silent  # each strategy with its assumption
+        if strategy.metric is not None:
+            assert f"{strategy.metric:+.1f}" in silent
+    assert "truth" in silent and "respondents only (naive)" in silent
+    assert 'data-picture="silent-sensitivity"' in silent
     moments = _section(page, "moments")
     assert data.moments.designed and "Designed moments of truth" in moments
     first = data.moments.designed[0]
@@ -154,11 +159,11 @@ def test_silent_section_without_nps_answers(synthetic_store):
     assert 'class="missing"' in silent and "no NPS answers in the data" in silent
 
 
-def test_channel_kinds_by_name():
-    assert channel_kinds(["web", "Internet", "Desk", "Post", "phone", "e-mail"]) == (
-        ("web", "Internet"),
-        ("Desk", "phone"),
-    )
+def test_the_report_counts_contacts_with_the_one_classification(data):
+    """The report's channel figures are the channels analysis with the same classification:
+    outbound and back-office events are no contacts (no second, name-based rule)."""
+    assert data.channels is not None
+    assert "classification" in data.channels.model_dump()
 
 
 def test_report_command(synthetic_store, tmp_path):

@@ -6,16 +6,22 @@ Each builder reads the shared results of a :class:`ReportData` and returns a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 from journeyscope.analytics.moments import Moment
-from journeyscope.analytics.silent import Estimate
+from journeyscope.analytics.silent_text import (
+    check_lines,
+    curve_text,
+    headline_text,
+    sensitivity_text,
+    strategy_rows,
+)
 from journeyscope.render import _report_markup as markup
 from journeyscope.render._report_markup import Section
 from journeyscope.render._svg import fmt_share
 from journeyscope.render.report_data import SECTIONS, ReportData
+from journeyscope.render.sensitivity import sensitivity_svg
 
 #: Rows of the moments-of-truth and value tables.
 TOP_MOMENTS: Final = 10
@@ -31,30 +37,34 @@ def _signed(value: float | None, digits: int = 1) -> str:
 
 
 def silent_section(data: ReportData) -> Section:
+    """The headline (an estimate, a range or an abstention, with its reason), every strategy
+    with its assumption and verdict, the checks, and the sensitivity curve."""
     r = data.silent
     if r is None:
         why = data.missing.get("silent", "no silent-customer analysis")
         return Section("silent", SECTIONS["silent"], body=markup.missing(why))
     metric = r.metric.split(":")[0].upper()
-
-    def row(name: str, e: Estimate, mean: Estimate, how: str) -> list[Any]:
-        return [name, _signed(e.value), _interval(e.ci), _signed(mean.value, 2), how]
-
     rows = [
-        row("naive", r.naive.metric, r.naive.mean_score, "the respondents only"),
-        row(
-            "doubly robust",
-            r.doubly_robust.metric,
-            r.doubly_robust.mean_score,
-            "every customer: predicted from the journey, weighted by who answers",
-        ),
-        row(
-            "corrected",
-            r.corrected.metric,
-            r.corrected.mean_score,
-            "every customer: allows the score itself to change who answers",
-        ),
+        [
+            "respondents only (naive)",
+            _signed(r.naive.metric.value),
+            _interval(r.naive.metric.ci),
+            _signed(r.naive.mean_score.value, 2),
+            "—",
+            "speaks for those who answered, not for every customer",
+        ]
     ]
+    for row in strategy_rows(r):
+        rows.append(
+            [
+                row["strategy"],
+                row["value"],
+                row["interval"],
+                row["mean score"],
+                row["verdict"],
+                row["assumption"],
+            ]
+        )
     if r.truth is not None:
         rows.append(
             [
@@ -62,48 +72,47 @@ def silent_section(data: ReportData) -> Section:
                 _signed(r.truth.metric),
                 "–",
                 _signed(r.truth.mean_score, 2),
+                "—",
                 f"known for {r.truth.customers:,} customers (synthetic data)",
             ]
         )
     body = markup.table(
-        ["estimate", metric, "interval", "mean score", "who it speaks for"], rows, {1, 2, 3}
+        ["estimate", metric, "interval", "mean score", "verdict", "assumption"], rows, {1, 2, 3}
     )
+    if r.sensitivity is not None and r.sensitivity.points:
+        h = r.headline
+        band = (
+            (h.low, h.high) if h is not None and h.low is not None and h.high is not None else None
+        )
+        body += markup.heading("If the score drives answering more or less than estimated")
+        body += markup.svg(
+            "silent-sensitivity",
+            sensitivity_svg(
+                r.sensitivity,
+                metric=metric,
+                band=band,
+                truth=r.truth.metric if r.truth is not None else None,
+            ),
+        )
     lines = [
         f"Response rate: {fmt_share(r.response_rate)} ({r.respondents:,} of "
-        f"{r.customers:,} customers answered {r.survey})."
+        f"{r.customers:,} customers answered {r.survey}).",
+        sensitivity_text(r).capitalize() + ".",
+        curve_text(r).capitalize() + ".",
+        *check_lines(r),
     ]
-    sel = r.selection
-    if sel is not None:
-        low, high = (math.exp(g) for g in sel.gamma_ci)
-        lines.append(
-            f"Odds of answering per point of score: × {sel.odds_ratio_per_point:.2f} "
-            f"(interval {low:.2f} … {high:.2f})"
-            + (
-                "."
-                if sel.used
-                else "; the answering model did not converge, so corrected = doubly robust."
-            )
-        )
-    q = r.quality
-    if q is not None:
-        auc = "" if q.propensity_auc is None else f"; who answers: AUC {q.propensity_auc:.2f}"
-        lines.append(
-            f"Cross-validated on the respondents ({q.folds} folds): score error {q.score_mae:.2f} "
-            f"against {q.score_mae_baseline:.2f} without the model (R² {q.score_r2:.2f}); "
-            f"{round(q.interval_level * 100)}% intervals cover "
-            f"{fmt_share(q.interval_coverage)}{auc}."
-        )
     body += markup.notes(lines)
-    lead = (
-        f"{metric} from the {fmt_share(r.response_rate)} who answered, and estimated for every "
-        f"customer: the silent ones are predicted from their journeys."
-    )
     return Section(
         "silent",
         SECTIONS["silent"],
-        lead,
+        headline_text(r) + ".",
         body,
-        [f"Assumptions: {r.assumptions}.", r.semantics],
+        [
+            "No single figure is shown when the strategies disagree beyond their intervals or "
+            "when none survives its checks: then the range, or the plausible span, is the "
+            "honest answer (see docs/insight.md).",
+            r.semantics,
+        ],
     )
 
 

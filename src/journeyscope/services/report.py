@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, Final
 import ibis
 
 from journeyscope.analytics.cases import CaseRule, with_cases
-from journeyscope.analytics.channel_kinds import channel_kinds
 from journeyscope.analytics.channels import ChannelsQuery
 from journeyscope.analytics.conformance import conformance
+from journeyscope.analytics.contacts import ContactRules
 from journeyscope.analytics.emotion import EmotionQuery
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
@@ -64,6 +64,7 @@ def build_report(
     rule: CaseRule | None = None,
     title: str | None = None,
     source: str | None = None,
+    contacts: ContactRules | None = None,
 ) -> ReportData:
     """Every analysis of the report on the store of ``settings`` (opened read-only, with its
     memory limit), once each; ``design``: the designed journey to map and compare with.
@@ -77,6 +78,7 @@ def build_report(
             rule=rule,
             title=title,
             source=str(settings.store) if source is None else source,
+            contacts=contacts,
         )
 
 
@@ -114,13 +116,18 @@ def compute_report(
     rule: CaseRule | None = None,
     title: str | None = None,
     source: str = "",
+    contacts: ContactRules | None = None,
 ) -> ReportData:
     """Run every analysis the report needs, once each, on ``events``.
+
+    ``contacts``: who starts each activity and what kind each channel is
+    (:mod:`journeyscope.analytics.contacts`; default: its built-in rules).
 
     Cases are derived once (``rule``; default: the data's case ids) and, with a design,
     limited to the cases it covers; the result is materialised and every analysis reads it.
     """
     rule = rule or CaseRule.given()
+    contacts = contacts or ContactRules()
     data = ReportData(
         title=title or (f"Journey report: {journey.name}" if journey else "Journey report"),
         journey=journey,
@@ -147,14 +154,12 @@ def compute_report(
                 PathsQuery(case_rule=given, steps=2, collapse_repeats=True, loops=True, top_edges=1)
             )
         names = [r["channel"] for r in data.overview.get("per_channel", [])]
-        digital, assisted = channel_kinds(names)
         if names:
             with clock.analysis("channels"):
                 data.channels = engine.run(
                     ChannelsQuery(
                         case_rule=given,
-                        digital=digital,
-                        assisted=assisted,
+                        contacts=contacts,
                         outcomes=tuple(journey.outcome_activities()) if journey else (),
                         repeat_within=REPEAT_WITHIN,
                     )
@@ -188,7 +193,9 @@ def compute_report(
             with clock.analysis("emotion"):
                 data.emotion = engine.run(EmotionQuery(case_rule=given, journey=journey))
             with clock.analysis("value"):
-                data.value = engine.run(ValueQuery(case_rule=given, journey=journey))
+                data.value = engine.run(
+                    ValueQuery(case_rule=given, journey=journey, contacts=contacts)
+                )
         else:
             for key in ("journey-map", "blueprint", "conformance", "moments", "value"):
                 data.missing[key] = "no designed journey given (--design FILE)"
