@@ -35,7 +35,9 @@ ProgramOption = Annotated[
 ]
 
 engine_app = typer.Typer(
-    help="Deploy programs, create API keys, export engine events.", no_args_is_help=True
+    rich_markup_mode=None,  # plain help: no rich markdown/syntax import at start-up
+    help="Deploy programs, create API keys, export engine events.",
+    no_args_is_help=True,
 )
 
 
