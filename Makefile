@@ -1,12 +1,13 @@
 # journeyscope: two commands on a fresh clone.
 #   make demo   sets everything up, then runs the demo on the embedded default (DuckDB)
 #   make test   sets everything up, then runs the whole test suite
+#   make check  the fast lane: lint, types and the tests not marked slow, on two processes
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench system clean
+.PHONY: demo test check lint typecheck bench system clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "journeyscope needs Python 3.11+"'
@@ -24,6 +25,9 @@ demo: $(STAMP)
 
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q
+
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

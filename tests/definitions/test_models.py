@@ -179,6 +179,7 @@ def test_public_names() -> None:
             "Stage",
             "Step",
             "StepOverride",
+            "Story",
             "Touchpoint",
             "Transition",
             "Variant",

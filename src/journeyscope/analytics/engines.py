@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
+from journeyscope.analytics.compare import COMPARE, CompareQuery, CompareResult
 from journeyscope.analytics.emotion import EMOTION, EmotionQuery, EmotionResult
 from journeyscope.analytics.funnels import FUNNEL, FunnelQuery, FunnelResult
 from journeyscope.analytics.moments import MOMENTS, MomentsQuery, MomentsResult
@@ -37,6 +38,8 @@ from journeyscope.analytics.silent import SILENT, SilentQuery, SilentResult
 from journeyscope.analytics.value import VALUE, ValueQuery, ValueResult
 from journeyscope.analytics.variants import VARIANTS, VariantsQuery, VariantsResult
 from journeyscope.errors import UnknownEngineError
+from journeyscope.events.schema import ColumnMapping
+from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -77,6 +80,7 @@ ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
     MomentsQuery: MOMENTS,
     SilentQuery: SILENT,
     ValueQuery: VALUE,
+    CompareQuery: COMPARE,
 }
 
 
@@ -114,12 +118,16 @@ class Engine:
     def run(self, query: SilentQuery) -> SilentResult: ...
     @overload
     def run(self, query: ValueQuery) -> ValueResult: ...
+    @overload
+    def run(self, query: CompareQuery) -> CompareResult: ...
 
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
         events = self.events()
-        prepared = analysis.prepare(events, query).cache()
+        built = analysis.prepare(events, query)
+        self.register(built)
+        prepared = built.cache()
         try:
             exprs = analysis.expressions(prepared, events, query)
             fetch = self.arrow if getattr(analysis, "arrow", False) else self.rows
@@ -127,6 +135,10 @@ class Engine:
         finally:
             prepared.release()
         return analysis.result(query, rows)
+
+    def register(self, expr: ibis.Expr) -> None:
+        """Make the in-memory tables ``expr`` refers to visible to the engine before it is
+        compiled or cached (backends that execute through Ibis do it themselves)."""
 
     def close(self) -> None:
         """Release what the engine holds."""
@@ -195,18 +207,31 @@ def spark_session(master: str = "local[2]") -> SparkSession:
 
 
 class SparkEngine(Engine):
-    """The events of a journeyscope store, analysed by Spark (local mode by default).
-
-    The events are exported once to Parquet and registered as a temporary view, so nothing
-    is written to a Spark warehouse.
+    """Events analysed by Spark (local mode by default): a journeyscope store, exported once to
+    Parquet and registered as a temporary view (nothing is written to a Spark warehouse), or
+    any Ibis table of canonical events on the session (a source read in place).
     """
 
     name = "spark"
 
-    def __init__(self, store: str | Path, *, session: SparkSession | None = None) -> None:
+    def __init__(
+        self,
+        store: str | Path | None = None,
+        *,
+        session: SparkSession | None = None,
+        events: ibis.Table | None = None,
+    ) -> None:
         from journeyscope.events import Store
 
         self.session = session or spark_session()
+        self.ibis = ibis.pyspark.connect(self.session)
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self.view: str | None = None
+        if events is not None:
+            self._events = events
+            return
+        if store is None:
+            raise ValueError("a Spark engine needs a store or an events table")
         self._folder = tempfile.TemporaryDirectory(prefix="journeyscope-spark-")
         data = Path(self._folder.name) / "events.parquet"
         with Store(store) as db:
@@ -214,26 +239,54 @@ class SparkEngine(Engine):
             db.con.execute(f"COPY events TO '{target}' (FORMAT PARQUET)")
         self.view = f"js_events_{uuid.uuid4().hex[:12]}"
         self.session.read.parquet(str(data)).createOrReplaceTempView(self.view)
-        self.ibis = ibis.pyspark.connect(self.session)
+        self._events = self.ibis.table(self.view)
 
     def events(self) -> ibis.Table:
-        return self.ibis.table(self.view)
+        return self._events
+
+    def register(self, expr: ibis.Expr) -> None:
+        # Spark compiles SQL that names in-memory tables (ibis.memtable) as views: register
+        # them first, or a cached or compiled query cannot see them.
+        self.ibis._register_in_memory_tables(expr)
 
     def arrow(self, expr: ibis.Table) -> pa.Table:
+        self.register(expr)
         return self.session.sql(self.ibis.compile(expr)).toArrow()
 
     def close(self) -> None:
-        self.session.catalog.dropTempView(self.view)
-        self._folder.cleanup()
+        if self.view is not None:
+            self.session.catalog.dropTempView(self.view)
+        if self._folder is not None:
+            self._folder.cleanup()
 
 
-def connect(store: str | Path, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Engine:
-    """Open ``store`` for analysis on ``engine`` (``duckdb`` or ``spark``)."""
+def connect(
+    store: str | Path,
+    engine: str = "duckdb",
+    *,
+    spark_master: str = "local[2]",
+    source: str | None = None,
+    mapping: ColumnMapping | None = None,
+) -> Engine:
+    """Open events for analysis on ``engine`` (``duckdb`` or ``spark``): the store, or
+    ``source`` (``parquet:PATH``, ``csv:PATH``, ``table:NAME``; see
+    :mod:`journeyscope.events.sources`) read in place through ``mapping``."""
+    if engine not in ENGINES:
+        raise UnknownEngineError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+    found = parse_source(source) if source else Source("store", str(store))
+    if found.kind == "store":
+        if engine == "duckdb":
+            return DuckDBEngine(found.location)
+        return SparkEngine(found.location, session=spark_session(spark_master))
     if engine == "duckdb":
-        return DuckDBEngine(store)
-    if engine == "spark":
-        return SparkEngine(store, session=spark_session(spark_master))
-    raise UnknownEngineError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET TimeZone = 'UTC'")
+        view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
+        return IbisEngine(view, "duckdb")
+    session = spark_session(spark_master)
+    con = ibis.pyspark.connect(session)
+    view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
+    return SparkEngine(session=session, events=view)
 
 
 def _plain(table: pa.Table) -> Rows:

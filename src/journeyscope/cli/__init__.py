@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from journeyscope.cli import (
     analytics,
+    backlog,
     catalogue,
     demo,
     design,
@@ -100,6 +101,7 @@ design.register(app)
 insight.register(app)
 orchestrate.register(app)
 report.register(app)
+backlog.register(app)
 
 
 def main() -> None:

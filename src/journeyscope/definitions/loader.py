@@ -32,7 +32,7 @@ journeyscope.errors.DefinitionError: demo.yaml:13: transitions.0.to: no step 'c'
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +117,23 @@ def _guess(name: str, known: Iterable[str]) -> str:
     return f" (steps: {shown})"
 
 
+def _stories(journey: Journey, ref: Callable[..., None]) -> list[Problem]:
+    """Story ids unique, each under a known step and written for a known persona."""
+    problems = _unique(journey.stories, "stories", "story")
+    personas = {p.id: ("personas", i) for i, p in enumerate(journey.personas)}
+    for i, story in enumerate(journey.stories):
+        ref(("stories", i, "step"), story.step, "a story's step", flow=False)
+        if story.persona is not None and story.persona not in personas:
+            problems.append(
+                Problem(
+                    ("stories", i, "persona"),
+                    f"no persona {story.persona!r}{_guess(story.persona, personas)}",
+                    "unknown-persona",
+                )
+            )
+    return problems
+
+
 def check_journey(journey: Journey) -> list[Problem]:
     """Structural problems of a journey whose fields have the right shape; [] when none."""
     problems: list[Problem] = []
@@ -176,6 +193,7 @@ def check_journey(journey: Journey) -> list[Problem]:
         ref(("entries", i), e, "an entry")
     for i, e in enumerate(journey.exits):
         ref(("exits", i), e, "an exit")
+    problems += _stories(journey, ref)
     if journey.outcome.step is not None:
         ref(("outcome", "step"), journey.outcome.step, "the outcome")
     if journey.outcome.step is None and not journey.outcome.activities:

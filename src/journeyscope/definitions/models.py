@@ -365,6 +365,27 @@ class Variant(_Model):
     """Overrides by step id."""
 
 
+class Story(_Model):
+    """A user story on the journey's story map (``stories:``), kept with the design."""
+
+    id: Id
+    step: Id
+    """The step it belongs under on the map."""
+    want: str = Field(min_length=1)
+    """What the persona wants: the part after "I want"."""
+    so_that: str = ""
+    """Why: the part after "so that" (default: the journey's outcome)."""
+    persona: Id | None = None
+    """A persona of this journey (default: the first)."""
+    opportunity: str | None = None
+    """The opportunity it answers: an opportunity id from ``journeyscope backlog`` or a
+    step opportunity's text."""
+    effort: float | None = Field(default=None, gt=0)
+    """The team's estimate, in points."""
+    release: int | None = Field(default=None, ge=1)
+    """A release the team chose; default: cut by value at stake."""
+
+
 class Journey(_Model):
     """A designed journey: see the module documentation."""
 
@@ -398,6 +419,8 @@ class Journey(_Model):
     variants: list[Variant] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
     """Journey-level measures."""
+    stories: list[Story] = Field(default_factory=list)
+    """User stories of the story map (see ``journeyscope backlog``)."""
 
     # ------------------------------------------------------------------ convenient views
 

@@ -7,7 +7,8 @@ the report all call these functions, so they give the same numbers.
 
 Modules: :mod:`~journeyscope.services.store` (opening a store for reading),
 :mod:`~journeyscope.services.analyses` (one function per analysis),
-:mod:`~journeyscope.services.report` (the journey report).
+:mod:`~journeyscope.services.report` (the journey report),
+:mod:`~journeyscope.services.backlog` (opportunities, the story map, before/after).
 
 Importing this package imports nothing heavy; each function imports what it uses.
 """

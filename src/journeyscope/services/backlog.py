@@ -1,0 +1,209 @@
+"""The backlog of a designed journey: run the analyses its evidence comes from, once each, on
+one store, and turn their results into scored opportunities and a user story map.
+
+Analyses run (all with the design, on the configured engine):
+
+* moments of truth for completion (the money evidence) and for satisfaction (score points);
+* the value stream (failure demand and its cost, with ``channel_costs``);
+* a funnel along the designed main path (drop-offs), its window the design's outcome window.
+
+Counts are annualised over the span of the events of the design's activities (first to last
+timestamp). The funnel counts only cases that started at least its window before the data
+ends, so a case still under way is not a drop-off.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journeyscope.analytics import opportunities as opp
+from journeyscope.analytics.story_map import StoryMap, story_map
+from journeyscope.config import Settings
+from journeyscope.definitions.models import Journey
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.compare import CompareResult
+
+#: Seconds in a year (365.25 days), for annualising.
+YEAR_S = 365.25 * 86400
+
+
+def data_span(engine: Any, journey: Journey) -> tuple[datetime, datetime]:
+    """The first and the last event of the design's activities."""
+    t = engine.events()
+    activities = [a for s in journey.steps for a in s.activities]
+    scoped = t.filter(t.activity.isin(activities)) if activities else t
+    span = engine.arrow(
+        scoped.aggregate(first=scoped.timestamp.min(), last=scoped.timestamp.max())
+    ).to_pylist()[0]
+    first, last = span["first"], span["last"]
+    if first is None or last is None or last <= first:
+        from journeyscope.errors import StoreError
+
+        raise StoreError(
+            f"no events of the design {journey.id!r} over a period of time in the store: "
+            "ingest its events, or check the activities the design names"
+        )
+    return first, last
+
+
+def closed_cases(engine: Any, window: timedelta, end: datetime) -> Any:
+    """The events of the cases that started at least ``window`` before ``end``: cases whose
+    funnel window has closed, so a drop-off is a drop-off and not a case still under way."""
+    t = engine.events()
+    starts = t.group_by("case_id").aggregate(started=t.timestamp.min())
+    closed = starts.filter(starts.started <= end - window)
+    return t.semi_join(closed, "case_id")
+
+
+def main_path(journey: Journey) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(step id, name, activities) of the designed main path, as the report's funnel has it."""
+    from journeyscope.render.report import design_funnel
+
+    by_name = {s.name: s for s in journey.steps}
+    return [
+        (by_name[str(f.label)].id, str(f.label), f.activities)
+        for f in design_funnel(journey)
+        if f.label in by_name
+    ]
+
+
+def build_backlog(
+    settings: Settings,
+    journey: Journey,
+    *,
+    value_per_case: float,
+    channel_costs: dict[str, float] | None = None,
+    min_dropoff: float = 0.1,
+    store: Path | None = None,
+    engine_name: str | None = None,
+) -> StoryMap:
+    """Opportunities, scores and the story map of ``journey`` on the configured store."""
+    from journeyscope.analytics.engines import IbisEngine, connect
+    from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
+    from journeyscope.analytics.moments import MomentsQuery
+    from journeyscope.analytics.value import ValueQuery
+    from journeyscope.errors import StoreError
+
+    path = store or settings.store
+    if not path.is_file():
+        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
+    name = engine_name or settings.engine
+    costs = {**settings.channel_costs, **(channel_costs or {})}
+    where = f"--design {journey.id}"
+    with connect(path, name, spark_master=settings.spark_master) as engine:
+        first, last = data_span(engine, journey)
+        years = (last - first).total_seconds() / YEAR_S
+        completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
+        satisfaction = engine.run(MomentsQuery(outcome="satisfaction", journey=journey))
+        value = engine.run(
+            ValueQuery(journey=journey, channel_costs=costs, value_per_case=value_per_case)
+        )
+        path_steps = main_path(journey)
+        window = journey.outcome.within or timedelta(days=365)
+        funnel = None
+        if len(path_steps) >= 2:
+            funnel = IbisEngine(closed_cases(engine, window, last), name).run(
+                FunnelQuery(
+                    steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
+                    window=window,
+                    dropped_limit=0,
+                )
+            )
+    evidence = [
+        *opp.from_moments(
+            completion.moments,
+            years=years,
+            value_per_case=value_per_case,
+            outcome="completion",
+            analysis=f"journeyscope moments {where} --outcome completion",
+        ),
+        *opp.from_moments(
+            satisfaction.moments,
+            years=years,
+            value_per_case=value_per_case,
+            outcome="satisfaction",
+            analysis=f"journeyscope moments {where}",
+        ),
+        *opp.from_failures(
+            value.steps,
+            years=years,
+            analysis=f"journeyscope value {where} --value-per-case {value_per_case:g}",
+        ),
+    ]
+    if funnel is not None:
+        counts = [s.cases for s in funnel.steps]
+        evidence += opp.from_dropoffs(
+            [
+                (sid, n, counts[i - 1], counts[i])
+                for i, (sid, n, _) in enumerate(path_steps)
+                if i > 0
+            ],
+            years=years,
+            value_per_case=value_per_case,
+            min_dropoff=min_dropoff,
+            analysis=f"journeyscope funnel (the designed main path of {journey.id}, cases "
+            f"started at least {window.days} days before the data ends)",
+        )
+    efforts = {}
+    for story in journey.stories:
+        if story.effort is not None and story.opportunity:
+            efforts[story.opportunity] = story.effort
+    found = opp.collect(journey, evidence, efforts=_by_id(journey, efforts))
+    return story_map(
+        journey,
+        found,
+        semantics=f"evidence from {years:.2f} years of data, annualised; {opp.SCORE_RULE}",
+    )
+
+
+def _by_id(journey: Journey, efforts: dict[str, float]) -> dict[str, float]:
+    """Efforts keyed by opportunity id, whether the story names the id or the title."""
+    out = {}
+    for step in journey.steps:
+        for title in step.opportunities:
+            oid = f"{step.id}.{opp.slug(title)}"
+            for key in (oid, title, title.lower()):
+                if key in efforts:
+                    out[oid] = efforts[key]
+    return {**efforts, **out}
+
+
+def compare_step(
+    settings: Settings,
+    journey: Journey,
+    step: str,
+    before: datetime,
+    after: datetime,
+    *,
+    channel_costs: dict[str, float] | None = None,
+    store: Path | None = None,
+    engine_name: str | None = None,
+) -> CompareResult:
+    """A step of ``journey`` before and after a change (:mod:`journeyscope.analytics.compare`)."""
+    from pydantic import ValidationError
+
+    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.analytics.compare import CompareQuery
+    from journeyscope.analytics.engines import connect
+    from journeyscope.analytics.value import ValueQuery
+    from journeyscope.errors import StoreError
+
+    path = store or settings.store
+    if not path.is_file():
+        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
+    costs = {**settings.channel_costs, **(channel_costs or {})}
+    try:
+        query = CompareQuery(
+            journey=journey,
+            step=step,
+            before=before,
+            after=after,
+            value=ValueQuery(journey=journey, channel_costs=costs),
+        )
+    except ValidationError as exc:
+        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
+    with connect(path, engine_name or settings.engine, spark_master=settings.spark_master) as e:
+        return e.run(query)

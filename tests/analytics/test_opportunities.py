@@ -1,0 +1,241 @@
+"""Opportunities, scoring and the story map, checked against hand computation."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from journeyscope.analytics import opportunities as opp
+from journeyscope.analytics.story_map import story_map
+from journeyscope.definitions.models import Journey
+
+
+class M:
+    """A moment of truth as the analysis returns it (the fields opportunities read)."""
+
+    def __init__(
+        self,
+        candidate: str,
+        step: str | None,
+        cases: int,
+        effect: float,
+        ci: tuple[float, float],
+        significant: bool = True,
+    ) -> None:
+        self.candidate, self.step, self.cases_with = candidate, step, cases
+        self.effect, self.ci, self.significant = effect, ci, significant
+
+
+class V:
+    """A value-stream step (the fields opportunities read)."""
+
+    def __init__(self, step: str, failed: int, contacts: int, cost: float, value: float) -> None:
+        self.step, self.name, self.failed_cases = step, step.title(), failed
+        self.failure_demand_contacts, self.failure_demand_cost = contacts, cost
+        self.opportunity = value
+
+
+def phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def journey(**extra: object) -> Journey:
+    return Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "job_to_be_done": "Get it done.",
+            "outcome": {"description": "It is done", "step": "c"},
+            "personas": [{"id": "p", "name": "Renter"}, {"id": "q", "name": "Owner"}],
+            "stages": [
+                {
+                    "id": "s1",
+                    "name": "One",
+                    "steps": [
+                        {
+                            "id": "a",
+                            "name": "A",
+                            "activities": ["A"],
+                            "opportunities": ["Faster A", "Clearer A"],
+                        },
+                        {"id": "b", "name": "B", "activities": ["B"]},
+                    ],
+                },
+                {
+                    "id": "s2",
+                    "name": "Two",
+                    "steps": [
+                        {"id": "c", "name": "C", "activities": ["C"], "opportunities": ["Nicer C"]},
+                    ],
+                },
+            ],
+            **extra,
+        }
+    )
+
+
+def test_moment_value_is_cases_a_year_times_lost_share_times_case_value() -> None:
+    [e] = opp.from_moments(
+        [
+            M("went back to A", "a", 100, -0.2, (-0.3, -0.1)),
+            M("waited", "b", 100, -0.2, (-0.3, -0.1), significant=False),
+            M("helped", "b", 100, 0.1, (0.05, 0.15)),
+        ],
+        years=0.5,
+        value_per_case=400,
+        outcome="completion",
+        analysis="moments",
+    )
+    assert e.cases_per_year == 200
+    assert e.value_per_year is not None
+    assert (e.value_per_year.estimate, e.value_per_year.low, e.value_per_year.high) == (
+        pytest.approx(16_000),
+        pytest.approx(8_000),
+        pytest.approx(24_000),
+    )
+    se = 16_000 / opp.Z95 / 2
+    assert e.confidence == pytest.approx(phi(16_000 / se))
+
+
+def test_a_satisfaction_moment_is_evidence_without_money() -> None:
+    [e] = opp.from_moments(
+        [M("switched", "b", 40, -0.8, (-1.2, -0.4))],
+        years=1,
+        value_per_case=400,
+        outcome="satisfaction",
+        analysis="moments",
+    )
+    assert e.value_per_year is None and e.confidence is None
+    assert e.satisfaction_effect is not None and e.satisfaction_effect.estimate == -0.8
+
+
+def test_dropoff_value_and_binomial_interval() -> None:
+    found = opp.from_dropoffs(
+        [("b", "B", 1000, 700), ("c", "C", 700, 680)],
+        years=2,
+        value_per_case=100,
+        min_dropoff=0.1,
+        analysis="funnel",
+    )
+    assert [e.step for e in found] == ["b"]  # C loses 2.9%: under the threshold
+    v = found[0].value_per_year
+    assert v is not None
+    se = math.sqrt(0.3 * 0.7 / 1000)
+    assert v.estimate == pytest.approx(0.3 * 500 * 100)
+    assert v.low == pytest.approx((0.3 - opp.Z95 * se) * 50_000)
+    assert v.high == pytest.approx((0.3 + opp.Z95 * se) * 50_000)
+    assert found[0].cases == 300 and found[0].cases_per_year == 150
+
+
+def test_failure_demand_value_is_the_value_streams_opportunity_a_year() -> None:
+    [e] = opp.from_failures(
+        [V("b", 100, 120, 600.0, 1_200.0), V("c", 0, 0, 0.0, 0.0)], years=0.5, analysis="value"
+    )
+    assert e.value_per_year is not None
+    assert e.value_per_year.estimate == pytest.approx(2_400)
+    assert e.value_per_year.low == pytest.approx(2_400 * (1 - opp.Z95 / 10))
+    assert e.failure_demand_cost_per_year == pytest.approx(1_200)
+
+
+def _evidence(step: str, value: float, source: opp.Source = "drop-off") -> opp.Evidence:
+    return opp.Evidence(
+        source=source,
+        step=step,
+        finding=f"{source} at {step}",
+        analysis="x",
+        cases=10,
+        cases_per_year=10,
+        value_per_year=opp.Interval(estimate=value, low=value * 0.5, high=value * 1.5),
+        how="by hand",
+    )
+
+
+def test_design_opportunities_take_their_steps_evidence_and_the_largest_value() -> None:
+    found = opp.collect(
+        journey(),
+        [
+            _evidence("a", 100.0),
+            _evidence("a", 300.0, "failure demand"),
+            _evidence("b", 50.0),
+            _evidence("zzz", 10.0),
+        ],
+    )
+    by_id = {o.id: o for o in found}
+    assert set(by_id) == {
+        "a.faster_a",
+        "a.clearer_a",
+        "c.nicer_c",
+        "b.keep_customers_going_at_b",
+        "journey.drop_off_at_zzz",
+    }
+    a = by_id["a.faster_a"]
+    assert a.origin == "design" and a.value_at_stake == 300.0  # max, not 400
+    assert [e.step for e in a.evidence] == ["a", "a"]
+    b = by_id["b.keep_customers_going_at_b"]
+    assert b.origin == "data" and b.title == "Keep customers going at B"
+    assert by_id["c.nicer_c"].value_at_stake is None and by_id["c.nicer_c"].evidence == []
+
+
+def test_scoring_rule_ranks_effort_first_then_expected_value_and_marks_ties() -> None:
+    found = opp.collect(
+        journey(), [_evidence("a", 300.0), _evidence("b", 300.0)], efforts={"c.nicer_c": 2.0}
+    )
+    # c has an effort but no measured value: it cannot be scored
+    conf = phi(300.0 / ((450.0 - 150.0) / (2 * opp.Z95)))
+    order = [(o.id, o.rank, o.tie) for o in found]
+    assert order == [
+        ("a.faster_a", 1, True),
+        ("a.clearer_a", 2, True),
+        ("b.keep_customers_going_at_b", 3, True),
+        ("c.nicer_c", 4, False),
+    ]
+    assert found[0].expected_value == pytest.approx(300.0 * conf)
+    scored = opp.collect(
+        journey(),
+        [_evidence("a", 300.0), _evidence("b", 100.0)],
+        efforts={"a.clearer_a": 3.0, "b.keep_customers_going_at_b": 0.5},
+    )
+    first = scored[0]
+    assert first.id == "b.keep_customers_going_at_b"
+    assert first.score == pytest.approx(first.expected_value / 0.5)  # type: ignore[operator]
+    assert [o.id for o in scored[:3]] == [
+        "b.keep_customers_going_at_b",
+        "a.clearer_a",
+        "a.faster_a",
+    ]
+
+
+def test_story_map_stories_releases_and_design_stories() -> None:
+    j = journey(
+        stories=[
+            {
+                "id": "photo",
+                "step": "a",
+                "persona": "q",
+                "want": "to upload a photo",
+                "opportunity": "Clearer A",
+                "effort": 2,
+            },
+            {"id": "loose", "step": "c", "want": "a cup of tea"},
+        ]
+    )
+    evidence = [_evidence("a", 600.0), _evidence("b", 300.0), _evidence("zzz", 100.0)]
+    found = opp.collect(j, evidence, efforts={"a.clearer_a": 2.0})
+    m = story_map(j, found)
+    texts = {c.id: c for c in m.stories}
+    photo = texts["photo"]
+    assert photo.text == "As an Owner, I want to upload a photo, so that it is done."
+    assert not photo.drafted and photo.effort == 2 and photo.opportunity == "a.clearer_a"
+    drafted = texts["draft.a.faster_a"]
+    assert drafted.text == "As a Renter, I want faster A, so that it is done."
+    assert texts["loose"].opportunity is None and texts["loose"].value_at_stake is None
+    # value per step counted once: a 600, b 300, journey-wide 100 -> total 1000;
+    # ranked a (scored, effort) first, then a.faster_a, b, journey item; cuts at 50% and 80%
+    releases = {r.number: (r.value_at_stake, r.share_of_value) for r in m.releases}
+    assert releases[1] == (600.0, pytest.approx(0.6))
+    assert releases[2] == (300.0, pytest.approx(0.3))
+    assert releases[3][0] == 100.0
+    assert texts["draft.b.keep_customers_going_at_b"].release == 2
+    assert texts["loose"].release == 3  # not measured: the last release
+    assert [c.rank for c in m.stories] == sorted(c.rank for c in m.stories)
