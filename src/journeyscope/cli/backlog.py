@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from journeyscope.cli.common import JsonOption, StoreOption, console, print_json
+from journeyscope.cli.options import root_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +46,6 @@ def backlog(
     stream, drop-offs along the designed main path. Each story links to its step and evidence.
     """
     from journeyscope.analytics.cases import InvalidQueryError
-    from journeyscope.config import Settings
     from journeyscope.definitions import load_journey
     from journeyscope.render.backlog import FORMATS, export
     from journeyscope.render.story_map import story_map_svg
@@ -64,7 +64,7 @@ def backlog(
             ) from None
     with console.status("analysing"):
         result = build_backlog(
-            Settings(),
+            root_settings(),
             load_journey(design),
             value_per_case=value_per_case,
             channel_costs=costs,
@@ -113,12 +113,11 @@ def compare(
     change, with 95% intervals: did the story work?"""
     from rich.table import Table
 
-    from journeyscope.config import Settings
     from journeyscope.definitions import load_journey
     from journeyscope.services.backlog import compare_step
 
     result = compare_step(
-        Settings(),
+        root_settings(),
         load_journey(design),
         step,
         _date(before, "--before"),
