@@ -60,7 +60,7 @@ def closed_cases(engine: Any, window: timedelta, end: datetime) -> Any:
 
 def main_path(journey: Journey) -> list[tuple[str, str, tuple[str, ...]]]:
     """(step id, name, activities) of the designed main path, as the report's funnel has it."""
-    from journeyscope.render.report import design_funnel
+    from journeyscope.analytics.steps import design_funnel
 
     by_name = {s.name: s for s in journey.steps}
     return [
