@@ -75,3 +75,51 @@ def test_a_bad_setting_is_one_clear_line(monkeypatch) -> None:  # type: ignore[n
     result = CliRunner().invoke(app, ["stats"])
     assert result.exit_code == 2
     assert "JOURNEYSCOPE_CHANNEL_COSTS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_passes_the_ocel_object_type_on(tmp_path, real_data) -> None:  # type: ignore[no-untyped-def]
+    """Before, --object-type was accepted and dropped: every object became a case."""
+    log = str(real_data / "ocel20_example.jsonocel")
+    counts = {}
+    for kind in ("Invoice", None):
+        store = str(tmp_path / f"{kind}.duckdb")
+        extra = ["--object-type", kind] if kind else []
+        assert CliRunner().invoke(app, ["ingest", log, "--store", store, *extra]).exit_code == 0
+        out = CliRunner().invoke(app, ["stats", "--store", store, "--json"])
+        counts[kind] = json.loads(out.stdout)["cases"]
+    assert counts["Invoice"] == 3  # the log's three invoices
+    assert counts[None] > counts["Invoice"]
+
+
+def test_settings_are_built_once_in_the_cli_callback() -> None:
+    """No module under cli/, render/ or services/ builds its own Settings (they are injected)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(journeyscope.__file__).parent
+    built = []
+    for folder in ("cli", "render", "services"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "Settings"
+                ):
+                    built.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert len(built) == 1 and built[0].startswith("cli/__init__.py:"), built
+
+
+def test_no_cli_module_imports_private_helpers_of_another() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(journeyscope.__file__).parent / "cli"
+    private = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "journeyscope.cli"
+            ):
+                private += [f"{path.name}: {a.name}" for a in node.names if a.name.startswith("_")]
+    assert private == []
