@@ -81,11 +81,12 @@ def build_backlog(
     engine_name: str | None = None,
 ) -> StoryMap:
     """Opportunities, scores and the story map of ``journey`` on the configured store."""
-    from journeyscope.analytics.engines import IbisEngine, connect
+    from journeyscope.analytics.engines import IbisEngine
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
     from journeyscope.errors import StoreError
+    from journeyscope.services import analyses
 
     path = store or settings.store
     if not path.is_file():
@@ -93,7 +94,7 @@ def build_backlog(
     name = engine_name or settings.engine
     costs = {**settings.channel_costs, **(channel_costs or {})}
     where = f"--design {journey.id}"
-    with connect(path, name, spark_master=settings.spark_master) as engine:
+    with analyses.engine(settings.model_copy(update={"store": path, "engine": name})) as engine:
         first, last = data_span(engine, journey)
         years = (last - first).total_seconds() / YEAR_S
         completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
@@ -187,9 +188,9 @@ def compare_step(
 
     from journeyscope.analytics.cases import InvalidQueryError
     from journeyscope.analytics.compare import CompareQuery
-    from journeyscope.analytics.engines import connect
     from journeyscope.analytics.value import ValueQuery
     from journeyscope.errors import StoreError
+    from journeyscope.services import analyses
 
     path = store or settings.store
     if not path.is_file():
@@ -205,5 +206,6 @@ def compare_step(
         )
     except ValidationError as exc:
         raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
-    with connect(path, engine_name or settings.engine, spark_master=settings.spark_master) as e:
+    chosen = settings.model_copy(update={"store": path, "engine": engine_name or settings.engine})
+    with analyses.engine(chosen) as e:
         return e.run(query)
