@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from journeyscope.cli import (
     analytics,
+    attribution,
     backlog,
     catalogue,
     demo,
@@ -23,6 +24,7 @@ from journeyscope.cli import (
     insight,
     orchestrate,
     report,
+    retention,
     stats,
     synthetic,
 )
@@ -102,6 +104,8 @@ insight.register(app)
 orchestrate.register(app)
 report.register(app)
 backlog.register(app)
+attribution.register(app)
+retention.register(app)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ ends, so a case still under way is not a drop-off.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeyscope.analytics import opportunities as opp
@@ -77,24 +76,18 @@ def build_backlog(
     value_per_case: float,
     channel_costs: dict[str, float] | None = None,
     min_dropoff: float = 0.1,
-    store: Path | None = None,
-    engine_name: str | None = None,
 ) -> StoryMap:
-    """Opportunities, scores and the story map of ``journey`` on the configured store."""
+    """Opportunities, scores and the story map of ``journey`` on the store of ``settings``."""
     from journeyscope.analytics.engines import IbisEngine
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.errors import StoreError
-    from journeyscope.services import analyses
+    from journeyscope.services.analyses import engine as open_engine
 
-    path = store or settings.store
-    if not path.is_file():
-        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
-    name = engine_name or settings.engine
+    name = settings.engine
     costs = {**settings.channel_costs, **(channel_costs or {})}
     where = f"--design {journey.id}"
-    with analyses.engine(settings.model_copy(update={"store": path, "engine": name})) as engine:
+    with open_engine(settings) as engine:
         first, last = data_span(engine, journey)
         years = (last - first).total_seconds() / YEAR_S
         completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
@@ -180,8 +173,6 @@ def compare_step(
     after: datetime,
     *,
     channel_costs: dict[str, float] | None = None,
-    store: Path | None = None,
-    engine_name: str | None = None,
 ) -> CompareResult:
     """A step of ``journey`` before and after a change (:mod:`journeyscope.analytics.compare`)."""
     from pydantic import ValidationError
@@ -189,12 +180,8 @@ def compare_step(
     from journeyscope.analytics.cases import InvalidQueryError
     from journeyscope.analytics.compare import CompareQuery
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.errors import StoreError
-    from journeyscope.services import analyses
+    from journeyscope.services.analyses import run
 
-    path = store or settings.store
-    if not path.is_file():
-        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
     costs = {**settings.channel_costs, **(channel_costs or {})}
     try:
         query = CompareQuery(
@@ -206,6 +193,5 @@ def compare_step(
         )
     except ValidationError as exc:
         raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
-    chosen = settings.model_copy(update={"store": path, "engine": engine_name or settings.engine})
-    with analyses.engine(chosen) as e:
-        return e.run(query)
+    result: CompareResult = run(settings, query)
+    return result

@@ -12,11 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
 from journeyscope.web.deps import EngineContext
+from journeyscope.web.limits import Gate
 from journeyscope.web.routes import engine as engine_routes
 from journeyscope.web.routes import report as report_routes
 
@@ -50,12 +52,15 @@ def create_app(
         summary="Design, measure and orchestrate customer journeys.",
         lifespan=lifespan,
     )
+    app.add_middleware(Gate)  # body limit, key check before parsing, failed-auth limit
     app.include_router(engine_routes.router, prefix="/v1")
     app.include_router(report_routes.router)
 
     @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        healthy, details = app.state.engine.health()
+        body = {"status": "ok" if healthy else "degraded"} | details
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app
 
