@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+from journeyscope.cli.options import settings
 
 if TYPE_CHECKING:
     from journeyscope.analytics.cases import AnalysisQuery
@@ -57,14 +58,13 @@ def run_query(
 ) -> Any:
     """Run ``query`` on the store, narrowed to ``cohort`` when one is given."""
     from journeyscope.analytics.cohorts import CohortEngine, load
-    from journeyscope.analytics.engines import connect
-    from journeyscope.config import Settings
+    from journeyscope.services.analyses import engine as open_engine
 
     path = existing_store(store)
     group = load(cohort) if cohort is not None else None
-    settings = Settings()
-    name = engine or settings.engine
-    with connect(path, name, spark_master=settings.spark_master) as e:
+    chosen = settings(store=path, engine=engine)
+    name = chosen.engine
+    with open_engine(chosen) as e:  # the store opened read-only
         runner = CohortEngine(e, group) if group is not None else e
         with console.status(f"analysing on {name}"):
             return runner.run(query)  # type: ignore[call-overload]
