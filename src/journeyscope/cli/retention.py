@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.table import Table
 
 from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
 from journeyscope.cli.options import settings
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from journeyscope.analytics.cases import AnalysisQuery
 
 EngineOption = Annotated[
@@ -32,6 +32,8 @@ PeriodOption = Annotated[str, typer.Option(help="day, week (from Monday) or mont
 
 def build(kind: type[Any], **fields: Any) -> Any:
     """A typed query from options; validation problems become one clear error."""
+    from pydantic import ValidationError
+
     from journeyscope.analytics.cases import InvalidQueryError
 
     try:
@@ -201,6 +203,8 @@ def _where(text: str) -> dict[str, Any]:
 
 
 def _retention_table(r: Any) -> None:
+    from rich.table import Table
+
     table = Table("cohort", "customers", *[str(k) for k in range(r.periods + 1)])
     for row in r.cohorts:
         table.add_row(row.cohort, str(row.customers), *[_pct(x) for x in row.rates])
@@ -210,6 +214,8 @@ def _retention_table(r: Any) -> None:
 
 
 def _lifecycle_table(r: Any) -> None:
+    from rich.table import Table
+
     table = Table("period", "active", "new", "returning", "resurrecting", "dormant")
     for p in r.periods:
         table.add_row(
