@@ -1,30 +1,60 @@
 """journeyscope: design, measure and orchestrate customer journeys across every channel.
 
-The public API is what ``__all__`` lists; a test pins it.
+The public API is what ``__all__`` lists; a test pins it. The names are loaded lazily (a
+module ``__getattr__``, PEP 562): ``import journeyscope`` or importing any of its modules
+(the command line, say) loads neither DuckDB, Ibis nor SciPy until a name that needs them
+is used.
 """
 
-from journeyscope.config import Settings
-from journeyscope.errors import (
-    CatalogueError,
-    ColumnNotFoundError,
-    InputFormatError,
-    JourneyscopeError,
-    NothingIngestedError,
-    StoreError,
-    UnknownEngineError,
-)
-from journeyscope.events import (
-    Catalogue,
-    ColumnMapping,
-    CsvOptions,
-    IngestReport,
-    Store,
-    draft_catalogue,
-    load_catalogue,
-)
-from journeyscope.events.identity import StitchReport, stitch
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from journeyscope.config import Settings
+    from journeyscope.errors import (
+        CatalogueError,
+        ColumnNotFoundError,
+        InputFormatError,
+        JourneyscopeError,
+        NothingIngestedError,
+        StoreError,
+        UnknownEngineError,
+    )
+    from journeyscope.events import (
+        Catalogue,
+        ColumnMapping,
+        CsvOptions,
+        IngestReport,
+        Store,
+        draft_catalogue,
+        load_catalogue,
+    )
+    from journeyscope.events.identity import StitchReport, stitch
 
 __version__ = "0.1.0"
+
+#: Where each public name lives; it is imported from there on first use.
+_HOMES: dict[str, str] = {
+    "Settings": "journeyscope.config",
+    "CatalogueError": "journeyscope.errors",
+    "ColumnNotFoundError": "journeyscope.errors",
+    "InputFormatError": "journeyscope.errors",
+    "JourneyscopeError": "journeyscope.errors",
+    "NothingIngestedError": "journeyscope.errors",
+    "StoreError": "journeyscope.errors",
+    "UnknownEngineError": "journeyscope.errors",
+    "Catalogue": "journeyscope.events",
+    "ColumnMapping": "journeyscope.events",
+    "CsvOptions": "journeyscope.events",
+    "IngestReport": "journeyscope.events",
+    "Store": "journeyscope.events",
+    "draft_catalogue": "journeyscope.events",
+    "load_catalogue": "journeyscope.events",
+    "StitchReport": "journeyscope.events.identity",
+    "stitch": "journeyscope.events.identity",
+}
 
 __all__ = [
     "Catalogue",
@@ -46,3 +76,17 @@ __all__ = [
     "load_catalogue",
     "stitch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home module on first use (and keep it)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'journeyscope' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

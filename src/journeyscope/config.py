@@ -37,6 +37,10 @@ class Settings(BaseSettings):
             "stream where events carry no cost of their own."
         ),
     )
+    designs: Path = Field(
+        default=Path("examples/journeys"),
+        description="Folder of designed journeys (YAML) the web pages offer by journey id.",
+    )
     database_url: str = Field(
         default="sqlite:///.journeyscope/engine.sqlite",
         description="Orchestration store (SQLite by default, PostgreSQL to scale out).",

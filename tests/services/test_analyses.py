@@ -130,3 +130,45 @@ def test_two_processes_analyse_one_store_at_once(store: Path) -> None:
         finally:
             if holder.poll() is None:
                 holder.kill()  # it waits for a line on stdin; never leave it behind
+
+
+def test_ingest_waits_for_the_analyses_reading_the_store(tmp_path: Path) -> None:
+    """A writer needs the store to itself: ingest says it waits, and goes on once the readers
+    are done (before, it failed at once with 'Could not set lock')."""
+    data = tmp_path / "e.csv"
+    data.write_text("case_id,activity,timestamp\nc1,A,2024-01-01\nc1,B,2024-01-02\n")
+    more = tmp_path / "more.csv"
+    more.write_text("case_id,activity,timestamp\nc2,A,2024-02-01\n")
+    store = tmp_path / "s.duckdb"
+    with Store(store) as db:
+        db.ingest(data)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdin is not None
+            assert holder.stdout.readline().strip() == "open"
+            with subprocess.Popen(
+                [sys.executable, "-m", "journeyscope", "ingest", str(more), "--store", str(store)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            ) as ingest:
+                assert ingest.stderr is not None
+                assert "waiting for the analyses reading" in ingest.stderr.readline()
+                holder.stdin.write("\n")
+                holder.stdin.flush()
+                assert holder.stdout.readline().strip() == "2"
+                rest = ingest.stderr.read()
+                assert ingest.wait() == 0, rest
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+            holder.wait()
+    assert analyses.stats(Settings(store=store))["events"] == 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from journeyscope.cli.common import console
 from journeyscope.cli.options import (
@@ -81,6 +80,8 @@ def _table(r: Any) -> None:
                 )
             ),
         )
+        from rich.table import Table
+
         table = Table(r.touchpoint, *names, title=f"{part.segment}: {part.conversions} conversions")
         for t in touches:
             cells = []

@@ -12,7 +12,9 @@ from journeyscope.cli.common import console
 from journeyscope.cli.options import StoreOption, settings
 
 app = typer.Typer(
-    help="The event catalogue: which activities exist and what they mean.", no_args_is_help=True
+    rich_markup_mode=None,  # plain help: no rich markdown/syntax import at start-up
+    help="The event catalogue: which activities exist and what they mean.",
+    no_args_is_help=True,
 )
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from journeyscope.events import Store
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: no rich markdown/syntax import at start-up
     help="Designed journeys as code: validate, lint, draft from data, export.",
     no_args_is_help=True,
 )

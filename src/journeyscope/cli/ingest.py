@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from journeyscope.cli.common import console, print_json, progress_bar
 from journeyscope.cli.options import JsonOption, StoreOption, settings
+
+if TYPE_CHECKING:
+    from journeyscope.config import Settings
+    from journeyscope.events import Store
 
 __all__ = ["FORMATS", "register"]
 
@@ -20,6 +24,34 @@ FORMATS = ("csv", "parquet", "jsonl", "xes", "ocel")
 
 def _col(help_text: str) -> object:
     return typer.Option(help=help_text, rich_help_panel="Column mapping")
+
+
+#: How long ingest waits for analyses that are reading the store (they hold its lock).
+WAIT_FOR_READERS_S = 600.0
+
+
+def _open_for_writing(chosen: Settings) -> Store:
+    """The store opened for writing; while other processes read it (analyses hold a shared
+    lock), wait for them, up to :data:`WAIT_FOR_READERS_S`, saying so once on stderr."""
+    import time
+
+    from journeyscope.errors import StoreError
+    from journeyscope.events import Store
+
+    deadline = time.monotonic() + WAIT_FOR_READERS_S
+    said = False
+    while True:
+        try:
+            return Store(chosen.store, memory_limit=chosen.memory_limit)
+        except StoreError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            if not said:
+                console.print(
+                    f"waiting for the analyses reading {chosen.store} to finish", highlight=False
+                )
+                said = True
+            time.sleep(0.25)
 
 
 def register(app: typer.Typer) -> None:
@@ -84,7 +116,7 @@ def ingest(
     Rows that fail validation go to the quarantine table with the reason and row number.
     Exits non-zero only when nothing at all could be read.
     """
-    from journeyscope.events import ColumnMapping, CsvOptions, Store, load_catalogue
+    from journeyscope.events import ColumnMapping, CsvOptions, load_catalogue
     from journeyscope.events.identity import stitch
 
     mapping = ColumnMapping(
@@ -112,7 +144,7 @@ def ingest(
         raise typer.BadParameter("--strict needs --catalogue")
     reports = []
     chosen = settings(ctx, store=store)
-    with Store(chosen.store, memory_limit=chosen.memory_limit) as db:
+    with _open_for_writing(chosen) as db:
         for file in files:
             with progress_bar(f"ingesting {file.name}") as update:
                 reports.append(

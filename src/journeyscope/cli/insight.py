@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journeyscope.analytics.contacts import contact_rules
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
     CaseActivityOption,
@@ -26,6 +25,7 @@ from journeyscope.cli.options import (
     SurveyOption,
     build_query,
     case_rule,
+    contact_rules,
     duration,
     journey,
     settings,

@@ -18,6 +18,7 @@ import typer
 
 if TYPE_CHECKING:
     from journeyscope.analytics.cases import CaseRule
+    from journeyscope.analytics.contacts import ContactRules
     from journeyscope.config import Settings
     from journeyscope.definitions.models import Journey
 
@@ -113,6 +114,13 @@ def duration(text: str | None) -> timedelta | None:
     from journeyscope.analytics.cases import parse_duration
 
     return None if text is None else parse_duration(text)
+
+
+def contact_rules(catalogue: Path | None) -> ContactRules:
+    """The contact classification declared in ``--catalogue``, or the built-in defaults."""
+    from journeyscope.analytics.contacts import contact_rules as declared
+
+    return declared(catalogue)
 
 
 def journey(design: Path | None) -> Journey | None:

@@ -35,7 +35,9 @@ ProgramOption = Annotated[
 ]
 
 engine_app = typer.Typer(
-    help="Deploy programs, create API keys, export engine events.", no_args_is_help=True
+    rich_markup_mode=None,  # plain help: no rich markdown/syntax import at start-up
+    help="Deploy programs, create API keys, export engine events.",
+    no_args_is_help=True,
 )
 
 
@@ -58,102 +60,99 @@ def _deploy(url: str, program: list[Path] | None) -> None:
     )
 
 
+def simulate(
+    journey: Annotated[Path, typer.Argument(help="A journey YAML file (or a folder of them).")],
+    events: Annotated[
+        Path, typer.Argument(help="An event history (CSV, Parquet, JSON Lines, XES).")
+    ],
+    horizon: Annotated[
+        str, typer.Option(help="After the last event, keep firing timers for this long.")
+    ] = "30d",
+    as_json: JsonOption = False,
+) -> None:
+    """Replay EVENTS through JOURNEY with a simulated clock; print every decision and
+    action (with --json: one JSON object per line). Interaction catalogues and the policy
+    are read from the journey's folder. Deterministic: same input, same output."""
+    from journeyscope.engine.history import read_history
+    from journeyscope.engine.localtime import parse_duration
+    from journeyscope.engine.program import load_program
+    from journeyscope.engine.simulator import Simulator, action_json
+
+    folder = journey if journey.is_dir() else journey.parent
+    program = load_program(folder, only=None if journey.is_dir() else journey)
+    history = read_history(events)
+    until = history[-1].timestamp + parse_duration(horizon).nominal if history else None
+    counts: Counter[str] = Counter()
+    out = sys.stdout
+    for action in Simulator(program).run(history, until=until):
+        data = action_json(action)
+        if as_json:
+            out.write(
+                json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+            )
+        counts[data.get("activity") or data["type"]] += 1
+    if not as_json:
+        table = Table(
+            "decision or action", "count", title=f"{len(history):,} events through {journey}"
+        )
+        for name, n in counts.most_common():
+            table.add_row(name, f"{n:,}")
+        console.print(table)
+
+
+def serve(
+    database_url: DatabaseOption = None,
+    program: ProgramOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    embedded_worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--embedded-worker/--no-embedded-worker",
+            help="Process events in the service (default: yes on SQLite, no on PostgreSQL).",
+        ),
+    ] = None,
+) -> None:
+    """Run the workspace and the web service (FastAPI; sign in at /, OpenAPI at /docs)."""
+    import uvicorn
+
+    url = _url(database_url)
+    _deploy(url, program)
+    os.environ["JOURNEYSCOPE_DATABASE_URL"] = url
+    if embedded_worker is not None:
+        os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
+    console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
+    uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
+
+
+def worker(
+    database_url: DatabaseOption = None,
+    program: ProgramOption = None,
+    worker_id: Annotated[str | None, typer.Option(help="A stable name for this worker.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Inputs per transaction at most.")] = 1000,
+    lease_ttl: Annotated[float, typer.Option(help="Seconds a partition lease lasts.")] = 15.0,
+) -> None:
+    """Run a worker process against the database: it leases partitions and processes
+    their events, timers and deliveries until stopped (SIGTERM or Ctrl-C)."""
+    from journeyscope.engine.store import EngineStore
+    from journeyscope.engine.worker import Worker
+
+    url = _url(database_url)
+    _deploy(url, program)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with EngineStore(url) as store:
+        w = Worker(store, worker_id=worker_id, batch_size=batch_size, lease_ttl=lease_ttl)
+        console.print(f"worker {w.id} on {store.dialect} ({store.partitions} partitions)")
+        w.run(stop)
+        console.print(f"worker {w.id} stopped: {w.processed:,} inputs, {w.delivered:,} deliveries")
+
+
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app``."""
-
-    @app.command()
-    def simulate(
-        journey: Annotated[Path, typer.Argument(help="A journey YAML file (or a folder of them).")],
-        events: Annotated[
-            Path, typer.Argument(help="An event history (CSV, Parquet, JSON Lines, XES).")
-        ],
-        horizon: Annotated[
-            str, typer.Option(help="After the last event, keep firing timers for this long.")
-        ] = "30d",
-        as_json: JsonOption = False,
-    ) -> None:
-        """Replay EVENTS through JOURNEY with a simulated clock; print every decision and
-        action (with --json: one JSON object per line). Interaction catalogues and the policy
-        are read from the journey's folder. Deterministic: same input, same output."""
-        from journeyscope.engine.history import read_history
-        from journeyscope.engine.localtime import parse_duration
-        from journeyscope.engine.program import load_program
-        from journeyscope.engine.simulator import Simulator, action_json
-
-        folder = journey if journey.is_dir() else journey.parent
-        program = load_program(folder, only=None if journey.is_dir() else journey)
-        history = read_history(events)
-        until = history[-1].timestamp + parse_duration(horizon).nominal if history else None
-        counts: Counter[str] = Counter()
-        out = sys.stdout
-        for action in Simulator(program).run(history, until=until):
-            data = action_json(action)
-            if as_json:
-                out.write(
-                    json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
-                )
-            counts[data.get("activity") or data["type"]] += 1
-        if not as_json:
-            table = Table(
-                "decision or action", "count", title=f"{len(history):,} events through {journey}"
-            )
-            for name, n in counts.most_common():
-                table.add_row(name, f"{n:,}")
-            console.print(table)
-
-    @app.command()
-    def serve(
-        database_url: DatabaseOption = None,
-        program: ProgramOption = None,
-        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port.")] = 8000,
-        embedded_worker: Annotated[
-            bool | None,
-            typer.Option(
-                "--embedded-worker/--no-embedded-worker",
-                help="Process events in the service (default: yes on SQLite, no on PostgreSQL).",
-            ),
-        ] = None,
-    ) -> None:
-        """Run the workspace and the web service (FastAPI; sign in at /, OpenAPI at /docs)."""
-        import uvicorn
-
-        url = _url(database_url)
-        _deploy(url, program)
-        os.environ["JOURNEYSCOPE_DATABASE_URL"] = url
-        if embedded_worker is not None:
-            os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
-        console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
-        uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
-
-    @app.command()
-    def worker(
-        database_url: DatabaseOption = None,
-        program: ProgramOption = None,
-        worker_id: Annotated[
-            str | None, typer.Option(help="A stable name for this worker.")
-        ] = None,
-        batch_size: Annotated[int, typer.Option(help="Inputs per transaction at most.")] = 1000,
-        lease_ttl: Annotated[float, typer.Option(help="Seconds a partition lease lasts.")] = 15.0,
-    ) -> None:
-        """Run a worker process against the database: it leases partitions and processes
-        their events, timers and deliveries until stopped (SIGTERM or Ctrl-C)."""
-        from journeyscope.engine.store import EngineStore
-        from journeyscope.engine.worker import Worker
-
-        url = _url(database_url)
-        _deploy(url, program)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-        with EngineStore(url) as store:
-            w = Worker(store, worker_id=worker_id, batch_size=batch_size, lease_ttl=lease_ttl)
-            console.print(f"worker {w.id} on {store.dialect} ({store.partitions} partitions)")
-            w.run(stop)
-            console.print(
-                f"worker {w.id} stopped: {w.processed:,} inputs, {w.delivered:,} deliveries"
-            )
-
+    """Add ``simulate``, ``serve``, ``worker`` and the ``engine`` group to ``app``."""
+    for command in (simulate, serve, worker):
+        app.command()(command)
     app.add_typer(engine_app, name="engine")
 
 

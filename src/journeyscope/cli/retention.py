@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
@@ -189,6 +188,8 @@ def _where(text: str) -> dict[str, Any]:
 
 
 def _retention_table(r: Any) -> None:
+    from rich.table import Table
+
     table = Table("cohort", "customers", *[str(k) for k in range(r.periods + 1)])
     for row in r.cohorts:
         table.add_row(row.cohort, str(row.customers), *[_pct(x) for x in row.rates])
@@ -198,6 +199,8 @@ def _retention_table(r: Any) -> None:
 
 
 def _lifecycle_table(r: Any) -> None:
+    from rich.table import Table
+
     table = Table("period", "active", "new", "returning", "resurrecting", "dormant")
     for p in r.periods:
         table.add_row(

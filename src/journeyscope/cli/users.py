@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from journeyscope.cli.common import JsonOption, console, print_json
 
@@ -63,6 +62,8 @@ def list_users(as_json: JsonOption = False) -> None:
             ]
         )
         return
+    from rich.table import Table
+
     table = Table("name", "role", "added", title=f"{len(users)} users")
     for u in users:
         table.add_row(

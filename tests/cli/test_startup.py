@@ -1,0 +1,125 @@
+"""Starting the command line is cheap: importing it (and printing its help) loads none of the
+heavy libraries; each command imports what it uses when it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+import journeyscope
+from journeyscope.cli import app
+from journeyscope.cli.ingest import FORMATS
+
+HEAVY = ("pandas", "scipy", "sklearn", "pyspark", "plotly", "ibis", "duckdb")
+
+_LOADED = """
+import json, sys
+{code}
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+def _heavy_after(code: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(code=code, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_cli_loads_nothing_heavy() -> None:
+    assert _heavy_after("import journeyscope.cli") == []
+
+
+def test_help_of_every_command_loads_nothing_heavy() -> None:
+    code = """
+from journeyscope.cli import app
+for args in (["--help"], ["funnel", "--help"], ["ingest", "--help"], ["report", "--help"],
+             ["design", "--help"], ["silent", "--help"]):
+    try:
+        app(args)
+    except SystemExit as exc:
+        assert exc.code == 0, (args, exc.code)
+"""
+    assert _heavy_after(code) == []
+
+
+def test_the_root_package_is_lazy_and_still_public() -> None:
+    assert _heavy_after("import journeyscope; journeyscope.Settings; journeyscope.StoreError") == []
+    assert _heavy_after("import journeyscope; journeyscope.Store") != []
+    assert journeyscope.Store.__module__ == "journeyscope.events.store"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert (
+        result.exit_code == 0
+        and result.stdout.strip() == f"journeyscope {journeyscope.__version__}"
+    )
+
+
+def test_the_format_list_of_ingest_help_is_the_readers_list() -> None:
+    from journeyscope.events.readers import FORMATS as READERS
+
+    assert READERS == FORMATS
+
+
+def test_a_bad_setting_is_one_clear_line(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("JOURNEYSCOPE_CHANNEL_COSTS", "not json")
+    result = CliRunner().invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert "JOURNEYSCOPE_CHANNEL_COSTS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_passes_the_ocel_object_type_on(tmp_path, real_data) -> None:  # type: ignore[no-untyped-def]
+    """Before, --object-type was accepted and dropped: every object became a case."""
+    log = str(real_data / "ocel20_example.jsonocel")
+    counts = {}
+    for kind in ("Invoice", "*"):  # "*": every object is a case
+        store = str(tmp_path / f"{'all' if kind == '*' else kind}.duckdb")
+        ingest = CliRunner().invoke(app, ["ingest", log, "--store", store, "--object-type", kind])
+        assert ingest.exit_code == 0, ingest.stderr
+        out = CliRunner().invoke(app, ["stats", "--store", store, "--json"])
+        counts[kind] = json.loads(out.stdout)["cases"]
+    assert counts["Invoice"] == 3  # the log's three invoices
+    assert counts["*"] > counts["Invoice"]
+
+
+def test_settings_are_built_once_in_the_cli_callback() -> None:
+    """No module under cli/, render/ or services/ builds its own Settings (they are injected)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(journeyscope.__file__).parent
+    built = []
+    for folder in ("cli", "render", "services"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "Settings"
+                ):
+                    built.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert len(built) == 1 and built[0].startswith("cli/__init__.py:"), built
+
+
+def test_no_cli_module_imports_private_helpers_of_another() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(journeyscope.__file__).parent / "cli"
+    private = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "journeyscope.cli"
+            ):
+                private += [f"{path.name}: {a.name}" for a in node.names if a.name.startswith("_")]
+    assert private == []
