@@ -27,6 +27,7 @@ from journeyscope.cli import (
     retention,
     stats,
     synthetic,
+    users,
 )
 from journeyscope.cli.common import console
 from journeyscope.errors import JourneyscopeError
@@ -100,6 +101,7 @@ report.register(app)
 backlog.register(app)
 attribution.register(app)
 retention.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Run the web service (FastAPI; OpenAPI at /docs)."""
+        """Run the workspace and the web service (FastAPI; sign in at /, OpenAPI at /docs)."""
         import uvicorn
 
         url = _url(database_url)
@@ -123,6 +123,7 @@ def register(app: typer.Typer) -> None:
         os.environ["JOURNEYSCOPE_DATABASE_URL"] = url
         if embedded_worker is not None:
             os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
+        console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
         uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
 
     @app.command()

@@ -402,14 +402,13 @@ class JourneysFile(_Spec):
 def load_journeys(path: Path) -> list[JourneySpec]:
     """Read a journey file (``journey:`` at the top) or a file of them (``journeys:``); errors
     name the file, the line and the field."""
-    import yaml
-
-    from journeyscope.yamlfile import load_model
+    from journeyscope.errors import JourneyscopeError
+    from journeyscope.yamlfile import load_model, safe_load
 
     try:
-        top = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        top = None
+        top = safe_load(path.read_text(encoding="utf-8"), str(path), JourneyDefinitionError)
+    except (OSError, UnicodeDecodeError, JourneyscopeError):
+        top = None  # load_model below reports the problem with its line
     if isinstance(top, dict) and "journeys" in top:
         specs = load_model(path, JourneysFile, JourneyDefinitionError).journeys
     else:
