@@ -196,3 +196,33 @@ def test_a_batch_the_database_refuses_is_bisected_to_the_one_input_on_sqlite(
         assert [(f["customer_id"], f["kind"]) for f in failed] == [("refused", "event")]
         assert all(store.state(f"c{i}") is not None for i in range(30))
         worker.close()
+
+
+def test_failed_inputs_from_the_command_line(sqlite_url: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from journeyscope.cli import app
+
+    clock = FakeClock(at(START))
+    with EngineStore(sqlite_url, clock=clock) as store:
+        store.deploy(program(POISONABLE))
+        store.accept(
+            [ev("c1", "Start", START, 1, count="x"), ev("c2", "Start", START, 2, count="y")]
+        )
+        worker = Worker(store)
+        worker.drain()
+        worker.close()
+    runner = CliRunner()
+    url = ["--database-url", sqlite_url]
+    listed = runner.invoke(app, ["engine", "dead-letters", "list", "--json", *url])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert sorted(r["customer_id"] for r in rows) == ["c1", "c2"]
+    retried = runner.invoke(app, ["engine", "dead-letters", "retry", str(rows[0]["id"]), *url])
+    assert retried.exit_code == 0 and "1 handed" in retried.output
+    missing = runner.invoke(app, ["engine", "dead-letters", "drop", "999", *url])
+    assert missing.exit_code == 2 and "no failed input with id 999" in missing.output
+    dropped = runner.invoke(app, ["engine", "dead-letters", "drop", *url])
+    assert dropped.exit_code == 0 and "1 dropped" in dropped.output

@@ -128,6 +128,8 @@ def test_customers_invoke_interaction_objects_on_demand(
         headers=admin | {"Idempotency-Key": "k1"},
     )
     assert repeat.json()["accepted"] is False  # the same key: not applied twice
+    odd = client.get("/v1/interactions/alice@example.com", headers=admin)  # found by the fuzz
+    assert odd.status_code == 404 and "whole number" in odd.json()["detail"]
     missing = client.post("/v1/customers/c9/interactions/nope/invoke", json={}, headers=admin)
     assert missing.status_code == 404
     broken = client.post("/v1/customers/c9/interactions/callback/invoke", json={}, headers=admin)
@@ -377,3 +379,17 @@ def test_engine_database_files_are_readable_by_their_owner_only(tmp_path: Path) 
         store.accept([])
     for path in (tmp_path / "new").iterdir():
         assert path.stat().st_mode & 0o077 == 0, path.name
+
+
+def test_an_ended_embedded_worker_is_started_again_and_health_says_so(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    assert engine.worker.stop() is True  # the thread ends (as if it had died)
+    assert client.get("/healthz").json()["worker_restarts"] == 1  # seen and restarted
+    engine.worker.stop()
+    answer = client.post("/v1/events", json=events(("r1", "c1", "Start")), headers=admin)
+    assert answer.status_code == 202  # not a hang: the next write restarts it too
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["worker_restarts"] == 2
+    assert client.get("/v1/customers/c1", headers=admin).json()["instances"]["apply"]

@@ -71,7 +71,14 @@ def service(
 
 
 def _schema() -> dict[str, Any]:
-    return create_app(store=None).openapi()  # type: ignore[arg-type]
+    """The service's OpenAPI document (built, not served: nothing is opened or written)."""
+    import tempfile
+
+    from journeyscope.config import Settings
+
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-schema-"))
+    settings = Settings(store=folder / "store.duckdb", database_url=f"sqlite:///{folder}/e.sqlite")
+    return create_app(settings).openapi()
 
 
 SPEC = _schema()
@@ -225,4 +232,3 @@ def test_zz_report_inputs_tried_per_route() -> None:
     for route, n in sorted(TRIED.items()):
         sys.stdout.write(f"{n:5d}  {route}\n")
     assert not TRIED or sum(TRIED.values()) >= 1
-    _ = Path

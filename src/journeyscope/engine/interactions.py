@@ -354,6 +354,10 @@ class InteractionCatalogue:
         """The object ``name`` (``name@2`` or ``version=`` for a version; default: latest)."""
         if "@" in name and version is None:
             name, _, text = name.partition("@")
+            if not text.isdigit():
+                raise InteractionNotFoundError(
+                    f"{name}@{text[:50]!r}: the version after @ must be a whole number"
+                )
             version = int(text)
         versions = self._objects.get(name)
         if not versions:
