@@ -77,10 +77,16 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
             pa.string(),
         )
 
-    con.create_function(  # type: ignore[call-overload]
-        "js_pseudonymise",
-        udf,
-        ["VARCHAR", "VARCHAR"],
-        "VARCHAR",
-        type="arrow",
-    )
+    try:
+        con.create_function(  # type: ignore[call-overload]
+            "js_pseudonymise",
+            udf,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            type="arrow",
+        )
+    except duckdb.CatalogException as exc:
+        # a second Store on the same file in this process shares the database (and so the
+        # function, made with the same store secret)
+        if "already exists" not in str(exc):
+            raise
