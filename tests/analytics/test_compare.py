@@ -110,6 +110,6 @@ def test_each_measure_before_and_after_by_hand() -> None:
 
 def test_an_unknown_step_names_the_closest_and_dates_must_be_in_order() -> None:
     with pytest.raises(InvalidQueryError, match="did you mean b"):
-        compare_step(Settings(), JOURNEY, "bb", BASE, BASE + DAY, store=Path(__file__))
+        compare_step(Settings(store=Path(__file__)), JOURNEY, "bb", BASE, BASE + DAY)
     with pytest.raises(ValidationError, match="earlier"):
         CompareQuery(journey=JOURNEY, step="b", before=BASE + DAY, after=BASE)

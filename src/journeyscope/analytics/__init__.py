@@ -8,8 +8,13 @@ The experience-insight analyses (``SilentQuery``, ``MomentsQuery``, ``EmotionQue
 ``ValueQuery``) work the same way: their expressions reduce the events to one row per
 customer or case on the engine, and the statistics (scikit-learn, statsmodels, SciPy) run in
 Python on that executed table.
+
+Attribution, retention and lifecycle (``AttributionQuery``, ``RetentionQuery``,
+``LifecycleQuery``) register their runners here too; ``Cohort`` groups customers for
+``filter_events`` and ``with_cohort``.
 """
 
+from journeyscope.analytics.attribution import AttributionQuery, AttributionResult, run_attribution
 from journeyscope.analytics.cases import (
     AnalysisQuery,
     CaseRule,
@@ -28,6 +33,7 @@ from journeyscope.analytics.channels import (
     switches,
     volumes,
 )
+from journeyscope.analytics.cohorts import Cohort, Condition, filter_events, with_cohort
 from journeyscope.analytics.emotion import EmotionQuery, EmotionResult, linked_measures
 from journeyscope.analytics.engines import (
     ANALYSES,
@@ -57,6 +63,14 @@ from journeyscope.analytics.paths import (
     sequences,
 )
 from journeyscope.analytics.process import DfgQuery, ProcessMap, activity_counts, dfg, follows
+from journeyscope.analytics.retention import (
+    LifecycleQuery,
+    LifecycleResult,
+    RetentionQuery,
+    RetentionResult,
+    run_lifecycle,
+    run_retention,
+)
 from journeyscope.analytics.silent import SilentQuery, SilentResult
 from journeyscope.analytics.value import ValueQuery, ValueResult, failure_demand, value_events
 from journeyscope.analytics.variants import (
@@ -69,10 +83,14 @@ from journeyscope.analytics.variants import (
 __all__ = [
     "ANALYSES",
     "AnalysisQuery",
+    "AttributionQuery",
+    "AttributionResult",
     "CaseRule",
     "ChannelsQuery",
     "ChannelsResult",
     "CleaningRule",
+    "Cohort",
+    "Condition",
     "DfgQuery",
     "DuckDBEngine",
     "EmotionQuery",
@@ -84,11 +102,15 @@ __all__ = [
     "FunnelStep",
     "IbisEngine",
     "InvalidQueryError",
+    "LifecycleQuery",
+    "LifecycleResult",
     "MomentsQuery",
     "MomentsResult",
     "PathsQuery",
     "PathsResult",
     "ProcessMap",
+    "RetentionQuery",
+    "RetentionResult",
     "SilentQuery",
     "SilentResult",
     "SparkEngine",
@@ -105,6 +127,7 @@ __all__ = [
     "customer_features",
     "dfg",
     "failure_demand",
+    "filter_events",
     "follows",
     "funnel_cases",
     "linked_measures",
@@ -114,6 +137,9 @@ __all__ = [
     "path_edges",
     "path_rows",
     "repeat_contacts",
+    "run_attribution",
+    "run_lifecycle",
+    "run_retention",
     "sequences",
     "spark_session",
     "switches",
@@ -121,5 +147,6 @@ __all__ = [
     "variants",
     "volumes",
     "with_cases",
+    "with_cohort",
     "with_person",
 ]

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from journeyscope.cli import (
     analytics,
+    attribution,
     backlog,
     catalogue,
     demo,
@@ -23,8 +24,10 @@ from journeyscope.cli import (
     insight,
     orchestrate,
     report,
+    retention,
     stats,
     synthetic,
+    users,
 )
 from journeyscope.cli.common import console
 from journeyscope.errors import JourneyscopeError
@@ -96,6 +99,9 @@ insight.register(app)
 orchestrate.register(app)
 report.register(app)
 backlog.register(app)
+attribution.register(app)
+retention.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import EngineOption, JsonOption, StoreOption, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +19,7 @@ def register(app: typer.Typer) -> None:
 
 
 def backlog(
+    ctx: typer.Context,
     design: Annotated[Path, typer.Argument(help="Designed journey (YAML).")],
     fmt: Annotated[
         str,
@@ -37,7 +39,7 @@ def backlog(
         float, typer.Option("--min-dropoff", help="Smallest drop-off share that is evidence.")
     ] = 0.1,
     store: StoreOption = None,
-    engine: Annotated[str | None, typer.Option("--engine", help="duckdb or spark.")] = None,
+    engine: EngineOption = None,
 ) -> None:
     """Opportunities from the design and the data, scored by value at stake, as a story map.
 
@@ -45,7 +47,6 @@ def backlog(
     stream, drop-offs along the designed main path. Each story links to its step and evidence.
     """
     from journeyscope.analytics.cases import InvalidQueryError
-    from journeyscope.config import Settings
     from journeyscope.definitions import load_journey
     from journeyscope.render.backlog import FORMATS, export
     from journeyscope.render.story_map import story_map_svg
@@ -64,13 +65,11 @@ def backlog(
             ) from None
     with console.status("analysing"):
         result = build_backlog(
-            Settings(),
+            settings(ctx, store=store, engine=engine),
             load_journey(design),
             value_per_case=value_per_case,
             channel_costs=costs,
             min_dropoff=min_dropoff,
-            store=store,
-            engine_name=engine,
         )
     text = story_map_svg(result) if fmt == "svg" else export(result, fmt)  # type: ignore[arg-type]
     if out is None:
@@ -97,6 +96,7 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def compare(
+    ctx: typer.Context,
     design: Annotated[Path, typer.Argument(help="Designed journey (YAML).")],
     step: Annotated[str, typer.Option("--step", help="Id of the step that was changed.")],
     before: Annotated[
@@ -106,25 +106,22 @@ def compare(
         str, typer.Option("--after", help="...against cases that started on or after this date.")
     ],
     store: StoreOption = None,
-    engine: Annotated[str | None, typer.Option("--engine", help="duckdb or spark.")] = None,
+    engine: EngineOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """A step's drop-off, waiting time, failure demand and satisfaction before and after a
     change, with 95% intervals: did the story work?"""
     from rich.table import Table
 
-    from journeyscope.config import Settings
     from journeyscope.definitions import load_journey
     from journeyscope.services.backlog import compare_step
 
     result = compare_step(
-        Settings(),
+        settings(ctx, store=store, engine=engine),
         load_journey(design),
         step,
         _date(before, "--before"),
         _date(after, "--after"),
-        store=store,
-        engine_name=engine,
     )
     if as_json:
         print_json(result.model_dump(mode="json"))

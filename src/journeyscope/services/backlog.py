@@ -15,7 +15,6 @@ ends, so a case still under way is not a drop-off.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeyscope.analytics import opportunities as opp
@@ -60,7 +59,7 @@ def closed_cases(engine: Any, window: timedelta, end: datetime) -> Any:
 
 def main_path(journey: Journey) -> list[tuple[str, str, tuple[str, ...]]]:
     """(step id, name, activities) of the designed main path, as the report's funnel has it."""
-    from journeyscope.render.report import design_funnel
+    from journeyscope.analytics.steps import design_funnel
 
     by_name = {s.name: s for s in journey.steps}
     return [
@@ -77,23 +76,18 @@ def build_backlog(
     value_per_case: float,
     channel_costs: dict[str, float] | None = None,
     min_dropoff: float = 0.1,
-    store: Path | None = None,
-    engine_name: str | None = None,
 ) -> StoryMap:
-    """Opportunities, scores and the story map of ``journey`` on the configured store."""
-    from journeyscope.analytics.engines import IbisEngine, connect
+    """Opportunities, scores and the story map of ``journey`` on the store of ``settings``."""
+    from journeyscope.analytics.engines import IbisEngine
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.errors import StoreError
+    from journeyscope.services.analyses import engine as open_engine
 
-    path = store or settings.store
-    if not path.is_file():
-        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
-    name = engine_name or settings.engine
+    name = settings.engine
     costs = {**settings.channel_costs, **(channel_costs or {})}
     where = f"--design {journey.id}"
-    with connect(path, name, spark_master=settings.spark_master) as engine:
+    with open_engine(settings) as engine:
         first, last = data_span(engine, journey)
         years = (last - first).total_seconds() / YEAR_S
         completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
@@ -179,21 +173,15 @@ def compare_step(
     after: datetime,
     *,
     channel_costs: dict[str, float] | None = None,
-    store: Path | None = None,
-    engine_name: str | None = None,
 ) -> CompareResult:
     """A step of ``journey`` before and after a change (:mod:`journeyscope.analytics.compare`)."""
     from pydantic import ValidationError
 
     from journeyscope.analytics.cases import InvalidQueryError
     from journeyscope.analytics.compare import CompareQuery
-    from journeyscope.analytics.engines import connect
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.errors import StoreError
+    from journeyscope.services.analyses import run
 
-    path = store or settings.store
-    if not path.is_file():
-        raise StoreError(f"{path.name}: no such store (ingest data first, or give --store)")
     costs = {**settings.channel_costs, **(channel_costs or {})}
     try:
         query = CompareQuery(
@@ -205,5 +193,5 @@ def compare_step(
         )
     except ValidationError as exc:
         raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
-    with connect(path, engine_name or settings.engine, spark_master=settings.spark_master) as e:
-        return e.run(query)
+    result: CompareResult = run(settings, query)
+    return result

@@ -2,7 +2,12 @@
 
 Routers are mounted in :func:`create_app`; a new group of pages adds its router there. The
 orchestration engine (store and, unless disabled, an embedded worker thread) lives in
-``app.state.engine`` for the lifetime of the app.
+``app.state.engine`` for the lifetime of the app; the workspace's accounts (users, sessions)
+in ``app.state.accounts`` and its settings in ``app.state.settings``.
+
+The workspace (``/``, sign-in, pages, ``/api/``) is served beside the engine API (``/v1``).
+``/docs`` and ``/openapi.json`` need a signed-in user or an API key unless ``public_docs``
+(``JOURNEYSCOPE_PUBLIC_DOCS=1``); their scripts and styles are served from the package.
 """
 
 from __future__ import annotations
@@ -12,13 +17,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
+from journeyscope.services.accounts import Accounts, workspace_database
+from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
+from journeyscope.web.limits import Gate
+from journeyscope.web.routes import api as api_routes
+from journeyscope.web.routes import docs as docs_routes
 from journeyscope.web.routes import engine as engine_routes
+from journeyscope.web.routes import explore as explore_routes
+from journeyscope.web.routes import insights as insights_routes
+from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
+
+STATIC = os.path.join(os.path.dirname(__file__), "static")
 
 
 def create_app(
@@ -26,12 +43,16 @@ def create_app(
     *,
     store: EngineStore | None = None,
     embedded_worker: bool | None = None,
+    accounts: Accounts | None = None,
+    public_docs: bool = False,
 ) -> FastAPI:
     """Build the service.
 
     ``store``: an open :class:`EngineStore` (default: one on ``settings.database_url``,
     closed with the app). ``embedded_worker``: run a worker thread in the service (default:
     on for SQLite, off for PostgreSQL, where ``journeyscope worker`` processes do the work).
+    ``accounts``: the workspace's users and sessions (default: ``workspace.sqlite`` beside the
+    event store). ``public_docs``: serve ``/docs`` without sign-in.
     """
     settings = settings or Settings()
 
@@ -49,19 +70,40 @@ def create_app(
         version=__version__,
         summary="Design, measure and orchestrate customer journeys.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
+    app.add_middleware(Gate)  # body limit, key check before parsing, failed-auth limit
+    app.state.settings = settings
+    app.state.accounts = accounts or Accounts(workspace_database(settings))
+    app.state.public_docs = public_docs
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(engine_routes.router, prefix="/v1")
     app.include_router(report_routes.router)
+    app.include_router(page_routes.router)
+    app.include_router(explore_routes.router)
+    app.include_router(insights_routes.router)
+    app.include_router(api_routes.router, prefix="/api")
+    app.include_router(docs_routes.router)
 
     @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        healthy, details = app.state.engine.health()
+        body = {"status": "ok" if healthy else "degraded"} | details
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app
 
 
 def app_from_env() -> FastAPI:
     """The factory ``journeyscope serve`` gives uvicorn: settings from the environment
-    (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose)."""
+    (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose;
+    ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in)."""
     choice = os.environ.get("JOURNEYSCOPE_EMBEDDED_WORKER")
-    return create_app(Settings(), embedded_worker=None if choice is None else choice == "1")
+    return create_app(
+        Settings(),
+        embedded_worker=None if choice is None else choice == "1",
+        public_docs=os.environ.get("JOURNEYSCOPE_PUBLIC_DOCS") == "1",
+    )

@@ -1,0 +1,198 @@
+"""Workspace benchmark: simulated users browsing every page over loopback.
+
+    python bench/web.py --store .journeyscope/store.duckdb        # an existing store
+    python bench/web.py --customers 10000                          # a synthetic store made here
+    python bench/web.py --customers 10000 --users 10 --rounds 5
+
+The server is ``journeyscope serve``'s app under uvicorn in a child process (so its peak RSS is
+its own). One user per role signs in; ``--users`` threads (httpx clients, each its own session)
+then browse Home, the five Explore analyses (a funnel over the most frequent activities),
+Customers, Data and the API, ``--rounds`` times. Reported per page: the first response (the
+analysis computed; others asking at the same time wait for the same job) and p50/p95 of the
+rest (served from the result cache); the same analyses run in-process once, for the ratio;
+the server's peak RSS (``ru_maxrss`` of the child, read from /proc at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PASSWORD = "bench password 1"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cli(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "journeyscope", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=PASSWORD + "\n",
+        check=True,
+    )
+    return done.stdout
+
+
+def _sign_in(client: httpx.Client, name: str) -> None:
+    form = client.get("/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token, form.text
+    done = client.post(
+        "/signin", data={"username": name, "password": PASSWORD, "csrf_token": token[1]}
+    )
+    assert done.status_code == 200 and "Home" in done.text, done.text[:500]
+
+
+def _peak_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    store = args.store
+    env = {**os.environ, "JOURNEYSCOPE_DATABASE_URL": f"sqlite:///{work / 'engine.sqlite'}"}
+    if store is None:
+        store = work / "store.duckdb"
+        _cli(
+            "synthetic",
+            "--customers",
+            str(args.customers),
+            "--out",
+            str(work / "s.parquet"),
+            env=env,
+        )
+        _cli("ingest", str(work / "s.parquet"), "--store", str(store), env=env)
+    env["JOURNEYSCOPE_STORE"] = str(store.resolve())
+    for k in range(args.users):
+        _cli("users", "add", f"user{k}", "--role", "analyst", env=env)
+
+    from journeyscope.config import Settings
+    from journeyscope.services import overview
+
+    settings = Settings(store=store)
+    top = [a.name for a in overview.catalogue(settings).activities[:3]]
+    pages = {
+        "home": "/",
+        "funnel": f"/explore/funnel?{httpx.QueryParams([('step', a) for a in top])}",
+        "paths": f"/explore/paths?{httpx.QueryParams({'start': top[0]})}",
+        "process map": "/explore/dfg",
+        "variants": "/explore/variants",
+        "channels": "/explore/channels",
+        "customers": "/customers",
+        "data": "/data",
+        "api funnel": f"/api/funnel?{httpx.QueryParams([('step', a) for a in top])}",
+    }
+    # the same analyses in-process, for the ratio
+    from journeyscope.services import analyses, queries
+
+    inproc: dict[str, float] = {}
+    for name, kind, params in (
+        ("funnel", "funnel", {"step": top}),
+        ("process map", "dfg", {}),
+    ):
+        started = time.perf_counter()
+        analyses.run(settings, queries.build_query(kind, params))
+        inproc[name] = time.perf_counter() - started
+
+    port = _port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "journeyscope.web.app:app_from_env",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env={**env, "JOURNEYSCOPE_EMBEDDED_WORKER": "0"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        times: dict[str, list[float]] = {p: [] for p in pages}
+        first: dict[str, float] = {}
+        lock = threading.Lock()
+
+        def user(k: int) -> None:
+            with httpx.Client(base_url=base, follow_redirects=True, timeout=600) as client:
+                _sign_in(client, f"user{k}")
+                for _ in range(args.rounds):
+                    for name, path in pages.items():
+                        started = time.perf_counter()
+                        answer = client.get(path)
+                        # a page whose job is still running polls its result part
+                        while 'hx-trigger="load delay:700ms"' in answer.text:
+                            kind = path.split("/")[2].split("?")[0]
+                            query = path.split("?", 1)[1] if "?" in path else ""
+                            time.sleep(0.2)
+                            answer = client.get(f"/explore/{kind}/result?{query}")
+                        assert answer.status_code == 200, (path, answer.status_code)
+                        took = time.perf_counter() - started
+                        with lock:
+                            if name not in first:
+                                first[name] = took
+                            else:
+                                times[name].append(took)
+
+        threads = [threading.Thread(target=user, args=(k,)) for k in range(args.users)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        rss = _peak_rss(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    out: dict[str, Any] = {"store": str(store), "users": args.users, "rounds": args.rounds}
+    out["pages"] = {
+        p: {
+            "first_s": round(first[p], 3),
+            "p50_ms": round(1000 * statistics.median(times[p]), 1),
+            "p95_ms": round(1000 * statistics.quantiles(times[p], n=20)[-1], 1),
+        }
+        for p in pages
+        if times[p]
+    }
+    out["in_process_s"] = {k: round(v, 3) for k, v in inproc.items()}
+    out["server_peak_rss_mb"] = round(rss / 2**20, 1)
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Cohorts: saved groups of customers, defined by a rule over their events or by a list.
+
+A customer is the stitched ``customer_id``, or the data's ``case_id`` where no customer is
+known (the same unit as retention). A cohort is either
+
+* a **rule**: every one of its conditions holds for the customer. A condition counts the
+  customer's events that match it (an activity, a property value, a time range) and asks for
+  at least ``min_count`` of them, or, when ``negate`` is set, for fewer (``did not``); or
+* a **list** of customer ids.
+
+Cohorts are saved as JSON files and used by analyses in two ways: :func:`filter_events`
+keeps the events of the cohort's members (any analysis runs on the filtered table;
+:class:`CohortEngine` wraps an engine so that every analysis it runs is filtered), and
+:func:`with_cohort` adds a ``cohort`` column naming the first listed cohort each customer
+belongs to, which any analysis with a ``breakdown`` can break down by.
+
+>>> Cohort(name="movers", conditions=(Condition(activity="Collect keys"),)).describe()
+'movers: customers with at least 1 Collect keys event'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from journeyscope.analytics.cases import InvalidQueryError, property_value
+from journeyscope.analytics.engines import Engine
+
+NONE = "(no cohort)"
+
+
+class Condition(BaseModel):
+    """Customers with at least ``min_count`` events that match (fewer, when ``negate``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    activity: str | None = None
+    property: str | None = None
+    equals: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    min_count: int = Field(1, ge=1)
+    negate: bool = False
+
+    @model_validator(mode="after")
+    def _property_with_value(self) -> Condition:
+        if (self.property is None) != (self.equals is None):
+            raise ValueError("property and equals go together (e.g. segment = students)")
+        return self
+
+    def describe(self) -> str:
+        what = [f"{self.activity} " if self.activity else ""]
+        events = f"{what[0]}event{'s' if self.min_count > 1 else ''}"
+        parts = [f"{'fewer than' if self.negate else 'at least'} {self.min_count} {events}"]
+        if self.property is not None:
+            parts.append(f"with {self.property} = {self.equals}")
+        if self.since is not None:
+            parts.append(f"from {self.since.isoformat()}")
+        if self.until is not None:
+            parts.append(f"before {self.until.isoformat()}")
+        return " ".join(parts)
+
+
+class Cohort(BaseModel):
+    """A named group of customers: by ``conditions`` (all must hold) or by ``customers``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    conditions: tuple[Condition, ...] = ()
+    customers: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _rule_or_list(self) -> Cohort:
+        if bool(self.conditions) == bool(self.customers):
+            raise ValueError(
+                "a cohort has either conditions or a list of customers (one, not both)"
+            )
+        return self
+
+    def describe(self) -> str:
+        if self.customers:
+            return f"{self.name}: a list of {len(self.customers)} customers"
+        return f"{self.name}: customers with " + " and ".join(c.describe() for c in self.conditions)
+
+
+def customer(events: ibis.Table) -> ibis.StringValue:
+    """The customer of each event: ``customer_id``, else the data's ``case_id``."""
+    return events.customer_id.fill_null(events.case_id)
+
+
+def _matches(events: ibis.Table, c: Condition) -> ibis.BooleanValue:
+    match = ibis.literal(True)
+    if c.activity is not None:
+        match = match & (events.activity == c.activity)
+    if c.property is not None:
+        match = match & (property_value(events, c.property) == c.equals).fill_null(False)
+    if c.since is not None:
+        match = match & (events.timestamp >= c.since)
+    if c.until is not None:
+        match = match & (events.timestamp < c.until)
+    return match
+
+
+def members(events: ibis.Table, cohort: Cohort) -> ibis.Table:
+    """The cohort's members present in ``events``: one row per customer, column ``who``."""
+    t = events.mutate(who=customer(events))
+    t = t.filter(t.who.notnull())
+    if cohort.customers:
+        return t.filter(t.who.isin(list(cohort.customers))).select("who").distinct()
+    counts = t.group_by("who").aggregate(
+        **{f"c{i}": _matches(t, c).cast("int64").sum() for i, c in enumerate(cohort.conditions)}
+    )
+    keep = ibis.literal(True)
+    for i, c in enumerate(cohort.conditions):
+        n = counts[f"c{i}"].fill_null(0)
+        keep = keep & ((n < c.min_count) if c.negate else (n >= c.min_count))
+    return counts.filter(keep).select("who")
+
+
+def filter_events(events: ibis.Table, cohort: Cohort) -> ibis.Table:
+    """The events of the cohort's members (same columns as ``events``)."""
+    m = members(events, cohort)
+    return events.filter(customer(events).isin(m.who))
+
+
+def with_cohort(events: ibis.Table, cohorts: Sequence[Cohort]) -> ibis.Table:
+    """``events`` with a ``cohort`` column: the first of ``cohorts`` the customer belongs to,
+    or ``(no cohort)``. Analyses break down by it with ``breakdown="cohort"``."""
+    if not cohorts:
+        raise InvalidQueryError("with_cohort needs at least one cohort")
+    label: ibis.Value = ibis.literal(NONE)
+    for c in reversed(cohorts):
+        label = ibis.cases((customer(events).isin(members(events, c).who), c.name), else_=label)
+    return events.mutate(cohort=label)
+
+
+# -------------------------------------------------------------------------- saved cohorts
+
+
+def save(cohort: Cohort, path: str | Path) -> Path:
+    """Write ``cohort`` as JSON to ``path`` (folders created) and return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(cohort.model_dump_json(indent=2, exclude_defaults=True) + "\n")
+    return target
+
+
+def load(path: str | Path) -> Cohort:
+    """Read a cohort saved by :func:`save`; a missing file or a bad field is a clear error."""
+    source = Path(path)
+    if not source.is_file():
+        raise InvalidQueryError(f"{source}: no such cohort file")
+    try:
+        data = json.loads(source.read_text())
+    except json.JSONDecodeError as exc:
+        raise InvalidQueryError(f"{source}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    try:
+        return Cohort.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e["loc"]) or "cohort"
+            hint = ""
+            if e["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(
+                    str(e["loc"][-1]), [*Cohort.model_fields, *Condition.model_fields], n=1
+                )
+                hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"{where}: {e['msg']}{hint}")
+        raise InvalidQueryError(f"{source}: " + "; ".join(problems)) from None
+
+
+def read_list(path: str | Path) -> tuple[str, ...]:
+    """Customer ids from a text file, one a line (blank lines and ``#`` comments skipped)."""
+    source = Path(path)
+    if not source.is_file():
+        raise InvalidQueryError(f"{source}: no such file of customer ids")
+    lines = (line.strip() for line in source.read_text().splitlines())
+    ids = tuple(dict.fromkeys(x for x in lines if x and not x.startswith("#")))
+    if not ids:
+        raise InvalidQueryError(f"{source}: no customer ids in it")
+    return ids
+
+
+class CohortEngine(Engine):
+    """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
+    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``)."""
+
+    def __init__(self, inner: Engine, cohort: Cohort) -> None:
+        self.inner = inner
+        self.cohort = cohort
+        self.name = inner.name
+
+    def events(self) -> ibis.Table:
+        return filter_events(self.inner.events(), self.cohort)
+
+    def arrow(self, expr: ibis.Table) -> pa.Table:
+        return self.inner.arrow(expr)
+
+    def close(self) -> None:
+        self.inner.close()

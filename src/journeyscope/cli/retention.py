@@ -1,0 +1,219 @@
+"""``journeyscope retention | lifecycle | cohort``: customers over time, and saved cohorts.
+
+Each analysis command takes ``--cohort FILE`` (a cohort saved by ``journeyscope cohort
+save``) to analyse only that cohort's customers, prints a table or ``--json``, and says how
+the numbers were computed. ``run_query`` is shared with ``journeyscope attribution``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.table import Table
+
+from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import AnalysisQuery
+
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark [default: JOURNEYSCOPE_ENGINE or duckdb]"),
+]
+CohortOption = Annotated[
+    Path | None, typer.Option("--cohort", help="Only the customers of this saved cohort (JSON).")
+]
+PeriodOption = Annotated[str, typer.Option(help="day, week (from Monday) or month (UTC).")]
+
+
+def build(kind: type[Any], **fields: Any) -> Any:
+    """A typed query from options; validation problems become one clear error."""
+    from journeyscope.analytics.cases import InvalidQueryError
+
+    try:
+        return kind(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidQueryError(problems) from None
+
+
+def existing_store(store: Path | None) -> Path:
+    """The store's path; a store that does not exist is an error, never created empty."""
+    from journeyscope.errors import StoreError
+
+    path = store_path(store)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
+    return path
+
+
+def run_query(
+    store: Path | None, engine: str | None, query: AnalysisQuery, cohort: Path | None
+) -> Any:
+    """Run ``query`` on the store, narrowed to ``cohort`` when one is given."""
+    from journeyscope.analytics.cohorts import CohortEngine, load
+    from journeyscope.analytics.engines import connect
+    from journeyscope.config import Settings
+
+    path = existing_store(store)
+    group = load(cohort) if cohort is not None else None
+    settings = Settings()
+    name = engine or settings.engine
+    with connect(path, name, spark_master=settings.spark_master) as e:
+        runner = CohortEngine(e, group) if group is not None else e
+        with console.status(f"analysing on {name}"):
+            return runner.run(query)  # type: ignore[call-overload]
+
+
+def emit(result: BaseModel, as_json: bool, cohort: Path | None, table: Any) -> None:
+    if as_json:
+        print_json({**result.model_dump(mode="json"), "cohort": str(cohort) if cohort else None})
+        return
+    table(result)
+    semantics = getattr(result, "semantics", "")
+    console.print(f"[dim]{semantics}[/]" + (f"\n[dim]cohort: {cohort}[/]" if cohort else ""))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``retention``, ``lifecycle`` and the ``cohort`` group to ``app``."""
+
+    @app.command()
+    def retention(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        cohort_event: Annotated[
+            str | None, typer.Option("--cohort-event", help="Cohort by the first of this event.")
+        ] = None,
+        returns: Annotated[
+            str | None, typer.Option("--return-event", help="Count only this return event.")
+        ] = None,
+        period: PeriodOption = "week",
+        periods: Annotated[int, typer.Option(help="Periods after the cohort's.")] = 8,
+        on_or_after: Annotated[
+            bool, typer.Option("--on-or-after", help="Retained in period k or any later one.")
+        ] = False,
+        cohort: CohortOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Retention of customers by cohort period: who came back k periods later."""
+        from journeyscope.analytics.retention import RetentionQuery
+
+        query = build(
+            RetentionQuery,
+            cohort=cohort_event,
+            returns=returns,
+            period=period,
+            periods=periods,
+            mode="on_or_after" if on_or_after else "on",
+        )
+        emit(run_query(store, engine, query, cohort), as_json, cohort, _retention_table)
+
+    @app.command()
+    def lifecycle(
+        store: StoreOption = None,
+        engine: EngineOption = None,
+        active: Annotated[str | None, typer.Option(help="Count as active only this event.")] = None,
+        period: PeriodOption = "week",
+        cohort: CohortOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """New, returning, resurrecting and dormant customers per period."""
+        from journeyscope.analytics.retention import LifecycleQuery
+
+        query = build(LifecycleQuery, active=active, period=period)
+        emit(run_query(store, engine, query, cohort), as_json, cohort, _lifecycle_table)
+
+    group = typer.Typer(help="Saved cohorts: groups of customers by a rule or a list.")
+    app.add_typer(group, name="cohort")
+
+    @group.command("save")
+    def save_cohort(
+        name: Annotated[str, typer.Argument(help="The cohort's name.")],
+        out: Annotated[Path, typer.Option("--out", help="The JSON file to write.")],
+        did: Annotated[
+            list[str] | None, typer.Option("--did", help="ACTIVITY or ACTIVITY:N (at least N).")
+        ] = None,
+        did_not: Annotated[
+            list[str] | None, typer.Option("--did-not", help="ACTIVITY never done.")
+        ] = None,
+        where: Annotated[
+            list[str] | None,
+            typer.Option("--where", help="PROPERTY=VALUE on at least one event."),
+        ] = None,
+        customers: Annotated[
+            Path | None, typer.Option("--customers", help="A file of customer ids, one a line.")
+        ] = None,
+    ) -> None:
+        """Save a cohort (every condition must hold) or a list of customers as JSON."""
+        from journeyscope.analytics.cohorts import Cohort, read_list, save
+
+        conditions = [_did(text) for text in did or ()]
+        conditions += [{"activity": a, "negate": True} for a in did_not or ()]
+        conditions += [_where(text) for text in where or ()]
+        ids = read_list(customers) if customers is not None else ()
+        saved = save(build(Cohort, name=name, conditions=conditions, customers=ids), out)
+        console.print(f"saved {name} to {saved}")
+
+    @group.command("show")
+    def show_cohort(
+        file: Annotated[Path, typer.Argument(help="A saved cohort (JSON).")],
+        store: StoreOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """The cohort's rule and how many customers of the store are in it."""
+        from journeyscope.analytics.cohorts import load, members
+        from journeyscope.analytics.engines import connect
+
+        c = load(file)
+        with connect(existing_store(store)) as e:
+            size = len(e.rows(members(e.events(), c)))
+        if as_json:
+            print_json(
+                {"cohort": c.model_dump(mode="json"), "rule": c.describe(), "customers": size}
+            )
+            return
+        console.print(f"{c.describe()}\n{size} customers in {existing_store(store)}")
+
+
+def _did(text: str) -> dict[str, Any]:
+    activity, sep, count = text.rpartition(":")
+    if sep and count.isdigit():
+        return {"activity": activity, "min_count": int(count)}
+    return {"activity": text}
+
+
+def _where(text: str) -> dict[str, Any]:
+    from journeyscope.analytics.cases import InvalidQueryError
+
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise InvalidQueryError(f"--where {text!r}: write PROPERTY=VALUE (e.g. segment=student)")
+    return {"property": key, "equals": value}
+
+
+def _retention_table(r: Any) -> None:
+    table = Table("cohort", "customers", *[str(k) for k in range(r.periods + 1)])
+    for row in r.cohorts:
+        table.add_row(row.cohort, str(row.customers), *[_pct(x) for x in row.rates])
+    table.add_row("all", "", *[_pct(x) for x in r.overall])
+    table.title = f"retention by {r.period} ({r.mode.replace('_', ' ')})"
+    console.print(table)
+
+
+def _lifecycle_table(r: Any) -> None:
+    table = Table("period", "active", "new", "returning", "resurrecting", "dormant")
+    for p in r.periods:
+        table.add_row(
+            p.period, *(str(x) for x in (p.active, p.new, p.returning, p.resurrecting, p.dormant))
+        )
+    table.title = f"lifecycle by {r.period}"
+    console.print(table)

@@ -1,0 +1,203 @@
+"""Analysis results, computed once per (store state, query, filters) and shared by every user.
+
+:func:`submit` starts an analysis in a small thread pool and answers at once with a
+:class:`Job`; the same (state, query) asked again while it runs joins that job, and once done
+is answered from memory. The store state is the store file's and its write-ahead log's
+modification time and size: an ingestion changes it, so results computed before are not
+reused. Pages poll a job and show its elapsed time; the JSON API waits for it.
+
+Filters narrow the events before the analysis runs (a date range, channels): the result is
+the analysis of the filtered events, and :func:`describe_filters` says so in a sentence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from journeyscope.analytics.cases import AnalysisQuery, InvalidQueryError
+from journeyscope.config import Settings
+from journeyscope.errors import StoreError
+
+KEPT: Final = 64  # results kept in memory
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
+_lock = threading.Lock()
+_done: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
+_running: dict[tuple[Any, ...], Job] = {}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Event filters applied before an analysis: ``since <= day < until + 1``, channels."""
+
+    since: date | None = None
+    until: date | None = None
+    channels: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()  # customers with an event where NAME = VALUE
+
+    @classmethod
+    def parse(
+        cls, since: str | None, until: str | None, channels: list[str], where: Sequence[str] = ()
+    ) -> Filters:
+        def day(name: str, text: str | None) -> date | None:
+            if not text:
+                return None
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise InvalidQueryError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+        pairs = []
+        for text in where:
+            name, sep, value = text.partition("=")
+            if not sep or not name.strip():
+                raise InvalidQueryError(f"where {text!r}: write PROPERTY=VALUE, e.g. segment=young")
+            pairs.append((name.strip(), value.strip()))
+        out = cls(
+            day("since", since),
+            day("until", until),
+            tuple(c for c in channels if c),
+            tuple(pairs),
+        )
+        if out.since and out.until and out.until < out.since:
+            raise InvalidQueryError(f"until {out.until} is before since {out.since}")
+        return out
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.since, self.until, self.channels, self.where)
+
+    def empty(self) -> bool:
+        return self.since is None and self.until is None and not self.channels and not self.where
+
+
+def describe_filters(filters: Filters) -> str:
+    """The filters as a sentence (empty when there are none)."""
+    parts = []
+    if filters.since:
+        parts.append(f"on or after {filters.since}")
+    if filters.until:
+        parts.append(f"on or before {filters.until} (UTC days)")
+    if filters.channels:
+        parts.append(f"in channel {' or '.join(filters.channels)}")
+    if filters.where:
+        rule = " and ".join(f"{k} = {v}" for k, v in filters.where)
+        parts.append(f"of customers with an event where {rule}")
+    return "Only events " + ", ".join(parts) + " were analysed." if parts else ""
+
+
+def store_state(path: Path) -> tuple[Any, ...]:
+    """What changes when the store's data changes: file and WAL times and sizes."""
+    if not path.is_file():
+        raise StoreError(f"no event store at {path.name} yet: upload a file on the Data page")
+    wal = Path(f"{path}.wal")
+    state: tuple[Any, ...] = (str(path.resolve()), path.stat().st_mtime_ns, path.stat().st_size)
+    if wal.is_file():
+        state += (wal.stat().st_mtime_ns, wal.stat().st_size)
+    return state
+
+
+@dataclass
+class Job:
+    """One analysis being computed (or done)."""
+
+    key: tuple[Any, ...]
+    started: float = field(default_factory=time.monotonic)
+    future: Future[BaseModel] = field(default_factory=Future)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self, timeout: float | None = None) -> BaseModel:
+        return self.future.result(timeout)
+
+
+def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
+    """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
+    events the filters keep."""
+    from journeyscope.analytics.cases import property_value
+    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.services import analyses
+    from journeyscope.services.store import open_store
+
+    if filters.empty():
+        result: BaseModel = analyses.run(settings, query)
+        return result
+    store = open_store(settings)
+    try:
+        events = store.events()
+        if filters.since is not None:
+            start = datetime.combine(filters.since, datetime.min.time())
+            events = events.filter(events.timestamp >= start)
+        if filters.until is not None:
+            end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time())
+            events = events.filter(events.timestamp < end)
+        if filters.channels:
+            events = events.filter(events.channel.isin(list(filters.channels)))
+        for name, value in filters.where:
+            everything = store.events()
+            who = everything.filter(property_value(everything, name) == value)
+            events = events.filter(events.customer_id.isin(who.customer_id))
+        result = IbisEngine(events).run(query)  # type: ignore[call-overload]
+        return result
+    finally:
+        store.close()
+
+
+def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:
+    """The job computing ``query`` on the store's current state (done if cached)."""
+    filters = filters or Filters()
+    key = (store_state(settings.store), query.model_dump_json(), filters.key())
+    with _lock:
+        cached = _done.get(key)
+        if cached is not None:
+            _done.move_to_end(key)
+            job = Job(key)
+            job.future.set_result(cached)
+            return job
+        running = _running.get(key)
+        if running is not None:
+            return running
+        job = Job(key)
+        _running[key] = job
+
+    def work() -> None:
+        try:
+            result = _compute(settings, query, filters)
+        except BaseException as exc:  # handed to whoever waits on the job
+            with _lock:
+                _running.pop(key, None)
+            job.future.set_exception(exc)
+            return
+        with _lock:
+            _done[key] = result
+            while len(_done) > KEPT:
+                _done.popitem(last=False)
+            _running.pop(key, None)
+        job.future.set_result(result)
+
+    _pool.submit(work)
+    return job
+
+
+def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> BaseModel:
+    """Compute (or reuse) and wait for the result."""
+    return submit(settings, query, filters).result()
+
+
+def clear() -> None:
+    """Forget every cached result (tests; memory pressure)."""
+    with _lock:
+        _done.clear()

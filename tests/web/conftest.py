@@ -1,0 +1,107 @@
+"""A small synthetic store (300 customers, ingested once per session) with one user per role,
+and a workspace app over it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from journeyscope.config import Settings
+from journeyscope.services.accounts import ROLES, Accounts, workspace_database
+
+with warnings.catch_warnings():
+    # Starlette asks for `httpx2` in its test client and warns on `httpx` (the lock's)
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+REPO = Path(__file__).resolve().parents[2]
+# argon2 with small costs keeps tests fast; production uses the library's defaults
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+def cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "journeyscope", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store folder with ``store.duckdb`` holding 300 synthetic customers."""
+    folder = tmp_path_factory.mktemp("workspace")
+    csv = folder / "synthetic.csv"
+    cli("synthetic", "--customers", "300", "--out", str(csv))
+    cli("ingest", str(csv), "--store", str(folder / "store.duckdb"))
+    return folder / "store.duckdb"
+
+
+@pytest.fixture
+def settings(synthetic_store: Path, tmp_path: Path) -> Settings:
+    """Settings over a copy of the synthetic store (tests may ingest into it)."""
+    store = tmp_path / "store.duckdb"
+    store.write_bytes(synthetic_store.read_bytes())
+    return Settings(store=store, database_url=f"sqlite:///{tmp_path / 'engine.sqlite'}")
+
+
+@pytest.fixture
+def accounts(settings: Settings) -> Accounts:
+    found = Accounts(workspace_database(settings), hasher=FAST_HASHER)
+    for role in ROLES:
+        found.add(role, role, PASSWORD)
+    return found
+
+
+@pytest.fixture
+def app_client(settings: Settings, accounts: Accounts) -> Iterator[TestClient]:
+    from journeyscope.services import results
+    from journeyscope.web import create_app
+
+    results.clear()
+    app = create_app(settings, accounts=accounts, embedded_worker=False)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Sign ``name`` in; the session's CSRF token."""
+    form = client.get("/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token, form.text
+    done = client.post(
+        "/signin",
+        data={"username": name, "password": password, "csrf_token": token[1], "next": "/"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    home = client.get("/")
+    found = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text)
+    assert found, home.text
+    return found[1]
+
+
+@pytest.fixture
+def login():  # type: ignore[no-untyped-def]
+    """``login(client, name)`` signs in and answers the session's CSRF token."""
+    return sign_in
+
+
+@pytest.fixture
+def run_cli():  # type: ignore[no-untyped-def]
+    """``run_cli(*args)``: the ``journeyscope`` command's standard output (must succeed)."""
+    return cli
