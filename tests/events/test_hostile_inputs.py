@@ -380,3 +380,18 @@ def test_opening_a_missing_store_without_create_makes_nothing(tmp_path: Path) ->
     with pytest.raises(StoreError, match="no store here"):
         Store(tmp_path / "missing.duckdb", create=False)
     assert not (tmp_path / "missing.duckdb").exists()
+
+
+def test_csv_bytes_that_are_not_text_quarantine_the_row_or_refuse_the_header(
+    tmp_path: Path,
+) -> None:
+    # found by the fuzz tests: a header with a stray byte gave UnicodeEncodeError
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"case_id,activity,timestamp\nc1,A,2024-01-01\nc1,\x80B,2024-01-02\n")
+    store = Store(":memory:")
+    report = store.ingest(path)
+    assert (report.events_added, report.quarantined) == (1, 1)
+    assert quarantine(store) == {3: "line 3: not utf-8 text"}
+    path.write_bytes(b"\x80ase_id,activity,timestamp\nc1,A,2024-01-01\n")
+    with pytest.raises(InputFormatError, match=r"line 1: the header is not utf-8 text"):
+        store.ingest(path)

@@ -110,6 +110,11 @@ def read_csv(
             if not record or record == [""]:
                 continue  # a blank line is no row
             if names is None:
+                if header and not all(_is_text(v) for v in record):
+                    raise InputFormatError(
+                        f"{path}: line {start}: the header is not {encoding} text; "
+                        "give the file's encoding (--encoding latin-1, utf-16, ...)"
+                    )
                 names = _names(record) if header else [f"column{i}" for i in range(len(record))]
                 if header:
                     continue

@@ -1,7 +1,7 @@
 """Personal data at ingest: raw e-mail addresses and phone numbers never reach the store.
 
 ``email_hash`` and ``phone_hash`` are meant to hold hashes. A value that is a raw address
-(it has an ``@``) or a raw phone number (only digits, spaces, ``+ - ( ) . /``, at least six
+(it has an ``@``) or a raw phone number (only digits, spaces, ``+ - ( ) . /``, 6 to 15
 digits) is normalised (address: trimmed, lower case; phone: digits only, a leading ``00``
 becomes ``+``) and replaced by ``HMAC-SHA256(store secret, kind:normalised)`` in hex. The
 secret is drawn at random when a store is created and kept in it (the store file is readable
@@ -37,7 +37,7 @@ def normalise(kind: str, value: str) -> str | None:
         return text.lower() if _EMAIL.match(text) else None
     if kind == "phone_hash" and _PHONE.match(text):
         digits = re.sub(r"\D", "", text)
-        if len(digits) < 6:
+        if not 6 <= len(digits) <= 15:  # E.164 numbers have at most 15 digits
             return None
         if text.startswith("+"):
             return "+" + digits
