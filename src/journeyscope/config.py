@@ -37,6 +37,20 @@ class Settings(BaseSettings):
             "stream where events carry no cost of their own."
         ),
     )
+    source: str | None = Field(
+        default=None,
+        description=(
+            "Analyse events where they live instead of the store: parquet:PATH (file, folder "
+            "with Hive partitions, glob), csv:PATH or table:NAME (the engine's catalog)."
+        ),
+    )
+    source_columns: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Column mapping for --source, canonical field -> column, as JSON "
+            '(JOURNEYSCOPE_SOURCE_COLUMNS=\'{"case_id": "Case", "activity": "Step"}\').'
+        ),
+    )
     designs: Path = Field(
         default=Path("examples/journeys"),
         description="Folder of designed journeys (YAML) the web pages offer by journey id.",

@@ -72,6 +72,21 @@ def _settings(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Analyse events in place: parquet:PATH, csv:PATH or table:NAME "
+            "[default: JOURNEYSCOPE_SOURCE, else the store].",
+        ),
+    ] = None,
+    source_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source-column",
+            help="FIELD=COLUMN mapping for --source, e.g. activity=Step (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Design, measure and orchestrate customer journeys across every channel."""
     from pydantic import ValidationError
@@ -81,7 +96,16 @@ def _settings(
     from journeyscope.errors import SettingsError
 
     try:
-        ctx.obj = Settings()
+        chosen = Settings()
+        if source is not None or source_column:
+            pairs = dict(p.partition("=")[::2] for p in source_column or [])
+            chosen = chosen.model_copy(
+                update={
+                    "source": source or chosen.source,
+                    "source_columns": {**chosen.source_columns, **pairs},
+                }
+            )
+        ctx.obj = chosen
     except ValidationError as exc:
         problems = "; ".join(
             f"JOURNEYSCOPE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"

@@ -38,9 +38,11 @@ def write_demo_report(store_file: Path, workdir: Path, settings: Settings) -> Pa
     ``store_file``."""
     from datetime import UTC, datetime
 
+    from journeyscope.analytics.contacts import ContactRules
     from journeyscope.definitions import load_journey
     from journeyscope.render.report import report_html
     from journeyscope.services.report import build_report
+    from journeyscope.synthetic import catalogue
 
     design = demo_design()
     journey = load_journey(design) if design is not None else None
@@ -49,6 +51,7 @@ def write_demo_report(store_file: Path, workdir: Path, settings: Settings) -> Pa
             settings.model_copy(update={"store": store_file}),
             journey,
             source=f"{store_file} (synthetic omnichannel journeys)",
+            contacts=ContactRules.from_catalogue(catalogue(), "the generator's catalogue"),
         )
     out = workdir / "report.html"
     out.write_text(report_html(data, now=datetime.now(UTC)), encoding="utf-8")
@@ -157,6 +160,8 @@ def _insight(store_file: Path, settings: Settings) -> None:
     from journeyscope.services import analyses
 
     design = demo_design()
+    from journeyscope.analytics.silent_text import headline_text, strategy_rows
+
     on_store = settings.model_copy(update={"store": store_file})
     with console.status("learning from the answers"):
         silent = analyses.silent(on_store, SilentQuery())
@@ -174,13 +179,15 @@ def _insight(store_file: Path, settings: Settings) -> None:
         "how",
         title=(f"{silent.respondents:,} of {silent.customers:,} customers answered the NPS survey"),
     )
-    for name in ("naive", "corrected"):
-        e = getattr(silent, name).metric
-        ci = "-" if e.ci is None else f"{e.ci[0]:+.1f} .. {e.ci[1]:+.1f}"
-        table.add_row(name, "-" if e.value is None else f"{e.value:+.1f}", ci, e.method)
+    e = silent.naive.metric
+    ci = "-" if e.ci is None else f"{e.ci[0]:+.1f} .. {e.ci[1]:+.1f}"
+    table.add_row("respondents only", "-" if e.value is None else f"{e.value:+.1f}", ci, e.method)
+    for row in strategy_rows(silent):
+        table.add_row(row["strategy"], row["value"], row["interval"], row["verdict"])
     if silent.truth is not None:
         table.add_row("truth", f"{silent.truth.metric:+.1f}", "", "the generator's true scores")
     console.print(table)
+    console.print(headline_text(silent), highlight=False)
     if moments is not None:
         top = Table(
             "moment of truth (tenancy)",

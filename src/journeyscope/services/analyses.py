@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
     from journeyscope.config import Settings
+    from journeyscope.events.schema import ColumnMapping
 
 
 class ConformanceQuery(BaseModel):
@@ -63,9 +64,28 @@ def engine(settings: Settings) -> Iterator[Engine]:
     ``settings.engine`` chooses DuckDB (the store itself) or Spark (the store's events
     exported once to Parquet for a Spark session at ``settings.spark_master``).
     """
-    from journeyscope.analytics.engines import ENGINES, IbisEngine, SparkEngine, spark_session
+    from journeyscope.analytics.engines import (
+        ENGINES,
+        IbisEngine,
+        SparkEngine,
+        connect,
+        spark_session,
+    )
     from journeyscope.errors import UnknownEngineError
+    from journeyscope.events.sources import parse_source
 
+    if settings.source is not None and parse_source(settings.source).kind != "store":
+        with connect(
+            settings.store,
+            settings.engine,
+            spark_master=settings.spark_master,
+            source=settings.source,
+            mapping=source_mapping(settings),
+        ) as in_place:
+            yield in_place
+        return
+    if settings.source is not None:
+        settings = settings.model_copy(update={"store": parse_source(settings.source).location})
     if settings.engine == "duckdb":
         store = open_store(settings)
         try:
@@ -80,6 +100,22 @@ def engine(settings: Settings) -> Iterator[Engine]:
         raise UnknownEngineError(
             f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
         )
+
+
+def source_mapping(settings: Settings) -> ColumnMapping:
+    """The column mapping of ``settings.source_columns``; an unknown field is an error naming
+    the fields."""
+    from pydantic import ValidationError
+
+    from journeyscope.errors import InputFormatError
+    from journeyscope.events.schema import ColumnMapping
+
+    try:
+        return ColumnMapping(**settings.source_columns)
+    except ValidationError as exc:
+        fields = ", ".join(sorted(ColumnMapping.model_fields))
+        bad = ", ".join(str(e["loc"][0]) for e in exc.errors())
+        raise InputFormatError(f"--source-column {bad}: not a field (fields: {fields})") from None
 
 
 def run(settings: Settings, query: AnalysisQuery) -> Any:
