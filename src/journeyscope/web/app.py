@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
-from journeyscope.services.accounts import Accounts, workspace_database
+from journeyscope.services.accounts import Accounts
 from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.routes import api as api_routes
@@ -73,7 +73,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.settings = settings
-    app.state.accounts = accounts or Accounts(workspace_database(settings))
+    app.state.accounts = accounts  # None: opened on first use (web.auth.accounts)
     app.state.public_docs = public_docs
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
