@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck bench system clean
+.PHONY: demo test check lint typecheck bench system clean fuzz
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "journeyscope needs Python 3.11+"'
@@ -33,6 +33,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# the fuzz tests of tests/fuzz with many more examples; the tally goes to fuzz-report.json
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP)
+	JS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) JS_FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest -q tests/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

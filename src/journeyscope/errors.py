@@ -123,3 +123,42 @@ class SettingsError(JourneyscopeError):
 
     Example: ``settings: JOURNEYSCOPE_CHANNEL_COSTS: Input should be a valid dictionary``.
     """
+
+
+class UnknownNameError(JourneyscopeError, ValueError):
+    """An analysis names an activity, step, property or breakdown the data does not have.
+
+    Example: ``funnel step 2: no activity 'Upload documentz' in the events (closest: 'Upload
+    documents')``.
+    """
+
+
+def closest(name: str, known: list[str], n: int = 3) -> list[str]:
+    """The known names most like ``name`` (case-insensitive), best first.
+
+    >>> closest("Upload documentz", ["Pay deposit", "Upload documents", "Upload quote"])
+    ['Upload documents', 'Upload quote']
+    """
+    import difflib
+
+    lowered = {k.lower(): k for k in known}
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
+    within = sorted(k for k in lowered if name.lower() in k or (k and k in name.lower()))
+    picked = list(dict.fromkeys([*hits, *within]))[:n]
+    return [lowered[h] for h in picked]
+
+
+def unknown_name(what: str, name: str, known: list[str], where: str) -> UnknownNameError:
+    """The error for ``name`` missing from ``known``, naming the closest known names.
+
+    >>> str(unknown_name("activity", "Pay", ["Pay deposit", "Sign"], "funnel step 1"))
+    "funnel step 1: no activity 'Pay' in the events (closest: 'Pay deposit')"
+    """
+    near = closest(name, known)
+    if near:
+        hint = "closest: " + ", ".join(repr(k) for k in near)
+    else:
+        shown = sorted(known)[:8]
+        hint = "known: " + (", ".join(repr(k) for k in shown) or "none")
+        hint += ", ..." if len(known) > len(shown) else ""
+    return UnknownNameError(f"{where}: no {what} {name!r} in the events ({hint})")

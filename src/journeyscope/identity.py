@@ -126,6 +126,9 @@ def stitch(con: duckdb.DuckDBPyConnection, table: str = "events") -> StitchRepor
         customers = len(np.unique(rep))
         con.execute("DROP TABLE js_customers")
         con.execute("DROP TABLE js_nodes")
+        if table == "events":  # a pending stitch recorded by ingest is done now
+            con.execute("CREATE TABLE IF NOT EXISTS pending_stitch (since TIMESTAMPTZ)")
+            con.execute("DELETE FROM pending_stitch")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -13,7 +13,10 @@ weeks, switch to the phone or the branch when a web or app step fails (and call 
 the call did not solve it), drop out, and answer surveys: an NPS survey at the end and
 CSAT after some assisted contacts. Unhappy customers answer less often.
 
-The generator keeps what a real log never shows: ``true_customer_id`` (who each event
+The generator keeps what a real log never shows: ``true_initiator`` (who started each event:
+customer, organisation), ``true_caused_by_failure`` (the event was caused by a failure: the
+calls and chats after an online error, and the step then done in another channel),
+``true_customer_id`` (who each event
 really belongs to, for checking identity stitching), ``true_satisfaction`` (each customer's
 satisfaction on a 0-10 scale, answered or not) and ``true_score`` (the whole 0-10 NPS answer
 each customer *would* give if asked: their satisfaction plus the noise of putting it into a
@@ -33,6 +36,8 @@ from typing import Final
 import duckdb
 import numpy as np
 import pyarrow as pa
+
+from journeyscope.events.catalogue import Activity, Catalogue, ChannelInfo
 
 CHANNELS: Final[tuple[str, ...]] = (
     "web",
@@ -212,6 +217,21 @@ _EXTRA = (
     "Survey answered",
     "Contact rated",
 )
+#: Who starts each activity (the rest: the customer). The truth the classification recovers.
+INITIATOR: Final[dict[str, str]] = {
+    "Eligibility decision sent": "organisation",
+    "Credit decision sent": "organisation",
+    "Loan offer sent": "organisation",
+    "Funds disbursed": "organisation",
+    "Move-in check": "organisation",
+    "Survey sent": "organisation",
+}
+#: Customer steps that can only be done in person.
+NOT_DIGITAL: Final[tuple[str, ...]] = ("Attend viewing", "Collect keys")
+#: The activity that means a digital step failed the customer.
+FAILURE: Final[str] = "Online error"
+#: Contacts made to get help after a failure.
+HELP: Final[tuple[str, ...]] = ("Call contact centre", "Chat with adviser")
 _START = np.datetime64("2025-01-06T00:00:00", "us").astype(np.int64)
 _HOUR = 3_600_000_000
 
@@ -236,7 +256,7 @@ class _Events:
 
     def __init__(self) -> None:
         self.cols: dict[str, list[np.ndarray]] = {
-            k: [] for k in ("cust", "act", "chan", "ts", "in_case", "score", "stype")
+            k: [] for k in ("cust", "act", "chan", "ts", "in_case", "score", "stype", "caused")
         }
 
     def emit(
@@ -248,6 +268,7 @@ class _Events:
         in_case: np.ndarray | bool,
         score: np.ndarray | None = None,
         stype: int = 0,
+        caused: np.ndarray | bool = False,
     ) -> None:
         n = len(cust)
         if n == 0:
@@ -259,6 +280,7 @@ class _Events:
         self.cols["in_case"].append(np.broadcast_to(np.asarray(in_case, bool), n).copy())
         self.cols["score"].append(np.full(n, np.nan) if score is None else score.astype(float))
         self.cols["stype"].append(np.full(n, stype, np.int8))
+        self.cols["caused"].append(np.broadcast_to(np.asarray(caused, bool), n).copy())
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {k: np.concatenate(v) for k, v in self.cols.items()}
@@ -333,11 +355,18 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
                     ) + _HOUR // 6
                     by_chat = rng.random(len(helped)) < 0.25
                     hc = np.where(by_chat, _CH["chat"], _CH["phone"]).astype(np.int8)
-                    out.emit(helped, np.where(by_chat, chat, call), hc, t[helped], step.logged_in)
+                    out.emit(
+                        helped,
+                        np.where(by_chat, chat, call),
+                        hc,
+                        t[helped],
+                        step.logged_in,
+                        caused=True,
+                    )
                     contacts.append((helped, hc, t[helped]))
                     again = helped[rng.random(len(helped)) < 0.35]
                     t[again] += (rng.exponential(40, len(again)) * _HOUR).astype(np.int64) + _HOUR
-                    out.emit(again, call, _CH["phone"], t[again], step.logged_in)
+                    out.emit(again, call, _CH["phone"], t[again], step.logged_in, caused=True)
                     contacts.append((again, np.full(len(again), _CH["phone"], np.int8), t[again]))
                     repeats[again] += 1
                     t[f] += (rng.exponential(3, len(f)) * _HOUR).astype(np.int64) + _HOUR // 4
@@ -350,7 +379,8 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
                     active[f[gave_up]] = False
                 ok = sel[active[sel]]
                 okm = active[sel]
-                out.emit(ok, code[(j, s)], chan[okm], t[ok], step.logged_in)
+                # a step done after a failure of it was caused by the failure
+                out.emit(ok, code[(j, s)], chan[okm], t[ok], step.logged_in, caused=fails[okm])
                 if OUTCOME[jour.name] == step.activity:
                     completed[ok] = True
                 # what next: back, drop out, pause, or forward
@@ -456,6 +486,10 @@ def _format(
             "has_account": has_account[cust],
             "sat": sat[cust],
             "would": would[cust],
+            "caused": ev["caused"],
+            "initiator": pa.DictionaryArray.from_arrays(
+                ev["act"].astype(np.int32), [INITIATOR.get(a, "customer") for a in names]
+            ),
         }
     )
     con = duckdb.connect()
@@ -488,12 +522,46 @@ def _format(
           CAST(stage AS VARCHAR) AS stage,
           'C' || lpad(CAST(cust AS VARCHAR), 7, '0') AS true_customer_id,
           round(sat, 3) AS true_satisfaction,
-          CAST(would AS INTEGER) AS true_score
+          CAST(would AS INTEGER) AS true_score,
+          CAST(initiator AS VARCHAR) AS true_initiator,
+          caused AS true_caused_by_failure
         FROM raw
         """
         )
         .arrow()
         .read_all()
+    )
+
+
+def catalogue() -> Catalogue:
+    """The event catalogue of the generated activities, with the classification the generator
+    follows: who starts each activity, the failure and help activities, the steps only done
+    in person, and each channel's kind (letters: other).
+
+    >>> c = catalogue()
+    >>> c.activities["Survey sent"].initiator, c.activities["Online error"].failure
+    ('organisation', True)
+    """
+    names, stages, _ = _activity_table()
+    activities = {
+        name: Activity(
+            description=f"Synthetic {stage.lower()} activity.",
+            stage=stage,
+            initiator=INITIATOR.get(name, "customer"),  # type: ignore[arg-type]
+            failure=name == FAILURE,
+            help=name in HELP,
+            can_be_digital=name not in NOT_DIGITAL,
+        )
+        for name, stage in zip(names, stages, strict=True)
+    }
+    kinds = {
+        c: "digital" if c in DIGITAL else "assisted" if c in ASSISTED else "other" for c in CHANNELS
+    }
+    kinds["field visit"] = "assisted"
+    return Catalogue(
+        activities=activities,
+        channels={c: ChannelInfo(kind=k) for c, k in kinds.items()},  # type: ignore[arg-type]
+        channel_scope="event",
     )
 
 

@@ -15,6 +15,91 @@ from journeyscope.errors import JourneyscopeError
 
 M = TypeVar("M", bound=BaseModel)
 
+#: Deepest nesting of lists and mappings a YAML file may have.
+MAX_DEPTH = 100
+#: Most nodes a YAML file may have once every alias is expanded (``&a [*a, *a]`` twice...).
+MAX_EXPANDED_NODES = 200_000
+
+
+def check_structure(text: str, source: str, error: type[JourneyscopeError]) -> None:
+    """Refuse, before anything walks the tree, YAML whose size is not what it looks like.
+
+    One pass over the parser's event stream (no recursion, no tree) finds: nesting deeper
+    than :data:`MAX_DEPTH`; an alias inside the node it refers to (``&a [*a]``, a cycle that
+    would make every walk of the tree endless); and a document that, with aliases expanded,
+    has more than :data:`MAX_EXPANDED_NODES` nodes ("billion laughs"). Each is an ``error``
+    naming ``source`` and the line. Malformed YAML raises ``yaml.YAMLError`` as usual.
+    """
+    open_nodes: list[list[int]] = []  # per open collection: [expanded size so far]
+    open_anchors: list[str | None] = []
+    sizes: dict[str, int] = {}  # anchor -> expanded size of its (closed) node
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
+        size = 0
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(open_nodes) >= MAX_DEPTH:
+                raise error(
+                    f"{source}:{line}: lists and mappings are nested more than {MAX_DEPTH} "
+                    "levels deep; flatten the structure"
+                )
+            open_nodes.append([1])
+            open_anchors.append(event.anchor)
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            size = open_nodes.pop()[0]
+            anchor = open_anchors.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor in open_anchors:
+                raise error(
+                    f"{source}:{line}: alias *{event.anchor} refers to a node that contains it "
+                    "(a cycle); write the value out instead"
+                )
+            size = sizes.get(str(event.anchor), 1)
+        else:
+            continue
+        if open_nodes:
+            open_nodes[-1][0] += size
+            size = open_nodes[-1][0]
+        if size > MAX_EXPANDED_NODES:
+            raise error(
+                f"{source}:{line}: with its aliases expanded the file has more than "
+                f"{MAX_EXPANDED_NODES:,} values; write fewer aliases of aliases"
+            )
+
+
+def _compose_and_load(text: str, source: str, error: type[JourneyscopeError]) -> tuple[Any, Any]:
+    """The node tree and the data of one YAML document, after :func:`check_structure`."""
+    check_structure(text, source, error)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def safe_load(text: str, source: str, error: type[JourneyscopeError]) -> Any:
+    """``yaml.safe_load`` with :func:`check_structure` first; malformed YAML is ``error``
+    naming ``source`` and the line."""
+    try:
+        return _compose_and_load(text, source, error)[1]
+    except yaml.YAMLError as exc:
+        raise error(_yaml_problem(exc, source)) from exc
+
+
+def _yaml_problem(exc: yaml.YAMLError, source: str) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{source}:{mark.line + 1}" if mark is not None else source
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{where}: not valid YAML: {problem}"
+
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
@@ -42,14 +127,12 @@ def load_model(path: Path, model: type[M], error: type[JourneyscopeError]) -> M:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise error(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text: {exc.reason}; save the file as UTF-8") from exc
     try:
-        node = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        node, data = _compose_and_load(text, str(path), error)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{where}: not valid YAML: {problem}") from exc
+        raise error(_yaml_problem(exc, str(path))) from exc
     if data is None:
         raise error(f"{path}: the file is empty")
     try:
@@ -93,14 +176,10 @@ def parse_yaml(
     """Parse YAML ``text``; malformed YAML, an empty text or (with ``unique_keys``) a key
     given twice in one mapping raise ``error`` naming ``source`` and the line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
+        node, data = _compose_and_load(text, source, error)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc)
         raise error(
-            f"{where}: not valid YAML: {problem} (check the indentation and quoting near this line)"
+            f"{_yaml_problem(exc, source)} (check the indentation and quoting near this line)"
         ) from exc
     if data is None or node is None:
         raise error(f"{source}: the file is empty")

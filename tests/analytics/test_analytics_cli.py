@@ -93,7 +93,10 @@ def test_variants_paths_channels_json(store: str) -> None:
 
 def test_case_rule_options(store: str) -> None:
     out = run_json("dfg", "--case-rule", "customer", "--store", store)
-    assert out["case_rule"] == "one case per customer (after identity stitching)"
+    assert (
+        out["case_rule"]
+        == "one case per customer (after identity stitching); events without one are left out"
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,12 +106,27 @@ def test_case_rule_options(store: str) -> None:
         (["dfg", "--case-rule", "gap"], "--gap"),
         (["funnel", "A", "B", "--window", "soon"], "not a duration"),
         (["dfg", "--engine", "sparkk"], "unknown engine"),
+        (
+            ["funnel", STEPS[0], "T02 Check confirmation of receiptz"],
+            "closest: 'T02 Check confirmation of receipt'",
+        ),
+        (["funnel", STEPS[0], STEPS[1], "--breakdown", "colour"], "no property or column 'colour'"),
+        (["paths", "--start", "Nonexistent"], "paths --start: no activity 'Nonexistent'"),
     ],
 )
 def test_bad_options_exit_2_with_one_clear_line(store: str, args: list[str], message: str) -> None:
     result = runner.invoke(app, [*args, "--store", store])
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_breakdown_shows_in_the_table_output(store: str) -> None:
+    result = runner.invoke(
+        app, ["funnel", STEPS[0], STEPS[1], "--breakdown", "channel", "--store", store]
+    )
+    assert result.exit_code == 0, result.stderr
+    shown = result.output  # stdout and stderr: where tables go is the CLI's choice
+    assert "by channel" in shown and "Desk" in shown
 
 
 def test_missing_store_is_an_error(tmp_path: Any) -> None:

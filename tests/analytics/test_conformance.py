@@ -309,7 +309,10 @@ def test_the_case_rule_is_stated_and_used() -> None:
     ev = events({"x": ["A", "B"], "y": [("C", 2)]}).mutate(customer_id=ibis.literal("same"))
     report = conformance(ev, LINE, CaseRule.per_customer()).collect()
     assert report.cases == 1 and sum(report.deviations.values()) == 0
-    assert report.case_rule == "one case per customer (after identity stitching)"
+    assert (
+        report.case_rule
+        == "one case per customer (after identity stitching); events without one are left out"
+    )
 
 
 # ------------------------------------------------------------------- a reference replay

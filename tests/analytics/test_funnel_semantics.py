@@ -170,7 +170,7 @@ def test_alternative_activities_in_one_step(declared: Declared) -> None:
 
 def test_results_state_their_semantics(declared: Declared) -> None:
     q = FunnelQuery(steps=ABC, window=timedelta(days=30), entry="first", ties="strict_increase")
-    s = declared({"c1": "A@0"}).run(q).semantics
+    s = declared({"c1": "A@0 B@1 C@2"}).run(q).semantics
     assert (s.mode, s.window, s.entry, s.ties, s.window_seconds) == (
         "sequential",
         "30 days",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 import statsmodels.api as sm
@@ -16,7 +17,8 @@ from analytics_kit import BASE, canonical, engine_for
 
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.estimators import adjusted_effects
-from journeyscope.analytics.moments import MomentsQuery, MomentsResult
+from journeyscope.analytics.moments import DEVIATIONS, EVERY, MomentsQuery, MomentsResult, rank
+from journeyscope.analytics.moments_weights import AnsweringWeights, ranking_change
 from journeyscope.definitions import load_journey
 from journeyscope.events import Store
 
@@ -187,3 +189,87 @@ def test_synthetic_failures_are_found_and_the_design_is_compared(
         [regular],
     ).fetchall()
     assert r.cases == cases[0][0]
+
+
+def test_the_same_experience_under_two_names_is_tested_once(
+    tenancy_moments: MomentsResult,
+) -> None:
+    """A design deviation and a data experience with exactly the same cases ("time limit
+    broken before eligibility_decision" and "waited > 14 days before Eligibility decision
+    sent" here) are one test under the data's name, not two (before: both, each counted in
+    the false-discovery correction)."""
+    names = [m.candidate for m in tenancy_moments.moments]
+    assert len(names) == len(set(names))
+    merged = {n for m in tenancy_moments.moments for n in m.same_as}
+    assert not merged & set(names)
+    assert tenancy_moments.duplicates_removed == len(merged) > 0
+    assert any(n.startswith(tuple(DEVIATIONS.values())) for n in merged)
+
+
+def _cases_and_answers(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, float]:
+    """Cases whose experience costs 1.44 points; the happy answer more often."""
+    rng = np.random.default_rng(seed)
+    exposed = rng.random(n) < 0.3
+    score = np.clip(np.rint(7.0 - 1.44 * exposed + rng.normal(0, 2.0, n)), 0, 10)
+    population = sm.OLS(score, sm.add_constant(exposed.astype(float))).fit().params[1]
+    answered = rng.random(n) < 1 / (1 + np.exp(-(-2.2 + 0.42 * (score - 5))))
+    ids = np.array([f"k{i:06d}" for i in range(n)])[answered]
+    cases = pd.DataFrame(
+        {"case": ids, "outcome": score[answered], "cutoff": 10, "first_channel": "web"}
+    )
+    hit = ids[exposed[answered]]
+    experiences = pd.DataFrame(
+        {
+            "case": hit,
+            "candidate": "step: Online error",
+            "kind": "step",
+            "activity": "Online error",
+            "risk": EVERY,
+        }
+    )
+    reach = pd.DataFrame({"case": ids, "risk": EVERY})
+    return cases, experiences, reach, float(population)
+
+
+def test_weighting_by_the_answering_model_recovers_a_planted_effect() -> None:
+    cases, experiences, reach, truth = _cases_and_answers(60_000, 3)
+    curve = {float(k): float(1 / (1 + np.exp(-(-2.2 + 0.42 * (k - 5))))) for k in range(11)}
+    weights = AnsweringWeights(source="the generator's answering curve", p_answer=curve)
+    plain = rank(MomentsQuery(min_cases=5), cases, experiences, reach)
+    weighted = rank(MomentsQuery(min_cases=5, answering=weights), cases, experiences, reach)
+    before, after = plain.moments[0], weighted.moments[0]
+    assert not before.ci[0] <= truth <= before.ci[1]  # respondents only: distorted
+    assert after.ci[0] <= truth <= after.ci[1]
+    assert after.effect_unweighted == before.effect and before.effect_unweighted is None
+    assert weighted.weighted_by == weights.source and "1 / P(answer | score)" in weighted.semantics
+    assert weighted.ranking_change is not None and plain.ranking_change is None
+
+
+def test_weighted_effects_equal_statsmodels_wls_robust() -> None:
+    rng = np.random.default_rng(4)
+    n = 1_500
+    covariates = rng.normal(size=(n, 2))
+    exposures = (rng.random((n, 2)) < 0.4).astype(float)
+    y = exposures @ [0.7, -0.2] + covariates @ [0.3, 0.1] + rng.normal(size=n)
+    w = rng.uniform(0.5, 4.0, n)
+    fit = adjusted_effects(y, exposures, covariates, 1.96, w)
+    for j in range(2):
+        x = sm.add_constant(np.column_stack([exposures[:, j], covariates]))
+        ref = sm.WLS(y, x, weights=w).fit(cov_type="HC1")
+        assert fit["effect"][j] == pytest.approx(ref.params[1], rel=1e-9)
+        assert fit["se"][j] == pytest.approx(ref.bse[1], rel=1e-6)
+
+
+def test_ranking_change_counts_moves_and_flips() -> None:
+    change = ranking_change(
+        ["a", "b", "c"],
+        np.array([3.0, 2.0, 1.0]),
+        np.array([1.0, 2.0, 3.0]),
+        [True, True, False],
+        [False, True, True],
+        2,
+    )
+    assert change.rank_correlation == pytest.approx(-1.0)
+    assert change.top_overlap == pytest.approx(0.5)
+    assert change.significance_changed == ["a", "c"]
+    assert {m.candidate for m in change.moved} == {"a", "c"}

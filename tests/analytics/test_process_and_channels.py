@@ -19,6 +19,7 @@ from journeyscope.analytics import (
     VariantsQuery,
     parse_duration,
 )
+from journeyscope.analytics.contacts import ContactRules
 from journeyscope.events import Store
 
 Declared = Callable[..., Engine]
@@ -58,7 +59,7 @@ def test_derived_cases_by_inactivity_gap(declared: Declared) -> None:
     engine = declared({"x~p1": "A@0 B@1 A@5000 B@5001"})
     per_gap = engine.run(DfgQuery(case_rule=CaseRule.inactivity(timedelta(days=1))))
     assert per_gap.cases == 2 and per_gap.start == {"A": 2}
-    assert per_gap.case_rule == "per customer, a new case after 1 days of inactivity"
+    assert per_gap.case_rule.startswith("per customer, a new case after 1 days of inactivity;")
     per_customer = engine.run(DfgQuery(case_rule=CaseRule.per_customer()))
     assert per_customer.cases == 1
 
@@ -91,8 +92,12 @@ def test_channel_sets_are_parameters(declared: Declared) -> None:
     engine = declared({"c1": "Apply/web@0 Help/email@1 Done/web@2"})
     default = engine.run(ChannelsQuery(outcomes=("Done",)))
     assert default.digital.completed_digitally == 0  # e-mail is assisted by default
-    relaxed = engine.run(ChannelsQuery(outcomes=("Done",), assisted=("phone", "branch")))
+    relaxed = engine.run(ChannelsQuery(outcomes=("Done",), digital=("email",)))
     assert relaxed.digital.completed_digitally == 1
+    declared = ChannelsQuery(
+        outcomes=("Done",), contacts=ContactRules(channel_kinds={"email": "other"})
+    )
+    assert engine.run(declared).digital.completed_digitally == 1
 
 
 def test_durations_parse() -> None:

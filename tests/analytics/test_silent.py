@@ -130,3 +130,30 @@ def test_too_few_answers_are_said_so() -> None:
 def test_everybody_answered_needs_no_correction() -> None:
     r = estimate(SilentQuery(), *_facts([9.0, 3.0, 10.0, 8.0] * 5))
     assert r.corrected.metric.value == r.naive.metric.value == pytest.approx(25.0)
+
+
+def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
+    result: SilentResult,
+) -> None:
+    """On the demo generator (answering logistic in the score) the score-aware strategies
+    survive their checks, answering at random given the journey does not, and the headline
+    covers the truth."""
+    assert result.truth is not None and result.headline is not None
+    names = {s.name: s for s in result.strategies}
+    assert set(names) == {"mar", "shadow", "combined"}
+    assert all(s.assumption and s.checks for s in result.strategies)
+    assert not names["mar"].survives  # the score drives answering here
+    h = result.headline
+    assert h.low is not None and h.high is not None and h.low <= result.truth.metric <= h.high
+    assert h.reason and result.headline_text().startswith("NPS of every customer")
+    curve = result.answering_curve
+    assert curve is not None and len(curve.points) == 11
+    assert curve.points[-1].p_answer > curve.points[0].p_answer  # the happy answer more
+    s = result.sensitivity
+    assert s is not None and s.points[len(s.points) // 2].delta == 0
+    if h.kind == "estimate":
+        assert s.strategy == h.strategy
+        assert s.points[len(s.points) // 2].value == pytest.approx(h.value, abs=0.05)
+    data = result.to_json()
+    assert {"strategies", "headline", "sensitivity", "answering_curve"} <= set(data)
+    assert len(result.lines()) == 3

@@ -14,7 +14,9 @@ import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
+from journeyscope import synthetic
 from journeyscope.analytics import DuckDBEngine, IbisEngine, SparkEngine, ValueQuery
+from journeyscope.analytics.contacts import ContactRules
 from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
 from journeyscope.events import Store
@@ -56,11 +58,13 @@ JOURNEY = Journey.model_validate(
     }
 )
 
-# c1: the online error at B (e2) is followed by a call (failure demand of B), B in the branch
-# c2: B (e7) is followed by going back to A: a failure of B; the call after it is B's demand
-# c3: the error is not followed by any step (unattributed); its call is failure demand, the
-#     call 299 hours later is not (more than 7 days)
+# c1: the online error (e2) is followed by a call and by B done in the branch: both are
+#     failure demand of B (the step attempted next), the branch visit being the attempt
+# c2: B (e7) is followed by going back to A: not a failure by itself; its call is a contact
+# c3: the error is not followed by any step (unattributed); both calls after it are failure
+#     demand (no step attempt in between), unattributed
 # c4: clean, with its own cost on C (e17)        c5: only a call: no step, out of scope
+FAILURES = ("Online error",)
 CASES = {
     "c1": "A/web@0 Online_error/web@1 Call/phone@2 B/branch@3 C/web@10",
     "c2": "A/web@0 B/web@2 A/web@3 Call/phone@4 B/web@5",
@@ -83,13 +87,15 @@ def tiny() -> pa.Table:
 
 
 def test_value_stream_by_hand() -> None:
-    q = ValueQuery(journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0)
+    q = ValueQuery(
+        journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0, failure_activities=FAILURES
+    )
     r = engine_for(tiny()).run(q)
     t = r.totals
     assert (t.events, t.cases, t.cost) == (17, 4, 76.0)
     assert t.cost_from == {"column": 1, "table": 16, "none": 0}
-    assert (t.contacts, t.failure_demand_contacts, t.failure_demand_cost) == (4, 3, 30.0)
-    assert (t.unattributed_failures, t.unattributed_demand_contacts) == (1, 1)
+    assert (t.assisted_contacts, t.failure_demand_contacts, t.failure_demand_cost) == (5, 4, 50.0)
+    assert (t.unattributed_failures, t.unattributed_demand_contacts) == (1, 2)
     assert (t.processing_observed, t.flow_efficiency) == (False, None)
     steps = {s.step: s for s in r.steps}
     assert list(steps) == ["a", "b", "c"]  # the anytime help step is not a step of the stream
@@ -109,43 +115,51 @@ def test_value_stream_by_hand() -> None:
     ]
     assert (b.waiting.observed, b.waiting.total_hours, b.waiting.mean_hours) == (4, 5.0, 1.25)
     assert b.processing is None and b.flow_efficiency is None
-    assert (b.failures, b.failed_cases, b.failure_rate) == (2, 2, round(2 / 3, 6))
-    assert (b.failure_demand_contacts, b.failure_demand_cost) == (2, 20.0)
-    assert (b.outcome_rate_failed, b.outcome_rate_other) == (0.5, 1.0)
-    # volume 3 x gap 2/3 x impact (20 / 2 + 100 x (1.0 - 0.5)) = 120
-    assert b.opportunity == pytest.approx(120.0)
+    assert (b.failures, b.failed_cases, b.failure_rate) == (1, 1, round(1 / 3, 6))
+    assert (b.failure_demand_contacts, b.failure_demand_cost) == (2, 30.0)
+    assert (b.outcome_rate_failed, b.outcome_rate_other) == (1.0, 0.5)
+    # volume 3 x gap 1/3 x impact (30 / 1 + 100 x max(0, 0.5 - 1.0)) = 30
+    assert b.opportunity == pytest.approx(30.0)
     assert (c.cases, c.cost, c.waiting.total_hours, c.waiting.mean_hours) == (2, 6.0, 8.0, 4.0)
     assert [(o.rank, o.step, o.volume, o.impact, o.value) for o in r.opportunities] == [
-        (1, "b", 3, 60.0, 120.0)
+        (1, "b", 3, 30.0, 30.0)
     ]
     assert r.outcomes == ["C"] and "volume x gap x impact" in r.semantics
-    assert "not observed" in r.semantics and r.repeat_within == "7 days"
+    assert "not observed" in r.semantics and "failures: Online error" in r.classification
 
 
-def test_cost_sources_and_repeat_window() -> None:
+def test_nothing_fails_unless_declared_and_going_back_is_not_failure() -> None:
+    r = engine_for(tiny()).run(ValueQuery(journey=JOURNEY))
+    assert r.failure_activities == [] and r.totals.failure_demand_contacts == 0
+    assert all(s.failures == 0 for s in r.steps) and r.opportunities == []
+    assert "none declared" in r.semantics
+    declared = JOURNEY.model_copy(update={"failure_activities": list(FAILURES)})
+    from_design = engine_for(tiny()).run(ValueQuery(journey=declared))
+    assert from_design.failure_activities == list(FAILURES)
+    assert from_design.totals.failure_demand_contacts == 4
+
+
+def test_cost_sources() -> None:
     engine = engine_for(tiny())
     only_table = engine.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
     assert only_table.totals.cost == 72.0 and only_table.totals.cost_from["table"] == 17
     only_column = engine.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="column"))
     assert only_column.totals.cost == 5.0 and only_column.totals.cost_from["none"] == 16
-    longer = engine.run(ValueQuery(journey=JOURNEY, repeat_within=timedelta(days=30)))
-    assert (
-        longer.totals.failure_demand_contacts == 4
-        and longer.totals.unattributed_demand_contacts == 2
-    )
-    # no outcome value: the opportunity is the failure-demand cost (0 without costs)
-    assert longer.opportunities[0].value == 0.0
+    # no outcome value and no costs: the opportunity is the failure-demand cost, 0
+    plain = engine.run(ValueQuery(journey=JOURNEY, failure_activities=FAILURES))
+    assert plain.opportunities[0].value == 0.0
 
 
 def test_without_a_journey_steps_are_activities() -> None:
-    q = ValueQuery(channel_costs=COSTS, contact_activities=("Call",))
+    q = ValueQuery(channel_costs=COSTS, failure_activities=FAILURES)
     r = engine_for(tiny()).run(q)
     steps = {s.step: s for s in r.steps}
+    # failures and help contacts (calls) are no steps; B done in the branch is
     assert set(steps) == {"A", "B", "C"} and r.journey is None
     assert r.totals.cases == 5  # every case, the call-only one included
-    assert r.totals.contacts == 5 and steps["B"].failures == 1  # going back needs a journey
-    assert steps["B"].failure_demand_contacts == 1 and r.outcomes == []
-    assert "events of: Call" in r.contacts_rule
+    assert r.totals.assisted_contacts == 6 and steps["B"].failures == 1
+    assert r.totals.failure_demand_contacts == 4 and steps["B"].failure_demand_contacts == 2
+    assert r.totals.unattributed_demand_contacts == 2 and r.outcomes == []
 
 
 def test_processing_time_from_lifecycle_pairs() -> None:
@@ -176,9 +190,26 @@ def test_processing_time_from_lifecycle_pairs() -> None:
     assert r.totals.processing_observed and "complete - start" in r.semantics
 
 
+def test_scheduled_events_are_no_occurrences() -> None:
+    table = journeys({"c1": "A@0 A@1 A@3 B@4"}, unit=HOUR)
+    life = ["schedule", "start", "complete", "complete"]
+    table = patched(
+        table,
+        {
+            f"e{i}": {"properties": json.dumps({"lifecycle:transition": x})}
+            for i, x in enumerate(life, start=1)
+        },
+    )
+    a = {s.step: s for s in engine_for(table).run(ValueQuery(journey=JOURNEY)).steps}["a"]
+    assert (a.events, a.occurrences) == (3, 1)  # the start only: scheduled 1 hour before
+    assert (a.waiting.observed, a.waiting.total_hours) == (1, 1.0)
+    assert a.processing is not None and a.processing.total_hours == 2.0
+
+
 def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
-    r = IbisEngine(synthetic_store.events()).run(ValueQuery(journey=journey))
+    rules = ContactRules.from_catalogue(synthetic.catalogue())
+    r = IbisEngine(synthetic_store.events()).run(ValueQuery(journey=journey, contacts=rules))
     steps = {s.step: s for s in r.steps}
     # the cost column is there on every event, and the totals are the tenancy cases' events
     regular = [a for s in journey.steps if not s.anytime for a in s.activities]
@@ -199,14 +230,16 @@ def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) 
     # steps that are never digital and never stepped back from cannot fail
     for sid in ("attend_viewing", "collect_keys", "move_in_check"):
         assert steps[sid].failures == 0 and steps[sid].failure_demand_contacts == 0
-    # every failure-demand contact follows an error: contacts == calls and chats in scope
-    calls = synthetic_store.con.execute(
-        f"SELECT count(*) FROM events WHERE {in_scope} "
-        "AND activity IN ('Call contact centre', 'Chat with adviser')",
+    # the contacts and the failure demand are the generator's truth, in the tenancy cases
+    known = synthetic_store.con.execute(
+        f"SELECT count(*) FILTER (WHERE json_extract_string(properties, '$.true_initiator') = "
+        "'customer'), count(*) FILTER (WHERE json_extract_string(properties, "
+        "'$.true_caused_by_failure') = 'true') FROM events WHERE survey_type IS NULL AND "
+        f"channel IN ('phone', 'chat', 'branch', 'email', 'field visit') AND {in_scope}",
         [regular],
     ).fetchall()[0]
-    assert r.totals.contacts == calls[0]
-    assert r.totals.failure_demand_contacts >= 0.95 * r.totals.contacts
+    assert (r.totals.assisted_contacts, r.totals.failure_demand_contacts) == known
+    assert r.failure_activities == ["Online error"]
     assert not r.totals.processing_observed
 
 

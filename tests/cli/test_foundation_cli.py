@@ -48,7 +48,7 @@ def test_nothing_readable_exits_non_zero_and_says_why(tmp_path: Path) -> None:
     code, out, _ = invoke("quarantine", "--store", store, "--json")
     rows = json.loads(out)["rows"]
     assert rows[0]["reason"] == "unparseable timestamp not a date (column 'timestamp')"
-    assert rows[0]["source_row"] == 1
+    assert rows[0]["source_row"] == 2  # the physical line (line 1 is the header)
 
 
 def test_user_errors_are_one_clear_line_not_a_traceback(tmp_path: Path) -> None:

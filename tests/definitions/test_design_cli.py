@@ -171,7 +171,10 @@ def test_conformance_case_rule_options(receipt_store: Path) -> None:
         "--json",
     )
     assert code == 0
-    assert json.loads(out)["case_rule"] == "per customer, a new case after 30 days of inactivity"
+    assert (
+        json.loads(out)["case_rule"]
+        == "per customer, a new case after 30 days of inactivity; events without a customer are left out"
+    )
     code, _, err = invoke(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),

@@ -12,6 +12,7 @@ from journeyscope.analytics.conformance import conformance
 from journeyscope.definitions import parse_journey, validate_journey
 from journeyscope.definitions.export import to_yaml
 from journeyscope.definitions.infer import Evidence, draft_journey, gather, infer_journey, slug
+from journeyscope.definitions.lint import lint
 from journeyscope.events import Store
 
 
@@ -119,6 +120,48 @@ def test_infer_from_the_receipt_log(tmp_path: Path, real_data: Path) -> None:
     # the draft describes the data it came from well
     report = conformance(events, j).collect()
     assert report.cases == 1434 and report.fitness.mean > 0.8
+    # T05 -> T06 is 90% of the moves out of T05: forward, not a loop, and T05 comes first
+    t05, t06 = (
+        "t05_print_and_send_confirmation_of_receipt",
+        "t06_determine_necessity_of_stop_advice",
+    )
+    move = next(t for t in j.transitions if (t.source, t.target) == (t05, t06))
+    assert not move.loop
+    order = [s.id for s in j.steps]
+    assert order.index(t05) < order.index(t06)
+    # no pair of steps has loops both ways
+    loops = {(t.source, t.target) for t in j.transitions if t.loop}
+    assert not any((b, a) in loops for a, b in loops)
+
+
+def test_the_dominant_move_is_never_a_loop() -> None:
+    # B first occurs earlier on average (cases that start at B), yet A -> B is the main flow
+    ev = Evidence(
+        10,
+        {"A": (8, 1.5), "B": (10, 1.2), "C": (8, 3.0)},
+        {("A", "B"): 8, ("B", "C"): 8, ("B", "A"): 1},
+        {"A": 6, "B": 4},
+        {"C": 8, "B": 2},
+        {},
+        {},
+    )
+    j = draft_journey(ev, min_cases=0.2)
+    assert [s.id for s in j.steps] == ["a", "b", "c"]
+    assert [(t.source, t.target, t.loop) for t in j.transitions] == [
+        ("a", "b", False),
+        ("b", "c", False),
+        ("b", "a", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["receipt.csv", "running-example.xes", "sepsis.csv", "helpdesk.xes.gz"]
+)
+def test_drafts_pass_their_own_lint(name: str, tmp_path: Path, real_data: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest(real_data / name)
+    j = infer_journey(ordered(with_cases(store.events())))
+    assert lint(j) == []  # no unreachable step, no dead end (ends are exits), valid
 
 
 def test_infer_stages_from_the_synthetic_data(synthetic_store: Store) -> None:

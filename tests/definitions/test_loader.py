@@ -267,3 +267,50 @@ def test_structural_checks_on_a_journey_built_in_python() -> None:
     ]
     with pytest.raises(DefinitionError, match=r"^journey 'j': transitions\.0\.to: no step 'b'"):
         validate_journey(journey)
+
+
+# Hostile YAML (issue 11, finding 16): refused before anything walks the tree. Without the
+# structure check these ran for minutes (cycle, nested aliases) or raised RecursionError; the
+# timeout is the harness's guard against a hang, not a speed assertion.
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("&a [*a]", r"^journey\.yaml:1: alias \*a refers to a node that contains it"),
+        ("a: &x {b: [1, *x]}\n", r"^journey\.yaml:1: alias \*x refers to a node that contains it"),
+        (LAUGHS, r"^journey\.yaml:\d+: with its aliases expanded the file has more than"),
+        ("[" * 5000, r"^journey\.yaml:1: lists and mappings are nested more than 100 levels"),
+        ("a:\n" + "".join(" " * i + "- \n" for i in range(1, 300)), r"nested more than 100"),
+    ],
+    ids=["cycle", "cycle-in-mapping", "billion-laughs", "deep-flow", "deep-block"],
+)
+def test_hostile_yaml_is_refused_with_the_line(tmp_path: Path, text: str, expected: str) -> None:
+    assert re.search(expected, fails(tmp_path, text))
+
+
+@pytest.mark.timeout(60)
+def test_every_yaml_loader_refuses_an_alias_cycle(tmp_path: Path) -> None:
+    from journeyscope.engine.policy import load_policy
+    from journeyscope.errors import CatalogueError, JourneyDefinitionError
+    from journeyscope.events import load_catalogue
+
+    path = tmp_path / "x.yaml"
+    path.write_text("activities: &a {A: *a}\n")
+    with pytest.raises(CatalogueError, match=r"x\.yaml:1: alias \*a .* cycle"):
+        load_catalogue(path)
+    with pytest.raises(JourneyDefinitionError, match=r"x\.yaml:1: alias \*a .* cycle"):
+        load_policy(path)
+
+
+def test_aliases_within_the_limit_still_load() -> None:
+    from journeyscope.yamlfile import safe_load
+
+    assert safe_load("a: &a [1, 2]\nb: *a\n", "ok.yaml", DefinitionError) == {
+        "a": [1, 2],
+        "b": [1, 2],
+    }

@@ -117,6 +117,16 @@ def recording_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     return {"status": "ok", "reference": context.idempotency_key}
 
 
+ATTEMPTS: list[tuple[str, int]] = []
+
+
+def attempt_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
+    """Records (key, attempt number) of every call."""
+    with _lock:
+        ATTEMPTS.append((context.idempotency_key, context.attempt))
+    return {"status": "ok"}
+
+
 def flaky_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     """Fails the first ``FAILURES[customer]`` attempts for that customer."""
     with _lock:
@@ -189,7 +199,12 @@ class WorkerProcess:
         import sys
 
         self.log = folder / f"{worker_id}-{os.urandom(3).hex()}.log"
-        env = os.environ | {"PYTHONPATH": str(Path(__file__).parent)}
+        # this folder (test implementations) and the package the tests import (the source
+        # tree under test, not whatever an installed copy points at)
+        import journeyscope
+
+        paths = [str(Path(__file__).parent), str(Path(journeyscope.__file__).parents[1])]
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(paths)}
         env.pop("JOURNEYSCOPE_FAILPOINT", None)
         if failpoint:
             env["JOURNEYSCOPE_FAILPOINT"] = failpoint

@@ -29,7 +29,7 @@ steps:
 """
 
 
-def ack_program(url: str) -> object:
+def ack_program(url: str, journey: str = ACK) -> object:
     objects = f"""
 - name: ack
   category: transactional
@@ -38,7 +38,7 @@ def ack_program(url: str) -> object:
   output: {{status: str, reference: str | None}}
   implementation: {{webhook: "{url}", timeout: 10}}
 """
-    return program(ACK, objects=objects)
+    return program(journey, objects=objects)
 
 
 def burst() -> list[list[Event]]:
@@ -135,5 +135,44 @@ def test_a_killed_worker_loses_nothing_and_does_nothing_twice(
             if failpoint.startswith("after-delivery"):
                 # the crash came between delivering and recording it: those were sent again
                 assert report["redelivered"] > 0
+    finally:
+        receiver.close()
+
+
+POISON_ACK = ACK.replace(
+    'input: {event_id: "event.event_id"}',
+    'input: {event_id: "event.event_id"}\n    set: {n: "event.properties.n + 1"}',
+)
+
+
+def test_a_worker_killed_with_a_poison_item_in_flight_loses_nothing(
+    database_url: str, spawn: Callable[..., WorkerProcess]
+) -> None:
+    """The worker dies (SIGKILL) while handling a poison event, before its failure is
+    written; after a restart the poison is in the failed inputs once, every other event was
+    processed once and every action delivered once."""
+    receiver = Receiver()
+    try:
+        with EngineStore(database_url) as store:
+            store.deploy(ack_program(receiver.url, POISON_ACK))  # type: ignore[arg-type]
+            batches = burst()
+            poison = Event("poison-1", "c7", "Ping", batches[0][0].timestamp, "api", {"n": "x"})
+            store.accept([poison])
+            first = spawn(database_url, "w1", failpoint="failed-input=1")
+            for batch in batches:
+                store.accept(batch)
+            assert first.wait() == -9, first.output()
+            with store.read() as conn:
+                assert conn.execute(select(func.count()).select_from(t.failed_inputs)).scalar() == 0
+            second = spawn(database_url, "w1")
+            total = CUSTOMERS * EACH
+            wait_until(
+                lambda: counts(store) == (total + 1, total) or counts(store), [second], "recovery"
+            )
+            assert second.stop() == 0, second.output()
+            with store.read() as conn:
+                failed = conn.execute(select(t.failed_inputs.c.event_id)).scalars().all()
+            assert failed == ["poison-1"]
+            assert len(receiver.effects) == total  # every other action took effect once
     finally:
         receiver.close()

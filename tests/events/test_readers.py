@@ -76,3 +76,16 @@ def test_truncated_xes_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(XES.encode())[:-30])
     with pytest.raises(InputFormatError, match=r"cut\.xes\.gz"):
         list(read_xes(path))
+
+
+def test_xes_attribute_without_a_value_is_missing_not_a_crash(tmp_path: Path) -> None:
+    # found by the fuzz tests: a <date> without value gave KeyError: 'date'
+    path = tmp_path / "v.xes"
+    path.write_text(
+        '<log><trace><string key="concept:name" value="c"/><event>'
+        '<string key="concept:name" value="A"/><date key="time:timestamp"/><int key="n"/>'
+        "</event></trace></log>"
+    )
+    (table,) = list(read_xes(path))
+    row = table.to_pylist()[0]
+    assert (row["time:timestamp"], row["n"], row["__error"]) == (None, None, None)

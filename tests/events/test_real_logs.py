@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from journeyscope.errors import InputFormatError
 from journeyscope.events import ColumnMapping, CsvOptions, Store
 
 # file -> (cases, events) as published with the logs
@@ -81,8 +82,11 @@ def test_ocel_example_flattens_every_event(real_data: Path) -> None:
     import json
 
     store = Store(":memory:")
-    report = store.ingest(real_data / "ocel20_example.jsonocel")
+    with pytest.raises(InputFormatError, match=r"several object types; choose .*'Invoice' \(3"):
+        store.ingest(real_data / "ocel20_example.jsonocel")  # the case notion is a choice
+    report = store.ingest(real_data / "ocel20_example.jsonocel", object_type="*")
     assert report.quarantined == 0
+    assert any("related to several case objects" in n for n in report.notes)
     ocel = json.loads((real_data / "ocel20_example.jsonocel").read_text())
     stored = {
         r[0].split("@")[0] for r in store.con.execute("SELECT event_id FROM events").fetchall()

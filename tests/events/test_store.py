@@ -48,7 +48,7 @@ def test_csv_ingests_with_ids_as_strings_and_utc_timestamps(tmp_path: Path) -> N
     ]
     assert json.loads(str(rows[0]["properties"])) == {"amount": "10"}
     assert json.loads(str(rows[1]["properties"])) == {"amount": None}  # no value: null
-    assert rows[0]["source_row"] == 1 and rows[0]["source"] == "e.csv"
+    assert rows[0]["source_row"] == 2 and rows[0]["source"] == "e.csv"  # line 2: after the header
 
 
 def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:
@@ -90,15 +90,15 @@ c1,Chat,2024-01-01 14:00,,,,-2
     report = store.ingest(write(tmp_path / "bad.csv", text))
     assert (report.rows_read, report.events_added, report.quarantined) == (11, 2, 9)
     reasons = {r["source_row"]: r["reason"] for r in quarantined(store)}
-    assert reasons[2] == "missing activity (column 'activity')"
-    assert reasons[3] == "missing timestamp (column 'timestamp')"
-    assert reasons[4] == "unparseable timestamp yesterday (column 'timestamp')"
-    assert reasons[5].startswith("no case id and no customer identifier")
-    assert reasons[6] == "NPS score 11.0 is outside 0..10"
-    assert reasons[7] == "survey score ten is not a number"
-    assert reasons[8] == "survey type XYZ is not one of NPS, CSAT, CES"
-    assert reasons[10] == "sentiment 1.5 is outside -1..1"
-    assert reasons[11] == "cost -2.0 is negative"
+    assert reasons[3] == "missing activity (column 'activity')"
+    assert reasons[4] == "missing timestamp (column 'timestamp')"
+    assert reasons[5] == "unparseable timestamp yesterday (column 'timestamp')"
+    assert reasons[6].startswith("no case id and no customer identifier")
+    assert reasons[7] == "NPS score 11.0 is outside 0..10"
+    assert reasons[8] == "survey score ten is not a number"
+    assert reasons[9] == "survey type XYZ is not one of NPS, CSAT, CES"
+    assert reasons[11] == "sentiment 1.5 is outside -1..1"
+    assert reasons[12] == "cost -2.0 is negative"
     record = json.loads(str(quarantined(store)[0]["record"]))
     assert record["activity"] is None and record["case_id"] == "c1"  # the raw row is kept
 
@@ -110,7 +110,8 @@ def test_malformed_csv_lines_are_quarantined_not_dropped(tmp_path: Path) -> None
     assert report.events_added == 2
     assert report.quarantined == 1
     (bad,) = quarantined(store)
-    assert "malformed CSV line 3" in str(bad["reason"])
+    assert str(bad["reason"]) == "line 3: 5 fields where the header has 3"
+    assert bad["source_row"] == 3
 
 
 def test_strict_catalogue_quarantines_unknown_activities(tmp_path: Path) -> None:
@@ -121,15 +122,14 @@ def test_strict_catalogue_quarantines_unknown_activities(tmp_path: Path) -> None
 
 
 def test_fixing_the_mapping_releases_rows_from_quarantine(tmp_path: Path) -> None:
-    text = "case,step,at\nc1,A,2024-01-01\nc1,B,2024-01-02\n"
+    text = "case,step,at\nc1,A,01-02-2024\nc1,B,02-02-2024\n"
     file = write(tmp_path / "e.csv", text)
     store = Store(":memory:")
-    first = store.ingest(file, mapping=ColumnMapping(case_id="case", activity="step"))
+    mapping = ColumnMapping(case_id="case", activity="step", timestamp="at")
+    first = store.ingest(file, mapping=mapping)
     assert (first.events_added, first.quarantined) == (0, 2)
-    assert "missing timestamp (no column mapped or found)" in first.reasons
-    second = store.ingest(
-        file, mapping=ColumnMapping(case_id="case", activity="step", timestamp="at")
-    )
+    assert "unparseable timestamp 01-02-2024 (column 'at')" in str(quarantined(store)[0]["reason"])
+    second = store.ingest(file, mapping=mapping.model_copy(update={"timestamp_format": "%d-%m-%Y"}))
     assert second.events_added == 2
     assert store.quarantine().count().execute() == 0
 
@@ -196,7 +196,12 @@ def test_parquet_and_jsonl_keep_types_and_event_ids(tmp_path: Path) -> None:
     ]
     write(tmp_path / "e.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
     report = store.ingest(tmp_path / "e.jsonl")
-    assert (report.events_added, report.duplicates) == (1, 1)  # e1 was already stored
+    # e1 is stored from the Parquet file with other content (an amount): not a duplicate
+    assert (report.events_added, report.duplicates, report.quarantined) == (1, 0, 1)
+    (conflict,) = quarantined(store)
+    assert str(conflict["reason"]).startswith(
+        "conflicting duplicate: event id e1 is already stored"
+    )
     row = next(r for r in events(store) if r["event_id"] == "e3")
     assert row["case_id"] == "007"
     assert json.loads(str(row["properties"])) == {"meta": {"k": 1}}
@@ -215,8 +220,8 @@ def test_unreadable_inputs_raise_and_leave_the_store_unchanged(tmp_path: Path) -
                 "<log><trace><event><string key='concept:name' value='A'/></trace></log>",
             )
         )
-    with pytest.raises(InputFormatError, match="cannot read"):
-        store.ingest(write(tmp_path / "e.jsonl", '{"a": 1}\n{broken\n'))
+    with pytest.raises(InputFormatError, match=r"cannot read any line .*line 2: not valid JSON"):
+        store.ingest(write(tmp_path / "e.jsonl", "\n{broken\n[1]\n"))
     assert store.events().count().execute() == 0
     assert store.quarantine().count().execute() == 0
 

@@ -3,6 +3,7 @@ customer-driven commands, state and history out, versions and migration, OpenAPI
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from collections.abc import Iterator
@@ -199,7 +200,7 @@ def test_catalogue_levers_status_and_openapi(client: TestClient, admin: dict[str
     spec = client.get("/openapi.json").json()
     assert "/v1/events" in spec["paths"] and "/v1/customers/{customer_id}/history" in spec["paths"]
     assert "APIKeyHeader" in spec["components"]["securitySchemes"]
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json()["status"] == "ok"
 
 
 def test_the_app_factory_opens_the_configured_database(tmp_path: Path) -> None:
@@ -207,3 +208,171 @@ def test_the_app_factory_opens_the_configured_database(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").status_code == 200
     assert (tmp_path / "x" / "engine.sqlite").exists()
+
+
+# ---------------------------------------------------------------- issue 11: hostile input
+
+
+POISON = """
+journey: count
+version: 1
+triggers: [{event: Tally}]
+steps:
+  first: {set: {n: "event.properties.count + 1"}}
+"""
+
+
+def test_a_failing_input_goes_to_the_dead_letters_and_the_service_goes_on(
+    tmp_path: Path,
+) -> None:
+    with EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as store:
+        store.deploy(program(JOURNEY, POISON))
+        key = {"X-API-Key": store.add_api_key("ops", ["admin"])}
+        with TestClient(create_app(store=store)) as client:
+            bad = {"event_id": "p1", "customer_id": "p", "activity": "Tally"}
+            bad["properties"] = {"count": "x"}  # type: ignore[assignment]
+            assert client.post("/v1/events", json={"events": [bad]}, headers=key).status_code == 202
+            later = client.post("/v1/events", json=events(("e1", "c1", "Start")), headers=key)
+            assert later.status_code == 202
+            assert client.get("/v1/customers/c1", headers=key).json()["instances"]["apply"]
+            health = client.get("/healthz").json()
+            assert health["status"] == "ok" and health["worker"]["failed_inputs"] == 1
+            (dead,) = client.get("/v1/dead-letters", headers=key).json()
+            assert dead["event_id"] == "p1" and "event.properties.count + 1" in dead["error"]
+            assert "/" not in dead["error"].split("(at ")[-1]  # file names, no server paths
+            bad_profile = client.post(
+                "/v1/customers/p/profile", json={"timezone": "Europe"}, headers=key
+            )
+            assert bad_profile.status_code == 422
+            assert client.get("/healthz").json()["worker"]["alive"] is True
+            missing = client.post("/v1/dead-letters/retry", json={"ids": [999]}, headers=key)
+            assert missing.status_code == 404
+            retried = client.post("/v1/dead-letters/retry", json={}, headers=key).json()
+            assert retried == {"retried": 1}
+            client.post("/v1/events", json=events(("e2", "c1", "Upload documents")), headers=key)
+            dropped = client.post("/v1/dead-letters/drop", json={}, headers=key).json()
+            assert dropped == {"dropped": 1}  # it failed again on retry
+            assert client.get("/v1/dead-letters", headers=key).json() == []
+
+
+def test_command_ids_cannot_collide_and_a_reused_key_with_another_body_is_refused(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    out = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    ).json()
+    other = client.post(
+        "/v1/customers/a:b/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "c"},
+    ).json()
+    assert out["accepted"] and other["accepted"] and out["command_id"] != other["command_id"]
+    assert client.get("/v1/customers/a", headers=admin).json()["profile"]["opted_out"] is True
+    same = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": True},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    )
+    assert same.status_code == 202 and same.json()["accepted"] is False
+    changed = client.post(
+        "/v1/customers/a/profile",
+        json={"opted_out": False},
+        headers=admin | {"Idempotency-Key": "b:c"},
+    )
+    assert changed.status_code == 409
+    # events cannot take ids from the commands' space
+    squat = client.post(
+        "/v1/events",
+        json={"events": [{"event_id": "cmd:x", "customer_id": "a", "activity": "Start"}]},
+        headers=admin,
+    )
+    assert squat.status_code == 422
+
+
+def test_profile_time_zones_are_checked_and_quiet_hours_follow_them(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    for bad in ("Europe", "x" * 300):
+        answer = client.post("/v1/customers/z/profile", json={"timezone": bad}, headers=admin)
+        assert answer.status_code == 422 and "unknown time zone" in answer.text
+    deploy = yaml.safe_load(JOURNEY.replace("version: 1", "version: 9"))
+    deploy["timezone"] = "Mars/Olympus"
+    assert client.post("/v1/journeys", json=deploy, headers=admin).status_code == 422
+
+
+def test_keys_are_checked_before_the_body_is_read_or_parsed(
+    store: EngineStore, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNEYSCOPE_MAX_BODY_BYTES", "1000")
+    monkeypatch.setenv("JOURNEYSCOPE_FAILED_AUTH_LIMIT", "5")
+    with TestClient(create_app(store=store)) as client:
+        garbage = b"{not json"
+        anonymous = client.post("/v1/events", content=garbage)
+        assert anonymous.status_code == 401
+        assert client.post("/v1/events", content=garbage, headers=admin).status_code == 422
+        big = b'{"events": [' + b" " * 5000 + b"]}"
+        assert client.post("/v1/events", content=big, headers=admin).status_code == 413
+        assert client.post("/v1/events", content=big).status_code == 401  # no key: not read
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            for _ in range(10):
+                yield b" " * 500
+
+        assert client.post("/v1/events", content=chunks(), headers=admin).status_code == 413
+        for i in range(5):
+            wrong = client.get("/v1/journeys", headers={"X-API-Key": f"wrong-{i}"})
+            assert wrong.status_code == 401
+        limited = client.get("/v1/journeys", headers={"X-API-Key": "wrong-again"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        assert len(engine.keys) <= engine.keys.size
+
+
+def test_the_key_cache_is_bounded() -> None:
+    from journeyscope.web.limits import KeyCache
+
+    cache = KeyCache(size=100)
+    for i in range(8_000):
+        assert cache.get(f"wrong-{i}", lambda _k: None) is None
+    assert len(cache) == 100
+
+
+def test_raw_email_and_phone_ids_are_stored_as_keyed_hashes(
+    client: TestClient, store: EngineStore, admin: dict[str, str], tmp_path: Path
+) -> None:
+    raw = {"event_id": "m1", "customer_id": "email: Alice@Example.com ", "activity": "Start"}
+    phone = {"event_id": "m2", "customer_id": "phone:+31 (20) 555-0100", "activity": "Start"}
+    assert (
+        client.post("/v1/events", json={"events": [raw, phone]}, headers=admin).status_code == 202
+    )
+    stored = client.get("/v1/customers/email:alice@example.com", headers=admin).json()
+    kind, _, digest = stored["customer_id"].partition(":")
+    assert kind == "email" and len(digest) == 64 and "alice" not in json.dumps(stored)
+    again = client.get("/v1/customers/phone:0031205550100", headers=admin).json()
+    assert again["customer_id"].startswith("phone:") and "555" not in again["customer_id"]
+    with store.read() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
+    assert not any("@" in i or "555" in i for i in ids)
+    # another store has another key: the same address gives another id
+    with EngineStore(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
+        from journeyscope.engine.keys import identifier_secret, pseudonymise
+
+        assert (
+            pseudonymise("email:alice@example.com", identifier_secret(other))
+            != (stored["customer_id"])
+        )
+    hashed = {"event_id": "m3", "customer_id": "email:already-hashed-by-the-crm", "activity": "X"}
+    body = {"events": [hashed], "identifiers_hashed": True}
+    assert client.post("/v1/events", json=body, headers=admin).status_code == 202
+    with store.read() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
+    assert "email:already-hashed-by-the-crm" in ids
+
+
+def test_engine_database_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    with EngineStore(f"sqlite:///{tmp_path / 'new' / 'engine.sqlite'}") as store:
+        store.accept([])
+    for path in (tmp_path / "new").iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path.name

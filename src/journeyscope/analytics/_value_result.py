@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from journeyscope.analytics.cases import human_duration
-
 if TYPE_CHECKING:
     from journeyscope.analytics.value import ValueQuery
 
@@ -75,7 +73,8 @@ class ValueTotals(BaseModel):
     """Events by where their cost came from: column, table, none."""
     processing_observed: bool
     flow_efficiency: float | None
-    contacts: int
+    assisted_contacts: int
+    """Assisted contacts of the classification in the analysed cases (as in ``channels``)."""
     failure_demand_contacts: int
     failure_demand_cost: float
     unattributed_failures: int
@@ -90,9 +89,8 @@ class ValueResult(BaseModel):
     """Steps with failures, by opportunity value descending."""
     totals: ValueTotals
     cost_rule: str
-    repeat_within: str
     failure_activities: list[str]
-    contacts_rule: str
+    classification: str
     outcomes: list[str]
     value_per_case: float
     case_rule: str
@@ -200,7 +198,7 @@ def value_result(q: ValueQuery, rows: Mapping[str, Rows]) -> ValueResult:
         },
         processing_observed=pairs > 0,
         flow_efficiency=_r(proc, proc + wait) if pairs else None,
-        contacts=contacts,
+        assisted_contacts=contacts,
         failure_demand_contacts=sum(n for n, _ in demand.values()),
         failure_demand_cost=round(sum(c for _, c in demand.values()), 6),
         unattributed_failures=fails.get(None, 0),
@@ -213,9 +211,8 @@ def value_result(q: ValueQuery, rows: Mapping[str, Rows]) -> ValueResult:
         opportunities=opportunities,
         totals=totals,
         cost_rule=_cost_rule(q),
-        repeat_within=human_duration(q.repeat_within),
-        failure_activities=list(q.failure_activities),
-        contacts_rule=_contacts_rule(q),
+        failure_activities=list(q.rules().failures),
+        classification=q.rules().describe(),
         outcomes=q.outcome_activities(),
         value_per_case=q.value_per_case,
         case_rule=q.case_rule.describe(),
@@ -243,43 +240,29 @@ def _cost_rule(q: ValueQuery) -> str:
     )
 
 
-def _contacts_rule(q: ValueQuery) -> str:
-    if q.contact_activities:
-        return f"events of: {', '.join(q.contact_activities)}"
-    if q.journey is None:
-        return "none (without a journey, name the contact activities)"
-    return (
-        f"events in an assisted channel ({', '.join(q.assisted)}) without a survey answer "
-        "whose activity no step claims or an on-demand anytime step (help) claims"
-    )
-
-
 def _describe(q: ValueQuery, processing: bool) -> str:
     steps = (
         "step events: events of the journey's steps that are not anytime"
         if q.journey is not None
-        else "no journey: every activity is a step except failure and contact activities"
+        else "no journey: every activity is a step except failures and help contacts"
     )
     time = (
         "processing = complete - start of lifecycle pairs (a complete right after a start of "
-        "the same case and activity); flow efficiency = sum processing / (sum processing + "
+        "the same case and activity); an occurrence is a start, an unpaired complete or an "
+        "event without lifecycle (schedule, assign... events are none); flow efficiency = sum processing / (sum processing + "
         "sum waiting) over occurrences with both"
         if processing
         else "processing time is not observed (no start/complete lifecycle pairs): flow "
         "efficiency is not computable"
     )
-    back = "; with the journey, a step event followed by an earlier-listed step" * (
-        q.journey is not None
-    )
     outcome = ", ".join(q.outcome_activities()) or "none"
     return (
         f"{steps}; waiting = time from the case's previous event to a step occurrence; {time}; "
         f"cost per event: {_cost_rule(q)}; "
-        f"failure = an event of {', '.join(q.failure_activities) or 'nothing'} (a failure of "
-        f"the case's next step event; none follows: unattributed){back}; "
-        f"contacts = {_contacts_rule(q)}; failure demand = a contact at most "
-        f"{human_duration(q.repeat_within)} after the case's most recent failure at or before "
-        "it, attributed to that failure's step; "
+        "contacts, failures and failure demand as in the classification (docs/metrics.md; "
+        f"failure activities: {', '.join(q.rules().failures) or 'none declared'}); a failure "
+        "and its failure demand are attributed to the step of the case's next step attempt "
+        "(none, or not a step: unattributed); "
         "opportunity = volume x gap x impact: volume = cases reaching the step, gap = failed "
         "cases / volume, impact = failure-demand cost per failed case + value per case "
         f"({q.value_per_case:g}) x max(0, outcome rate of the step's other cases - outcome "

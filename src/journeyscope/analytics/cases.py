@@ -38,8 +38,10 @@ class CaseRule:
     * ``start``: per customer, a new case at each of ``activities``.
     * ``end``: per customer, a case closes after each of ``activities``.
 
+    Every rule but ``given`` leaves out events without a customer id.
+
     >>> CaseRule.inactivity(timedelta(days=60)).describe()
-    'per customer, a new case after 60 days of inactivity'
+    'per customer, a new case after 60 days of inactivity; events without a customer are left out'
     """
 
     kind: RuleKind = "given"
@@ -70,14 +72,20 @@ class CaseRule:
         if self.kind == "given":
             return "case_id from the data; events without one are left out"
         if self.kind == "customer":
-            return "one case per customer (after identity stitching)"
+            return (
+                "one case per customer (after identity stitching); events without one are left out"
+            )
         if self.kind == "gap":
             assert self.gap is not None
-            return f"per customer, a new case after {_human(self.gap)} of inactivity"
+            return (
+                f"per customer, a new case after {_human(self.gap)} of inactivity; events "
+                "without a customer are left out"
+            )
         names = ", ".join(self.activities)
+        left = "; events without a customer are left out"
         if self.kind == "start":
-            return f"per customer, a new case at each of: {names}"
-        return f"per customer, a case ends after each of: {names}"
+            return f"per customer, a new case at each of: {names}{left}"
+        return f"per customer, a case ends after each of: {names}{left}"
 
 
 def human_duration(gap: timedelta) -> str:
@@ -106,6 +114,7 @@ def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
     rule = rule or CaseRule.given()
     if rule.kind == "given":
         return events.filter(_.case_id.notnull()).mutate(case=_.case_id)
+    events = events.filter(_.customer_id.notnull())  # per-customer rules need a customer
     if rule.kind == "customer":
         return events.mutate(case=_.customer_id)
     window = ibis.window(group_by=_.customer_id, order_by=[_[k] for k in ORDER_KEYS])
@@ -172,7 +181,7 @@ def case_rule_from_options(
 ) -> CaseRule:
     """Build a :class:`CaseRule` from command-line style options.
 
-    >>> case_rule_from_options("gap", "60d").describe()
+    >>> case_rule_from_options("gap", "60d").describe().split(";")[0]
     'per customer, a new case after 60 days of inactivity'
     """
     if kind == "gap":
@@ -196,11 +205,62 @@ class InvalidQueryError(JourneyscopeError, ValueError):
 
 
 class AnalysisQuery(BaseModel):
-    """What every typed analysis query has: how events are grouped into cases."""
+    """What every typed analysis query has: how events are grouped into cases, and what an
+    activity is (``activity_key``, see :func:`keyed`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case_rule: CaseRule = Field(default_factory=CaseRule.given)
+    activity_key: tuple[str, ...] = ()
+    """Fields that together name an activity, e.g. ``("concept:name",
+    "lifecycle:transition")``; empty: the activity column alone."""
+
+
+#: Names that mean the canonical activity column in an activity key.
+ACTIVITY_NAMES = ("activity", "concept:name")
+
+
+def parse_activity_key(text: str) -> tuple[str, ...]:
+    """``concept:name+lifecycle:transition`` as a key.
+
+    >>> parse_activity_key("concept:name + lifecycle:transition")
+    ('concept:name', 'lifecycle:transition')
+    """
+    parts = tuple(p.strip() for p in text.split("+") if p.strip())
+    if not parts:
+        raise InvalidQueryError(
+            f"{text!r} is no activity key (e.g. concept:name+lifecycle:transition)"
+        )
+    return parts
+
+
+def keyed(events: ibis.Table, key: tuple[str, ...]) -> ibis.Table:
+    """Events whose ``activity`` is the activity key: the parts joined as ``first (second,
+    third)``, parts without a value left out (``A_SUBMITTED (complete)``, ``Accepted (In
+    Progress)``). The first part is usually the activity itself (``concept:name``)."""
+    if not key or key in (("activity",), ("concept:name",)):
+        return events
+    values = [events.activity if k in ACTIVITY_NAMES else property_value(events, k) for k in key]
+    head, rest = values[0], values[1:]
+    if not rest:
+        return events.mutate(activity=head)
+    joined: ibis.StringValue = ibis.literal("")
+    for v in rest:
+        piece = ibis.cases((v.notnull() & (v != ""), v), else_=ibis.null("string"))
+        joined = ibis.cases(
+            (piece.isnull(), joined),
+            (joined == "", piece),
+            else_=joined + ", " + piece,
+        )
+    label = ibis.cases((joined == "", head), else_=head + " (" + joined + ")")
+    return events.mutate(activity=label)
+
+
+def describe_key(key: tuple[str, ...]) -> str:
+    """How activities were named, for a result's semantics."""
+    if not key or key in (("activity",), ("concept:name",)):
+        return "activity = the activity column"
+    return "activity = " + " + ".join(key) + " (joined as 'first (second, ...)')"
 
 
 def cased(events: ibis.Table, rule: CaseRule) -> ibis.Table:

@@ -1,15 +1,21 @@
-"""Channels: switching between them, digital completion, repeat contacts, volumes over time.
+"""Channels: switching between them, digital completion, repeat contacts, failure demand,
+volumes over time — all counted over *contacts* as :mod:`journeyscope.analytics.contacts`
+defines them (customer-initiated events in a known channel, survey answers left out).
 
-* **switch matrix** — consecutive events of a case that carry a channel: how often channel X
-  was followed by channel Y (X = Y counts as staying), and in how many cases.
+* **switch matrix** — consecutive contacts of a case: how often a contact in channel X was
+  followed by one in channel Y (X = Y counts as staying), and in how many cases; a
+  **ping-pong** is a contact in the channel of the contact two before it, after a contact in
+  another channel (web → phone → web).
 * **digital completion** — a case *completes* at its first outcome event (or, when no outcome
-  activities are given, at its last event). It completes *digitally* when no event in an
-  assisted channel comes before completion (at first contact: among cases whose first
-  channel is digital). The digital and assisted channel sets are parameters.
-* **repeat contacts (failure demand)** — an assisted contact is a repeat when the same
-  customer (or the case, where no customer is known) had an assisted contact at most
-  ``repeat_within`` before it.
-* **volumes** — events and cases per channel per day, week (from Monday) or month.
+  activities are given, at its last event). It completes *digitally* when no assisted contact
+  comes before completion, not counting activities that cannot be done digitally (those cases
+  are counted apart). *At first contact*: among cases whose first contact is digital.
+* **repeat contacts** — an assisted contact is a repeat when the same customer (or the case,
+  where no customer is known) had an assisted contact at most ``repeat_within`` before it.
+  A repeat is not necessarily failure demand.
+* **failure demand** — assisted contacts caused by a failure (the one definition, in
+  :mod:`journeyscope.analytics.contacts`; the value stream counts the same contacts).
+* **volumes** — events and contacts per channel per day, week (from Monday) or month.
 """
 
 from __future__ import annotations
@@ -22,83 +28,113 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import (
-    ORDER_KEYS,
     AnalysisQuery,
     CaseRule,
     human_duration,
     person,
     with_cases,
 )
+from journeyscope.analytics.contacts import ContactRules, classify, with_failure_demand
 
 Period = Literal["day", "week", "month"]
 _UNITS = {"day": "D", "week": "W", "month": "M"}
 
 
 class ChannelsQuery(AnalysisQuery):
-    """Channel analyses; the channel sets and the repeat window are parameters."""
+    """Channel analyses. The classification comes from ``contacts``; ``digital`` and
+    ``assisted`` name channels whose kind they override."""
 
     kind: Literal["channels"] = "channels"
-    digital: tuple[str, ...] = ("web", "app")
-    assisted: tuple[str, ...] = ("phone", "branch", "chat", "email")
+    contacts: ContactRules = Field(default_factory=ContactRules)
+    digital: tuple[str, ...] = ()
+    assisted: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     repeat_within: timedelta = Field(timedelta(days=7))
     period: Period = "week"
 
+    def rules(self) -> ContactRules:
+        """The classification with the ``digital`` / ``assisted`` overrides applied."""
+        if not self.digital and not self.assisted:
+            return self.contacts
+        kinds = dict(self.contacts.channel_kinds)
+        kinds.update({c: "digital" for c in self.digital})
+        kinds.update({c: "assisted" for c in self.assisted})
+        return self.contacts.model_copy(update={"channel_kinds": kinds})
 
-def switches(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
-    """Channel-to-channel transitions: ``source``, ``target``, ``transitions``, ``cases``."""
-    t = with_cases(events, rule)
-    t = t.filter(t.channel.notnull())
-    w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
-    t = t.mutate(target=t.channel.lead().over(w))
+
+def contact_events(events: ibis.Table, rules: ContactRules, rule: CaseRule | None) -> ibis.Table:
+    """Every event with its case, classification and failure demand (the prepared relation)."""
+    return with_failure_demand(classify(with_cases(events, rule), rules))
+
+
+def moves(prepared: ibis.Table) -> ibis.Table:
+    """One row per pair of consecutive contacts of a case: ``case``, ``source``, ``target``,
+    ``ping_pong`` (the target is the channel of the contact before the source, and not the
+    source's)."""
+    t = prepared.filter(prepared.contact)
+    w = ibis.window(group_by=t.case, order_by=t.pos)
+    t = t.mutate(target=t.channel.lead().over(w), back=t.channel.lag().over(w))
     t = t.filter(t.target.notnull())
-    return t.group_by(source=t.channel, target=t.target).aggregate(
-        transitions=t.count(), cases=t.case.nunique()
+    pong = ((t.back == t.target) & (t.channel != t.target)).fill_null(False)
+    return t.select("case", source=t.channel, target=t.target, ping_pong=pong)
+
+
+def switches(prepared: ibis.Table) -> ibis.Table:
+    """Contact-to-contact channel transitions: ``source``, ``target``, ``transitions``,
+    ``cases``, ``ping_pong``, ``ping_pong_cases`` (see :func:`moves`)."""
+    t = moves(prepared)
+    return t.group_by("source", "target").aggregate(
+        transitions=t.count(),
+        cases=t.case.nunique(),
+        ping_pong=t.ping_pong.cast("int64").sum(),
+        ping_pong_cases=t.case.nunique(where=t.ping_pong),
     )
 
 
-def completion(events: ibis.Table, query: ChannelsQuery) -> ibis.Table:
-    """One row per case: ``completed``, ``assisted`` (an assisted contact up to completion),
-    ``first_digital`` (the first channel is digital), ``switched`` (more than one channel)."""
-    t = with_cases(events, query.case_rule)
-    w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
-    t = t.mutate(seq=ibis.row_number().over(w))
+def completion(prepared: ibis.Table, outcomes: tuple[str, ...]) -> ibis.Table:
+    """One row per case: ``completed``, ``assisted`` (an assisted contact up to completion,
+    not counting activities that cannot be done digitally), ``not_digital`` (an assisted
+    contact up to completion for such an activity), ``first_digital`` (the first contact is
+    digital), ``switched`` (contacts in more than one channel)."""
+    t = prepared
     whole = ibis.window(group_by=t.case)
-    if query.outcomes:
-        done = ibis.cases((t.activity.isin(list(query.outcomes)), t.seq), else_=None)
+    if outcomes:
+        done = ibis.cases((t.activity.isin(list(outcomes)), t.pos), else_=None)
         t = t.mutate(done=done.min().over(whole))
     else:
-        t = t.mutate(done=t.seq.max().over(whole))
-    assisted = t.channel.isin(list(query.assisted)) & (t.seq <= t.done)
-    first = ibis.cases((t.channel.notnull(), t.seq), else_=None)
-    t = t.mutate(first_seq=first.min().over(whole))
+        t = t.mutate(done=t.pos.max().over(whole))
+    first = ibis.cases((t.contact, t.pos), else_=None)
+    t = t.mutate(first_pos=first.min().over(whole))
+    before = t.pos <= t.done
+    contact_channel = ibis.cases((t.contact, t.channel), else_=ibis.null("string"))
     return t.group_by("case").aggregate(
         completed=t.done.notnull().any(),
-        assisted=assisted.fill_null(False).any(),
-        first_digital=((t.seq == t.first_seq) & t.channel.isin(list(query.digital))).any(),
-        switched=t.channel.nunique() > 1,
+        assisted=(t.assisted_contact & ~t.not_digital & before).fill_null(False).any(),
+        not_digital=(t.assisted_contact & t.not_digital & before).fill_null(False).any(),
+        first_digital=((t.pos == t.first_pos) & (t.channel_kind == "digital"))
+        .fill_null(False)
+        .any(),
+        switched=contact_channel.nunique() > 1,
     )
 
 
-def repeat_contacts(events: ibis.Table, query: ChannelsQuery) -> ibis.Table:
-    """Assisted contacts with ``repeat`` (the previous one of the same customer was at most
-    ``repeat_within`` earlier): columns ``channel``, ``repeat``."""
-    t = with_cases(events, query.case_rule)
-    t = t.filter(t.channel.isin(list(query.assisted))).mutate(who=person(t))
-    w = ibis.window(group_by=t.who, order_by=[t[k] for k in ORDER_KEYS])
+def repeat_contacts(prepared: ibis.Table, within: timedelta) -> ibis.Table:
+    """Assisted contacts with ``repeat`` (the previous assisted contact of the same customer
+    was at most ``within`` earlier): columns ``channel``, ``repeat``."""
+    t = prepared.filter(prepared.assisted_contact).mutate(who=person(prepared))
+    w = ibis.window(group_by=t.who, order_by=[t.timestamp, t.case, t.pos])
     previous = t.timestamp.lag().over(w)
-    limit = ibis.interval(seconds=int(query.repeat_within.total_seconds()))
+    limit = ibis.interval(seconds=int(within.total_seconds()))
     repeat = previous.notnull() & (t.timestamp <= previous + limit)
     return t.select("channel", repeat=repeat.fill_null(False))
 
 
-def volumes(events: ibis.Table, query: ChannelsQuery) -> ibis.Table:
-    """Events and cases per ``period`` and channel."""
-    t = with_cases(events, query.case_rule)
-    t = t.filter(t.channel.notnull())
-    start = t.timestamp.truncate(_UNITS[query.period]).cast("date")
+def volumes(prepared: ibis.Table, period: Period) -> ibis.Table:
+    """Events, contacts and cases per ``period`` and channel."""
+    t = prepared.filter(prepared.channel.notnull())
+    start = t.timestamp.truncate(_UNITS[period]).cast("date")
     return t.group_by(period=start, channel=t.channel).aggregate(
-        events=t.count(), cases=t.case.nunique()
+        events=t.count(), contacts=t.contact.cast("int64").sum(), cases=t.case.nunique()
     )
 
 
@@ -107,6 +143,9 @@ class SwitchCell(BaseModel):
     target: str
     transitions: int
     cases: int
+    ping_pong: int
+    """Transitions back to the channel of the contact before the source (web → phone → web)."""
+    ping_pong_cases: int
 
 
 class DigitalCompletion(BaseModel):
@@ -118,6 +157,10 @@ class DigitalCompletion(BaseModel):
     started_digitally_completed_digitally: int
     digital_completion_at_first_contact: float
     cases_switching_channel: int
+    cases_with_steps_not_digital: int
+    """Completed cases with an assisted contact, before completion, for an activity that
+    cannot be done digitally; stated apart, not counted as a failure of digital completion."""
+    steps_not_digital: list[str]
 
 
 class RepeatChannel(BaseModel):
@@ -135,76 +178,151 @@ class RepeatContacts(BaseModel):
     by_channel: list[RepeatChannel]
 
 
+class DemandChannel(BaseModel):
+    channel: str
+    assisted_contacts: int
+    failure_demand_contacts: int
+
+
+class FailureDemand(BaseModel):
+    """Assisted contacts caused by a failure (see :mod:`journeyscope.analytics.contacts`)."""
+
+    failures: int
+    assisted_contacts: int
+    failure_demand_contacts: int
+    failure_demand_share: float
+    by_channel: list[DemandChannel]
+
+
+class ContactCounts(BaseModel):
+    events: int
+    contacts: int
+    """Customer-initiated events in a known channel, survey answers left out."""
+    assisted_contacts: int
+    digital_contacts: int
+    by_initiator: dict[str, int]
+    """Events by who initiated them: customer, organisation, internal."""
+    channel_is_case_attribute: bool
+
+
 class Volume(BaseModel):
     period: str
     channel: str
     events: int
+    contacts: int
     cases: int
 
 
 class ChannelsResult(BaseModel):
+    contacts: ContactCounts
     switches: list[SwitchCell]
+    ping_pong: int
+    ping_pong_cases: int
     digital: DigitalCompletion
     repeats: RepeatContacts
+    failure_demand: FailureDemand
     volumes: list[Volume]
     digital_channels: list[str]
     assisted_channels: list[str]
     outcomes: list[str]
     period: Period
     case_rule: str
+    classification: str
     semantics: str
+
+
+def _n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
+    return cond.cast("int64").sum()
 
 
 class ChannelsAnalysis:
     """Runner for :class:`ChannelsQuery`."""
 
     def prepare(self, events: ibis.Table, query: ChannelsQuery) -> ibis.Table:
-        return completion(events, query)
+        return contact_events(events, query.rules(), query.case_rule)
 
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: ChannelsQuery
     ) -> dict[str, ibis.Table]:
-        p = prepared
+        p = completion(prepared, query.outcomes)
         digital = p.completed & ~p.assisted
-
-        def n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
-            return cond.cast("int64").sum()
-
-        r = repeat_contacts(events, query)
+        r = repeat_contacts(prepared, query.repeat_within)
+        a = prepared.filter(prepared.assisted_contact)
+        e = prepared
+        m = moves(prepared)
         return {
-            "switches": switches(events, query.case_rule),
+            "ping_pong": m.aggregate(
+                ping_pong=_n(m.ping_pong), cases=m.case.nunique(where=m.ping_pong)
+            ),
+            "switches": switches(prepared),
             "digital": p.aggregate(
                 cases=p.count(),
-                completed=n(p.completed),
-                completed_digitally=n(digital),
-                started_digitally=n(p.first_digital),
-                started_digitally_completed_digitally=n(p.first_digital & digital),
-                cases_switching_channel=n(p.switched),
+                completed=_n(p.completed),
+                completed_digitally=_n(digital),
+                started_digitally=_n(p.first_digital),
+                started_digitally_completed_digitally=_n(p.first_digital & digital),
+                cases_switching_channel=_n(p.switched),
+                cases_with_steps_not_digital=_n(p.completed & p.not_digital),
             ),
-            "repeats": r.group_by("channel").aggregate(contacts=r.count(), repeats=n(r.repeat)),
-            "volumes": volumes(events, query),
+            "repeats": r.group_by("channel").aggregate(contacts=r.count(), repeats=_n(r.repeat)),
+            "demand": a.group_by("channel").aggregate(
+                assisted_contacts=a.count(), failure_demand_contacts=_n(a.failure_demand)
+            ),
+            "contacts": e.group_by("initiator").aggregate(
+                events=e.count(),
+                contacts=_n(e.contact),
+                digital_contacts=_n(e.contact & (e.channel_kind == "digital")),
+                failures=_n(e.failure),
+                case_attribute=e.channel_is_case_attribute.any(),
+            ),
+            "volumes": volumes(prepared, query.period),
         }
 
     def result(
         self, query: ChannelsQuery, rows: Mapping[str, list[dict[str, Any]]]
     ) -> ChannelsResult:
+        rules = query.rules()
         d = {k: int(v or 0) for k, v in rows["digital"][0].items()}
         reps = sorted(rows["repeats"], key=lambda r: (-r["contacts"], r["channel"]))
         contacts = sum(int(r["contacts"]) for r in reps)
         repeats = sum(int(r["repeats"] or 0) for r in reps)
+        dem = sorted(rows["demand"], key=lambda r: (-r["assisted_contacts"], r["channel"]))
+        assisted = sum(int(r["assisted_contacts"]) for r in dem)
+        demand = sum(int(r["failure_demand_contacts"] or 0) for r in dem)
+        c = rows["contacts"]
+        cells = [
+            SwitchCell(
+                source=r["source"],
+                target=r["target"],
+                transitions=int(r["transitions"]),
+                cases=int(r["cases"]),
+                ping_pong=int(r["ping_pong"] or 0),
+                ping_pong_cases=int(r["ping_pong_cases"] or 0),
+            )
+            for r in sorted(
+                rows["switches"], key=lambda r: (-r["transitions"], r["source"], r["target"])
+            )
+        ]
+        seen = {str(r["channel"]) for r in rows["volumes"]}
         return ChannelsResult(
-            switches=[
-                SwitchCell(**r)
-                for r in sorted(
-                    rows["switches"], key=lambda r: (-r["transitions"], r["source"], r["target"])
-                )
-            ],
+            contacts=ContactCounts(
+                events=sum(int(r["events"]) for r in c),
+                contacts=sum(int(r["contacts"] or 0) for r in c),
+                assisted_contacts=assisted,
+                digital_contacts=sum(int(r["digital_contacts"] or 0) for r in c),
+                by_initiator={str(r["initiator"]): int(r["events"]) for r in c},
+                channel_is_case_attribute=any(bool(r["case_attribute"]) for r in c),
+            ),
+            switches=cells,
+            ping_pong=int(rows["ping_pong"][0]["ping_pong"] or 0),
+            ping_pong_cases=int(rows["ping_pong"][0]["cases"] or 0),
             digital=DigitalCompletion(
                 **d,
                 digital_completion=_ratio(d["completed_digitally"], d["completed"]),
                 digital_completion_at_first_contact=_ratio(
                     d["started_digitally_completed_digitally"], d["started_digitally"]
                 ),
+                steps_not_digital=list(rules.not_digital),
             ),
             repeats=RepeatContacts(
                 within=human_duration(query.repeat_within),
@@ -221,15 +339,30 @@ class ChannelsAnalysis:
                     for r in reps
                 ],
             ),
+            failure_demand=FailureDemand(
+                failures=sum(int(r["failures"] or 0) for r in c),
+                assisted_contacts=assisted,
+                failure_demand_contacts=demand,
+                failure_demand_share=_ratio(demand, assisted),
+                by_channel=[
+                    DemandChannel(
+                        channel=r["channel"],
+                        assisted_contacts=int(r["assisted_contacts"]),
+                        failure_demand_contacts=int(r["failure_demand_contacts"] or 0),
+                    )
+                    for r in dem
+                ],
+            ),
             volumes=[
                 Volume(**r)
                 for r in sorted(rows["volumes"], key=lambda r: (r["period"], r["channel"]))
             ],
-            digital_channels=list(query.digital),
-            assisted_channels=list(query.assisted),
+            digital_channels=sorted(x for x in seen if rules.kind_of(x) == "digital"),
+            assisted_channels=sorted(x for x in seen if rules.kind_of(x) == "assisted"),
             outcomes=list(query.outcomes),
             period=query.period,
             case_rule=query.case_rule.describe(),
+            classification=rules.describe(),
             semantics=_describe(query),
         )
 
@@ -241,10 +374,13 @@ def _describe(q: ChannelsQuery) -> str:
         else "no outcome activities given: every case counts as completed at its last event"
     )
     return (
-        f"{done}; completed digitally = no assisted contact ({', '.join(q.assisted)}) up to "
-        f"completion; at first contact = among cases whose first channel is digital "
-        f"({', '.join(q.digital)}); repeat contact = an assisted contact within "
-        f"{human_duration(q.repeat_within)} of the same customer's previous one"
+        "contacts, assisted contacts and failure demand as defined in the classification "
+        f"(docs/metrics.md); {done}; completed digitally = no assisted contact up to "
+        "completion, activities that cannot be done digitally not counted (their cases are "
+        "counted apart); at first contact = among cases whose first contact is digital; "
+        "switches and ping-pong = between consecutive contacts of a case; repeat contact = "
+        f"an assisted contact within {human_duration(q.repeat_within)} of the same "
+        "customer's previous assisted contact (not necessarily failure demand)"
     )
 
 

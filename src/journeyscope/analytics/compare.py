@@ -145,7 +145,7 @@ class CompareAnalysis:
         nexts = on_next.group_by(["period", "case"]).aggregate(
             next_ms=epoch_ms(on_next.timestamp).max()
         )
-        demand = failure_demand(p, query.value_query())
+        demand = failure_demand(p)
         demand = demand.filter(demand.demand & (demand.step == query.step))
         fd = demand.group_by("case").aggregate(fd=demand.count())
         answers = p.filter(p.survey_type == query.survey)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 import ibis
 import pyarrow as pa
 
-from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
 from journeyscope.analytics.compare import COMPARE, CompareQuery, CompareResult
 from journeyscope.analytics.emotion import EMOTION, EmotionQuery, EmotionResult
@@ -57,7 +57,10 @@ class Analysis(Protocol[Q, R]):
     ``prepare`` returns the relation every output is computed from; the engine may
     materialise it once (a temporary table on DuckDB, a cached temporary view on Spark).
     A runner whose ``arrow`` attribute is true gets Arrow tables instead of rows (the
-    statistical analyses, which fit models on one row per customer).
+    statistical analyses, which fit models on one row per customer). A runner with names to
+    check (activities, properties) also has ``checks(events, query)``, expressions the engine
+    executes first, and ``validate(query, rows)``, which raises on an unknown name (see
+    :mod:`journeyscope.analytics.names`).
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -124,7 +127,12 @@ class Engine:
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
-        events = self.events()
+        events = keyed(self.events(), query.activity_key)
+        checks = getattr(analysis, "checks", None)
+        if checks is not None:
+            known = {name: self.rows(expr) for name, expr in checks(events, query).items()}
+            if known:
+                getattr(analysis, "validate")(query, known)  # noqa: B009 (optional method)
         built = analysis.prepare(events, query)
         self.register(built)
         prepared = built.cache()

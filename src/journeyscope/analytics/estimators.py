@@ -130,10 +130,17 @@ def selection_weighted(
 
 
 def adjusted_effects(
-    y: np.ndarray, exposures: np.ndarray, covariates: np.ndarray, z: float
+    y: np.ndarray,
+    exposures: np.ndarray,
+    covariates: np.ndarray,
+    z: float,
+    weights: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """For each column ``c`` of ``exposures`` (0/1), the coefficient of ``c`` in the linear
     model ``y ~ 1 + c + covariates``, with HC1 (heteroskedasticity-robust) standard errors.
+    With ``weights``, weighted least squares (every row multiplied by the square root of its
+    weight, so the sandwich is the weighted one): e.g. respondents weighted by
+    ``1 / P(answer)`` to stand for every case.
 
     Every column is fitted in its own model; the covariates are partialled out once
     (Frisch-Waugh-Lovell), so K exposures cost one QR of the covariates and K dot
@@ -142,6 +149,10 @@ def adjusted_effects(
     """
     n = len(y)
     base = np.column_stack([np.ones(n), covariates]) if covariates.size else np.ones((n, 1))
+    if weights is not None:
+        root = np.sqrt(weights / weights.mean())
+        y, base = y * root, base * root[:, None]
+        exposures = exposures * root[:, None]
     # pivoted QR: the first ``rank`` columns of q span the covariates even when some of them
     # are collinear (a property that repeats the first channel, say)
     q, r, _ = linalg.qr(base, mode="economic", pivoting=True)

@@ -21,13 +21,13 @@ or an open funnel: reaching that step).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import ibis
 from pydantic import BaseModel, Field, model_validator
 
-from journeyscope.analytics import chains
+from journeyscope.analytics import chains, names
 from journeyscope.analytics.cases import (
     ORDER_KEYS,
     AnalysisQuery,
@@ -37,6 +37,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.process import duration_aggregates, duration_stats
+from journeyscope.events.schema import COLUMNS
 
 Mode = Literal["sequential", "strict", "any_order"]
 Entry = Literal["furthest", "first"]
@@ -245,7 +246,11 @@ class TrendPoint(BaseModel):
     week: str
     entered: int
     converted: int
-    conversion: float
+    conversion: float | None
+    """None when the week is incomplete."""
+    complete: bool
+    """False when the conversion window of the week's entries has not closed by the last
+    event in the data (without a window: the week holding the last event)."""
 
 
 class BreakdownGroup(BaseModel):
@@ -272,6 +277,23 @@ class FunnelResult(BaseModel):
 class FunnelAnalysis:
     """Runner for :class:`FunnelQuery`."""
 
+    def checks(self, events: ibis.Table, query: FunnelQuery) -> dict[str, ibis.Table]:
+        out = {"activities": names.activities(events)}
+        if query.breakdown is not None:
+            out.update(names.property_checks(events, query.breakdown))
+        return out
+
+    def validate(self, query: FunnelQuery, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        asked = [
+            (a, f"funnel step {k} ({s.name})")
+            for k, s in enumerate(query.steps, start=1)
+            for a in s.activities
+        ]
+        asked += [(a, "funnel exclusion") for x in query.exclusions for a in x.activities]
+        names.check_activities(asked, rows)
+        if query.breakdown is not None:
+            names.check_property(query.breakdown, COLUMNS, rows, "funnel --breakdown")
+
     def prepare(self, events: ibis.Table, query: FunnelQuery) -> ibis.Table:
         return funnel_cases(events, query)
 
@@ -296,6 +318,7 @@ class FunnelAnalysis:
             "ttc": p.aggregate([v.name(k) for k, v in duration_aggregates(ms).items()] + bins),
             "dropped": ranked.filter(ranked.n < query.dropped_limit).select("level", "case"),
             "trend": p.group_by(week=week).aggregate(entered=p.count(), converted=converted.sum()),
+            "end": events.aggregate(end=events.timestamp.max()),
         }
         if query.breakdown is not None:
             out["breakdown"] = p.group_by("breakdown").aggregate(counts)
@@ -310,13 +333,15 @@ class FunnelAnalysis:
         for r in sorted(rows["dropped"], key=lambda r: (r["level"], r["case"])):
             dropped.setdefault(int(r["level"]), []).append(r["case"])
         steps = []
+        every = [a for s in query.steps for a in s.activities]
         for k, step in enumerate(query.steps, start=1):
+            any_order = query.mode == "any_order"
             cont = int(c[f"continued_{k}"] or 0) if k > 1 else 0
             steps.append(
                 FunnelStepResult(
                     step=k,
-                    name=step.name,
-                    activities=list(step.activities),
+                    name=f"any {k} of the {n} steps" if any_order else step.name,
+                    activities=every if any_order else list(step.activities),
                     optional=step.optional,
                     cases=cases[k - 1],
                     entered=cases[k - 1] - cont,
@@ -337,15 +362,22 @@ class FunnelAnalysis:
             )
             for i, (lo, hi) in enumerate(_bins())
         ]
-        trend = [
-            TrendPoint(
-                week=str(r["week"])[:10],
-                entered=int(r["entered"]),
-                converted=int(r["converted"] or 0),
-                conversion=_ratio(int(r["converted"] or 0), int(r["entered"])) or 0.0,
+        end = _end(rows.get("end"))
+        trend = []
+        for r in sorted(rows["trend"], key=lambda r: str(r["week"])):
+            week = str(r["week"])[:10]
+            closes = datetime.fromisoformat(week) + timedelta(days=7) + (query.window or ZERO)
+            complete = end is not None and closes <= end
+            converted = int(r["converted"] or 0)
+            trend.append(
+                TrendPoint(
+                    week=week,
+                    entered=int(r["entered"]),
+                    converted=converted,
+                    conversion=_ratio(converted, int(r["entered"])) if complete else None,
+                    complete=complete,
+                )
             )
-            for r in sorted(rows["trend"], key=lambda r: str(r["week"]))
-        ]
         groups = [
             BreakdownGroup(
                 value=str(r["breakdown"]),
@@ -370,6 +402,16 @@ class FunnelAnalysis:
             semantics=query.semantics(),
             case_rule=query.case_rule.describe(),
         )
+
+
+ZERO = timedelta(0)
+
+
+def _end(rows: list[dict[str, Any]] | None) -> datetime | None:
+    """The last event's time (naive UTC, as the engine hands timestamps back)."""
+    if not rows or rows[0]["end"] is None:
+        return None
+    return datetime.fromisoformat(str(rows[0]["end"])).replace(tzinfo=None)
 
 
 def _step_counts(p: ibis.Table, n: int) -> list[ibis.Scalar]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import ibis
 import numpy as np
@@ -46,6 +46,7 @@ from journeyscope.analytics.cases import (
 )
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.estimators import adjusted_effects
+from journeyscope.analytics.moments_weights import AnsweringWeights, RankingChange, ranking_change
 from journeyscope.definitions.models import Journey
 
 Outcome = Literal["satisfaction", "completion"]
@@ -80,6 +81,8 @@ class MomentsQuery(AnalysisQuery):
     fdr: float = Field(default=0.05, gt=0, lt=1)
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
     top: int = Field(default=25, ge=1)
+    #: satisfaction only: weight each answering case by 1 / P(answer | its score)
+    answering: AnsweringWeights | None = None
 
     def outcome_activities(self) -> tuple[str, ...]:
         if self.outcomes:
@@ -101,6 +104,11 @@ class Moment(BaseModel):
     q: float
     significant: bool
     impact: float
+    #: the unweighted fit beside the weighted one, when the query weights by answering
+    effect_unweighted: float | None = None
+    ci_unweighted: tuple[float, float] | None = None
+    #: other names of the very same experience (the same cases), tested once under this name
+    same_as: list[str] = []
 
 
 class DesignedMoment(BaseModel):
@@ -126,6 +134,9 @@ class MomentsResult(BaseModel):
     case_rule: str
     assumptions: str
     semantics: str
+    weighted_by: str | None = None
+    ranking_change: RankingChange | None = None
+    duplicates_removed: int = 0
 
 
 class MomentsAnalysis:
@@ -352,24 +363,23 @@ def rank(
     ).to_numpy()
     members = reach.groupby("risk")["case"].apply(lambda c: index[c].to_numpy())
     steps = query.journey.activity_steps() if query.journey else {}
+    weights = (
+        query.answering.weight(y)
+        if query.answering is not None and query.outcome == "satisfaction"
+        else None
+    )
+    groups, same_as = _distinct_candidates(query, experiences, members, n, index)
     found: list[tuple[str, str, str | None, np.ndarray, np.ndarray, dict[str, float]]] = []
-    for risk, group in experiences.groupby("risk", sort=True):
-        rows = np.arange(n) if risk == EVERY else members.get(risk, np.array([], dtype=int))
-        if len(rows) < 2 * query.min_cases:
-            continue
+    plain: list[dict[str, float]] = []
+    for risk, rows, per, names, meta in groups:
         position = pd.Series(np.arange(len(rows)), index=rows)
-        per = group.groupby("candidate")["case"].unique()
-        names = [
-            c for c, v in per.items() if query.min_cases <= len(v) <= len(rows) - query.min_cases
-        ]
-        if not names:
-            continue
         exposed = np.zeros((len(rows), len(names)), dtype=np.float32)
         for j, name in enumerate(names):
             hit = position.reindex(index[per[name]].to_numpy()).dropna().astype(int).to_numpy()
             exposed[hit, j] = 1.0
-        fit = adjusted_effects(y[rows], exposed, covariates[rows], z)
-        meta = group.drop_duplicates("candidate").set_index("candidate")
+        w = None if weights is None else weights[rows]
+        fit = adjusted_effects(y[rows], exposed, covariates[rows], z, w)
+        unweighted = fit if w is None else adjusted_effects(y[rows], exposed, covariates[rows], z)
         for j, name in enumerate(names):
             if not np.isfinite(fit["effect"][j]):
                 continue
@@ -386,6 +396,7 @@ def rank(
             )
             stats_j = {k: float(v[j]) for k, v in fit.items()}
             found.append((name, kind, step, y[rows], exposed[:, j] > 0, stats_j))
+            plain.append({k: float(v[j]) for k, v in unweighted.items()})
     p = np.array([f[5]["p"] for f in found]) if found else np.array([])
     p = np.nan_to_num(p, nan=1.0)
     qv = multipletests(p, alpha=query.fdr, method="fdr_bh")[1] if len(p) else p
@@ -404,9 +415,26 @@ def rank(
             q=float(qv[i]),
             significant=bool(qv[i] <= query.fdr),
             impact=round(f["effect"] * float(hit.sum()) / n, 4),
+            effect_unweighted=None if weights is None else round(plain[i]["effect"], 4),
+            ci_unweighted=None
+            if weights is None
+            else (round(plain[i]["low"], 4), round(plain[i]["high"], 4)),
+            same_as=same_as.get(name, []),
         )
         for i, (name, kind, step, ys, hit, f) in enumerate(found)
     ]
+    change = None
+    if weights is not None and moments:
+        p0 = np.nan_to_num(np.array([d["p"] for d in plain]), nan=1.0)
+        q0 = multipletests(p0, alpha=query.fdr, method="fdr_bh")[1]
+        change = ranking_change(
+            [m.candidate for m in moments],
+            np.array([d["effect"] for d in plain]),
+            np.array([m.effect for m in moments]),
+            [bool(q <= query.fdr) for q in q0],
+            [m.significant for m in moments],
+            query.top,
+        )
     moments.sort(key=lambda m: (not m.significant, -abs(m.effect), m.candidate))
     designed = _designed(query, moments)
     flagged = {d.step for d in designed}
@@ -425,7 +453,53 @@ def rank(
         case_rule=query.case_rule.describe(),
         assumptions=ASSUMPTIONS,
         semantics=_semantics(query),
+        weighted_by=None if weights is None or query.answering is None else query.answering.source,
+        ranking_change=change,
+        duplicates_removed=sum(len(v) for v in same_as.values()),
     )
+
+
+def _distinct_candidates(
+    query: MomentsQuery,
+    experiences: pd.DataFrame,
+    members: pd.Series,
+    n: int,
+    index: pd.Series,
+) -> tuple[list[tuple[Any, np.ndarray, pd.Series, list[str], pd.DataFrame]], dict[str, list[str]]]:
+    """The candidates to test per risk set, each experience once: candidates with exactly the
+    same cases (``went back (design) to attend_viewing`` and ``went back to Attend viewing``)
+    are one experience under two names; it is tested once, under the name the data gives it
+    (a design deviation's name only when no other has those cases), so the false-discovery
+    correction does not count it twice. Returns the groups and, per kept name, the others."""
+    groups = []
+    keys: dict[frozenset[Any], list[tuple[bool, str, str]]] = {}
+    for risk, group in experiences.groupby("risk", sort=True):
+        rows = np.arange(n) if risk == EVERY else members.get(risk, np.array([], dtype=int))
+        if len(rows) < 2 * query.min_cases:
+            continue
+        per = group.groupby("candidate")["case"].unique()
+        names = [
+            c for c, v in per.items() if query.min_cases <= len(v) <= len(rows) - query.min_cases
+        ]
+        if not names:
+            continue
+        meta = group.drop_duplicates("candidate").set_index("candidate")
+        for name in names:
+            design = str(meta.at[name, "kind"]) in DEVIATIONS
+            keys.setdefault(frozenset(per[name]), []).append((design, str(risk), str(name)))
+        groups.append((risk, rows, per, names, meta))
+    same_as: dict[str, list[str]] = {}
+    dropped: set[str] = set()
+    for names in keys.values():
+        if len(names) > 1:
+            keep, *rest = sorted(names)
+            same_as[keep[2]] = [r[2] for r in rest]
+            dropped |= {r[2] for r in rest}
+    kept = [
+        (risk, rows, per, [c for c in names if c not in dropped], meta)
+        for risk, rows, per, names, meta in groups
+    ]
+    return [g for g in kept if g[3]], same_as
 
 
 def _designed(query: MomentsQuery, moments: list[Moment]) -> list[DesignedMoment]:
@@ -483,7 +557,14 @@ def _semantics(q: MomentsQuery) -> str:
         f"HC1 {round(q.confidence * 100)}% interval, adjusted for first channel"
         f"{''.join(', ' + a for a in q.adjust)}; q = Benjamini-Hochberg adjusted p, "
         f"significant when q <= {q.fdr}; impact = effect x share of cases with it; "
-        f"ranking: significant first, then by absolute effect"
+        f"ranking: significant first, then by absolute effect; candidates with exactly the "
+        f"same cases are tested once (other names in same_as)"
+        + (
+            f"; answering cases weighted by 1 / P(answer | score) from {q.answering.source} "
+            f"(weighted least squares, HC1), the unweighted effect beside each"
+            if q.answering is not None and q.outcome == "satisfaction"
+            else "; respondents unweighted"
+        )
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import ibis
 from pydantic import BaseModel, Field
 
+from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
 
 OTHER = "(other)"
@@ -235,6 +236,18 @@ class PathsResult(BaseModel):
 
 class PathsAnalysis:
     """Runner for :class:`PathsQuery`."""
+
+    def checks(self, events: ibis.Table, query: PathsQuery) -> dict[str, ibis.Table]:
+        if query.start is None and query.end is None:
+            return {}
+        return {"activities": names.activities(events)}
+
+    def validate(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        """``start`` and ``end`` must be activities, or aliases of the cleaning rules."""
+        aliases = [{"name": c.alias} for c in query.cleaning]
+        known = {"activities": rows["activities"] + aliases}
+        asked = [(n, f"paths --{k}") for k, n in (("start", query.start), ("end", query.end))]
+        names.check_activities([(n, w) for n, w in asked if n is not None], known)
 
     def prepare(self, events: ibis.Table, query: PathsQuery) -> ibis.Table:
         seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)

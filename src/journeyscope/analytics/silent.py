@@ -36,12 +36,19 @@ from pydantic import BaseModel, Field
 from scipy import stats
 
 from journeyscope.analytics.cases import AnalysisQuery
-from journeyscope.analytics.estimators import aipw, mean_of, selection_weighted
+from journeyscope.analytics.estimators import aipw, mean_of
 from journeyscope.analytics.features import (
     as_array,
     customer_features,
     feature_matrix,
     with_person,
+)
+from journeyscope.analytics.identification import (
+    AnsweringCurve,
+    Headline,
+    Inputs,
+    Strategy,
+    identify,
 )
 from journeyscope.analytics.models import (
     crossfit_classifier,
@@ -49,6 +56,8 @@ from journeyscope.analytics.models import (
     folds_of,
     roc_auc,
 )
+from journeyscope.analytics.nonresponse import standardise
+from journeyscope.analytics.sensitivity import Sensitivity
 from journeyscope.events.schema import SURVEY_SCALES
 
 Survey = Literal["NPS", "CSAT", "CES"]
@@ -168,6 +177,23 @@ class SilentResult(BaseModel):
     assumptions: str
     semantics: str
     predictions: list[CustomerEstimate] = []
+    strategies: list[Strategy] = []
+    answering_curve: AnsweringCurve | None = None
+    headline: Headline | None = None
+    sensitivity: Sensitivity | None = None
+
+    def headline_text(self) -> str:
+        """The headline in words: the estimate, or the range or abstention and why."""
+        from journeyscope.analytics.silent_text import headline_text
+
+        return headline_text(self)
+
+    def lines(self) -> list[str]:
+        """Everything a reader needs besides the tables, one line each (see
+        :mod:`journeyscope.analytics.silent_text`)."""
+        from journeyscope.analytics import silent_text as t
+
+        return [t.headline_text(self), t.curve_text(self), t.sensitivity_text(self)]
 
     def to_json(self) -> dict[str, Any]:
         """JSON with each estimate under the metric's name, e.g. ``{"naive": {"nps", "ci",
@@ -264,30 +290,71 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
         metric=_estimate(aipw(h, m_metric, answered, propensity, z), dr_method),
         mean_score=_estimate(aipw(score, m_score, answered, propensity, z), dr_method),
     )
-    fitted, (metric, mean) = selection_weighted(
-        [h, score], score, answered, m_score, z, draws=query.bootstrap, seed=query.seed
+    shadow_r2 = _r2(score[answered], m_score[answered])
+    names = [str(c) for c in x.columns]
+    used = [
+        j for j, c in enumerate(names) if c.startswith(("prop:", "ch:")) or c == "other_surveys"
+    ]
+    raw = features[:, used].astype("float64")
+    counts = [j for j, c in enumerate(used) if not names[c].startswith("prop:")]
+    # counts enter as "used at all" and log(1 + count): answering often turns on the first
+    # contact (a call, an e-mail address on file) more than on how many there were
+    raw = np.column_stack(
+        [raw, (raw[:, counts] > 0).astype("float64"), np.log1p(np.clip(raw[:, counts], 0, None))]
     )
-    if fitted.converged:
+    raw = np.delete(raw, counts, axis=1)
+    strategies, curve, head, sensitivity = identify(
+        Inputs(
+            metric=h,
+            score=score,
+            answered=answered,
+            features=features.astype("float64"),
+            feature_names=names,
+            covariates=standardise(raw),
+            covariate_columns=used,
+            m_metric=m_metric,
+            m_score=m_score,
+            propensity=propensity,
+            floor_share=clipped,
+            shadow_r2=shadow_r2,
+            scale=(float(lo), float(hi)),
+        ),
+        z=z,
+        level=query.confidence,
+        draws=query.bootstrap,
+        seed=query.seed,
+    )
+    shadow = next(s for s in strategies if s.name == "shadow")
+    if shadow.metric is not None:
         method = (
             "respondents weighted by 1 / P(answer | score), the answering model fitted with "
-            "the journey's predicted score as shadow variable; percentile bootstrap interval"
+            "the journey's predicted score as shadow variable; percentile bootstrap interval, "
+            "answering model refitted in each resample"
         )
-        corrected = Estimates(metric=_estimate(metric, method), mean_score=_estimate(mean, method))
+        corrected = Estimates(
+            metric=Estimate(value=shadow.metric, ci=shadow.metric_ci, method=method),
+            mean_score=Estimate(value=shadow.mean_score, ci=shadow.mean_score_ci, method=method),
+        )
     else:
         corrected = doubly_robust
+    # the mean prediction's own spread ignores the models' error; its interval is the width
+    # of the doubly robust one (influence function incl. the respondents' residuals)
+    model = _pair(m_metric, m_score, z, "mean out-of-fold prediction over every customer")
+    model = Estimates(
+        metric=_widen(model.metric, doubly_robust.metric),
+        mean_score=_widen(model.mean_score, doubly_robust.mean_score),
+    )
     result = SilentResult(
         naive=_pair(h[answered], score[answered], z, "respondents only"),
-        model=_pair(m_metric, m_score, z, "mean out-of-fold prediction over every customer"),
+        model=model,
         doubly_robust=doubly_robust,
         corrected=corrected,
-        selection=SelectionFit(
-            gamma=round(fitted.gamma, 4),
-            gamma_ci=(round(fitted.gamma_ci[0], 4), round(fitted.gamma_ci[1], 4)),
-            odds_ratio_per_point=round(float(np.exp(fitted.gamma)), 4),
-            converged=fitted.converged,
-            used=fitted.converged,
-        ),
+        selection=_selection(strategies, curve, float(hi - lo)),
         quality=_quality(query, h, score, m_metric, m_score, answered, propensity, folds, clipped),
+        strategies=strategies,
+        answering_curve=curve,
+        headline=head,
+        sensitivity=sensitivity,
         **base,
     )
     if query.predictions:
@@ -298,14 +365,18 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
 
 
 ASSUMPTIONS: Final = (
-    "observational data. corrected: whether a customer answers depends on the score they "
-    "would give (logistic in the score) and, once that score is known, not on the rest of "
-    "their journey, which makes the journey's predicted score a shadow variable that "
-    "identifies how strongly the score drives answering; if the answering model cannot be "
-    "fitted, corrected falls back to doubly_robust. doubly_robust: answering is at random "
-    "given the observed journey (it corrects for who answers only as far as the journey "
-    "shows it). Both need the answer model's features to predict the score (see quality); "
-    "intervals hold the cross-fitted models fixed"
+    "observational data; nobody can tell from the respondents alone why the others stayed "
+    "silent, so three strategies are computed, each right under its own assumption (see "
+    "strategies[].assumption): mar (= doubly_robust: answering at random given the journey) "
+    "if answering depends only on the journey; shadow (= corrected) if it depends only on the score, the journey's predicted "
+    "score serving as shadow variable; combined if it depends on the named covariates and "
+    "channel use and on the score. Each is checked where the data can speak (convergence, "
+    "shadow strength, weighted balance on journey features it did not use, overlap, whether "
+    "the score drives answering); the headline is the most general strategy whose checks "
+    "pass, a range when survivors disagree beyond their intervals, or an abstention. "
+    "Intervals: influence function of the cross-fitted doubly robust estimate; bootstrap "
+    "refitting the answering model for shadow and combined; the sensitivity sweep shows what "
+    "no check can: answering bending with the score more or less than estimated"
 )
 
 
@@ -321,8 +392,45 @@ def _semantics(q: SilentQuery) -> str:
         f"gradient-boosted trees, {q.folds}-fold cross-fitting (seed {q.seed}); propensity "
         f"floor {q.min_propensity}; {round(q.confidence * 100)}% intervals; naive = "
         f"respondents' mean; model = mean prediction; doubly_robust = augmented IPW; "
-        f"corrected = outcome-dependent answering model (shadow variable), {q.bootstrap} "
-        f"bootstrap resamples"
+        f"corrected = the shadow strategy; strategies mar / shadow / combined with "
+        f"{q.bootstrap} bootstrap resamples each (answering model refitted); combined "
+        f"covariates: properties one-hot, each channel and other surveys as used-at-all and "
+        f"log(1 + count); quadratic in the score when its curvature's interval excludes 0 and "
+        f"it is at least 0.5 on the score scaled to -1..1"
+    )
+
+
+def _r2(y: np.ndarray, m: np.ndarray) -> float:
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    return 1 - float(np.sum((y - m) ** 2)) / ss_tot if ss_tot else 0.0
+
+
+def _widen(e: Estimate, like: Estimate) -> Estimate:
+    if e.value is None or like.ci is None or like.value is None:
+        return e
+    half = (like.ci[1] - like.ci[0]) / 2
+    return Estimate(
+        value=e.value,
+        ci=(round(e.value - half, 4), round(e.value + half, 4)),
+        method=e.method + "; interval as wide as the doubly robust one (models' error included)",
+    )
+
+
+def _selection(
+    strategies: list[Strategy], curve: AnsweringCurve | None, width: float
+) -> SelectionFit | None:
+    """The shadow strategy's score effect per point of score (the ``corrected`` model)."""
+    shadow = next((s for s in strategies if s.name == "shadow"), None)
+    if shadow is None or not shadow.score_coefficients:
+        return None
+    per = 2 / width
+    g, g_lo, g_hi = shadow.score_coefficients[0]
+    return SelectionFit(
+        gamma=round(g * per, 4),
+        gamma_ci=(round(g_lo * per, 4), round(g_hi * per, 4)),
+        odds_ratio_per_point=round(float(np.exp(g * per)), 4),
+        converged=shadow.metric is not None,
+        used=shadow.metric is not None,
     )
 
 

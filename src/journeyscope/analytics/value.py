@@ -8,21 +8,21 @@ step is worth most.
   *Processing* is observed only where the data has XES lifecycles: a ``complete`` event
   (property ``lifecycle:transition``) right after a ``start`` of the same case and activity
   closes it; processing = complete − start, and the complete event is not a new step
-  occurrence. Flow efficiency = Σ processing / (Σ processing + Σ waiting) over occurrences
+  occurrence; nor is an event of another transition (``schedule``, ``assign``, ``suspend``,
+  ...): the step happens once, at its start. Flow efficiency = Σ processing / (Σ processing + Σ waiting) over occurrences
   that have both; without lifecycle pairs it is not computable and reported as null.
 * **cost** — per event: ``cost_source`` ``auto`` takes the ``cost`` column and falls back to
   ``channel_costs`` by channel, ``column`` and ``table`` take only one; events with neither
   cost nothing, and the result counts events by where their cost came from.
-* **failure** — an event of ``failure_activities`` is a failure of the next step event of the
-  case (the step being attempted, often then done in another channel; none follows: the
-  failure is unattributed). With a journey, a step event whose next step event is of an
-  earlier-listed step (going back) is a failure of that step too.
-* **failure demand** — a *contact* is an event of ``contact_activities``; when none are
-  given, with a journey: an event in an ``assisted`` channel without a survey answer whose
-  activity no step claims or an on-demand ``anytime`` step (help) claims; without a journey:
-  none. A contact at most
-  ``repeat_within`` after the case's most recent failure at or before it is failure demand,
-  attributed to that failure's step; each contact counts once.
+* **failure** and **failure demand** — as :mod:`journeyscope.analytics.contacts` defines
+  them (the one definition; ``channels`` counts the same contacts). The failure activities
+  are the query's ``failure_activities``, else the journey's, else the catalogue's; nothing
+  is a failure by default, and going back to an earlier-listed step is not a failure by
+  itself. A failure is a failure of the step of the case's next step attempt (the thing
+  being attempted, often then done in another channel; none follows, or it is no step of the
+  journey: unattributed); a failure-demand contact is attributed to the same step.
+* **contacts** — the assisted contacts of the classification (customer-initiated events in
+  an assisted channel, survey answers left out).
 * **opportunity** — volume × gap × impact, in money: volume = cases reaching the step; gap =
   failed cases / volume; impact = failure-demand cost per failed case + ``value_per_case`` ×
   max(0, outcome rate of the step's other cases − outcome rate of its failed cases).
@@ -31,7 +31,6 @@ step is worth most.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any, Literal
 
 import ibis
@@ -54,7 +53,8 @@ from journeyscope.analytics.cases import (
     property_value,
     with_cases,
 )
-from journeyscope.definitions.models import Journey, Step
+from journeyscope.analytics.contacts import ContactRules, classify, with_failure_demand
+from journeyscope.definitions.models import Journey
 
 CostSource = Literal["auto", "column", "table"]
 Rows = list[dict[str, Any]]
@@ -67,10 +67,9 @@ class ValueQuery(AnalysisQuery):
     journey: Journey | None = None
     channel_costs: dict[str, float] = Field(default_factory=dict)
     cost_source: CostSource = "auto"
-    assisted: tuple[str, ...] = ("phone", "chat", "branch", "email")
-    contact_activities: tuple[str, ...] = ()
-    failure_activities: tuple[str, ...] = ("Online error",)
-    repeat_within: timedelta = Field(default=timedelta(days=7))
+    contacts: ContactRules = Field(default_factory=ContactRules)
+    failure_activities: tuple[str, ...] = ()
+    """Activities that mean a failure; empty: the journey's, else the classification's."""
     outcomes: tuple[str, ...] = ()
     """Outcome activities; empty: the journey's outcome (no journey: no outcome)."""
     value_per_case: float = Field(default=0.0, ge=0)
@@ -80,6 +79,16 @@ class ValueQuery(AnalysisQuery):
         if self.outcomes:
             return list(self.outcomes)
         return self.journey.outcome_activities() if self.journey is not None else []
+
+    def rules(self) -> ContactRules:
+        """The classification, with the failure activities this analysis uses."""
+        if self.failure_activities:
+            return self.contacts.with_failures(self.failure_activities, "failures from the query")
+        if self.journey is not None and self.journey.failure_activities:
+            return self.contacts.with_failures(
+                tuple(self.journey.failure_activities), f"failures from design {self.journey.id}"
+            )
+        return self.contacts
 
 
 def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
@@ -92,40 +101,24 @@ def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
     return use_col.fill_null(use_tab).fill_null(0.0), origin
 
 
-def _role(step: Step) -> str:
-    if not step.anytime:
-        return "step"
-    return "help" if step.interaction.on_demand else "other"
-
-
 def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     """One row per event with ``step``, ``cost``, ``cost_from``, ``waiting_s``,
-    ``processing_s``, ``occurrence``, ``failed_step``, ``contact``; see the module text."""
-    t = ordered(with_cases(events, q.case_rule))
+    ``processing_s``, ``occurrence``, ``failure``, ``failed_step``, ``contact``,
+    ``failure_demand``, ``demand_step``; see the module text."""
+    rules = q.rules()
+    t = with_failure_demand(classify(ordered(with_cases(events, q.case_rule)), rules))
     cost, origin = _cost(t, q)
     t = t.mutate(
         cost=cost, cost_from=origin, life=property_value(t, "lifecycle:transition").lower()
     )
-    specials = list(q.failure_activities) + list(q.contact_activities)
     if q.journey is not None:
         steps = [s for s in q.journey.steps if s.activities]
-        role = lookup(t.activity, {a: _role(s) for s in steps for a in s.activities}, "string")
         regular = {a: s for s in steps if not s.anytime for a in s.activities}
-        t = t.mutate(
-            step=lookup(t.activity, {a: s.id for a, s in regular.items()}, "string"),
-            pos=lookup(
-                t.activity, {a: q.journey.steps.index(s) for a, s in regular.items()}, "int64"
-            ),
-            unclaimed=role.isnull() | (role == "help"),
-        )
+        t = t.mutate(step=lookup(t.activity, {a: s.id for a, s in regular.items()}, "string"))
         t = t.filter(t.step.notnull().any().over(ibis.window(group_by=t.case)))
     else:
-        plain = ~t.activity.isin(specials) if specials else t.activity.notnull()
-        t = t.mutate(
-            step=ibis.cases((plain, t.activity), else_=ibis.null("string")),
-            pos=ibis.null("int64"),
-            unclaimed=ibis.literal(False),
-        )
+        plain = ~(t.failure | t.help)
+        t = t.mutate(step=ibis.cases((plain, t.activity), else_=ibis.null("string")))
     case_w = ibis.window(group_by=t.case, order_by=t.seq)
     act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
     paired = (t.life == "complete") & (t.life.lag().over(act_w) == "start")
@@ -136,55 +129,32 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         paired=paired.fill_null(False),
     )
     ms = epoch_ms(t.timestamp)
-    after = ibis.window(group_by=t.case, order_by=t.seq, rows=(1, None))
     t = t.mutate(
-        occurrence=t.step.notnull() & ~t.paired,
+        occurrence=t.step.notnull()
+        & ~t.paired
+        & (t.life.isnull() | t.life.isin(["start", "complete"])).fill_null(True),
         waiting_s=((ms - t.prev_ms) / 1000.0).cast("float64"),
         processing_s=ibis.cases(
             ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - ms) / 1000.0),
             else_=ibis.null("float64"),
         ),
-        next_seq=ibis.cases((t.step.notnull() & ~t.paired, t.seq), else_=None).min().over(after),
     )
-    nxt = t.select(n_case=t.case, n_seq=t.seq, n_step=t.step, n_pos=t.pos)
-    t = t.left_join(nxt, (t.case == nxt.n_case) & (t.next_seq == nxt.n_seq)).drop("n_case", "n_seq")
-    is_fail = t.activity.isin(list(q.failure_activities)) if q.failure_activities else t.seq < 0
-    back = t.occurrence & (t.n_pos < t.pos)
-    failed = ibis.cases((is_fail, t.n_step), (back.fill_null(False), t.step), else_=None)
-    if q.contact_activities:
-        contact = t.activity.isin(list(q.contact_activities))
-    else:
-        assisted = t.channel.isin(list(q.assisted)) & t.survey_type.isnull()
-        contact = assisted & t.unclaimed & ~is_fail
-    t = t.mutate(
-        failure=is_fail | back.fill_null(False),
-        failed_step=failed.cast("string"),
-        contact=contact.fill_null(False),
+    nxt = t.select(n_case=t.case, n_pos=t.pos, n_step=t.step)
+    t = t.left_join(nxt, (t.case == nxt.n_case) & (t.resolution == nxt.n_pos)).drop(
+        "n_case", "n_pos"
     )
-    running = ibis.window(group_by=t.case, order_by=t.seq, preceding=None, following=0)
-    return t.mutate(last_failure=ibis.cases((t.failure, t.seq), else_=None).max().over(running))
+    return t.mutate(
+        failed_step=ibis.cases((t.failure, t.n_step), else_=ibis.null("string")),
+        demand_step=ibis.cases((t.failure_demand, t.n_step), else_=ibis.null("string")),
+        contact=t.assisted_contact,
+    ).drop("n_step")
 
 
-def failure_demand(prepared: ibis.Table, q: ValueQuery) -> ibis.Table:
-    """Contacts with ``demand`` (failure demand) and ``step`` (the failed step it is
-    attributed to; null when not failure demand or the failure is unattributed)."""
+def failure_demand(prepared: ibis.Table) -> ibis.Table:
+    """Assisted contacts with ``demand`` (failure demand) and ``step`` (the step of the failure
+    it follows; null when not failure demand or the failure is unattributed)."""
     c = prepared.filter(prepared.contact)
-    f = prepared.filter(prepared.failure).select(
-        f_case=prepared.case,
-        f_seq=prepared.seq,
-        f_step=prepared.failed_step,
-        f_ms=epoch_ms(prepared.timestamp),
-    )
-    j = c.left_join(f, (c.case == f.f_case) & (c.last_failure == f.f_seq))
-    limit = int(q.repeat_within.total_seconds() * 1000)
-    demand = j.f_seq.notnull() & ((epoch_ms(j.timestamp) - j.f_ms) <= limit)
-    demand = demand.fill_null(False)
-    return j.select(
-        "case",
-        "cost",
-        demand=demand,
-        step=ibis.cases((demand, j.f_step), else_=ibis.null("string")),
-    )
+    return c.select("case", "cost", demand=c.failure_demand, step=c.demand_step)
 
 
 def _n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
@@ -219,7 +189,7 @@ class ValueAnalysis:
         channels = s.group_by("step", "channel").aggregate(events=s.count(), cost=s.cost.sum())
         f = p.filter(p.failure)
         failures = f.group_by(step=f.failed_step).aggregate(failures=f.count())
-        d = failure_demand(p, query)
+        d = failure_demand(p)
         demand = d.group_by("step", "demand").aggregate(contacts=d.count(), cost=d.cost.sum())
         outcome = query.outcome_activities()
         done = p.activity.isin(outcome) if outcome else p.seq < 0

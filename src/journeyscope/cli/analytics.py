@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from journeyscope.analytics.contacts import contact_rules
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
     CaseActivityOption,
@@ -228,16 +229,20 @@ def channels(
     ctx: typer.Context,
     store: StoreOption = None,
     engine: EngineOption = None,
-    digital: Annotated[str, typer.Option(help="Digital channels, comma-separated.")] = "web,app",
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(help="Event catalogue declaring initiators, channel kinds and failures."),
+    ] = None,
+    digital: Annotated[
+        str, typer.Option(help="Channels to count as digital (overrides their kind).")
+    ] = "",
     assisted: Annotated[
-        str, typer.Option(help="Assisted channels, comma-separated.")
-    ] = "phone,branch,chat,email",
+        str, typer.Option(help="Channels to count as assisted (overrides their kind).")
+    ] = "",
     outcome: Annotated[
         list[str] | None, typer.Option(help="An activity that completes a journey.")
     ] = None,
-    repeat_within: Annotated[
-        str, typer.Option(help="Repeat-contact window (failure demand).")
-    ] = "7d",
+    repeat_within: Annotated[str, typer.Option(help="Repeat-contact window.")] = "7d",
     period: Annotated[str, typer.Option(help="Volumes per day, week or month.")] = "week",
     rule: CaseRuleOption = "given",
     gap: GapOption = None,
@@ -251,6 +256,7 @@ def channels(
         ChannelsQuery,
         digital=tuple(c.strip() for c in digital.split(",") if c.strip()),
         assisted=tuple(c.strip() for c in assisted.split(",") if c.strip()),
+        contacts=contact_rules(catalogue),
         outcomes=tuple(outcome or ()),
         repeat_within=duration(repeat_within),
         period=period,
@@ -328,10 +334,23 @@ def _funnel_table(r: Any) -> None:
             for s in r.steps
         ],
     )
+    if r.breakdown_by is not None:
+        names = " ".join(f"#step_{s.step}" for s in r.steps)
+        _table(
+            f"by {r.breakdown_by} (value on the entry event)",
+            f"value {names} #conversion",
+            [[g.value, *g.steps, f"{g.conversion:.1%}"] for g in r.breakdown],
+        )
     t = r.time_to_convert
     console.print(
         f"time to convert: median {_seconds(t.median_seconds)}, p90 {_seconds(t.p90_seconds)}"
     )
+    open_weeks = [p.week for p in r.trend if not p.complete]
+    if open_weeks:
+        console.print(
+            f"trend: {len(open_weeks)} recent week(s) from {open_weeks[0]} are incomplete "
+            "(their conversion window has not closed by the last event)"
+        )
     console.print(f"[dim]{r.semantics.description}[/]")
 
 
@@ -368,8 +387,27 @@ def _channels_table(r: Any) -> None:
         f"digital completion: {d.completed_digitally:,} of {d.completed:,} completed cases "
         f"({d.digital_completion:.1%}); at first contact {d.digital_completion_at_first_contact:.1%}"
     )
+    if d.cases_with_steps_not_digital:
+        console.print(
+            f"  {d.cases_with_steps_not_digital:,} completed cases had a step that cannot be "
+            f"done digitally ({', '.join(d.steps_not_digital)}): not counted against them"
+        )
+    c = r.contacts
+    console.print(
+        f"contacts (customer-initiated): {c.contacts:,} of {c.events:,} events; assisted "
+        f"{c.assisted_contacts:,}; by initiator "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(c.by_initiator.items()))
+        + ("; the channel is a case attribute" if c.channel_is_case_attribute else "")
+    )
     console.print(
         f"repeat contacts within {r.repeats.within}: {r.repeats.repeats:,} of "
         f"{r.repeats.contacts:,} assisted contacts ({r.repeats.repeat_rate:.1%})"
     )
+    f = r.failure_demand
+    console.print(
+        f"failure demand: {f.failure_demand_contacts:,} of {f.assisted_contacts:,} assisted "
+        f"contacts ({f.failure_demand_share:.1%}) after {f.failures:,} failures; ping-pong "
+        f"{r.ping_pong:,} in {r.ping_pong_cases:,} cases"
+    )
+    console.print(f"[dim]{r.classification}[/]")
     console.print(f"[dim]{r.semantics}[/]")

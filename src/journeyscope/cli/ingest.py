@@ -68,7 +68,10 @@ def ingest(
     encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8, latin-1, utf-16.")] = "utf-8",
     object_type: Annotated[
         str | None,
-        typer.Option(help="OCEL 2.0: the object type whose objects are the cases [all]."),
+        typer.Option(
+            help="OCEL 2.0: the object type whose objects are the cases; needed when the log "
+            "has several ('*': every object)."
+        ),
     ] = None,
     catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
     strict: Annotated[
@@ -145,6 +148,8 @@ def ingest(
         for r in reports:
             for reason, n in list(r.reasons.items())[:8]:
                 console.print(f"  [yellow]quarantined[/] {n:,} × {reason}", highlight=False)
+            for note in r.notes:
+                console.print(f"  [yellow]note[/] {note}", highlight=False)
         console.print(
             f"identity: {identity.customers:,} customers from {identity.identifiers:,} identifiers"
         )

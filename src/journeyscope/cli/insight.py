@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from journeyscope.analytics.contacts import contact_rules
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
     CaseActivityOption,
@@ -54,40 +55,32 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def _silent_table(result: SilentResult) -> None:
+    from journeyscope.analytics.silent_text import check_lines, strategy_rows
+
     key = result.metric.split(":")[0].upper()
     from rich.table import Table
 
+    lines = result.lines()
+    console.print(f"[bold]{lines[0]}[/]")
     table = Table(
         title=f"{key} of all {result.customers:,} customers "
-        f"({result.respondents:,} answered, {result.response_rate:.1%})"
+        f"({result.respondents:,} answered, {result.response_rate:.1%}), strategy by strategy"
     )
-    for col in ("estimate", key, "interval", f"mean {result.survey} score", "how"):
+    rows = strategy_rows(result)
+    for col in ("strategy", key, "interval", f"mean {result.survey} score", "verdict"):
         table.add_column(col)
-    for name in ("naive", "model", "doubly_robust", "corrected"):
-        e = getattr(result, name)
-        ci = e.metric.ci
+    table.add_row("naive (respondents only)", _fmt(result.naive.metric.value), "", "", "")
+    for row in rows:
         table.add_row(
-            name.replace("_", " "),
-            _fmt(e.metric.value),
-            "-" if ci is None else f"{ci[0]:.1f} .. {ci[1]:.1f}",
-            _fmt(e.mean_score.value, 2),
-            e.metric.method,
+            row["strategy"], row["value"], row["interval"], row["mean score"], row["verdict"]
         )
     if result.truth is not None:
-        table.add_row(
-            "truth",
-            _fmt(result.truth.metric),
-            "",
-            _fmt(result.truth.mean_score, 2),
-            result.truth.rule,
-        )
+        table.add_row("truth", _fmt(result.truth.metric), "", _fmt(result.truth.mean_score, 2), "")
     console.print(table)
-    if result.selection is not None:
-        s = result.selection
-        console.print(
-            f"each point of score multiplies the odds of answering by {s.odds_ratio_per_point:.2f}"
-            f" (gamma {s.gamma:.3f}, interval {s.gamma_ci[0]:.3f} .. {s.gamma_ci[1]:.3f})"
-        )
+    for line in lines[1:]:
+        console.print(line)
+    for line in check_lines(result):
+        console.print(f"[dim]{line}[/]")
     if result.quality is not None:
         q = result.quality
         console.print(
@@ -107,18 +100,35 @@ def _moments_table(result: MomentsResult) -> None:
         title=f"moments of truth for {result.outcome} ({result.cases:,} cases, "
         f"{result.significant} of {result.candidates_tested} significant)"
     )
-    for col in ("experience", "step", "cases", "effect", "interval", "q"):
+    weighted = result.weighted_by is not None
+    cols = ["experience", "step", "cases", "effect", "interval", "q"]
+    for col in cols + (["unweighted"] if weighted else []):
         table.add_column(col)
     for m in result.moments:
-        table.add_row(
-            ("" if m.significant else "[dim]") + m.candidate,
+        also = f" (= {'; '.join(m.same_as)})" if m.same_as else ""
+        cells = [
+            ("" if m.significant else "[dim]") + m.candidate + also,
             m.step or "",
             f"{m.cases_with:,}",
             f"{m.effect:+.3f}",
             f"{m.ci[0]:+.3f} .. {m.ci[1]:+.3f}",
             f"{m.q:.2g}",
-        )
+        ]
+        if weighted:
+            cells.append("-" if m.effect_unweighted is None else f"{m.effect_unweighted:+.3f}")
+        table.add_row(*cells)
     console.print(table)
+    if result.duplicates_removed:
+        console.print(
+            f"{result.duplicates_removed} candidates were another name for the same cases: tested once"
+        )
+    if result.weighted_by is not None and result.ranking_change is not None:
+        c = result.ranking_change
+        console.print(
+            f"answering cases weighted by {result.weighted_by}; ranking against the unweighted "
+            f"fit: rank correlation {_fmt(c.rank_correlation, 2)}, top overlap "
+            f"{_fmt(c.top_overlap, 2)}, significance changed for {len(c.significance_changed)}"
+        )
     for d in result.designed:
         console.print(f"designed moment {d.name!r}: [bold]{d.verdict}[/] {'; '.join(d.evidence)}")
     if result.surprises:
@@ -281,7 +291,10 @@ def value(
         list[str] | None,
         typer.Option("--failure-activity", help="Activities that mean a step failed."),
     ] = None,
-    repeat_within: Annotated[str, typer.Option("--repeat-within")] = "7d",
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(help="Event catalogue declaring initiators, channel kinds and failures."),
+    ] = None,
     value_per_case: Annotated[
         float, typer.Option("--value-per-case", help="Money one completed case is worth.")
     ] = 0.0,
@@ -303,7 +316,7 @@ def value(
         journey=journey(design),
         channel_costs=_costs(settings(ctx), cost),
         cost_source=cost_source,
-        repeat_within=duration(repeat_within),
+        contacts=contact_rules(catalogue),
         value_per_case=value_per_case,
         **fields,
     )

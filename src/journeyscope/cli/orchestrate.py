@@ -206,3 +206,55 @@ def export(database_url: DatabaseOption = None, store: StoreOption = None) -> No
     with EngineStore(_url(database_url)) as engine, Store(store_path(store)) as db:
         report = export_events(engine, db)
     console.print(f"{report.events_added:,} engine events added to {store_path(store)}")
+
+
+dead_app = typer.Typer(
+    help="Inputs and timer turns whose handling failed: list, retry, drop.",
+    no_args_is_help=True,
+)
+engine_app.add_typer(dead_app, name="dead-letters")
+IdsArgument = Annotated[
+    list[int] | None, typer.Argument(help="Ids from `dead-letters list` (none: all).")
+]
+
+
+@dead_app.command("list")
+def dead_list(
+    customer: Annotated[str | None, typer.Option(help="Only this customer's.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Failed inputs, oldest first, with the error."""
+    from journeyscope.engine import deadletters
+    from journeyscope.engine.store import EngineStore
+
+    with EngineStore(_url(database_url)) as store:
+        rows = deadletters.listing(store, customer_id=customer, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "customer", "kind", "event id", "error")
+    for r in rows:
+        table.add_row(str(r["id"]), r["customer_id"], r["kind"], r["event_id"] or "", r["error"])
+    console.print(table if rows else "no failed inputs")
+
+
+@dead_app.command("retry")
+def dead_retry(ids: IdsArgument = None, database_url: DatabaseOption = None) -> None:
+    """Hand failed inputs to the workers again (after fixing the cause)."""
+    from journeyscope.engine import deadletters
+    from journeyscope.engine.store import EngineStore
+
+    with EngineStore(_url(database_url)) as store:
+        console.print(f"{deadletters.retry(store, ids or None):,} handed to the workers again")
+
+
+@dead_app.command("drop")
+def dead_drop(ids: IdsArgument = None, database_url: DatabaseOption = None) -> None:
+    """Forget failed inputs: they stay unapplied."""
+    from journeyscope.engine import deadletters
+    from journeyscope.engine.store import EngineStore
+
+    with EngineStore(_url(database_url)) as store:
+        console.print(f"{deadletters.drop(store, ids or None):,} dropped")

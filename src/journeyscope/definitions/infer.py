@@ -5,17 +5,26 @@ The draft comes from the directly-follows graph of the cases, with thresholds:
 1. **steps**: every activity present in at least ``min_cases`` of the cases becomes a step
    (one activity per step, the step id is the activity's name in ``snake_case``); rarer
    activities are left out, and conformance will count them as unexpected;
-2. **order**: steps are ordered by where they first occur in a case, on average;
-3. **transitions**: the directly-follows graph is computed over the kept activities only,
+2. **transitions**: the directly-follows graph is computed over the kept activities only,
    with repeats collapsed (the same rules conformance replays cases with). A move
    ``a -> b`` becomes a transition when it makes at least ``min_edge`` of the moves out of
-   ``a``; each step also keeps its most frequent way in and out, so nothing is stranded.
-   A transition to a step that comes earlier in the order is marked ``loop: true``;
+   ``a``; each step also keeps its most frequent way in and out, so nothing is stranded;
+3. **order and loops**: steps are ordered so that as few moves as possible go backwards
+   (the greedy feedback-arc-set order of Eades, Lin and Smyth over the chosen transitions,
+   weighted by moves; ties broken by where the activity first occurs in a case, on
+   average). A transition to a step that comes earlier in that order is marked
+   ``loop: true``: of two moves between the same steps, only the rarer one is a loop, and
+   the dominant move out of a step is never one unless it closes a cycle that some loop
+   must break;
 4. **entries**: steps that start at least ``min_edge`` of the cases (the most frequent start
    always);
 5. **outcome**: the step at which the most cases end, unless ``outcome`` names an activity;
+   **exits**: the other steps at which at least ``min_edge`` of the cases end, and steps
+   with no transition out (a designed end, so lint finds no dead end);
 6. **stages**: from a ``stage`` property of the events when there is one (the event
-   catalogue's hint), otherwise one stage for everything.
+   catalogue's hint), otherwise one stage for everything; stages in the order customers
+   first reach them (their earliest step's mean first position), steps within a stage in
+   the order of 3.
 
 Evidence (how many cases, how many moves) is written into descriptions and labels; the
 job to be done, emotions, moments of truth and the blueprint are left for the designer.
@@ -171,6 +180,9 @@ def draft_journey(
     for b, (n, a) in strongest_in.items():
         chosen.setdefault((a, b), n)
 
+    order = _order(kept, chosen)
+    kept.sort(key=lambda a: order[a])
+
     starts = {a: n for a, n in evidence.starts.items() if a in order}
     entries = [a for a in kept if starts.get(a, 0) / total >= min_edge]
     if starts and not entries:
@@ -191,7 +203,11 @@ def draft_journey(
         by_stage[evidence.stages.get(activity, "Journey")].append(activity)
     stages: list[dict[str, Any]] = []
     stage_ids: set[str] = set()
-    for stage_name, members in by_stage.items():
+    first_seen = {
+        stage: min(evidence.activities[a][1] for a in members)
+        for stage, members in by_stage.items()
+    }
+    for stage_name, members in sorted(by_stage.items(), key=lambda x: first_seen[x[0]]):
         sid = slug(stage_name)
         while sid in stage_ids:
             sid += "_2"
@@ -216,6 +232,12 @@ def draft_journey(
         )
     ]
     goal_step = ids.get(goal)
+    sources = {a for a, _ in chosen}
+    exits = [
+        ids[a]
+        for a in kept
+        if a != goal and (ends.get(a, 0) / total >= min_edge or a not in sources)
+    ]
     return Journey.model_validate(
         {
             "id": journey_id,
@@ -231,9 +253,53 @@ def draft_journey(
             },
             "stages": stages,
             "entries": [ids[a] for a in entries],
+            "exits": exits,
             "transitions": transitions,
         }
     )
+
+
+def _order(kept: list[str], edges: dict[tuple[str, str], int]) -> dict[str, int]:
+    """Positions of ``kept`` (already sorted by first occurrence) that leave the least move
+    weight on backward edges, by the Eades-Lin-Smyth greedy heuristic: take sinks to the
+    back and sources to the front; otherwise the step whose moves out most outweigh its
+    moves in goes next.
+
+    >>> _order(["A", "C", "B"], {("A", "B"): 9, ("B", "C"): 9, ("C", "B"): 1})
+    {'A': 0, 'B': 1, 'C': 2}
+    """
+    rank = {a: i for i, a in enumerate(kept)}
+    left = set(kept)
+    front: list[str] = []
+    back: list[str] = []
+
+    def weight(a: str, out: bool) -> int:
+        return sum(
+            n
+            for (x, y), n in edges.items()
+            if x != y and x in left and y in left and (x == a if out else y == a)
+        )
+
+    while left:
+        moved = True
+        while moved:
+            moved = False
+            for a in sorted(left, key=lambda a: -rank[a]):
+                if weight(a, True) == 0 and weight(a, False) > 0:
+                    back.insert(0, a)
+                    left.discard(a)
+                    moved = True
+            for a in sorted(left, key=lambda a: rank[a]):
+                if weight(a, False) == 0:
+                    front.append(a)
+                    left.discard(a)
+                    moved = True
+                    break
+        if left:
+            best = max(left, key=lambda a: (weight(a, True) - weight(a, False), -rank[a]))
+            front.append(best)
+            left.discard(best)
+    return {a: i for i, a in enumerate(front + back)}
 
 
 def _step(activity: str, step_id: str, evidence: Evidence, total: int) -> dict[str, Any]:

@@ -421,6 +421,10 @@ class Journey(_Model):
     """Journey-level measures."""
     stories: list[Story] = Field(default_factory=list)
     """User stories of the story map (see ``journeyscope backlog``)."""
+    failure_activities: list[str] = Field(default_factory=list)
+    """Activities that mean the organisation failed to do something, or to do it right, for
+    the customer (an online error, a rejected upload); the value stream and failure demand
+    use them. Empty: the event catalogue's, else none."""
 
     # ------------------------------------------------------------------ convenient views
 

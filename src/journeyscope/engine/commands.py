@@ -217,10 +217,16 @@ def _profile(turn: Turn, args: Any) -> None:
         return
     if "timezone" in changes:
         from journeyscope.engine.localtime import zone
+        from journeyscope.errors import JourneyDefinitionError
 
-        zone(str(changes["timezone"]))
+        try:
+            zone(str(changes["timezone"]))
+        except JourneyDefinitionError as exc:
+            turn.record("Command rejected", command="profile", reason=str(exc))
+            return
     turn.state.profile.update(changes)
     turn.record("Profile updated", fields=sorted(changes))
+    turn.check_state_exits()  # an opt-out through the profile ends what it should
 
 
 _HANDLERS = {

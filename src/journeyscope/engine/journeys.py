@@ -50,8 +50,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from journeyscope.engine.conditions import Condition, Expression
-from journeyscope.engine.localtime import Duration, Window, parse_duration
-from journeyscope.errors import JourneyDefinitionError
+from journeyscope.engine.localtime import Duration, Window, parse_duration, zone
+from journeyscope.errors import JourneyDefinitionError, JourneyscopeError
 
 END = "end"
 
@@ -205,6 +205,11 @@ class JourneySpec(_Spec):
 
     @model_validator(mode="after")
     def _references(self) -> JourneySpec:
+        if self.timezone is not None:
+            try:  # refused at deploy, not when a wait starts
+                zone(self.timezone)
+            except JourneyscopeError as exc:
+                raise ValueError(str(exc)) from exc
         if END in self.steps:
             raise ValueError(f"{END!r} is reserved: it means the journey is complete")
         for step_id, step in self.steps.items():
@@ -397,14 +402,13 @@ class JourneysFile(_Spec):
 def load_journeys(path: Path) -> list[JourneySpec]:
     """Read a journey file (``journey:`` at the top) or a file of them (``journeys:``); errors
     name the file, the line and the field."""
-    import yaml
-
-    from journeyscope.yamlfile import load_model
+    from journeyscope.errors import JourneyscopeError
+    from journeyscope.yamlfile import load_model, safe_load
 
     try:
-        top = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        top = None
+        top = safe_load(path.read_text(encoding="utf-8"), str(path), JourneyDefinitionError)
+    except (OSError, UnicodeDecodeError, JourneyscopeError):
+        top = None  # load_model below reports the problem with its line
     if isinstance(top, dict) and "journeys" in top:
         specs = load_model(path, JourneysFile, JourneyDefinitionError).journeys
     else:

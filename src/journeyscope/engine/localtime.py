@@ -16,11 +16,12 @@ happens twice (autumn) means the first of the two.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from journeyscope.errors import JourneyDefinitionError
 
@@ -73,11 +74,23 @@ def parse_duration(text: str | int | float) -> Duration:
 
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
-    """The IANA time zone ``name`` (cached)."""
+    """The IANA time zone ``name`` (cached), checked against the zone database first, so a
+    region (``Europe``), a made-up or over-long name is refused with a clear error, never an
+    ``OSError`` from the file system. Close names are suggested."""
+    if name not in known_zones():
+        close = difflib.get_close_matches(name[:100], sorted(known_zones()), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise JourneyDefinitionError(f"unknown time zone {name[:100]!r}{hint}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise JourneyDefinitionError(f"unknown time zone {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise JourneyDefinitionError(f"unknown time zone {name[:100]!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def known_zones() -> frozenset[str]:
+    """Every zone name of the IANA database (plus ``UTC``)."""
+    return frozenset(available_timezones() | {"UTC"})
 
 
 def local(ts: float, tz: ZoneInfo) -> datetime:

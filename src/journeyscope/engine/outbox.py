@@ -6,6 +6,11 @@ with the row's ``key`` as the idempotency key (the ``Idempotency-Key`` header fo
 then marks the row ``sent``. A crash between the call and the mark means the call is made
 again with the same key: implementations must treat a key they have seen as done.
 
+An attempt is counted in the row before the call is made (a new send is written with
+``attempts = 1`` in the transaction that decided it; a retry is claimed by :func:`claim`), so
+attempts are counted across crashes and restarts: a redelivery after a crash carries the next
+number, never ``1`` again (a crash before the call counts an attempt that was not made).
+
 Failures are retried with exponential backoff (``base × 2^(attempt-1)``, capped, with a
 stable ±20 % jitter from the key); a permanent failure (a 4xx answer, a broken output
 contract) or the last attempt moves the row to ``dead_letters``. Each outcome is also written
@@ -38,7 +43,7 @@ class Delivery:
     version: int
     channel: str
     payload: dict[str, Any]
-    attempts: int  # attempts made before this one
+    attempts: int  # the number of this attempt (1: the first), already counted in the row
 
     @classmethod
     def of(cls, send: Send) -> Delivery:
@@ -49,7 +54,7 @@ class Delivery:
             send.version,
             send.channel,
             send.payload,
-            0,
+            1,
         )
 
 
@@ -64,7 +69,7 @@ class Result:
 
     @property
     def attempts(self) -> int:
-        return self.delivery.attempts + 1
+        return self.delivery.attempts
 
 
 OUTBOX_COLUMNS = (
@@ -101,7 +106,7 @@ def outbox_row(send: Send, partition: int, now: float) -> tuple[Any, ...]:
         dumps(send.payload),
         now,
         "pending",
-        0,
+        1,  # the first attempt, counted before it is made
         now,
     )
 
@@ -135,7 +140,7 @@ class Dispatcher:
         try:
             obj = self.catalogue().get(d.interaction, d.version)
             context = DeliveryContext(
-                d.key, d.customer_id, d.interaction, d.version, d.channel, d.attempts + 1
+                d.key, d.customer_id, d.interaction, d.version, d.channel, d.attempts
             )
             response = obj.deliver(d.payload, context)
             return Result(d, now, True, response=response)
@@ -288,8 +293,20 @@ def due(
             r.version,
             r.channel,
             json.loads(r.payload),
-            r.attempts,
+            r.attempts + 1,
         )
         for r in rows
         if r.key not in skip
     ][:limit]
+
+
+def claim(conn: Connection, deliveries: Sequence[Delivery]) -> None:
+    """Count the attempts about to be made, durably, before the calls: a worker that dies in
+    the call leaves the count behind, so the next attempt is numbered after it."""
+    if deliveries:
+        conn.execute(
+            t.outbox.update()
+            .where(t.outbox.c.key == bindparam("k"))
+            .values(attempts=bindparam("a")),
+            [{"k": d.key, "a": d.attempts} for d in deliveries],
+        )

@@ -8,7 +8,8 @@ Stated rules, in the order they are applied to every send (:func:`check`):
    Blocked sends are *suppressed* (recorded, never delivered).
 2. **Bypass.** Categories in ``bypass`` (default: mandatory, transactional) and interactions the
    customer invoked themselves skip quiet hours and caps, and do not count towards caps.
-3. **Quiet hours** in the customer's time zone (profile ``timezone``, else the policy's):
+3. **Quiet hours** in the customer's time zone (profile ``timezone``, else the journey's,
+   else the policy's):
    ``on_quiet: defer`` (default) sends when quiet hours end, ``skip`` suppresses.
 4. **Frequency caps** over rolling windows — global, per channel, per category: a send is
    capped when the contacts already counted in the last ``window`` reach ``limit``.
@@ -118,8 +119,13 @@ class ContactPolicy(BaseModel):
 
     @model_validator(mode="after")
     def _valid(self) -> ContactPolicy:
-        zone(self.timezone)
-        parse_duration(self.lateness)
+        from journeyscope.errors import JourneyscopeError
+
+        try:  # as a ValueError, so pydantic reports it (a 422 at the API, not a 500)
+            zone(self.timezone)
+            parse_duration(self.lateness)
+        except JourneyscopeError as exc:
+            raise ValueError(str(exc)) from exc
         return self
 
     @property
@@ -153,8 +159,12 @@ def check(
     now: float,
     *,
     on_demand: bool = False,
+    journey_zone: str | None = None,
 ) -> Verdict:
-    """May an interaction of ``category`` go out on ``channel`` to this customer at ``now``?"""
+    """May an interaction of ``category`` go out on ``channel`` to this customer at ``now``?
+
+    Quiet hours are judged in the profile's time zone, else ``journey_zone`` (the journey's),
+    else the policy's."""
     if category == Category.MANDATORY:
         return Verdict(True, "mandatory: always sent", counts=False)
     if profile.get("opted_out"):
@@ -175,7 +185,7 @@ def check(
         return Verdict(True, f"{category}: bypasses caps and quiet hours", counts=False)
     quiet = policy.quiet_hours
     if quiet is not None and (quiet.channels is None or channel in quiet.channels):
-        tz = zone(str(profile.get("timezone") or policy.timezone))
+        tz = zone(str(profile.get("timezone") or journey_zone or policy.timezone))
         ends = quiet.window.end_of(now, tz)
         if ends is not None:
             if quiet.on_quiet == "defer":

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from journeyscope.engine.interactions import (
@@ -23,6 +22,7 @@ from journeyscope.engine.interactions import (
 from journeyscope.engine.journeys import END, Journey, JourneySpec, compile_journey, load_journeys
 from journeyscope.engine.policy import ContactPolicy
 from journeyscope.errors import JourneyDefinitionError, JourneyNotFoundError
+from journeyscope.yamlfile import safe_load
 
 
 class _PolicyFile(BaseModel):
@@ -149,8 +149,8 @@ class Program:
 
 def _kind(path: Path) -> str:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = safe_load(path.read_text(encoding="utf-8"), str(path), JourneyDefinitionError)
+    except (OSError, UnicodeDecodeError) as exc:
         raise JourneyDefinitionError(f"{path}: cannot read: {exc}") from exc
     if isinstance(data, dict):
         for key in ("journey", "journeys", "interactions", "policy"):

@@ -142,6 +142,35 @@ class Turn:
     def journey_of(self, inst: Instance) -> Journey:
         return self.program.journey(inst.journey, inst.version)
 
+    def owner(self, timer: Timer) -> Instance | None:
+        """The instance a deferred send belongs to: the running one if it is the same entry,
+        else the ended one, rebuilt from what the timer kept (journey, version, entry)."""
+        if not timer.journey:
+            return None
+        d, current = timer.data, self.state.instances.get(timer.journey)
+        entry = d.get("entry")
+        if current is not None and (entry is None or current.entry == entry):
+            return current
+        if entry is None:
+            return None
+        at = float(d["entered_at"])
+        step = d.get("step") or ""
+        version = int(d["journey_version"])
+        return Instance(timer.journey, version, entry, step, "ended", at, at, holdout=d["holdout"])
+
+    def check_state_exits(self, only: Instance | None = None) -> None:
+        """Exits that name no event (``when: "profile.opted_out"``) are conditions on the
+        state: checked at entry, before a timer moves an instance on, after timer turns and
+        after profile changes, not only when an event arrives."""
+        for inst in [only] if only is not None else list(self.state.instances.values()):
+            if self.state.instances.get(inst.journey) is not inst:
+                continue
+            for label, pattern in self.journey_of(inst).exits:
+                state_only = pattern.any_activity and not pattern.channels
+                if state_only and pattern.when is not None and pattern.when(self.names(inst)):
+                    self.finish(inst, EXITED, f"exit: {label}")
+                    break
+
     # ---------------------------------------------------------------------------- inputs
 
     def apply(self, item: Event | Command | Tick) -> None:
@@ -155,6 +184,7 @@ class Turn:
             apply_command(self, item)
         else:
             self.fire_due(self.now)
+            self.check_state_exits()
 
     def on_event(self, e: Event) -> None:
         t = min(e.timestamp, self.now)
@@ -302,6 +332,9 @@ class Turn:
             inst = self.state.instances.get(timer.journey or "")
             if inst is None or inst.waiting is None or inst.waiting.get("timer") != timer.id:
                 return
+            self.check_state_exits(inst)
+            if self.state.instances.get(inst.journey) is not inst:
+                return
             step = self.journey_of(inst).step(inst.step)
             inst.waiting = None
             target = (step.spec.on_timeout or step.next) if step.awaited is not None else step.next
@@ -332,7 +365,7 @@ class Turn:
         elif timer.kind == "deferred":
             d = timer.data
             obj = self.program.catalogue.get(d["interaction"], d["version"])
-            inst = self.state.instances.get(timer.journey or "") if timer.journey else None
+            inst = self.owner(timer)
             self.cause = d.get("cause")
             deliver(
                 self,
@@ -387,7 +420,9 @@ class Turn:
             step=inst.step,
             by_customer=by_customer,
         )
-        self.run(inst, inst.step, at)
+        self.check_state_exits(inst)
+        if state.instances.get(journey.id) is inst:
+            self.run(inst, inst.step, at)
         return inst
 
     def finish(self, inst: Instance, status: str, reason: str) -> None:
@@ -395,8 +430,24 @@ class Turn:
         state.instances.pop(inst.journey, None)
         # a journey that ran out of steps still delivers what it deferred; a goal or an exit
         # cancels it (the customer did it already, or left)
+        # (only this instance's: a deferred send of an earlier entry is not this one's to drop)
         cancel = ("wait",) if status == COMPLETED else ("wait", "deferred")
-        self.drop_timers(lambda t: not (t.journey == inst.journey and t.kind in cancel))
+
+        def cancelled(t: Timer) -> bool:
+            mine = t.kind != "deferred" or t.data.get("entry", inst.entry) == inst.entry
+            return t.journey == inst.journey and t.kind in cancel and mine
+
+        for timer in self.state.timers:
+            if timer.kind == "deferred" and cancelled(timer):
+                self.record(
+                    "Interaction cancelled",
+                    inst=inst,
+                    interaction=timer.data["interaction"],
+                    step=timer.data.get("step"),
+                    deferred_until=timer.due,
+                    reason=f"the journey ended before the send was due ({reason})",
+                )
+        self.drop_timers(lambda t: not cancelled(t))
         inst.status, inst.waiting = status, None
         state.history[inst.journey] = {
             "entries": inst.entry,

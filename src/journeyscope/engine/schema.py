@@ -10,6 +10,8 @@ customers          one row per customer: the state as JSON and ``wake_at``, the 
 outbox             one row per send, unique ``key`` (the idempotency key), delivery status,
                    attempts and the next attempt's time
 dead_letters       sends that failed for good, with the last error
+failed_inputs      inbox items and timer turns whose handling raised, with the error: the
+                   worker moved on (:mod:`~journeyscope.engine.deadletters`)
 engine_events      every decision and action in the canonical event model (the closed loop)
 partitions         which worker leases which partition, until when
 workers            live workers and their heartbeats
@@ -19,6 +21,7 @@ policies, pins
 propensity         outcome counts per (interaction object, context): the online model
 levers             the business's dial per interaction object
 api_keys           hashed API keys with their scopes
+secrets            per-store secrets (the key of the keyed hash for e-mail and phone ids)
 =================  ==========================================================================
 
 Times are epoch seconds (UTC) in double precision columns.
@@ -130,6 +133,21 @@ dead_letters = Table(
     Column("failed_at", Float, nullable=False),
 )
 
+failed_inputs = Table(
+    "failed_inputs",
+    metadata,
+    Column("id", _Seq, primary_key=True, autoincrement=True),
+    Column("inbox_seq", BigInteger),  # the inbox row (NULL for a timer turn)
+    Column("event_id", String(250)),
+    Column("customer_id", String(200), nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # event | command | timer
+    Column("error", Text, nullable=False),
+    Column("failed_at", Float, nullable=False),
+    Column("worker", String(200), nullable=False),
+)
+Index("ix_failed_inputs_customer", failed_inputs.c.customer_id, failed_inputs.c.id)
+
 engine_events = Table(
     "engine_events",
     metadata,
@@ -217,4 +235,11 @@ api_keys = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("scopes", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+)
+
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(200), nullable=False),
 )

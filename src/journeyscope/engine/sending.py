@@ -18,6 +18,7 @@ from journeyscope.engine.interactions import Category, InteractionObject
 from journeyscope.engine.journeys import Step
 from journeyscope.engine.localtime import add
 from journeyscope.engine.state import Instance
+from journeyscope.errors import ConditionError
 
 if TYPE_CHECKING:
     from journeyscope.engine.rules import Turn
@@ -79,7 +80,7 @@ def invoke(
         return False
     try:
         payload = build_payload(turn, obj, inst, step, given)
-    except (ValidationError, TypeError, ValueError, ArithmeticError) as exc:
+    except (ValidationError, ConditionError, TypeError, ValueError, ArithmeticError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         turn.record(
             "Interaction failed",
@@ -139,6 +140,7 @@ def deliver(
         state.profile,
         turn.now,
         on_demand=on_demand,
+        journey_zone=turn.journey_of(inst).spec.timezone if inst is not None else None,
     )
     if verdict.allowed:
         key = state.next_id("a")
@@ -194,6 +196,18 @@ def deliver(
             context=context,
             cause=turn.cause,
             on_demand=on_demand,
+            # the instance it belongs to, kept so that it is delivered (or cancelled) as part
+            # of that instance even after it ended or a later one started
+            **(
+                {
+                    "entry": inst.entry,
+                    "journey_version": inst.version,
+                    "entered_at": inst.entered_at,
+                    "holdout": inst.holdout,
+                }
+                if inst is not None
+                else {}
+            ),
         )
         turn.record(
             "Interaction deferred",
@@ -234,7 +248,13 @@ def decide(turn: Turn, inst: Instance, step: Step) -> None:
                 weight *= w
         lever = turn.knowledge.levers.get(obj.name, obj.spec.lever)
         verdict = contact.check(
-            turn.policy, obj.category, obj.channel, state.contacts, state.profile, turn.now
+            turn.policy,
+            obj.category,
+            obj.channel,
+            state.contacts,
+            state.profile,
+            turn.now,
+            journey_zone=turn.journey_of(inst).spec.timezone,
         )
         candidates.append(
             Candidate(

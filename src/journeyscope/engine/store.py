@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
+import os
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, insert, s
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from journeyscope.engine import keys
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event
 from journeyscope.engine.clock import Clock, SystemClock
@@ -36,16 +37,7 @@ from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
 PROGRAM_CHANNEL = "journeyscope_program"
-#: What an API key may be allowed to do; ``admin`` is everything.
-SCOPES = (
-    "events:write",
-    "interactions:invoke",
-    "customers:read",
-    "customers:write",
-    "journeys:read",
-    "journeys:write",
-    "admin",
-)
+SCOPES = keys.SCOPES
 DEFAULT_PARTITIONS = 64
 
 
@@ -78,8 +70,24 @@ class DeployReport:
     policy_changed: bool
 
 
+#: Ids that start with one of these belong to commands; events may not use them.
+COMMAND_PREFIXES = ("cmd:", "migrate:")
+
+
+def command_id(customer_id: str, key: str) -> str:
+    """The id of a command sent with an ``Idempotency-Key``: a hash over the length-prefixed
+    pair, so ``("a:b", "c")`` and ``("a", "b:c")`` never meet."""
+    pair = f"{len(customer_id)}:{customer_id}{len(key)}:{key}".encode()
+    return "cmd:" + hashlib.sha256(pair).hexdigest()[:40]
+
+
 def item_row(item: Event | Command, partitions: int, accepted_at: float) -> tuple[Any, ...]:
     if isinstance(item, Event):
+        if item.event_id.startswith(COMMAND_PREFIXES):
+            raise EngineStoreError(
+                f"event id {item.event_id[:60]!r}: ids starting with "
+                f"{' or '.join(COMMAND_PREFIXES)} are reserved for commands"
+            )
         body = {
             "activity": item.activity,
             "channel": item.channel,
@@ -155,7 +163,7 @@ class EngineStore:
             return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory and url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 60},
@@ -294,6 +302,16 @@ class EngineStore:
         if added and not self.sqlite:
             conn.execute(text("SELECT pg_notify(:c, '')"), {"c": NOTIFY_CHANNEL})
         return AcceptReport(added, given - added)
+
+    def inbox_entry(self, event_id: str) -> tuple[str, str, str] | None:
+        """``(customer_id, kind, body)`` of the inbox row with ``event_id``, if there is one."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(t.inbox.c.customer_id, t.inbox.c.kind, t.inbox.c.body).where(
+                    t.inbox.c.event_id == event_id
+                )
+            ).first()
+        return None if row is None else (row[0], row[1], row[2])
 
     def pending(self) -> int:
         with self.read() as conn:
@@ -524,6 +542,7 @@ class EngineStore:
                 "timers_due_next": conn.execute(select(func.min(t.customers.c.wake_at))).scalar(),
                 "outbox": outbox,
                 "dead_letters": scalar(select(func.count()).select_from(t.dead_letters)),
+                "failed_inputs": scalar(select(func.count()).select_from(t.failed_inputs)),
                 "engine_events": scalar(select(func.count()).select_from(t.engine_events)),
             }
 
@@ -542,32 +561,19 @@ class EngineStore:
 
     def add_api_key(self, name: str, scopes: Sequence[str]) -> str:
         """Create a key; only its hash is stored, so the key is shown once, here."""
-        unknown = sorted(set(scopes) - set(SCOPES))
-        if unknown or not scopes:
-            raise EngineStoreError(
-                f"unknown scope(s) {unknown} (choose from {', '.join(SCOPES)})"
-                if unknown
-                else "give the key at least one scope"
-            )
-        key = "js_" + secrets.token_urlsafe(24)
-        with self.write() as conn:
-            conn.execute(
-                insert(t.api_keys),
-                {
-                    "key_hash": _hash(key),
-                    "name": name,
-                    "scopes": " ".join(sorted(set(scopes))),
-                    "created_at": self.clock.now(),
-                },
-            )
-        return key
+        return keys.add_api_key(self, name, scopes)
 
     def api_key_scopes(self, key: str) -> frozenset[str] | None:
-        with self.read() as conn:
-            scopes = conn.execute(
-                select(t.api_keys.c.scopes).where(t.api_keys.c.key_hash == _hash(key))
-            ).scalar()
-        return None if scopes is None else frozenset(scopes.split())
+        return keys.api_key_scopes(self, key)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable and writable by its owner only (SQLite gives its
+    journal and WAL files the same mode); its folder is made owner-only when created here."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _pg_type(kind: Any) -> str:
@@ -580,10 +586,6 @@ def _pg_type(kind: Any) -> str:
     if isinstance(kind, Float):
         return "float8"
     return "text"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _safe(url: str) -> str:

@@ -29,16 +29,20 @@ import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
+from journeyscope.engine import deadletters
 from journeyscope.engine import outbox as out
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
 from journeyscope.engine.clock import Clock
+from journeyscope.engine.deadletters import Failure, describe
 from journeyscope.engine.leases import Leases
 from journeyscope.engine.rules import Rules
 from journeyscope.engine.state import CustomerState, dumps
@@ -135,6 +139,11 @@ class Worker:
         )
         self.cache: dict[str, CustomerState] = {}
         self.processed = 0  # inputs applied by this worker
+        self.failed = 0  # inputs and timer turns moved to failed_inputs by this worker
+        self.failures = 0  # steps in a row that raised
+        self._solo = 0  # batches left to run one input at a time (after a failed batch)
+        self._current: tuple[list[tuple[int, str, str, str]], list[str]] = ([], [])
+        self.last_error: str | None = None
         self.delivered = 0  # delivery attempts made by this worker
         self._reloaded_at = time.time()
         self._results: list[out.Result] = []
@@ -170,26 +179,67 @@ class Worker:
         self._thread = threading.Thread(target=self.run, name=f"worker-{self.id}", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 8.0) -> bool:
+        """Stop the background thread; ``False`` when it did not end within ``timeout``
+        (it is a daemon thread: the process can still exit)."""
         self._stop.set()
         self.wake()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
             self._thread = None
+        return True
+
+    @property
+    def alive(self) -> bool:
+        """The background thread runs (``False`` before :meth:`start` and after it ended)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def health(self) -> dict[str, Any]:
+        """What ``/healthz`` reports about this worker."""
+        return {
+            "worker": self.id,
+            "alive": self.alive,
+            "failures_in_a_row": self.failures,
+            "last_error": self.last_error,
+            "processed": self.processed,
+            "failed_inputs": self.failed,
+        }
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Work until ``stop`` (or :meth:`stop`) is set; then hand the partitions back."""
+        """Work until ``stop`` (or :meth:`stop`) is set; then hand the partitions back.
+
+        A step that raises (a database that went away, a bug outside any one input: failed
+        inputs never get here) is recorded in :meth:`health` and tried again after a pause
+        that doubles up to 30 s; the worker does not die of it."""
         stop = stop or self._stop
-        self.refresh_leases()
         try:
             while not stop.is_set() and not self._stop.is_set():
-                if self.step() == 0:
-                    self._idle()
+                try:
+                    if not self.leases.owned:
+                        self.refresh_leases()
+                    if self.step() == 0:
+                        self._idle()
+                    self.failures = 0
+                except Exception as exc:
+                    self.failures += 1
+                    self.last_error = describe(exc)
+                    self.cache.clear()
+                    until = time.monotonic() + min(30.0, 0.25 * 2 ** min(self.failures, 7))
+                    while time.monotonic() < until and not (stop.is_set() or self._stop.is_set()):
+                        self._stop.wait(0.25)
         finally:
             self.close()
 
     def close(self) -> None:
-        self.flush()
+        with self._lock:
+            subs, self._subs = self._subs, []
+        for _, future in subs:
+            if not future.done():
+                future.set_exception(RuntimeError("the worker stopped before accepting"))
+        with contextlib.suppress(Exception):
+            self.flush()
         if self.leases.owned:
             self.leases.release()
         if self.dispatcher is not None:
@@ -294,6 +344,7 @@ class Worker:
     ) -> tuple[int, bool]:
         store, now = self.store, self.clock.now()
         results = self._results
+        self._current = ([], [])
         try:
             with store.write() as conn:
                 if results and self.dispatcher is not None:
@@ -318,7 +369,16 @@ class Worker:
             self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
             for _, future in subs:
                 future.set_exception(exc)
+            if isinstance(exc, Exception) and not isinstance(exc, OperationalError):
+                # not the connection: an input the database refuses (say, a value too long
+                # for a column). Go on one input per transaction; the one that fails alone
+                # is moved to the failed inputs.
+                if self._solo and not subs:
+                    self._quarantine(exc)
+                self._solo = max(self._solo, self.batch_size)
             raise
+        if self._solo and work is not None:
+            self._solo -= 1
         self._written(results)
         for (_, future), report in zip(subs, reports, strict=True):
             future.set_result(report)
@@ -351,75 +411,103 @@ class Worker:
             )
             .where(t.inbox.c.processed_at.is_(None), t.inbox.c.partition.in_(owned))
             .order_by(t.inbox.c.seq)
-            .limit(self.batch_size)
+            .limit(1 if self._solo else self.batch_size)
         ).all()
         wakes = list(
             conn.execute(
                 select(t.customers.c.customer_id)
                 .where(t.customers.c.partition.in_(owned), t.customers.c.wake_at <= now)
                 .order_by(t.customers.c.wake_at)
-                .limit(self.batch_size)
+                .limit((0 if rows else 1) if self._solo else self.batch_size)
             ).scalars()
         )
+        self._current = ([(r[0], r[1], r[2], r[3]) for r in rows], wakes)
         wanted = {r[2] for r in rows}.union(wakes)
         states: dict[str, CustomerState] = {}
         missing = [c for c in wanted if c not in self.cache]
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
-            for customer_id, raw in conn.execute(
+            for customer_id, stored in conn.execute(
                 select(t.customers.c.customer_id, t.customers.c.state).where(
                     t.customers.c.customer_id.in_(chunk)
                 )
             ):
-                states[customer_id] = CustomerState.from_json(raw)
+                states[customer_id] = CustomerState.from_json(stored)
         rules, cache = self.rules, self.cache
         records: list[tuple[Any, ...]] = []
         sends: list[Send] = []
+        outbox: list[tuple[Any, ...]] = []
         lessons: list[Learn] = []
         processed: list[tuple[float, int, int]] = []
+        failures: list[Failure] = []
+        parked: set[str] = set()
+        raw: dict[str, str] = {}
 
-        def take(actions: list[Any]) -> None:
+        def turn(
+            c: str, make: Callable[[], Event | Command | Tick], seq: int | None, kind: str
+        ) -> None:
+            """Apply one input; a failure leaves the state as it was and is recorded."""
+            before = states.get(c) or cache.get(c) or CustomerState(c)
+            event_id = None
+            try:
+                item = make()
+                event_id = None if isinstance(item, Tick) else item.event_id
+                state, actions = rules(before, item, now)
+                text = state.to_json()
+                rows_of = [record_row(a) for a in actions if type(a) is Record]
+                sends_of = [a for a in actions if type(a) is Send]
+                outbox_of = [out.outbox_row(s, partition_of(c, n_parts), now) for s in sends_of]
+            except Exception as exc:  # the item, not the worker, fails
+                self._failpoint("failed-input")  # tests: die with the failure not yet written
+                failures.append(
+                    Failure(seq, event_id, c, partition_of(c, n_parts), kind, describe(exc))
+                )
+                states[c], raw[c] = before, before.to_json()
+                if kind == "timer":
+                    parked.add(c)
+                return
+            states[c], raw[c] = state, text
+            records.extend(rows_of)
+            sends.extend(sends_of)
+            outbox.extend(outbox_of)
             for a in actions:
-                if type(a) is Record:
-                    records.append(record_row(a))
-                elif type(a) is Send:
-                    sends.append(a)
-                else:
+                if type(a) is Learn:
                     lessons.append(a)
                     self.knowledge.learn((a,))  # at once, as the simulator does
 
         for seq, event_id, c, kind, event_time, body in rows:
-            state = states.get(c) or cache.get(c) or CustomerState(c)
             known = submitted.get(event_id)
             item = known[1] if known is not None and known[0] == body else None
-            if item is None or item.customer_id != c or item.timestamp != event_time:
-                item = row_item(event_id, c, kind, event_time, body)
-            state, actions = rules(state, item, now)
-            states[c] = state
-            processed.append((now, state.applied, seq))
-            take(actions)
+            if item is not None and item.customer_id == c and item.timestamp == event_time:
+                turn(c, partial(lambda i: i, item), seq, kind)
+            else:
+                turn(c, partial(row_item, event_id, c, kind, event_time, body), seq, kind)
+            processed.append((now, states[c].applied, seq))
         for c in wakes:
             state = states.get(c) or cache.get(c) or CustomerState(c)
             wake_at = state.wake_at
             if wake_at is not None and wake_at <= now:
-                state, actions = rules(state, Tick(), now)
-                states[c] = state
-                take(actions)
+                turn(c, Tick, None, "timer")
         store.bulk(
             conn,
             t.customers,
             STATE_COLUMNS,
-            [(c, partition_of(c, n_parts), s.to_json(), s.wake_at, now) for c, s in states.items()],
+            [
+                (
+                    c,
+                    partition_of(c, n_parts),
+                    raw.get(c) or s.to_json(),
+                    None if c in parked else s.wake_at,
+                    now,
+                )
+                for c, s in states.items()
+            ],
             UPSERT_STATE,
         )
         store.mark_processed(conn, processed)
-        store.bulk(
-            conn,
-            t.outbox,
-            out.OUTBOX_COLUMNS,
-            [out.outbox_row(s, partition_of(s.customer_id, n_parts), now) for s in sends],
-            "ON CONFLICT (key) DO NOTHING",
-        )
+        deadletters.write(conn, failures, now, self.id)
+        self.failed += len(failures)
+        store.bulk(conn, t.outbox, out.OUTBOX_COLUMNS, outbox, "ON CONFLICT (key) DO NOTHING")
         store.bulk(
             conn, t.engine_events, RECORD_COLUMNS, records, "ON CONFLICT (event_id) DO NOTHING"
         )
@@ -446,6 +534,32 @@ class Worker:
             )
         return states, sends, len(rows)
 
+    def _quarantine(self, exc: Exception) -> None:
+        """Move the one input (or timer turn) of the failed solo batch to the failed inputs,
+        in a transaction of its own."""
+        rows, wakes = self._current
+        n, now = self.store.partitions, self.clock.now()
+        failures = [
+            Failure(seq, event_id, c, partition_of(c, n), kind, describe(exc))
+            for seq, event_id, c, kind in rows
+        ] + [Failure(None, None, c, partition_of(c, n), "timer", describe(exc)) for c in wakes]
+        with self.store.write() as conn:
+            if rows:
+                conn.execute(
+                    t.inbox.update()
+                    .where(t.inbox.c.seq.in_([r[0] for r in rows]))
+                    .values(processed_at=now)
+                )
+            if wakes:
+                conn.execute(
+                    t.customers.update()
+                    .where(t.customers.c.customer_id.in_(wakes))
+                    .values(wake_at=None)
+                )
+            deadletters.write(conn, failures, now, self.id)
+        self.failed += len(failures)
+        self._current = ([], [])
+
     def _dispatch(self, *, scan: bool) -> int:
         if self.dispatcher is None:
             self._sends = []
@@ -455,7 +569,11 @@ class Worker:
         if scan and self.leases.owned:
             skip = self._inflight | {d.key for d in batch}
             with self.store.read() as conn:
-                batch += out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
+                retries = out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
+            if retries:
+                with self.store.write() as conn:
+                    out.claim(conn, retries)
+                batch += retries
         if not batch:
             return 0
         self._inflight |= {d.key for d in batch}

@@ -23,7 +23,13 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: Column kind of values handed over as JSON text (JSON Lines): each is read as written.
+JSON_KIND = "JSON"
+#: Identifier columns pseudonymised at ingest (see :mod:`journeyscope.events.pii`).
+PSEUDONYMISED = ("email_hash", "phone_hash")
 _TEMPORAL = ("TIMESTAMP", "DATE")
+#: A UTC offset after a time of day: group 1 the hours, group 2 the minutes.
+_OFFSET = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? ?[+-]([0-9]{2}):?([0-9]{2})?$"
 _NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "HUGEINT", "SMALLINT", "TINYINT")
 
 
@@ -38,18 +44,34 @@ class StagingSpec:
     id_prefix: str  # generated event ids are f"{id_prefix}:{row}"
     ingested_at: str  # ISO timestamp, UTC
     allowed_activities: Sequence[str] | None = None  # strict catalogue
+    has_errors: bool = False  # the relation has ``__error``: why a row could not be read
+    already_hashed: Sequence[str] = ()  # of PSEUDONYMISED: columns the data gives hashed
 
 
-def _text(column: str | None) -> str:
+def _text(column: str | None, kind: str = "VARCHAR") -> str:
     if column is None:
         return "CAST(NULL AS VARCHAR)"
+    if kind == JSON_KIND:
+        return f"NULLIF(json_extract_string({quote(column)}, '$'), '')"
     return f"NULLIF(CAST({quote(column)} AS VARCHAR), '')"
 
 
-def _number(column: str | None) -> str:
+def _number(column: str | None, kind: str = "VARCHAR") -> str:
     if column is None:
         return "CAST(NULL AS DOUBLE)"
+    if kind == JSON_KIND:
+        return f"TRY_CAST(json_extract_string({quote(column)}, '$') AS DOUBLE)"
     return f"TRY_CAST({quote(column)} AS DOUBLE)"  # surrounding blanks are allowed; '' is NULL
+
+
+#: Seconds since 1970 of 0001-01-01 and 9999-12-31 23:59:59: numeric timestamps outside are
+#: quarantined instead of failing the whole file.
+EPOCH_RANGE = (-62135596800, 253402300799)
+
+
+def _epoch(number: str) -> str:
+    low, high = EPOCH_RANGE
+    return f"CASE WHEN {number} BETWEEN {low} AND {high} THEN to_timestamp({number}) END"
 
 
 def _timestamp(column: str | None, kind: str, fmt: str | None) -> str:
@@ -57,13 +79,37 @@ def _timestamp(column: str | None, kind: str, fmt: str | None) -> str:
         return "CAST(NULL AS TIMESTAMPTZ)"
     col = quote(column)
     if kind.upper().startswith(_TEMPORAL):
-        return f"CAST({col} AS TIMESTAMPTZ)"
+        return f"TRY_CAST({col} AS TIMESTAMPTZ)"
     if kind.upper().startswith(_NUMERIC):
-        return f"to_timestamp(CAST({col} AS DOUBLE))"
+        return _epoch(f"TRY_CAST({col} AS DOUBLE)")
+    if kind == JSON_KIND:
+        text = f"json_extract_string({col}, '$')"
+        parsed = (
+            f"CAST(TRY_STRPTIME({text}, {literal(fmt)}) AS TIMESTAMPTZ)"
+            if fmt
+            else f"TRY_CAST({text} AS TIMESTAMPTZ)"
+        )
+        return (
+            f"CASE json_type({col}) WHEN 'VARCHAR' THEN {parsed} "
+            f"WHEN 'BIGINT' THEN {_epoch(f'TRY_CAST({text} AS DOUBLE)')} "
+            f"WHEN 'UBIGINT' THEN {_epoch(f'TRY_CAST({text} AS DOUBLE)')} "
+            f"WHEN 'DOUBLE' THEN {_epoch(f'TRY_CAST({text} AS DOUBLE)')} END"
+        )
     raw = f"CAST({col} AS VARCHAR)"
     if fmt:
         return f"CAST(TRY_STRPTIME({raw}, {literal(fmt)}) AS TIMESTAMPTZ)"
     return f"TRY_CAST({raw} AS TIMESTAMPTZ)"
+
+
+def _identifier(field: str, column: str | None, kind: str, hashed: Sequence[str]) -> str:
+    text = _text(column, kind)
+    if field in PSEUDONYMISED and field not in hashed and column is not None:
+        return f"js_pseudonymise({literal(field)}, {text})"
+    return text
+
+
+def _property(column: str, kind: str) -> str:
+    return f"CAST({quote(column)} AS JSON)" if kind == JSON_KIND else quote(column)
 
 
 def staged_sql(spec: StagingSpec) -> str:
@@ -73,10 +119,14 @@ def staged_sql(spec: StagingSpec) -> str:
     get = resolved.get
     mapped = set(resolved.values())
     extras = [name for name in kinds if name not in mapped]
-    props = ", ".join(f"{literal(n)}, {quote(n)}" for n in extras)
+    props = ", ".join(f"{literal(n)}, {_property(n, kinds[n])}" for n in extras)
+
+    def kind(field: str) -> str:
+        column = get(field)
+        return "VARCHAR" if column is None else kinds[column]
 
     generated_id = f"{literal(spec.id_prefix + ':')} || CAST(__row AS VARCHAR)"
-    event_id = f"COALESCE({_text(get('event_id'))}, {generated_id})"
+    event_id = f"COALESCE({_text(get('event_id'), kind('event_id'))}, {generated_id})"
     ts_col = get("timestamp")
     ts_kind = kinds.get(ts_col, "VARCHAR") if ts_col else "VARCHAR"
     survey_type = get("survey_type")
@@ -89,27 +139,42 @@ def staged_sql(spec: StagingSpec) -> str:
     select = f"""
     SELECT
       {event_id} AS event_id,
-      {_text(get("case_id"))} AS case_id,
+      {_text(get("case_id"), kind("case_id"))} AS case_id,
       CAST(NULL AS VARCHAR) AS customer_id,
-      {", ".join(f"{_text(get(i))} AS {i}" for i in IDENTIFIERS)},
+      {", ".join(f"{_identifier(i, get(i), kind(i), spec.already_hashed)} AS {i}" for i in IDENTIFIERS)},
       {_timestamp(ts_col, ts_kind, spec.mapping.timestamp_format)} AS timestamp,
-      {_text(get("activity"))} AS activity,
-      {_text(get("channel"))} AS channel,
+      {_text(get("activity"), kind("activity"))} AS activity,
+      {_text(get("channel"), kind("channel"))} AS channel,
       {literal(spec.source)} AS source,
       CAST(__row AS BIGINT) AS source_row,
       CAST({literal(spec.ingested_at)} AS TIMESTAMPTZ) AS ingested_at,
       {survey_type_sql} AS survey_type,
-      {_number(get("survey_score"))} AS survey_score,
-      {_number(get("sentiment"))} AS sentiment,
-      {_number(get("cost"))} AS cost,
+      {_number(get("survey_score"), kind("survey_score"))} AS survey_score,
+      {_number(get("sentiment"), kind("sentiment"))} AS sentiment,
+      {_number(get("cost"), kind("cost"))} AS cost,
       CAST(json_object({props}) AS VARCHAR) AS properties,
-      {_text(ts_col)} AS __ts_raw,
-      {_text(get("survey_score"))} AS __score_raw,
-      {_text(get("sentiment"))} AS __sentiment_raw,
-      {_text(get("cost"))} AS __cost_raw
+      {_text(ts_col, ts_kind)} AS __ts_raw,
+      {_text(get("survey_score"), kind("survey_score"))} AS __score_raw,
+      {_text(get("sentiment"), kind("sentiment"))} AS __sentiment_raw,
+      {_text(get("cost"), kind("cost"))} AS __cost_raw,
+      {"__error" if spec.has_errors else "CAST(NULL AS VARCHAR)"} AS __read_error,
+      {_composite(resolved, kinds)} AS __composite
     FROM {spec.relation}
     """
     return f"SELECT *, {_reason_sql(spec, resolved)} AS __reason FROM ({select})"
+
+
+_SINGLE = ("event_id", "case_id", "activity", "channel", *IDENTIFIERS, "survey_type")
+
+
+def _composite(resolved: dict[str, str], kinds: dict[str, str]) -> str:
+    """The first mapped single-value field that holds a JSON list or object, else NULL."""
+    whens = [
+        f"WHEN json_type({quote(column)}) IN ('ARRAY', 'OBJECT') THEN {literal(field)}"
+        for field, column in resolved.items()
+        if field in _SINGLE and kinds.get(column) == JSON_KIND
+    ]
+    return f"CASE {' '.join(whens)} END" if whens else "CAST(NULL AS VARCHAR)"
 
 
 def record_sql(mapping: dict[str, str]) -> str:
@@ -140,6 +205,11 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
         return f"column {column!r}" if column else "no column mapped or found"
 
     rules = [
+        ("__read_error IS NOT NULL", "__read_error"),
+        (
+            "__composite IS NOT NULL",
+            "'column ' || __composite || ' holds a list or an object, not a single value'",
+        ),
         ("activity IS NULL", literal(f"missing activity ({where('activity')})")),
         (
             "__ts_raw IS NULL AND timestamp IS NULL",
@@ -148,6 +218,17 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
         (
             "timestamp IS NULL",
             f"'unparseable timestamp ' || __ts_raw || {literal(' (' + where('timestamp') + ')')}",
+        ),
+        (
+            "NOT isfinite(timestamp) OR lower(trim(__ts_raw)) IN "
+            "('epoch', 'infinity', '+infinity', '-infinity', 'now', 'today', 'tomorrow', "
+            "'yesterday', 'allballs')",
+            f"'timestamp ' || __ts_raw || ' is a word, not a moment' || {literal(' (' + where('timestamp') + ')')}",
+        ),
+        (
+            f"COALESCE(TRY_CAST(regexp_extract(trim(__ts_raw), {literal(_OFFSET)}, 1) AS INTEGER) > 18 "
+            f"OR TRY_CAST(regexp_extract(trim(__ts_raw), {literal(_OFFSET)}, 2) AS INTEGER) > 59, false)",
+            f"'timestamp ' || __ts_raw || ' has a UTC offset beyond ±18:00' || {literal(' (' + where('timestamp') + ')')}",
         ),
         (
             "case_id IS NULL AND " + " AND ".join(f"{i} IS NULL" for i in IDENTIFIERS),

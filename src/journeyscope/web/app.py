@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from journeyscope import __version__
@@ -25,6 +26,7 @@ from journeyscope.engine.store import EngineStore
 from journeyscope.services.accounts import Accounts
 from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
+from journeyscope.web.limits import Gate
 from journeyscope.web.routes import api as api_routes
 from journeyscope.web.routes import docs as docs_routes
 from journeyscope.web.routes import engine as engine_routes
@@ -72,6 +74,7 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(Gate)  # body limit, key check before parsing, failed-auth limit
     app.state.settings = settings
     app.state.accounts = accounts  # None: opened on first use (web.auth.accounts)
     app.state.public_docs = public_docs
@@ -86,8 +89,10 @@ def create_app(
     app.include_router(docs_routes.router)
 
     @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> JSONResponse:
+        healthy, details = app.state.engine.health()
+        body = {"status": "ok" if healthy else "degraded"} | details
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app
 

@@ -8,7 +8,7 @@ is stored (``journeyscope engine api-key`` creates one). Scopes: ``events:write`
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -18,8 +18,12 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from journeyscope.config import Settings
 from journeyscope.engine.actions import Command, Event
+from journeyscope.engine.keys import identifier_secret
 from journeyscope.engine.store import SCOPES, AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
+from journeyscope.web.limits import KeyCache
+
+ACCEPT_TIMEOUT = 30.0  # seconds a write waits for the embedded worker's commit
 
 
 @dataclass
@@ -27,7 +31,11 @@ class EngineContext:
     store: EngineStore
     worker: Worker | None
     owns_store: bool
-    _keys: dict[str, tuple[float, frozenset[str] | None]] = field(default_factory=dict)
+    keys: KeyCache = field(default_factory=KeyCache)
+    restarts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closing: bool = False
+    _secret: bytes | None = None
 
     @classmethod
     def open(
@@ -43,24 +51,65 @@ class EngineContext:
         return cls(store, worker, own)
 
     def close(self) -> None:
+        """Stop the embedded worker (within 8 s: it is a daemon thread after that)."""
+        self._closing = True
         if self.worker is not None:
-            self.worker.stop()
+            self.worker.stop(timeout=8.0)
         if self.owns_store:
             self.store.close()
 
+    def supervise(self) -> Worker | None:
+        """The embedded worker, started again when its thread has ended."""
+        worker = self.worker
+        if worker is None or worker.alive or self._closing:
+            return worker
+        with self._lock:
+            if self.worker is worker and not worker.alive:
+                worker.stop(timeout=1.0)
+                self.worker = Worker(self.store)
+                self.worker.start()
+                self.restarts += 1
+        return self.worker
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """``(healthy, details)`` for ``/healthz``: the database answers and the embedded
+        worker (if any) runs and its last step did not fail."""
+        details: dict[str, Any] = {"embedded_worker": self.worker is not None}
+        healthy = True
+        try:
+            details["inbox_pending"] = self.store.pending()
+        except Exception as exc:
+            healthy = False
+            details["database"] = f"unavailable: {type(exc).__name__}"
+        worker = self.supervise()
+        if worker is not None:
+            state = worker.health()
+            details |= {"worker": state, "worker_restarts": self.restarts}
+            healthy = healthy and state["alive"] and state["failures_in_a_row"] == 0
+        return healthy, details
+
     def accept(self, items: list[Event | Command]) -> AcceptReport:
-        """Durable before it returns: through the embedded worker's group commit, or directly."""
-        if self.worker is not None:
-            return self.worker.submit(items).result()
-        return self.store.accept(items)
+        """Durable before it returns: through the embedded worker's group commit, or directly.
+        A worker that does not commit within :data:`ACCEPT_TIMEOUT` is a 503, never a hang."""
+        worker = self.supervise()
+        if worker is None:
+            return self.store.accept(items)
+        try:
+            return worker.submit(items).result(timeout=ACCEPT_TIMEOUT)
+        except Exception as exc:  # a failed or late group commit: nothing was stored
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the engine could not store this now; send it again (same ids are safe)",
+            ) from exc
+
+    def secret(self) -> bytes:
+        """The store's key for hashing raw e-mail and phone ids (read once)."""
+        if self._secret is None:
+            self._secret = identifier_secret(self.store)
+        return self._secret
 
     def scopes(self, key: str) -> frozenset[str] | None:
-        cached = self._keys.get(key)
-        if cached is not None and time.monotonic() - cached[0] < 30:
-            return cached[1]
-        scopes = self.store.api_key_scopes(key)
-        self._keys[key] = (time.monotonic(), scopes)
-        return scopes
+        return self.keys.get(key, self.store.api_key_scopes)
 
 
 def get_engine(request: Request) -> EngineContext:

@@ -13,15 +13,22 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from journeyscope.engine import deadletters
 from journeyscope.engine.actions import Command, Event
 from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.keys import pseudonymise
+from journeyscope.engine.localtime import zone
 from journeyscope.engine.program import Program
+from journeyscope.engine.store import COMMAND_PREFIXES, item_row
+from journeyscope.engine.store import command_id as command_id_of
 from journeyscope.errors import (
+    EngineStoreError,
     InteractionNotFoundError,
     JourneyDefinitionError,
     JourneyNotFoundError,
+    JourneyscopeError,
     VersionConflictError,
 )
 from journeyscope.web.deps import EngineContext, EngineDep, require
@@ -45,16 +52,36 @@ class EventCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    event_id: str = Field(min_length=1, max_length=200)
-    customer_id: str = Field(min_length=1, max_length=200)
+    event_id: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Unique per event; ids starting with cmd: or migrate: belong to commands.",
+    )
+    customer_id: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")
     activity: str = Field(min_length=1)
     timestamp: datetime | None = Field(default=None, description="When it happened (default: now)")
     channel: str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("event_id")
+    @classmethod
+    def _not_a_command_id(cls, value: str) -> str:
+        if value.startswith(COMMAND_PREFIXES):
+            raise ValueError(
+                f"ids starting with {' or '.join(COMMAND_PREFIXES)} are reserved for commands"
+            )
+        return value
+
 
 class EventsCreate(BaseModel):
     events: list[EventCreate] = Field(min_length=1, max_length=10_000)
+    identifiers_hashed: bool = Field(
+        default=False,
+        description="Customer ids email:… and phone:… are hashed already: store them as "
+        "they are (otherwise raw addresses and numbers are normalised and hashed with this "
+        "store's key).",
+    )
 
 
 class AcceptedPublic(BaseModel):
@@ -68,6 +95,10 @@ class CommandPublic(BaseModel):
     processed: bool
     outcome: list[dict[str, Any]] = Field(
         default_factory=list, description="Engine events the command led to, once processed."
+    )
+    failed: str | None = Field(
+        default=None,
+        description="The error, when applying the command failed (it is in the dead letters).",
     )
 
 
@@ -100,6 +131,16 @@ class ProfileUpdate(BaseModel):
     opted_out_channels: list[str] | None = None
     attributes: dict[str, Any] | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zone(value)
+            except JourneyscopeError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
 
 class MigrateCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -124,13 +165,55 @@ def _command(
     key: str | None,
     wait: float,
 ) -> CommandPublic:
-    command_id = f"cmd:{customer_id}:{key}" if key else f"cmd:{uuid.uuid4().hex}"
+    customer_id = _check_customer(engine, customer_id)
+    if key is not None and not 0 < len(key) <= 200:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "Idempotency-Key: 1 to 200 characters"
+        )
+    command_id = command_id_of(customer_id, key) if key else f"cmd:{uuid.uuid4().hex}"
     command = Command(command_id, customer_id, kind, engine.store.clock.now(), args)
     report = engine.accept([command])
+    if report.accepted == 0:
+        _same_command(engine, command)
     processed, outcome = _outcome(engine, customer_id, command_id, wait)
+    failed = None
+    if processed:
+        failed = next(
+            (
+                f["error"]
+                for f in deadletters.listing(engine.store, customer_id=customer_id, limit=1000)
+                if f["event_id"] == command_id
+            ),
+            None,
+        )
     return CommandPublic(
-        command_id=command_id, accepted=report.accepted == 1, processed=processed, outcome=outcome
+        command_id=command_id,
+        accepted=report.accepted == 1,
+        processed=processed,
+        outcome=outcome,
+        failed=failed,
     )
+
+
+def _check_customer(engine: EngineContext, customer_id: str) -> str:
+    """The id as stored: checked, raw e-mail and phone ids replaced by their keyed hash."""
+    if not 0 < len(customer_id) <= 200 or any(ord(ch) < 32 for ch in customer_id):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "customer id: 1 to 200 characters, no control characters",
+        )
+    return pseudonymise(customer_id, engine.secret())
+
+
+def _same_command(engine: EngineContext, command: Command) -> None:
+    """A repeated ``Idempotency-Key`` must carry the same command: 409 otherwise."""
+    stored = engine.store.inbox_entry(command.command_id)
+    mine = item_row(command, engine.store.partitions, 0.0)
+    if stored is None or stored != (mine[1], mine[3], mine[5]):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "this Idempotency-Key was used for another command; use a new key",
+        )
 
 
 def _outcome(
@@ -176,10 +259,11 @@ Wait = Annotated[
 def post_events(body: EventsCreate, engine: EngineDep) -> AcceptedPublic:
     """Accept a batch of events; answers once they are committed. Known ids are duplicates."""
     now = engine.store.clock.now()
+    secret = engine.secret()
     items: list[Event | Command] = [
         Event(
             e.event_id,
-            e.customer_id,
+            pseudonymise(e.customer_id, secret, hashed=body.identifiers_hashed),
             e.activity,
             _epoch(e.timestamp) if e.timestamp else now,
             e.channel,
@@ -243,7 +327,7 @@ def invoke(
 @router.get("/customers/{customer_id}", dependencies=[Depends(require("customers:read"))])
 def get_customer(customer_id: str, engine: EngineDep) -> dict[str, Any]:
     """The customer's journey state: instances, profile, pending timers, recent contacts."""
-    state = engine.store.state(customer_id)
+    state = engine.store.state(_check_customer(engine, customer_id))
     if state is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no state for customer {customer_id!r}")
     return state.to_dict() | {"wake_at": state.wake_at}
@@ -254,7 +338,7 @@ def get_history(
     customer_id: str, engine: EngineDep, limit: Annotated[int, Query(ge=1, le=5000)] = 500
 ) -> dict[str, list[dict[str, Any]]]:
     """What the customer did, what the engine decided and did, and what was delivered."""
-    return engine.store.history(customer_id, limit)
+    return engine.store.history(_check_customer(engine, customer_id), limit)
 
 
 @router.post(
@@ -383,3 +467,47 @@ def set_lever(interaction: str, body: LeverUpdate, engine: EngineDep) -> dict[st
 def engine_status(engine: EngineDep) -> dict[str, Any]:
     """Inbox, outbox and dead-letter counts."""
     return engine.store.counts() | {"embedded_worker": engine.worker is not None}
+
+
+# ---------------------------------------------------------------------------- dead letters
+
+
+class DeadLetterAction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[int] | None = Field(
+        default=None, max_length=10_000, description="The failed inputs to act on (none: all)."
+    )
+
+
+@router.get("/dead-letters", dependencies=[Depends(require("journeys:read"))])
+def list_dead_letters(
+    engine: EngineDep,
+    customer_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> list[dict[str, Any]]:
+    """Inputs and timer turns whose handling failed, with the error, oldest first."""
+    if customer_id is not None:
+        customer_id = _check_customer(engine, customer_id)
+    return deadletters.listing(engine.store, customer_id=customer_id, limit=limit)
+
+
+@router.post("/dead-letters/retry", dependencies=[Depends(require("journeys:write"))])
+def retry_dead_letters(body: DeadLetterAction, engine: EngineDep) -> dict[str, int]:
+    """Hand failed inputs to the workers again (after the cause was fixed, e.g. a new version)."""
+    try:
+        retried = deadletters.retry(engine.store, body.ids)
+    except EngineStoreError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    if engine.worker is not None:
+        engine.worker.wake()
+    return {"retried": retried}
+
+
+@router.post("/dead-letters/drop", dependencies=[Depends(require("journeys:write"))])
+def drop_dead_letters(body: DeadLetterAction, engine: EngineDep) -> dict[str, int]:
+    """Forget failed inputs: they stay unapplied."""
+    try:
+        return {"dropped": deadletters.drop(engine.store, body.ids)}
+    except EngineStoreError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc

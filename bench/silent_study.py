@@ -1,0 +1,195 @@
+"""Simulation study of the silent-customer estimates under six answering mechanisms.
+
+    OMP_NUM_THREADS=1 python bench/silent_study.py                      # the run in the docs
+    python bench/silent_study.py --sizes 5000 --runs 4 --bootstrap 50   # a smoke run
+
+Customers come from :func:`journeyscope.analytics.silent_sim.simulate` (a generator of our
+own, independent of the demo's), one mechanism at a time, each run with its own seed
+(``seed = customers + 1000 * mechanism index + run``), so every run is reproducible
+alone. Each run goes through :func:`journeyscope.analytics.silent.estimate`, the function the
+CLI, the report and the workspace call, with ``--by segment`` as a user would give it.
+
+Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer),
+the share of runs whose 95% interval covers the truth; for the headline, how often it is an
+estimate, a range or an abstention, and how often it (or its range) covers the truth.
+Writes one CSV row per run and estimator (``--rows``, as each run ends) and prints the
+markdown table; ``--table a.csv b.csv`` prints the table of earlier runs together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
+from journeyscope.analytics.silent_sim import MECHANISMS, simulate
+
+ESTIMATORS = ("naive", "mar", "shadow", "combined", "headline")
+
+
+def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, object]]:
+    facts, x = simulate(n, mechanism, seed)
+    truth = float(headline("NPS", facts["truth"].to_numpy(dtype="float64")).mean())
+    query = SilentQuery(properties=("segment",), truth=None, bootstrap=bootstrap, seed=seed)
+    r: SilentResult = estimate(query, facts, x)
+    rows: list[dict[str, object]] = []
+
+    def add(
+        name: str, value: float | None, low: float | None, high: float | None, kind: str
+    ) -> None:
+        covered = low is not None and high is not None and low <= truth <= high
+        rows.append(
+            {
+                "mechanism": mechanism,
+                "customers": n,
+                "seed": seed,
+                "estimator": name,
+                "truth": round(truth, 3),
+                "value": value,
+                "low": low,
+                "high": high,
+                "covered": covered,
+                "kind": kind,
+                "respondents": r.respondents,
+            }
+        )
+
+    n_ci = r.naive.metric.ci
+    add("naive", r.naive.metric.value, *(n_ci or (None, None)), "estimate")
+    for s in r.strategies:
+        ci = s.metric_ci or (None, None)
+        add(s.name, s.metric, ci[0], ci[1], "survives" if s.survives else "rejected")
+    h = r.headline
+    assert h is not None
+    add("headline", h.value, h.low, h.high, h.kind)
+    return rows
+
+
+def summarise(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| mechanism | customers | runs | estimator | bias | RMSE | 95% coverage | kept by checks / headline kind |",
+        "|---|---:|---:|---|---:|---:|---:|---|",
+    ]
+    keys = sorted(
+        {(str(r["mechanism"]), int(str(r["customers"]))) for r in rows},
+        key=lambda k: (list(MECHANISMS).index(k[0]), k[1]),
+    )
+    for mech, n in keys:
+        for est in ESTIMATORS:
+            sel = [
+                r
+                for r in rows
+                if r["mechanism"] == mech and r["customers"] == n and r["estimator"] == est
+            ]
+            if not sel:
+                continue
+            errs = np.array(
+                [
+                    float(str(r["value"])) - float(str(r["truth"]))
+                    for r in sel
+                    if r["value"] is not None
+                ]
+            )
+            bias = f"{errs.mean():+.1f}" if len(errs) else "-"
+            rmse = f"{np.sqrt(np.mean(errs**2)):.1f}" if len(errs) else "-"
+            cover = f"{np.mean([bool(r['covered']) for r in sel]):.0%}"
+            kinds: dict[str, int] = {}
+            for r in sel:
+                kinds[str(r["kind"])] = kinds.get(str(r["kind"]), 0) + 1
+            kind = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+            name = f"**{est}**" if est == "headline" else est
+            lines.append(
+                f"| {mech} | {n:,} | {len(sel)} | {name} | {bias} | {rmse} | {cover} | {kind} |"
+            )
+    return "\n".join(lines)
+
+
+FIELDS = [
+    "mechanism",
+    "customers",
+    "seed",
+    "estimator",
+    "truth",
+    "value",
+    "low",
+    "high",
+    "covered",
+    "kind",
+    "respondents",
+]
+
+
+def _read(path: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    with path.open() as fh:
+        for r in csv.DictReader(fh):
+            row: dict[str, object] = dict(r)
+            for key in ("value", "low", "high"):
+                row[key] = float(r[key]) if r[key] not in ("", "None") else None
+            row["customers"] = int(r["customers"])
+            row["covered"] = r["covered"] == "True"
+            rows.append(row)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="5000,20000", help="customers per run, comma-separated")
+    ap.add_argument("--runs", default="16,4", help="runs per size (one number, or one per size)")
+    ap.add_argument("--bootstrap", type=int, default=100)
+    ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
+    ap.add_argument("--rows", type=Path, default=Path("docs/silent_study.csv"))
+    ap.add_argument(
+        "--table",
+        nargs="*",
+        type=Path,
+        help="only print the table of these CSV files (several runs of this script together)",
+    )
+    args = ap.parse_args()
+    if args.table:
+        print(summarise([r for path in args.table for r in _read(path)]))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = [int(s) for s in args.runs.split(",")]
+    runs = runs * len(sizes) if len(runs) == 1 else runs
+    mechanisms = args.mechanisms.split(",")
+    rows: list[dict[str, object]] = []
+    started = time.perf_counter()
+    with args.rows.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS)
+        writer.writeheader()
+        for n, count in zip(sizes, runs, strict=True):
+            for mech in mechanisms:
+                for run in range(count):
+                    seed = n + 1000 * list(MECHANISMS).index(mech) + run
+                    new = one(n, mech, seed, args.bootstrap)
+                    writer.writerows(new)
+                    fh.flush()
+                    rows.extend(new)
+                done = [
+                    r
+                    for r in rows
+                    if r["customers"] == n
+                    and r["mechanism"] == mech
+                    and r["estimator"] == "headline"
+                ]
+                print(
+                    f"{n:>7,} {mech:12} {count} runs, headline covers "
+                    f"{np.mean([bool(r['covered']) for r in done]):.0%} "
+                    f"({time.perf_counter() - started:.0f} s so far)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    print(summarise(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Who started each event, through what kind of channel, and which contacts a failure caused:
+the one classification every analysis (channels, value stream, report) uses.
+
+* **initiator** — ``customer`` (inbound: the customer did or asked something), ``organisation``
+  (outbound: a decision letter, a reminder, a survey invitation) or ``internal`` (back office,
+  not seen by the customer). Declared per activity in the event catalogue; an activity not
+  declared there is ``organisation`` when its name says it was sent (:data:`OUTBOUND`), else
+  ``customer``.
+* **channel kind** — ``digital`` (self-service), ``assisted`` (a person serves the customer)
+  or ``other`` (letters, post). Declared per channel in the catalogue; a channel not declared
+  there is looked up by name in :data:`CHANNEL_KINDS` (case-insensitive), else ``other``.
+* **channel scope** — when the channel is the same on every event of every case that has
+  more than one event, it is a *case attribute* (how the case came in, copied onto every
+  back-office task), not a contact per event: only the case's first event is in that
+  channel, and the other events, unless declared otherwise, are ``internal``.
+* **contact** — an event the customer initiated, in a known channel, that is not a survey
+  answer. An **assisted contact** is a contact in an assisted channel.
+* **failure** — an event of a *failure activity* (declared in the design or the catalogue;
+  nothing is a failure by default): a failure to do something, or to do it right, for the
+  customer.
+* **failure demand** — an assisted contact caused by a failure: it comes after a failure of
+  the same case and no later than the case's next *step attempt* (a customer-initiated event
+  that is neither a failure, a help contact nor a survey answer) — the contacts made to get
+  the failed thing done, the attempt that finally does it included when it is assisted.
+* **cannot be done digitally** — activities declared so (a key handover at the branch): an
+  assisted contact for them is stated apart and never counts against digital completion.
+
+Everything here builds Ibis expressions; nothing executes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import ibis
+from pydantic import BaseModel, ConfigDict, Field
+
+from journeyscope.analytics.cases import ORDER_KEYS, lookup
+from journeyscope.events.catalogue import (
+    CHANNEL_KINDS,
+    HELP_NAMES,
+    OUTBOUND,
+    ChannelKind,
+    Initiator,
+)
+
+if TYPE_CHECKING:
+    from journeyscope.events.catalogue import Catalogue
+
+ChannelScope = Literal["event", "case", "detect"]
+
+
+class ContactRules(BaseModel):
+    """The declared classification; see the module text for what each part means."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    initiators: dict[str, Initiator] = Field(default_factory=dict)
+    channel_kinds: dict[str, ChannelKind] = Field(default_factory=dict)
+    failures: tuple[str, ...] = ()
+    help: tuple[str, ...] | None = None
+    """Help-contact activities; None: activities whose name matches :data:`HELP_NAMES`."""
+    not_digital: tuple[str, ...] = ()
+    channel_scope: ChannelScope = "detect"
+    source: str = "built-in defaults"
+
+    @classmethod
+    def from_catalogue(
+        cls, catalogue: Catalogue, source: str = "the event catalogue"
+    ) -> ContactRules:
+        acts = catalogue.activities
+        return cls(
+            initiators={a: e.initiator for a, e in acts.items() if e.initiator is not None},
+            channel_kinds={c: k.kind for c, k in catalogue.channels.items()},
+            failures=tuple(a for a, e in acts.items() if e.failure),
+            help=tuple(a for a, e in acts.items() if e.help),
+            not_digital=tuple(a for a, e in acts.items() if not e.can_be_digital),
+            channel_scope=catalogue.channel_scope,
+            source=source,
+        )
+
+    def with_failures(self, failures: tuple[str, ...], source: str) -> ContactRules:
+        return self.model_copy(update={"failures": failures, "source": f"{self.source}; {source}"})
+
+    def kind_of(self, channel: str) -> ChannelKind:
+        """The kind of one channel name.
+
+        >>> ContactRules().kind_of("E-mail"), ContactRules(channel_kinds={"Desk": "other"}).kind_of("Desk")
+        ('assisted', 'other')
+        """
+        declared = {k.lower(): v for k, v in self.channel_kinds.items()}
+        return declared.get(channel.lower(), CHANNEL_KINDS.get(channel.strip().lower(), "other"))
+
+    def describe(self) -> str:
+        declared = ", ".join(f"{k} {v}" for k, v in sorted(self.channel_kinds.items()))
+        return (
+            f"classification from {self.source}: initiator as declared per activity "
+            f"({len(self.initiators)} declared), else organisation when the name says it was "
+            "sent, else customer; channel kind as declared"
+            + (f" ({declared})" if declared else "")
+            + ", else by channel name (web, app: digital; phone, chat, branch, desk, e-mail, "
+            "visits: assisted; other names: other); contact = a customer-initiated event in a "
+            "known channel that is not a survey answer; failures: "
+            + (", ".join(self.failures) or "none declared")
+            + "; failure demand = an assisted contact after a failure of the case and no later "
+            "than its next step attempt (customer-initiated, not a failure, help contact or "
+            "survey answer); help contacts: "
+            + (
+                ", ".join(self.help)
+                if self.help is not None
+                else "activities named like calls, chats, help or support"
+            )
+            + "; cannot be done digitally: "
+            + (", ".join(self.not_digital) or "none declared")
+            + "; channel scope: "
+            + {
+                "event": "per event",
+                "case": "a case attribute (only each case's first event is a contact)",
+                "detect": "a case attribute when constant within every multi-event case",
+            }[self.channel_scope]
+        )
+
+
+def classify(events: ibis.Table, rules: ContactRules) -> ibis.Table:
+    """Add ``initiator``, ``channel_kind``, ``contact``, ``assisted_contact``, ``failure``,
+    ``help``, ``not_digital`` and ``channel_is_case_attribute`` to events that have a ``case``
+    column (see the module text)."""
+    t = events
+    case_w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
+    t = t.mutate(__pos=ibis.row_number().over(case_w))
+    whole_case = ibis.window(group_by=t.case)
+    if rules.channel_scope == "detect":
+        varies = t.channel.min().over(whole_case) != t.channel.max().over(whole_case)
+        t = t.mutate(
+            __varies=varies.fill_null(False), __multi=t.channel.count().over(whole_case) > 1
+        )
+        everything = ibis.window()
+        t = t.mutate(
+            __scope=t["__multi"].any().over(everything) & ~t["__varies"].any().over(everything)
+        )
+        t = t.drop("__varies", "__multi")
+        scope_case = t["__scope"]
+    else:
+        scope_case = ibis.literal(rules.channel_scope == "case")
+    declared = lookup(t.activity, dict(rules.initiators), "string")
+    by_name = ibis.cases(
+        (t.activity.re_search(OUTBOUND), ibis.literal("organisation")),
+        else_=ibis.literal("customer"),
+    )
+    later = scope_case & (t["__pos"] > 0)
+    initiator = declared.fill_null(ibis.cases((later, ibis.literal("internal")), else_=by_name))
+    lowered = t.channel.strip().lower()
+    kinds = {**CHANNEL_KINDS, **{k.strip().lower(): v for k, v in rules.channel_kinds.items()}}
+    kind = lookup(lowered, kinds, "string").fill_null("other")
+    kind = ibis.cases((t.channel.isnull() | later, ibis.null("string")), else_=kind)
+    t = t.mutate(initiator=initiator, channel_kind=kind, channel_is_case_attribute=scope_case)
+    contact = (t.initiator == "customer") & t.channel_kind.notnull() & t.survey_type.isnull()
+    if rules.help is None:
+        help_ = t.activity.re_search(HELP_NAMES)
+    else:
+        help_ = t.activity.isin(list(rules.help)) if rules.help else ibis.literal(False)
+    failure = t.activity.isin(list(rules.failures)) if rules.failures else ibis.literal(False)
+    not_digital = (
+        t.activity.isin(list(rules.not_digital)) if rules.not_digital else ibis.literal(False)
+    )
+    contact = contact.fill_null(False)
+    return t.mutate(
+        contact=contact,
+        assisted_contact=(contact & (t.channel_kind == "assisted")).fill_null(False),
+        failure=failure.fill_null(False),
+        help=help_.fill_null(False),
+        not_digital=not_digital.fill_null(False),
+    ).drop(*[c for c in ("__pos", "__scope") if c in t.columns])
+
+
+def with_failure_demand(classified: ibis.Table) -> ibis.Table:
+    """Add ``failure_demand`` (see the module text), ``caused_by`` (the position, in
+    :data:`ORDER_KEYS` order within the case, of the failure it follows) and ``resolution``
+    (the position of the step attempt that ends it; null: none followed), plus ``pos`` (each
+    event's position) to :func:`classify`'s output."""
+    t = classified
+    order = [t[k] for k in ORDER_KEYS]
+    t = t.mutate(pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=order)))
+    attempt = (
+        (t.initiator == "customer") & ~t.failure & ~t.help & t.survey_type.isnull()
+    ).fill_null(False)
+    running = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, 0))
+    before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))
+    after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
+    none = ibis.null("int64")
+    t = t.mutate(
+        caused_by=ibis.cases((t.failure, t.pos), else_=none).max().over(running),
+        prev_attempt=ibis.cases((attempt, t.pos), else_=none).max().over(before),
+        resolution=ibis.cases((attempt, t.pos), else_=none).min().over(after),
+    )
+    demand = (
+        t.assisted_contact
+        & ~t.failure
+        & t.caused_by.notnull()
+        & (t.prev_attempt.isnull() | (t.prev_attempt < t.caused_by))
+    ).fill_null(False)
+    return t.mutate(
+        failure_demand=demand,
+        caused_by=ibis.cases((demand, t.caused_by), else_=none),
+        resolution=ibis.cases((demand | t.failure, t.resolution), else_=none),
+    ).drop("prev_attempt")
+
+
+def contact_rules(catalogue: Path | None) -> ContactRules:
+    """The classification declared in an event catalogue file, or the built-in defaults."""
+    if catalogue is None:
+        return ContactRules()
+    from journeyscope.events.catalogue import load_catalogue
+
+    return ContactRules.from_catalogue(load_catalogue(catalogue), f"catalogue {catalogue.name}")

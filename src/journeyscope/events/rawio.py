@@ -1,0 +1,48 @@
+"""What every reader shares: gzip detection, the hidden columns, notes about the reading.
+
+Readers that parse in Python (XES, OCEL, JSON Lines) hand over Arrow tables with two hidden
+columns besides the data: ``__row``, where the row is in the source (a physical line for JSON
+Lines, the event's position for XES and OCEL), and ``__error``, why the row could not be
+read (NULL when it could). The store quarantines a row with an ``__error`` under that
+reason, so one bad value or line never refuses the rest of the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO
+
+ROW = "__row"
+ERROR = "__error"
+HIDDEN = (ROW, ERROR)
+
+
+def maybe_gunzip(raw: IO[bytes]) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """``raw`` itself, or a decompressing reader over it when it starts with the gzip magic."""
+    magic = raw.read(2)
+    raw.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return contextlib.nullcontext(raw)
+
+
+@dataclass
+class ReadNotes:
+    """What a reader did that a person should know, beyond rows and reasons.
+
+    ``kept_as_text`` counts values whose declared type did not hold (an XES ``<int>`` with
+    value ``1.0``), kept as the text they were instead of refusing the event; ``messages``
+    are sentences for the ingest report.
+    """
+
+    kept_as_text: Counter[str] = field(default_factory=Counter)
+    messages: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        out = list(self.messages)
+        for what, n in self.kept_as_text.most_common(8):
+            out.append(f"{n:,} × {what}: kept as text in properties")
+        return out

@@ -1,0 +1,194 @@
+"""Who started each contact, the channel kinds, failure demand: one classification, the same
+figures in channels and the value stream, equal to the generator's truth and to SQL written by
+hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from analytics_kit import RealLog
+
+from journeyscope import synthetic
+from journeyscope.analytics import ChannelsQuery, DuckDBEngine, Engine, IbisEngine, ValueQuery
+from journeyscope.analytics.contacts import ContactRules
+from journeyscope.events import Store
+from journeyscope.events.catalogue import infer_catalogue
+
+Declared = Callable[..., Engine]
+RULES = ContactRules.from_catalogue(synthetic.catalogue(), "the synthetic catalogue")
+ASSISTED = "('phone', 'branch', 'chat', 'email', 'field visit')"
+IN_CASE = "case_id IS NOT NULL AND survey_type IS NULL"
+
+
+def truth(store: Store, where: str) -> int:
+    """Events in a case, not survey answers, that the generator's truth columns select."""
+    sql = (
+        "SELECT count(*) FROM events WHERE "
+        + IN_CASE
+        + " AND "
+        + where.format(
+            initiator="json_extract_string(properties, '$.true_initiator')",
+            caused="json_extract_string(properties, '$.true_caused_by_failure') = 'true'",
+        )
+    )
+    return int(store.con.execute(sql).fetchall()[0][0])
+
+
+def test_outbound_events_and_survey_answers_are_not_contacts(declared: Declared) -> None:
+    engine = declared(
+        {
+            # the decision e-mail and the survey are the organisation's: c1 stays digital
+            "c1": "Apply/web@0 Decision_sent/email@1 Done/web@2 Survey_sent/email@3",
+            "c2": "Apply/web@0 Ask/phone@1 Done/web@2",  # a call: assisted before completion
+        }
+    )
+    r = engine.run(ChannelsQuery(outcomes=("Done",)))
+    assert r.contacts.by_initiator == {"customer": 5, "organisation": 2}
+    assert (r.contacts.contacts, r.contacts.assisted_contacts) == (5, 1)
+    assert (r.digital.completed, r.digital.completed_digitally) == (2, 1)
+    assert r.repeats.contacts == 1 and r.assisted_channels == ["email", "phone"]
+    declared_rules = ContactRules(initiators={"Decision sent": "customer"})
+    strict = engine.run(ChannelsQuery(outcomes=("Done",), contacts=declared_rules))
+    assert strict.digital.completed_digitally == 0  # now the e-mail is the customer's
+
+
+def test_steps_that_cannot_be_done_digitally_are_stated_not_failed(declared: Declared) -> None:
+    engine = declared({"c1": "Apply/web@0 Keys/branch@1", "c2": "Apply/web@0 Keys/web@1"})
+    plain = engine.run(ChannelsQuery(outcomes=("Keys",)))
+    assert plain.digital.completed_digitally == 1
+    rules = ContactRules(not_digital=("Keys",))
+    r = engine.run(ChannelsQuery(outcomes=("Keys",), contacts=rules))
+    assert (r.digital.completed_digitally, r.digital.cases_with_steps_not_digital) == (2, 1)
+    assert r.digital.steps_not_digital == ["Keys"] and "cannot be done digitally" in (
+        r.classification
+    )
+
+
+def test_a_channel_constant_within_cases_is_a_case_attribute(declared: Declared) -> None:
+    engine = declared(
+        {
+            "c1~p": "Receive/desk@0 Check@1 Check/desk@2 Decide/desk@3",
+            "c2~p": "Receive/desk@100 Decide/desk@101",
+            "c3~q": "Receive/post@0 Decide/post@5",
+        }
+    )
+    r = engine.run(ChannelsQuery())
+    assert r.contacts.channel_is_case_attribute
+    assert r.contacts.contacts == 3  # each case's first event: how the case came in
+    assert r.contacts.by_initiator == {"customer": 3, "internal": 5}
+    assert (r.repeats.contacts, r.repeats.repeats) == (2, 1)  # p came in twice, 100 min apart
+    per_event = engine.run(ChannelsQuery(contacts=ContactRules(channel_scope="event")))
+    assert per_event.contacts.contacts == 7 and not per_event.contacts.channel_is_case_attribute
+
+
+def test_switches_and_ping_pong_count_contacts(declared: Declared) -> None:
+    engine = declared(
+        {
+            "c1": "A/web@0 B/phone@1 Letter_sent/email@2 C/web@3 D/phone@4",
+            "c2": "A/web@0 B/web@1",
+        }
+    )
+    r = engine.run(ChannelsQuery())
+    cells = {(c.source, c.target): (c.transitions, c.ping_pong) for c in r.switches}
+    # the outbound e-mail is not a contact: phone -> web directly
+    assert cells == {("web", "phone"): (2, 1), ("phone", "web"): (1, 1), ("web", "web"): (1, 0)}
+    assert (r.ping_pong, r.ping_pong_cases) == (2, 1)
+
+
+def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> None:
+    engine = declared(
+        {
+            # error, call, the step done in the branch (demand), then a later unrelated call
+            "c1": "A/web@0 Error/web@1 Call/phone@2 B/branch@3 C/web@4 Call/phone@5",
+            "c2": "A/web@0 Call/phone@1",  # a call with no failure before it
+        }
+    )
+    rules = ContactRules(failures=("Error",))
+    r = engine.run(ChannelsQuery(contacts=rules))
+    f = r.failure_demand
+    assert (f.failures, f.assisted_contacts, f.failure_demand_contacts) == (1, 4, 2)
+    assert {c.channel: c.failure_demand_contacts for c in f.by_channel} == {
+        "phone": 1,
+        "branch": 1,
+    }
+    assert engine.run(ChannelsQuery()).failure_demand.failure_demand_contacts == 0
+
+
+def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store) -> None:
+    engine = IbisEngine(synthetic_store.events())
+    ch = engine.run(ChannelsQuery(contacts=RULES))
+    value = engine.run(ValueQuery(contacts=RULES))
+    # contacts: the customer's events in a known channel; assisted: in an assisted one
+    initiated = truth(synthetic_store, "{initiator} = 'customer' AND channel IS NOT NULL")
+    assisted = truth(synthetic_store, "{initiator} = 'customer' AND channel IN " + ASSISTED)
+    caused = truth(synthetic_store, "{caused} AND channel IN " + ASSISTED)
+    assert ch.contacts.contacts == initiated
+    assert ch.contacts.assisted_contacts == ch.failure_demand.assisted_contacts == assisted
+    assert ch.failure_demand.failure_demand_contacts == caused > 0
+    # the value stream (no journey: every case) counts the same contacts and failure demand
+    assert value.totals.assisted_contacts == assisted
+    assert value.totals.failure_demand_contacts == caused
+    # hand-written SQL: organisation-initiated events by the catalogue's declaration
+    outbound = synthetic_store.con.execute(
+        "SELECT count(*) FROM events WHERE case_id IS NOT NULL AND activity IN (SELECT unnest(?))",
+        [[a for a, who in synthetic.INITIATOR.items() if who == "organisation"]],
+    ).fetchall()[0][0]
+    assert ch.contacts.by_initiator["organisation"] == outbound
+
+
+def test_synthetic_defaults_by_name_come_close(synthetic_store: Store) -> None:
+    """Without the catalogue, the name rules miss only the organisation's field visit."""
+    r = IbisEngine(synthetic_store.events()).run(ChannelsQuery())
+    missed = synthetic_store.con.execute(
+        "SELECT count(*) FROM events WHERE case_id IS NOT NULL AND activity = 'Move-in check'"
+    ).fetchall()[0][0]
+    assert r.contacts.by_initiator["organisation"] == (
+        truth(synthetic_store, "{initiator} = 'organisation'") - missed
+    )
+
+
+def test_catalogue_infer_proposes_the_classification() -> None:
+    rows = [
+        ("Upload documents", "web", 10),
+        ("Upload documents", "email", 2),
+        ("Collect keys", "branch", 5),
+        ("Decision sent", "letter", 5),
+        ("Online error", "web", 3),
+        ("Call contact centre", "phone", 4),
+    ]
+    c = infer_catalogue(rows, [])
+    a = c.activities
+    assert a["Decision sent"].initiator == "organisation"
+    assert a["Upload documents"].initiator == "customer" and a["Upload documents"].can_be_digital
+    assert not a["Collect keys"].can_be_digital
+    assert a["Online error"].failure and not a["Online error"].help
+    assert a["Call contact centre"].help and a["Call contact centre"].can_be_digital
+    assert {k: v.kind for k, v in c.channels.items()} == {
+        "branch": "assisted",
+        "email": "assisted",
+        "letter": "other",
+        "phone": "assisted",
+        "web": "digital",
+    }
+
+
+def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog]) -> None:
+    engine = DuckDBEngine(real_log("receipt.csv").store)
+    try:
+        r = engine.run(ChannelsQuery())
+        cases = engine.store.con.execute(
+            "SELECT count(DISTINCT case_id) FROM events WHERE channel IS NOT NULL"
+        ).fetchall()[0][0]
+    finally:
+        engine.close()
+    assert r.contacts.channel_is_case_attribute
+    assert r.contacts.contacts == cases  # one contact per case, not one per back-office task
+    assert r.repeats.repeat_rate < 0.2
+
+
+@pytest.mark.parametrize("scope", ["event", "case"])
+def test_catalogue_round_trips_the_classification(scope: str) -> None:
+    c = infer_catalogue([("A", "web", 1)], [], channel_scope=scope)  # type: ignore[arg-type]
+    rules = ContactRules.from_catalogue(c)
+    assert rules.channel_scope == scope and rules.kind_of("web") == "digital"
