@@ -106,6 +106,7 @@ def result_context(
         "result": result,
         "table": views.table(kind, result),
         "figure": views.chart(kind, result),
+        "svg": views.svg(kind, result),
         "semantics": views.semantics(kind, result),
         "filters_text": results.describe_filters(filters),
         "headline": views.headline(kind, result),
