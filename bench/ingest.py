@@ -29,7 +29,7 @@ if kind == "journeyscope":
     from journeyscope.events import Store
 started = time.perf_counter()  # after imports: interpreter and library start-up are not ingestion
 if kind == "journeyscope":
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
     with Store(store, memory_limit=Settings().memory_limit) as s:  # as the CLI runs it
         report = s.ingest(path)
         rows = report.events_added

@@ -93,7 +93,7 @@ def main() -> None:
     from journeyscope import synthetic
     from journeyscope.config import Settings
     from journeyscope.events import Store
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
 
     folder = args.workdir or Path(tempfile.mkdtemp(prefix="js-insight-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -80,7 +80,7 @@ def prepare(customers: int, seed: int, folder: Path) -> tuple[Path, int]:
     from journeyscope import synthetic
     from journeyscope.config import Settings
     from journeyscope.events import Store
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
 
     store = folder / f"store-{customers}-{seed}.duckdb"
     if not store.is_file():

@@ -8,7 +8,7 @@ import pytest
 
 from journeyscope import synthetic
 from journeyscope.events import Store
-from journeyscope.identity import stitch
+from journeyscope.events.identity import stitch
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
 

@@ -136,3 +136,41 @@ def test_write_parquet_and_csv_round_trip(tmp_path, synthetic_table: pa.Table) -
         synthetic.write(small, tmp_path / name)
         n = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / name}'").fetchall()[0][0]
         assert n == 500
+
+
+def test_truth_of_who_initiated_and_what_a_failure_caused(con: duckdb.DuckDBPyConnection) -> None:
+    rows = dict(
+        con.execute(
+            "SELECT activity, any_value(true_initiator) FROM t GROUP BY activity "
+            "HAVING count(DISTINCT true_initiator) = 1"
+        ).fetchall()
+    )
+    assert len(rows) == one(con, "SELECT count(DISTINCT activity) FROM t")  # one per activity
+    assert rows["Survey sent"] == rows["Eligibility decision sent"] == "organisation"
+    assert rows["Call contact centre"] == rows["Upload documents"] == "customer"
+    # every call and chat follows a failure; a failure itself is not caused by one
+    help_rows = "activity IN ('Call contact centre', 'Chat with adviser')"
+    assert one(con, f"SELECT bool_and(true_caused_by_failure) FROM t WHERE {help_rows}") == 1
+    assert (
+        one(
+            con, "SELECT count(*) FROM t WHERE activity = 'Online error' AND true_caused_by_failure"
+        )
+        == 0
+    )
+    # a step redone after a failure was caused by it: it is never done online
+    caused_steps = f"true_caused_by_failure AND NOT {help_rows}"
+    assert one(con, f"SELECT count(*) FROM t WHERE {caused_steps}") > 0
+    assert (
+        one(con, f"SELECT count(*) FROM t WHERE {caused_steps} AND channel IN ('web', 'app')") == 0
+    )
+
+
+def test_the_catalogue_declares_the_generators_classification() -> None:
+    c = synthetic.catalogue()
+    names = {a for a, e in c.activities.items() if e.initiator == "organisation"}
+    assert names == {a for a, who in synthetic.INITIATOR.items() if who == "organisation"}
+    assert [a for a, e in c.activities.items() if e.failure] == ["Online error"]
+    assert {a for a, e in c.activities.items() if not e.can_be_digital} == set(
+        synthetic.NOT_DIGITAL
+    )
+    assert c.channels["letter"].kind == "other" and c.channels["field visit"].kind == "assisted"

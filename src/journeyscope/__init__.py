@@ -22,7 +22,7 @@ from journeyscope.events import (
     draft_catalogue,
     load_catalogue,
 )
-from journeyscope.identity import StitchReport, stitch
+from journeyscope.events.identity import StitchReport, stitch
 
 __version__ = "0.1.0"
 

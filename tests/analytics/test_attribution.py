@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine
+from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine, InvalidQueryError
 from journeyscope.analytics.attribution import (
     MODELS,
     NO_TOUCH,
@@ -163,6 +163,13 @@ def test_segments_add_up_to_the_whole(declared: Declared) -> None:
         assert pooled == pytest.approx(credit(r, model), abs=1e-5), model
 
 
+def test_an_unknown_conversion_names_the_closest_activities(declared: Declared) -> None:
+    with pytest.raises(
+        InvalidQueryError, match=r"conversions: no analysed event has activity 'By'.*'Buy'"
+    ):
+        run_attribution(declared(LOG), AttributionQuery(conversions=("By",)))
+
+
 def test_bad_queries_say_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match="did you mean markov"):
         AttributionQuery(conversions=("Buy",), models=("markof",))
@@ -200,7 +207,12 @@ def test_every_model_sums_to_the_conversions(
     q = AttributionQuery(
         conversions=("Buy",), lookback=lookback, breakdown=breakdown, half_life=timedelta(minutes=3)
     )
-    r = run_attribution(engine_for(journeys(declared)), q)
+    engine = engine_for(journeys(declared))
+    if not converting:
+        with pytest.raises(InvalidQueryError, match="no analysed event has activity 'Buy'"):
+            run_attribution(engine, q)
+        return
+    r = run_attribution(engine, q)
     assert r.overall.conversions == converting
     for part in [r.overall, *r.by_segment]:
         assert [m.model for m in part.models] == list(MODELS)
@@ -273,7 +285,54 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         lookback=timedelta(days=20),
         breakdown="channel",
     )
-    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
-        assert (
-            run_attribution(duck, query).model_dump() == run_attribution(sparky, query).model_dump()
-        )
+    # one engine at a time: the store is opened by one of them only
+    with DuckDBEngine(log.store) as duck:
+        ours = run_attribution(duck, query).model_dump()
+    with SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        assert ours == run_attribution(sparky, query).model_dump()
+
+
+def absorbed(counts: dict[tuple[str, str], int], removed: str | None) -> float:
+    """Probability of reaching (conversion) from (start), by pushing probability mass along
+    the transitions until (almost) all of it is absorbed: independent of the linear solve."""
+    out: dict[str, int] = {}
+    for (s, _), c in counts.items():
+        out[s] = out.get(s, 0) + c
+    mass, converted = {"(start)": 1.0}, 0.0
+    for _ in range(5_000):
+        step: dict[str, float] = {}
+        for state, m in mass.items():
+            for (s, t), c in counts.items():
+                if s != state:
+                    continue
+                share = m * c / out[s]
+                if t == "(conversion)":
+                    converted += share
+                elif t != "(null)" and t != removed:
+                    step[t] = step.get(t, 0.0) + share
+        mass = step
+        if sum(mass.values()) < 1e-13:
+            break
+    return converted
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(
+            st.sampled_from(["(start)", "a", "b", "c"]),
+            st.sampled_from(["a", "b", "c", "(conversion)", "(null)"]),
+        ),
+        st.integers(1, 9),
+        min_size=1,
+    )
+)
+def test_removal_effects_match_probability_pushing(counts: dict[tuple[str, str], int]) -> None:
+    states = {s for s, _ in counts} | {t for _, t in counts}
+    for state in states - {"(start)", "(conversion)", "(null)"}:
+        counts.setdefault((state, "(null)"), 1)  # every state can be left, as on real paths
+    p, effects = removal_effects(counts)
+    assert p == pytest.approx(absorbed(counts, None), abs=1e-9)
+    for state, effect in effects.items():
+        expected = 1 - absorbed(counts, state) / p if p > 0 else 0.0
+        assert effect == pytest.approx(max(0.0, expected), abs=1e-7), state

@@ -10,7 +10,14 @@ import pytest
 from analytics_kit import RealLog
 
 from journeyscope import synthetic
-from journeyscope.analytics import ChannelsQuery, DuckDBEngine, Engine, IbisEngine, ValueQuery
+from journeyscope.analytics import (
+    ChannelsQuery,
+    DuckDBEngine,
+    Engine,
+    IbisEngine,
+    PathsQuery,
+    ValueQuery,
+)
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.events import Store
 from journeyscope.events.catalogue import infer_catalogue
@@ -90,10 +97,20 @@ def test_switches_and_ping_pong_count_contacts(declared: Declared) -> None:
         }
     )
     r = engine.run(ChannelsQuery())
-    cells = {(c.source, c.target): (c.transitions, c.ping_pong) for c in r.switches}
+    cells = {(c.source, c.target): c.transitions for c in r.switches}
     # the outbound e-mail is not a contact: phone -> web directly
-    assert cells == {("web", "phone"): (2, 1), ("phone", "web"): (1, 1), ("web", "web"): (1, 0)}
-    assert (r.ping_pong, r.ping_pong_cases) == (2, 1)
+    assert cells == {("web", "phone"): 2, ("phone", "web"): 1, ("web", "web"): 1}
+    assert (r.ping_pong, r.ping_pong_cases) == (2, 1)  # web-phone-web, phone-web-phone
+    # paths count ping-pong with the same definition, over the same contacts
+    loops = engine.run(PathsQuery()).loops
+    assert loops is not None and loops.ping_pong_cases == 1
+    assert sum(p.count for p in loops.ping_pong) == r.ping_pong
+
+
+def test_outbound_events_make_no_ping_pong_in_paths(declared: Declared) -> None:
+    engine = declared({"c1": "A/web@0 Reminder_sent/email@1 B/web@2"})
+    loops = engine.run(PathsQuery()).loops
+    assert loops is not None and loops.ping_pong == []
 
 
 def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> None:

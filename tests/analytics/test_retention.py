@@ -11,7 +11,7 @@ import pytest
 from analytics_kit import RealLog
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, IbisEngine, VariantsQuery
+from journeyscope.analytics import CaseRule, Engine, IbisEngine, InvalidQueryError, VariantsQuery
 from journeyscope.analytics.retention import (
     LifecycleQuery,
     LifecycleResult,
@@ -87,6 +87,16 @@ def test_lifecycle_by_hand(declared: Declared) -> None:
     assert lifecycle_rows(only_b) == [("2024-01-08", 2, 0, 0, 0)]
 
 
+def test_unknown_events_name_the_closest_activities(declared: Declared) -> None:
+    engine = declared(LOG, unit=DAY)
+    with pytest.raises(
+        InvalidQueryError, match="returns: no analysed event has activity 'c'; did you mean 'C'"
+    ):
+        run_retention(engine, RetentionQuery(returns="c"))
+    with pytest.raises(InvalidQueryError, match="active: no analysed event has activity 'Bb'"):
+        run_lifecycle(engine, LifecycleQuery(active="Bb"))
+
+
 def test_bad_queries_say_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match="period"):
         RetentionQuery(period="year")  # type: ignore[arg-type]
@@ -136,9 +146,16 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
     from journeyscope.analytics import DuckDBEngine, SparkEngine
 
     log = real_log("receipt.csv")
-    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
-        for period in ("day", "week", "month"):
-            q = RetentionQuery(period=period, periods=5, mode="on_or_after")  # type: ignore[arg-type]
-            assert run_retention(duck, q) == run_retention(sparky, q), period
-            life = LifecycleQuery(period=period, active="T02 Check confirmation of receipt")  # type: ignore[arg-type]
-            assert run_lifecycle(duck, life) == run_lifecycle(sparky, life), period
+    queries = [
+        q
+        for period in ("day", "week", "month")
+        for q in (
+            RetentionQuery(period=period, periods=5, mode="on_or_after"),  # type: ignore[arg-type]
+            LifecycleQuery(period=period, active="T02 Check confirmation of receipt"),  # type: ignore[arg-type]
+        )
+    ]
+    # one engine at a time: the store is opened by one of them only
+    with DuckDBEngine(log.store) as duck:
+        ours = [duck.run(q) for q in queries]  # type: ignore[call-overload]
+    with SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        assert ours == [sparky.run(q) for q in queries]  # type: ignore[call-overload]

@@ -135,14 +135,18 @@ def test_everybody_answered_needs_no_correction() -> None:
 def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
     result: SilentResult,
 ) -> None:
-    """On the demo generator (answering logistic in the score) the score-aware strategies
-    survive their checks, answering at random given the journey does not, and the headline
-    covers the truth."""
+    """On the demo generator only customers sent the survey ("Survey sent") can answer, and
+    those answer logistic in the score: answering at random given the journey fails overlap,
+    the score-only model fails balance on being sent the survey, and whatever the headline
+    is (on this seed an abstention), it covers the truth."""
     assert result.truth is not None and result.headline is not None
     names = {s.name: s for s in result.strategies}
     assert set(names) == {"mar", "shadow", "combined"}
     assert all(s.assumption and s.checks for s in result.strategies)
-    assert not names["mar"].survives  # the score drives answering here
+    assert not names["mar"].survives
+    assert any(c.name == "overlap" and not c.passed for c in names["mar"].checks)
+    balance = next(c for c in names["shadow"].checks if c.name == "balance")
+    assert not balance.passed and "Survey sent" in balance.detail
     h = result.headline
     assert h.low is not None and h.high is not None and h.low <= result.truth.metric <= h.high
     assert h.reason and result.headline_text().startswith("NPS of every customer")

@@ -16,7 +16,7 @@ import pytest
 
 from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
 from journeyscope.events import Store
-from journeyscope.identity import stitch
+from journeyscope.events.identity import stitch
 
 
 def write(path: Path, text: str) -> Path:

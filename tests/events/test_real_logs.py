@@ -72,7 +72,7 @@ def test_complaints_with_mapping_latin1_semicolons(real_data: Path) -> None:
         csv=CsvOptions(delimiter=";", encoding="latin-1"),
     )
     assert (report.rows_read, report.events_added, report.quarantined) == (289, 289, 0)
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
 
     stitch(store.con)
     assert store.stats()["customers"] == 226  # one customer per CustomerID

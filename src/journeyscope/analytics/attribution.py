@@ -55,6 +55,7 @@ from journeyscope.analytics.cases import (
     human_duration,
     property_value,
 )
+from journeyscope.analytics.cohorts import require_activities
 from journeyscope.analytics.engines import ANALYSES, Engine
 
 Rows = list[dict[str, Any]]
@@ -153,9 +154,7 @@ def touchpoints(events: ibis.Table, query: AttributionQuery) -> ibis.Table:
     )
     t = t.mutate(segment=ibis.cases((t.seq == t.seg_seq, t.segment), else_=None).max().over(whole))
     age_s = (t.ref_ms - t.ms).cast("float64") / 1000.0
-    keep = t.touch.notnull() & (
-        (t.converted & (t.seq < t.conv_seq)) | (~t.converted & (t.seq <= t.last_seq))
-    )
+    keep = t.touch.notnull() & ((t.converted & (t.seq < t.conv_seq)) | ~t.converted)
     if query.lookback is not None:
         keep = keep & (age_s <= query.lookback.total_seconds())
     marked = t.mutate(is_touch=keep.fill_null(False), age_s=age_s)
@@ -275,8 +274,6 @@ def removal_effects(counts: Mapping[tuple[str, str], float]) -> tuple[float, dic
     (0.5, {'a': 1.0})
     """
     states = sorted({s for s, _ in counts} - {START})
-    if not states:
-        return 0.0, {}
 
     def probability(removed: str | None) -> float:
         live = [START, *[s for s in states if s != removed]]
@@ -373,12 +370,14 @@ class AttributionAnalysis:
         self, prepared: ibis.Table, events: ibis.Table, query: AttributionQuery
     ) -> dict[str, ibis.Table]:
         return {
+            "activities": events.select("activity").distinct(),
             "counts": case_counts(prepared),
             "credits": credits(prepared, query),
             "transitions": transitions(prepared),
         }
 
     def result(self, query: AttributionQuery, rows: Mapping[str, Rows]) -> AttributionResult:
+        require_activities({"conversions": query.conversions}, rows["activities"])
         segments = sorted({str(r["segment"]) for r in rows["counts"]})
         per = [_segment_result(query, rows, {s}, s) for s in segments]
         overall = _segment_result(query, rows, set(segments), ALL)

@@ -4,8 +4,8 @@ defines them (customer-initiated events in a known channel, survey answers left 
 
 * **switch matrix** — consecutive contacts of a case: how often a contact in channel X was
   followed by one in channel Y (X = Y counts as staying), and in how many cases; a
-  **ping-pong** is a contact in the channel of the contact two before it, after a contact in
-  another channel (web → phone → web).
+  **ping-pong** is a return to a channel after a run of contacts in another (web → phone →
+  web; the same definition as ``paths`` loops use).
 * **digital completion** — a case *completes* at its first outcome event (or, when no outcome
   activities are given, at its last event). It completes *digitally* when no assisted contact
   comes before completion, not counting activities that cannot be done digitally (those cases
@@ -34,7 +34,7 @@ from journeyscope.analytics.cases import (
     person,
     with_cases,
 )
-from journeyscope.analytics.contacts import ContactRules, classify, with_failure_demand
+from journeyscope.analytics.contacts import ContactRules, classify, ping_pong, with_failure_demand
 
 Period = Literal["day", "week", "month"]
 _UNITS = {"day": "D", "week": "W", "month": "M"}
@@ -68,27 +68,19 @@ def contact_events(events: ibis.Table, rules: ContactRules, rule: CaseRule | Non
 
 
 def moves(prepared: ibis.Table) -> ibis.Table:
-    """One row per pair of consecutive contacts of a case: ``case``, ``source``, ``target``,
-    ``ping_pong`` (the target is the channel of the contact before the source, and not the
-    source's)."""
+    """One row per pair of consecutive contacts of a case: ``case``, ``source``, ``target``."""
     t = prepared.filter(prepared.contact)
     w = ibis.window(group_by=t.case, order_by=t.pos)
-    t = t.mutate(target=t.channel.lead().over(w), back=t.channel.lag().over(w))
+    t = t.mutate(target=t.channel.lead().over(w))
     t = t.filter(t.target.notnull())
-    pong = ((t.back == t.target) & (t.channel != t.target)).fill_null(False)
-    return t.select("case", source=t.channel, target=t.target, ping_pong=pong)
+    return t.select("case", source=t.channel, target=t.target)
 
 
 def switches(prepared: ibis.Table) -> ibis.Table:
     """Contact-to-contact channel transitions: ``source``, ``target``, ``transitions``,
-    ``cases``, ``ping_pong``, ``ping_pong_cases`` (see :func:`moves`)."""
+    ``cases`` (see :func:`moves`)."""
     t = moves(prepared)
-    return t.group_by("source", "target").aggregate(
-        transitions=t.count(),
-        cases=t.case.nunique(),
-        ping_pong=t.ping_pong.cast("int64").sum(),
-        ping_pong_cases=t.case.nunique(where=t.ping_pong),
-    )
+    return t.group_by("source", "target").aggregate(transitions=t.count(), cases=t.case.nunique())
 
 
 def completion(prepared: ibis.Table, outcomes: tuple[str, ...]) -> ibis.Table:
@@ -143,9 +135,6 @@ class SwitchCell(BaseModel):
     target: str
     transitions: int
     cases: int
-    ping_pong: int
-    """Transitions back to the channel of the contact before the source (web → phone → web)."""
-    ping_pong_cases: int
 
 
 class DigitalCompletion(BaseModel):
@@ -217,6 +206,8 @@ class ChannelsResult(BaseModel):
     contacts: ContactCounts
     switches: list[SwitchCell]
     ping_pong: int
+    """Returns to a channel after a run of contacts in another (see
+    :func:`journeyscope.analytics.contacts.ping_pong`)."""
     ping_pong_cases: int
     digital: DigitalCompletion
     repeats: RepeatContacts
@@ -249,11 +240,9 @@ class ChannelsAnalysis:
         r = repeat_contacts(prepared, query.repeat_within)
         a = prepared.filter(prepared.assisted_contact)
         e = prepared
-        m = moves(prepared)
+        pp = ping_pong(prepared.filter(prepared.contact), "pos")
         return {
-            "ping_pong": m.aggregate(
-                ping_pong=_n(m.ping_pong), cases=m.case.nunique(where=m.ping_pong)
-            ),
+            "ping_pong": pp.aggregate(ping_pong=pp.count(), cases=pp.case.nunique()),
             "switches": switches(prepared),
             "digital": p.aggregate(
                 cases=p.count(),
@@ -296,8 +285,6 @@ class ChannelsAnalysis:
                 target=r["target"],
                 transitions=int(r["transitions"]),
                 cases=int(r["cases"]),
-                ping_pong=int(r["ping_pong"] or 0),
-                ping_pong_cases=int(r["ping_pong_cases"] or 0),
             )
             for r in sorted(
                 rows["switches"], key=lambda r: (-r["transitions"], r["source"], r["target"])

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pyarrow as pa
@@ -207,3 +208,27 @@ class CohortEngine(Engine):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def require_activities(named: Mapping[str, Iterable[str]], rows: list[dict[str, Any]]) -> None:
+    """Raise when an activity named by a query option occurs in no analysed event, naming the
+    option and the closest activities; ``rows`` are the distinct ``activity`` values of the
+    events. (A typo guard: on a :class:`CohortEngine` the analysed events are the cohort's, so
+    a conversion no member made is reported here too, rather than as zero conversions.)
+
+    >>> require_activities({"conversions": ["Buy"]}, [{"activity": "Buy"}])
+    >>> require_activities({"conversions": ["buy"]}, [{"activity": "Buy"}])
+    Traceback (most recent call last):
+    ...
+    journeyscope.analytics.cases.InvalidQueryError: conversions: no analysed event has activity 'buy'; did you mean 'Buy'?
+    """
+    known = sorted({str(r["activity"]) for r in rows if r["activity"] is not None})
+    for option, names in named.items():
+        for name in names:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            if not close:
+                close = [k for k in known if k.lower() == name.lower()]
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise InvalidQueryError(f"{option}: no analysed event has activity {name!r}{hint}")

@@ -214,3 +214,18 @@ def contact_rules(catalogue: Path | None) -> ContactRules:
     from journeyscope.events.catalogue import load_catalogue
 
     return ContactRules.from_catalogue(load_catalogue(catalogue), f"catalogue {catalogue.name}")
+
+
+def ping_pong(contacts: ibis.Table, order: str) -> ibis.Table:
+    """Channel ping-pong over ``contacts`` (``case``, ``channel`` and the ordering column
+    ``order``): after runs of the same channel are collapsed, a run in the channel of the run
+    two before it (web → phone → web). One row per return: ``case``, ``channel`` (returned
+    to), ``via`` (the channel in between)."""
+    c = contacts.filter(contacts.channel.notnull())
+    w = ibis.window(group_by=c.case, order_by=c[order])
+    c = c.mutate(previous=c.channel.lag().over(w))
+    c = c.filter(c.previous.isnull() | (c.previous != c.channel))
+    w = ibis.window(group_by=c.case, order_by=c[order])
+    c = c.mutate(one=c.channel.lag().over(w), two=c.channel.lag(2).over(w))
+    pp = c.filter(c.two == c.channel)
+    return pp.select("case", "channel", via=pp.one)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
+from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
 
 OTHER = "(other)"
 Direction = Literal["forward", "backward", "between"]
@@ -45,6 +46,8 @@ class PathsQuery(AnalysisQuery):
     cleaning: tuple[CleaningRule, ...] = ()
     collapse_repeats: bool = False
     loops: bool = True
+    contacts: ContactRules = Field(default_factory=ContactRules)
+    """The classification: channel ping-pong counts contacts only."""
 
     @property
     def direction(self) -> Direction:
@@ -58,10 +61,15 @@ def sequences(
     rule: CaseRule | None = None,
     cleaning: tuple[CleaningRule, ...] = (),
     collapse_repeats: bool = False,
+    contacts: ContactRules | None = None,
 ) -> ibis.Table:
     """Each case's cleaned sequence: ``case``, ``person``, ``seq`` (from 0), ``node``,
-    ``channel``; consecutive equal nodes collapsed into their first event when asked."""
+    ``channel`` (with ``contacts``: only on contacts, null on the organisation's and
+    internal events); consecutive equal nodes collapsed into their first event when asked."""
     t = with_cases(events, rule)
+    if contacts is not None:
+        t = classify(t, contacts)
+        t = t.mutate(channel=ibis.cases((t.contact, t.channel), else_=ibis.null("string")))
     node = t.activity
     if cleaning:
         node = ibis.cases(
@@ -141,22 +149,14 @@ def loops(seqs: ibis.Table) -> dict[str, ibis.Table]:
         people=went.person.nunique(),
         people_back=went.person.nunique(where=went.back),
     )
-    c = seqs.filter(seqs.channel.notnull())
-    wc = ibis.window(group_by=c.case, order_by=c.seq)
-    c = c.mutate(previous=c.channel.lag().over(wc))
-    c = c.filter(c.previous.isnull() | (c.previous != c.channel))
-    wc = ibis.window(group_by=c.case, order_by=c.seq)
-    c = c.mutate(one=c.channel.lag().over(wc), two=c.channel.lag(2).over(wc))
-    pp = c.filter(c.two == c.channel)
-    ping_pong = pp.group_by(channel=pp.channel, via=pp.one).aggregate(
-        count=pp.count(), cases=pp.case.nunique()
-    )
+    pp = ping_pong(seqs, "seq")
+    ping = pp.group_by("channel", "via").aggregate(count=pp.count(), cases=pp.case.nunique())
     ping_cases = pp.aggregate(cases=pp.case.nunique())
     return {
         "back_edges": back_edges,
         "rework": rework,
         "went_back": went_back,
-        "ping_pong": ping_pong,
+        "ping_pong": ping,
         "ping_pong_cases": ping_cases,
     }
 
@@ -266,7 +266,9 @@ class PathsAnalysis:
             "paths": p.aggregate(paths=p.case.nunique()),
         }
         if query.loops:
-            seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
+            seqs = sequences(
+                events, query.case_rule, query.cleaning, query.collapse_repeats, query.contacts
+            )
             out |= loops(seqs)
         return out
 

@@ -33,7 +33,7 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
-from journeyscope.analytics.cohorts import customer
+from journeyscope.analytics.cohorts import customer, require_activities
 from journeyscope.analytics.engines import ANALYSES, Engine
 
 Rows = list[dict[str, Any]]
@@ -216,12 +216,15 @@ class RetentionAnalysis:
             furthest = r.group_by("who", "cohort_idx").aggregate(k=r.k.max())
             kept = furthest.mutate(k=ibis.least(furthest.k, query.periods))
         return {
+            "activities": events.select("activity").distinct(),
             "sizes": prepared.group_by("cohort_idx").aggregate(customers=prepared.count()),
             "retained": kept.group_by("cohort_idx", "k").aggregate(customers=kept.count()),
             "last": last.aggregate(last_idx=last.idx.max()),
         }
 
     def result(self, query: RetentionQuery, rows: Mapping[str, Rows]) -> RetentionResult:
+        named = {"cohort": query.cohort, "returns": query.returns}
+        require_activities({k: [v] for k, v in named.items() if v}, rows["activities"])
         last = rows["last"][0]["last_idx"] if rows["last"] else None
         got = {(int(r["cohort_idx"]), int(r["k"])): int(r["customers"]) for r in rows["retained"]}
         n = query.periods
@@ -275,11 +278,13 @@ class LifecycleAnalysis:
         self, prepared: ibis.Table, events: ibis.Table, query: LifecycleQuery
     ) -> dict[str, ibis.Table]:
         return {
+            "activities": events.select("activity").distinct(),
             "lifecycle": lifecycle(prepared),
             "last": prepared.aggregate(last_idx=prepared.idx.max()),
         }
 
     def result(self, query: LifecycleQuery, rows: Mapping[str, Rows]) -> LifecycleResult:
+        require_activities({"active": [query.active] if query.active else []}, rows["activities"])
         last = rows["last"][0]["last_idx"] if rows["last"] else None
         by: dict[int, dict[str, int]] = {}
         for r in rows["lifecycle"]:

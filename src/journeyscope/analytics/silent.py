@@ -10,12 +10,14 @@ unhappy answer less often), so the respondents' average is biased. This analysis
    scikit-learn), and predicts it for everybody, with out-of-fold (cross-fitted) predictions
    so that no customer is predicted by a model that saw them;
 3. learns who answers (the response propensity) from the same features;
-4. estimates the population's score four ways, each with a confidence interval: *naive*
-   (respondents only), *model* (mean prediction), *doubly robust* (augmented IPW: corrects
-   for who answers as far as the journey shows it) and *corrected*: an answering model in
-   which the chance to answer rises or falls with the score the customer would give,
-   fitted with the journey's predicted score as a shadow variable (it reports how much
-   more likely to answer each point of score makes a customer);
+4. estimates the population's score under several identification strategies
+   (:mod:`journeyscope.analytics.identification`): answering at random given the journey
+   (doubly robust, ``doubly_robust``), answering driven by the score only (shadow variable,
+   ``corrected``), and a combined answering model (named covariates and channel use *and*
+   the score, linear or U-shaped); each is checked where the data can speak, and the
+   ``headline`` is the surviving estimate, a range when survivors disagree, or an
+   abstention; ``sensitivity`` sweeps how much more or less the score drives answering;
+   ``naive`` (respondents only) and ``model`` (mean prediction) are kept beside them;
 5. reports cross-validated accuracy and calibration of the answer model, and, when the data
    carries the score every customer would give (the synthetic generator's ``true_score``),
    the truth beside the estimates.

@@ -7,8 +7,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from journeyscope.cli.common import JsonOption, StoreOption, console
-from journeyscope.cli.retention import CohortOption, EngineOption, build, emit, run_query
+from journeyscope.cli.common import console
+from journeyscope.cli.options import (
+    CaseActivityOption,
+    CaseRuleOption,
+    EngineOption,
+    GapOption,
+    JsonOption,
+    StoreOption,
+    build_query,
+    case_rule,
+)
+from journeyscope.cli.retention import CohortOption, emit, run_query
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -16,6 +28,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def attribution(
+        ctx: typer.Context,
         conversions: Annotated[list[str], typer.Argument(help="The conversion activities.")],
         store: StoreOption = None,
         engine: EngineOption = None,
@@ -32,22 +45,18 @@ def register(app: typer.Typer) -> None:
         breakdown: Annotated[
             str | None, typer.Option(help="Split by a column or property (segment).")
         ] = None,
-        case_rule: Annotated[
-            str, typer.Option(help="given, customer, gap, start or end (cases).")
-        ] = "given",
-        gap: Annotated[str | None, typer.Option(help="Gap for --case-rule gap.")] = None,
-        case_activity: Annotated[
-            list[str] | None, typer.Option(help="Activities for --case-rule start/end.")
-        ] = None,
+        rule: CaseRuleOption = "given",
+        gap: GapOption = None,
+        case_activity: CaseActivityOption = None,
         cohort: CohortOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """Attribution: first, last, linear, position (U), J, inverse J, time decay, Shapley
         and Markov credits per touchpoint; each model's credits sum to the conversions."""
         from journeyscope.analytics.attribution import MODELS, AttributionQuery
-        from journeyscope.analytics.cases import case_rule_from_options, parse_duration
+        from journeyscope.analytics.cases import parse_duration
 
-        query = build(
+        query = build_query(
             AttributionQuery,
             conversions=tuple(conversions),
             touchpoint=touchpoint,
@@ -55,9 +64,9 @@ def register(app: typer.Typer) -> None:
             half_life=parse_duration(half_life),
             models=tuple(model) if model else MODELS,
             breakdown=breakdown,
-            case_rule=case_rule_from_options(case_rule, gap, tuple(case_activity or ())),
+            case_rule=case_rule(rule, gap, case_activity),
         )
-        emit(run_query(store, engine, query, cohort), as_json, cohort, _table)
+        emit(run_query(ctx, store, engine, query, cohort), as_json, cohort, _table)
 
 
 def _table(r: Any) -> None:

@@ -67,7 +67,7 @@ def demo(
 
     from journeyscope import synthetic
     from journeyscope.events import Store, draft_catalogue
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
 
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

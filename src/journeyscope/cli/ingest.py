@@ -85,7 +85,7 @@ def ingest(
     Exits non-zero only when nothing at all could be read.
     """
     from journeyscope.events import ColumnMapping, CsvOptions, Store, load_catalogue
-    from journeyscope.identity import stitch
+    from journeyscope.events.identity import stitch
 
     mapping = ColumnMapping(
         case_id=case,

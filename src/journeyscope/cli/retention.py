@@ -11,63 +11,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
-from journeyscope.cli.common import JsonOption, StoreOption, console, print_json, store_path
+from journeyscope.cli.common import console, print_json
+from journeyscope.cli.options import (
+    EngineOption,
+    JsonOption,
+    StoreOption,
+    build_query,
+    settings,
+)
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from journeyscope.analytics.cases import AnalysisQuery
 
-EngineOption = Annotated[
-    str | None,
-    typer.Option("--engine", help="duckdb or spark [default: JOURNEYSCOPE_ENGINE or duckdb]"),
-]
+__all__ = ["CohortOption", "register", "run_query"]
+
 CohortOption = Annotated[
     Path | None, typer.Option("--cohort", help="Only the customers of this saved cohort (JSON).")
 ]
 PeriodOption = Annotated[str, typer.Option(help="day, week (from Monday) or month (UTC).")]
 
 
-def build(kind: type[Any], **fields: Any) -> Any:
-    """A typed query from options; validation problems become one clear error."""
-    from journeyscope.analytics.cases import InvalidQueryError
-
-    try:
-        return kind(**fields)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InvalidQueryError(problems) from None
-
-
-def existing_store(store: Path | None) -> Path:
-    """The store's path; a store that does not exist is an error, never created empty."""
-    from journeyscope.errors import StoreError
-
-    path = store_path(store)
-    if not path.is_file():
-        raise StoreError(f"{path}: no such store (ingest data first, or give --store)")
-    return path
-
-
 def run_query(
-    store: Path | None, engine: str | None, query: AnalysisQuery, cohort: Path | None
+    ctx: typer.Context,
+    store: Path | None,
+    engine: str | None,
+    query: AnalysisQuery,
+    cohort: Path | None,
 ) -> Any:
-    """Run ``query`` on the store, narrowed to ``cohort`` when one is given."""
+    """Run ``query`` on the engine the application services open (the store read-only),
+    narrowed to the customers of ``cohort`` when one is given."""
     from journeyscope.analytics.cohorts import CohortEngine, load
-    from journeyscope.analytics.engines import connect
-    from journeyscope.config import Settings
+    from journeyscope.services.analyses import engine as open_engine
 
-    path = existing_store(store)
+    chosen = settings(ctx, store=store, engine=engine)
     group = load(cohort) if cohort is not None else None
-    settings = Settings()
-    name = engine or settings.engine
-    with connect(path, name, spark_master=settings.spark_master) as e:
+    with open_engine(chosen) as e, console.status(f"analysing on {chosen.engine}"):
         runner = CohortEngine(e, group) if group is not None else e
-        with console.status(f"analysing on {name}"):
-            return runner.run(query)  # type: ignore[call-overload]
+        return runner.run(query)  # type: ignore[call-overload]
 
 
 def emit(result: BaseModel, as_json: bool, cohort: Path | None, table: Any) -> None:
@@ -88,6 +72,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def retention(
+        ctx: typer.Context,
         store: StoreOption = None,
         engine: EngineOption = None,
         cohort_event: Annotated[
@@ -107,7 +92,7 @@ def register(app: typer.Typer) -> None:
         """Retention of customers by cohort period: who came back k periods later."""
         from journeyscope.analytics.retention import RetentionQuery
 
-        query = build(
+        query = build_query(
             RetentionQuery,
             cohort=cohort_event,
             returns=returns,
@@ -115,10 +100,11 @@ def register(app: typer.Typer) -> None:
             periods=periods,
             mode="on_or_after" if on_or_after else "on",
         )
-        emit(run_query(store, engine, query, cohort), as_json, cohort, _retention_table)
+        emit(run_query(ctx, store, engine, query, cohort), as_json, cohort, _retention_table)
 
     @app.command()
     def lifecycle(
+        ctx: typer.Context,
         store: StoreOption = None,
         engine: EngineOption = None,
         active: Annotated[str | None, typer.Option(help="Count as active only this event.")] = None,
@@ -129,8 +115,8 @@ def register(app: typer.Typer) -> None:
         """New, returning, resurrecting and dormant customers per period."""
         from journeyscope.analytics.retention import LifecycleQuery
 
-        query = build(LifecycleQuery, active=active, period=period)
-        emit(run_query(store, engine, query, cohort), as_json, cohort, _lifecycle_table)
+        query = build_query(LifecycleQuery, active=active, period=period)
+        emit(run_query(ctx, store, engine, query, cohort), as_json, cohort, _lifecycle_table)
 
     group = typer.Typer(help="Saved cohorts: groups of customers by a rule or a list.")
     app.add_typer(group, name="cohort")
@@ -160,28 +146,30 @@ def register(app: typer.Typer) -> None:
         conditions += [{"activity": a, "negate": True} for a in did_not or ()]
         conditions += [_where(text) for text in where or ()]
         ids = read_list(customers) if customers is not None else ()
-        saved = save(build(Cohort, name=name, conditions=conditions, customers=ids), out)
+        saved = save(build_query(Cohort, name=name, conditions=conditions, customers=ids), out)
         console.print(f"saved {name} to {saved}")
 
     @group.command("show")
     def show_cohort(
+        ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="A saved cohort (JSON).")],
         store: StoreOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """The cohort's rule and how many customers of the store are in it."""
         from journeyscope.analytics.cohorts import load, members
-        from journeyscope.analytics.engines import connect
+        from journeyscope.services.analyses import engine as open_engine
 
         c = load(file)
-        with connect(existing_store(store)) as e:
+        chosen = settings(ctx, store=store, engine="duckdb")
+        with open_engine(chosen) as e:
             size = len(e.rows(members(e.events(), c)))
         if as_json:
             print_json(
                 {"cohort": c.model_dump(mode="json"), "rule": c.describe(), "customers": size}
             )
             return
-        console.print(f"{c.describe()}\n{size} customers in {existing_store(store)}")
+        console.print(f"{c.describe()}\n{size} customers in {chosen.store}")
 
 
 def _did(text: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from journeyscope.engine.clock import iso
 from journeyscope.engine.store import EngineStore
 from journeyscope.events import IngestReport, Store
-from journeyscope.identity import PREFIX
+from journeyscope.events.identity import PREFIX
 
 _FROM_PREFIX = {prefix: column for column, prefix in PREFIX.items()}
 _PROMOTED = ("journey", "version", "step", "interaction", "reason", "cause")

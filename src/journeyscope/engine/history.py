@@ -13,7 +13,7 @@ from pathlib import Path
 
 from journeyscope.engine.actions import Event
 from journeyscope.events import Store
-from journeyscope.identity import stitch
+from journeyscope.events.identity import stitch
 
 
 def read_history(path: Path) -> list[Event]:

@@ -137,11 +137,11 @@ class Store:
         """Stitch identities when an ingest committed events that were never stitched.
 
         Ingest records the pending stitch in its own transaction and
-        :func:`~journeyscope.identity.stitch` clears it in its, so a kill between the two (or
+        :func:`~journeyscope.events.identity.stitch` clears it in its, so a kill between the two (or
         during stitching) leaves a record, never events whose ``customer_id`` stays NULL.
         """
         if _scalar(self.con, "SELECT count(*) FROM pending_stitch"):
-            from journeyscope.identity import stitch
+            from journeyscope.events.identity import stitch
 
             stitch(self.con)
 

@@ -112,7 +112,7 @@ def start(
         _jobs[job.id] = job
 
     def work() -> None:
-        from journeyscope.identity import stitch
+        from journeyscope.events.identity import stitch
 
         def update(pct: float) -> None:
             job.progress = min(max(pct, 0.0), 100.0)

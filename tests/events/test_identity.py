@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journeyscope.events import Store
+from journeyscope.events.identity import representatives, stitch
 from journeyscope.events.schema import IDENTIFIERS
-from journeyscope.identity import representatives, stitch
 
 KINDS = ("case_id", *IDENTIFIERS)
 
