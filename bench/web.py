@@ -91,13 +91,17 @@ def main() -> None:
         )
         _cli("ingest", str(work / "s.parquet"), "--store", str(store), env=env)
     env["JOURNEYSCOPE_STORE"] = str(store.resolve())
-    for k in range(args.users):
-        _cli("users", "add", f"user{k}", "--role", "analyst", env=env)
 
     from journeyscope.config import Settings
     from journeyscope.services import overview
+    from journeyscope.services.accounts import Accounts, workspace_database
 
     settings = Settings(store=store)
+    accounts = Accounts(workspace_database(settings))
+    known = {u.name for u in accounts.users()}
+    for k in range(args.users):
+        if f"user{k}" not in known:
+            accounts.add(f"user{k}", "analyst", PASSWORD)
     top = [a.name for a in overview.catalogue(settings).activities[:3]]
     pages = {
         "home": "/",

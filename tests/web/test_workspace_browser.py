@@ -229,7 +229,8 @@ def test_a_whole_session_in_chromium(
             ):
                 page.goto(server + path)
                 if path.startswith("/explore"):  # wait for the background job's result
-                    page.wait_for_selector("#result .plot .main-svg", timeout=120_000)
+                    picture = "#result .svg-wrap svg" if "dfg" in path else "#result .main-svg"
+                    page.wait_for_selector(picture, timeout=120_000)
                 _shot(page, shots, name)
             ctx.close()
 

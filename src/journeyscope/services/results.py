@@ -15,12 +15,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
@@ -28,6 +28,7 @@ from journeyscope.analytics.cases import AnalysisQuery, InvalidQueryError
 from journeyscope.config import Settings
 from journeyscope.errors import StoreError
 
+T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
@@ -197,7 +198,27 @@ def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None
     return submit(settings, query, filters).result()
 
 
+_memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per store state under ``name`` (Home's figures, the catalogue)."""
+    key = (store_state(settings.store), name)
+    with _lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            found: T = _memo[key]
+            return found
+    value = compute()
+    with _lock:
+        _memo[key] = value
+        while len(_memo) > KEPT:
+            _memo.popitem(last=False)
+    return value
+
+
 def clear() -> None:
     """Forget every cached result (tests; memory pressure)."""
     with _lock:
         _done.clear()
+        _memo.clear()

@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
-from journeyscope.services.accounts import Accounts, workspace_database
+from journeyscope.services.accounts import Accounts
 from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.limits import Gate
@@ -76,7 +76,7 @@ def create_app(
     )
     app.add_middleware(Gate)  # body limit, key check before parsing, failed-auth limit
     app.state.settings = settings
-    app.state.accounts = accounts or Accounts(workspace_database(settings))
+    app.state.accounts = accounts  # None: opened on first use (web.auth.accounts)
     app.state.public_docs = public_docs
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

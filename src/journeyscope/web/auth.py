@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from fastapi import HTTPException, Request, status
 
-from journeyscope.services.accounts import Accounts, Session, User
+from journeyscope.services.accounts import Accounts, Session, User, workspace_database
 
 COOKIE = "js_session"
 PRE_COOKIE = "js_presession"  # the sign-in form's double-submit CSRF token
@@ -34,7 +34,12 @@ class SignInRequired(Exception):
 
 
 def accounts(request: Request) -> Accounts:
-    found: Accounts = request.app.state.accounts
+    """The app's accounts; the workspace database beside the store is opened on first use,
+    so an app used only as the engine API creates no file."""
+    found: Accounts | None = request.app.state.accounts
+    if found is None:
+        found = Accounts(workspace_database(request.app.state.settings))
+        request.app.state.accounts = found
     return found
 
 

@@ -21,7 +21,13 @@ _MACHINE = ("/api/", "/v1/", "/openapi.json", "/healthz")
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(_MACHINE)
+    """Machines get JSON: the API paths, calls with an API key, and clients that do not ask
+    for HTML (browsers do, in their ``Accept`` header)."""
+    if request.url.path.startswith(_MACHINE):
+        return True
+    if request.headers.get("x-api-key") or request.headers.get("authorization"):
+        return True
+    return "text/html" not in request.headers.get("accept", "")
 
 
 def install(app: FastAPI) -> None:
@@ -43,7 +49,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, exc: SignInRequired) -> Response:
-        if _wants_json(request):
+        if request.url.path.startswith(_MACHINE):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         target = f"/signin?next={exc.next_url}"
         if request.headers.get("hx-request"):

@@ -54,7 +54,17 @@ def _json(value: Any) -> Markup:
     return Markup(text)
 
 
-templates.env.filters.update(number=_number, percent=_percent, duration=_duration, tojs=_json)
+def _epoch(seconds: Any) -> str:
+    from datetime import UTC, datetime
+
+    if seconds is None:
+        return "–"
+    return datetime.fromtimestamp(float(seconds), UTC).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters.update(
+    number=_number, percent=_percent, duration=_duration, tojs=_json, epoch=_epoch
+)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -233,6 +233,16 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
     }
 
 
+def svg(kind: str, r: Any) -> str | None:
+    """The drawn picture, where the render layer has one (the process map), as SVG markup."""
+    if kind != "dfg":
+        return None
+    from journeyscope.render.process_map import process_map_svg
+    from journeyscope.render.report_sections import process_graph
+
+    return process_map_svg(process_graph(r), max_activities=20, embed_font=False)
+
+
 def semantics(kind: str, r: Any) -> str:
     """How the result was computed, in sentences, with the case rule."""
     text = r.semantics.description if kind == "funnel" else str(getattr(r, "semantics", ""))

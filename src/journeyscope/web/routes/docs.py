@@ -1,6 +1,7 @@
 """``/docs`` and ``/openapi.json``: the API's documentation, offline (Swagger UI's script and
-styles are served from the package) and behind sign-in (or an API key) unless the app was
-built with ``public_docs``."""
+styles are served from the package). The ``/docs`` page is behind sign-in unless the app was
+built with ``public_docs``; the OpenAPI schema itself stays public (it describes the routes,
+holds no data, and machines with an API key read it before they authenticate)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from journeyscope.web.auth import principal
-
 router = APIRouter(include_in_schema=False)
-
-
-async def _allowed(request: Request) -> None:
-    if not request.app.state.public_docs:
-        await principal("journeys:read")(request)
 
 
 @router.get("/openapi.json")
 async def openapi(request: Request) -> JSONResponse:
-    await _allowed(request)
     return JSONResponse(request.app.openapi())
 
 

@@ -9,7 +9,6 @@ the table; ``/explore/funnel/drill`` lists who dropped after a step.
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -26,21 +25,11 @@ from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 FILTER_PARAMETERS = ("since", "until", "channel", "where")
-_catalogues: dict[tuple[Any, ...], overview.Catalogue] = {}
-_catalogue_lock = threading.Lock()
 
 
 def catalogue(settings: Settings) -> overview.Catalogue:
     """The store's catalogue, read once per store state."""
-    state = results.store_state(settings.store)
-    with _catalogue_lock:
-        found = _catalogues.get(state)
-    if found is None:
-        found = overview.catalogue(settings)
-        with _catalogue_lock:
-            _catalogues.clear()
-            _catalogues[state] = found
-    return found
+    return results.memo(settings, "catalogue", lambda: overview.catalogue(settings))
 
 
 def params_of(request: Request) -> dict[str, list[str]]:
@@ -117,6 +106,7 @@ def result_context(
         "result": result,
         "table": views.table(kind, result),
         "figure": views.chart(kind, result),
+        "svg": views.svg(kind, result),
         "semantics": views.semantics(kind, result),
         "filters_text": results.describe_filters(filters),
         "headline": views.headline(kind, result),

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from journeyscope.services import customers, overview, uploads
+from journeyscope.services import customers, overview, results, uploads
 from journeyscope.services.accounts import AccountError, Session, SignInRefused
 from journeyscope.web.auth import (
     COOKIE,
@@ -122,8 +122,13 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
     settings = request.app.state.settings
     if not settings.store.is_file():
         return render(request, "home.html", stats=None, journeys=[])
-    stats = overview.headline(settings)
-    journeys = overview.journey_headlines(settings, overview.designs(designs_folder()))
+    folder = designs_folder()
+    stats = results.memo(settings, "headline", lambda: overview.headline(settings))
+    journeys = results.memo(
+        settings,
+        f"journeys:{folder.resolve()}",
+        lambda: overview.journey_headlines(settings, overview.designs(folder)),
+    )
     return render(request, "home.html", stats=stats, journeys=journeys)
 
 
@@ -176,11 +181,19 @@ def data(
         request,
         "data.html",
         has_store=has_store,
-        history=overview.history(settings) if has_store else [],
-        quarantine=overview.quarantine(settings, reason=reason, source=source)
+        history=results.memo(settings, "history", lambda: overview.history(settings))
+        if has_store
+        else [],
+        quarantine=results.memo(
+            settings,
+            f"quarantine:{reason}:{source}",
+            lambda: overview.quarantine(settings, reason=reason, source=source),
+        )
         if has_store
         else None,
-        catalogue=overview.catalogue(settings) if has_store else None,
+        catalogue=results.memo(settings, "catalogue", lambda: overview.catalogue(settings))
+        if has_store
+        else None,
         reason=reason,
         source=source,
         may_ingest=session.user.may("ingest"),

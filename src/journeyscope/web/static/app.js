@@ -27,6 +27,15 @@
   document.addEventListener("click", function (ev) {
     var t = ev.target;
     if (t.matches("[data-add-step]")) { addStep(); }
+    if (t.matches("[data-download-svg]")) {
+      var pic = t.closest(".result").querySelector(".svg-wrap svg");
+      if (pic) {
+        var url = URL.createObjectURL(new Blob([pic.outerHTML], { type: "image/svg+xml" }));
+        var a = document.createElement("a");
+        a.href = url; a.download = "journeyscope-process-map.svg"; a.click();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      }
+    }
     if (t.matches("[data-download]")) {
       var card = t.closest(".result");
       var plot = card && card.querySelector(".plot");
