@@ -199,8 +199,7 @@ def test_catalogue_levers_status_and_openapi(client: TestClient, admin: dict[str
     assert client.put("/v1/levers/remind", json={"lever": 2.5}, headers=admin).status_code == 200
     status = client.get("/v1/engine/status", headers=admin).json()
     assert status["embedded_worker"] is True and "dead_letters" in status
-    assert client.get("/openapi.json").status_code == 401  # behind a key or a session
-    spec = client.get("/openapi.json", headers=admin).json()
+    spec = client.get("/openapi.json").json()  # the schema is public; /docs needs sign-in
     assert "/v1/events" in spec["paths"] and "/v1/customers/{customer_id}/history" in spec["paths"]
     assert "APIKeyHeader" in spec["components"]["securitySchemes"]
     assert client.get("/healthz").json()["status"] == "ok"
