@@ -142,7 +142,29 @@ def demo(
         f"report: {report_file} ({time.perf_counter() - report_started:.1f}s; open it in "
         f"a browser, it needs no network)"
     )
+    console.rule("8. the workspace in the browser")
+    _workspace_user(store_file, root_settings())
     console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
+
+
+def _workspace_user(store_file: Path, settings: Settings) -> None:
+    """A demo user (role admin, a new random password each run) in the workspace database
+    beside the demo store, and the command that serves the workspace on it."""
+    import secrets
+
+    from journeyscope.services.accounts import Accounts, workspace_database
+
+    accounts = Accounts(workspace_database(settings.model_copy(update={"store": store_file})))
+    if accounts.user("demo") is not None:
+        accounts.remove("demo")
+    password = secrets.token_urlsafe(12)
+    accounts.add("demo", "admin", password)
+    console.print(
+        f"serve it:  JOURNEYSCOPE_STORE={store_file} .venv/bin/journeyscope serve\n"
+        f"then open http://127.0.0.1:8000/ and sign in as demo / {password}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:

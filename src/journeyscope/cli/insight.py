@@ -211,6 +211,14 @@ def moments(
     rule: CaseRuleOption = "given",
     gap: GapOption = None,
     case_activity: CaseActivityOption = None,
+    weighted: Annotated[
+        bool,
+        typer.Option(
+            "--weighted",
+            help="Weight respondents by the silent-customer analysis's answering model "
+            "(satisfaction only), and report how the ranking changes.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Moments of truth: experiences (steps, backtracks, channel switches, long waits,
@@ -218,6 +226,16 @@ def moments(
     or completion, with intervals and false-discovery control; compared with the steps
     the designers flagged."""
     from journeyscope.analytics.moments import MomentsQuery
+
+    answering = None
+    if weighted:
+        from journeyscope.analytics.moments_weights import answering_weights
+        from journeyscope.analytics.silent import SilentQuery
+
+        silent_result = _run(ctx, store, engine, build_query(SilentQuery, survey=survey.upper()))
+        answering = answering_weights(silent_result)
+        if answering is None:
+            console.print("no answering model converged: the effects are unweighted")
 
     query = build_query(
         MomentsQuery,
@@ -232,6 +250,7 @@ def moments(
         min_cases=min_cases,
         fdr=fdr,
         top=top,
+        **({"answering": answering} if answering is not None else {}),
     )
     result: MomentsResult = _run(ctx, store, engine, query)
     if as_json:
