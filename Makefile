@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/journeyscope demo
 
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 check: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider
