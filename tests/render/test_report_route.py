@@ -12,7 +12,6 @@ import pytest
 from journeyscope.engine.store import EngineStore
 from journeyscope.services import report as report_module
 from journeyscope.web import create_app
-from journeyscope.web.routes import report as route
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -28,7 +27,6 @@ def client(synthetic_store, tmp_path, monkeypatch) -> Iterator[tuple[TestClient,
     shutil.copy(EXAMPLES / "tenancy.yaml", designs / "tenancy.yaml")
     monkeypatch.setenv("JOURNEYSCOPE_STORE", synthetic_store.path)
     monkeypatch.setenv("JOURNEYSCOPE_DESIGNS", str(designs))
-    route._cache.clear()
     with (
         EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as engine,
         TestClient(create_app(store=engine, embedded_worker=False)) as test_client,
@@ -59,5 +57,7 @@ def test_report_needs_a_key_and_a_known_design(client):
     assert test_client.get("/report").status_code == 401
     missing = test_client.get("/report", params={"design": "nope"}, headers={"X-API-Key": key})
     assert missing.status_code == 404 and "no design" in missing.text and "nope" in missing.text
+    assert "tenancy" in missing.text  # the designs there, by id
+    assert "designs" not in missing.text.replace("(designs:", "")  # no folder, no server path
     bad = test_client.get("/report", params={"design": "../etc"}, headers={"X-API-Key": key})
     assert bad.status_code == 422

@@ -113,16 +113,12 @@ def signout(request: Request, _: Annotated[Session, Depends(csrf("read"))]) -> R
 # ------------------------------------------------------------------------------------- home
 
 
-def designs_folder() -> Path:
-    return Path(os.environ.get("JOURNEYSCOPE_DESIGNS", "examples/journeys"))
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
     settings = request.app.state.settings
     if not settings.store.is_file():
         return render(request, "home.html", stats=None, journeys=[])
-    folder = designs_folder()
+    folder = Path(settings.designs)
     stats = results.memo(settings, "headline", lambda: overview.headline(settings))
     journeys = results.memo(
         settings,
