@@ -33,6 +33,7 @@ ANALYSES = {
     "moments",
     "emotion",
     "value",
+    "backlog",
     "silent",
 }
 
@@ -89,6 +90,20 @@ def test_all_sections_with_a_design(page):
     ]
     assert set(ids) <= set(SECTIONS)
     assert 'class="missing"' not in page.split('id="emotion"')[0]  # nothing left out
+
+
+def test_the_backlog_section_draws_the_story_map(data, page):
+    assert data.backlog is not None and data.backlog.stories
+    section = _section(page, "backlog")
+    assert 'data-picture="story-map"' in section
+    top = data.backlog.stories[0]
+    assert escape(top.text) in section
+    # the story map reuses the report's value stream: failure demand valued the same way
+    failures = {s.step: s.opportunity for s in data.value.steps}
+    for o in data.backlog.opportunities:
+        for e in o.evidence:
+            if e.source == "failure demand" and e.step in failures:
+                assert e.value_per_year is not None and e.value_per_year.estimate > 0
 
 
 def test_self_contained(page):

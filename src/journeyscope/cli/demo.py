@@ -51,6 +51,7 @@ def write_demo_report(store_file: Path, workdir: Path, settings: Settings) -> Pa
             settings.model_copy(update={"store": store_file}),
             journey,
             source=f"{store_file} (synthetic omnichannel journeys)",
+            value_per_case=400.0,
             contacts=ContactRules.from_catalogue(catalogue(), "the generator's catalogue"),
         )
     out = workdir / "report.html"

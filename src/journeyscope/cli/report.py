@@ -45,6 +45,14 @@ def report(
         Path | None,
         typer.Option("--png-dir", help="Also write each picture as a PNG into this folder."),
     ] = None,
+    value_per_case: Annotated[
+        float,
+        typer.Option(
+            "--value-per-case",
+            help="Money one completed case is worth (values drop-offs and moments in the "
+            "value stream and the backlog).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Write the journey report: map, blueprint, paths, process map, funnel, channels,
     conformance and insights, in one HTML file that opens offline."""
@@ -59,7 +67,13 @@ def report(
         journey = journey.variant(variant)
     chosen = settings(ctx, store=store)
     with console.status("analysing"):
-        data = build_report(chosen, journey, rule=case_rule(rule, gap, case_activity), title=title)
+        data = build_report(
+            chosen,
+            journey,
+            rule=case_rule(rule, gap, case_activity),
+            title=title,
+            value_per_case=value_per_case,
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report_html(data, now=datetime.now(UTC)), encoding="utf-8")
     console.print(f"report: {out} ({out.stat().st_size / 1e6:.1f} MB)")

@@ -18,6 +18,7 @@ from journeyscope.analytics.moments import MomentsResult
 from journeyscope.analytics.paths import PathsResult
 from journeyscope.analytics.process import ProcessMap
 from journeyscope.analytics.silent import SilentResult
+from journeyscope.analytics.story_map import StoryMap
 from journeyscope.analytics.value import ValueResult
 from journeyscope.analytics.variants import VariantsResult
 from journeyscope.definitions.models import Journey
@@ -36,6 +37,7 @@ SECTIONS: Final[dict[str, str]] = {
     "moments": "Moments of truth",
     "silent": "Silent customers",
     "value": "Value",
+    "backlog": "Backlog",
 }
 
 
@@ -61,6 +63,8 @@ class ReportData:
     moments: MomentsResult | None = None
     value: ValueResult | None = None
     silent: SilentResult | None = None
+    backlog: StoryMap | None = None
+    """Opportunities scored by value at stake, as a user story map."""
     insights: dict[str, Any] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     """Sections left out, and why."""

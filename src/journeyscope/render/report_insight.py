@@ -20,8 +20,10 @@ from journeyscope.analytics.silent_text import (
 from journeyscope.render import _report_markup as markup
 from journeyscope.render._report_markup import Section
 from journeyscope.render._svg import fmt_share
+from journeyscope.render.backlog import money
 from journeyscope.render.report_data import SECTIONS, ReportData
 from journeyscope.render.sensitivity import sensitivity_svg
+from journeyscope.render.story_map import story_map_svg
 
 #: Rows of the moments-of-truth and value tables.
 TOP_MOMENTS: Final = 10
@@ -231,3 +233,41 @@ def value_section(data: ReportData) -> Section:
         v.semantics,
     ]
     return Section("value", SECTIONS["value"], lead, body, notes)
+
+
+def backlog_section(data: ReportData) -> Section:
+    """The user story map: opportunities from the design and the data, ranked by value at
+    stake, as releases; the top stories with their evidence."""
+    m = data.backlog
+    if m is None:
+        why = data.missing.get("backlog", "no backlog")
+        return Section("backlog", SECTIONS["backlog"], body=markup.missing(why))
+    valued = [o for o in m.opportunities if o.value_at_stake is not None]
+    lead = (
+        f"{len(m.stories)} stories from {len(m.opportunities)} opportunities "
+        f"({len(valued)} with a measured value at stake), cut into {len(m.releases)} releases."
+    )
+    body = markup.svg("story-map", story_map_svg(m, embed_font=False))
+    body += markup.table(
+        ["#", "step", "story", "value a year", "confidence", "evidence"],
+        [
+            [
+                c.rank if c.rank < 10**6 else "–",
+                c.step_name or "–",
+                c.text,
+                money(c.value_at_stake),
+                fmt_share(c.confidence),
+                "; ".join(c.evidence[:2]) or "–",
+            ]
+            for c in m.stories[:TOP_OPPORTUNITIES]
+        ],
+        {0, 3, 4},
+    )
+    notes = [
+        f"Ranked by: {m.score_rule}",
+        f"Releases: {m.slice_rule}.",
+        "Write the backlog for Jira or GitHub with journeyscope backlog DESIGN --format "
+        "jira-csv|github (docs/backlog.md).",
+        m.semantics,
+    ]
+    return Section("backlog", SECTIONS["backlog"], lead, body, notes)

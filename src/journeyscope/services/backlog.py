@@ -24,6 +24,9 @@ from journeyscope.definitions.models import Journey
 
 if TYPE_CHECKING:
     from journeyscope.analytics.compare import CompareResult
+    from journeyscope.analytics.engines import Engine
+    from journeyscope.analytics.moments import MomentsResult
+    from journeyscope.analytics.value import ValueResult
 
 #: Seconds in a year (365.25 days), for annualising.
 YEAR_S = 365.25 * 86400
@@ -78,34 +81,59 @@ def build_backlog(
     min_dropoff: float = 0.1,
 ) -> StoryMap:
     """Opportunities, scores and the story map of ``journey`` on the store of ``settings``."""
+    from journeyscope.services.analyses import engine as open_engine
+
+    with open_engine(settings) as engine:
+        return story_map_on(
+            engine,
+            journey,
+            value_per_case=value_per_case,
+            channel_costs={**settings.channel_costs, **(channel_costs or {})},
+            min_dropoff=min_dropoff,
+        )
+
+
+def story_map_on(
+    engine: Engine,
+    journey: Journey,
+    *,
+    value_per_case: float,
+    channel_costs: dict[str, float] | None = None,
+    min_dropoff: float = 0.1,
+    satisfaction: MomentsResult | None = None,
+    value: ValueResult | None = None,
+) -> StoryMap:
+    """The story map of ``journey`` on an open ``engine``. ``satisfaction`` (moments of
+    truth for the survey score) and ``value`` (the value stream) are reused when the caller
+    has them already (the report does); the other analyses run here."""
     from journeyscope.analytics.engines import IbisEngine
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.services.analyses import engine as open_engine
 
-    name = settings.engine
-    costs = {**settings.channel_costs, **(channel_costs or {})}
     where = f"--design {journey.id}"
-    with open_engine(settings) as engine:
-        first, last = data_span(engine, journey)
-        years = (last - first).total_seconds() / YEAR_S
-        completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
+    first, last = data_span(engine, journey)
+    years = (last - first).total_seconds() / YEAR_S
+    completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
+    if satisfaction is None:
         satisfaction = engine.run(MomentsQuery(outcome="satisfaction", journey=journey))
+    if value is None:
         value = engine.run(
-            ValueQuery(journey=journey, channel_costs=costs, value_per_case=value_per_case)
-        )
-        path_steps = main_path(journey)
-        window = journey.outcome.within or timedelta(days=365)
-        funnel = None
-        if len(path_steps) >= 2:
-            funnel = IbisEngine(closed_cases(engine, window, last), name).run(
-                FunnelQuery(
-                    steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
-                    window=window,
-                    dropped_limit=0,
-                )
+            ValueQuery(
+                journey=journey, channel_costs=channel_costs or {}, value_per_case=value_per_case
             )
+        )
+    path_steps = main_path(journey)
+    window = journey.outcome.within or timedelta(days=365)
+    funnel = None
+    if len(path_steps) >= 2:
+        funnel = IbisEngine(closed_cases(engine, window, last), engine.name).run(
+            FunnelQuery(
+                steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
+                window=window,
+                dropped_limit=0,
+            )
+        )
     evidence = [
         *opp.from_moments(
             completion.moments,
@@ -149,7 +177,8 @@ def build_backlog(
     return story_map(
         journey,
         found,
-        semantics=f"evidence from {years:.2f} years of data, annualised; {opp.SCORE_RULE}",
+        semantics=f"evidence from {years:.2f} years of data, annualised; "
+        f"value per completed case {value_per_case:,.2f}; {opp.SCORE_RULE}",
     )
 
 

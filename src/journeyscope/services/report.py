@@ -39,6 +39,7 @@ from journeyscope.analytics.value import ValueQuery
 from journeyscope.analytics.variants import VariantsQuery, VariantsResult
 from journeyscope.definitions.models import Journey
 from journeyscope.render.report_data import ReportData
+from journeyscope.services.backlog import story_map_on
 from journeyscope.services.store import open_store
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def build_report(
     title: str | None = None,
     source: str | None = None,
     contacts: ContactRules | None = None,
+    value_per_case: float = 0.0,
 ) -> ReportData:
     """Every analysis of the report on the store of ``settings`` (opened read-only, with its
     memory limit), once each; ``design``: the designed journey to map and compare with.
@@ -79,6 +81,7 @@ def build_report(
             title=title,
             source=str(settings.store) if source is None else source,
             contacts=contacts,
+            value_per_case=value_per_case,
         )
 
 
@@ -117,6 +120,7 @@ def compute_report(
     title: str | None = None,
     source: str = "",
     contacts: ContactRules | None = None,
+    value_per_case: float = 0.0,
 ) -> ReportData:
     """Run every analysis the report needs, once each, on ``events``.
 
@@ -194,10 +198,23 @@ def compute_report(
                 data.emotion = engine.run(EmotionQuery(case_rule=given, journey=journey))
             with clock.analysis("value"):
                 data.value = engine.run(
-                    ValueQuery(case_rule=given, journey=journey, contacts=contacts)
+                    ValueQuery(
+                        case_rule=given,
+                        journey=journey,
+                        contacts=contacts,
+                        value_per_case=value_per_case,
+                    )
+                )
+            with clock.analysis("backlog"):
+                data.backlog = story_map_on(
+                    engine,
+                    journey,
+                    value_per_case=value_per_case,
+                    satisfaction=data.moments,
+                    value=data.value,
                 )
         else:
-            for key in ("journey-map", "blueprint", "conformance", "moments", "value"):
+            for key in ("journey-map", "blueprint", "conformance", "moments", "value", "backlog"):
                 data.missing[key] = "no designed journey given (--design FILE)"
         respondents = _respondents(scoped, "NPS")
         if respondents >= MIN_RESPONDENTS:
