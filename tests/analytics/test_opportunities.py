@@ -228,7 +228,7 @@ def test_story_map_stories_releases_and_design_stories() -> None:
     assert photo.text == "As an Owner, I want to upload a photo, so that it is done."
     assert not photo.drafted and photo.effort == 2 and photo.opportunity == "a.clearer_a"
     drafted = texts["draft.a.faster_a"]
-    assert drafted.text == "As a Renter, I want faster A, so that it is done."
+    assert drafted.text == "As a Renter, I want a faster A, so that it is done."
     assert texts["loose"].opportunity is None and texts["loose"].value_at_stake is None
     # value per step counted once: a 600, b 300, journey-wide 100 -> total 1000;
     # ranked a (scored, effort) first, then a.faster_a, b, journey item; cuts at 50% and 80%

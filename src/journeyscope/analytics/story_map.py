@@ -135,11 +135,57 @@ def _so_that(journey: Journey) -> str:
     return text[:1].lower() + text[1:] if text[:2] != "I " else text
 
 
+#: First words that make a design's opportunity an instruction ("Fix the failing steps").
+VERBS: Final = frozenset(
+    [
+        "accept",
+        "add",
+        "allow",
+        "avoid",
+        "cut",
+        "explain",
+        "fix",
+        "give",
+        "help",
+        "keep",
+        "let",
+        "make",
+        "offer",
+        "provide",
+        "reduce",
+        "remind",
+        "remove",
+        "send",
+        "show",
+        "simplify",
+        "stop",
+        "tell",
+        "track",
+    ]
+)
+
+
 def _want(o: Opportunity) -> str:
-    """What the persona wants: the design's words, else after the evidence worth most."""
+    """What the persona wants: the design's words, else after the evidence worth most.
+
+    >>> from journeyscope.analytics.opportunities import Opportunity as O
+    >>> base = dict(id="x", step=None, step_name=None, stage=None, origin="design",
+    ...             evidence=[], value_at_stake=None, value_interval=None, confidence=None)
+    >>> _want(O(title="Eligibility checker before applying", **base))
+    'an eligibility checker before applying'
+    >>> _want(O(title="Fix the failing steps", **base))
+    'you to fix the failing steps'
+    """
     top = o.evidence[0].source if o.evidence else None  # sorted by value, largest first
     if o.origin == "design":
-        return o.title[:1].lower() + o.title[1:]
+        words = o.title.split()
+        first = words[0].lower() if words else ""
+        text = o.title[:1].lower() + o.title[1:]
+        if first in VERBS:
+            return f"you to {text}"
+        if first in {"a", "an", "the", "my", "our", "more", "less", "fewer", "no"}:
+            return text
+        return ("an " if text[:1] in "aeiou" else "a ") + text
     if top == "failure demand":
         return f"{o.step_name} to work the first time, without having to contact you"
     if top == "drop-off":
