@@ -239,3 +239,23 @@ def test_story_map_stories_releases_and_design_stories() -> None:
     assert texts["draft.b.keep_customers_going_at_b"].release == 2
     assert texts["loose"].release == 3  # not measured: the last release
     assert [c.rank for c in m.stories] == sorted(c.rank for c in m.stories)
+
+
+class C:
+    """A step's conformance (the fields opportunities read)."""
+
+    def __init__(self, step: str, cases: int, off: int) -> None:
+        self.id, self.name, self.cases, self.cases_off_path = step, step.upper(), cases, off
+
+
+def test_frequent_deviations_are_counted_evidence_without_money() -> None:
+    found = opp.from_deviations(
+        [C("a", 100, 25), C("b", 100, 19), C("c", 0, 0)],
+        years=2,
+        min_share=0.2,
+        analysis="conformance",
+    )
+    assert [(e.step, e.cases, e.cases_per_year) for e in found] == [("a", 25, 12.5)]
+    assert found[0].value_per_year is None and found[0].confidence is None
+    [o] = [o for o in opp.collect(journey(), found) if o.step == "a" and o.id == "a.faster_a"]
+    assert o.evidence == found and o.value_at_stake is None

@@ -18,6 +18,10 @@ the data, through one of three kinds of evidence, each read from an analysis tha
   (failure-demand cost + lost outcome value) per failed case) per year; its interval treats
   the failure count as Poisson.
 
+* **deviation** — a step where at least ``min_share`` of the cases that reached it left the
+  designed path from it (conformance). Counted, not put in money: what a deviation costs is
+  measured by a moment of truth, when it has a significant effect.
+
 A design opportunity at a step takes the data evidence found at that step; data evidence at a
 step with no design opportunity becomes an opportunity of its own. Because the pieces of
 evidence at one step overlap (the same cases drop off, call and complain), an opportunity's
@@ -40,7 +44,7 @@ from pydantic import BaseModel
 
 from journeyscope.definitions.models import Journey
 
-Source = Literal["moment of truth", "drop-off", "failure demand"]
+Source = Literal["moment of truth", "drop-off", "failure demand", "deviation"]
 
 #: The two-sided normal quantile used for every interval computed here (95%).
 Z95: Final = 1.959963984540054
@@ -307,6 +311,46 @@ def from_failures(
     return found
 
 
+def from_deviations(
+    steps: Sequence[StepConformanceLike],
+    *,
+    years: float,
+    min_share: float,
+    analysis: str,
+) -> list[Evidence]:
+    """Evidence from frequent deviations from the design (see the module text)."""
+    found = []
+    for s in steps:
+        if s.cases <= 0 or s.cases_off_path / s.cases < min_share:
+            continue
+        found.append(
+            Evidence(
+                source="deviation",
+                step=s.id,
+                finding=f"{s.cases_off_path / s.cases:.0%} of the {s.cases:,} cases at {s.name} "
+                f"left the designed path from it ({s.cases_off_path:,} cases)",
+                analysis=analysis,
+                cases=s.cases_off_path,
+                cases_per_year=annualise(s.cases_off_path, years),
+                how="a count: its cost is what a moment of truth measures, when one does",
+            )
+        )
+    return found
+
+
+class StepConformanceLike(Protocol):
+    """What opportunities read of a step's conformance."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def cases(self) -> int: ...
+    @property
+    def cases_off_path(self) -> int: ...
+
+
 def collect(
     journey: Journey,
     evidence: Iterable[Evidence],
@@ -365,6 +409,8 @@ def _title(step_name: str, pieces: list[Evidence]) -> str:
         return f"Make {step_name} work the first time"
     if top.source == "drop-off":
         return f"Keep customers going at {step_name}"
+    if top.source == "deviation":
+        return f"Guide customers through {step_name} as designed"
     return f"Remove what hurts at {step_name}"
 
 

@@ -24,6 +24,7 @@ from journeyscope.definitions.models import Journey
 
 if TYPE_CHECKING:
     from journeyscope.analytics.compare import CompareResult
+    from journeyscope.analytics.conformance import ConformanceReport
     from journeyscope.analytics.engines import Engine
     from journeyscope.analytics.moments import MomentsResult
     from journeyscope.analytics.value import ValueResult
@@ -102,6 +103,8 @@ def story_map_on(
     min_dropoff: float = 0.1,
     satisfaction: MomentsResult | None = None,
     value: ValueResult | None = None,
+    conformance: ConformanceReport | None = None,
+    min_deviation: float = 0.2,
 ) -> StoryMap:
     """The story map of ``journey`` on an open ``engine``. ``satisfaction`` (moments of
     truth for the survey score) and ``value`` (the value stream) are reused when the caller
@@ -123,6 +126,11 @@ def story_map_on(
                 journey=journey, channel_costs=channel_costs or {}, value_per_case=value_per_case
             )
         )
+    if conformance is None:
+        from journeyscope.analytics.cases import CaseRule
+        from journeyscope.analytics.conformance import conformance as conform
+
+        conformance = conform(engine.events(), journey, CaseRule.given()).collect()
     path_steps = main_path(journey)
     window = journey.outcome.within or timedelta(days=365)
     funnel = None
@@ -153,6 +161,12 @@ def story_map_on(
             value.steps,
             years=years,
             analysis=f"journeyscope value {where} --value-per-case {value_per_case:g}",
+        ),
+        *opp.from_deviations(
+            conformance.steps,
+            years=years,
+            min_share=min_deviation,
+            analysis=f"journeyscope conformance {journey.id}",
         ),
     ]
     if funnel is not None:

@@ -212,6 +212,7 @@ def compute_report(
                     value_per_case=value_per_case,
                     satisfaction=data.moments,
                     value=data.value,
+                    conformance=data.conformance,
                 )
         else:
             for key in ("journey-map", "blueprint", "conformance", "moments", "value", "backlog"):
