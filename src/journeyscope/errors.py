@@ -125,6 +125,13 @@ class SettingsError(JourneyscopeError):
     """
 
 
+class InvalidQueryError(JourneyscopeError, ValueError):
+    """An analysis query asks for something that cannot be computed as stated.
+
+    Example: ``an any-order funnel cannot have exclusion steps``.
+    """
+
+
 class UnknownNameError(JourneyscopeError, ValueError):
     """An analysis names an activity, step, property or breakdown the data does not have.
 

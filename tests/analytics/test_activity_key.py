@@ -11,8 +11,8 @@ import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
 from journeyscope.analytics import DfgQuery, DuckDBEngine, FunnelQuery
-from journeyscope.analytics.cases import InvalidQueryError, parse_activity_key
-from journeyscope.errors import UnknownNameError
+from journeyscope.analytics.cases import parse_activity_key
+from journeyscope.errors import InvalidQueryError, UnknownNameError
 
 
 def lifecycle(table: pa.Table, transitions: list[str | None]) -> pa.Table:

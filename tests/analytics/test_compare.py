@@ -11,11 +11,11 @@ import pytest
 from analytics_kit import BASE, engine_for, journeys
 from pydantic import ValidationError
 
-from journeyscope.analytics.cases import InvalidQueryError
 from journeyscope.analytics.compare import Z95, CompareQuery
 from journeyscope.analytics.value import ValueQuery
 from journeyscope.config import Settings
 from journeyscope.definitions.models import Journey
+from journeyscope.errors import InvalidQueryError
 from journeyscope.services.backlog import compare_step
 
 DAY = timedelta(days=1)

@@ -18,7 +18,6 @@ from journeyscope.analytics.attribution import AttributionQuery, AttributionResu
 from journeyscope.analytics.cases import (
     AnalysisQuery,
     CaseRule,
-    InvalidQueryError,
     case_rule_from_options,
     cased,
     ordered,
@@ -79,6 +78,7 @@ from journeyscope.analytics.variants import (
     case_variants,
     variants,
 )
+from journeyscope.errors import InvalidQueryError
 
 __all__ = [
     "ANALYSES",

@@ -22,7 +22,7 @@ import ibis
 from ibis import _
 from pydantic import BaseModel, ConfigDict, Field
 
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import InvalidQueryError
 
 RuleKind = Literal["given", "customer", "gap", "start", "end"]
 
@@ -195,13 +195,6 @@ def case_rule_from_options(
     if kind in ("given", "customer"):
         return CaseRule(kind)  # type: ignore[arg-type]
     raise InvalidQueryError(f"unknown case rule {kind!r} (choose given, customer, gap, start, end)")
-
-
-class InvalidQueryError(JourneyscopeError, ValueError):
-    """An analysis query asks for something that cannot be computed as stated.
-
-    Example: ``an any-order funnel cannot have exclusion steps``.
-    """
 
 
 class AnalysisQuery(BaseModel):

@@ -31,8 +31,9 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from journeyscope.analytics.cases import InvalidQueryError, property_value
+from journeyscope.analytics.cases import property_value
 from journeyscope.analytics.engines import Engine
+from journeyscope.errors import InvalidQueryError
 
 NONE = "(no cohort)"
 

@@ -31,10 +31,11 @@ from typing import Any, Final, Literal
 import ibis
 from pydantic import BaseModel, model_validator
 
-from journeyscope.analytics.cases import AnalysisQuery, InvalidQueryError, epoch_ms
+from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
 from journeyscope.analytics.value import ValueQuery, failure_demand, value_events
 from journeyscope.definitions.graph import successors
 from journeyscope.definitions.models import Journey
+from journeyscope.errors import InvalidQueryError
 
 Rows = list[dict[str, Any]]
 Z95: Final = 1.959963984540054

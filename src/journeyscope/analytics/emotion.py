@@ -35,7 +35,6 @@ from scipy import stats
 
 from journeyscope.analytics.cases import (
     AnalysisQuery,
-    InvalidQueryError,
     epoch_ms,
     human_duration,
     lookup,
@@ -43,6 +42,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.definitions.models import Journey
+from journeyscope.errors import InvalidQueryError
 from journeyscope.events.schema import SURVEY_SCALES
 
 

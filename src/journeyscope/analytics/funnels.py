@@ -31,12 +31,12 @@ from journeyscope.analytics import chains, names
 from journeyscope.analytics.cases import (
     ORDER_KEYS,
     AnalysisQuery,
-    InvalidQueryError,
     human_duration,
     property_value,
     with_cases,
 )
 from journeyscope.analytics.process import duration_aggregates, duration_stats
+from journeyscope.errors import InvalidQueryError
 from journeyscope.events.schema import COLUMNS
 
 Mode = Literal["sequential", "strict", "any_order"]

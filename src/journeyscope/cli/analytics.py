@@ -78,7 +78,7 @@ def _exclusion(text: str) -> dict[str, Any]:
 
 
 def _cleaning(text: str) -> dict[str, str]:
-    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError
 
     pattern, sep, alias = text.rpartition("=")
     if not sep or not pattern:

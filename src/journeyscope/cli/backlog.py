@@ -46,8 +46,8 @@ def backlog(
     Evidence: moments of truth (completion and satisfaction), failure demand from the value
     stream, drop-offs along the designed main path. Each story links to its step and evidence.
     """
-    from journeyscope.analytics.cases import InvalidQueryError
     from journeyscope.definitions import load_journey
+    from journeyscope.errors import InvalidQueryError
     from journeyscope.render.backlog import FORMATS, export
     from journeyscope.render.story_map import story_map_svg
     from journeyscope.services.backlog import build_backlog
@@ -80,7 +80,7 @@ def backlog(
 
 
 def _date(text: str, flag: str) -> datetime:
-    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError
 
     try:
         value = datetime.fromisoformat(text)

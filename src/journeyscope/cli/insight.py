@@ -393,7 +393,7 @@ def _value_table(result: ValueResult) -> None:
 
 
 def _costs(chosen: Settings, pairs: list[str] | None) -> dict[str, float]:
-    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError
 
     costs = dict(chosen.channel_costs)
     for pair in pairs or ():

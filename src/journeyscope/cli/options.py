@@ -98,7 +98,7 @@ def build_query(kind: Callable[..., Q], **fields: Any) -> Q:
     naming each field at fault."""
     from pydantic import ValidationError
 
-    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError
 
     try:
         return kind(**fields)

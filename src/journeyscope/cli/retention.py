@@ -179,7 +179,7 @@ def _did(text: str) -> dict[str, Any]:
 
 
 def _where(text: str) -> dict[str, Any]:
-    from journeyscope.analytics.cases import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError
 
     key, sep, value = text.partition("=")
     if not sep or not key:

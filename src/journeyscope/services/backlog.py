@@ -220,9 +220,9 @@ def compare_step(
     """A step of ``journey`` before and after a change (:mod:`journeyscope.analytics.compare`)."""
     from pydantic import ValidationError
 
-    from journeyscope.analytics.cases import InvalidQueryError
     from journeyscope.analytics.compare import CompareQuery
     from journeyscope.analytics.value import ValueQuery
+    from journeyscope.errors import InvalidQueryError
     from journeyscope.services.analyses import run
 
     costs = {**settings.channel_costs, **(channel_costs or {})}

@@ -18,10 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from journeyscope.analytics.cases import (
     AnalysisQuery,
-    InvalidQueryError,
     case_rule_from_options,
     parse_duration,
 )
+from journeyscope.errors import InvalidQueryError
 
 Params = Mapping[str, Sequence[str]]
 

@@ -24,9 +24,9 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
-from journeyscope.analytics.cases import AnalysisQuery, InvalidQueryError
+from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.config import Settings
-from journeyscope.errors import StoreError
+from journeyscope.errors import InvalidQueryError, StoreError
 
 T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from journeyscope.analytics.cases import InvalidQueryError
+from journeyscope.errors import InvalidQueryError
 from journeyscope.services import customers, overview, queries, results
 from journeyscope.web.auth import Principal, principal
 from journeyscope.web.routes.explore import params_of, prepare

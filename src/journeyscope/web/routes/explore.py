@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from journeyscope.analytics.cases import AnalysisQuery, InvalidQueryError
+from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.config import Settings
+from journeyscope.errors import InvalidQueryError
 from journeyscope.services import overview, queries, results
 from journeyscope.services.accounts import Session
 from journeyscope.web import views
