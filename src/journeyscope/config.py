@@ -51,6 +51,13 @@ class Settings(BaseSettings):
             '(JOURNEYSCOPE_SOURCE_COLUMNS=\'{"case_id": "Case", "activity": "Step"}\').'
         ),
     )
+    activity_key: str | None = Field(
+        default=None,
+        description=(
+            "What makes an activity for every analysis, e.g. "
+            "concept:name+lifecycle:transition (the activity, then properties)."
+        ),
+    )
     designs: Path = Field(
         default=Path("examples/journeys"),
         description="Folder of designed journeys (YAML) the web pages offer by journey id.",

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 import ibis
 import pyarrow as pa
 
+from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.channels import CHANNELS, ChannelsQuery, ChannelsResult
 from journeyscope.analytics.compare import COMPARE, CompareQuery, CompareResult
@@ -127,7 +128,11 @@ class Engine:
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
-        events = keyed(self.events(), query.activity_key)
+        raw = self.events()
+        for part in query.activity_key[1:]:  # the first part is the activity itself
+            found = {n: self.rows(e) for n, e in names.property_checks(raw, part).items()}
+            names.check_property(part, raw.columns, found, "--activity-key")
+        events = keyed(raw, query.activity_key)
         checks = getattr(analysis, "checks", None)
         if checks is not None:
             known = {name: self.rows(expr) for name, expr in checks(events, query).items()}

@@ -80,6 +80,14 @@ def _settings(
             "[default: JOURNEYSCOPE_SOURCE, else the store].",
         ),
     ] = None,
+    activity_key: Annotated[
+        str | None,
+        typer.Option(
+            "--activity-key",
+            help="What makes an activity, e.g. concept:name+lifecycle:transition "
+            "[default: JOURNEYSCOPE_ACTIVITY_KEY, else the activity].",
+        ),
+    ] = None,
     source_column: Annotated[
         list[str] | None,
         typer.Option(
@@ -97,6 +105,8 @@ def _settings(
 
     try:
         chosen = Settings()
+        if activity_key is not None:
+            chosen = chosen.model_copy(update={"activity_key": activity_key})
         if source is not None or source_column:
             pairs = dict(p.partition("=")[::2] for p in source_column or [])
             chosen = chosen.model_copy(

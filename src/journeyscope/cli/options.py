@@ -95,11 +95,23 @@ def case_rule(rule: str, gap: str | None, activities: list[str] | None) -> CaseR
 
 def build_query(kind: Callable[..., Q], **fields: Any) -> Q:
     """``kind(**fields)``; a validation error becomes one :class:`InvalidQueryError` line
-    naming each field at fault."""
+    naming each field at fault. A query with an activity key takes the command line's
+    ``--activity-key`` (``JOURNEYSCOPE_ACTIVITY_KEY``) unless the command sets one."""
     from pydantic import ValidationError
 
     from journeyscope.errors import InvalidQueryError
 
+    model_fields = getattr(kind, "model_fields", {})
+    if "activity_key" in model_fields and "activity_key" not in fields:
+        from typer._click.globals import get_current_context
+
+        context = get_current_context(silent=True)
+        chosen = context.find_root().obj if context is not None else None
+        key = getattr(chosen, "activity_key", None)
+        if key:
+            from journeyscope.analytics.cases import parse_activity_key
+
+            fields["activity_key"] = parse_activity_key(key)
     try:
         return kind(**fields)
     except ValidationError as exc:
