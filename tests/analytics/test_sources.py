@@ -138,3 +138,19 @@ def test_spark_sees_in_memory_tables_in_compiled_queries(spark: object) -> None:
     extra = ibis.memtable({"activity": ["A", "B"], "n": [1, 2]})
     joined = engine.events().join(extra, "activity")
     assert engine.rows(joined) == [{"activity": "A", "n": 1}]
+
+
+def test_the_report_reads_a_source_in_place(lake: Path, tmp_path: Path) -> None:
+    """``journeyscope --source parquet:... report`` draws the same report figures as the
+    store holding the same events."""
+    from journeyscope.config import Settings
+    from journeyscope.services.report import build_report
+
+    stored = build_report(Settings(store=lake / "store.duckdb"))
+    in_place = build_report(
+        Settings(store=tmp_path / "none.duckdb", source=f"parquet:{lake / 'events'}")
+    )
+    assert in_place.source.startswith("parquet:")
+    assert in_place.overview["events"] == stored.overview["events"]
+    assert in_place.process == stored.process
+    assert in_place.variants == stored.variants

@@ -59,7 +59,8 @@ class ConformanceQuery(BaseModel):
 
 @contextmanager
 def engine(settings: Settings) -> Iterator[Engine]:
-    """An analysis engine on the store of ``settings``, opened read-only; closed on exit.
+    """An analysis engine on the store of ``settings``, opened read-only, or on
+    ``settings.source`` read in place (:mod:`journeyscope.events.sources`); closed on exit.
 
     ``settings.engine`` chooses DuckDB (the store itself) or Spark (the store's events
     exported once to Parquet for a Spark session at ``settings.spark_master``).

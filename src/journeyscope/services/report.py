@@ -40,7 +40,6 @@ from journeyscope.analytics.variants import VariantsQuery, VariantsResult
 from journeyscope.definitions.models import Journey
 from journeyscope.render.report_data import ReportData
 from journeyscope.services.backlog import story_map_on
-from journeyscope.services.store import open_store
 
 if TYPE_CHECKING:
     from journeyscope.config import Settings
@@ -73,13 +72,15 @@ def build_report(
 
     ``source`` names the data on the page (default: the store file).
     """
-    with open_store(settings) as store:
+    from journeyscope.services.analyses import engine
+
+    with engine(settings) as e:
         return compute_report(
-            store.events(),
+            e.events(),
             design,
             rule=rule,
             title=title,
-            source=str(settings.store) if source is None else source,
+            source=(settings.source or str(settings.store)) if source is None else source,
             contacts=contacts,
             value_per_case=value_per_case,
         )
