@@ -221,7 +221,7 @@ def require_activities(named: Mapping[str, Iterable[str]], rows: list[dict[str, 
     >>> require_activities({"conversions": ["buy"]}, [{"activity": "Buy"}])
     Traceback (most recent call last):
     ...
-    journeyscope.analytics.cases.InvalidQueryError: conversions: no analysed event has activity 'buy'; did you mean 'Buy'?
+    journeyscope.errors.InvalidQueryError: conversions: no analysed event has activity 'buy'; did you mean 'Buy'?
     """
     known = sorted({str(r["activity"]) for r in rows if r["activity"] is not None})
     for option, names in named.items():
