@@ -26,19 +26,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 import ibis
 from pydantic import BaseModel, model_validator
 
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
+from journeyscope.analytics.opportunities import Z95
 from journeyscope.analytics.value import ValueQuery, failure_demand, value_events
 from journeyscope.definitions.graph import successors
 from journeyscope.definitions.models import Journey
 from journeyscope.errors import InvalidQueryError
 
 Rows = list[dict[str, Any]]
-Z95: Final = 1.959963984540054
 
 
 class CompareQuery(AnalysisQuery):

@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 
 from journeyscope.cli.common import console, print_json
-from journeyscope.cli.options import EngineOption, JsonOption, StoreOption, settings
+from journeyscope.cli.options import (
+    EngineOption,
+    JsonOption,
+    StoreOption,
+    channel_costs,
+    settings,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -54,21 +60,13 @@ def backlog(
 
     if fmt not in (*FORMATS, "svg"):
         raise InvalidQueryError(f"--format {fmt!r}: choose one of {', '.join((*FORMATS, 'svg'))}")
-    costs: dict[str, float] = {}
-    for pair in cost or []:
-        channel, _, amount = pair.partition("=")
-        try:
-            costs[channel.strip()] = float(amount)
-        except ValueError:
-            raise InvalidQueryError(
-                f"--cost {pair!r}: write CHANNEL=AMOUNT, e.g. phone=6.5"
-            ) from None
+    chosen = settings(ctx, store=store, engine=engine)
     with console.status("analysing"):
         result = build_backlog(
-            settings(ctx, store=store, engine=engine),
+            chosen,
             load_journey(design),
             value_per_case=value_per_case,
-            channel_costs=costs,
+            channel_costs=channel_costs(chosen, cost),
             min_dropoff=min_dropoff,
         )
     text = story_map_svg(result) if fmt == "svg" else export(result, fmt)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from journeyscope.cli.options import (
     SurveyOption,
     build_query,
     case_rule,
+    channel_costs,
     contact_rules,
     duration,
     journey,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from journeyscope.analytics.moments import MomentsResult
     from journeyscope.analytics.silent import SilentResult
     from journeyscope.analytics.value import ValueResult
-    from journeyscope.config import Settings
 
 __all__ = ["register"]
 
@@ -333,7 +333,7 @@ def value(
         ValueQuery,
         case_rule=case_rule(rule, gap, case_activity),
         journey=journey(design),
-        channel_costs=_costs(settings(ctx), cost),
+        channel_costs=channel_costs(settings(ctx), cost),
         cost_source=cost_source,
         contacts=contact_rules(catalogue),
         value_per_case=value_per_case,
@@ -390,21 +390,6 @@ def _value_table(result: ValueResult) -> None:
         f"{t.failure_demand_contacts:,} contacts costing {t.failure_demand_cost:,.0f}"
     )
     console.print(f"[dim]{result.cost_rule}[/]")
-
-
-def _costs(chosen: Settings, pairs: list[str] | None) -> dict[str, float]:
-    from journeyscope.errors import InvalidQueryError
-
-    costs = dict(chosen.channel_costs)
-    for pair in pairs or ():
-        channel, sep, amount = pair.rpartition("=")
-        try:
-            costs[channel] = float(amount)
-        except ValueError:
-            sep = ""
-        if not sep or not channel:
-            raise InvalidQueryError(f"--cost {pair!r}: write CHANNEL=AMOUNT, e.g. phone=6.5")
-    return costs
 
 
 def _write_predictions(result: Any, path: Path) -> None:

@@ -140,3 +140,19 @@ def journey(design: Path | None) -> Journey | None:
     from journeyscope.definitions import load_journey
 
     return None if design is None else load_journey(design)
+
+
+def channel_costs(chosen: Settings, pairs: list[str] | None) -> dict[str, float]:
+    """The settings' channel costs with each ``--cost CHANNEL=AMOUNT`` on top."""
+    from journeyscope.errors import InvalidQueryError
+
+    costs = dict(chosen.channel_costs)
+    for pair in pairs or ():
+        channel, sep, amount = pair.rpartition("=")
+        try:
+            costs[channel] = float(amount)
+        except ValueError:
+            sep = ""
+        if not sep or not channel:
+            raise InvalidQueryError(f"--cost {pair!r}: write CHANNEL=AMOUNT, e.g. phone=6.5")
+    return costs

@@ -24,6 +24,7 @@ import re
 from typing import Final, Literal
 
 from journeyscope.analytics.story_map import StoryCard, StoryMap
+from journeyscope.render._svg import fmt_share
 
 Format = Literal["csv", "jira-csv", "github", "markdown", "json"]
 FORMATS: Final[tuple[str, ...]] = ("csv", "jira-csv", "github", "markdown", "json")
@@ -35,10 +36,6 @@ _PRIORITY: Final = {1: "Highest", 2: "High", 3: "Medium"}
 def money(value: float | None) -> str:
     """Money at stake as a reader sees it: ``12,300 a year``; ``not measured`` when None."""
     return "not measured" if value is None else f"{value:,.0f} a year"
-
-
-def share(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
 
 
 def _label(text: str) -> str:
@@ -54,7 +51,7 @@ def description(card: StoryCard, plain: bool = False) -> str:
         f"Step: {card.step_name or '(not tied to a step)'}"
         + (f" ({card.stage} / {card.step})" if card.step else ""),
         f"Opportunity: {card.opportunity_title or '(none)'}",
-        f"Value at stake: {money(card.value_at_stake)}; confidence {share(card.confidence)}; "
+        f"Value at stake: {money(card.value_at_stake)}; confidence {fmt_share(card.confidence)}; "
         f"effort {card.effort if card.effort is not None else 'not estimated'}; "
         f"rank {card.rank if card.rank < 10**6 else '-'}; release {card.release}",
     ]
@@ -175,7 +172,7 @@ def to_markdown(m: StoryMap) -> str:
     for r in m.releases:
         lines.append(
             f"- Release {r.number}: {r.stories} stories, {money(r.value_at_stake)} "
-            f"({share(r.share_of_value)} of the measured value)"
+            f"({fmt_share(r.share_of_value)} of the measured value)"
         )
     for stage in m.backbone:
         cards = [c for c in m.stories if c.stage == stage.id]

@@ -14,8 +14,8 @@ from typing import Final
 
 from journeyscope.analytics.story_map import BackboneStage, BackboneStep, StoryCard, StoryMap
 from journeyscope.render import palette as pal
-from journeyscope.render._svg import Svg
-from journeyscope.render.backlog import money, share
+from journeyscope.render._svg import Svg, fmt_share
+from journeyscope.render.backlog import money
 
 CSS_CLASS: Final = "js-story-map"
 _CSS: Final = (
@@ -100,7 +100,7 @@ def story_map_svg(m: StoryMap, *, embed_font: bool = True) -> str:
             svg.text_block(
                 PAD,
                 y + 30,
-                f"{share(release.share_of_value)} of value, {money(release.value_at_stake)}",
+                f"{fmt_share(release.share_of_value)} of value, {money(release.value_at_stake)}",
                 width=LEFT - 2 * PAD,
                 size=11,
                 max_lines=3,
@@ -135,7 +135,7 @@ def _card(svg: Svg, card: StoryCard, x: float, y: float) -> None:
     edge = pal.MOMENT if card.drafted else pal.EXPECTED
     svg.rect(x, y, COL_W, CARD_H, rx=5, fill="#FFFDF2", stroke=edge, stroke_width=1.5)
     svg.text_block(x + 8, y + 6, card.text, width=COL_W - 16, size=12, max_lines=5)
-    foot = f"{money(card.value_at_stake)} · conf. {share(card.confidence)}"
+    foot = f"{money(card.value_at_stake)} · conf. {fmt_share(card.confidence)}"
     if card.effort is not None:
         foot += f" · effort {card.effort:g}"
     svg.text_block(
