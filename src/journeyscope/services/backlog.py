@@ -192,7 +192,7 @@ def story_map_on(
         journey,
         found,
         semantics=f"evidence from {years:.2f} years of data, annualised; "
-        f"value per completed case {value_per_case:,.2f}; {opp.SCORE_RULE}",
+        f"value per completed case {value_per_case:,.2f}",
     )
 
 
