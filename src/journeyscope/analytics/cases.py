@@ -22,6 +22,7 @@ import ibis
 from ibis import _
 from pydantic import BaseModel, ConfigDict, Field
 
+from journeyscope import durations
 from journeyscope.errors import InvalidQueryError
 
 RuleKind = Literal["given", "customer", "gap", "start", "end"]
@@ -151,26 +152,20 @@ def ordered(cases: ibis.Table) -> ibis.Table:
 
 # ------------------------------------------------------------------ shared by every analysis
 
-_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
-
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``30d``, ``12h``, ``45m``, ``90s`` or ``2w`` (a bare number means seconds).
+    """A positive duration in the one grammar of :mod:`journeyscope.durations` (``30d``,
+    ``12h``, ``90 minutes``, ``2w``, ``1d 12h``; a bare number means seconds).
 
     >>> parse_duration("30d")
     datetime.timedelta(days=30)
     >>> parse_duration("1.5h").total_seconds()
     5400.0
     """
-    value = text.strip().lower()
-    unit = value[-1:] if value[-1:] in _UNITS else "s"
-    number = value[:-1] if value[-1:] in _UNITS else value
     try:
-        seconds = float(number) * _UNITS[unit]
-    except ValueError:
-        raise InvalidQueryError(
-            f"{text!r} is not a duration (use e.g. 30d, 12h, 45m, 90s, 2w)"
-        ) from None
+        seconds = durations.parse(text).total_seconds
+    except durations.DurationError as exc:
+        raise InvalidQueryError(str(exc)) from None
     if seconds <= 0:
         raise InvalidQueryError(f"{text!r}: a duration must be positive")
     return timedelta(seconds=seconds)
