@@ -78,6 +78,7 @@ import ibis.expr.types as ir
 from pydantic import BaseModel
 
 from journeyscope.analytics.cases import CaseRule, ordered, with_cases
+from journeyscope.analytics.semantics import stated
 from journeyscope.definitions.graph import move_table, ranks
 from journeyscope.definitions.models import Journey
 
@@ -564,6 +565,11 @@ class ConformanceReport(BaseModel):
     transitions: list[TransitionConformance]
     """The most frequent moves, allowed or not."""
     definitions: dict[str, str]
+    semantics: str = ""
+
+
+#: Which cases conformance replays.
+SCOPE: Final = "cases with an event of a regular (not anytime) step of the design"
 
 
 @dataclass(frozen=True)
@@ -737,6 +743,13 @@ def _report(
             for m in moved[:limit]
         ],
         definitions=dict(DEVIATIONS),
+        semantics=stated(
+            rule,
+            design=journey,
+            filters=[SCOPE],
+        )
+        + "; fitness = allowed moves / moves per case; a deviation is one of the types in "
+        "definitions; moves are between visits (consecutive events of a step are one visit)",
     )
 
 

@@ -49,6 +49,7 @@ from journeyscope.analytics.cases import (
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.estimators import adjusted_effects
 from journeyscope.analytics.moments_weights import AnsweringWeights, RankingChange, ranking_change
+from journeyscope.analytics.semantics import with_stated
 from journeyscope.analytics.work_items import WENT_BACK, instances, work_item
 from journeyscope.definitions.models import Journey
 
@@ -466,7 +467,7 @@ def rank(
         adjusted_for=["first channel", *query.adjust],
         case_rule=query.case_rule.describe(),
         assumptions=ASSUMPTIONS,
-        semantics=_semantics(query),
+        semantics=with_stated(query, _semantics(query), _filters(query)),
         weighted_by=None if weights is None or query.answering is None else query.answering.source,
         ranking_change=change,
         duplicates_removed=sum(len(v) for v in same_as.values()),
@@ -552,11 +553,20 @@ def _outcome_text(q: MomentsQuery) -> str:
     return f"completion: the case reaches one of {acts} (effects in share of cases, 0..1)"
 
 
+def _filters(q: MomentsQuery) -> list[str]:
+    scope = (
+        ["cases with an event of a regular (not anytime) step of the design"]
+        if q.journey is not None
+        else []
+    )
+    if q.outcome == "satisfaction":
+        return [*scope, f"cases without a {q.survey} answer are left out"]
+    return scope
+
+
 def _semantics(q: MomentsQuery) -> str:
     return (
-        f"unit: case (with a design: cases with an event of one of its regular, not anytime, "
-        f"steps); for "
-        f"completion, activities that mostly come after the outcome in completed cases are "
+        f"unit: case; for completion, activities that mostly come after the outcome in completed cases are "
         f"left out (they could only count for cases that did not complete); with a design, "
         f"so are experiences at its anytime steps that have no designed emotion (surveys); "
         f"experiences counted before the outcome (the answer, or the first outcome "

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
+from journeyscope.analytics.semantics import with_stated
 from journeyscope.analytics.work_items import WENT_BACK, openings
 
 OTHER = "(other)"
@@ -300,7 +301,7 @@ class PathsAnalysis:
             cleaning=list(query.cleaning),
             loops=_loops(rows) if query.loops else None,
             case_rule=query.case_rule.describe(),
-            semantics=_describe(query),
+            semantics=with_stated(query, _describe(query), _filters(query)),
         )
 
 
@@ -324,6 +325,15 @@ def _loops(rows: Mapping[str, list[dict[str, Any]]]) -> Loops:
         customers_went_back=people_back,
         share_customers_went_back=round(people_back / people, 6) if people else 0.0,
     )
+
+
+def _filters(q: PathsQuery) -> list[str]:
+    """Which cases the paths (not the loops, which cover every case) are drawn from."""
+    return {
+        "forward": [f"paths: cases with {q.start!r}"] if q.start else [],
+        "backward": [f"paths: cases with {q.end!r}"],
+        "between": [f"paths: cases with {q.end!r} after {q.start!r}"],
+    }[q.direction]
 
 
 def _describe(q: PathsQuery) -> str:
