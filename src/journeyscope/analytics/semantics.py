@@ -48,3 +48,48 @@ def with_stated(query: AnalysisQuery, text: str, filters: Iterable[str] = ()) ->
     """The result's semantics: :func:`stated_for` and then the analysis's own ``text``."""
     head = stated_for(query, filters)
     return f"{head}; {text}" if text else head
+
+
+#: The three counts called "customers", each with its label and definition
+#: (docs/metrics.md). A view that shows one labels it with :func:`customer_label`.
+CUSTOMER_COUNTS: dict[str, tuple[str, str]] = {
+    "stitched": (
+        "customers (stitched identities)",
+        "distinct customer ids in the store after identity stitching: the identifiers that "
+        "could be linked (account, e-mail, phone, device, cookie) are one customer; an "
+        "identifier never linked to another stays a customer of its own",
+    ),
+    "in_journey": (
+        "customers with a case in the journey",
+        "distinct people among the events that fall in a case under the case rule: the "
+        "stitched customer, or the case itself where an event has no customer",
+    ),
+    "truth": (
+        "customers (generator truth)",
+        "distinct true_customer_id of the synthetic generator: the people it simulated "
+        "(only synthetic data has it)",
+    ),
+}
+
+
+def customer_label(kind: str) -> str:
+    """The label of a customer count (``stitched``, ``in_journey``, ``truth``).
+
+    >>> customer_label("stitched")
+    'customers (stitched identities)'
+    """
+    return CUSTOMER_COUNTS[kind][0]
+
+
+def customer_definition(kind: str) -> str:
+    """``label: definition`` of a customer count, for a semantics line."""
+    label, definition = CUSTOMER_COUNTS[kind]
+    return f"{label} = {definition}"
+
+
+def store_semantics() -> str:
+    """What ``stats`` counts: the data's own cases, every activity, nothing left out."""
+    return (
+        f"{stated(CaseRule.given())}; cases = distinct case ids given by the data; channels = "
+        f"cases with at least one event in the channel; {customer_definition('stitched')}"
+    )
