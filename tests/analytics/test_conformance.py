@@ -522,3 +522,11 @@ def test_spark_gives_the_same_results_as_duckdb() -> None:
     summary = spark.to_pyarrow(result.summary).to_pylist()[0]
     assert summary["cases"] == 8
     assert summary["mean"] == pytest.approx(result.summary.to_pyarrow().to_pylist()[0]["mean"])
+
+
+def test_loops_marked_both_ways_are_one_designed_back_edge() -> None:
+    journey = design(["a", "b", "c"], [("a", "b", True), ("b", "a", True), ("b", "c")])
+    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"], "2": ["A", "C"]})
+    assert kinds(rows, "1") == [] and per_case["1"]["fitness"] == 1.0
+    # a -> b is the forward move, so going from a straight to c skips b (not "out of order")
+    assert kinds(rows, "2") == ["skipped_step"]

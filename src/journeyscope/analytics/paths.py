@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
-from journeyscope.analytics.semantics import with_stated
+from journeyscope.analytics.semantics import customer_definition, with_stated
 from journeyscope.analytics.work_items import WENT_BACK, openings
 
 OTHER = "(other)"
@@ -227,7 +227,7 @@ class Loops(BaseModel):
         "(self-loops excluded); rework: a work item with more than one instance in a case "
         "(repeats = extra instances); ping-pong: channel "
         "X -> Y -> X in the case's channel sequence with consecutive repeats collapsed; "
-        "customers: the stitched customer, or the case where none is known"
+        f"{customer_definition('in_journey')}"
     )
 
 
