@@ -68,7 +68,10 @@ WENT_BACK: Final = (
 
 
 def transition(events: ibis.Table) -> ibis.StringValue:
-    """The event's standard lifecycle transition in lower case, else null."""
+    """The event's standard lifecycle transition in lower case, else null (also for a table
+    without properties)."""
+    if "properties" not in events.columns and LIFECYCLE not in events.columns:
+        return ibis.null("string")
     life = property_value(events, LIFECYCLE).lower()
     return ibis.cases((life.isin(list(TRANSITIONS)), life), else_=ibis.null("string"))
 
