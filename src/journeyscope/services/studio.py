@@ -38,7 +38,14 @@ PAGE_SECTIONS: Final = (
 
 
 def compute_journey(settings: Settings, journey: Journey, filters: Filters) -> ReportData:
-    """The report's results for ``journey`` on the events ``filters`` keep."""
+    """The report's results for ``journey`` on the events ``filters`` keep.
+
+    The date range and ``where`` keep events as Explore does; a channel keeps the **cases**
+    with at least one event in it, with all their events (see :func:`describe`): keeping
+    only that channel's events would cut the designed steps done elsewhere out of every case.
+    """
+    from dataclasses import replace
+
     from journeyscope.services.report import build_report, compute_report
     from journeyscope.services.store import open_store
 
@@ -47,22 +54,54 @@ def compute_journey(settings: Settings, journey: Journey, filters: Filters) -> R
         return build_report(settings, journey, title=title)
     store = open_store(settings)
     try:
-        return compute_report(
-            filtered_events(store, filters), journey, title=title, source=str(settings.store.name)
-        )
+        events = filtered_events(store, replace(filters, channels=()))
+        if filters.channels:
+            hit = events.filter(events.channel.isin(list(filters.channels)))
+            events = events.filter(events.case_id.isin(hit.select("case_id").distinct().case_id))
+        return compute_report(events, journey, title=title, source=str(settings.store.name))
     finally:
         store.close()
 
 
+def describe(filters: Filters) -> str:
+    """What the filters kept, in a sentence (empty without filters)."""
+    from dataclasses import replace
+
+    from journeyscope.services.results import describe_filters
+
+    text = describe_filters(replace(filters, channels=()))
+    if filters.channels:
+        cases = (
+            f"Only cases with an event in channel {' or '.join(filters.channels)} (all their "
+            "events) were analysed."
+        )
+        text = f"{cases} {text}" if text else cases
+    return text
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A journey page that could not be computed, and why (cached like a result)."""
+
+    message: str
+
+
 def submit_journey(settings: Settings, journey: Journey, text: str, filters: Filters) -> Job:
     """The job computing the page of ``journey`` (``text``: its YAML, part of the cache key,
-    so an edited design is computed again)."""
+    so an edited design is computed again). Its result is the :class:`ReportData`, or
+    :class:`Failed` with the message when the analyses refuse the data (kept per store
+    state like a result, so a page polling it sees the reason)."""
+    from journeyscope.errors import JourneyscopeError
+
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return submit_work(
-        settings,
-        ("journey page", digest, filters.key()),
-        lambda: compute_journey(settings, journey, filters),
-    )
+
+    def compute() -> ReportData | Failed:
+        try:
+            return compute_journey(settings, journey, filters)
+        except JourneyscopeError as exc:
+            return Failed(str(exc))
+
+    return submit_work(settings, ("journey page", digest, filters.key()), compute)
 
 
 # --------------------------------------------------------------------- links to Explore

@@ -33,6 +33,8 @@ from journeyscope.services.accounts import Session
 from journeyscope.services.design_check import check_design
 from journeyscope.services.designs import DesignNotFound, Designs
 from journeyscope.services.studio import (
+    Failed,
+    describe,
     explore_links,
     opportunities_by_step,
     submit_journey,
@@ -138,6 +140,9 @@ def _sections_context(request: Request, design: str, *, wait: float) -> dict[str
     except JourneyscopeError as exc:
         out["error"] = str(exc)
         return out
+    if isinstance(data, Failed):
+        out["error"] = data.message
+        return out
     links = explore_links(journey, filters)
     sections = journey_sections(data)
     emotion = emotion_section(data)
@@ -156,7 +161,7 @@ def _sections_context(request: Request, design: str, *, wait: float) -> dict[str
         sections=built,
         links=links,
         columns=opportunities_by_step(data, journey, filters),
-        filters_text=results.describe_filters(filters),
+        filters_text=describe(filters),
         backlog=data.backlog,
         overview=data.overview,
     )
@@ -380,6 +385,8 @@ def overlay(
         data = job.result(timeout=WAIT_S)
     except TimeoutError:
         return JSONResponse({"pending": True, "elapsed": round(job.elapsed, 1)})
+    if isinstance(data, Failed):
+        return JSONResponse({"detail": data.message}, status_code=422)
     found = overlay_of(data)
     return JSONResponse(
         {
