@@ -124,3 +124,18 @@ def test_write_back_refuses_a_version_with_errors(designs: Designs) -> None:
     (designs.folder / "tenancy.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(DefinitionError, match="has errors"):
         designs.write_back("tenancy", 1)
+
+
+def test_a_browser_forms_line_ends_are_saved_as_the_files(designs: Designs) -> None:
+    base = tenancy(designs)
+    sent = base.replace("name: Establish a tenancy", "name: Start a tenancy", 1).replace(
+        "\n", "\r\n"
+    )
+    saved = designs.save("tenancy", sent, "maria", "from a form")
+    assert "\r" not in saved.text
+    diff = designs.diff("tenancy", 1, 2)
+    added = [line for line in diff.text.splitlines() if line.startswith("+") and line[:3] != "+++"]
+    assert added == ["+name: Start a tenancy"]  # one line changed, not every line
+    assert [c.summary for c in diff.changes] == [
+        "journey 'tenancy' changed: name 'Establish a tenancy' → 'Start a tenancy'"
+    ]

@@ -41,8 +41,8 @@ Kind = Literal["added", "removed", "changed"]
 
 @dataclass(frozen=True)
 class Change:
-    """One change in the map: ``kind`` of ``what`` (``stage``, ``step``, ``touchpoint``,
-    ``transition``, ``persona``, ``outcome``) identified by ``ref``; ``details`` for a change."""
+    """One change in the map: ``kind`` of ``what`` (``journey``, ``stage``, ``step``,
+    ``touchpoint``, ``transition``, ``persona``, ``outcome``) identified by ``ref``; ``details`` for a change."""
 
     kind: Kind
     what: str
@@ -141,6 +141,13 @@ def _stage_of(journey: Journey) -> dict[str, str]:
 def map_changes(old: Journey, new: Journey) -> list[Change]:
     """Every change from ``old`` to ``new`` in the order a reader scans the map."""
     out: list[Change] = []
+    header = tuple(
+        f"{f.replace('_', ' ')} {_short(getattr(old, f))} → {_short(getattr(new, f))}"
+        for f in ("name", "job_to_be_done", "description", "owner")
+        if getattr(old, f) != getattr(new, f)
+    )
+    if header:
+        out.append(Change("changed", "journey", new.id, header))
     old_stages = {s.id: s for s in old.stages}
     new_stages = {s.id: s for s in new.stages}
     for sid, stage in new_stages.items():

@@ -100,6 +100,11 @@ class DesignDiff:
     changes: list[Change]
 
 
+def as_written(text: str) -> str:
+    """The text with the line ends a file has (a browser form sends CR LF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _version(row: object) -> Version:
     m = row._mapping  # type: ignore[attr-defined]
     return Version(m["design"], m["number"], m["text"], m["author"], m["message"], m["created_at"])
@@ -258,6 +263,7 @@ class Designs:
         error. An unchanged text is refused too: there is nothing to save."""
         self._check_id(design)
         self._seed(design)
+        text = as_written(text)
         result = self.check(design, text)
         if result.errors:
             lines = [m.format(f"{design}.yaml") for m in result.errors]
@@ -275,6 +281,7 @@ class Designs:
 
     def create(self, text: str, author: str, message: str) -> Version:
         """A new design (its id from the text); refused if the id is taken or on error."""
+        text = as_written(text)
         result = check_design(text, "new design.yaml")
         if result.journey is None or result.errors:
             lines = [m.format("new design.yaml") for m in result.errors]

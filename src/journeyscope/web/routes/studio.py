@@ -124,6 +124,7 @@ def _sections_context(request: Request, design: str, *, wait: float) -> dict[str
         )
         return out
     journey = checked.journey
+    out["journey"] = journey
     filters, problem = filters_of(settings, request)
     if problem:
         out["error"] = problem

@@ -35,7 +35,24 @@
     var cell = ev.target.closest && ev.target.closest(".studio-cell");
     if (cell) highlight(cell.dataset.step, false);
   });
-  window.addEventListener("load", function () { drawFigures(document); });
+  function syncScroll(root) {
+    // the opportunities lane scrolls sideways with the journey map above it
+    var map = root.querySelector && root.querySelector("[data-section='journey-map'] .picture-scroll");
+    var lane = root.querySelector && root.querySelector("#opportunities .picture-scroll");
+    if (!map || !lane || lane.dataset.synced) return;
+    lane.dataset.synced = "1";
+    var busy = false;
+    function follow(from, to) {
+      from.addEventListener("scroll", function () {
+        if (busy) return;
+        busy = true; to.scrollLeft = from.scrollLeft;
+        window.requestAnimationFrame(function () { busy = false; });
+      });
+    }
+    follow(map, lane); follow(lane, map);
+  }
+  window.addEventListener("load", function () { drawFigures(document); syncScroll(document); });
+  document.addEventListener("htmx:afterSettle", function () { syncScroll(document); });
   document.addEventListener("htmx:afterSettle", function (ev) { drawFigures(ev.target); });
 
   // ---------------------------------------------------------------------- the editor
@@ -105,6 +122,9 @@
           : (result.messages.length ? "valid, " + result.messages.length + " warning(s)" : "valid");
         status.className = "small-note " + (result.errors ? "studio-bad" : "studio-good");
         if (result.svg) preview.innerHTML = result.svg;
+        preview.classList.toggle("studio-stale", !result.svg);
+        var notice = document.getElementById("studio-notice");
+        if (notice && !result.errors) notice.remove();  // the refused text is fixed now
       })
       .catch(function () { status.textContent = "could not check (is the server running?)"; });
   }
