@@ -115,7 +115,8 @@ def test_designer_edits_saves_diffs_and_restores_viewer_is_refused(
             page.fill("input[name=message]", "typo in the outcome")
             page.click("#studio-save")
             page.wait_for_selector("#studio-notice")
-            assert "not saved: 1 error" in page.inner_text("#studio-notice")
+            notice = page.inner_text("#studio-notice")
+            assert "not saved: 1 error" in notice and f"line {line}: outcome.step" in notice
             assert page.locator(f"#studio-messages li[data-line='{line}']").count() == 1
             _shot(page, "04-save-refused")
 

@@ -23,6 +23,17 @@ from journeyscope.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
+def _notice(exc: DesignRefused) -> str:
+    """The refusal in one line: how many errors, and the first with its line."""
+    head = str(exc).splitlines()[0]
+    first = exc.messages[0] if exc.messages else None
+    if first is None:
+        return head
+    where = f"line {first.line}: " if first.line else ""
+    more = " (every message is listed under the text)" if len(exc.messages) > 1 else ""
+    return f"{head}: {where}{first.field + ': ' if first.field else ''}{first.text}{more}"
+
+
 def _not_found(exc: DesignNotFound) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, str(exc))
 
@@ -45,7 +56,7 @@ def save_new(
             messages=exc.messages,
             status_code=422,
             message=message,
-            notice=str(exc).splitlines()[0],
+            notice=_notice(exc),
         )
     return RedirectResponse(
         f"/journeys/{version.design}/versions?saved={version.number}", status_code=303
@@ -74,7 +85,7 @@ def save(
             messages=exc.messages,
             status_code=422,
             message=message,
-            notice=str(exc).splitlines()[0],
+            notice=_notice(exc),
         )
     return RedirectResponse(f"/journeys/{design}/versions?saved={version.number}", status_code=303)
 

@@ -55,6 +55,11 @@
   document.addEventListener("htmx:afterSettle", function () { syncScroll(document); });
   document.addEventListener("htmx:afterSettle", function (ev) { drawFigures(ev.target); });
 
+  document.addEventListener("submit", function (ev) {
+    var ask = ev.target.dataset && ev.target.dataset.confirm;
+    if (ask && !window.confirm(ask)) ev.preventDefault();
+  });
+
   // ---------------------------------------------------------------------- the editor
   var form = document.getElementById("studio-editor");
   if (!form || !window.CodeMirror) return;
