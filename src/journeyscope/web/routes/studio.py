@@ -136,7 +136,11 @@ def _sections_context(request: Request, design: str, *, wait: float) -> dict[str
     try:
         data = job.result(timeout=wait)
     except TimeoutError:
-        out.update(pending=True, elapsed=job.elapsed)
+        from journeyscope.render.report_data import ReportData
+
+        # the design alone, drawn at once, while the analyses run
+        design_only = ReportData(title="", journey=journey, case_rule="", source="", overview={})
+        out.update(pending=True, elapsed=job.elapsed, design_only=journey_sections(design_only))
         return out
     except JourneyscopeError as exc:
         out["error"] = str(exc)
