@@ -218,6 +218,24 @@ def test_a_new_design_from_the_template_and_from_the_data(
         data={"start": "infer", "id": "drafted", "name": "Drafted", "csrf_token": token},
     )
     assert drafted.status_code == 200 and "id: drafted" in drafted.text
+    dated = app_client.post(
+        "/journeys/new",
+        data={
+            "start": "infer",
+            "id": "drafted",
+            "name": "Drafted",
+            "since": "2025-12-01",
+            "channel": "web",
+            "csrf_token": token,
+        },
+    )
+    assert dated.status_code == 200
+    assert "Only events on or after 2025-12-01, in channel web were analysed." in dated.text
+    wrong = app_client.post(
+        "/journeys/new",
+        data={"start": "infer", "id": "d", "name": "D", "since": "yesterday", "csrf_token": token},
+    )
+    assert wrong.status_code == 422 and "is not a date" in html_lib.unescape(wrong.text)
     template = app_client.post(
         "/journeys/new",
         data={"start": "template", "id": "fresh", "name": "Fresh start", "csrf_token": token},

@@ -305,6 +305,9 @@ def new_design(
     name: Annotated[str, Form()] = "New journey",
     source: Annotated[str, Form()] = "",
     min_cases: Annotated[float, Form()] = 0.05,
+    since: Annotated[str, Form()] = "",
+    until: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
 ) -> Response:
     """The editor with a new design's first text: a template, or drafted from the data."""
     import re
@@ -319,8 +322,17 @@ def new_design(
         from journeyscope.services.design_drafts import draft_from_store
 
         settings: Settings = request.app.state.settings
+        try:
+            filters = results.Filters.parse(since, until, [channel] if channel else [])
+        except InvalidQueryError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
         text = draft_from_store(
-            settings, journey_id=journey_id, name=name, source=source or None, min_cases=min_cases
+            settings,
+            journey_id=journey_id,
+            name=name,
+            source=source or None,
+            filters=filters,
+            min_cases=min_cases,
         )
         notice = "Drafted from the data by design infer: edit the TODOs, then save."
     elif start == "template":
