@@ -139,3 +139,14 @@ def test_a_browser_forms_line_ends_are_saved_as_the_files(designs: Designs) -> N
     assert [c.summary for c in diff.changes] == [
         "journey 'tenancy' changed: name 'Establish a tenancy' → 'Start a tenancy'"
     ]
+
+
+def test_saves_at_once_each_get_their_own_number(designs: Designs) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = tenancy(designs)
+    designs.versions("tenancy")
+    texts = [base.replace("name: Establish a tenancy", f"name: Tenancy {i}", 1) for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        saved = list(pool.map(lambda t: designs.save("tenancy", t, "maria", "race"), texts))
+    assert sorted(v.number for v in saved) == [2, 3, 4, 5]

@@ -221,25 +221,38 @@ class Designs:
     def _insert(
         self, design: str, text: str, author: str, message: str, *, only_if_first: bool = False
     ) -> Version:
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
         now = time.time()
-        with self.engine.begin() as conn:
-            current = conn.execute(
-                select(func.max(versions_table.c.number)).where(versions_table.c.design == design)
-            ).scalar()
-            if only_if_first and current is not None:
-                return self.version(design, int(current))
-            number = int(current or 0) + 1
-            conn.execute(
-                insert(versions_table).values(
-                    design=design,
-                    number=number,
-                    text=text,
-                    author=author,
-                    message=message,
-                    created_at=now,
-                )
-            )
-        return Version(design, number, text, author, message, now)
+        for _attempt in range(5):  # another save took the number meanwhile: take the next
+            try:
+                with self.engine.begin() as conn:
+                    current = conn.execute(
+                        select(func.max(versions_table.c.number)).where(
+                            versions_table.c.design == design
+                        )
+                    ).scalar()
+                    if only_if_first and current is not None:
+                        return self.version(design, int(current))
+                    number = int(current or 0) + 1
+                    conn.execute(
+                        insert(versions_table).values(
+                            design=design,
+                            number=number,
+                            text=text,
+                            author=author,
+                            message=message,
+                            created_at=now,
+                        )
+                    )
+                return Version(design, number, text, author, message, now)
+            except IntegrityError:
+                continue
+            except OperationalError as exc:  # a read snapshot older than another's save
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        raise DesignRefused(f"not saved: {design!r} is being saved by others; try again", [])
 
     def check(self, design: str, text: str) -> CheckResult:
         """The checks of saving ``text`` as ``design`` (whose id the text must keep)."""
