@@ -80,6 +80,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "insights": frozenset({"analyst", "designer", "admin"}),
     "ingest": frozenset({"analyst", "operator", "admin"}),
     "users": frozenset({"admin"}),
+    "designs": frozenset({"designer", "admin"}),
 }
 
 FAILURE_LIMIT: Final = 5

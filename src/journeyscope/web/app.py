@@ -34,6 +34,8 @@ from journeyscope.web.routes import explore as explore_routes
 from journeyscope.web.routes import insights as insights_routes
 from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
+from journeyscope.web.routes import studio as studio_routes
+from journeyscope.web.routes import studio_versions as studio_version_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
@@ -85,6 +87,8 @@ def create_app(
     app.include_router(page_routes.router)
     app.include_router(explore_routes.router)
     app.include_router(insights_routes.router)
+    app.include_router(studio_version_routes.router)
+    app.include_router(studio_routes.router)
     app.include_router(api_routes.router, prefix="/api")
     app.include_router(docs_routes.router)
 

@@ -20,6 +20,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 NAV = (
     ("/", "Home", "read"),
     ("/explore/funnel", "Explore", "read"),
+    ("/journeys", "Journeys", "read"),
     ("/customers", "Customers", "customers"),
     ("/data", "Data", "read"),
     ("/insights", "Insights", "read"),
