@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from journeyscope.engine import deadletters
+from journeyscope.engine import deadletters, journey_controls
 from journeyscope.engine import outbox as out
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
@@ -130,6 +130,7 @@ class Worker:
         self._marker = store.program_marker()
         self.knowledge = store.knowledge()
         self.rules = Rules(self.program, self.knowledge)
+        self.rules.paused = journey_controls.paused(store)
         self.dispatcher = (
             out.Dispatcher(
                 lambda: self.program.catalogue, max_attempts=max_attempts, backoff=backoff
@@ -301,6 +302,7 @@ class Worker:
                 self._marker = marker
                 self.program = self.store.load_program()
                 self.rules.program = self.program
+            self.rules.paused = journey_controls.paused(self.store)
             fresh = self.store.knowledge()
             self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
 
