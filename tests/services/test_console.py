@@ -13,17 +13,17 @@ import pytest
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
-from engine_kit import ev, program  # noqa: E402
+from engine_kit import ev, program
 
-from journeyscope.engine import audit, journey_controls  # noqa: E402
-from journeyscope.engine import schema as t  # noqa: E402
-from journeyscope.engine.actions import Command, Event  # noqa: E402
-from journeyscope.engine.clock import FakeClock, at  # noqa: E402
-from journeyscope.engine.state import PAUSED, WAITING, CustomerState, Instance  # noqa: E402
-from journeyscope.engine.store import AcceptReport, EngineStore  # noqa: E402
-from journeyscope.engine.worker import Worker  # noqa: E402
-from journeyscope.services import console, console_actions  # noqa: E402
-from journeyscope.services.console_actions import ActionRefused  # noqa: E402
+from journeyscope.engine import audit, journey_controls
+from journeyscope.engine import schema as t
+from journeyscope.engine.actions import Command, Event
+from journeyscope.engine.clock import FakeClock, at
+from journeyscope.engine.state import PAUSED, WAITING, CustomerState, Instance
+from journeyscope.engine.store import AcceptReport, EngineStore
+from journeyscope.engine.worker import Worker
+from journeyscope.services import console, console_actions
+from journeyscope.services.console_actions import ActionRefused
 
 FLOW = """
 journey: apply
