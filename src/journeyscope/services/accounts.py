@@ -80,6 +80,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "insights": frozenset({"analyst", "designer", "admin"}),
     "ingest": frozenset({"analyst", "operator", "admin"}),
     "users": frozenset({"admin"}),
+    "operate": frozenset({"operator", "admin"}),  # the orchestration console's actions
 }
 
 FAILURE_LIMIT: Final = 5
