@@ -195,7 +195,7 @@ def simulate(
             why = props.get("reason") or f"holdout: {props.get('holdout')}"
             row["not_sent"].append(f"{props.get('interaction')} ({why})")
         elif action.activity.startswith("Journey") and action.activity != "Journey entered":
-            row["ended"] = f"{action.activity.removeprefix('Journey ')}: {props.get('reason', '')}"
+            row["ended"] = str(props.get("reason") or action.activity.removeprefix("Journey "))
     simulated.customers = len(seen)
     chosen = sorted(per, key=lambda c: (-len(per[c]["sent"]), c))[:SAMPLE]
     sample = [
