@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from engine_kit import Timeline, cmd, ev, program
 
 from journeyscope.engine import audit, journey_controls
@@ -129,9 +127,9 @@ def test_a_migration_while_paused_sends_nothing_and_stays_paused() -> None:
     assert line.state.instances["apply"].status == PAUSED
 
 
-def test_the_switch_reaches_a_worker_through_the_database(tmp_path: Path) -> None:
+def test_the_switch_reaches_a_worker_through_the_database(database_url: str) -> None:
     clock = FakeClock(at("2025-05-05T09:00:00+00:00"))
-    store = EngineStore(f"sqlite:///{tmp_path / 'e.sqlite'}", clock=clock, partitions=4)
+    store = EngineStore(database_url, clock=clock, partitions=4)
     store.deploy(program(FLOW))
     worker = Worker(store, dispatch=False, reload_every=0.0)
     store.accept([ev("c1", "Start", "2025-05-05T09:00:00+00:00")])

@@ -41,7 +41,9 @@ HOW: Final[dict[str, str]] = {
     "deferred": "'Interaction deferred' records, by reason (sent later, when the reason ends)",
     "latency": f"seconds from an event's acceptance (inbox.accepted_at) to the engine's record "
     f"of the send, suppression, withholding or deferral it caused; sends caused by timers or "
-    f"commands are left out; p50 and p99 over the latest {LATENCY_SAMPLE:,}",
+    f"commands are left out; p50 and p99 over the latest {LATENCY_SAMPLE:,}. The embedded "
+    f"worker of `journeyscope serve` (SQLite) accepts and processes an event in one "
+    f"transaction, so there it is 0; with separate workers it is the time an event waited",
     "backlog": "inbox rows not yet processed, for every journey (an input's journey is known "
     "only once it is processed); the oldest one's age",
     "dead_letters": "inputs whose handling failed (failed_inputs, every journey) and sends of "

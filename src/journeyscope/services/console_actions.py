@@ -26,14 +26,6 @@ from journeyscope.engine.store import AcceptReport, EngineStore
 from journeyscope.errors import JourneyscopeError
 from journeyscope.services.console import summary
 
-ACTIONS = ("deploy", "pause", "resume", "migrate", "retry", "drop", "resend")
-
-
-class Reloadable(Protocol):
-    def reload(self) -> None: ...
-
-    def wake(self) -> None: ...
-
 
 class Engine(Protocol):
     """The running engine as the web app holds it (``web.deps.EngineContext``)."""

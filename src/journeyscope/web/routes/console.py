@@ -276,8 +276,10 @@ def _draft_of(request: Request, journey: str) -> str:
     except JourneyNotFoundError:
         return ""
     top = max(program.journeys[journey])
-    data = spec.model_dump(mode="json", exclude_defaults=True) | {"version": top + 1}
-    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    body = spec.model_dump(mode="json", exclude_defaults=True)
+    body = {k: v.strip() if isinstance(v, str) else v for k, v in body.items()}
+    data = {"journey": journey, "version": top + 1} | body | {"version": top + 1}
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
 
 
 @router.get("/console-simulate", response_class=HTMLResponse)
