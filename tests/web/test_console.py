@@ -152,3 +152,67 @@ def test_an_operator_simulates_a_draft_and_sees_it_beside_the_live_version(
     entered = re.search(r'data-total="Journey entered">([\d,]+)<', part)
     assert entered and int(entered[1].replace(",", "")) > 0
     assert "Live (engine history, same period)" in part and "Deploy this draft" in part
+
+
+def test_dead_letters_are_retried_and_dropped_with_confirmation(client: Any, login: Any) -> None:
+    from sqlalchemy import insert
+
+    from journeyscope.engine import audit
+    from journeyscope.engine import schema as t
+
+    store = client.app.state.engine.store
+    with store.write() as conn:
+        conn.execute(
+            insert(t.failed_inputs),
+            [
+                {
+                    "inbox_seq": None,
+                    "event_id": None,
+                    "customer_id": f"acct:{n}",
+                    "partition": 0,
+                    "kind": "timer",
+                    "error": "ZeroDivisionError: division by zero",
+                    "failed_at": 1.0,
+                    "worker": "w",
+                }
+                for n in (1, 2)
+            ],
+        )
+    token = login(client, "operator")
+    assert "2\n" in client.get("/console").text.replace("</span>", "\n")
+    page = client.get(f"/console/{JOURNEY}").text
+    assert "ZeroDivisionError" in page and 'data-dead="retry-1"' in page
+    ask = client.post("/console/dead-letters/retry", data={"csrf_token": token, "ids": "1"})
+    assert "Hand the failed inputs (ids 1)" in ask.text
+    done = client.post(
+        "/console/dead-letters/retry",
+        data={"csrf_token": token, "ids": "1", "journey": JOURNEY, "confirmed": "yes"},
+    )
+    assert "1 failed input(s) handed to the workers again" in done.text
+    missing = client.post(
+        "/console/dead-letters/drop",
+        data={"csrf_token": token, "ids": "9", "journey": JOURNEY, "confirmed": "yes"},
+    )
+    assert "no failed input with id 9" in missing.text
+    client.post(
+        "/console/dead-letters/drop",
+        data={"csrf_token": token, "ids": "2", "journey": JOURNEY, "confirmed": "yes"},
+    )
+    assert [(e.action, e.ok) for e in audit.entries(store, JOURNEY)] == [
+        ("drop", True),
+        ("drop", False),
+        ("retry", True),
+    ]
+    bad = client.post("/console/dead-letters/retry", data={"csrf_token": token, "ids": "x"})
+    assert bad.status_code == 422
+
+
+def test_migrate_asks_with_the_number_of_customers_then_refuses_a_same_version_move(
+    client: Any, login: Any
+) -> None:
+    token = login(client, "admin")
+    data = {"csrf_token": token, "from_version": "1", "to_version": "1"}
+    ask = client.post(f"/console/{JOURNEY}/migrate", data=data)
+    assert "Move the 0 customer(s) running version 1" in ask.text
+    done = client.post(f"/console/{JOURNEY}/migrate", data={**data, "confirmed": "yes"})
+    assert "same version: nothing to migrate" in done.text

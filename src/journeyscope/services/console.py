@@ -349,6 +349,24 @@ def _latency(
     return _percentile(waits, 0.5), _percentile(waits, 0.99), len(waits)
 
 
+@dataclass(frozen=True)
+class EngineNow:
+    """The engine as a whole: inbox backlog, failed inputs and failed sends."""
+
+    backlog: int
+    backlog_oldest: float | None
+    failed_inputs: int
+    failed_sends: int
+
+
+def engine_now(store: EngineStore) -> EngineNow:
+    backlog, oldest = _backlog(store)
+    with store.read() as conn:
+        sends = int(conn.execute(select(func.count()).select_from(t.dead_letters)).scalar_one())
+        inputs = deadletters.count(conn)
+    return EngineNow(backlog, oldest, inputs, sends)
+
+
 def _backlog(store: EngineStore) -> tuple[int, float | None]:
     with store.read() as conn:
         n, oldest = conn.execute(

@@ -70,6 +70,7 @@ def console_index(request: Request, session: Reader, done: str = "", refused: st
         "console.html",
         title="Console",
         journeys=console.journeys(store),
+        now=console.engine_now(store),
         log=audit.entries(store, limit=20),
         may_act=session.user.may("operate"),
         done=done,
@@ -193,9 +194,7 @@ def _ids(text: str) -> list[int] | None:
     try:
         return [int(x) for x in text.replace(",", " ").split()]
     except ValueError:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"ids: {text!r} is not a list of numbers"
-        ) from None
+        raise HTTPException(422, f"ids: {text!r} is not a list of numbers") from None
 
 
 @router.post("/console/dead-letters/{what}", response_class=HTMLResponse)
@@ -212,7 +211,7 @@ def dead_letters(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action {what!r} (retry, drop, resend)")
     chosen = _ids(ids)
     if what == "resend" and not chosen:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "resend: name the failed sends")
+        raise HTTPException(422, "resend: name the failed sends")
     if confirmed != "yes":
         which = f"ids {', '.join(map(str, chosen))}" if chosen else "all of them"
         what_text = {
