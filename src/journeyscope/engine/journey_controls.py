@@ -1,7 +1,7 @@
 """The pause switch of whole journeys, in the ``journey_controls`` table.
 
-:func:`paused` is what workers read (each second, and at once when the service that changed
-it holds the worker); :func:`set_paused` flips the switch. What a paused journey does is
+:func:`paused_in` is what workers read, in every batch's transaction; :func:`set_paused`
+flips the switch. What a paused journey does is
 :mod:`~journeyscope.engine.journey_pause`'s to say.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
 from journeyscope.engine import schema as t
 from journeyscope.engine.store import PROGRAM_CHANNEL, EngineStore
@@ -26,10 +26,17 @@ class Control:
 def paused(store: EngineStore) -> frozenset[str]:
     """The journeys paused now."""
     with store.read() as conn:
-        rows = conn.execute(
-            select(t.journey_controls.c.journey).where(t.journey_controls.c.paused == 1)
-        ).scalars()
-        return frozenset(rows)
+        return paused_in(conn)
+
+
+def paused_in(conn: Connection) -> frozenset[str]:
+    """The journeys paused, as ``conn`` sees them. Workers read it in each batch's
+    transaction *after* reading the inbox: the switch is committed before the console sends
+    its pause (or resume) commands, so a batch that sees those commands sees the switch too."""
+    rows = conn.execute(
+        select(t.journey_controls.c.journey).where(t.journey_controls.c.paused == 1)
+    ).scalars()
+    return frozenset(rows)
 
 
 def controls(store: EngineStore) -> dict[str, Control]:

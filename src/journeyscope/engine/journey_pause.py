@@ -2,7 +2,8 @@
 
 A journey is paused as a whole by an operator (``journeyscope`` console, ``POST
 /v1/journeys/{id}/pause``); the flag lives in the ``journey_controls`` table
-(:mod:`~journeyscope.engine.journey_controls`) and reaches the rules as
+(:mod:`~journeyscope.engine.journey_controls`), read by workers in each batch, and reaches
+the rules as
 :attr:`Rules.paused <journeyscope.engine.rules.Rules.paused>`. While a journey is paused:
 
 * **nobody enters it**: triggers (reactive and proactive) are recorded as ``Trigger ignored``

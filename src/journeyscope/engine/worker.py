@@ -302,7 +302,6 @@ class Worker:
                 self._marker = marker
                 self.program = self.store.load_program()
                 self.rules.program = self.program
-            self.rules.paused = journey_controls.paused(self.store)
             fresh = self.store.knowledge()
             self.knowledge.stats, self.knowledge.levers = fresh.stats, fresh.levers
 
@@ -424,6 +423,7 @@ class Worker:
             ).scalars()
         )
         self._current = ([(r[0], r[1], r[2], r[3]) for r in rows], wakes)
+        self.rules.paused = journey_controls.paused_in(conn)  # after the inbox: see its docs
         wanted = {r[2] for r in rows}.union(wakes)
         states: dict[str, CustomerState] = {}
         missing = [c for c in wanted if c not in self.cache]
