@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 from engine_kit import ev, program
+from sqlalchemy import insert
 
 from journeyscope.engine import audit, journey_controls
 from journeyscope.engine import schema as t
