@@ -81,6 +81,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "ingest": frozenset({"analyst", "operator", "admin"}),
     "users": frozenset({"admin"}),
     "designs": frozenset({"designer", "admin"}),
+    "operate": frozenset({"operator", "admin"}),  # the orchestration console's actions
 }
 
 FAILURE_LIMIT: Final = 5

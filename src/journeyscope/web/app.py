@@ -28,6 +28,7 @@ from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.limits import Gate
 from journeyscope.web.routes import api as api_routes
+from journeyscope.web.routes import console as console_routes
 from journeyscope.web.routes import docs as docs_routes
 from journeyscope.web.routes import engine as engine_routes
 from journeyscope.web.routes import explore as explore_routes
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(insights_routes.router)
     app.include_router(studio_version_routes.router)
     app.include_router(studio_routes.router)
+    app.include_router(console_routes.router)
     app.include_router(api_routes.router, prefix="/api")
     app.include_router(docs_routes.router)
 

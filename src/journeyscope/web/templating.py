@@ -24,6 +24,7 @@ NAV = (
     ("/customers", "Customers", "customers"),
     ("/data", "Data", "read"),
     ("/insights", "Insights", "read"),
+    ("/console", "Console", "read"),
     ("/docs", "API", "read"),
 )
 
