@@ -177,7 +177,7 @@ def mean_difference(a: Sequence[float], b: Sequence[float]) -> Difference:
 
     >>> d = mean_difference([1, 2, 3, 4], [1, 2])
     >>> round(d.difference, 3), round(d.low, 3), round(d.high, 3)
-    (1.0, -2.092, 4.092)
+    (1.0, -1.343, 3.343)
     """
     method = "Welch t interval (unequal variances), 95 %"
     n1, n2 = len(a), len(b)

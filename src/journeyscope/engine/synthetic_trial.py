@@ -19,20 +19,25 @@ Deterministic: the same arguments give the same events.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from journeyscope.engine.actions import Event, Record
+from journeyscope.engine.export import ingest_engine_events
 from journeyscope.engine.holdouts import in_holdout
 from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
 from journeyscope.engine.journeys import JourneySpec
 from journeyscope.engine.program import Program
 from journeyscope.engine.simulator import Simulator
+from journeyscope.events import Store
 
 JOURNEY: Final[str] = "docs-reminder"
 INTERACTION: Final[str] = "document_reminder"
@@ -134,3 +139,13 @@ def generate(
         JOURNEY, INTERACTION, OUTCOME, base_rate, outcome_lift, satisfaction_lift, holdout
     )
     return Trial(pa.table(rows), records, truth)
+
+
+def write_store(trial: Trial, store: Store) -> None:
+    """Ingest the trial's customer events, then its engine records as ``journeyscope engine
+    export`` would (engine columns, stitching)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "trial-customers.parquet"
+        pq.write_table(trial.events, path)
+        store.ingest(path)
+    ingest_engine_events(store, trial.engine_events, "trial-engine-events")

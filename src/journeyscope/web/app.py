@@ -34,6 +34,7 @@ from journeyscope.web.routes import explore as explore_routes
 from journeyscope.web.routes import insights as insights_routes
 from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
+from journeyscope.web.routes import uplift as uplift_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
@@ -86,6 +87,7 @@ def create_app(
     app.include_router(explore_routes.router)
     app.include_router(insights_routes.router)
     app.include_router(api_routes.router, prefix="/api")
+    app.include_router(uplift_routes.router)
     app.include_router(docs_routes.router)
 
     @app.get("/healthz", tags=["service"])
