@@ -4,6 +4,7 @@ CLI's and the services', bad names are clear errors."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,8 @@ def test_same_numbers_in_the_api_the_page_the_cli_and_the_services(
         settings,
         UpliftQuery(
             journey=trial.JOURNEY,
-            since="2025-03-03",  # type: ignore[arg-type]
-            until="2025-03-20",  # type: ignore[arg-type]
+            since=date(2025, 3, 3),
+            until=date(2025, 3, 20),
         ),
     ).model_dump(mode="json")
     assert api == cli == direct
