@@ -44,6 +44,33 @@ def test_the_interval_covers_the_true_effect_and_arms_are_the_engines(tmp_path: 
     assert arms == expected
 
 
+def test_explore_breaks_a_funnel_down_by_arm_with_the_same_rates(tmp_path: Path) -> None:
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.analytics.funnels import FunnelQuery
+    from journeyscope.config import Settings
+    from journeyscope.services import analyses
+
+    result, _, _ = _analyse(tmp_path, customers=600, seed=12)
+    (j,) = result.journeys
+    funnel = analyses.funnel(
+        Settings(store=tmp_path / "trial-12.duckdb"),
+        FunnelQuery(
+            steps=("Journey entered", "Journey goal reached"),  # type: ignore[arg-type]
+            breakdown="journey_arm",
+            case_rule=CaseRule.per_customer(),
+        ),
+    )
+    by_arm = {g.value: g for g in funnel.breakdown}
+    assert by_arm["treatment"].steps == [
+        j.treated_customers,
+        round(j.outcome.treated * j.treated_customers),  # type: ignore[operator]
+    ]
+    assert by_arm["holdout"].steps == [
+        j.held_out_customers,
+        round(j.outcome.held_out * j.held_out_customers),  # type: ignore[operator]
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("lift", "satisfaction"), [(0.10, 0.5), (0.0, 0.0)])
 def test_coverage_over_seeds(tmp_path: Path, lift: float, satisfaction: float) -> None:

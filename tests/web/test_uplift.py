@@ -91,6 +91,11 @@ def test_unknown_journey_names_the_closest(app_client: Any, login: Any) -> None:
     api = app_client.get("/api/uplift", params={"journey": "docs-remnder"})
     assert api.status_code == 422 and "closest: 'docs-reminder'" in api.json()["detail"]
     page = app_client.get("/console/docs-remnder/uplift", headers={"accept": "text/html"})
-    assert page.status_code == 422 and "docs-reminder" in page.text
+    assert page.status_code == 404 and "closest: &#39;docs-reminder&#39;" in page.text
+    assert 'id="since"' in page.text  # the form stays, to correct the input
+    outcome = app_client.get(
+        f"/console/{trial.JOURNEY}/uplift", params={"outcome": "Upload documnts"}
+    )
+    assert outcome.status_code == 422 and "Upload documents" in outcome.text
     bad = app_client.get("/api/uplift", params={"window": "soon"})
     assert bad.status_code == 422

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from journeyscope.errors import JourneyscopeError, UnknownNameError
 from journeyscope.services import results
 from journeyscope.services.accounts import Session
 from journeyscope.web.auth import Principal, page, principal
@@ -96,6 +97,10 @@ def uplift_json(
     return data
 
 
+def _unknown_journey(exc: Exception) -> bool:
+    return isinstance(exc, UnknownNameError) and str(exc).startswith("uplift: no journey")
+
+
 @router.get("/console/{journey}/uplift", response_class=HTMLResponse, include_in_schema=False)
 def uplift_page(
     request: Request,
@@ -107,7 +112,25 @@ def uplift_page(
     until: Annotated[date | None, Query()] = None,
     survey: str = "",
 ) -> Response:
-    result = compute(request, journey, outcome, window, since, until, survey)
+    form = {
+        "outcome": outcome,
+        "window": window,
+        "since": since.isoformat() if since else "",
+        "until": until.isoformat() if until else "",
+        "survey": survey,
+    }
+    try:
+        result = compute(request, journey, outcome, window, since, until, survey)
+    except JourneyscopeError as exc:  # the form stays, with the message (closest names)
+        return render(
+            request,
+            "uplift.html",
+            status_code=404 if _unknown_journey(exc) else 422,
+            title=f"Did it help? {journey}",
+            journey=journey,
+            form=form,
+            error=str(exc),
+        )
     found = next((j for j in result.journeys if j.journey == journey), None)
     return render(
         request,
@@ -118,16 +141,5 @@ def uplift_page(
         result=result,
         outcome_picture=interval_picture(found.outcome, 100.0) if found else None,
         satisfaction_picture=interval_picture(found.satisfaction) if found else None,
-        interaction_pictures={
-            i.interaction: interval_picture(i.outcome, 100.0) for i in found.interactions
-        }
-        if found
-        else {},
-        form={
-            "outcome": outcome,
-            "window": window,
-            "since": since.isoformat() if since else "",
-            "until": until.isoformat() if until else "",
-            "survey": survey,
-        },
+        form=form,
     )
