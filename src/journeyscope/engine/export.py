@@ -2,8 +2,8 @@
 
 Every decision and action the engine took is an ``engine_events`` row in the canonical
 event model. :func:`export_events` hands them to :class:`journeyscope.events.Store` (DuckDB)
-through its ordinary ingestion (a Parquet file), so analytics reads them like any other
-channel: ``source`` is the file, ``channel`` the interaction's channel (``engine`` for pure
+through its ordinary ingestion (a Parquet file of the events not stored yet), so analytics
+reads them like any other channel: ``source`` is the file, ``channel`` the interaction's channel (``engine`` for pure
 decisions), ``case_id`` the journey instance. The customer's identifier goes to the raw
 identifier column its prefix names (``acct:A1`` → ``account_id = A1``), so identity stitching
 joins the engine's events to the customer's own. Ids are the engine's: exporting twice adds
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from journeyscope.engine.clock import iso
@@ -156,12 +157,20 @@ def ingest_engine_events(store: Store, events: list[dict[str, Any]], name: str) 
         ).fetchall()
     )
     table = canonical_rows(events, arms)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{name}.parquet"
-        pq.write_table(table, path)
-        report = store.ingest(path)
     store.con.register("js_engine_records", table.select(["event_id", *ENGINE_COLUMNS]))
     try:
+        # events stored by an earlier export are left as they are: offered again with other
+        # properties (an export before a field existed), they would be conflicting duplicates
+        stored = store.con.execute(
+            "SELECT r.event_id FROM js_engine_records r JOIN events e USING (event_id)"
+        ).fetchall()
+        fresh = table.filter(
+            pc.invert(pc.is_in(table["event_id"], pa.array([r[0] for r in stored], pa.string())))
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{name}.parquet"
+            pq.write_table(fresh, path)
+            report = store.ingest(path)
         store.con.execute(
             "INSERT INTO engine_records SELECT event_id, "
             + ", ".join(f"CAST({n} AS {_TYPES.get(n, 'VARCHAR')})" for n in ENGINE_COLUMNS)
