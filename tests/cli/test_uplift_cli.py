@@ -58,3 +58,8 @@ def test_a_store_without_engine_records(tmp_path: Path) -> None:
         pass
     done = runner.invoke(app, ["uplift", "--store", str(tmp_path / "plain.duckdb")])
     assert done.exit_code == 2 and "journeyscope engine export" in done.stderr
+
+
+def test_a_source_in_place_is_refused_not_ignored(store: str) -> None:
+    done = runner.invoke(app, ["--source", "parquet:x.parquet", "uplift", "--store", store])
+    assert done.exit_code == 2 and "does not take --source" in done.stderr

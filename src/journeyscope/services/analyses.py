@@ -201,7 +201,13 @@ def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
     """Did it help? Treated vs held-out customers of each journey with a holdout: outcome
     rate, satisfaction, per interaction object (DuckDB; the store's ``journey_records``)."""
     from journeyscope.analytics.uplift import uplift as compare_arms
+    from journeyscope.errors import InvalidQueryError
 
+    if settings.source is not None:  # never a silent fall-back to the store
+        raise InvalidQueryError(
+            "uplift reads the engine records of the store (journey_records); it does not "
+            "take --source / JOURNEYSCOPE_SOURCE"
+        )
     store = open_store(settings)
     try:
         views = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
