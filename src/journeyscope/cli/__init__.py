@@ -27,6 +27,7 @@ from journeyscope.cli import (
     retention,
     stats,
     synthetic,
+    uplift,
     users,
 )
 from journeyscope.cli.common import console
@@ -141,6 +142,7 @@ report.register(app)
 backlog.register(app)
 attribution.register(app)
 retention.register(app)
+uplift.register(app)
 app.add_typer(users.app, name="users")
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.paths import PathsQuery, PathsResult
     from journeyscope.analytics.process import DfgQuery, ProcessMap
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.uplift import UpliftQuery, UpliftResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
     from journeyscope.config import Settings
@@ -192,6 +193,26 @@ def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceRepor
     store = open_store(settings)
     try:
         return replay(store.events(), query.journey, query.case_rule).collect(top=query.top)
+    finally:
+        store.close()
+
+
+def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
+    """Did it help? Treated vs held-out customers of each journey with a holdout: outcome
+    rate, satisfaction, per interaction object (DuckDB; the store's ``journey_records``)."""
+    from journeyscope.analytics.uplift import uplift as compare_arms
+    from journeyscope.errors import InvalidQueryError
+
+    if settings.source is not None:  # never a silent fall-back to the store
+        raise InvalidQueryError(
+            "uplift reads the engine records of the store (journey_records); it does not "
+            "take --source / JOURNEYSCOPE_SOURCE"
+        )
+    store = open_store(settings)
+    try:
+        views = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
+        records = store.ibis.table("journey_records") if "journey_records" in views else None
+        return compare_arms(records, store.events(), query)
     finally:
         store.close()
 
