@@ -34,17 +34,29 @@ def tenancy(settings: Settings) -> str:
     return (settings.designs / "tenancy.yaml").read_text(encoding="utf-8")
 
 
+PENDING = re.compile(
+    r'<section class="card studio-section pending" id="[^"]+"[^>]*hx-get="([^"]+)".*?</section>',
+    re.S,
+)
+
+
 def sections(client: Any, url: str) -> str:
-    """The journey page's sections, once its background job is done."""
+    """The journey page, each section still computing replaced by its poll's answer until
+    none is left."""
     page = client.get(url)
     assert page.status_code == 200, page.text
-    part = url.split("?")
-    poll = part[0] + "/sections" + ("?" + part[1] if len(part) > 1 else "")
-    for _ in range(240):
-        if "Computing the report" not in page.text:
-            return str(page.text)
+    html = str(page.text)
+    for _ in range(960):
+        if not PENDING.search(html):
+            return html
         time.sleep(0.5)
-        page = client.get(poll)
+
+        def polled(m: re.Match[str]) -> str:
+            answer = client.get(html_lib.unescape(m.group(1)))
+            assert answer.status_code == 200, answer.text
+            return str(answer.text)
+
+        html = PENDING.sub(polled, html)
     raise AssertionError("the journey page never finished")
 
 
@@ -194,6 +206,78 @@ def test_the_journey_page_shows_the_reports_sections_on_filtered_events(
     assert web.conformance is not None and every.conformance is not None
     assert 0 < web.conformance.cases < every.conformance.cases
     assert f"{web.conformance.cases:,} cases replayed against the design" in html
+
+
+def section_of(html: str, section: str) -> str:
+    """The HTML of one section of the journey page (its opening tag to its closing one)."""
+    found = re.search(
+        rf'<section class="card studio-section[^"]*" id="{section}".*?</section>', html, re.S
+    )
+    assert found is not None, f"no section {section} in the page"
+    return found.group(0)
+
+
+@pytest.mark.slow
+def test_each_section_shows_when_its_own_job_is_done(
+    app_client: Any, login: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The silent-customer estimates held back: the map with its actual lanes and the
+    conformance are complete while the silent section still says it is computing."""
+    import threading
+
+    from journeyscope.services import report
+
+    release = threading.Event()
+
+    def held_back(run: Any) -> None:
+        release.wait()
+        run.data.missing["silent"] = "held back by the test, then let go"
+
+    monkeypatch.setitem(report._ANALYSIS, "silent", held_back)
+    login(app_client, "viewer")
+    try:
+        page = app_client.get("/journeys/tenancy")
+        assert page.status_code == 200
+        first = page.text
+        assert 'id="silent" data-section="silent" data-state="pending"' in first
+        assert 'data-state="done"' in section_of(first, "personas")  # the design alone
+        assert 'data-state="done"' in section_of(first, "blueprint")
+        html = first
+        for _ in range(480):
+            if all(
+                'data-state="done"' in section_of(html, s)
+                for s in ("journey-map", "conformance", "emotion", "moments", "value")
+            ):
+                break
+            time.sleep(0.5)
+            html = "".join(
+                app_client.get(f"/journeys/tenancy/sections/{s}").text
+                for s in ("journey-map", "conformance", "emotion", "moments", "value", "silent")
+            )
+        else:
+            raise AssertionError("the fast sections never finished")
+        conformance = section_of(html, "conformance")
+        assert "cases replayed against the design" in conformance
+        journey_map = section_of(html, "journey-map")
+        assert "Actual lanes:" in journey_map  # the actual lanes, not the design alone
+        silent = app_client.get("/journeys/tenancy/sections/silent").text
+        assert 'data-state="pending"' in silent and "Computing the silent-customer" in silent
+        assert re.search(r"\d+ s so far", silent)
+    finally:
+        release.set()
+    for _ in range(240):
+        silent = app_client.get("/journeys/tenancy/sections/silent").text
+        if 'data-state="pending"' not in silent:
+            break
+        time.sleep(0.5)
+    assert "held back by the test, then let go" in silent
+
+
+def test_an_unknown_section_names_the_sections(app_client: Any, login: Any) -> None:
+    login(app_client, "viewer")
+    missing = app_client.get("/journeys/tenancy/sections/conformence")
+    assert missing.status_code == 404
+    assert "did you mean conformance" in html_lib.unescape(missing.text)
 
 
 def test_a_bad_filter_names_the_closest_channel(app_client: Any, login: Any) -> None:

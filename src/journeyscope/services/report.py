@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
+from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any, Final
 
 import ibis
@@ -80,10 +82,15 @@ def build_report(
             design,
             rule=rule,
             title=title,
-            source=(settings.source or str(settings.store)) if source is None else source,
+            source=report_source(settings) if source is None else source,
             contacts=contacts,
             value_per_case=value_per_case,
         )
+
+
+def report_source(settings: Settings) -> str:
+    """How the report names the data of ``settings``: its source, else the store file."""
+    return settings.source or str(settings.store)
 
 
 class _Clock:
@@ -131,8 +138,35 @@ def compute_report(
     Cases are derived once (``rule``; default: the data's case ids) and, with a design,
     limited to the cases it covers; the result is materialised and every analysis reads it.
     """
+    return compute_analyses(
+        events,
+        journey,
+        ANALYSES,
+        rule=rule,
+        title=title,
+        source=source,
+        contacts=contacts,
+        value_per_case=value_per_case,
+    )
+
+
+def compute_analyses(
+    events: ibis.Table,
+    journey: Journey | None,
+    names: Iterable[str],
+    *,
+    rule: CaseRule | None = None,
+    title: str | None = None,
+    source: str = "",
+    contacts: ContactRules | None = None,
+    value_per_case: float = 0.0,
+) -> ReportData:
+    """The report's analyses ``names`` (of :data:`ANALYSES`) and those they need
+    (:data:`NEEDS`), each once, in the report's order: the same code as
+    :func:`compute_report`, which asks for them all. The journeys page computes its sections
+    this way, each in its own background job."""
+    wanted = _with_needs(names)
     rule = rule or CaseRule.given()
-    contacts = contacts or ContactRules()
     data = ReportData(
         title=title or (f"Journey report: {journey.name}" if journey else "Journey report"),
         journey=journey,
@@ -144,94 +178,218 @@ def compute_report(
     with clock.analysis("cases"):
         scoped = _scope(events, journey, rule).cache()
     try:
-        given = CaseRule.given()
-        engine = IbisEngine(scoped)
-        with clock.analysis("overview"):
-            data.overview = _overview(scoped)
-        with clock.analysis("process map"):
-            data.process = engine.run(DfgQuery(case_rule=given))
-        with clock.analysis("variants"):
-            data.variants = engine.run(
-                VariantsQuery(case_rule=given, top=TOP_PATHS, coverage=COVERAGE)
-            )
-        with clock.analysis("loops"):
-            data.paths = engine.run(
-                PathsQuery(case_rule=given, steps=2, collapse_repeats=True, loops=True, top_edges=1)
-            )
-        names = [r["channel"] for r in data.overview.get("per_channel", [])]
-        if names:
-            with clock.analysis("channels"):
-                data.channels = engine.run(
-                    ChannelsQuery(
-                        case_rule=given,
-                        contacts=contacts,
-                        outcomes=tuple(journey.outcome_activities()) if journey else (),
-                        repeat_within=REPEAT_WITHIN,
-                    )
-                )
-        else:
-            data.missing["channels"] = "the events carry no channel"
-        steps = design_funnel(journey) if journey is not None else _funnel_from(data.variants)
-        if len(steps) >= 2:
-            window = journey.outcome.within if journey is not None else None
-            with clock.analysis("funnel"):
-                data.funnel = engine.run(
-                    FunnelQuery(case_rule=given, steps=tuple(steps), window=window, dropped_limit=0)
-                )
-        else:
-            data.missing["funnel"] = "fewer than two steps to make a funnel of"
-        if journey is not None:
-            with clock.analysis("conformance"):
-                data.conformance = conformance(scoped, journey, given).collect()
-            with clock.analysis("step times"):
-                rows = step_times(scoped, journey).to_pyarrow().to_pylist()
-                data.step_medians = {
-                    r["step"]: float(r["median_seconds"])
-                    for r in rows
-                    if r["median_seconds"] is not None
-                }
-            adjust = ("segment",) if _has_property(scoped, "segment") else ()
-            with clock.analysis("moments"):
-                data.moments = engine.run(
-                    MomentsQuery(case_rule=given, journey=journey, adjust=adjust)
-                )
-            with clock.analysis("emotion"):
-                data.emotion = engine.run(EmotionQuery(case_rule=given, journey=journey))
-            with clock.analysis("value"):
-                data.value = engine.run(
-                    ValueQuery(
-                        case_rule=given,
-                        journey=journey,
-                        contacts=contacts,
-                        value_per_case=value_per_case,
-                    )
-                )
-            with clock.analysis("backlog"):
-                data.backlog = story_map_on(
-                    engine,
-                    journey,
-                    value_per_case=value_per_case,
-                    satisfaction=data.moments,
-                    value=data.value,
-                    conformance=data.conformance,
-                )
-        else:
-            for key in ("journey-map", "blueprint", "conformance", "moments", "value", "backlog"):
-                data.missing[key] = "no designed journey given (--design FILE)"
-        respondents = _respondents(scoped, "NPS")
-        if respondents >= MIN_RESPONDENTS:
-            with clock.analysis("silent"):
-                data.silent = engine.run(SilentQuery(case_rule=given))
-        else:
-            data.missing["silent"] = (
-                f"{respondents:,} customers answered NPS: the estimates need at least "
-                f"{MIN_RESPONDENTS}"
-                if respondents
-                else "no NPS answers in the data"
-            )
+        run = _Run(
+            data,
+            clock,
+            scoped,
+            IbisEngine(scoped),
+            journey,
+            contacts or ContactRules(),
+            value_per_case,
+        )
+        for name in ANALYSES:
+            if name in wanted:
+                _ANALYSIS[name](run)
     finally:
         scoped.release()
     return data
+
+
+@dataclass
+class _Run:
+    """What every analysis of one report run reads: the cased events and the options."""
+
+    data: ReportData
+    clock: _Clock
+    scoped: ibis.Table
+    engine: IbisEngine
+    journey: Journey | None
+    contacts: ContactRules
+    value_per_case: float
+    given: CaseRule = field(default_factory=CaseRule.given)
+
+
+def _with_needs(names: Iterable[str]) -> set[str]:
+    wanted = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in _ANALYSIS:
+            close = get_close_matches(name, ANALYSES, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ValueError(f"no report analysis {name!r}{hint}; known: {', '.join(ANALYSES)}")
+        if name not in wanted:
+            wanted.add(name)
+            todo.extend(NEEDS.get(name, ()))
+    return wanted
+
+
+def _without_design(run: _Run, *keys: str) -> bool:
+    """Whether there is no design; if so, ``keys`` are marked missing for that reason."""
+    if run.journey is not None:
+        return False
+    for key in keys:
+        run.data.missing[key] = "no designed journey given (--design FILE)"
+    return True
+
+
+def overview_analysis(run: _Run) -> None:
+    with run.clock.analysis("overview"):
+        run.data.overview = _overview(run.scoped)
+
+
+def process_analysis(run: _Run) -> None:
+    with run.clock.analysis("process map"):
+        run.data.process = run.engine.run(DfgQuery(case_rule=run.given))
+
+
+def variants_analysis(run: _Run) -> None:
+    with run.clock.analysis("variants"):
+        run.data.variants = run.engine.run(
+            VariantsQuery(case_rule=run.given, top=TOP_PATHS, coverage=COVERAGE)
+        )
+
+
+def loops_analysis(run: _Run) -> None:
+    with run.clock.analysis("loops"):
+        run.data.paths = run.engine.run(
+            PathsQuery(case_rule=run.given, steps=2, collapse_repeats=True, loops=True, top_edges=1)
+        )
+
+
+def channels_analysis(run: _Run) -> None:
+    data, journey = run.data, run.journey
+    names = [r["channel"] for r in data.overview.get("per_channel", [])]
+    if names:
+        with run.clock.analysis("channels"):
+            data.channels = run.engine.run(
+                ChannelsQuery(
+                    case_rule=run.given,
+                    contacts=run.contacts,
+                    outcomes=tuple(journey.outcome_activities()) if journey else (),
+                    repeat_within=REPEAT_WITHIN,
+                )
+            )
+    else:
+        data.missing["channels"] = "the events carry no channel"
+
+
+def funnel_analysis(run: _Run) -> None:
+    data, journey = run.data, run.journey
+    steps = design_funnel(journey) if journey is not None else _funnel_from(data.variants)
+    if len(steps) >= 2:
+        window = journey.outcome.within if journey is not None else None
+        with run.clock.analysis("funnel"):
+            data.funnel = run.engine.run(
+                FunnelQuery(case_rule=run.given, steps=tuple(steps), window=window, dropped_limit=0)
+            )
+    else:
+        data.missing["funnel"] = "fewer than two steps to make a funnel of"
+
+
+def conformance_analysis(run: _Run) -> None:
+    if _without_design(run, "journey-map", "blueprint", "conformance"):
+        return
+    assert run.journey is not None
+    with run.clock.analysis("conformance"):
+        run.data.conformance = conformance(run.scoped, run.journey, run.given).collect()
+
+
+def step_times_analysis(run: _Run) -> None:
+    if run.journey is None:
+        return
+    with run.clock.analysis("step times"):
+        rows = step_times(run.scoped, run.journey).to_pyarrow().to_pylist()
+        run.data.step_medians = {
+            r["step"]: float(r["median_seconds"]) for r in rows if r["median_seconds"] is not None
+        }
+
+
+def moments_analysis(run: _Run) -> None:
+    if _without_design(run, "moments"):
+        return
+    assert run.journey is not None
+    adjust = ("segment",) if _has_property(run.scoped, "segment") else ()
+    with run.clock.analysis("moments"):
+        run.data.moments = run.engine.run(
+            MomentsQuery(case_rule=run.given, journey=run.journey, adjust=adjust)
+        )
+
+
+def emotion_analysis(run: _Run) -> None:
+    if run.journey is None:
+        return
+    with run.clock.analysis("emotion"):
+        run.data.emotion = run.engine.run(EmotionQuery(case_rule=run.given, journey=run.journey))
+
+
+def value_analysis(run: _Run) -> None:
+    if _without_design(run, "value"):
+        return
+    assert run.journey is not None
+    with run.clock.analysis("value"):
+        run.data.value = run.engine.run(
+            ValueQuery(
+                case_rule=run.given,
+                journey=run.journey,
+                contacts=run.contacts,
+                value_per_case=run.value_per_case,
+            )
+        )
+
+
+def backlog_analysis(run: _Run) -> None:
+    if _without_design(run, "backlog"):
+        return
+    assert run.journey is not None
+    data = run.data
+    with run.clock.analysis("backlog"):
+        data.backlog = story_map_on(
+            run.engine,
+            run.journey,
+            value_per_case=run.value_per_case,
+            satisfaction=data.moments,
+            value=data.value,
+            conformance=data.conformance,
+        )
+
+
+def silent_analysis(run: _Run) -> None:
+    respondents = _respondents(run.scoped, "NPS")
+    if respondents >= MIN_RESPONDENTS:
+        with run.clock.analysis("silent"):
+            run.data.silent = run.engine.run(SilentQuery(case_rule=run.given))
+    else:
+        run.data.missing["silent"] = (
+            f"{respondents:,} customers answered NPS: the estimates need at least {MIN_RESPONDENTS}"
+            if respondents
+            else "no NPS answers in the data"
+        )
+
+
+_ANALYSIS: Final[dict[str, Callable[[_Run], None]]] = {
+    "overview": overview_analysis,
+    "process map": process_analysis,
+    "variants": variants_analysis,
+    "loops": loops_analysis,
+    "channels": channels_analysis,
+    "funnel": funnel_analysis,
+    "conformance": conformance_analysis,
+    "step times": step_times_analysis,
+    "moments": moments_analysis,
+    "emotion": emotion_analysis,
+    "value": value_analysis,
+    "backlog": backlog_analysis,
+    "silent": silent_analysis,
+}
+#: The report's analyses, in the order the report runs them.
+ANALYSES: Final = tuple(_ANALYSIS)
+#: What each analysis reads from those before it (run with it when it is asked alone).
+NEEDS: Final[dict[str, tuple[str, ...]]] = {
+    "channels": ("overview",),
+    "funnel": ("variants",),
+    "backlog": ("conformance", "moments", "value"),
+}
 
 
 def _has_property(events: ibis.Table, key: str) -> bool:

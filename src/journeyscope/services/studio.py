@@ -1,17 +1,20 @@
-"""The journeys page's work: the report's analyses for one design on the filtered events, as a
-background job, and what the page needs beside them (opportunities per step, Explore links).
+"""The journeys page's work: the report's analyses for one design on the filtered events, as
+background jobs, and what the page needs beside them (opportunities per step, Explore links).
 
-:func:`submit_journey` runs :func:`journeyscope.services.report.compute_report` — the very
-code behind ``journeyscope report`` — on the events the Explore filters keep
+:func:`submit_part` runs a part of the report (:data:`PARTS`: the actual lanes and
+conformance, the moments/value/opportunities, the silent-customer estimates) with
+:func:`journeyscope.services.report.compute_analyses` — the very code behind
+``journeyscope report``, which runs them all in turn — on the events the Explore filters keep
 (:func:`journeyscope.services.results.filtered_events`), through the workspace's job pool and
 result cache (:func:`journeyscope.services.results.submit_work`): one computation per store
-state, design text and filters, shared by every user. Without filters it is
-:func:`~journeyscope.services.report.build_report` on the configured source, as the CLI.
+state, design text, filters and part, shared by every user, so each section of the page
+shows as soon as its own part is done.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
@@ -37,8 +40,14 @@ PAGE_SECTIONS: Final = (
 )
 
 
-def compute_journey(settings: Settings, journey: Journey, filters: Filters) -> ReportData:
-    """The report's results for ``journey`` on the events ``filters`` keep.
+def compute_journey(
+    settings: Settings,
+    journey: Journey,
+    filters: Filters,
+    analyses: Iterable[str] | None = None,
+) -> ReportData:
+    """The report's results for ``journey`` on the events ``filters`` keep: every analysis,
+    or only ``analyses`` (and what they need; :func:`~journeyscope.services.report.compute_analyses`).
 
     The date range and ``where`` keep events as Explore does; a channel keeps the **cases**
     with at least one event in it, with all their events (see :func:`describe`): keeping
@@ -46,19 +55,26 @@ def compute_journey(settings: Settings, journey: Journey, filters: Filters) -> R
     """
     from dataclasses import replace
 
-    from journeyscope.services.report import build_report, compute_report
+    from journeyscope.services.analyses import engine
+    from journeyscope.services.report import ANALYSES, compute_analyses, report_source
     from journeyscope.services.store import open_store
 
     title = f"Journey: {journey.name}"
+    names = ANALYSES if analyses is None else tuple(analyses)
     if filters.empty():
-        return build_report(settings, journey, title=title)
+        with engine(settings) as e:
+            return compute_analyses(
+                e.events(), journey, names, title=title, source=report_source(settings)
+            )
     store = open_store(settings)
     try:
         events = filtered_events(store, replace(filters, channels=()))
         if filters.channels:
             hit = events.filter(events.channel.isin(list(filters.channels)))
             events = events.filter(events.case_id.isin(hit.select("case_id").distinct().case_id))
-        return compute_report(events, journey, title=title, source=str(settings.store.name))
+        return compute_analyses(
+            events, journey, names, title=title, source=str(settings.store.name)
+        )
     finally:
         store.close()
 
@@ -86,22 +102,54 @@ class Failed:
     message: str
 
 
-def submit_journey(settings: Settings, journey: Journey, text: str, filters: Filters) -> Job:
-    """The job computing the page of ``journey`` (``text``: its YAML, part of the cache key,
-    so an edited design is computed again). Its result is the :class:`ReportData`, or
-    :class:`Failed` with the message when the analyses refuse the data (kept per store
-    state like a result, so a page polling it sees the reason)."""
+#: The journeys page's background jobs, in the order they are started (the fastest first,
+#: the silent-customer estimates last): the report analyses each runs.
+PARTS: Final[dict[str, tuple[str, ...]]] = {
+    "map": ("conformance", "step times", "emotion"),
+    "insight": ("moments", "value", "backlog"),
+    "silent": ("silent",),
+}
+#: Which job fills each section of the page that needs the data (the blueprint and the
+#: personas are the design alone).
+SECTION_PART: Final[dict[str, str]] = {
+    "journey-map": "map",
+    "opportunities": "insight",
+    "conformance": "map",
+    "emotion": "map",
+    "moments": "insight",
+    "silent": "silent",
+    "value": "insight",
+}
+
+
+def submit_part(
+    settings: Settings, journey: Journey, text: str, filters: Filters, part: str
+) -> Job:
+    """The job computing ``part`` (of :data:`PARTS`) of the page of ``journey`` (``text``:
+    its YAML, part of the cache key, so an edited design is computed again). Its result is
+    the :class:`ReportData` holding that part's analyses, or :class:`Failed` with the
+    message when they refuse the data (kept per store state like a result, so a page
+    polling it sees the reason)."""
     from journeyscope.errors import JourneyscopeError
 
+    analyses = PARTS[part]
     digest = hashlib.sha256(text.encode()).hexdigest()
 
     def compute() -> ReportData | Failed:
         try:
-            return compute_journey(settings, journey, filters)
+            return compute_journey(settings, journey, filters, analyses)
         except JourneyscopeError as exc:
             return Failed(str(exc))
 
-    return submit_work(settings, ("journey page", digest, filters.key()), compute)
+    return submit_work(settings, ("journey page", part, digest, filters.key()), compute)
+
+
+def submit_parts(
+    settings: Settings, journey: Journey, text: str, filters: Filters
+) -> dict[str, Job]:
+    """Every part's job, started in :data:`PARTS` order (the pool runs them first come,
+    first served)."""
+    return {part: submit_part(settings, journey, text, filters, part) for part in PARTS}
 
 
 # --------------------------------------------------------------------- links to Explore

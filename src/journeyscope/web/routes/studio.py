@@ -5,10 +5,11 @@
 * ``GET /journeys/{design}``: the latest version's journey map (designed lanes, the actual
   lanes under them, the opportunities at each step with their evidence), service blueprint,
   personas, conformance, emotion curve, moments of truth, silent customers and value stream,
-  computed by the report's own code (:mod:`journeyscope.services.studio`) as a background job
-  on the events Explore's filters keep (``since``, ``until``, ``channel``, ``where``); each
-  section links to its Explore query. ``/journeys/{design}/sections`` is the part polled while
-  the job runs.
+  computed by the report's own code (:mod:`journeyscope.services.studio`) as background jobs,
+  one per part of the page (the fastest first, the silent-customer estimates last), on the
+  events Explore's filters keep (``since``, ``until``, ``channel``, ``where``); each section
+  links to its Explore query. ``/journeys/{design}/sections/{section}`` is one section,
+  polled while its job runs.
 * ``GET /journeys/{design}/edit`` (role designer or admin): the YAML beside a preview of the
   map; ``POST /journeys/validate`` checks as the person types; ``POST /journeys/overlay``
   computes the actual lanes for the text being edited, on demand.
@@ -19,7 +20,7 @@ Versions, diffs, restore, download and write-back are in :mod:`.studio_versions`
 from __future__ import annotations
 
 from difflib import get_close_matches
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -33,11 +34,13 @@ from journeyscope.services.accounts import Session
 from journeyscope.services.design_check import check_design
 from journeyscope.services.designs import DesignNotFound, Designs
 from journeyscope.services.studio import (
+    SECTION_PART,
     Failed,
     describe,
     explore_links,
     opportunities_by_step,
-    submit_journey,
+    submit_part,
+    submit_parts,
 )
 from journeyscope.web.auth import csrf, page
 from journeyscope.web.routes.explore import catalogue
@@ -100,19 +103,29 @@ def _latest(request: Request, design: str) -> Any:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
 
-def _sections_context(request: Request, design: str, *, wait: float) -> dict[str, Any]:
-    """What the sections part shows: pending (with the poll URL), an error, or the sections."""
-    from journeyscope.render.report_insight import (
-        moments_section,
-        silent_section,
-        value_section,
-    )
-    from journeyscope.render.report_sections import (
-        conformance_section,
-        emotion_section,
-        journey_sections,
-    )
+#: The page's sections in page order, with their titles; those without a job
+#: (:data:`~journeyscope.services.studio.SECTION_PART`) are the design alone.
+PAGE_ORDER: Final = (
+    ("journey-map", "Journey map"),
+    ("opportunities", "Pain points and opportunities on the map"),
+    ("blueprint", "Service blueprint"),
+    ("personas", "Personas"),
+    ("conformance", "Conformance"),
+    ("emotion", "Emotion"),
+    ("moments", "Moments of truth"),
+    ("silent", "Silent customers"),
+    ("value", "Value stream"),
+)
+#: What each job computes, for the progress note of the sections waiting on it.
+PART_WORK: Final = {
+    "map": "the actual lanes (conformance replay, time between steps, felt emotion)",
+    "insight": "the moments of truth, the value stream and the opportunities they support",
+    "silent": "the silent-customer estimates (bootstrap refits: the slowest analysis)",
+}
 
+
+def _page_context(request: Request, design: str) -> dict[str, Any]:
+    """What every section shares: the design, its filters, or the error that stops them all."""
     settings: Settings = request.app.state.settings
     version = _latest(request, design)
     checked = check_design(version.text, f"{design}.yaml")
@@ -132,55 +145,108 @@ def _sections_context(request: Request, design: str, *, wait: float) -> dict[str
     if not settings.store.is_file():
         out["error"] = "no event store yet: upload a file on the Data page"
         return out
-    job = submit_journey(settings, journey, version.text, filters)
+    out.update(
+        filters=filters,
+        filters_text=describe(filters),
+        links=explore_links(journey, filters),
+        order=PAGE_ORDER,
+    )
+    return out
+
+
+def _section_context(
+    request: Request, shared: dict[str, Any], section: str, *, wait: float
+) -> dict[str, Any]:
+    """One section of the page: pending (with its poll URL and elapsed time), its error, or
+    drawn from its job's results."""
+    from journeyscope.render.report_data import ReportData
+    from journeyscope.render.report_sections import journey_sections
+
+    settings: Settings = request.app.state.settings
+    design, journey, filters = shared["design"], shared["journey"], shared["filters"]
+    title = dict(PAGE_ORDER)[section]
+    out: dict[str, Any] = {"id": section, "title": title, "state": "done"}
+    part = SECTION_PART.get(section)
+    if section == "personas":  # drawn by the page from the design
+        return out
+    if part is None:  # the design alone
+        alone = ReportData(title="", journey=journey, case_rule="", source="", overview={})
+        out["section"] = _figures(next(s for s in journey_sections(alone) if s.id == section))
+        return out
+    job = submit_part(settings, journey, shared["version"].text, filters, part)
     try:
         data = job.result(timeout=wait)
     except TimeoutError:
-        from journeyscope.render.report_data import ReportData
-
-        # the design alone, drawn at once, while the analyses run
-        design_only = ReportData(title="", journey=journey, case_rule="", source="", overview={})
-        out.update(pending=True, elapsed=job.elapsed, design_only=journey_sections(design_only))
+        query = f"?{shared['query_string']}" if shared["query_string"] else ""
+        out.update(
+            state="pending",
+            elapsed=job.elapsed,
+            work=PART_WORK[part],
+            poll=f"/journeys/{design}/sections/{section}{query}",
+        )
+        if section == "journey-map":  # the designed lanes at once, the actual ones to come
+            alone = ReportData(title="", journey=journey, case_rule="", source="", overview={})
+            out["design_only"] = _figures(journey_sections(alone)[0])
         return out
     except JourneyscopeError as exc:
-        out["error"] = str(exc)
+        out.update(state="error", error=str(exc))
         return out
     if isinstance(data, Failed):
-        out["error"] = data.message
+        out.update(state="error", error=data.message)
         return out
-    links = explore_links(journey, filters)
-    sections = journey_sections(data)
-    emotion = emotion_section(data)
-    built = {s.id: s for s in sections}
-    built["conformance"] = conformance_section(data)
-    if emotion is not None:
-        built["emotion"] = emotion
-    built["moments"] = moments_section(data)
-    built["silent"] = silent_section(data)
-    built["value"] = value_section(data)
-    for s in built.values():
-        # the report's figures are drawn by studio.js; app.js reads another data-figure form
-        s.body = Markup(str(s.body).replace(' data-figure="', ' data-report-figure="'))
-    out.update(
-        journey=journey,
-        sections=built,
-        links=links,
-        columns=opportunities_by_step(data, journey, filters),
-        filters_text=describe(filters),
-        backlog=data.backlog,
-        overview=data.overview,
-    )
+    if section == "opportunities":
+        out.update(columns=opportunities_by_step(data, journey, filters), backlog=data.backlog)
+        return out
+    drawn = _draw(data, section)
+    if drawn is None:
+        out["state"] = "absent"
+    else:
+        out["section"] = _figures(drawn)
     return out
+
+
+def _draw(data: Any, section: str) -> Any:
+    """The report's own rendering of ``section`` (``None``: the report leaves it out)."""
+    from journeyscope.render.report_insight import moments_section, silent_section, value_section
+    from journeyscope.render.report_sections import (
+        conformance_section,
+        emotion_section,
+        journey_sections,
+    )
+
+    draw = {
+        "journey-map": lambda d: journey_sections(d)[0],
+        "conformance": conformance_section,
+        "emotion": emotion_section,
+        "moments": moments_section,
+        "silent": silent_section,
+        "value": value_section,
+    }[section]
+    return draw(data)
+
+
+def _figures(s: Any) -> Any:
+    """The report's figures are drawn by studio.js; app.js reads another data-figure form."""
+    s.body = Markup(str(s.body).replace(' data-figure="', ' data-report-figure="'))
+    return s
 
 
 @router.get("/journeys/{design}", response_class=HTMLResponse)
 def journey_page(
     request: Request, design: str, session: Annotated[Session, Depends(page("read"))]
 ) -> Response:
+    """The page with every section: the jobs are started (the fastest first); the page waits
+    a moment for the first, and each section still computing polls for itself."""
     from journeyscope.render._svg import font_face_css
 
-    context = _sections_context(request, design, wait=WAIT_S)
+    context = _page_context(request, design)
     settings: Settings = request.app.state.settings
+    if "error" not in context:
+        submit_parts(settings, context["journey"], context["version"].text, context["filters"])
+        context["sections"] = {
+            sid: _section_context(request, context, sid, wait=WAIT_S if sid == "journey-map" else 0)
+            for sid, _title in PAGE_ORDER
+        }
     params = dict(request.query_params)
     return render(
         request,
@@ -196,12 +262,24 @@ def journey_page(
     )
 
 
-@router.get("/journeys/{design}/sections", response_class=HTMLResponse)
-def journey_sections_part(
-    request: Request, design: str, _: Annotated[Session, Depends(page("read"))]
+@router.get("/journeys/{design}/sections/{section}", response_class=HTMLResponse)
+def journey_section_part(
+    request: Request, design: str, section: str, _: Annotated[Session, Depends(page("read"))]
 ) -> Response:
-    """The sections part of the page (polled while its job runs)."""
-    return render(request, "_journey_sections.html", **_sections_context(request, design, wait=0))
+    """One section of the page (polled while its job runs)."""
+    names = [sid for sid, _title in PAGE_ORDER if sid != "personas"]
+    if section not in names:
+        close = get_close_matches(section, names, n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"no section {section!r}{hint}; the sections: {', '.join(names)}",
+        )
+    context = _page_context(request, design)
+    if "error" in context:
+        return render(request, "_journey_section.html", **context)
+    one = _section_context(request, context, section, wait=0)
+    return render(request, "_journey_section.html", one=one, **context)
 
 
 # ----------------------------------------------------------------------------- the editor
@@ -397,7 +475,7 @@ def overlay(
         return JSONResponse({"detail": "fix the errors first"}, status_code=422)
     if not settings.store.is_file():
         return JSONResponse({"detail": "no event store yet"}, status_code=404)
-    job = submit_journey(settings, checked.journey, text, results.Filters())
+    job = submit_part(settings, checked.journey, text, results.Filters(), "map")
     try:
         data = job.result(timeout=WAIT_S)
     except TimeoutError:

@@ -35,25 +35,28 @@
     var cell = ev.target.closest && ev.target.closest(".studio-cell");
     if (cell) highlight(cell.dataset.step, false);
   });
+  var synced = { map: null, lane: null };
   function syncScroll(root) {
-    // the opportunities lane scrolls sideways with the journey map above it
-    var map = root.querySelector && root.querySelector("[data-section='journey-map'] .picture-scroll");
+    // the opportunities lane scrolls sideways with the journey map above it; either may
+    // arrive later than the other (each section is filled by its own job)
+    var map = root.querySelector && root.querySelector("[data-section='journey-map'][data-state='done'] .picture-scroll");
     var lane = root.querySelector && root.querySelector("#opportunities .picture-scroll");
-    if (!map || !lane || lane.dataset.synced) return;
-    lane.dataset.synced = "1";
+    if (!map || !lane || (synced.map === map && synced.lane === lane)) return;
+    synced.map = map; synced.lane = lane;
     var busy = false;
     function follow(from, to) {
       from.addEventListener("scroll", function () {
-        if (busy) return;
+        if (busy || synced.map === null || (from !== synced.map && from !== synced.lane)) return;
         busy = true; to.scrollLeft = from.scrollLeft;
         window.requestAnimationFrame(function () { busy = false; });
       });
     }
     follow(map, lane); follow(lane, map);
+    lane.scrollLeft = map.scrollLeft;
   }
   window.addEventListener("load", function () { drawFigures(document); syncScroll(document); });
   document.addEventListener("htmx:afterSettle", function () { syncScroll(document); });
-  document.addEventListener("htmx:afterSettle", function (ev) { drawFigures(ev.target); });
+  document.addEventListener("htmx:afterSettle", function () { drawFigures(document); });
 
   document.addEventListener("submit", function (ev) {
     var ask = ev.target.dataset && ev.target.dataset.confirm;

@@ -1,0 +1,65 @@
+"""The report's analyses one part at a time (the journeys page's jobs): the same code and the
+same numbers as the whole report, each analysis with what it needs and nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeyscope.definitions import load_journey
+from journeyscope.definitions.models import Journey
+from journeyscope.events import Store
+from journeyscope.services.report import ANALYSES, NEEDS, compute_analyses
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+
+
+@pytest.fixture(scope="module")
+def tenancy() -> Journey:
+    return load_journey(EXAMPLES / "tenancy.yaml")
+
+
+def rounded(value: Any) -> Any:
+    """``value`` (a result, as plain data) with each float to 9 significant digits: the
+    store sums in parallel, so a mean can differ in its last bit from one run to the next."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump()
+    if isinstance(value, float):
+        return float(f"{value:.9g}")
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v) for v in value]
+    return value
+
+
+@pytest.mark.slow
+def test_a_part_gives_the_numbers_of_the_whole(synthetic_store: Store, tenancy: Journey) -> None:
+    every = [a for a in ANALYSES if a != "silent"]  # the rest of the report, in one run
+    whole = compute_analyses(synthetic_store.events(), tenancy, every)
+    lanes = compute_analyses(synthetic_store.events(), tenancy, ["step times", "conformance"])
+    assert set(lanes.runs) == {"cases", "conformance", "step times"}
+    assert rounded(lanes.conformance) == rounded(whole.conformance)
+    assert rounded(lanes.step_medians) == rounded(whole.step_medians)
+    assert lanes.moments is None and lanes.silent is None and lanes.overview == {}
+
+    opportunities = compute_analyses(synthetic_store.events(), tenancy, ["backlog"])
+    assert set(opportunities.runs) == {"cases", *NEEDS["backlog"], "backlog"}
+    assert rounded(opportunities.backlog) == rounded(whole.backlog)
+    assert rounded(opportunities.value) == rounded(whole.value)
+
+
+def test_an_unknown_analysis_names_the_closest(synthetic_store: Store, tenancy: Journey) -> None:
+    with pytest.raises(
+        ValueError, match=r"no report analysis 'conformence' .*did you mean conformance"
+    ):
+        compute_analyses(synthetic_store.events(), tenancy, ["conformence"])
+
+
+def test_without_a_design_the_design_parts_say_why(synthetic_store: Store) -> None:
+    data = compute_analyses(synthetic_store.events(), None, ["conformance", "moments"])
+    assert data.conformance is None and data.moments is None
+    assert set(data.missing) == {"journey-map", "blueprint", "conformance", "moments"}
+    assert "no designed journey" in data.missing["moments"]
