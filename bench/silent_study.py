@@ -28,11 +28,12 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+from scipy import stats
 
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
 from journeyscope.analytics.silent_sim import MECHANISMS, simulate
 
-ESTIMATORS = ("naive", "mar", "shadow", "combined", "headline")
+ESTIMATORS = ("naive", "model", "mar", "shadow", "combined", "headline")
 
 
 def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, object]]:
@@ -64,6 +65,8 @@ def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, obj
 
     n_ci = r.naive.metric.ci
     add("naive", r.naive.metric.value, *(n_ci or (None, None)), "estimate")
+    m_ci = r.model.metric.ci
+    add("model", r.model.metric.value, *(m_ci or (None, None)), "estimate")
     for s in r.strategies:
         ci = s.metric_ci or (None, None)
         add(s.name, s.metric, ci[0], ci[1], "survives" if s.survives else "rejected")
@@ -75,7 +78,7 @@ def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, obj
 
 def summarise(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| mechanism | customers | runs | estimator | bias | RMSE | 95% coverage | kept by checks / headline kind |",
+        "| mechanism | customers | runs | estimator | bias | RMSE | 95% coverage (its 95% interval) | kept by checks / headline kind |",
         "|---|---:|---:|---|---:|---:|---:|---|",
     ]
     keys = sorted(
@@ -100,7 +103,7 @@ def summarise(rows: list[dict[str, object]]) -> str:
             )
             bias = f"{errs.mean():+.1f}" if len(errs) else "-"
             rmse = f"{np.sqrt(np.mean(errs**2)):.1f}" if len(errs) else "-"
-            cover = f"{np.mean([bool(r['covered']) for r in sel]):.0%}"
+            cover = _coverage(sum(bool(r["covered"]) for r in sel), len(sel))
             kinds: dict[str, int] = {}
             for r in sel:
                 kinds[str(r["kind"])] = kinds.get(str(r["kind"]), 0) + 1
@@ -110,6 +113,17 @@ def summarise(rows: list[dict[str, object]]) -> str:
                 f"| {mech} | {n:,} | {len(sel)} | {name} | {bias} | {rmse} | {cover} | {kind} |"
             )
     return "\n".join(lines)
+
+
+def _coverage(covered: int, runs: int) -> str:
+    """The share of runs that covered the truth, with its exact (Clopper-Pearson) 95%
+    binomial interval: how far from 95% the runs can tell a coverage apart.
+
+    >>> _coverage(59, 62)
+    '95% (87%-99%)'
+    """
+    ci = stats.binomtest(covered, runs).proportion_ci(0.95, method="exact")
+    return f"{covered / runs:.0%} ({ci.low:.0%}-{ci.high:.0%})"
 
 
 FIELDS = [
