@@ -32,17 +32,18 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
     return get
 
 
-@pytest.fixture
-def declared() -> Iterator[Callable[..., Engine]]:
-    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data."""
-    yield lambda cases, **kw: engine_for(journeys(cases, **kw))
+BACKENDS = [
+    "duckdb",
+    pytest.param("spark", marks=pytest.mark.slow),
+]
 
 
-@pytest.fixture(scope="session")
-def spark() -> Iterator[object]:
-    """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
-    from journeyscope.analytics.engines import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
+@pytest.fixture(params=BACKENDS)
+def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Engine]]:
+    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data, on each
+    backend (DuckDB, and Spark in local mode): every test that uses it runs on both, and its
+    expected figures hold on both."""
+    backend = request.param
+    if backend == "spark":
+        request.getfixturevalue("spark")  # the session, stopped at the end of the test session
+    yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
