@@ -70,19 +70,29 @@ def asked_lines(r: SilentResult) -> list[str]:
     if a is None:
         return lines
     lines.append(f"who was asked: {a.rule}; {a.customers:,} asked, {a.never_asked:,} never asked")
+    t = r.truth
     if r.silent_asked is not None:
         silent = a.customers - a.respondents
         lines.append(
             _figure(key, f"the {silent:,} asked customers who did not answer", r.silent_asked)
+            + _truth(t.silent_asked if t else None)
         )
     n = r.never_asked
     if n is not None:
         lines.append(
             _figure(key, f"the {n.customers:,} never-asked customers", n.figure)
+            + _truth(t.never_asked if t else None)
             + f"; assumes {n.assumption}; overlap: {n.overlap}"
         )
-        lines.append(_figure(key, f"every customer ({r.customers:,})", n.every_customer))
+        lines.append(
+            _figure(key, f"every customer ({r.customers:,})", n.every_customer)
+            + _truth(t.every_customer if t else None)
+        )
     return lines
+
+
+def _truth(value: float | None) -> str:
+    return "" if value is None else f"; truth {value:+.1f}"
 
 
 def strategy_rows(r: SilentResult) -> list[dict[str, str]]:
