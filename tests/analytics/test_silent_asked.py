@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.silent import SilentQuery, estimate, headline
 from journeyscope.analytics.silent_asked import (
     EVERY_CUSTOMER,
@@ -15,19 +16,26 @@ from journeyscope.analytics.silent_asked import (
     silent_asked,
 )
 from journeyscope.analytics.silent_sim import simulate
+from journeyscope.errors import UnknownNameError
+from journeyscope.events import Store
 
 
 def test_asked_is_invited_or_answered_and_says_how_it_was_found() -> None:
-    invited = np.array([True, False, False, True])
+    invited = np.array([True, True, False, True])
     answered = np.array([True, True, False, False])
     pop, mask = asked_population(None, ["Survey sent"], invited, answered)
     assert mask.tolist() == [True, True, False, True]
     assert (pop.source, pop.customers, pop.respondents, pop.never_asked) == ("inferred", 3, 2, 1)
     assert "'Survey sent'" in pop.rule and "inferred" in pop.rule
+    pop, mask = asked_population("Survey sent", ["Survey sent"], ~answered, answered)
+    assert mask.all() and pop.source == "option"  # answering proves the question
     pop, mask = asked_population(EVERY_CUSTOMER, ["Survey sent"], invited, answered)
     assert mask.all() and pop.source == "every customer" and pop.never_asked == 0
     pop, mask = asked_population(None, [], invited, answered)
     assert mask.all() and "no activity reads as a survey invitation" in pop.rule
+    # an invitation only half the respondents had is another survey's: not inferred
+    pop, mask = asked_population(None, ["Survey sent"], np.array([True, False]), np.ones(2, bool))
+    assert mask.all() and pop.source == "every customer" and "50% of the respondents" in pop.rule
 
 
 def test_the_silent_asked_figure_is_the_rest_of_the_asked_ones() -> None:
@@ -72,3 +80,8 @@ def test_only_the_asked_are_estimated_and_the_never_asked_abstain_when_unlike_th
     assert r.never_asked.figure.kind == "abstain"
     assert r.silent_asked is not None
     assert any(line.startswith("who was asked") for line in r.lines())
+
+
+def test_an_asked_activity_no_event_has_names_the_closest(survey_store: Store) -> None:
+    with pytest.raises(UnknownNameError, match="closest: 'Survey sent'"):
+        IbisEngine(survey_store.events()).run(SilentQuery(asked="Survey snt"))

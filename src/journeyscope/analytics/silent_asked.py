@@ -39,6 +39,9 @@ INVITATION_PATTERN: Final = (
     r"|nps|csat|ces))"
 )
 
+#: An inferred invitation needs at least this share of the respondents to have had one.
+MIN_INVITED: Final = 0.95
+
 #: What must hold for the never-asked figure, in one sentence.
 NEVER_ASKED_ASSUMPTION: Final = (
     "whether a customer was asked depends only on what their journey shows, so never-asked "
@@ -70,7 +73,25 @@ class AskedPopulation(BaseModel):
 def asked_population(
     asked: str | None, activities: list[str], invited: np.ndarray, answered: np.ndarray
 ) -> tuple[AskedPopulation, np.ndarray]:
-    """The asked population and its mask (invited or answered), in words."""
+    """The asked population and its mask (invited or answered), in words. An inferred
+    invitation counts only when at least :data:`MIN_INVITED` of the respondents had one (an
+    invitation to another survey does not say who was asked this one)."""
+    share = float(invited[answered].mean()) if answered.any() else 0.0
+    if asked is None and activities and share < MIN_INVITED:
+        named = ", ".join(repr(a) for a in activities)
+        return (
+            AskedPopulation(
+                source="every customer",
+                activities=[],
+                customers=len(answered),
+                respondents=int(answered.sum()),
+                never_asked=0,
+                rule=f"every customer was taken as asked: {named} reads as a survey invitation "
+                f"but only {share:.0%} of the respondents had one (needs {MIN_INVITED:.0%}; "
+                "give who was asked with --asked)",
+            ),
+            np.ones(len(answered), dtype=bool),
+        )
     if asked == EVERY_CUSTOMER or not activities:
         mask = np.ones(len(answered), dtype=bool)
         source: Literal["option", "inferred", "every customer"] = "every customer"
