@@ -9,7 +9,8 @@ own, independent of the demo's), one mechanism at a time, each run with its own 
 alone. Each run goes through :func:`journeyscope.analytics.silent.estimate`, the function the
 CLI, the report and the workspace call, with ``--by segment`` as a user would give it.
 
-Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer),
+Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer;
+with ``--asked``, of the asked customers, and the never-asked figure against theirs),
 the share of runs whose 95% interval covers the truth; for the headline, how often it is an
 estimate, a range or an abstention, and how often it (or its range) covers the truth.
 Writes one CSV row per run and estimator (``--rows``, as each run ends) and prints the
@@ -33,23 +34,38 @@ from scipy import stats
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
 from journeyscope.analytics.silent_sim import MECHANISMS, simulate
 
-ESTIMATORS = ("naive", "model", "mar", "shadow", "combined", "headline")
+ESTIMATORS = ("naive", "model", "mar", "shadow", "combined", "headline", "never asked")
 
 
-def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, object]]:
+def one(
+    n: int, mechanism: str, seed: int, bootstrap: int, asked: bool = False
+) -> list[dict[str, object]]:
     facts, x = simulate(n, mechanism, seed)
-    truth = float(headline("NPS", facts["truth"].to_numpy(dtype="float64")).mean())
+    every = headline("NPS", facts["truth"].to_numpy(dtype="float64"))
     query = SilentQuery(properties=("segment",), truth=None, bootstrap=bootstrap, seed=seed)
-    r: SilentResult = estimate(query, facts, x)
+    if asked:  # who was asked is named: the headline speaks for them
+        query = query.model_copy(update={"asked": "invitation"})
+        r: SilentResult = estimate(query, facts, x, ["invitation"])
+        answered = facts["answers"].to_numpy() > 0
+        mask = (facts["invited"].to_numpy() > 0) | answered
+    else:
+        r = estimate(query, facts, x)
+        mask = np.ones(n, dtype=bool)
+    truth = float(every[mask].mean())
     rows: list[dict[str, object]] = []
 
     def add(
-        name: str, value: float | None, low: float | None, high: float | None, kind: str
+        name: str,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+        kind: str,
+        truth: float = truth,
     ) -> None:
         covered = low is not None and high is not None and low <= truth <= high
         rows.append(
             {
-                "mechanism": mechanism,
+                "mechanism": mechanism + (" (asked named)" if asked else ""),
                 "customers": n,
                 "seed": seed,
                 "estimator": name,
@@ -63,16 +79,18 @@ def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, obj
             }
         )
 
-    n_ci = r.naive.metric.ci
-    add("naive", r.naive.metric.value, *(n_ci or (None, None)), "estimate")
-    m_ci = r.model.metric.ci
-    add("model", r.model.metric.value, *(m_ci or (None, None)), "estimate")
+    for name, e in (("naive", r.naive.metric), ("model", r.model.metric)):
+        low, high = e.ci or (None, None)
+        add(name, e.value, low, high, "estimate")
     for s in r.strategies:
         ci = s.metric_ci or (None, None)
         add(s.name, s.metric, ci[0], ci[1], "survives" if s.survives else "rejected")
     h = r.headline
     assert h is not None
     add("headline", h.value, h.low, h.high, h.kind)
+    if r.never_asked is not None and (~mask).any():
+        f = r.never_asked.figure
+        add("never asked", f.value, f.low, f.high, f.kind, float(every[~mask].mean()))
     return rows
 
 
@@ -83,7 +101,7 @@ def summarise(rows: list[dict[str, object]]) -> str:
     ]
     keys = sorted(
         {(str(r["mechanism"]), int(str(r["customers"]))) for r in rows},
-        key=lambda k: (list(MECHANISMS).index(k[0]), k[1]),
+        key=lambda k: (list(MECHANISMS).index(k[0].split(" ")[0]), k[0], k[1]),
     )
     for mech, n in keys:
         for est in ESTIMATORS:
@@ -160,6 +178,12 @@ def main() -> None:
     ap.add_argument("--runs", default="16,4", help="runs per size (one number, or one per size)")
     ap.add_argument("--bootstrap", type=int, default=100)
     ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
+    ap.add_argument(
+        "--asked",
+        action="store_true",
+        help="name who was asked (the simulation's 'invited'): the headline's truth is then "
+        "the asked customers', and the never-asked figure is checked against theirs",
+    )
     ap.add_argument("--rows", type=Path, default=Path("docs/silent_study.csv"))
     ap.add_argument(
         "--table",
@@ -184,7 +208,7 @@ def main() -> None:
             for mech in mechanisms:
                 for run in range(count):
                     seed = n + 1000 * list(MECHANISMS).index(mech) + run
-                    new = one(n, mech, seed, args.bootstrap)
+                    new = one(n, mech, seed, args.bootstrap, args.asked)
                     writer.writerows(new)
                     fh.flush()
                     rows.extend(new)
@@ -192,7 +216,7 @@ def main() -> None:
                     r
                     for r in rows
                     if r["customers"] == n
-                    and r["mechanism"] == mech
+                    and str(r["mechanism"]).split(" ")[0] == mech
                     and r["estimator"] == "headline"
                 ]
                 print(
