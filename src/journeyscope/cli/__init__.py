@@ -22,6 +22,7 @@ from journeyscope.cli import (
     design,
     ingest,
     insight,
+    ocel,
     orchestrate,
     report,
     retention,
@@ -164,6 +165,7 @@ report.register(app)
 backlog.register(app)
 attribution.register(app)
 retention.register(app)
+ocel.register(app)
 app.add_typer(users.app, name="users")
 
 
