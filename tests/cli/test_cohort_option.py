@@ -81,3 +81,12 @@ def test_unknown_cohort_names_the_closest(cli: tuple[CliRunner, str]) -> None:
     out = runner.invoke(app, ["--cohort", "buyer", "variants", "--store", store])
     assert out.exit_code != 0
     assert "did you mean 'buyers'?" in out.output
+
+
+def test_the_report_is_the_cohorts_and_says_so(cli: tuple[CliRunner, str], tmp_path: Path) -> None:
+    runner, store = cli
+    page = tmp_path / "r.html"
+    out = runner.invoke(app, ["--cohort", "buyers", "report", "--store", store, "--out", str(page)])
+    assert out.exit_code == 0, out.output
+    html = page.read_text()
+    assert BUYERS in html and "2 cases, 4 events" in html  # c1 and c3
