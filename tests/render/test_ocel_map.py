@@ -60,6 +60,15 @@ def test_types_share_boxes_and_keep_their_colours() -> None:
     assert "stroke-dasharray" in svg  # Ship → Place runs against the flow
 
 
+def test_a_type_without_moves_says_so() -> None:
+    lone = _map("Payment", [], 0)
+    svg = ocel_map_svg(RESULT.model_copy(update={"object_types": [lone]}), embed_font=False)
+    assert (
+        "Payment: 2 objects, 4 events; flattened on it: 4 rows, 0 events duplicated; no moves"
+        in svg
+    )
+
+
 def test_nothing_to_draw() -> None:
     empty = RESULT.model_copy(update={"object_types": [], "activities": {}})
     assert "No related events to draw." in ocel_map_svg(empty, embed_font=False)

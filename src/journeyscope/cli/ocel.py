@@ -106,6 +106,9 @@ def _tables(result: ObjectDfgResult) -> None:
     summary.title = f"{result.log}: {result.events:,} events"
     console.print(summary)
     for m in result.object_types:
+        if not m.edges:
+            console.print(f"{m.object_type}: no moves (no object has two events)")
+            continue
         table = Table("from", "to", "count", "event pairs", "objects", "median")
         for e in m.edges:
             median = "-" if e.median_seconds is None else f"{e.median_seconds / 3600:.1f}h"

@@ -55,6 +55,7 @@ def ocel_map_svg(
             f"{m.object_type}: {_plural(m.objects, 'object')}, {_plural(m.events, 'event')}; "
             f"flattened on it: {_plural(m.relations, 'row')}, "
             f"{_plural(m.duplicated, 'event')} duplicated"
+            + ("; no moves (no object has two events)" if not m.edges else "")
         )
         svg.rect(MARGIN, y + 2, 22, 4, fill=colours[m.object_type], rx=2)
         svg.text(MARGIN + 30, y + 8, text, size=11.5)
