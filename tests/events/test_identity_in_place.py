@@ -69,7 +69,11 @@ def test_stitching_on_spark_equals_stitching_a_store(spark: object) -> None:
         for _ in range(200)
     ]
     table = _table(events)
-    con = ibis.pyspark.connect(spark)
-    view = stitch_view(con.create_table(f"js_stitch_{rng.randrange(10**9)}", table))
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    name = f"js_stitch_{rng.randrange(10**9)}"  # a temporary view: nothing written to disk
+    frame = spark.createDataFrame(table.to_pandas(), schema=from_arrow_schema(table.schema))  # type: ignore[attr-defined]
+    frame.createOrReplaceTempView(name)
+    view = stitch_view(ibis.pyspark.connect(spark).table(name))
     got = {r["event_id"]: r["customer_id"] for r in view.to_pyarrow().to_pylist()}
     assert got == _stitched_store(table)

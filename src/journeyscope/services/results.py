@@ -32,7 +32,7 @@ T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
-_done: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
+_done: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _running: dict[tuple[Any, ...], Job] = {}
 
 
@@ -112,7 +112,7 @@ class Job:
 
     key: tuple[Any, ...]
     started: float = field(default_factory=time.monotonic)
-    future: Future[BaseModel] = field(default_factory=Future)
+    future: Future[Any] = field(default_factory=Future)
 
     @property
     def elapsed(self) -> float:
@@ -121,14 +121,13 @@ class Job:
     def done(self) -> bool:
         return self.future.done()
 
-    def result(self, timeout: float | None = None) -> BaseModel:
+    def result(self, timeout: float | None = None) -> Any:
         return self.future.result(timeout)
 
 
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
     """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
     events the filters keep."""
-    from journeyscope.analytics.cases import property_value
     from journeyscope.analytics.engines import IbisEngine
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
@@ -138,29 +137,47 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
         return result
     store = open_store(settings)
     try:
-        events = store.events()
-        if filters.since is not None:
-            start = datetime.combine(filters.since, datetime.min.time())
-            events = events.filter(events.timestamp >= start)
-        if filters.until is not None:
-            end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time())
-            events = events.filter(events.timestamp < end)
-        if filters.channels:
-            events = events.filter(events.channel.isin(list(filters.channels)))
-        for name, value in filters.where:
-            everything = store.events()
-            who = everything.filter(property_value(everything, name) == value)
-            events = events.filter(events.customer_id.isin(who.customer_id))
-        result = IbisEngine(events).run(query)  # type: ignore[call-overload]
+        result = IbisEngine(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
         return result
     finally:
         store.close()
 
 
+def filtered_events(store: Any, filters: Filters) -> Any:
+    """The store's events that ``filters`` keep (an Ibis table; the store stays open)."""
+    from journeyscope.analytics.cases import property_value
+
+    events = store.events()
+    if filters.since is not None:
+        start = datetime.combine(filters.since, datetime.min.time())
+        events = events.filter(events.timestamp >= start)
+    if filters.until is not None:
+        end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time())
+        events = events.filter(events.timestamp < end)
+    if filters.channels:
+        events = events.filter(events.channel.isin(list(filters.channels)))
+    for name, value in filters.where:
+        everything = store.events()
+        who = everything.filter(property_value(everything, name) == value)
+        events = events.filter(events.customer_id.isin(who.customer_id))
+    return events
+
+
 def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:
     """The job computing ``query`` on the store's current state (done if cached)."""
     filters = filters or Filters()
-    key = (store_state(settings.store), query.model_dump_json(), filters.key())
+    return submit_work(
+        settings,
+        (query.model_dump_json(), filters.key()),
+        lambda: _compute(settings, query, filters),
+    )
+
+
+def submit_work(settings: Settings, name: tuple[Any, ...], compute: Callable[[], Any]) -> Job:
+    """The job running ``compute()`` once per store state and ``name`` (done if cached): the
+    same pool, cache and joining of running jobs as :func:`submit`, for work that is not one
+    typed query (the journeys page runs the report's analyses this way)."""
+    key = (store_state(settings.store), *name)
     with _lock:
         cached = _done.get(key)
         if cached is not None:
@@ -176,7 +193,7 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
 
     def work() -> None:
         try:
-            result = _compute(settings, query, filters)
+            result = compute()
         except BaseException as exc:  # handed to whoever waits on the job
             with _lock:
                 _running.pop(key, None)
@@ -195,7 +212,8 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
 
 def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> BaseModel:
     """Compute (or reuse) and wait for the result."""
-    return submit(settings, query, filters).result()
+    result: BaseModel = submit(settings, query, filters).result()
+    return result
 
 
 _memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
