@@ -10,6 +10,11 @@ Cases are derived once (the case rule; default: the data's case ids) and, with a
 limited to the cases it covers; that table is materialised and every analysis reads it, so
 the pictures and tables of the page reconcile. ``ReportData.seconds`` and ``runs`` say how
 long each analysis took and that each ran once.
+
+Each analysis is one function of a run (:data:`ANALYSES`, in the report's order);
+:func:`compute_report` runs them all in turn, :func:`compute_analyses` only those asked and
+those they read (:data:`NEEDS`): the journeys page computes its sections this way, each part
+in its own background job, with the report's very code.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
 
@@ -57,6 +62,8 @@ MIN_RESPONDENTS: Final = 50
 #: Rows of the moments-of-truth and value tables.
 TOP_MOMENTS: Final = 10
 TOP_OPPORTUNITIES: Final = 10
+#: The attribution section credits touchpoints at most this long before the outcome.
+LOOKBACK: Final = timedelta(days=30)
 
 
 def build_report(
@@ -74,10 +81,11 @@ def build_report(
 
     ``source`` names the data on the page (default: the store file).
     """
+    from journeyscope.analytics.cohorts import CohortEngine, describe_use
     from journeyscope.services.analyses import engine
 
     with engine(settings) as e:
-        return compute_report(
+        data = compute_report(
             e.events(),
             design,
             rule=rule,
@@ -86,6 +94,11 @@ def build_report(
             contacts=contacts,
             value_per_case=value_per_case,
         )
+        if isinstance(e, CohortEngine):  # --cohort: the overview's case line says so
+            data.case_rule = (
+                f"{data.case_rule.rstrip('. ')}. {describe_use(e.cohort, e.breakdown).rstrip('.')}"
+            )
+        return data
 
 
 def report_source(settings: Settings) -> str:
@@ -338,6 +351,13 @@ def value_analysis(run: _Run) -> None:
         )
 
 
+def outcome_analysis(run: _Run) -> None:
+    if _without_design(run, "attribution", "retention"):
+        return
+    assert run.journey is not None
+    _outcome_analyses(run.data, run.engine, run.journey, run.clock)
+
+
 def backlog_analysis(run: _Run) -> None:
     if _without_design(run, "backlog"):
         return
@@ -379,6 +399,7 @@ _ANALYSIS: Final[dict[str, Callable[[_Run], None]]] = {
     "moments": moments_analysis,
     "emotion": emotion_analysis,
     "value": value_analysis,
+    "attribution and retention": outcome_analysis,
     "backlog": backlog_analysis,
     "silent": silent_analysis,
 }
@@ -388,8 +409,58 @@ ANALYSES: Final = tuple(_ANALYSIS)
 NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "channels": ("overview",),
     "funnel": ("variants",),
+    "attribution and retention": ("overview",),
     "backlog": ("conformance", "moments", "value"),
 }
+
+
+def _outcome_analyses(
+    data: ReportData, engine: IbisEngine, journey: Journey, clock: _Clock
+) -> None:
+    """Attribution of the design's outcome to channels, and retention by month (week or day
+    for data spanning under 60 or 14 days): run once each where the design has an outcome
+    (:mod:`journeyscope.render.report_attribution` draws them)."""
+    from journeyscope.analytics.attribution import AttributionQuery, run_attribution
+    from journeyscope.analytics.retention import RetentionQuery, run_retention
+
+    outcomes = tuple(journey.outcome_activities())
+    if not outcomes:
+        for key in ("attribution", "retention"):
+            data.missing[key] = "the design names no outcome activity"
+        return
+    given = CaseRule.given()
+    if data.overview.get("per_channel"):
+        with clock.analysis("attribution"):
+            data.attribution = run_attribution(
+                engine,
+                AttributionQuery(
+                    case_rule=given,
+                    conversions=outcomes,
+                    lookback=LOOKBACK,
+                    half_life=timedelta(days=7),
+                ),
+            )
+    else:
+        data.missing["attribution"] = "the events carry no channel to credit"
+    with clock.analysis("retention"):
+        data.retention = run_retention(
+            engine,
+            RetentionQuery(case_rule=given, period=retention_period(data.overview), periods=6),
+        )
+
+
+def retention_period(overview: dict[str, Any]) -> Literal["day", "week", "month"]:
+    """``month`` for data spanning 60 days or more, ``week`` from 14 days, else ``day``.
+
+    >>> retention_period({"first": "2024-01-01", "last": "2024-01-20"})
+    'week'
+    """
+    from datetime import date
+
+    if not overview.get("first") or not overview.get("last"):
+        return "month"
+    days = (date.fromisoformat(overview["last"]) - date.fromisoformat(overview["first"])).days
+    return "month" if days >= 60 else "week" if days >= 14 else "day"
 
 
 def _has_property(events: ibis.Table, key: str) -> bool:
