@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from journeyscope.config import Settings
-from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.program import Program
+from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import EngineStore
 from journeyscope.web import create_app
 

@@ -30,10 +30,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Send
-from journeyscope.engine.holdouts import bucket
-from journeyscope.engine.interactions import DeliveryContext, InteractionCatalogue
-from journeyscope.engine.state import dumps
+from journeyscope.engine.core.actions import Send
+from journeyscope.engine.core.holdouts import bucket
+from journeyscope.engine.core.interactions import DeliveryContext, InteractionCatalogue
+from journeyscope.engine.core.state import dumps
+from journeyscope.engine.interactions import deliver
 from journeyscope.errors import DeliveryError, JourneyscopeError
 
 
@@ -152,7 +153,7 @@ class Dispatcher:
             context = DeliveryContext(
                 d.key, d.customer_id, d.interaction, d.version, d.channel, d.attempts
             )
-            response = obj.deliver(d.payload, context)
+            response = deliver(obj, d.payload, context)
             return Result(d, now, True, response=response)
         except DeliveryError as exc:
             return Result(d, now, False, str(exc), exc.permanent)

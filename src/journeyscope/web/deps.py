@@ -17,7 +17,7 @@ from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from journeyscope.config import Settings
-from journeyscope.engine.actions import Command, Event
+from journeyscope.engine.core.actions import Command, Event
 from journeyscope.engine.keys import identifier_secret
 from journeyscope.engine.store import SCOPES, AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
