@@ -1,9 +1,10 @@
-"""Delivering interaction objects: the runtime side of :mod:`journeyscope.engine.core.interactions`.
+"""Delivering interaction objects: the runtime side of ``engine/core/interactions.py``.
 
 The core describes an interaction object (its contracts, its implementation as data); this
-module calls the implementation — a Python callable, or an HTTP webhook through a pooled
-client — and checks the answer against the output contract. ``acknowledge`` lives here so
-that ``journeyscope.engine.interactions:acknowledge``, the default implementation written in
+module calls the implementation — a Python callable, or an HTTP webhook through the
+dispatcher's own clients (:class:`WebhookClients`, closed when its worker stops) — and checks
+the answer against the output contract. ``acknowledge`` lives here so that
+``journeyscope.engine.interactions:acknowledge``, the default implementation written in
 deployed programs, keeps naming it.
 """
 
@@ -17,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 
 from journeyscope.engine.core.interactions import (
     DeliveryContext,
-    Implementation,
     InteractionObject,
     PythonImplementation,
     WebhookImplementation,
@@ -26,10 +26,19 @@ from journeyscope.errors import DeliveryError
 
 
 def deliver(
-    obj: InteractionObject, payload: dict[str, Any], context: DeliveryContext
+    obj: InteractionObject,
+    payload: dict[str, Any],
+    context: DeliveryContext,
+    clients: WebhookClients,
 ) -> dict[str, Any]:
-    """Call ``obj``'s implementation; the answer is checked against the output contract."""
-    result = _call(obj.spec.implementation, obj.input_model.model_validate(payload), context)
+    """Call ``obj``'s implementation (a webhook with one of ``clients``); the answer is
+    checked against the output contract."""
+    implementation = obj.spec.implementation
+    validated = obj.input_model.model_validate(payload)
+    if isinstance(implementation, PythonImplementation):
+        result = _call_python(implementation, validated, context)
+    else:
+        result = _post_webhook(implementation, validated, context, clients)
     if isinstance(result, BaseModel):
         result = result.model_dump(mode="json")
     try:
@@ -39,16 +48,6 @@ def deliver(
             f"{obj.ref}: the answer breaks the output contract: {exc.errors()[0]['msg']}",
             permanent=True,
         ) from exc
-
-
-def _call(
-    implementation: Implementation,
-    payload: BaseModel,
-    context: DeliveryContext,
-) -> Any:
-    if isinstance(implementation, PythonImplementation):
-        return _call_python(implementation, payload, context)
-    return _post_webhook(implementation, payload, context)
 
 
 def _call_python(
@@ -62,27 +61,37 @@ def _call_python(
         raise DeliveryError(f"{implementation.python} raised {type(exc).__name__}: {exc}") from exc
 
 
-_clients: dict[float, httpx.Client] = {}
-_clients_lock = threading.Lock()
+class WebhookClients:
+    """The HTTP clients webhooks are posted with, one per timeout, kept open between
+    deliveries (connections are reused) until :meth:`close`; thread-safe. A dispatcher owns
+    one and closes it when its worker stops."""
 
+    def __init__(self) -> None:
+        self._clients: dict[float, httpx.Client] = {}
+        self._lock = threading.Lock()
 
-def _client(timeout: float) -> httpx.Client:
-    with _clients_lock:
-        if timeout not in _clients:
-            _clients[timeout] = httpx.Client(timeout=timeout)
-        return _clients[timeout]
+    def get(self, timeout: float) -> httpx.Client:
+        with self._lock:
+            if timeout not in self._clients:
+                self._clients[timeout] = httpx.Client(timeout=timeout)
+            return self._clients[timeout]
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._clients)
 
-def close_http_clients() -> None:
-    """Close the pooled webhook clients (workers call this on shutdown)."""
-    with _clients_lock:
-        for client in _clients.values():
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
             client.close()
-        _clients.clear()
 
 
 def _post_webhook(
-    implementation: WebhookImplementation, payload: BaseModel, context: DeliveryContext
+    implementation: WebhookImplementation,
+    payload: BaseModel,
+    context: DeliveryContext,
+    clients: WebhookClients,
 ) -> Any:
     """POST JSON with an ``Idempotency-Key`` header; 2xx answers with the output as JSON.
     4xx (other than 408/429) fail permanently; 5xx and timeouts are retried."""
@@ -97,7 +106,7 @@ def _post_webhook(
     }
     headers = {**implementation.headers, "Idempotency-Key": context.idempotency_key}
     try:
-        response = _client(implementation.timeout).post(webhook, json=body, headers=headers)
+        response = clients.get(implementation.timeout).post(webhook, json=body, headers=headers)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"webhook {webhook}: {type(exc).__name__}: {exc}") from exc
     if response.status_code >= 300:
