@@ -75,7 +75,7 @@ def build_report(
     from journeyscope.services.analyses import engine
 
     with engine(settings) as e:
-        return compute_report(
+        data = compute_report(
             e.events(),
             design,
             rule=rule,
@@ -84,6 +84,8 @@ def build_report(
             contacts=contacts,
             value_per_case=value_per_case,
         )
+    data.currency = settings.currency
+    return data
 
 
 class _Clock:
