@@ -57,6 +57,60 @@ def test_customer_property_filter_equals_the_breakdown_group(app_client, login) 
     assert "no property &#39;segmnt&#39;" in typo.text and "segment" in typo.text
 
 
+def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
+    app_client, settings: Settings, login
+) -> None:
+    """``first_channel=web``: the funnel of the customers whose first event of all was on the
+    web, as the engine computes it on those customers' events (chosen here in SQL)."""
+    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.services.queries import build_query
+    from journeyscope.services.store import open_store
+
+    login(app_client, "viewer")
+    steps = ["Start housing application", "Upload documents", "Accept tenancy offer"]
+    page = app_client.get("/api/funnel", params={"step": steps, "first_channel": "web"})
+    assert page.status_code == 200, page.text
+    store = open_store(settings)
+    try:
+        web_first = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT customer_id FROM events GROUP BY 1 "
+                "HAVING arg_min(channel, timestamp) = 'web'"
+            ).fetchall()
+        ]
+        everyone = store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
+        assert 0 < len(web_first) < everyone[0][0]
+        events = store.events()
+        expected = IbisEngine(events.filter(events.customer_id.isin(web_first))).run(
+            build_query("funnel", {"step": steps})
+        )
+    finally:
+        store.close()
+    assert [s["cases"] for s in page.json()["steps"]] == [s.cases for s in expected.steps]
+    whole = app_client.get("/api/funnel", params={"step": steps}).json()
+    assert page.json()["steps"][0]["cases"] < whole["steps"][0]["cases"]
+    shown = app_client.get("/explore/funnel", params={"step": steps, "first_channel": "web"})
+    assert "whose first event was in web" in shown.text
+    typo = app_client.get("/explore/funnel", params={"step": steps, "first_channel": "wbe"})
+    assert "first_channel: no channel &#39;wbe&#39;" in typo.text
+
+
+def test_a_second_run_knows_how_long_the_first_took(settings: Settings) -> None:
+    """Progress is elapsed against how long the same kind of analysis last took here."""
+    from journeyscope.services import results
+    from journeyscope.services.queries import build_query
+
+    results.clear()
+    first = results.submit(settings, build_query("variants", {"top": ["5"]}))
+    assert first.expected is None  # nothing to compare with yet
+    first.result()
+    assert first.progress == 1.0
+    second = results.submit(settings, build_query("variants", {"top": ["6"]}))
+    assert second.expected is not None and second.expected > 0
+    second.result()
+
+
 def test_unknown_step_is_an_inline_message_with_closest_names(app_client, login) -> None:
     login(app_client, "viewer")
     page = app_client.get("/explore/funnel", params={"step": ["Upload documnets"]})

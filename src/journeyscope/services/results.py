@@ -6,8 +6,12 @@ is answered from memory. The store state is the store file's and its write-ahead
 modification time and size: an ingestion changes it, so results computed before are not
 reused. Pages poll a job and show its elapsed time; the JSON API waits for it.
 
-Filters narrow the events before the analysis runs (a date range, channels): the result is
-the analysis of the filtered events, and :func:`describe_filters` says so in a sentence.
+Filters narrow the events before the analysis runs (a date range, channels, customers by
+the channel of their first event or by a property): the result is the analysis of the
+filtered events, and :func:`describe_filters` says so in a sentence.
+
+Progress: a job knows how long the same kind of analysis last took on the same store
+(:attr:`Job.expected`), so a page can say "4 s of about 9 s" instead of spinning.
 """
 
 from __future__ import annotations
@@ -34,20 +38,29 @@ _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
 _done: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
 _running: dict[tuple[Any, ...], Job] = {}
+_took: dict[tuple[str, str], float] = {}  # (store, analysis kind) -> seconds the last run took
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Event filters applied before an analysis: ``since <= day < until + 1``, channels."""
+    """Event filters applied before an analysis: ``since <= day < until + 1``, channels;
+    customers whose first event (of all their events) was in one of ``first_channels``;
+    customers with an event where a property has a value (``where``)."""
 
     since: date | None = None
     until: date | None = None
     channels: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()  # customers with an event where NAME = VALUE
+    first_channels: tuple[str, ...] = ()
 
     @classmethod
     def parse(
-        cls, since: str | None, until: str | None, channels: list[str], where: Sequence[str] = ()
+        cls,
+        since: str | None,
+        until: str | None,
+        channels: list[str],
+        where: Sequence[str] = (),
+        first_channels: Sequence[str] = (),
     ) -> Filters:
         def day(name: str, text: str | None) -> date | None:
             if not text:
@@ -68,16 +81,23 @@ class Filters:
             day("until", until),
             tuple(c for c in channels if c),
             tuple(pairs),
+            tuple(c for c in first_channels if c),
         )
         if out.since and out.until and out.until < out.since:
             raise InvalidQueryError(f"until {out.until} is before since {out.since}")
         return out
 
     def key(self) -> tuple[Any, ...]:
-        return (self.since, self.until, self.channels, self.where)
+        return (self.since, self.until, self.channels, self.where, self.first_channels)
 
     def empty(self) -> bool:
-        return self.since is None and self.until is None and not self.channels and not self.where
+        return (
+            self.since is None
+            and self.until is None
+            and not self.channels
+            and not self.where
+            and not self.first_channels
+        )
 
 
 def describe_filters(filters: Filters) -> str:
@@ -92,6 +112,11 @@ def describe_filters(filters: Filters) -> str:
     if filters.where:
         rule = " and ".join(f"{k} = {v}" for k, v in filters.where)
         parts.append(f"of customers with an event where {rule}")
+    if filters.first_channels:
+        parts.append(
+            f"of customers whose first event was in {' or '.join(filters.first_channels)} "
+            "(their first event of all, before any date filter)"
+        )
     return "Only events " + ", ".join(parts) + " were analysed." if parts else ""
 
 
@@ -113,10 +138,21 @@ class Job:
     key: tuple[Any, ...]
     started: float = field(default_factory=time.monotonic)
     future: Future[BaseModel] = field(default_factory=Future)
+    expected: float | None = None
+    """Seconds the same kind of analysis last took on this store (None: not run yet)."""
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    @property
+    def progress(self) -> float | None:
+        """Elapsed over expected, at most 0.99 until done (None: nothing to compare with)."""
+        if self.done():
+            return 1.0
+        if not self.expected:
+            return None
+        return min(0.99, self.elapsed / self.expected)
 
     def done(self) -> bool:
         return self.future.done()
@@ -151,6 +187,13 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
             everything = store.events()
             who = everything.filter(property_value(everything, name) == value)
             events = events.filter(events.customer_id.isin(who.customer_id))
+        if filters.first_channels:
+            everything = store.events()
+            first = everything.group_by("customer_id").aggregate(
+                first=everything.channel.argmin(everything.timestamp)
+            )
+            who = first.filter(first.first.isin(list(filters.first_channels)))
+            events = events.filter(events.customer_id.isin(who.customer_id))
         result = IbisEngine(events).run(query)  # type: ignore[call-overload]
         return result
     finally:
@@ -171,10 +214,12 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
         running = _running.get(key)
         if running is not None:
             return running
-        job = Job(key)
+        took = (str(settings.store), str(getattr(query, "kind", type(query).__name__)))
+        job = Job(key, expected=_took.get(took))
         _running[key] = job
 
     def work() -> None:
+        started = time.monotonic()
         try:
             result = _compute(settings, query, filters)
         except BaseException as exc:  # handed to whoever waits on the job
@@ -183,6 +228,7 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
             job.future.set_exception(exc)
             return
         with _lock:
+            _took[took] = time.monotonic() - started
             _done[key] = result
             while len(_done) > KEPT:
                 _done.popitem(last=False)

@@ -25,7 +25,7 @@ from journeyscope.web.auth import page
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-FILTER_PARAMETERS = ("since", "until", "channel", "where")
+FILTER_PARAMETERS = ("since", "until", "channel", "where", "first_channel")
 
 
 def catalogue(settings: Settings) -> overview.Catalogue:
@@ -59,6 +59,7 @@ def prepare(
             (params.get("until") or [""])[-1],
             params.get("channel", []),
             [w for w in params.get("where", []) if w.strip()],
+            params.get("first_channel", []),
         )
         if kind == "funnel" and not any(s.strip() for s in params.get("step", [])):
             return None, filters, None
@@ -66,11 +67,16 @@ def prepare(
         known = catalogue(settings)
         queries.check_activities(query, known.names)
         channels = set(known.channels)
-        for ch in filters.channels:
-            if ch not in channels:
-                raise InvalidQueryError(
-                    f"channel: no channel {ch!r} in the store (channels: {', '.join(known.channels)})"
-                )
+        for option, chosen in (
+            ("channel", filters.channels),
+            ("first_channel", filters.first_channels),
+        ):
+            for ch in chosen:
+                if ch not in channels:
+                    raise InvalidQueryError(
+                        f"{option}: no channel {ch!r} in the store "
+                        f"(channels: {', '.join(known.channels)})"
+                    )
         for name, _value in filters.where:
             if name not in known.properties and name not in ("channel", "source"):
                 from difflib import get_close_matches
@@ -150,6 +156,9 @@ def explore(
         catalogue=catalogue(settings),
         error=error,
         pending=job is not None and not context,
+        elapsed=job.elapsed if job is not None else None,
+        expected=job.expected if job is not None else None,
+        progress=job.progress if job is not None else None,
         may_save=session.user.may("insights"),
         **context,
     )
@@ -174,6 +183,8 @@ def explore_result(
             kind=kind,
             pending=True,
             elapsed=job.elapsed,
+            expected=job.expected,
+            progress=job.progress,
             query_string=urlencode(list(request.query_params.multi_items())),
         )
     return render(
