@@ -96,6 +96,35 @@ def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
     assert "first_channel: no channel &#39;wbe&#39;" in typo.text
 
 
+def test_path_link_drill_down_counts_the_links_cases(app_client, login) -> None:
+    """The drill-down of a path link lists as many cases as the link carries (the same
+    anchored paths), a sample that opens customers, and the paths after the link's target."""
+    import re
+    from urllib.parse import quote
+
+    login(app_client, "analyst")
+    params = {"start": "Start housing application", "steps": "4", "channel": "web"}
+    result = app_client.get("/api/paths", params=params).json()
+    edges = [e for e in result["edges"] if e["target"] != "(other)"]
+    edge = max(edges, key=lambda e: (e["step"] == 2, e["cases"]))
+    page = app_client.get(
+        "/explore/paths/drill",
+        params={**params, "at": edge["step"], "source": edge["source"], "target": edge["target"]},
+    )
+    assert page.status_code == 200, page.text
+    assert f"{edge['cases']:,} cases went from" in page.text
+    listed = re.findall(r'href="/customers\?q=([^"]+)"', page.text)
+    assert 0 < len(listed) <= min(20, edge["cases"])
+    assert f"/explore/paths?start={quote(edge['target'], safe='').replace('%20', '+')}" in page.text
+    assert "channel=web" in page.text  # the filters follow the drill-down
+    shown = app_client.get("/explore/paths", params=params)
+    assert "/explore/paths/drill?at=" in shown.text
+    bad = app_client.get(
+        "/explore/paths/drill", params={**params, "at": 9, "source": "a", "target": "b"}
+    )
+    assert bad.status_code == 422
+
+
 def test_a_second_run_knows_how_long_the_first_took(settings: Settings) -> None:
     """Progress is elapsed against how long the same kind of analysis last took here."""
     from journeyscope.services import results

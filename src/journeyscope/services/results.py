@@ -24,9 +24,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import ibis
+
+    from journeyscope.analytics.paths import PathsQuery
+    from journeyscope.events import Store
 
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.config import Settings
@@ -164,7 +170,6 @@ class Job:
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
     """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
     events the filters keep."""
-    from journeyscope.analytics.cases import property_value
     from journeyscope.analytics.engines import IbisEngine
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
@@ -174,30 +179,83 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
         return result
     store = open_store(settings)
     try:
-        events = store.events()
-        if filters.since is not None:
-            start = datetime.combine(filters.since, datetime.min.time())
-            events = events.filter(events.timestamp >= start)
-        if filters.until is not None:
-            end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time())
-            events = events.filter(events.timestamp < end)
-        if filters.channels:
-            events = events.filter(events.channel.isin(list(filters.channels)))
-        for name, value in filters.where:
-            everything = store.events()
-            who = everything.filter(property_value(everything, name) == value)
-            events = events.filter(events.customer_id.isin(who.customer_id))
-        if filters.first_channels:
-            everything = store.events()
-            first = everything.group_by("customer_id").aggregate(
-                first=everything.channel.argmin(everything.timestamp)
-            )
-            who = first.filter(first.first.isin(list(filters.first_channels)))
-            events = events.filter(events.customer_id.isin(who.customer_id))
-        result = IbisEngine(events).run(query)  # type: ignore[call-overload]
+        result = IbisEngine(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
         return result
     finally:
         store.close()
+
+
+def filtered_events(store: Store, filters: Filters) -> ibis.Table:
+    """The store's events that ``filters`` keep (see :class:`Filters`)."""
+    from journeyscope.analytics.cases import property_value
+
+    events = store.events()
+    if filters.since is not None:
+        start = datetime.combine(filters.since, datetime.min.time())
+        events = events.filter(events.timestamp >= start)
+    if filters.until is not None:
+        end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time())
+        events = events.filter(events.timestamp < end)
+    if filters.channels:
+        events = events.filter(events.channel.isin(list(filters.channels)))
+    for name, value in filters.where:
+        everything = store.events()
+        who = everything.filter(property_value(everything, name) == value)
+        events = events.filter(events.customer_id.isin(who.customer_id))
+    if filters.first_channels:
+        everything = store.events()
+        first = everything.group_by("customer_id").aggregate(
+            first=everything.channel.argmin(everything.timestamp)
+        )
+        who = first.filter(first.first.isin(list(filters.first_channels)))
+        events = events.filter(events.customer_id.isin(who.customer_id))
+    return events
+
+
+@dataclass(frozen=True)
+class LinkCases:
+    """The cases behind one link of a paths result, and a sample of them."""
+
+    step: int
+    source: str
+    target: str
+    cases: int
+    sample: list[str]
+
+
+def path_link_cases(
+    settings: Settings,
+    query: PathsQuery,
+    filters: Filters,
+    step: int,
+    source: str,
+    target: str,
+    limit: int = 20,
+) -> LinkCases:
+    """The cases that went from ``source`` at path step ``step`` to ``target`` next, found
+    with the paths analysis's own anchored path rows (so the count is the link's) on the
+    events the filters keep; the sample is the first ``limit`` case ids in order."""
+    from contextlib import ExitStack
+
+    from journeyscope.analytics.paths import path_rows, sequences
+    from journeyscope.services import analyses
+    from journeyscope.services.store import open_store
+
+    with ExitStack() as opened:
+        if filters.empty():  # the events every analysis reads (as the CLI)
+            events = opened.enter_context(analyses.engine(settings)).events()
+        else:
+            store = open_store(settings)
+            opened.callback(store.close)
+            events = filtered_events(store, filters)
+        seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
+        rows = path_rows(seqs, query)
+        hit = rows.filter(
+            (rows.step == step) & (rows.node == source) & (rows.next_node == target)
+        ).select("case")
+        cases = int(hit.count().execute())
+        sample = [str(c) for c in hit.order_by("case").limit(limit).execute()["case"]]
+    return LinkCases(step, source, target, cases, sample)
 
 
 def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:

@@ -236,8 +236,55 @@ def funnel_drill(
     return render(
         request,
         "drill.html",
-        step=step,
-        funnel_url="/explore/funnel?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
+        title=f"{step.dropped:,} cases dropped after “{step.name}”",
+        back_url="/explore/funnel?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
+        back_label="Back to the funnel",
+        how=f"Cases that reached step {step.step} and not the next step; listed: the first "
+        f"{len(step.dropped_cases)} (the funnel's dropped setting).",
+        cases=step.dropped_cases,
         paths_url="/explore/paths?" + paths_after,
+        paths_label=f"Paths after “{step.name}” (every case that reached it, not only these)",
+        may_customers=session.user.may("customers"),
+    )
+
+
+@router.get("/explore/paths/drill", response_class=HTMLResponse)
+def paths_drill(
+    request: Request,
+    at: int,
+    source: str,
+    target: str,
+    session: Annotated[Session, Depends(page("read"))],
+) -> Response:
+    """The cases behind one link of the paths in the URL (step ``at``, ``source`` to
+    ``target``): how many, a sample to open, and the paths after the link's target."""
+    from journeyscope.analytics.paths import PathsQuery
+
+    settings: Settings = request.app.state.settings
+    params = {k: v for k, v in params_of(request).items() if k not in ("at", "source", "target")}
+    query, filters, error = prepare(settings, "paths", params)
+    if not isinstance(query, PathsQuery):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error or "no paths query")
+    if not 1 <= at <= query.steps:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"at: a path step from 1 to {query.steps}"
+        )
+    link = results.path_link_cases(settings, query, filters, at, source, target)
+    paths_after = urlencode(
+        [("start", target), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
+        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
+    )
+    return render(
+        request,
+        "drill.html",
+        title=f"{link.cases:,} cases went from “{source}” to “{target}”",
+        back_url="/explore/paths?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
+        back_label="Back to the paths",
+        how=f"Cases whose path did “{source}” at step {at} and “{target}” right after it, as "
+        f"the paths analysis counts them (the same anchoring, cleaning and filters); listed: "
+        f"the first {len(link.sample)} by case id.",
+        cases=link.sample,
+        paths_url="/explore/paths?" + paths_after,
+        paths_label=f"Paths after “{target}” (every case that did it, not only these)",
         may_customers=session.user.may("customers"),
     )
