@@ -321,6 +321,36 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+_later: dict[tuple[Any, ...], Future[Any]] = {}
+
+
+def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple[bool, T | None]:
+    """``(True, value)`` when ``compute()`` is done for this store state under ``name``;
+    else ``(False, None)`` and it runs in the background (once), so a page stays fast and
+    shows the value on a later request. A failure is kept as ``(True, None)``."""
+    key = (store_state(settings.store), name)
+    with _lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return True, _memo[key]
+        if key in _later:
+            return False, None
+
+        def work() -> None:
+            try:
+                value: Any = compute()
+            except Exception:  # shown as "not available"; the page never fails for it
+                value = None
+            with _lock:
+                _memo[key] = value
+                while len(_memo) > KEPT:
+                    _memo.popitem(last=False)
+                _later.pop(key, None)
+
+        _later[key] = _pool.submit(work)
+    return False, None
+
+
 def clear() -> None:
     """Forget every cached result (tests; memory pressure)."""
     with _lock:

@@ -213,6 +213,14 @@ def explore_csv(
     )
 
 
+def _paths_after(activity: str, params: dict[str, list[str]]) -> str:
+    """The paths starting at ``activity``, with the case rule and filters of ``params``."""
+    return "/explore/paths?" + urlencode(
+        [("start", activity), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
+        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
+    )
+
+
 @router.get("/explore/funnel/drill", response_class=HTMLResponse)
 def funnel_drill(
     request: Request, at: int, session: Annotated[Session, Depends(page("read"))]
@@ -229,10 +237,6 @@ def funnel_drill(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"at: a step from 1 to {len(result.steps)}"
         )
     step = result.steps[at - 1]
-    paths_after = urlencode(
-        [("start", step.activities[0]), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
-        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
-    )
     return render(
         request,
         "drill.html",
@@ -242,7 +246,7 @@ def funnel_drill(
         how=f"Cases that reached step {step.step} and not the next step; listed: the first "
         f"{len(step.dropped_cases)} (the funnel's dropped setting).",
         cases=step.dropped_cases,
-        paths_url="/explore/paths?" + paths_after,
+        paths_url=_paths_after(step.activities[0], params),
         paths_label=f"Paths after “{step.name}” (every case that reached it, not only these)",
         may_customers=session.user.may("customers"),
     )
@@ -270,10 +274,6 @@ def paths_drill(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"at: a path step from 1 to {query.steps}"
         )
     link = results.path_link_cases(settings, query, filters, at, source, target)
-    paths_after = urlencode(
-        [("start", target), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
-        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
-    )
     return render(
         request,
         "drill.html",
@@ -284,7 +284,7 @@ def paths_drill(
         f"the paths analysis counts them (the same anchoring, cleaning and filters); listed: "
         f"the first {len(link.sample)} by case id.",
         cases=link.sample,
-        paths_url="/explore/paths?" + paths_after,
+        paths_url=_paths_after(target, params),
         paths_label=f"Paths after “{target}” (every case that did it, not only these)",
         may_customers=session.user.may("customers"),
     )
