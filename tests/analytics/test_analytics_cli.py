@@ -140,3 +140,12 @@ def test_engine_spark_gives_the_same_json(spark: object, store: str) -> None:
     assert run_json("dfg", "--engine", "spark", "--store", store) == run_json(
         "dfg", "--store", store
     )
+
+
+def test_paths_table_labels_its_customers_and_states_its_definitions(store: str) -> None:
+    result = runner.invoke(app, ["paths", "--steps", "3", "--store", store], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stderr.split())  # tables and notes go to stderr
+    assert "customers with a case in the journey:" in text
+    assert "cases: case_id from the data" in text and "activity: the activity column" in text
+    assert "loops: went back:" in text

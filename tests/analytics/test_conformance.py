@@ -522,3 +522,35 @@ def test_spark_gives_the_same_results_as_duckdb() -> None:
     summary = spark.to_pyarrow(result.summary).to_pylist()[0]
     assert summary["cases"] == 8
     assert summary["mean"] == pytest.approx(result.summary.to_pyarrow().to_pylist()[0]["mean"])
+
+
+def test_loops_marked_both_ways_are_one_designed_back_edge() -> None:
+    journey = design(["a", "b", "c"], [("a", "b", True), ("b", "a", True), ("b", "c")])
+    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"], "2": ["A", "C"]})
+    assert kinds(rows, "1") == [] and per_case["1"]["fitness"] == 1.0
+    # a -> b is the forward move, so going from a straight to c skips b (not "out of order")
+    assert kinds(rows, "2") == ["skipped_step"]
+
+
+def test_lifecycle_transitions_of_one_work_item_are_not_moves() -> None:
+    """B's start ... complete around another step is one visit of b, not b -> c -> b."""
+    journey = design(["a", "b", "c", "d"])
+    steps = [("A", None), ("B", "schedule"), ("C", "complete"), ("B", "start"), ("B", "complete")]
+    steps += [("D", "complete")]
+    table = events({"1": [a for a, _ in steps]}).mutate(properties=ibis.literal("{}"))
+    lives = {f"e{i}": life for i, (_, life) in enumerate(steps, start=1)}
+    table = table.mutate(
+        properties=ibis.cases(
+            *(
+                (table.event_id == e, f'{{"lifecycle:transition": "{life}"}}')
+                for e, life in lives.items()
+                if life
+            ),
+            else_="{}",
+        )
+    )
+    result = conformance(table, journey)
+    rows = result.deviations.to_pyarrow().to_pylist()
+    assert rows == []  # read event by event: backtracking c -> b
+    per_case = result.cases.to_pyarrow().to_pylist()[0]
+    assert per_case["moves"] == 5  # entry, a->b, b->c, c->d, exit

@@ -8,6 +8,7 @@ from journeyscope.definitions import Journey
 from journeyscope.definitions.graph import (
     allowed_entries,
     allowed_moves,
+    back_edges,
     find_cycle,
     judge,
     move_table,
@@ -87,3 +88,51 @@ def test_the_move_table_covers_every_pair_and_entry() -> None:
         ("a", "b"),
         ("b", "c"),
     }
+
+
+def looped(transitions: list[tuple[str, str, bool]], steps: str = "abc") -> Journey:
+    return Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "job_to_be_done": "x",
+            "outcome": {"description": "done", "step": steps[-1]},
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "steps": [{"id": s, "name": s, "activities": [s.upper()]} for s in steps],
+                }
+            ],
+            "transitions": [{"from": a, "to": b, "loop": loop} for a, b, loop in transitions],
+        }
+    )
+
+
+def test_a_designed_loop_is_one_back_edge_from_the_later_step() -> None:
+    j = looped([("a", "b", False), ("b", "c", False), ("c", "a", True)])
+    assert back_edges(j) == {("c", "a")}
+    assert judge(j, "c", "a").relation == "allowed"  # the loop
+    assert judge(j, "a", "c").relation == "skip"  # not a way back the other way round
+
+
+def test_loops_marked_both_ways_are_one_back_edge_not_two() -> None:
+    j = looped([("a", "b", True), ("b", "a", True), ("b", "c", False)])
+    assert back_edges(j) == {("b", "a")}
+    assert list(ranks(j)) == ["a", "b", "c"]
+    # a -> b is the forward move: skipping b on the way to c is a skip, not an unordered move
+    assert judge(j, "a", "c").relation == "skip"
+    assert judge(j, "c", "a").relation == "back"
+    relations = {(m.source, m.target): m.relation for m in move_table(j) if m.source}
+    backs = {pair for pair, r in relations.items() if r == "back"}
+    assert not any((b, a) in backs for a, b in backs)  # never back in both directions
+
+
+def test_a_loop_that_goes_forward_is_a_forward_move() -> None:
+    j = looped([("a", "b", True), ("b", "c", False)])
+    assert back_edges(j) == set()
+    assert judge(j, "a", "c").relation == "skip"
+    assert judge(j, "b", "a").relation == "back"
+    # and the declared non-loop order wins over the listed order
+    k = looped([("a", "b", True), ("b", "a", False), ("b", "c", False)])
+    assert back_edges(k) == {("a", "b")} and list(ranks(k))[:2] == ["b", "a"]

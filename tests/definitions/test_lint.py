@@ -151,3 +151,18 @@ def test_the_synthetic_data_against_its_designs(synthetic_store: Store) -> None:
         assert [(f.code, f.message.split("'")[1]) for f in findings] == [
             ("unclaimed-activity", "Online error")
         ]
+
+
+def test_a_loop_that_goes_forward_is_flagged() -> None:
+    j = journey(["a", "b", "c"], [("a", "b"), ("b", "c")])
+    data = j.model_dump(by_alias=True)
+    data["transitions"] = [
+        {"from": "a", "to": "b", "loop": True},
+        {"from": "b", "to": "a", "loop": True},
+        {"from": "b", "to": "c"},
+    ]
+    found = codes(lint(Journey.model_validate(data)))
+    assert ("loop-goes-forward", "transitions.0.loop") in found
+    assert not any(
+        code == "loop-goes-forward" and loc.startswith("transitions.1") for code, loc in found
+    )

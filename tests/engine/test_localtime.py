@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from journeyscope.engine.clock import FakeClock, at, iso
-from journeyscope.engine.localtime import Window, add, local, parse_duration, zone
+from journeyscope.engine.localtime import Duration, Window, add, local, parse_duration, zone
 from journeyscope.errors import JourneyDefinitionError
 
 AMS = zone("Europe/Amsterdam")
@@ -54,10 +54,29 @@ def test_fake_clock_jumps_days() -> None:
     assert iso(clock.now()) == "2025-04-27T12:00:00+00:00"
 
 
-@pytest.mark.parametrize("text", ["", "3x", "1.5d", "d3", "3 days"])
+@pytest.mark.parametrize("text", ["", "3x", "1.5d", "d3", "3 months", "1w 2"])
 def test_bad_durations_are_refused(text: str) -> None:
     with pytest.raises(JourneyDefinitionError):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "seconds"),
+    [
+        ("3 days", 3, 0.0),
+        ("1w2d12h", 9, 43200.0),
+        ("1d 12h", 1, 43200.0),
+        ("90 minutes", 0, 5400.0),
+    ],
+)
+def test_the_engine_reads_the_one_duration_grammar(text: str, days: int, seconds: float) -> None:
+    """The engine, the designs and the analyses read durations by one grammar."""
+    from journeyscope.analytics.cases import parse_duration as analysis_duration
+    from journeyscope.definitions.models import parse_duration as design_duration
+
+    assert parse_duration(text) == Duration(days, seconds)
+    total = days * 86400 + seconds
+    assert analysis_duration(text).total_seconds() == design_duration(text).total_seconds() == total
 
 
 def test_an_overnight_window_belongs_to_the_day_it_starts() -> None:

@@ -105,3 +105,32 @@ def login():  # type: ignore[no-untyped-def]
 def run_cli():  # type: ignore[no-untyped-def]
     """``run_cli(*args)``: the ``journeyscope`` command's standard output (must succeed)."""
     return cli
+
+
+@pytest.fixture
+def live_server(settings: Settings, accounts: Accounts) -> Iterator[str]:
+    """The workspace served by uvicorn on a free local port (for browser tests); its URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from journeyscope.services import results
+    from journeyscope.web import create_app
+
+    results.clear()
+    app = create_app(settings, accounts=accounts, embedded_worker=False)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        assert thread.is_alive()
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join()

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from journeyscope.analytics.semantics import with_stated
+
 if TYPE_CHECKING:
     from journeyscope.analytics.value import ValueQuery
 
@@ -216,7 +218,7 @@ def value_result(q: ValueQuery, rows: Mapping[str, Rows]) -> ValueResult:
         outcomes=q.outcome_activities(),
         value_per_case=q.value_per_case,
         case_rule=q.case_rule.describe(),
-        semantics=_describe(q, pairs > 0),
+        semantics=with_stated(q, _describe(q, pairs > 0), _filters(q)),
     )
 
 
@@ -238,6 +240,12 @@ def _cost_rule(q: ValueQuery) -> str:
         f"the events' cost column, else the channel cost table ({table}); events with "
         "neither cost 0"
     )
+
+
+def _filters(q: ValueQuery) -> list[str]:
+    if q.journey is None:
+        return []
+    return ["cases with an event of a regular (not anytime) step of the design"]
 
 
 def _describe(q: ValueQuery, processing: bool) -> str:

@@ -22,6 +22,7 @@ import ibis
 from ibis import _
 from pydantic import BaseModel, ConfigDict, Field
 
+from journeyscope import durations
 from journeyscope.errors import InvalidQueryError
 
 RuleKind = Literal["given", "customer", "gap", "start", "end"]
@@ -151,26 +152,20 @@ def ordered(cases: ibis.Table) -> ibis.Table:
 
 # ------------------------------------------------------------------ shared by every analysis
 
-_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
-
 
 def parse_duration(text: str) -> timedelta:
-    """Parse ``30d``, ``12h``, ``45m``, ``90s`` or ``2w`` (a bare number means seconds).
+    """A positive duration in the one grammar of :mod:`journeyscope.durations` (``30d``,
+    ``12h``, ``90 minutes``, ``2w``, ``1d 12h``; a bare number means seconds).
 
     >>> parse_duration("30d")
     datetime.timedelta(days=30)
     >>> parse_duration("1.5h").total_seconds()
     5400.0
     """
-    value = text.strip().lower()
-    unit = value[-1:] if value[-1:] in _UNITS else "s"
-    number = value[:-1] if value[-1:] in _UNITS else value
     try:
-        seconds = float(number) * _UNITS[unit]
-    except ValueError:
-        raise InvalidQueryError(
-            f"{text!r} is not a duration (use e.g. 30d, 12h, 45m, 90s, 2w)"
-        ) from None
+        seconds = durations.parse(text).total_seconds
+    except durations.DurationError as exc:
+        raise InvalidQueryError(str(exc)) from None
     if seconds <= 0:
         raise InvalidQueryError(f"{text!r}: a duration must be positive")
     return timedelta(seconds=seconds)
@@ -230,13 +225,29 @@ def parse_activity_key(text: str) -> tuple[str, ...]:
 def keyed(events: ibis.Table, key: tuple[str, ...]) -> ibis.Table:
     """Events whose ``activity`` is the activity key: the parts joined as ``first (second,
     third)``, parts without a value left out (``A_SUBMITTED (complete)``, ``Accepted (In
-    Progress)``). The first part is usually the activity itself (``concept:name``)."""
+    Progress)``). The first part is usually the activity itself (``concept:name``).
+
+    With ``lifecycle:transition`` in the key, ``work_item`` is added: the same name without
+    the lifecycle part where the event has a standard XES transition (see
+    :mod:`journeyscope.analytics.work_items`), so one work item's transitions can still be
+    told apart from going back."""
     if not key or key in (("activity",), ("concept:name",)):
         return events
+    from journeyscope.analytics.work_items import LIFECYCLE, transition
+
+    label = _joined(events, key)
+    if LIFECYCLE not in key:
+        return events.mutate(activity=label)
+    plain = _joined(events, tuple(k for k in key if k != LIFECYCLE) or ("activity",))
+    item = ibis.cases((transition(events).notnull(), plain), else_=label)
+    return events.mutate(activity=label, work_item=item)
+
+
+def _joined(events: ibis.Table, key: tuple[str, ...]) -> ibis.StringValue:
     values = [events.activity if k in ACTIVITY_NAMES else property_value(events, k) for k in key]
     head, rest = values[0], values[1:]
     if not rest:
-        return events.mutate(activity=head)
+        return head
     joined: ibis.StringValue = ibis.literal("")
     for v in rest:
         piece = ibis.cases((v.notnull() & (v != ""), v), else_=ibis.null("string"))
@@ -245,8 +256,7 @@ def keyed(events: ibis.Table, key: tuple[str, ...]) -> ibis.Table:
             (joined == "", piece),
             else_=joined + ", " + piece,
         )
-    label = ibis.cases((joined == "", head), else_=head + " (" + joined + ")")
-    return events.mutate(activity=label)
+    return ibis.cases((joined == "", head), else_=head + " (" + joined + ")")
 
 
 def describe_key(key: tuple[str, ...]) -> str:

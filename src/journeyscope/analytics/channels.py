@@ -35,6 +35,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong, with_failure_demand
+from journeyscope.analytics.semantics import with_stated
 
 Period = Literal["day", "week", "month"]
 _UNITS = {"day": "D", "week": "W", "month": "M"}
@@ -350,7 +351,7 @@ class ChannelsAnalysis:
             period=query.period,
             case_rule=query.case_rule.describe(),
             classification=rules.describe(),
-            semantics=_describe(query),
+            semantics=with_stated(query, _describe(query)),
         )
 
 

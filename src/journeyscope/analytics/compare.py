@@ -33,6 +33,7 @@ from pydantic import BaseModel, model_validator
 
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
 from journeyscope.analytics.opportunities import Z95
+from journeyscope.analytics.semantics import with_stated
 from journeyscope.analytics.value import ValueQuery, failure_demand, value_events
 from journeyscope.definitions.graph import successors
 from journeyscope.definitions.models import Journey
@@ -211,11 +212,13 @@ class CompareAnalysis:
             measures=measures,
             next_steps=nxt,
             median_waiting_hours=(b.get("wait_median"), a.get("wait_median")),
-            semantics=(
+            semantics=with_stated(
+                query,
                 f"cases started before {_utc(query.before):%Y-%m-%d %H:%M} UTC vs started on "
                 f"or after {_utc(query.after):%Y-%m-%d %H:%M} UTC; cases that reached step "
                 f"{query.step!r}; drop-off = never reached {', '.join(nxt) or '(no next step)'}; "
-                "95% normal intervals; before/after, not a controlled comparison"
+                "95% normal intervals; before/after, not a controlled comparison",
+                [f"cases of the design that reached step {query.step!r}"],
             ),
             case_rule=query.case_rule.describe(),
         )

@@ -14,7 +14,10 @@ How a case is read
    ``anytime`` step, or to no step (**unclaimed**).
 3. ``anytime`` events (help on demand, surveys, background work) are set aside: they are
    neither moves nor deviations.
-4. Consecutive events of the same step are one **visit**; so are consecutive events of the
+4. On a lifecycle log, an event that continues a work item's instance (a ``complete``
+   after its ``start``, another session of a scheduled item; see
+   :mod:`journeyscope.analytics.work_items`) is no move: only events that open an instance
+   are. Consecutive events of the same step are one **visit**; so are consecutive events of the
    same unclaimed activity. A step's events interrupted only by unclaimed activities are
    still one visit (the customer resumed the step after a detour).
 5. The **moves** of a case are: the *entry* (into its first visit of a regular step), each
@@ -78,6 +81,8 @@ import ibis.expr.types as ir
 from pydantic import BaseModel
 
 from journeyscope.analytics.cases import CaseRule, ordered, with_cases
+from journeyscope.analytics.semantics import stated
+from journeyscope.analytics.work_items import instances
 from journeyscope.definitions.graph import move_table, ranks
 from journeyscope.definitions.models import Journey
 
@@ -196,13 +201,15 @@ def replay(events: ir.Table, journey: Journey, rule: CaseRule | None = None) -> 
 
 def _events(events: ir.Table, journey: Journey, rule: CaseRule | None) -> ir.Table:
     """Events of cases, in case order (``seq``), with the design's step for each activity."""
-    cased = ordered(with_cases(events, rule)).select("case", "seq", "activity", "timestamp")
+    cased = instances(ordered(with_cases(events, rule)))
+    cased = cased.select("case", "seq", "activity", "timestamp", "opens")
     acts = _activity_table(journey)
     ev = cased.left_join(acts, "activity").select(
         cased.case,
         cased.seq,
         cased.activity,
         cased.timestamp,
+        cased.opens,
         acts.step,
         acts.step_no,
         anytime=acts.anytime.fill_null(False),
@@ -244,15 +251,22 @@ def _replay(events: ir.Table, journey: Journey, rule: CaseRule | None) -> ir.Tab
     # the last regular step before each event (the largest seq * k + step_no among earlier
     # regular events: seq orders them, the remainder names the step), its time, and the
     # previous activity
+    # (an event that continues a work item's instance, a lifecycle complete after its start,
+    # is no move: see journeyscope.analytics.work_items; it still counts as the step's last
+    # event for time limits)
     path = ev.filter(~ev.anytime)
+    before = ibis.window(group_by=path.case, order_by=path.seq, rows=(None, -1))
+    path = path.mutate(
+        prev_ts=ibis.ifelse(path.regular, path.timestamp, ibis.null("timestamp"))
+        .max()
+        .over(before),
+    )
+    path = path.filter(path.opens)
     before = ibis.window(group_by=path.case, order_by=path.seq, rows=(None, -1))
     by_case = ibis.window(group_by=path.case, order_by=path.seq)
     code = ibis.ifelse(path.regular, path.seq * k + path.step_no, ibis.null("int64"))
     path = path.mutate(
         prev_code=code.max().over(before),
-        prev_ts=ibis.ifelse(path.regular, path.timestamp, ibis.null("timestamp"))
-        .max()
-        .over(before),
         prev_activity=path.activity.lag().over(by_case),
     )
     path = path.mutate(prev_no=path.prev_code % k)
@@ -564,6 +578,11 @@ class ConformanceReport(BaseModel):
     transitions: list[TransitionConformance]
     """The most frequent moves, allowed or not."""
     definitions: dict[str, str]
+    semantics: str = ""
+
+
+#: Which cases conformance replays.
+SCOPE: Final = "cases with an event of a regular (not anytime) step of the design"
 
 
 @dataclass(frozen=True)
@@ -737,6 +756,13 @@ def _report(
             for m in moved[:limit]
         ],
         definitions=dict(DEVIATIONS),
+        semantics=stated(
+            rule,
+            design=journey,
+            filters=[SCOPE],
+        )
+        + "; fitness = allowed moves / moves per case; a deviation is one of the types in "
+        "definitions; moves are between visits (consecutive events of a step are one visit)",
     )
 
 

@@ -41,6 +41,7 @@ from journeyscope.analytics.cases import (
     ordered,
     with_cases,
 )
+from journeyscope.analytics.semantics import with_stated
 from journeyscope.definitions.models import Journey
 from journeyscope.errors import InvalidQueryError
 from journeyscope.events.schema import SURVEY_SCALES
@@ -334,7 +335,7 @@ class EmotionAnalysis:
             ],
             excluded_steps=sorted(skip),
             case_rule=query.case_rule.describe(),
-            semantics=_describe(query),
+            semantics=with_stated(query, _describe(query)),
         )
 
 

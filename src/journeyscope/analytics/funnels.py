@@ -36,6 +36,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.process import duration_aggregates, duration_stats
+from journeyscope.analytics.semantics import with_stated
 from journeyscope.errors import InvalidQueryError
 from journeyscope.events.schema import COLUMNS
 
@@ -121,6 +122,13 @@ class FunnelQuery(AnalysisQuery):
                 raise InvalidQueryError(f"{sorted(used & set(x.activities))} are funnel steps")
         return self
 
+    def _filters(self) -> list[str]:
+        return [
+            f"a case with {' | '.join(x.activities)} between steps {x.from_step} and "
+            f"{x.to_step or len(self.steps)} does not go on past it"
+            for x in self.exclusions
+        ]
+
     def semantics(self) -> FunnelSemantics:
         return FunnelSemantics(
             mode=self.mode,
@@ -136,7 +144,7 @@ class FunnelQuery(AnalysisQuery):
                 for x in self.exclusions
             ],
             case_rule=self.case_rule.describe(),
-            description=_describe(self),
+            description=with_stated(self, _describe(self), self._filters()),
         )
 
 

@@ -5,7 +5,9 @@ outcome was known (before its survey answer, or before it reached the outcome):
 
 * ``step`` — an activity happened (satisfaction outcomes only: reaching a late step says
   little about completion except that the case got that far);
-* ``backtrack`` — the case went back to an activity it had done before, after another one;
+* ``backtrack`` — the case went back to a work item it had done before, right after another
+  one (on lifecycle logs, one work item's transitions are not going back; see
+  :mod:`journeyscope.analytics.work_items`);
 * ``switch`` — two consecutive events in different channels, named by the activity switched
   to (``switch web -> phone at Call contact centre``);
 * ``wait`` — more than ``wait`` passed between an event and the next (``waited > 14 days
@@ -47,6 +49,8 @@ from journeyscope.analytics.cases import (
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.estimators import adjusted_effects
 from journeyscope.analytics.moments_weights import AnsweringWeights, RankingChange, ranking_change
+from journeyscope.analytics.semantics import with_stated
+from journeyscope.analytics.work_items import WENT_BACK, instances, work_item
 from journeyscope.definitions.models import Journey
 
 Outcome = Literal["satisfaction", "completion"]
@@ -202,14 +206,11 @@ def _experiences(
     t: ibis.Table, events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery
 ) -> ibis.Table:
     """Distinct (case, candidate, kind, activity) of experiences before each case's cutoff."""
-    t = t.inner_join(outcomes.select("case", "cutoff"), "case")
+    t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"))
     w = ibis.window(group_by=t.case, order_by=t.seq)
     t = t.mutate(
-        prev_activity=t.activity.lag().over(w),
         prev_channel=t.channel.lag().over(w),
         prev_ts=t.timestamp.lag().over(w),
-        # 0 for the first event of an activity in its case (row_number counts from 0)
-        nth=ibis.row_number().over(ibis.window(group_by=[t.case, t.activity], order_by=t.seq)),
     )
     contacts = t.filter(t.channel.isin(list(q.assisted)))
     contacts = contacts.mutate(
@@ -222,13 +223,7 @@ def _experiences(
     answers = before.survey_type.notnull() & before.survey_score.notnull()
     gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
     parts = [
-        before.filter(before.nth > 0, before.prev_activity != before.activity).select(
-            "case",
-            candidate="went back to " + before.activity,
-            kind=ibis.literal("backtrack"),
-            activity=before.activity,
-            risk=before.activity,
-        ),
+        _went_back(t),
         before.filter(
             before.prev_channel.notnull(),
             before.channel.notnull(),
@@ -240,17 +235,17 @@ def _experiences(
             + " -> "
             + before.channel
             + " at "
-            + before.activity,
+            + before.item,
             kind=ibis.literal("switch"),
-            activity=before.activity,
-            risk=before.activity,
+            activity=before.item,
+            risk=before.item,
         ),
         before.filter(gap > q.wait.total_seconds()).select(
             "case",
-            candidate=f"waited > {human_duration(q.wait)} before " + before.activity,
+            candidate=f"waited > {human_duration(q.wait)} before " + before.item,
             kind=ibis.literal("wait"),
-            activity=before.activity,
-            risk=before.activity,
+            activity=before.item,
+            risk=before.item,
         ),
         contacts.filter(
             contacts.timestamp.epoch_seconds() - contacts.prev_contact.epoch_seconds()
@@ -259,7 +254,7 @@ def _experiences(
             "case",
             candidate="repeat contact by " + contacts.channel,
             kind=ibis.literal("repeat"),
-            activity=contacts.activity,
+            activity=contacts.item,
             risk=ibis.literal(ASSISTED),
         ),
     ]
@@ -267,9 +262,9 @@ def _experiences(
         parts.append(
             before.filter(~answers).select(
                 "case",
-                candidate="step: " + before.activity,
+                candidate="step: " + before.item,
                 kind=ibis.literal("step"),
-                activity=before.activity,
+                activity=before.item,
                 risk=ibis.literal(EVERY),
             )
         )
@@ -278,10 +273,30 @@ def _experiences(
     return ibis.union(*parts, distinct=True)
 
 
+def _went_back(t: ibis.Table) -> ibis.Table:
+    """``went back to`` experiences: instances of a work item opened again right after
+    another work item's, before the cutoff (see :mod:`journeyscope.analytics.work_items`)."""
+    o = t.filter(t.opens)
+    o = o.mutate(
+        prev_item=o.item.lag().over(ibis.window(group_by=o.case, order_by=o.seq)),
+        nth=ibis.row_number().over(ibis.window(group_by=[o.case, o.item], order_by=o.seq)),
+    )
+    o = o.filter(o.seq < o.cutoff, o.nth > 0, o.prev_item != o.item)
+    return o.select(
+        "case",
+        candidate="went back to " + o.item,
+        kind=ibis.literal("backtrack"),
+        activity=o.item,
+        risk=o.item,
+    )
+
+
 def _after_outcome(t: ibis.Table, outcomes: ibis.Table) -> ibis.Table:
-    """Per activity, how many of its events in cases that reached the outcome came after it."""
+    """Per work item, how many of its events in cases that reached the outcome came after
+    it."""
     done = outcomes.filter(outcomes.outcome > 0).select("case", "cutoff")
     t = t.inner_join(done, "case")
+    t = t.mutate(activity=work_item(t))
     return t.group_by("activity").aggregate(
         events=t.count(), after=(t.seq > t.cutoff).cast("int64").sum()
     )
@@ -293,7 +308,7 @@ def _reach(t: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Table:
     t = t.inner_join(outcomes.select("case", "cutoff"), "case")
     t = t.filter(t.seq < t.cutoff)
     parts = [
-        t.select("case", risk=t.activity),
+        t.select("case", risk=work_item(t)),
         t.filter(t.channel.isin(list(q.assisted))).select("case", risk=ibis.literal(ASSISTED)),
     ]
     claimed = q.journey.activity_steps() if q.journey else {}
@@ -452,7 +467,7 @@ def rank(
         adjusted_for=["first channel", *query.adjust],
         case_rule=query.case_rule.describe(),
         assumptions=ASSUMPTIONS,
-        semantics=_semantics(query),
+        semantics=with_stated(query, _semantics(query), _filters(query)),
         weighted_by=None if weights is None or query.answering is None else query.answering.source,
         ranking_change=change,
         duplicates_removed=sum(len(v) for v in same_as.values()),
@@ -538,15 +553,25 @@ def _outcome_text(q: MomentsQuery) -> str:
     return f"completion: the case reaches one of {acts} (effects in share of cases, 0..1)"
 
 
+def _filters(q: MomentsQuery) -> list[str]:
+    scope = (
+        ["cases with an event of a regular (not anytime) step of the design"]
+        if q.journey is not None
+        else []
+    )
+    if q.outcome == "satisfaction":
+        return [*scope, f"cases without a {q.survey} answer are left out"]
+    return scope
+
+
 def _semantics(q: MomentsQuery) -> str:
     return (
-        f"unit: case (with a design: cases with an event of one of its regular, not anytime, "
-        f"steps); for "
-        f"completion, activities that mostly come after the outcome in completed cases are "
+        f"unit: case; for completion, activities that mostly come after the outcome in completed cases are "
         f"left out (they could only count for cases that did not complete); with a design, "
         f"so are experiences at its anytime steps that have no designed emotion (surveys); "
         f"experiences counted before the outcome (the answer, or the first outcome "
-        f"event); backtrack = an activity done again after another one; switch = consecutive "
+        f"event); experiences are named by work item (the activity without its lifecycle "
+        f"transition); backtrack = {WENT_BACK}; switch = consecutive "
         f"events in different channels; wait = more than {human_duration(q.wait)} since the "
         f"case's previous event; repeat = an assisted contact ({', '.join(q.assisted)}) within "
         f"{human_duration(q.repeat_within)} of the case's previous one; tested when seen in "

@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
+from journeyscope.analytics.semantics import customer_definition, with_stated
+from journeyscope.analytics.work_items import WENT_BACK, openings
 
 OTHER = "(other)"
 Direction = Literal["forward", "backward", "between"]
@@ -62,11 +64,16 @@ def sequences(
     cleaning: tuple[CleaningRule, ...] = (),
     collapse_repeats: bool = False,
     contacts: ContactRules | None = None,
+    instances: bool = False,
 ) -> ibis.Table:
     """Each case's cleaned sequence: ``case``, ``person``, ``seq`` (from 0), ``node``,
     ``channel`` (with ``contacts``: only on contacts, null on the organisation's and
-    internal events); consecutive equal nodes collapsed into their first event when asked."""
+    internal events); consecutive equal nodes collapsed into their first event when asked.
+    ``instances``: one node per work-item instance (its opening event, named by the work
+    item; see :mod:`journeyscope.analytics.work_items`) instead of one per event."""
     t = with_cases(events, rule)
+    if instances:
+        t = openings(t)
     if contacts is not None:
         t = classify(t, contacts)
         t = t.mutate(channel=ibis.cases((t.contact, t.channel), else_=ibis.null("string")))
@@ -126,11 +133,15 @@ def path_edges(rows: ibis.Table, top: int) -> ibis.Table:
     return e.group_by("step", "source", "target").aggregate(cases=e.cases.sum())
 
 
-def loops(seqs: ibis.Table) -> dict[str, ibis.Table]:
+def loops(seqs: ibis.Table, items: ibis.Table | None = None) -> dict[str, ibis.Table]:
     """Loops as results: ``back_edges`` (a -> b where b was done before in the case),
     ``rework`` (activities repeated in a case), ``ping_pong`` (channel X -> Y -> X) and
-    ``went_back`` (cases and people with at least one back-edge, out of all)."""
-    s = seqs
+    ``went_back`` (cases and people with at least one back-edge, out of all).
+
+    ``items`` (default ``seqs``): the sequences of work-item instances that back-edges,
+    rework and going back are counted on; ping-pong follows every event of ``seqs``."""
+    items = seqs if items is None else items
+    s = items
     w = ibis.window(group_by=s.case, order_by=s.seq)
     seen = s.seq.min().over(ibis.window(group_by=[s.case, s.node]))
     prev = s.node.lag().over(w)
@@ -139,7 +150,7 @@ def loops(seqs: ibis.Table) -> dict[str, ibis.Table]:
     back_edges = b.group_by(source=b.prev, target=b.node).aggregate(
         count=b.count(), cases=b.case.nunique()
     )
-    per = seqs.group_by("case", "node").aggregate(n=seqs.count())
+    per = items.group_by("case", "node").aggregate(n=items.count())
     per = per.filter(per.n > 1)
     rework = per.group_by(activity=per.node).aggregate(cases=per.count(), repeats=(per.n - 1).sum())
     went = s.group_by("case", "person").aggregate(back=s.back.any())
@@ -212,10 +223,11 @@ class Loops(BaseModel):
     customers_went_back: int
     share_customers_went_back: float
     semantics: str = (
-        "back-edge: a -> b where the case did b before (self-loops excluded); rework: an "
-        "activity done more than once in a case (repeats = extra times); ping-pong: channel "
+        f"{WENT_BACK}; back-edge: the previous instance's work item -> the one gone back to "
+        "(self-loops excluded); rework: a work item with more than one instance in a case "
+        "(repeats = extra instances); ping-pong: channel "
         "X -> Y -> X in the case's channel sequence with consecutive repeats collapsed; "
-        "customers: the stitched customer, or the case where none is known"
+        f"{customer_definition('in_journey')}"
     )
 
 
@@ -266,10 +278,10 @@ class PathsAnalysis:
             "paths": p.aggregate(paths=p.case.nunique()),
         }
         if query.loops:
-            seqs = sequences(
-                events, query.case_rule, query.cleaning, query.collapse_repeats, query.contacts
-            )
-            out |= loops(seqs)
+            rule, cleaning, collapse = query.case_rule, query.cleaning, query.collapse_repeats
+            seqs = sequences(events, rule, cleaning, collapse, query.contacts)
+            items = sequences(events, rule, cleaning, collapse, instances=True)
+            out |= loops(seqs, items)
         return out
 
     def result(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> PathsResult:
@@ -289,7 +301,7 @@ class PathsAnalysis:
             cleaning=list(query.cleaning),
             loops=_loops(rows) if query.loops else None,
             case_rule=query.case_rule.describe(),
-            semantics=_describe(query),
+            semantics=with_stated(query, _describe(query), _filters(query)),
         )
 
 
@@ -313,6 +325,15 @@ def _loops(rows: Mapping[str, list[dict[str, Any]]]) -> Loops:
         customers_went_back=people_back,
         share_customers_went_back=round(people_back / people, 6) if people else 0.0,
     )
+
+
+def _filters(q: PathsQuery) -> list[str]:
+    """Which cases the paths (not the loops, which cover every case) are drawn from."""
+    return {
+        "forward": [f"paths: cases with {q.start!r}"] if q.start else [],
+        "backward": [f"paths: cases with {q.end!r}"],
+        "between": [f"paths: cases with {q.end!r} after {q.start!r}"],
+    }[q.direction]
 
 
 def _describe(q: PathsQuery) -> str:

@@ -20,6 +20,7 @@ import ibis
 from pydantic import BaseModel
 
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, epoch_ms, with_cases
+from journeyscope.analytics.semantics import with_stated
 
 DFG_SEMANTICS = (
     "directly-follows: consecutive events of a case, ordered by timestamp with ties kept in "
@@ -170,6 +171,7 @@ class DfgAnalysis:
             events=sum(r["events"] for r in activities),
             cases=sum(start.values()),
             case_rule=query.case_rule.describe(),
+            semantics=with_stated(query, DFG_SEMANTICS),
         )
 
 

@@ -15,6 +15,7 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import AnalysisQuery, CaseRule, with_cases
+from journeyscope.analytics.semantics import with_stated
 
 #: Separates activities inside a variant key (the ASCII unit separator never occurs in names).
 SEPARATOR = "\x1f"
@@ -62,6 +63,12 @@ def ranked(variant_counts: ibis.Table) -> ibis.Table:
     )
 
 
+VARIANT_SEMANTICS = (
+    "variant = the case's full activity sequence (timestamp order, ties in input order, "
+    "repeats kept); ranked by cases, then alphabetically"
+)
+
+
 class VariantsQuery(AnalysisQuery):
     """Ask for the most common variants and the coverage curve."""
 
@@ -93,10 +100,7 @@ class VariantsResult(BaseModel):
     variants_for_coverage: int
     curve: list[CoveragePoint]
     case_rule: str
-    semantics: str = (
-        "variant = the case's full activity sequence (timestamp order, ties in input order, "
-        "repeats kept); ranked by cases, then alphabetically"
-    )
+    semantics: str = VARIANT_SEMANTICS
 
 
 class VariantsAnalysis:
@@ -155,6 +159,7 @@ class VariantsAnalysis:
             variants_for_coverage=int(summary["n0"] or 0),
             curve=curve,
             case_rule=query.case_rule.describe(),
+            semantics=with_stated(query, VARIANT_SEMANTICS),
         )
 
 

@@ -355,6 +355,8 @@ def _funnel_table(r: Any) -> None:
 
 
 def _paths_table(r: Any) -> None:
+    from journeyscope.analytics.semantics import customer_label
+
     _table(
         f"paths ({r.direction}): {r.paths:,} cases",
         "#step source target #cases",
@@ -364,7 +366,9 @@ def _paths_table(r: Any) -> None:
         lp = r.loops
         _table(
             f"back-edges: {lp.cases_went_back:,} of {lp.cases:,} cases went back "
-            f"({lp.share_cases_went_back:.1%}); customers {lp.share_customers_went_back:.1%}",
+            f"({lp.share_cases_went_back:.1%}); {customer_label('in_journey')}: "
+            f"{lp.customers_went_back:,} of {lp.customers:,} "
+            f"({lp.share_customers_went_back:.1%})",
             "source target #count #cases",
             [[e.source, e.target, e.count, e.cases] for e in lp.back_edges[:20]],
         )
@@ -374,6 +378,8 @@ def _paths_table(r: Any) -> None:
             [[p.channel, p.via, p.count, p.cases] for p in lp.ping_pong[:20]],
         )
     console.print(f"[dim]{r.semantics}[/]")
+    if r.loops is not None:
+        console.print(f"[dim]loops: {r.loops.semantics}[/]")
 
 
 def _channels_table(r: Any) -> None:

@@ -30,6 +30,7 @@ def stats(ctx: typer.Context, store: StoreOption = None, as_json: JsonOption = F
     """Events, cases, customers, activities, channels (cases per channel), quarantine."""
     from rich.table import Table
 
+    from journeyscope.analytics.semantics import customer_label
     from journeyscope.services import analyses
 
     chosen = settings(ctx, store=store)
@@ -40,13 +41,14 @@ def stats(ctx: typer.Context, store: StoreOption = None, as_json: JsonOption = F
     table = Table("measure", "value", title=str(chosen.store))
     for key in _MEASURES:
         value = data[key]
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+        label = customer_label("stitched") if key == "customers" else key
+        table.add_row(label, f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
     channels = Table("channel", "cases", title="cases per channel")
     for name, n in data["channels"].items():
         channels.add_row(name, f"{n:,}")
     console.print(channels)
-    console.print(f"[dim]{data['case_rule']}[/]")
+    console.print(f"[dim]{data['semantics']}[/]")
 
 
 def quarantine(

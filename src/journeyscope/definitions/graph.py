@@ -75,13 +75,46 @@ def passable(journey: Journey) -> set[str]:
 
 
 def successors(journey: Journey, *, loops: bool = True) -> dict[str, list[str]]:
-    """Step id -> the steps its transitions lead to (``loops=False``: forward graph only)."""
+    """Step id -> the steps its transitions lead to (``loops=False``: forward graph only,
+    every transition but the designed back-edges, see :func:`back_edges`)."""
+    back = set() if loops else back_edges(journey)
     graph: dict[str, list[str]] = {s: [] for s in regular_steps(journey)}
     for t in journey.flow():
-        usable = (loops or not t.loop) and t.source in graph and t.target in graph
+        usable = (t.source, t.target) not in back and t.source in graph and t.target in graph
         if usable and t.target not in graph[t.source]:
             graph[t.source].append(t.target)
     return graph
+
+
+def back_edges(journey: Journey) -> set[tuple[str, str]]:
+    """The designed back-edges: each ``loop: true`` transition ``a -> b`` whose target ``b``
+    comes before ``a`` in the order of the transitions not marked ``loop`` (the listed order
+    where they leave it free). One per designed loop, from the later step back to the
+    earlier: a ``loop: true`` transition that goes forward (``b`` after ``a``; a pair of
+    loops ``a -> b`` and ``b -> a``, one of them is) is a forward transition, so a loop is
+    never a back-edge in both directions.
+
+    >>> from journeyscope.definitions.models import Journey
+    >>> j = Journey.model_validate({"id": "j", "name": "J", "job_to_be_done": "x",
+    ...     "outcome": {"description": "done", "step": "b"},
+    ...     "stages": [{"id": "s", "name": "S", "steps": [
+    ...         {"id": "a", "name": "A"}, {"id": "b", "name": "B"}]}],
+    ...     "transitions": [{"from": "a", "to": "b", "loop": True},
+    ...                     {"from": "b", "to": "a", "loop": True}]})
+    >>> back_edges(j)
+    {('b', 'a')}
+    """
+    steps = regular_steps(journey)
+    plain: dict[str, list[str]] = {s: [] for s in steps}
+    for t in journey.flow():
+        if not t.loop and t.source in plain and t.target in plain:
+            plain[t.source].append(t.target)
+    order = _topological(plain)
+    return {
+        (t.source, t.target)
+        for t in journey.flow()
+        if t.loop and t.source in order and t.target in order and order[t.target] <= order[t.source]
+    }
 
 
 def find_cycle(journey: Journey) -> list[str] | None:
@@ -118,7 +151,10 @@ def ranks(journey: Journey) -> dict[str, int]:
     Among the steps that may come next, the one listed first goes first, so a design
     listed in flow order keeps its order. On a cyclic graph the rest follow as listed.
     """
-    graph = successors(journey, loops=False)
+    return _topological(successors(journey, loops=False))
+
+
+def _topological(graph: dict[str, list[str]]) -> dict[str, int]:
     listed = list(graph)
     indegree = {s: 0 for s in listed}
     for targets in graph.values():

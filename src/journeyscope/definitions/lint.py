@@ -14,6 +14,9 @@ Design checks (no data needed):
     A step with no activities: data can never show it; conformance passes through it.
 ``unobservable-outcome`` (warning)
     No activity means the outcome was reached, so every case counts as leaving before it.
+``loop-goes-forward`` (warning)
+    A transition marked ``loop: true`` whose target comes after its source: it is read as a
+    forward move (a designed loop is one back-edge, from the later step to the earlier).
 ``unchecked-time-limit`` (info)
     An ``anytime`` step has a time limit; conformance does not check it (anytime steps are
     not moves).
@@ -36,7 +39,7 @@ from typing import Literal
 
 import ibis.expr.types as ir
 
-from journeyscope.definitions.graph import reachable_from, regular_steps, successors
+from journeyscope.definitions.graph import back_edges, reachable_from, regular_steps, successors
 from journeyscope.definitions.loader import Loc, check_journey
 from journeyscope.definitions.models import Journey
 from journeyscope.yamlfile import YamlDocument
@@ -146,6 +149,20 @@ def _design(journey: Journey) -> list[Finding]:
                     f"step {step.id!r} is 'anytime', so its time limit is not checked; "
                     "remove it, or put the limit on the step customers go on to",
                     (*locs[step.id], "time_limit"),
+                )
+            )
+    back = back_edges(journey)
+    for i, t in enumerate(journey.transitions):
+        if t.loop and (t.source, t.target) not in back and t.source != t.target:
+            found.append(
+                Finding(
+                    "warning",
+                    "loop-goes-forward",
+                    f"the transition {t.source} -> {t.target} is marked 'loop: true' but "
+                    f"{t.target!r} comes after {t.source!r} in the design, so it is read as a "
+                    "forward move; a loop goes back from the later step to the earlier: remove "
+                    "'loop: true', or mark the transition back instead",
+                    ("transitions", i, "loop"),
                 )
             )
     if not journey.outcome_activities():

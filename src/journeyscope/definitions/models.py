@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import re
 from datetime import timedelta
 from typing import Annotated, Any, Final, Literal
 
@@ -57,6 +56,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from journeyscope import durations
+
 #: Version of the definition file format (the ``version`` field). Bumped only on a
 #: change that old files cannot be read with.
 FORMAT_VERSION: Final = 1
@@ -65,24 +66,12 @@ FORMAT_VERSION: Final = 1
 #: URLs use, so lower case, digits and ``_`` only.
 ID_PATTERN: Final = r"^[a-z][a-z0-9_]*$"
 
-_DURATION = re.compile(
-    r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>"
-    r"s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$"
-)
-_UNIT_SECONDS: Final[dict[str, int]] = {
-    "s": 1,
-    "m": 60,
-    "h": 3600,
-    "d": 86400,
-    "w": 604800,
-}
-DURATION_PATTERN: Final = (
-    r"^\s*\d+(\.\d+)?\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$"
-)
+DURATION_PATTERN: Final = durations.PATTERN
 
 
 def parse_duration(value: Any) -> Any:
-    """Read ``"90 minutes"``, ``"48h"``, ``"5 days"``, ``"2w"`` as a :class:`~datetime.timedelta`.
+    """Read ``"90 minutes"``, ``"48h"``, ``"5 days"``, ``"2w"`` as a :class:`~datetime.timedelta`
+    (the one grammar of :mod:`journeyscope.durations`).
 
     Other values are passed on unchanged, for pydantic to accept (a ``timedelta``) or reject.
 
@@ -90,15 +79,13 @@ def parse_duration(value: Any) -> Any:
     (datetime.timedelta(days=2), datetime.timedelta(days=14))
     """
     if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match is None:
+        try:
+            return timedelta(seconds=durations.parse(value).total_seconds)
+        except durations.DurationError:
             raise ValueError(
                 f"{value!r} is not a duration; write a number and a unit, "
                 "e.g. '30 minutes', '48 hours', '5 days' or '2 weeks'"
-            )
-        unit = match["unit"]
-        key = "m" if unit.startswith("mi") or unit == "m" else unit[0]
-        return timedelta(seconds=float(match["n"]) * _UNIT_SECONDS[key])
+            ) from None
     return value
 
 

@@ -32,6 +32,9 @@ from journeyscope.errors import JourneyscopeError
 if TYPE_CHECKING:
     from journeyscope.engine.rules import Turn
 
+#: ``by`` of a pause or resume that the whole journey's pause or resume sent.
+JOURNEY = "journey"
+
 
 def apply_command(turn: Turn, cmd: Command) -> None:
     handler = _HANDLERS.get(cmd.kind)
@@ -70,6 +73,8 @@ def _invoke(turn: Turn, args: Any) -> None:
 
 def _enter(turn: Turn, args: Any) -> None:
     journey = turn.program.journey(str(args["journey"]))
+    if journey.id in turn.paused:
+        raise JourneyscopeError(f"journey {journey.id!r} is paused: nobody enters it now")
     step = args.get("step") or journey.start
     journey.step(step)
     inst = turn.state.instances.get(journey.id)
@@ -83,7 +88,14 @@ def _enter(turn: Turn, args: Any) -> None:
 
 def _pause(turn: Turn, args: Any) -> None:
     inst = _instance(turn, args, "pause")
-    if inst is None or inst.status == PAUSED:
+    if inst is not None:
+        pause_instance(turn, inst, by=args.get("by"))
+
+
+def pause_instance(turn: Turn, inst: Instance, by: str | None = None) -> None:
+    """Stop the current wait's timer, keeping the time left (``by``: ``"journey"`` when the
+    whole journey was paused, so that resuming the journey resumes only those)."""
+    if inst.status == PAUSED:
         return
     waiting = inst.waiting or {}
     if waiting.get("timer"):
@@ -91,18 +103,38 @@ def _pause(turn: Turn, args: Any) -> None:
         timer_id = waiting["timer"]
         turn.drop_timers(lambda t: t.id != timer_id)
         waiting["timer"] = None
-    inst.status = PAUSED
-    turn.record("Journey paused", inst=inst, step=inst.step, remaining=inst.remaining)
+    inst.status, inst.paused_by = PAUSED, by
+    extra: dict[str, Any] = {"by": by} if by else {}
+    turn.record("Journey paused", inst=inst, step=inst.step, remaining=inst.remaining, **extra)
 
 
 def _resume(turn: Turn, args: Any) -> None:
     inst = _instance(turn, args, "resume")
     if inst is None:
         return
+    by = args.get("by")
+    if by == JOURNEY and inst.paused_by != JOURNEY:
+        return  # the journey's resume leaves alone what the customer paused (or never paused)
     if inst.status != PAUSED:
         turn.record("Command rejected", command="resume", journey=inst.journey, reason="not paused")
         return
-    turn.record("Journey resumed", inst=inst, step=inst.step)
+    if by != JOURNEY and inst.journey in turn.paused:
+        turn.record(
+            "Command rejected",
+            command="resume",
+            journey=inst.journey,
+            reason="the whole journey is paused; it resumes when the journey does",
+        )
+        return
+    resume_instance(turn, inst, by)
+
+
+def resume_instance(turn: Turn, inst: Instance, by: str | None = None) -> None:
+    """A wait whose event came while paused moves on at once; else the wait goes on with the
+    time that was left."""
+    extra: dict[str, Any] = {"by": by} if by else {}
+    turn.record("Journey resumed", inst=inst, step=inst.step, **extra)
+    inst.paused_by = None
     step = turn.journey_of(inst).step(inst.step)
     waiting = inst.waiting or {}
     if inst.satisfied is not None:

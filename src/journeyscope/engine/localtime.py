@@ -17,16 +17,14 @@ happens twice (autumn) means the first of the two.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from journeyscope import durations
 from journeyscope.errors import JourneyDefinitionError
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|s)")
-_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -51,25 +49,19 @@ class Duration:
 
 @lru_cache(maxsize=1024)
 def parse_duration(text: str | int | float) -> Duration:
-    """``"3d"``, ``"1w2d"``, ``"36h"``, ``"90m"``, ``"1d 12h"``, or a number of seconds.
+    """``"3d"``, ``"1w2d"``, ``"36h"``, ``"90m"``, ``"1d 12h"``, or a number of seconds: the
+    one grammar of :mod:`journeyscope.durations`, days kept apart for the calendar.
 
     >>> parse_duration("1w2d12h")
     Duration(days=9, seconds=43200.0)
     """
-    if isinstance(text, int | float):
-        return Duration(0, float(text))
-    compact = text.replace(" ", "").lower()
-    if not compact or _PART.sub("", compact):
-        raise JourneyDefinitionError(f"{text!r} is not a duration (e.g. 3d, 12h, 90m, 1w2d)")
-    days, seconds = 0, 0.0
-    for number, unit in _PART.findall(compact):
-        if unit in ("w", "d"):
-            if "." in number:
-                raise JourneyDefinitionError(f"{text!r}: days and weeks must be whole numbers")
-            days += int(number) * (7 if unit == "w" else 1)
-        else:
-            seconds += float(number) * _SECONDS[unit]
-    return Duration(days, seconds)
+    try:
+        parts = durations.parse(text)
+    except durations.DurationError as exc:
+        raise JourneyDefinitionError(str(exc)) from None
+    if parts.days != int(parts.days):
+        raise JourneyDefinitionError(f"{text!r}: days and weeks must be whole numbers")
+    return Duration(int(parts.days), parts.seconds)
 
 
 @lru_cache(maxsize=512)

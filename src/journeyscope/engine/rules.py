@@ -54,6 +54,8 @@ class Rules:
     def __init__(self, program: Program, knowledge: Knowledge | None = None) -> None:
         self.program = program
         self.knowledge = knowledge if knowledge is not None else Knowledge()
+        #: journeys paused as a whole (:mod:`~journeyscope.engine.journey_pause`)
+        self.paused: frozenset[str] = frozenset()
 
     def __call__(
         self, state: CustomerState, item: Event | Command | Tick, now: float
@@ -70,6 +72,7 @@ class Turn:
         self.program = rules.program
         self.policy = rules.program.policy
         self.knowledge = rules.knowledge
+        self.paused = rules.paused
         self.state = state
         self.now = now
         self.actions: list[Action] = []
@@ -174,7 +177,14 @@ class Turn:
     # ---------------------------------------------------------------------------- inputs
 
     def apply(self, item: Event | Command | Tick) -> None:
+        from journeyscope.engine.journey_pause import hold
+
         self.state.applied += 1
+        hold(self)
+        self._apply(item)
+        hold(self)
+
+    def _apply(self, item: Event | Command | Tick) -> None:
         if isinstance(item, Event):
             self.on_event(item)
         elif isinstance(item, Command):
@@ -390,6 +400,9 @@ class Turn:
         by_customer: bool = False,
     ) -> Instance | None:
         state = self.state
+        if journey.id in self.paused:
+            self.record("Trigger ignored", journey=journey.id, reason="journey paused")
+            return None
         running = state.instances.get(journey.id)
         history = state.history.get(journey.id, {})
         if running is not None:

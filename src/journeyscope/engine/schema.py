@@ -20,6 +20,8 @@ interactions,      (immutable; a changed definition needs a new version)
 policies, pins
 propensity         outcome counts per (interaction object, context): the online model
 levers             the business's dial per interaction object
+journey_controls   journeys paused as a whole (:mod:`~journeyscope.engine.journey_controls`)
+audit_log          who did what to a journey, when, and the outcome (:mod:`~journeyscope.engine.audit`)
 api_keys           hashed API keys with their scopes
 secrets            per-store secrets (the key of the keyed hash for e-mail and phone ids)
 =================  ==========================================================================
@@ -243,3 +245,26 @@ secrets = Table(
     Column("name", String(100), primary_key=True),
     Column("value", String(200), nullable=False),
 )
+
+journey_controls = Table(
+    "journey_controls",
+    metadata,
+    Column("journey", String(200), primary_key=True),
+    Column("paused", Integer, nullable=False),  # 1 paused, 0 running
+    Column("changed_at", Float, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", _Seq, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor", String(200), nullable=False),  # "user:NAME" or "key:NAME"
+    Column("action", String(40), nullable=False),
+    Column("journey", String(200)),
+    Column("detail", Text, nullable=False),  # JSON: what was asked
+    Column("outcome", Text, nullable=False),  # what happened, in words
+    Column("ok", Integer, nullable=False),
+)
+Index("ix_audit_log_journey", audit_log.c.journey, audit_log.c.id)

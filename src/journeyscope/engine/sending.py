@@ -115,6 +115,15 @@ def deliver(
     }
     if step_id:
         info["step"] = step_id
+    if inst is not None and not on_demand and inst.journey in turn.paused:
+        turn.record(
+            "Interaction suppressed",
+            channel=obj.channel,
+            inst=inst,
+            **info,
+            reason="journey paused",
+        )
+        return False
     if not on_demand and obj.category not in BYPASS_HOLDOUT:
         group = None
         if in_holdout(state.customer_id, turn.policy.holdout.share, turn.policy.holdout.salt):

@@ -62,6 +62,7 @@ class Instance:
     waiting: dict[str, Any] | None = None  # {"timer": id|None, "event": [...], "on_event", ...}
     satisfied: str | None = None  # event that ended the wait while paused
     remaining: float | None = None  # seconds left on the wait's timer when paused
+    paused_by: str | None = None  # "journey" when the whole journey was paused, else None
 
     @property
     def case_id(self) -> str:
@@ -84,6 +85,7 @@ class Instance:
             None if self.waiting is None else dict(self.waiting),
             self.satisfied,
             self.remaining,
+            self.paused_by,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +105,7 @@ class Instance:
             "waiting": self.waiting,
             "satisfied": self.satisfied,
             "remaining": self.remaining,
+            "paused_by": self.paused_by,
         }
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from journeyscope.engine import deadletters
+from journeyscope.engine import deadletters, journey_controls
 from journeyscope.engine import outbox as out
 from journeyscope.engine import schema as t
 from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
@@ -130,6 +130,7 @@ class Worker:
         self._marker = store.program_marker()
         self.knowledge = store.knowledge()
         self.rules = Rules(self.program, self.knowledge)
+        self.rules.paused = journey_controls.paused(store)
         self.dispatcher = (
             out.Dispatcher(
                 lambda: self.program.catalogue, max_attempts=max_attempts, backoff=backoff
@@ -422,6 +423,7 @@ class Worker:
             ).scalars()
         )
         self._current = ([(r[0], r[1], r[2], r[3]) for r in rows], wakes)
+        self.rules.paused = journey_controls.paused_in(conn)  # after the inbox: see its docs
         wanted = {r[2] for r in rows}.union(wakes)
         states: dict[str, CustomerState] = {}
         missing = [c for c in wanted if c not in self.cache]

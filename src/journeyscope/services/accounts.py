@@ -80,6 +80,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "insights": frozenset({"analyst", "designer", "admin"}),
     "ingest": frozenset({"analyst", "operator", "admin"}),
     "users": frozenset({"admin"}),
+    "designs": frozenset({"designer", "admin"}),
+    "operate": frozenset({"operator", "admin"}),  # the orchestration console's actions
 }
 
 FAILURE_LIMIT: Final = 5

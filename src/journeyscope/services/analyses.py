@@ -199,9 +199,11 @@ def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceRepor
 def stats(settings: Settings) -> dict[str, Any]:
     """What ``journeyscope stats`` shows: events, cases, customers, activities, channels,
     quarantine; ``case_rule`` says how each is counted."""
+    from journeyscope.analytics.semantics import store_semantics
+
     store = open_store(settings)
     try:
-        return store.stats()
+        return {**store.stats(), "semantics": store_semantics()}
     finally:
         store.close()
 

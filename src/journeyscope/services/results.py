@@ -42,7 +42,7 @@ T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
-_done: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
+_done: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _running: dict[tuple[Any, ...], Job] = {}
 _took: dict[tuple[str, str], float] = {}  # (store, analysis kind) -> seconds the last run took
 
@@ -143,7 +143,7 @@ class Job:
 
     key: tuple[Any, ...]
     started: float = field(default_factory=time.monotonic)
-    future: Future[BaseModel] = field(default_factory=Future)
+    future: Future[Any] = field(default_factory=Future)
     expected: float | None = None
     """Seconds the same kind of analysis last took on this store (None: not run yet)."""
 
@@ -163,7 +163,7 @@ class Job:
     def done(self) -> bool:
         return self.future.done()
 
-    def result(self, timeout: float | None = None) -> BaseModel:
+    def result(self, timeout: float | None = None) -> Any:
         return self.future.result(timeout)
 
 
@@ -186,7 +186,8 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
 
 
 def filtered_events(store: Store, filters: Filters) -> ibis.Table:
-    """The store's events that ``filters`` keep (see :class:`Filters`)."""
+    """The store's events that ``filters`` keep (see :class:`Filters`; an Ibis table, the
+    store stays open)."""
     from journeyscope.analytics.cases import property_value
 
     events = store.events()
@@ -261,7 +262,27 @@ def path_link_cases(
 def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:
     """The job computing ``query`` on the store's current state (done if cached)."""
     filters = filters or Filters()
-    key = (store_state(settings.store), query.model_dump_json(), filters.key())
+    return submit_work(
+        settings,
+        (query.model_dump_json(), filters.key()),
+        lambda: _compute(settings, query, filters),
+        kind=str(getattr(query, "kind", type(query).__name__)),
+    )
+
+
+def submit_work(
+    settings: Settings,
+    name: tuple[Any, ...],
+    compute: Callable[[], Any],
+    *,
+    kind: str | None = None,
+) -> Job:
+    """The job running ``compute()`` once per store state and ``name`` (done if cached): the
+    same pool, cache and joining of running jobs as :func:`submit`, for work that is not one
+    typed query (the journeys page runs the report's analyses this way). ``kind``: what the
+    work is, to time it and estimate the next run of the same kind on this store."""
+    key = (store_state(settings.store), *name)
+    took = (str(settings.store), kind or "")
     with _lock:
         cached = _done.get(key)
         if cached is not None:
@@ -272,21 +293,21 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
         running = _running.get(key)
         if running is not None:
             return running
-        took = (str(settings.store), str(getattr(query, "kind", type(query).__name__)))
-        job = Job(key, expected=_took.get(took))
+        job = Job(key, expected=_took.get(took) if kind else None)
         _running[key] = job
 
     def work() -> None:
         started = time.monotonic()
         try:
-            result = _compute(settings, query, filters)
+            result = compute()
         except BaseException as exc:  # handed to whoever waits on the job
             with _lock:
                 _running.pop(key, None)
             job.future.set_exception(exc)
             return
         with _lock:
-            _took[took] = time.monotonic() - started
+            if kind:
+                _took[took] = time.monotonic() - started
             _done[key] = result
             while len(_done) > KEPT:
                 _done.popitem(last=False)
@@ -299,7 +320,8 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
 
 def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> BaseModel:
     """Compute (or reuse) and wait for the result."""
-    return submit(settings, query, filters).result()
+    result: BaseModel = submit(settings, query, filters).result()
+    return result
 
 
 _memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()

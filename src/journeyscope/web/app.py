@@ -28,12 +28,15 @@ from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.limits import Gate
 from journeyscope.web.routes import api as api_routes
+from journeyscope.web.routes import console as console_routes
 from journeyscope.web.routes import docs as docs_routes
 from journeyscope.web.routes import engine as engine_routes
 from journeyscope.web.routes import explore as explore_routes
 from journeyscope.web.routes import insights as insights_routes
 from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
+from journeyscope.web.routes import studio as studio_routes
+from journeyscope.web.routes import studio_versions as studio_version_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
@@ -85,6 +88,9 @@ def create_app(
     app.include_router(page_routes.router)
     app.include_router(explore_routes.router)
     app.include_router(insights_routes.router)
+    app.include_router(studio_version_routes.router)
+    app.include_router(studio_routes.router)
+    app.include_router(console_routes.router)
     app.include_router(api_routes.router, prefix="/api")
     app.include_router(docs_routes.router)
 

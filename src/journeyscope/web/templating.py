@@ -20,9 +20,11 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 NAV = (
     ("/", "Home", "read"),
     ("/explore/funnel", "Explore", "read"),
+    ("/journeys", "Journeys", "read"),
     ("/customers", "Customers", "customers"),
     ("/data", "Data", "read"),
     ("/insights", "Insights", "read"),
+    ("/console", "Console", "read"),
     ("/docs", "API", "read"),
 )
 

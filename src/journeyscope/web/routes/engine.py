@@ -456,6 +456,48 @@ def migrate(journey: str, body: MigrateCreate, engine: EngineDep) -> dict[str, A
     return {"customers": len(customers), "accepted": report.accepted if report else 0}
 
 
+def _key_actor(engine: EngineContext, key: str | None, bearer: str | None) -> str:
+    from journeyscope.engine.audit import key_actor
+
+    return key_actor(engine.store, key or (bearer or "").removeprefix("Bearer ").strip())
+
+
+@router.post("/journeys/{journey}/pause", dependencies=[Depends(require("journeys:write"))])
+def pause_journey(
+    journey: str,
+    engine: EngineDep,
+    key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Pause the whole journey: no new entries, no sends; running customers' waits keep the
+    time left (docs/console.md). Audited with the key's name."""
+    return _switch(journey, engine, _key_actor(engine, key, authorization), pause=True)
+
+
+@router.post("/journeys/{journey}/resume", dependencies=[Depends(require("journeys:write"))])
+def resume_journey(
+    journey: str,
+    engine: EngineDep,
+    key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Resume the whole journey: customers the pause stopped go on with the time left."""
+    return _switch(journey, engine, _key_actor(engine, key, authorization), pause=False)
+
+
+def _switch(journey: str, engine: EngineContext, actor: str, *, pause: bool) -> dict[str, Any]:
+    from journeyscope.services import console_actions
+
+    act = console_actions.pause if pause else console_actions.resume
+    try:
+        outcome = act(engine, journey, actor)
+    except JourneyNotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except JourneyscopeError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return {"journey": journey, "paused": pause, "outcome": outcome}
+
+
 @router.put("/levers/{interaction}", dependencies=[Depends(require("journeys:write"))])
 def set_lever(interaction: str, body: LeverUpdate, engine: EngineDep) -> dict[str, Any]:
     """The business's dial in arbitration: priority = propensity × weight × value × lever."""
