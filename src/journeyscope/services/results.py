@@ -344,6 +344,9 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
 
 
 _later: dict[tuple[Any, ...], Future[Any]] = {}
+#: One worker of its own for :func:`memo_later`, so that background figures (Home's fitness)
+#: never hold up the analyses a person is waiting for in ``_pool``.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
 
 
 def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple[bool, T | None]:
@@ -369,7 +372,7 @@ def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple
                     _memo.popitem(last=False)
                 _later.pop(key, None)
 
-        _later[key] = _pool.submit(work)
+        _later[key] = _background.submit(work)
     return False, None
 
 

@@ -121,7 +121,11 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
         return render(request, "home.html", stats=None, journeys=[])
     folder = Path(settings.designs)
     stats = results.memo(settings, "headline", lambda: overview.headline(settings))
-    designs = {j.id: j for j in overview.designs(folder)}
+    designs = results.memo(
+        settings,
+        f"designs:{folder.resolve()}",
+        lambda: {j.id: j for j in overview.designs(folder)},
+    )
     journeys = results.memo(
         settings,
         f"journeys:{folder.resolve()}",
