@@ -9,7 +9,8 @@ own, independent of the demo's), one mechanism at a time, each run with its own 
 alone. Each run goes through :func:`journeyscope.analytics.silent.estimate`, the function the
 CLI, the report and the workspace call, with ``--by segment`` as a user would give it.
 
-Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer),
+Per mechanism, size and estimator: bias and RMSE against the truth (NPS of every customer;
+with ``--asked``, of the asked customers, and the never-asked figure against theirs),
 the share of runs whose 95% interval covers the truth; for the headline, how often it is an
 estimate, a range or an abstention, and how often it (or its range) covers the truth.
 Writes one CSV row per run and estimator (``--rows``, as each run ends) and prints the
@@ -28,27 +29,43 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+from scipy import stats
 
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
 from journeyscope.analytics.silent_sim import MECHANISMS, simulate
 
-ESTIMATORS = ("naive", "mar", "shadow", "combined", "headline")
+ESTIMATORS = ("naive", "model", "mar", "shadow", "combined", "headline", "never asked")
 
 
-def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, object]]:
+def one(
+    n: int, mechanism: str, seed: int, bootstrap: int, asked: bool = False
+) -> list[dict[str, object]]:
     facts, x = simulate(n, mechanism, seed)
-    truth = float(headline("NPS", facts["truth"].to_numpy(dtype="float64")).mean())
+    every = headline("NPS", facts["truth"].to_numpy(dtype="float64"))
     query = SilentQuery(properties=("segment",), truth=None, bootstrap=bootstrap, seed=seed)
-    r: SilentResult = estimate(query, facts, x)
+    if asked:  # who was asked is named: the headline speaks for them
+        query = query.model_copy(update={"asked": "invitation"})
+        r: SilentResult = estimate(query, facts, x, ["invitation"])
+        answered = facts["answers"].to_numpy() > 0
+        mask = (facts["invited"].to_numpy() > 0) | answered
+    else:
+        r = estimate(query, facts, x)
+        mask = np.ones(n, dtype=bool)
+    truth = float(every[mask].mean())
     rows: list[dict[str, object]] = []
 
     def add(
-        name: str, value: float | None, low: float | None, high: float | None, kind: str
+        name: str,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+        kind: str,
+        truth: float = truth,
     ) -> None:
         covered = low is not None and high is not None and low <= truth <= high
         rows.append(
             {
-                "mechanism": mechanism,
+                "mechanism": mechanism + (" (asked named)" if asked else ""),
                 "customers": n,
                 "seed": seed,
                 "estimator": name,
@@ -62,25 +79,29 @@ def one(n: int, mechanism: str, seed: int, bootstrap: int) -> list[dict[str, obj
             }
         )
 
-    n_ci = r.naive.metric.ci
-    add("naive", r.naive.metric.value, *(n_ci or (None, None)), "estimate")
+    for name, e in (("naive", r.naive.metric), ("model", r.model.metric)):
+        low, high = e.ci or (None, None)
+        add(name, e.value, low, high, "estimate")
     for s in r.strategies:
         ci = s.metric_ci or (None, None)
         add(s.name, s.metric, ci[0], ci[1], "survives" if s.survives else "rejected")
     h = r.headline
     assert h is not None
     add("headline", h.value, h.low, h.high, h.kind)
+    if r.never_asked is not None and (~mask).any():
+        f = r.never_asked.figure
+        add("never asked", f.value, f.low, f.high, f.kind, float(every[~mask].mean()))
     return rows
 
 
 def summarise(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| mechanism | customers | runs | estimator | bias | RMSE | 95% coverage | kept by checks / headline kind |",
+        "| mechanism | customers | runs | estimator | bias | RMSE | 95% coverage (its 95% interval) | kept by checks / headline kind |",
         "|---|---:|---:|---|---:|---:|---:|---|",
     ]
     keys = sorted(
         {(str(r["mechanism"]), int(str(r["customers"]))) for r in rows},
-        key=lambda k: (list(MECHANISMS).index(k[0]), k[1]),
+        key=lambda k: (list(MECHANISMS).index(k[0].split(" ")[0]), k[0], k[1]),
     )
     for mech, n in keys:
         for est in ESTIMATORS:
@@ -100,7 +121,7 @@ def summarise(rows: list[dict[str, object]]) -> str:
             )
             bias = f"{errs.mean():+.1f}" if len(errs) else "-"
             rmse = f"{np.sqrt(np.mean(errs**2)):.1f}" if len(errs) else "-"
-            cover = f"{np.mean([bool(r['covered']) for r in sel]):.0%}"
+            cover = _coverage(sum(bool(r["covered"]) for r in sel), len(sel))
             kinds: dict[str, int] = {}
             for r in sel:
                 kinds[str(r["kind"])] = kinds.get(str(r["kind"]), 0) + 1
@@ -110,6 +131,17 @@ def summarise(rows: list[dict[str, object]]) -> str:
                 f"| {mech} | {n:,} | {len(sel)} | {name} | {bias} | {rmse} | {cover} | {kind} |"
             )
     return "\n".join(lines)
+
+
+def _coverage(covered: int, runs: int) -> str:
+    """The share of runs that covered the truth, with its exact (Clopper-Pearson) 95%
+    binomial interval: how far from 95% the runs can tell a coverage apart.
+
+    >>> _coverage(59, 62)
+    '95% (87%-99%)'
+    """
+    ci = stats.binomtest(covered, runs).proportion_ci(0.95, method="exact")
+    return f"{covered / runs:.0%} ({ci.low:.0%}-{ci.high:.0%})"
 
 
 FIELDS = [
@@ -146,6 +178,12 @@ def main() -> None:
     ap.add_argument("--runs", default="16,4", help="runs per size (one number, or one per size)")
     ap.add_argument("--bootstrap", type=int, default=100)
     ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
+    ap.add_argument(
+        "--asked",
+        action="store_true",
+        help="name who was asked (the simulation's 'invited'): the headline's truth is then "
+        "the asked customers', and the never-asked figure is checked against theirs",
+    )
     ap.add_argument("--rows", type=Path, default=Path("docs/silent_study.csv"))
     ap.add_argument(
         "--table",
@@ -170,7 +208,7 @@ def main() -> None:
             for mech in mechanisms:
                 for run in range(count):
                     seed = n + 1000 * list(MECHANISMS).index(mech) + run
-                    new = one(n, mech, seed, args.bootstrap)
+                    new = one(n, mech, seed, args.bootstrap, args.asked)
                     writer.writerows(new)
                     fh.flush()
                     rows.extend(new)
@@ -178,7 +216,7 @@ def main() -> None:
                     r
                     for r in rows
                     if r["customers"] == n
-                    and r["mechanism"] == mech
+                    and str(r["mechanism"]).split(" ")[0] == mech
                     and r["estimator"] == "headline"
                 ]
                 print(

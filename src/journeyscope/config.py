@@ -75,6 +75,24 @@ class Settings(BaseSettings):
             "concept:name+lifecycle:transition (the activity, then properties)."
         ),
     )
+    cohort: str | None = Field(
+        default=None,
+        description=(
+            "Analyse only the customers of this saved cohort: a cohort file, or the name of "
+            "one saved in the cohorts folder (journeyscope cohort save NAME)."
+        ),
+    )
+    cohort_breakdown: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Saved cohorts (files or names) that make the events' 'cohort' column, which "
+            "any breakdown can split by (--breakdown cohort)."
+        ),
+    )
+    cohorts: Path = Field(
+        default=Path(".journeyscope/cohorts"),
+        description="Folder where journeyscope cohort save keeps cohorts by name.",
+    )
     designs: Path = Field(
         default=Path("examples/journeys"),
         description="Folder of designed journeys (YAML) the web pages offer by journey id.",

@@ -10,6 +10,8 @@ import pytest
 from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.estimators import aipw, mean_of, outcome_selection
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
+from journeyscope.analytics.silent_asked import EVERY_CUSTOMER
+from journeyscope.analytics.silent_sim import simulate
 from journeyscope.events import Store
 
 #: The generator's answering model: logit P(answer) = -2.2 + 0.42 (score - 5).
@@ -83,7 +85,8 @@ def test_the_answer_model_is_cross_validated_and_calibrated(result: SilentResult
 
 def test_every_customer_gets_an_estimate(result: SilentResult) -> None:
     rows = pd.DataFrame([p.model_dump() for p in result.predictions])
-    assert len(rows) == result.customers and rows["person"].is_unique
+    assert result.asked is not None  # predictions are for the asked customers
+    assert len(rows) == result.asked.customers and rows["person"].is_unique
     assert int(rows["answered"].sum()) == result.respondents
     assert (
         (rows["low"] <= rows["expected_score"]) & (rows["expected_score"] <= rows["high"])
@@ -135,21 +138,29 @@ def test_everybody_answered_needs_no_correction() -> None:
 def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
     result: SilentResult,
 ) -> None:
-    """On the demo generator only customers sent the survey ("Survey sent") can answer, and
-    those answer logistic in the score: answering at random given the journey fails overlap,
-    the score-only model fails balance on being sent the survey, and whatever the headline
-    is (on this seed an abstention), it covers the truth."""
+    """On the demo generator only customers sent the survey ("Survey sent", inferred as who
+    was asked) can answer, and those answer logistic in the score: the headline speaks for
+    the asked customers and covers their truth; the never-asked are extrapolated to (or
+    abstained on) separately, with the truth of each population beside it."""
     assert result.truth is not None and result.headline is not None
+    a = result.asked
+    assert a is not None and a.source == "inferred" and a.activities == ["Survey sent"]
+    assert a.customers + a.never_asked == result.customers and a.never_asked > 0
+    assert result.response_rate == pytest.approx(result.respondents / a.customers, abs=1e-5)
     names = {s.name: s for s in result.strategies}
     assert set(names) == {"mar", "shadow", "combined"}
     assert all(s.assumption and s.checks for s in result.strategies)
-    assert not names["mar"].survives
-    assert any(c.name == "overlap" and not c.passed for c in names["mar"].checks)
-    balance = next(c for c in names["shadow"].checks if c.name == "balance")
-    assert not balance.passed and "Survey sent" in balance.detail
     h = result.headline
     assert h.low is not None and h.high is not None and h.low <= result.truth.metric <= h.high
-    assert h.reason and result.headline_text().startswith("NPS of every customer")
+    assert h.reason and result.headline_text().startswith(f"NPS of the {a.customers:,} asked")
+    assert result.truth.customers == a.customers and result.truth.never_asked is not None
+    n = result.never_asked
+    assert n is not None and n.customers == a.never_asked and n.assumption
+    if n.figure.kind == "estimate":
+        assert n.figure.low is not None and n.figure.high is not None
+        assert n.figure.low <= result.truth.never_asked <= n.figure.high
+    assert result.silent_asked is not None and result.truth.silent_asked is not None
+    assert "stitching" in result.customers_meaning
     curve = result.answering_curve
     assert curve is not None and len(curve.points) == 11
     assert curve.points[-1].p_answer > curve.points[0].p_answer  # the happy answer more
@@ -159,5 +170,13 @@ def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
         assert s.strategy == h.strategy
         assert s.points[len(s.points) // 2].value == pytest.approx(h.value, abs=0.05)
     data = result.to_json()
-    assert {"strategies", "headline", "sensitivity", "answering_curve"} <= set(data)
-    assert len(result.lines()) == 3
+    assert {"strategies", "headline", "sensitivity", "answering_curve", "asked"} <= set(data)
+    assert any(line.startswith("who was asked") for line in result.lines())
+
+
+def test_every_customer_asked_speaks_for_everybody() -> None:
+    facts, x = simulate(1500, "random", seed=2)
+    q = SilentQuery(truth=None, bootstrap=10, asked=EVERY_CUSTOMER)
+    r = estimate(q, facts, x, ["Survey sent"])
+    assert r.asked is not None and r.asked.source == "every customer"
+    assert r.never_asked is None and r.headline_text().startswith("NPS of every customer (1,500)")

@@ -31,7 +31,8 @@ def test_silent_json_reports_naive_corrected_and_truth(survey_store: Store, tmp_
     assert abs(corrected - truth) < abs(naive - truth)
     with out.open() as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == data["customers"]
+    assert len(rows) == data["asked"]["customers"]  # the asked ones ("Survey sent")
+    assert data["asked"]["source"] == "inferred" and data["never_asked"]["customers"] > 0
     assert sum(r["answered"] == "True" for r in rows) == data["respondents"]
 
 

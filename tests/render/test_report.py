@@ -35,6 +35,8 @@ ANALYSES = {
     "value",
     "backlog",
     "silent",
+    "attribution",
+    "retention",
 }
 
 

@@ -192,17 +192,95 @@ def read_list(path: str | Path) -> tuple[str, ...]:
     return ids
 
 
+SUFFIX = ".json"
+
+
+def saved_names(folder: str | Path) -> list[str]:
+    """The names of the cohorts saved in ``folder`` (file names without ``.json``), sorted."""
+    root = Path(folder)
+    return sorted(p.stem for p in root.glob(f"*{SUFFIX}")) if root.is_dir() else []
+
+
+def resolve(ref: str | Path, folder: str | Path) -> Cohort:
+    """The cohort ``ref`` names: a saved cohort's file, or the name of one saved in ``folder``
+    (``journeyscope cohort save NAME`` writes ``folder/NAME.json``). An unknown name is an
+    error listing the closest saved names.
+
+    >>> resolve("nobody", "/nonexistent")
+    Traceback (most recent call last):
+    ...
+    journeyscope.errors.InvalidQueryError: --cohort 'nobody': no such cohort file, and no cohort of that name is saved in /nonexistent (none saved yet: journeyscope cohort save NAME ...)
+    """
+    text = str(ref)
+    if Path(text).is_file():
+        return load(text)
+    named = Path(folder) / f"{text}{SUFFIX}"
+    if named.is_file():
+        return load(named)
+    known = saved_names(folder)
+    close = difflib.get_close_matches(text.removesuffix(SUFFIX), known, n=3, cutoff=0.5)
+    if close:
+        hint = f"did you mean {', '.join(repr(c) for c in close)}?"
+    elif known:
+        hint = f"saved cohorts: {', '.join(known)}"
+    else:
+        hint = "none saved yet: journeyscope cohort save NAME ..."
+    raise InvalidQueryError(
+        f"--cohort {text!r}: no such cohort file, and no cohort of that name is saved in "
+        f"{folder} ({hint})"
+    )
+
+
+def describe_use(cohort: Cohort | None, breakdown: Sequence[Cohort]) -> str:
+    """The sentence a result's semantics gains when it was computed on a cohort engine."""
+    parts = []
+    if cohort is not None:
+        parts.append(f"Only the events of the customers in cohort {cohort.describe()}.")
+    if breakdown:
+        names = ", ".join(c.name for c in breakdown)
+        parts.append(
+            f"Column 'cohort' (for breakdowns): the first of {names} the customer is in, "
+            f"else {NONE}."
+        )
+    return " ".join(parts)
+
+
+def note_on(result: Any, sentence: str) -> Any:
+    """``result`` with ``sentence`` added to its ``case_rule`` (which every command prints
+    under its table) and its ``semantics``: how a cohort narrowed or split what it counts."""
+    if not sentence or not isinstance(result, BaseModel):
+        return result
+    update = {}
+    for field in ("case_rule", "semantics"):
+        current = getattr(result, field, None)
+        if isinstance(current, str):
+            update[field] = f"{current.rstrip(' .')}. {sentence}" if current else sentence
+    return result.model_copy(update=update)
+
+
 class CohortEngine(Engine):
     """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
-    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``)."""
+    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``). With
+    ``breakdown`` cohorts the events also get the ``cohort`` column of :func:`with_cohort`, so
+    that ``breakdown="cohort"`` splits any analysis by them. Results come back with
+    :func:`describe_use` in their semantics."""
 
-    def __init__(self, inner: Engine, cohort: Cohort) -> None:
+    def __init__(
+        self, inner: Engine, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
+    ) -> None:
         self.inner = inner
         self.cohort = cohort
+        self.breakdown = tuple(breakdown)
         self.name = inner.name
 
     def events(self) -> ibis.Table:
-        return filter_events(self.inner.events(), self.cohort)
+        events = self.inner.events()
+        if self.cohort is not None:
+            events = filter_events(events, self.cohort)
+        return with_cohort(events, self.breakdown) if self.breakdown else events
+
+    def run(self, query: Any) -> Any:
+        return note_on(super().run(query), describe_use(self.cohort, self.breakdown))
 
     def arrow(self, expr: ibis.Table) -> pa.Table:
         return self.inner.arrow(expr)

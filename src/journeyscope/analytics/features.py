@@ -41,6 +41,7 @@ def customer_features(
     survey: str,
     properties: tuple[str, ...] = (),
     truth: str | None = None,
+    invitation: ibis.BooleanValue | None = None,
 ) -> dict[str, ibis.Table]:
     """Expressions describing each customer of ``t`` (events :func:`with_person`).
 
@@ -49,8 +50,12 @@ def customer_features(
     survey types, scaled to 0..1), ``cost``, one column per name in ``properties``
     (``prop_<name>``, the customer's smallest value), ``answers`` and ``score`` (the last
     answer of ``survey`` by time) and, when ``truth`` names a property, ``truth`` (its mean).
+    With an ``invitation`` (which events invite to the survey): ``invited`` (their count per
+    customer), those events left out of every feature, and ``invitations`` (each invitation
+    activity with its customers).
     """
-    target = (t.survey_type == survey).fill_null(False) & t.survey_score.notnull()
+    answer = (t.survey_type == survey).fill_null(False) & t.survey_score.notnull()
+    target = answer if invitation is None else answer | invitation
     other = t.survey_type.notnull() & t.survey_score.notnull() & ~target
     scaled = ibis.cases(
         *[
@@ -71,20 +76,27 @@ def customer_features(
         "other_survey_mean": scaled.mean(where=other),
         "other_surveys": t.count(where=other),
         "cost": t.cost.sum(where=~target),
-        "answers": t.count(where=target),
-        "score": t.survey_score.argmax(t.timestamp, where=target),
+        "identified": t.customer_id.count(),
+        "answers": t.count(where=answer),
+        "score": t.survey_score.argmax(t.timestamp, where=answer),
     }
+    if invitation is not None:
+        aggregates["invited"] = t.count(where=invitation & ~answer)
     for name in properties:
         aggregates[f"prop_{name}"] = property_value(t, name).min()
     if truth is not None:
         aggregates["truth"] = property_value(t, truth).cast("float64").mean()
     base = t.filter(~target)
     used = base.filter(base.channel.notnull())
-    return {
+    exprs = {
         "customers": t.group_by("person").aggregate(**aggregates),
         "activities": base.group_by(["person", "activity"]).aggregate(n=base.count()),
         "channels": used.group_by(["person", "channel"]).aggregate(n=used.count()),
     }
+    if invitation is not None:
+        sent = t.filter(invitation & ~answer)
+        exprs["invitations"] = sent.group_by("activity").aggregate(customers=sent.person.nunique())
+    return exprs
 
 
 def feature_matrix(

@@ -72,6 +72,7 @@ class Strategy(BaseModel):
     checks: list[Check]
     survives: bool
     score_coefficients: list[tuple[float, float, float]] = []
+    never_asked: tuple[float, float, float] | None = None
 
 
 class CurvePoint(BaseModel):
@@ -117,6 +118,8 @@ class Inputs:
     floor_share: float
     shadow_r2: float
     scale: tuple[float, float]
+    # odds of never being asked given the journey, per (asked) customer; None: all asked
+    odds: np.ndarray | None = None
 
 
 def _round(v: float) -> float | None:
@@ -193,6 +196,7 @@ def _from_replicates(
         metric_ci = _ci(percentile(rep.draws[:, 0], level)) if len(rep.draws) else None
         score_ci = _ci(percentile(rep.draws[:, 1], level)) if len(rep.draws) else None
     return Strategy(
+        never_asked=_transported(rep, level) if inp.odds is not None else None,
         name=name,
         assumption=ASSUMPTION[name],
         metric=metric,
@@ -207,6 +211,32 @@ def _from_replicates(
         survives=all(c.passed for c in checks) and metric_ci is not None,
         score_coefficients=_coefs(rep, level) if rep.fit.converged else [],
     )
+
+
+def _transported(rep: Replicates, level: float) -> tuple[float, float, float] | None:
+    """The never-asked metric: respondents weighted by 1 / P(answer) x odds of never being
+    asked, i.e. the ratio of the weighted means of odds x metric and of odds (columns 2, 3)."""
+    if not rep.fit.converged or len(rep.draws) == 0 or rep.point[3] <= 0:
+        return None
+    ratio = rep.draws[:, 2] / np.where(rep.draws[:, 3] > 0, rep.draws[:, 3], np.nan)
+    lo, hi = percentile(ratio[np.isfinite(ratio)], level)
+    return (rep.point[2] / rep.point[3], lo, hi)
+
+
+def _mar_transported(inp: Inputs, z: float) -> tuple[float, float, float] | None:
+    """The never-asked metric under answering at random given the journey: respondents
+    weighted by odds / propensity (ratio estimate, linearised interval, models held fixed
+    as in the doubly robust interval)."""
+    if inp.odds is None:
+        return None
+    w = np.where(inp.answered, inp.odds / inp.propensity, 0.0)
+    total = float(w.mean())
+    if total <= 0:
+        return None
+    value = float(np.sum(w * inp.metric) / np.sum(w))
+    psi = w * (inp.metric - value) / total
+    se = float(np.std(psi, ddof=1) / np.sqrt(len(psi)))
+    return (value, value - z * se, value + z * se)
 
 
 def _none(inp: Inputs) -> np.ndarray:
@@ -257,6 +287,7 @@ def _mar(inp: Inputs, z: float) -> Strategy:
         ),
         checks=checks,
         survives=all(c.passed for c in checks),
+        never_asked=_mar_transported(inp, z),
     )
 
 
@@ -341,6 +372,8 @@ def identify(
     of the headline (or, without one, of the most general strategy) to the score's pull."""
     lo, hi = inp.scale
     values = [inp.metric, inp.score]
+    if inp.odds is not None:
+        values += [inp.odds * inp.metric, inp.odds]
 
     def fit(v: np.ndarray, shape: Shape) -> Replicates:
         return bootstrap_answering(

@@ -56,10 +56,26 @@ from journeyscope.analytics.models import (
     crossfit_classifier,
     crossfit_regressor,
     folds_of,
-    roc_auc,
 )
 from journeyscope.analytics.nonresponse import standardise
 from journeyscope.analytics.sensitivity import Sensitivity
+from journeyscope.analytics.silent_asked import (
+    EVERY_CUSTOMER,
+    AskedPopulation,
+    Figure,
+    NeverAsked,
+    asked_population,
+    extrapolate,
+    invitation,
+    silent_asked,
+)
+from journeyscope.analytics.silent_quality import (
+    CustomerEstimate,
+    ModelQuality,
+    predictions_of,
+    quality_of,
+)
+from journeyscope.errors import unknown_name
 from journeyscope.events.schema import SURVEY_SCALES
 
 Survey = Literal["NPS", "CSAT", "CES"]
@@ -98,6 +114,11 @@ class SilentQuery(AnalysisQuery):
     seed: int = 0
     bootstrap: int = Field(default=200, ge=0, le=5000)
     predictions: bool = False
+    asked: str | None = Field(
+        default=None,
+        description="Who was asked: an activity (e.g. 'Survey sent'), 'every customer', or "
+        "None to infer it from activity names that read as a survey invitation.",
+    )
 
 
 class Estimate(BaseModel):
@@ -114,40 +135,15 @@ class Estimates(BaseModel):
 
 
 class Truth(BaseModel):
+    """The truth for the headline's population (the asked customers), and the others."""
+
     metric: float
     mean_score: float
     customers: int
     rule: str
-
-
-class ModelQuality(BaseModel):
-    """Out-of-fold accuracy of the answer model on respondents, next to a no-skill baseline."""
-
-    folds: int
-    metric_mae: float
-    metric_mae_baseline: float
-    score_mae: float
-    score_mae_baseline: float
-    score_r2: float
-    interval_level: float
-    interval_half_width: float
-    interval_coverage: float
-    calibration: list[dict[str, float]]
-    calibration_error: float
-    propensity_auc: float | None
-    propensity_clipped: float
-    effective_respondents: float
-
-
-class CustomerEstimate(BaseModel):
-    person: str
-    answered: bool
-    score: float | None
-    expected_metric: float
-    expected_score: float
-    low: float
-    high: float
-    propensity: float
+    silent_asked: float | None = None
+    never_asked: float | None = None
+    every_customer: float | None = None
 
 
 class SelectionFit(BaseModel):
@@ -183,6 +179,10 @@ class SilentResult(BaseModel):
     answering_curve: AnsweringCurve | None = None
     headline: Headline | None = None
     sensitivity: Sensitivity | None = None
+    customers_meaning: str = ""
+    asked: AskedPopulation | None = None
+    silent_asked: Figure | None = None
+    never_asked: NeverAsked | None = None
 
     def headline_text(self) -> str:
         """The headline in words: the estimate, or the range or abstention and why."""
@@ -195,7 +195,12 @@ class SilentResult(BaseModel):
         :mod:`journeyscope.analytics.silent_text`)."""
         from journeyscope.analytics import silent_text as t
 
-        return [t.headline_text(self), t.curve_text(self), t.sensitivity_text(self)]
+        return [
+            t.headline_text(self),
+            *t.asked_lines(self),
+            t.curve_text(self),
+            t.sensitivity_text(self),
+        ]
 
     def to_json(self) -> dict[str, Any]:
         """JSON with each estimate under the metric's name, e.g. ``{"naive": {"nps", "ci",
@@ -228,17 +233,98 @@ class SilentAnalysis:
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: SilentQuery
     ) -> dict[str, ibis.Table]:
-        return customer_features(prepared, query.survey, query.properties, query.truth)
+        invites = invitation(prepared, query.asked)
+        return customer_features(
+            prepared, query.survey, query.properties, query.truth, invitation=invites
+        )
 
     def result(self, query: SilentQuery, rows: Mapping[str, pa.Table]) -> SilentResult:
         facts, x = feature_matrix(
             rows["customers"], rows["activities"], rows["channels"], query.properties
         )
-        return estimate(query, facts, x)
+        sent = rows["invitations"].to_pylist() if "invitations" in rows else []
+        names = sorted(str(r["activity"]) for r in sent if r["customers"])
+        if query.asked not in (None, EVERY_CUSTOMER) and not names:
+            known = sorted({str(a) for a in rows["activities"].column("activity").to_pylist()})
+            raise unknown_name("activity", str(query.asked), known, "silent --asked")
+        return estimate(query, facts, x, names)
 
 
-def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
-    """The estimates for a feature matrix ``x`` and its ``facts`` (see :func:`feature_matrix`)."""
+def estimate(
+    query: SilentQuery, facts: Any, x: Any, invitations: list[str] | None = None
+) -> SilentResult:
+    """The estimates for a feature matrix ``x`` and its ``facts`` (see :func:`feature_matrix`)
+    for the customers who were asked (``facts["invited"]`` counts each customer's
+    ``invitations``; without it, everybody was asked), and the extrapolation to the others."""
+    answered = (facts["answers"].to_numpy() > 0) & facts["score"].notna().to_numpy()
+    invited = (
+        facts["invited"].fillna(0).to_numpy() > 0
+        if "invited" in facts
+        else np.ones(len(facts), dtype=bool)
+    )
+    population, mask = asked_population(query.asked, invitations or [], invited, answered)
+    meaning = _meaning(facts)
+    if mask.all():
+        return _asked_only(query, facts, x, None).model_copy(
+            update={"asked": population, "customers_meaning": meaning}
+        )
+    odds, share = _never_asked_odds(query, x, mask)
+    result = _asked_only(query, facts[mask].reset_index(drop=True), x[mask], odds)
+    result.customers, result.asked, result.customers_meaning = len(facts), population, meaning
+    result.truth = _truth(query, facts, mask, answered)
+    head = result.headline
+    if head is not None:
+        kind = head.kind
+        figure = Figure(kind=kind, value=head.value, low=head.low, high=head.high, how="")
+        resp = result.naive.metric.value
+        if resp is not None:
+            result.silent_asked = silent_asked(
+                kind,
+                head.value,
+                head.low,
+                head.high,
+                population.customers,
+                result.respondents,
+                resp,
+            )
+        chosen = next((s for s in result.strategies if s.name == head.strategy), None)
+        result.never_asked = extrapolate(
+            figure,
+            chosen.never_asked if chosen is not None else None,
+            share,
+            population.customers,
+            population.never_asked,
+        )
+    return result
+
+
+def _meaning(facts: Any) -> str:
+    """What the customer count counts."""
+    n = len(facts)
+    known = (
+        int((facts["identified"].fillna(0).to_numpy() > 0).sum()) if "identified" in facts else n
+    )
+    return (
+        f"{n:,} customers: distinct customers with at least one event in a case under the case "
+        f"rule, {known:,} by their customer id after identity stitching and {n - known:,} "
+        "cases with no known customer counted as one customer each"
+    )
+
+
+def _never_asked_odds(query: SilentQuery, x: Any, mask: np.ndarray) -> tuple[np.ndarray, float]:
+    """Odds of never being asked given the journey for each asked customer (cross-fitted
+    trees over every customer), and the share of never-asked customers with under 1% chance
+    of being asked."""
+    features = as_array(x)
+    folds = folds_of(len(mask), query.folds, query.seed)
+    p = crossfit_classifier(features, mask.astype(int), folds, query.seed)[:, 1]
+    share = float(np.mean(p[~mask] < 0.01))
+    p = np.clip(p, 0.01, 1.0)
+    return ((1 - p) / p)[mask], share
+
+
+def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None) -> SilentResult:
+    """The estimates for the customers of ``facts``, all of whom were asked."""
     n = len(facts)
     answered = (facts["answers"].to_numpy() > 0) & facts["score"].notna().to_numpy()
     score = np.nan_to_num(facts["score"].astype("float64").to_numpy())
@@ -251,7 +337,7 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
         "customers": n,
         "respondents": r,
         "response_rate": round(r / n, 6) if n else 0.0,
-        "truth": _truth(query, facts),
+        "truth": _truth(query, facts, np.ones(n, dtype=bool), answered),
         "features": x.shape[1],
         "properties": list(query.properties),
         "case_rule": query.case_rule.describe(),
@@ -320,6 +406,7 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
             floor_share=clipped,
             shadow_r2=shadow_r2,
             scale=(float(lo), float(hi)),
+            odds=odds,
         ),
         z=z,
         level=query.confidence,
@@ -352,7 +439,9 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
         doubly_robust=doubly_robust,
         corrected=corrected,
         selection=_selection(strategies, curve, float(hi - lo)),
-        quality=_quality(query, h, score, m_metric, m_score, answered, propensity, folds, clipped),
+        quality=quality_of(
+            query.folds, h, score, m_metric, m_score, answered, propensity, folds, clipped
+        ),
         strategies=strategies,
         answering_curve=curve,
         headline=head,
@@ -360,8 +449,8 @@ def estimate(query: SilentQuery, facts: Any, x: Any) -> SilentResult:
         **base,
     )
     if query.predictions:
-        result.predictions = _predictions(
-            query, facts, answered, score, m_metric, m_score, propensity
+        result.predictions = predictions_of(
+            query.survey, facts, answered, score, m_metric, m_score, propensity
         )
     return result
 
@@ -376,6 +465,9 @@ ASSUMPTIONS: Final = (
     "shadow strength, weighted balance on journey features it did not use, overlap, whether "
     "the score drives answering); the headline is the most general strategy whose checks "
     "pass, a range when survivors disagree beyond their intervals, or an abstention. "
+    "All of this among the customers who were asked (asked.rule); the never-asked are "
+    "extrapolated to only under the stronger assumption in never_asked.assumption, or "
+    "abstained on. "
     "Intervals: influence function of the cross-fitted doubly robust estimate; bootstrap "
     "refitting the answering model for shadow and combined; the sensitivity sweep shows what "
     "no check can: answering bending with the score more or less than estimated"
@@ -385,8 +477,11 @@ ASSUMPTIONS: Final = (
 def _semantics(q: SilentQuery) -> str:
     props = f"; properties one-hot: {', '.join(q.properties)}" if q.properties else ""
     return (
-        f"unit: customer (after identity stitching; events outside a case under the case rule "
-        f"left out); answer: the customer's last {q.survey} answer by time; metric "
+        f"unit: customer = a customer id after identity stitching, or the case where no "
+        f"customer is known (customers_meaning counts each; events outside a case under the "
+        f"case rule left out); population: the asked customers "
+        f"({q.asked or 'inferred from invitation activities'}; asked.rule says who), "
+        f"never-asked ones extrapolated apart (never_asked); answer: the customer's last {q.survey} answer by time; metric "
         f"{METRICS[q.survey]}; features: counts of events, cases, distinct activities, rework "
         f"(events - distinct activities), time span in days, per-activity and per-channel "
         f"counts, mean sentiment and other surveys (scaled 0..1) with their counts, cost"
@@ -458,104 +553,33 @@ def _none(reason: str) -> Estimates:
     )
 
 
-def _truth(query: SilentQuery, facts: Any) -> Truth | None:
+def _truth(query: SilentQuery, facts: Any, asked: np.ndarray, answered: np.ndarray) -> Truth | None:
+    """The truth of the asked customers (the headline's population) and of the others."""
     if query.truth is None or "truth" not in facts or facts["truth"].isna().all():
         return None
-    true = facts["truth"].dropna().to_numpy(dtype="float64")
+    true = facts["truth"].astype("float64").to_numpy()
     lo, hi = SURVEY_SCALES[query.survey]
-    rounded = np.clip(np.floor(true + 0.5), lo, hi)
+    metric = headline(query.survey, np.clip(np.floor(true + 0.5), lo, hi))
+    known = ~np.isnan(true)
+
+    def of(sel: np.ndarray) -> float | None:
+        sel = sel & known
+        return round(float(np.mean(metric[sel])), 4) if sel.any() else None
+
+    main = asked & known
+    whole = bool(asked.all())
     return Truth(
-        metric=round(float(np.mean(headline(query.survey, rounded))), 4),
-        mean_score=round(float(np.mean(true)), 4),
-        customers=len(true),
+        metric=of(asked) or 0.0,
+        mean_score=round(float(np.mean(true[main])), 4),
+        customers=int(main.sum()),
         rule=(
-            f"every customer's '{query.truth}' (mean over their events), rounded half up to "
-            f"the scale as an answer would be; mean_score unrounded"
+            f"every {'' if whole else 'asked '}customer's '{query.truth}' (mean over their "
+            "events), rounded half up to the scale as an answer would be; mean_score unrounded"
         ),
+        silent_asked=of(asked & ~answered),
+        never_asked=None if whole else of(~asked),
+        every_customer=None if whole else of(np.ones(len(asked), dtype=bool)),
     )
-
-
-def _quality(
-    query: SilentQuery,
-    h: np.ndarray,
-    score: np.ndarray,
-    m_metric: np.ndarray,
-    m_score: np.ndarray,
-    answered: np.ndarray,
-    p: np.ndarray,
-    folds: np.ndarray,
-    clipped: float,
-) -> ModelQuality:
-    hr, sr, mr, ms = h[answered], score[answered], m_metric[answered], m_score[answered]
-    fr = folds[answered]
-    level = 0.8
-    covered, widths = 0, []
-    for k in np.unique(fr):
-        inside, outside = fr == k, fr != k
-        q = float(np.quantile(np.abs(sr[outside] - ms[outside]), level))
-        widths.append(q)
-        covered += int(np.sum(np.abs(sr[inside] - ms[inside]) <= q))
-    ss_res = float(np.sum((sr - ms) ** 2))
-    ss_tot = float(np.sum((sr - sr.mean()) ** 2))
-    bins = np.unique(np.quantile(mr, np.linspace(0, 1, 11)))
-    which = np.clip(np.searchsorted(bins, mr, side="right") - 1, 0, max(len(bins) - 2, 0))
-    table = []
-    for b in np.unique(which):
-        sel = which == b
-        table.append(
-            {
-                "predicted": round(float(mr[sel].mean()), 3),
-                "observed": round(float(hr[sel].mean()), 3),
-                "customers": int(sel.sum()),
-            }
-        )
-    error = sum(abs(c["predicted"] - c["observed"]) * c["customers"] for c in table) / len(mr)
-    w = 1 / p[answered]
-    return ModelQuality(
-        folds=query.folds,
-        metric_mae=round(float(np.mean(np.abs(hr - mr))), 4),
-        metric_mae_baseline=round(float(np.mean(np.abs(hr - hr.mean()))), 4),
-        score_mae=round(float(np.mean(np.abs(sr - ms))), 4),
-        score_mae_baseline=round(float(np.mean(np.abs(sr - sr.mean()))), 4),
-        score_r2=round(1 - ss_res / ss_tot, 4) if ss_tot else 0.0,
-        interval_level=level,
-        interval_half_width=round(float(np.mean(widths)), 4),
-        interval_coverage=round(covered / len(sr), 4),
-        calibration=table,
-        calibration_error=round(float(error), 4),
-        propensity_auc=roc_auc(answered.astype(int), p),
-        propensity_clipped=round(clipped, 6),
-        effective_respondents=round(float(w.sum() ** 2 / np.sum(w**2)), 1),
-    )
-
-
-def _predictions(
-    query: SilentQuery,
-    facts: Any,
-    answered: np.ndarray,
-    score: np.ndarray,
-    m_metric: np.ndarray,
-    m_score: np.ndarray,
-    p: np.ndarray,
-) -> list[CustomerEstimate]:
-    lo, hi = SURVEY_SCALES[query.survey]
-    resid = np.abs(score[answered] - m_score[answered])
-    q = float(np.quantile(resid, 0.8))
-    return [
-        CustomerEstimate(
-            person=str(person),
-            answered=bool(a),
-            score=float(s) if a else None,
-            expected_metric=round(float(mm), 3),
-            expected_score=round(float(ms), 3),
-            low=round(max(lo, float(ms) - q), 3),
-            high=round(min(hi, float(ms) + q), 3),
-            propensity=round(float(pp), 4),
-        )
-        for person, a, s, mm, ms, pp in zip(
-            facts["person"], answered, score, m_metric, m_score, p, strict=True
-        )
-    ]
 
 
 SILENT = SilentAnalysis()

@@ -4,7 +4,8 @@ Independent of :mod:`journeyscope.synthetic` (whose single mechanism the silent 
 was first built on): customers get a segment, channel use, a complaint flag, a sentiment and
 an NPS answer (0-10) they *would* give; then one of :data:`MECHANISMS` decides who answers.
 :func:`simulate` returns the ``(facts, x)`` pair that
-:func:`journeyscope.analytics.silent.estimate` takes, with ``truth`` every customer's score.
+:func:`journeyscope.analytics.silent.estimate` takes, with ``truth`` every customer's score
+and ``invited`` whether they were asked (1) or not (0).
 
 >>> facts, x = simulate(200, "random", seed=1)
 >>> len(facts), int(facts["answers"].sum()) < 200, "ch:phone" in x.columns
@@ -91,6 +92,7 @@ def simulate(n: int, mechanism: str, seed: int) -> tuple[pd.DataFrame, pd.DataFr
             "answers": answered.astype(int),
             "score": pd.array(np.where(answered, score, np.nan), dtype="Float64"),
             "truth": score,
+            "invited": asked.astype(int),
         }
     )
     x = pd.DataFrame(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from journeyscope.analytics.silent import SilentResult
+    from journeyscope.analytics.silent_asked import Figure
 
 #: How each strategy is called in front of readers.
 TITLES = {
@@ -32,16 +33,66 @@ def headline_text(r: SilentResult) -> str:
     """One sentence: the headline figure and why, or the range or abstention and why."""
     h = r.headline
     key = r.metric.split(":")[0].upper()
+    who = _population(r)
     if h is None:
         return f"{key}: no headline (too few answers, or nobody silent)"
     if h.kind == "estimate":
         return (
-            f"{key} of every customer: {_signed(h.value)} [{_signed(h.low)}, {_signed(h.high)}] "
-            f"({h.reason})"
+            f"{key} of {who}: {_signed(h.value)} [{_signed(h.low)}, {_signed(h.high)}] ({h.reason})"
         )
     span = f" {_signed(h.low)} .. {_signed(h.high)}" if h.low is not None else ""
     word = "range" if h.kind == "range" else "not identified; plausible span"
-    return f"{key} of every customer: {word}{span} ({h.reason})"
+    return f"{key} of {who}: {word}{span} ({h.reason})"
+
+
+def _population(r: SilentResult) -> str:
+    """Whom the headline speaks for: every customer, or the asked ones."""
+    a = r.asked
+    if a is None or a.never_asked == 0:
+        return f"every customer ({r.customers:,})"
+    return f"the {a.customers:,} asked customers"
+
+
+def _figure(key: str, who: str, f: Figure) -> str:
+    if f.kind == "estimate":
+        return f"{key} of {who}: {_signed(f.value)} [{_signed(f.low)}, {_signed(f.high)}] ({f.how})"
+    span = f" {_signed(f.low)} .. {_signed(f.high)}" if f.low is not None else ""
+    word = "range" if f.kind == "range" else "not identified; plausible span"
+    return f"{key} of {who}: {word}{span} ({f.how})"
+
+
+def asked_lines(r: SilentResult) -> list[str]:
+    """Who was asked, the asked customers who stayed silent, and the never-asked customers
+    with every customer together (or why they are not estimated)."""
+    key = r.metric.split(":")[0].upper()
+    lines = [f"customers: {r.customers_meaning}"] if r.customers_meaning else []
+    a = r.asked
+    if a is None:
+        return lines
+    lines.append(f"who was asked: {a.rule}; {a.customers:,} asked, {a.never_asked:,} never asked")
+    t = r.truth
+    if r.silent_asked is not None:
+        silent = a.customers - a.respondents
+        lines.append(
+            _figure(key, f"the {silent:,} asked customers who did not answer", r.silent_asked)
+            + _truth(t.silent_asked if t else None)
+        )
+    n = r.never_asked
+    if n is not None:
+        lines.append(
+            _figure(key, f"the {n.customers:,} never-asked customers", n.figure)
+            + _truth(t.never_asked if t else None)
+            + f"; assumes {n.assumption}; overlap: {n.overlap}"
+        )
+        lines.append(
+            _figure(key, f"every customer ({r.customers:,})", n.every_customer)
+            + _truth(t.every_customer if t else None)
+        )
+    return lines
+
+
+def _truth(value: float | None) -> str:
+    return "" if value is None else f"; truth {value:+.1f}"
 
 
 def strategy_rows(r: SilentResult) -> list[dict[str, str]]:

@@ -22,11 +22,13 @@ from journeyscope.cli import (
     design,
     ingest,
     insight,
+    ocel,
     orchestrate,
     report,
     retention,
     stats,
     synthetic,
+    uplift,
     users,
 )
 from journeyscope.cli.common import console
@@ -95,6 +97,22 @@ def _settings(
             help="FIELD=COLUMN mapping for --source, e.g. activity=Step (repeatable).",
         ),
     ] = None,
+    cohort: Annotated[
+        str | None,
+        typer.Option(
+            "--cohort",
+            help="Analyse only this saved cohort's customers (a cohort file or a saved name) "
+            "[default: JOURNEYSCOPE_COHORT, else everyone].",
+        ),
+    ] = None,
+    by_cohort: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by-cohort",
+            help="Saved cohort that makes the events' 'cohort' column for --breakdown cohort "
+            "(repeatable; a customer counts in the first listed cohort they are in).",
+        ),
+    ] = None,
 ) -> None:
     """Design, measure and orchestrate customer journeys across every channel."""
     from pydantic import ValidationError
@@ -107,6 +125,13 @@ def _settings(
         chosen = Settings()
         if activity_key is not None:
             chosen = chosen.model_copy(update={"activity_key": activity_key})
+        if cohort is not None or by_cohort:
+            chosen = chosen.model_copy(
+                update={
+                    "cohort": cohort or chosen.cohort,
+                    "cohort_breakdown": tuple(by_cohort or chosen.cohort_breakdown),
+                }
+            )
         if source is not None or source_column:
             pairs = dict(p.partition("=")[::2] for p in source_column or [])
             chosen = chosen.model_copy(
@@ -141,6 +166,8 @@ report.register(app)
 backlog.register(app)
 attribution.register(app)
 retention.register(app)
+uplift.register(app)
+ocel.register(app)
 app.add_typer(users.app, name="users")
 
 

@@ -64,7 +64,7 @@ def ingest(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="CSV, Parquet, JSON Lines, XES (.xes, .xes.gz) or OCEL 2.0 JSON (.jsonocel) files."
+            help="CSV, Parquet, JSON Lines, XES (.xes, .xes.gz) or OCEL 2.0 (.jsonocel, .xmlocel) files."
         ),
     ],
     store: StoreOption = None,

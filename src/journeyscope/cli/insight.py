@@ -62,9 +62,15 @@ def _silent_table(result: SilentResult) -> None:
 
     lines = result.lines()
     console.print(f"[bold]{lines[0]}[/]")
+    a = result.asked
+    who = (
+        f"the {a.customers:,} asked customers"
+        if a is not None and a.never_asked
+        else f"all {result.customers:,} customers"
+    )
     table = Table(
-        title=f"{key} of all {result.customers:,} customers "
-        f"({result.respondents:,} answered, {result.response_rate:.1%}), strategy by strategy"
+        title=f"{key} of {who} ({result.respondents:,} answered, {result.response_rate:.1%}), "
+        "strategy by strategy"
     )
     rows = strategy_rows(result)
     for col in ("strategy", key, "interval", f"mean {result.survey} score", "verdict"):
@@ -158,6 +164,14 @@ def silent(
         Path | None,
         typer.Option("--predictions", help="Write every customer's estimate to this CSV."),
     ] = None,
+    asked: Annotated[
+        str | None,
+        typer.Option(
+            "--asked",
+            help="Who was asked: an activity (e.g. 'Survey sent') or 'every customer' "
+            "[default: inferred from activity names that read as a survey invitation].",
+        ),
+    ] = None,
     rule: CaseRuleOption = "given",
     gap: GapOption = None,
     case_activity: CaseActivityOption = None,
@@ -177,6 +191,7 @@ def silent(
         folds=folds,
         seed=seed,
         predictions=predictions is not None,
+        asked=asked,
     )
     result: SilentResult = _run(ctx, store, engine, query)
     if predictions is not None:

@@ -73,16 +73,35 @@ def root_settings(ctx: typer.Context | None = None) -> Settings:
     return found
 
 
+CohortOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cohort",
+        help="Only the customers of this saved cohort (a cohort file or a saved name); the "
+        "same as journeyscope --cohort, which every analysis command takes.",
+    ),
+]
+
+
 def settings(
-    ctx: typer.Context | None = None, *, store: Path | None = None, engine: str | None = None
+    ctx: typer.Context | None = None,
+    *,
+    store: Path | None = None,
+    engine: str | None = None,
+    cohort: str | None = None,
 ) -> Settings:
-    """The command line's settings with this command's ``--store`` and ``--engine``."""
+    """The command line's settings with this command's ``--store``, ``--engine`` and
+    ``--cohort``. Every analysis runs through the services' engine, which narrows it to
+    ``Settings.cohort`` (``journeyscope --cohort NAME <command>``, or a command's own
+    ``--cohort``) and adds the ``cohort`` column of ``--by-cohort``: one place for both."""
     base = root_settings(ctx)
     update: dict[str, Any] = {}
     if store is not None:
         update["store"] = store
     if engine is not None:
         update["engine"] = engine
+    if cohort is not None:
+        update["cohort"] = cohort
     return base.model_copy(update=update) if update else base
 
 

@@ -14,6 +14,7 @@ import typer
 
 from journeyscope.cli.common import console, print_json
 from journeyscope.cli.options import (
+    CohortOption,
     EngineOption,
     JsonOption,
     StoreOption,
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CohortOption", "register", "run_query"]
 
-CohortOption = Annotated[
-    Path | None, typer.Option("--cohort", help="Only the customers of this saved cohort (JSON).")
-]
 PeriodOption = Annotated[str, typer.Option(help="day, week (from Monday) or month (UTC).")]
 
 
@@ -39,27 +37,24 @@ def run_query(
     store: Path | None,
     engine: str | None,
     query: AnalysisQuery,
-    cohort: Path | None,
+    cohort: str | None,
 ) -> Any:
-    """Run ``query`` on the engine the application services open (the store read-only),
-    narrowed to the customers of ``cohort`` when one is given."""
-    from journeyscope.analytics.cohorts import CohortEngine, load
-    from journeyscope.services.analyses import engine as open_engine
+    """Run ``query`` with the application services (the store read-only), narrowed to
+    ``cohort`` (this command's ``--cohort``, else ``journeyscope --cohort``) as every analysis
+    is."""
+    from journeyscope.services import analyses
 
-    chosen = settings(ctx, store=store, engine=engine)
-    group = load(cohort) if cohort is not None else None
-    with open_engine(chosen) as e, console.status(f"analysing on {chosen.engine}"):
-        runner = CohortEngine(e, group) if group is not None else e
-        return runner.run(query)  # type: ignore[call-overload]
+    chosen = settings(ctx, store=store, engine=engine, cohort=cohort)
+    with console.status(f"analysing on {chosen.engine}"):
+        return analyses.run(chosen, query)
 
 
-def emit(result: BaseModel, as_json: bool, cohort: Path | None, table: Any) -> None:
+def emit(result: BaseModel, as_json: bool, cohort: str | None, table: Any) -> None:
     if as_json:
-        print_json({**result.model_dump(mode="json"), "cohort": str(cohort) if cohort else None})
+        print_json({**result.model_dump(mode="json"), "cohort": cohort})
         return
     table(result)
-    semantics = getattr(result, "semantics", "")
-    console.print(f"[dim]{semantics}[/]" + (f"\n[dim]cohort: {cohort}[/]" if cohort else ""))
+    console.print(f"[dim]{getattr(result, 'semantics', '')}[/]")
 
 
 def _pct(value: float | None) -> str:
@@ -123,7 +118,15 @@ def register(app: typer.Typer) -> None:
     @group.command("save")
     def save_cohort(
         name: Annotated[str, typer.Argument(help="The cohort's name.")],
-        out: Annotated[Path, typer.Option("--out", help="The JSON file to write.")],
+        ctx: typer.Context,
+        out: Annotated[
+            Path | None,
+            typer.Option(
+                "--out",
+                help="The JSON file to write [default: NAME.json in the cohorts folder, "
+                "JOURNEYSCOPE_COHORTS or .journeyscope/cohorts, so --cohort NAME finds it].",
+            ),
+        ] = None,
         did: Annotated[
             list[str] | None, typer.Option("--did", help="ACTIVITY or ACTIVITY:N (at least N).")
         ] = None,
@@ -145,22 +148,24 @@ def register(app: typer.Typer) -> None:
         conditions += [{"activity": a, "negate": True} for a in did_not or ()]
         conditions += [_where(text) for text in where or ()]
         ids = read_list(customers) if customers is not None else ()
-        saved = save(build_query(Cohort, name=name, conditions=conditions, customers=ids), out)
+        target = out if out is not None else settings(ctx).cohorts / f"{name}.json"
+        saved = save(build_query(Cohort, name=name, conditions=conditions, customers=ids), target)
         console.print(f"saved {name} to {saved}")
 
     @group.command("show")
     def show_cohort(
         ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="A saved cohort (JSON).")],
+        file: Annotated[str, typer.Argument(help="A saved cohort: its file or its name.")],
         store: StoreOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """The cohort's rule and how many customers of the store are in it."""
-        from journeyscope.analytics.cohorts import load, members
+        from journeyscope.analytics.cohorts import members, resolve
         from journeyscope.services.analyses import engine as open_engine
 
-        c = load(file)
         chosen = settings(ctx, store=store, engine="duckdb")
+        c = resolve(file, chosen.cohorts)
+        chosen = chosen.model_copy(update={"cohort": None, "cohort_breakdown": ()})
         with open_engine(chosen) as e:
             size = len(e.rows(members(e.events(), c)))
         if as_json:

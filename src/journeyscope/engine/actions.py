@@ -91,6 +91,7 @@ class Send:
     journey: str | None = None
     step: str | None = None
     cause: str | None = None  # the event or command that led to it
+    case_id: str | None = None  # the journey instance (``customer/journey#entry``), if any
 
 
 @dataclass(frozen=True, slots=True)

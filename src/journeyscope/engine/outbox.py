@@ -14,7 +14,9 @@ number, never ``1`` again (a crash before the call counts an attempt that was no
 Failures are retried with exponential backoff (``base × 2^(attempt-1)``, capped, with a
 stable ±20 % jitter from the key); a permanent failure (a 4xx answer, a broken output
 contract) or the last attempt moves the row to ``dead_letters``. Each outcome is also written
-as an engine event (``Interaction delivered`` / ``Interaction failed``).
+as an engine event (``Interaction delivered`` / ``Interaction failed``) with the send's journey
+instance as its ``case_id`` (the outbox row keeps it), so analytics credits the delivery to the
+instance that decided it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class Delivery:
     channel: str
     payload: dict[str, Any]
     attempts: int  # the number of this attempt (1: the first), already counted in the row
+    case_id: str | None = None  # the journey instance the send belongs to
+    journey: str | None = None
+    step: str | None = None
 
     @classmethod
     def of(cls, send: Send) -> Delivery:
@@ -55,6 +60,9 @@ class Delivery:
             send.channel,
             send.payload,
             1,
+            send.case_id,
+            send.journey,
+            send.step,
         )
 
 
@@ -88,6 +96,7 @@ OUTBOX_COLUMNS = (
     "status",
     "attempts",
     "next_attempt_at",
+    "case_id",
 )
 
 
@@ -108,6 +117,7 @@ def outbox_row(send: Send, partition: int, now: float) -> tuple[Any, ...]:
         "pending",
         1,  # the first attempt, counted before it is made
         now,
+        send.case_id,
     )
 
 
@@ -237,7 +247,7 @@ class Dispatcher:
             {
                 "event_id": f"{r.delivery.key}:{'delivered' if r.ok else 'failed'}",
                 "customer_id": r.delivery.customer_id,
-                "case_id": None,
+                "case_id": r.delivery.case_id,
                 "timestamp": r.at,
                 "activity": "Interaction delivered" if r.ok else "Interaction failed",
                 "channel": r.delivery.channel,
@@ -246,6 +256,11 @@ class Dispatcher:
                         "interaction": r.delivery.interaction,
                         "key": r.delivery.key,
                         "attempts": r.attempts,
+                    }
+                    | {
+                        k: v
+                        for k, v in (("journey", r.delivery.journey), ("step", r.delivery.step))
+                        if v is not None
                     }
                     | ({} if r.ok else {"error": r.error, "dead_letter": True}),
                     default=str,
@@ -276,6 +291,9 @@ def due(
             t.outbox.c.channel,
             t.outbox.c.payload,
             t.outbox.c.attempts,
+            t.outbox.c.case_id,
+            t.outbox.c.journey,
+            t.outbox.c.step,
         )
         .where(
             t.outbox.c.status == "pending",
@@ -294,6 +312,9 @@ def due(
             r.channel,
             json.loads(r.payload),
             r.attempts + 1,
+            r.case_id,
+            r.journey,
+            r.step,
         )
         for r in rows
         if r.key not in skip

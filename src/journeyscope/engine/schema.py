@@ -7,8 +7,8 @@ inbox              every accepted event and command, de-duplicated by ``event_id
                    rows (``processed_at IS NULL``) are indexed by (partition, seq)
 customers          one row per customer: the state as JSON and ``wake_at``, the earliest of
                    its durable timers, indexed by (partition, wake_at)
-outbox             one row per send, unique ``key`` (the idempotency key), delivery status,
-                   attempts and the next attempt's time
+outbox             one row per send, unique ``key`` (the idempotency key), its journey
+                   instance (``case_id``), delivery status, attempts and the next attempt's time
 dead_letters       sends that failed for good, with the last error
 failed_inputs      inbox items and timer turns whose handling raised, with the error: the
                    worker moved on (:mod:`~journeyscope.engine.deadletters`)
@@ -34,6 +34,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Float,
     Index,
     Integer,
@@ -41,6 +42,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     text,
 )
 
@@ -111,6 +113,10 @@ outbox = Table(
     Column("sent_at", Float),
     Column("last_error", Text),
     Column("response", Text),
+    # the journey instance (``customer/journey#entry``) the send belongs to; NULL for sends
+    # outside a journey. Added after the first release: :func:`migrate` adds it to older
+    # databases (hence last in the table).
+    Column("case_id", String(300)),
 )
 Index(
     "ix_outbox_due",
@@ -268,3 +274,23 @@ audit_log = Table(
     Column("ok", Integer, nullable=False),
 )
 Index("ix_audit_log_journey", audit_log.c.journey, audit_log.c.id)
+
+#: Columns added to existing tables after their first release: (table, column). A database
+#: created before a column existed gets it from :func:`migrate` (``ALTER TABLE ... ADD``).
+ADDED_COLUMNS: tuple[tuple[Table, str], ...] = ((outbox, "case_id"),)
+
+
+def migrate(conn: Connection) -> list[str]:
+    """Add the :data:`ADDED_COLUMNS` an older database lacks (nullable, so existing rows keep
+    NULL); returns ``table.column`` for each column added. Idempotent."""
+    added = []
+    inspector = inspect(conn)
+    for table, name in ADDED_COLUMNS:
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        if name in have:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+        added.append(f"{table.name}.{name}")
+    return added

@@ -166,6 +166,7 @@ def deliver(
                 inst.journey if inst else None,
                 step_id,
                 turn.cause,
+                f"{state.customer_id}/{inst.case_id}" if inst else None,
             )
         )
         if verdict.counts:

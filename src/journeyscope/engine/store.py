@@ -260,10 +260,13 @@ class EngineStore:
     def create(self, partitions: int = DEFAULT_PARTITIONS) -> None:
         if self.sqlite:
             t.metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                t.migrate(conn)
         else:
             with self.engine.begin() as conn:  # one creator at a time
                 conn.execute(text("SELECT pg_advisory_xact_lock(7226431)"))
                 t.metadata.create_all(conn)
+                t.migrate(conn)
         with self.write() as conn:
             have = conn.execute(select(func.count()).select_from(t.partitions)).scalar_one()
             if have == 0:

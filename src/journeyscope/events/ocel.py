@@ -1,4 +1,5 @@
-"""The OCEL 2.0 JSON reader: flatten an object-centric log onto one case notion.
+"""The OCEL 2.0 reader (JSON, or XML through :mod:`~journeyscope.events.ocelxml`): flatten an
+object-centric log onto one case notion.
 
 Choosing the case is explicit: ``object_type`` names the object type whose objects are the
 cases; a log with one object type needs no choice, and ``"*"`` makes every related object a
@@ -78,12 +79,28 @@ class _Object:
         return {f"case:{name}": _text(value) for name, (_, value) in chosen.items()}
 
 
-def _load(path: Path) -> dict[str, Any]:
+XML_SUFFIXES = (".xmlocel", ".xml")
+
+
+def load_log(path: Path) -> dict[str, Any]:
+    """The OCEL 2.0 log at ``path`` in the JSON layout (``objectTypes``, ``eventTypes``,
+    ``objects``, ``events``): a ``.xmlocel``/``.xml`` file, or a file whose first character is
+    ``<``, is read as XML, anything else as JSON. A file that is neither is a clear error."""
     try:
-        text = path.read_bytes().decode("utf-8")
-        data = json.loads(text)
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot read: {exc}") from exc
+    if path.suffix.lower() in XML_SUFFIXES or raw.lstrip()[:1] == b"<":
+        from journeyscope.events.ocelxml import parse_xml
+
+        return parse_xml(raw, str(path))
+    return _load(path, raw)
+
+
+def _load(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError as exc:
         raise InputFormatError(f"{path}: not UTF-8 text: {exc.reason}") from exc
     except json.JSONDecodeError as exc:
@@ -126,6 +143,11 @@ def _event_problem(event: object) -> str | None:
     return None
 
 
+def valid_events(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of a loaded log that the flattening keeps (the others are quarantined)."""
+    return [e for e in data["events"] if _event_problem(e) is None]
+
+
 def read_ocel(
     path: Path, object_type: str | None = None, notes: ReadNotes | None = None
 ) -> pa.Table:
@@ -136,7 +158,7 @@ def read_ocel(
     file is read whole (OCEL JSON has no streaming layout).
     """
     notes = notes if notes is not None else ReadNotes()
-    data = _load(path)
+    data = load_log(path)
     objects: dict[str, _Object] = {}
     raw_objects = data.get("objects")
     for raw in raw_objects if isinstance(raw_objects, list) else []:

@@ -47,6 +47,7 @@ _SUFFIXES: dict[str, Format] = {
     ".json": "jsonl",
     ".xes": "xes",
     ".jsonocel": "ocel",
+    ".xmlocel": "ocel",
 }
 
 

@@ -21,7 +21,7 @@ import ibis
 import pyarrow as pa
 
 from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
-from journeyscope.events import pii, readers
+from journeyscope.events import ocel_store, pii, readers
 from journeyscope.events.csvfile import read_csv
 from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes
 from journeyscope.events.readers import CsvOptions, Format
@@ -238,6 +238,8 @@ class Store:
                     "(SELECT event_id FROM events) AND NOT starts_with(reason, 'conflicting')",
                     [fp],
                 )
+            if fmt == "ocel":  # the log itself, unflattened (events/ocel_store.py)
+                ocel_store.keep_file(self.con, file)
             self.con.execute(
                 "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [fp, options, str(file), fmt, read, added, invalid, now],

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from journeyscope.render import _report_markup as markup
 from journeyscope.render._report_markup import Section
 from journeyscope.render._svg import FONT_FAMILY, fmt_number, font_face_css
+from journeyscope.render.report_attribution import attribution_section, retention_section
 from journeyscope.render.report_data import SECTIONS, ReportData
 from journeyscope.render.report_insight import (
     backlog_section,
@@ -57,6 +58,7 @@ def report_html(data: ReportData, *, now: datetime) -> str:
     if emotion is not None:
         sections.append(emotion)
     sections += [moments_section(data), silent_section(data), value_section(data)]
+    sections += [attribution_section(data), retention_section(data)]
     sections.append(backlog_section(data))
     try:
         version = metadata.version("journeyscope")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from journeyscope.analytics.attribution import AttributionResult
 from journeyscope.analytics.channels import ChannelsResult
 from journeyscope.analytics.conformance import ConformanceReport
 from journeyscope.analytics.emotion import EmotionResult
@@ -17,6 +18,7 @@ from journeyscope.analytics.funnels import FunnelResult
 from journeyscope.analytics.moments import MomentsResult
 from journeyscope.analytics.paths import PathsResult
 from journeyscope.analytics.process import ProcessMap
+from journeyscope.analytics.retention import RetentionResult
 from journeyscope.analytics.silent import SilentResult
 from journeyscope.analytics.story_map import StoryMap
 from journeyscope.analytics.value import ValueResult
@@ -38,6 +40,8 @@ SECTIONS: Final[dict[str, str]] = {
     "moments": "Moments of truth",
     "silent": "Silent customers",
     "value": "Value",
+    "attribution": "Attribution",
+    "retention": "Retention",
     "backlog": "Backlog",
 }
 
@@ -66,6 +70,10 @@ class ReportData:
     moments: MomentsResult | None = None
     value: ValueResult | None = None
     silent: SilentResult | None = None
+    attribution: AttributionResult | None = None
+    """Credit for the design's outcome per touchpoint and model (with an outcome only)."""
+    retention: RetentionResult | None = None
+    """Customers retained per cohort period (with a design that has an outcome only)."""
     backlog: StoryMap | None = None
     """Opportunities scored by value at stake, as a user story map."""
     insights: dict[str, Any] = field(default_factory=dict)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.paths import PathsQuery, PathsResult
     from journeyscope.analytics.process import DfgQuery, ProcessMap
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.uplift import UpliftQuery, UpliftResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
     from journeyscope.config import Settings
@@ -75,6 +76,10 @@ def engine(settings: Settings) -> Iterator[Engine]:
     from journeyscope.errors import UnknownEngineError
     from journeyscope.events.sources import parse_source
 
+    if settings.cohort is not None or settings.cohort_breakdown:
+        with engine(settings.model_copy(update={"cohort": None, "cohort_breakdown": ()})) as e:
+            yield cohort_engine(e, settings)
+        return
     if settings.source is not None and parse_source(settings.source).kind != "store":
         with connect(
             settings.store,
@@ -104,6 +109,19 @@ def engine(settings: Settings) -> Iterator[Engine]:
         raise UnknownEngineError(
             f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
         )
+
+
+def cohort_engine(inner: Engine, settings: Settings) -> Engine:
+    """``inner`` narrowed to ``settings.cohort`` and given the ``cohort`` column of
+    ``settings.cohort_breakdown`` (the one place ``--cohort`` and ``--by-cohort`` take
+    effect); ``inner`` itself without either."""
+    from journeyscope.analytics.cohorts import CohortEngine, resolve
+
+    if settings.cohort is None and not settings.cohort_breakdown:
+        return inner
+    chosen = None if settings.cohort is None else resolve(settings.cohort, settings.cohorts)
+    split = [resolve(ref, settings.cohorts) for ref in settings.cohort_breakdown]
+    return CohortEngine(inner, chosen, split)
 
 
 def source_mapping(settings: Settings) -> ColumnMapping:
@@ -186,12 +204,34 @@ def value(settings: Settings, query: ValueQuery) -> ValueResult:
 
 
 def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceReport:
-    """How far real cases follow the designed journey, and where they leave it (DuckDB)."""
+    """How far real cases follow the designed journey, and where they leave it (DuckDB; the
+    cohort of ``settings`` applies as to every analysis)."""
+    from journeyscope.analytics.cohorts import CohortEngine, describe_use, note_on
     from journeyscope.analytics.conformance import conformance as replay
 
+    with engine(settings.model_copy(update={"engine": "duckdb"})) as e:
+        report = replay(e.events(), query.journey, query.case_rule).collect(top=query.top)
+        if isinstance(e, CohortEngine):
+            report = note_on(report, describe_use(e.cohort, e.breakdown))
+        return report
+
+
+def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
+    """Did it help? Treated vs held-out customers of each journey with a holdout: outcome
+    rate, satisfaction, per interaction object (DuckDB; the store's ``journey_records``)."""
+    from journeyscope.analytics.uplift import uplift as compare_arms
+    from journeyscope.errors import InvalidQueryError
+
+    if settings.source is not None:  # never a silent fall-back to the store
+        raise InvalidQueryError(
+            "uplift reads the engine records of the store (journey_records); it does not "
+            "take --source / JOURNEYSCOPE_SOURCE"
+        )
     store = open_store(settings)
     try:
-        return replay(store.events(), query.journey, query.case_rule).collect(top=query.top)
+        views = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
+        records = store.ibis.table("journey_records") if "journey_records" in views else None
+        return compare_arms(records, store.events(), query)
     finally:
         store.close()
 

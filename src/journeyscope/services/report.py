@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
 
@@ -55,6 +55,8 @@ MIN_RESPONDENTS: Final = 50
 #: Rows of the moments-of-truth and value tables.
 TOP_MOMENTS: Final = 10
 TOP_OPPORTUNITIES: Final = 10
+#: The attribution section credits touchpoints at most this long before the outcome.
+LOOKBACK: Final = timedelta(days=30)
 
 
 def build_report(
@@ -72,6 +74,7 @@ def build_report(
 
     ``source`` names the data on the page (default: the store file).
     """
+    from journeyscope.analytics.cohorts import CohortEngine, describe_use
     from journeyscope.services.analyses import engine
 
     with engine(settings) as e:
@@ -84,6 +87,10 @@ def build_report(
             contacts=contacts,
             value_per_case=value_per_case,
         )
+        if isinstance(e, CohortEngine):  # --cohort: the overview's case line says so
+            data.case_rule = (
+                f"{data.case_rule.rstrip('. ')}. {describe_use(e.cohort, e.breakdown).rstrip('.')}"
+            )
     data.currency = settings.currency
     return data
 
@@ -208,6 +215,7 @@ def compute_report(
                         value_per_case=value_per_case,
                     )
                 )
+            _outcome_analyses(data, engine, journey, clock)
             with clock.analysis("backlog"):
                 data.backlog = story_map_on(
                     engine,
@@ -218,7 +226,10 @@ def compute_report(
                     conformance=data.conformance,
                 )
         else:
-            for key in ("journey-map", "blueprint", "conformance", "moments", "value", "backlog"):
+            for key in (
+                *("journey-map", "blueprint", "conformance", "moments", "value", "backlog"),
+                *("attribution", "retention"),
+            ):
                 data.missing[key] = "no designed journey given (--design FILE)"
         respondents = _respondents(scoped, "NPS")
         if respondents >= MIN_RESPONDENTS:
@@ -234,6 +245,55 @@ def compute_report(
     finally:
         scoped.release()
     return data
+
+
+def _outcome_analyses(
+    data: ReportData, engine: IbisEngine, journey: Journey, clock: _Clock
+) -> None:
+    """Attribution of the design's outcome to channels, and retention by month (week or day
+    for data spanning under 60 or 14 days): run once each where the design has an outcome
+    (:mod:`journeyscope.render.report_attribution` draws them)."""
+    from journeyscope.analytics.attribution import AttributionQuery, run_attribution
+    from journeyscope.analytics.retention import RetentionQuery, run_retention
+
+    outcomes = tuple(journey.outcome_activities())
+    if not outcomes:
+        for key in ("attribution", "retention"):
+            data.missing[key] = "the design names no outcome activity"
+        return
+    given = CaseRule.given()
+    if data.overview.get("per_channel"):
+        with clock.analysis("attribution"):
+            data.attribution = run_attribution(
+                engine,
+                AttributionQuery(
+                    case_rule=given,
+                    conversions=outcomes,
+                    lookback=LOOKBACK,
+                    half_life=timedelta(days=7),
+                ),
+            )
+    else:
+        data.missing["attribution"] = "the events carry no channel to credit"
+    with clock.analysis("retention"):
+        data.retention = run_retention(
+            engine,
+            RetentionQuery(case_rule=given, period=retention_period(data.overview), periods=6),
+        )
+
+
+def retention_period(overview: dict[str, Any]) -> Literal["day", "week", "month"]:
+    """``month`` for data spanning 60 days or more, ``week`` from 14 days, else ``day``.
+
+    >>> retention_period({"first": "2024-01-01", "last": "2024-01-20"})
+    'week'
+    """
+    from datetime import date
+
+    if not overview.get("first") or not overview.get("last"):
+        return "month"
+    days = (date.fromisoformat(overview["last"]) - date.fromisoformat(overview["first"])).days
+    return "month" if days >= 60 else "week" if days >= 14 else "day"
 
 
 def _has_property(events: ibis.Table, key: str) -> bool:

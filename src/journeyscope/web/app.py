@@ -37,6 +37,7 @@ from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
 from journeyscope.web.routes import studio as studio_routes
 from journeyscope.web.routes import studio_versions as studio_version_routes
+from journeyscope.web.routes import uplift as uplift_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(studio_routes.router)
     app.include_router(console_routes.router)
     app.include_router(api_routes.router, prefix="/api")
+    app.include_router(uplift_routes.router)
     app.include_router(docs_routes.router)
 
     @app.get("/healthz", tags=["service"])
