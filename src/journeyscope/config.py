@@ -45,6 +45,15 @@ class Settings(BaseSettings):
             "stream where events carry no cost of their own."
         ),
     )
+    currency: str = Field(
+        default="EUR",
+        pattern=r"^[A-Z]{3}$",
+        description=(
+            "Currency of money figures (costs, value at stake), as an ISO 4217 code "
+            "(JOURNEYSCOPE_CURRENCY=GBP); the report, the pages and the backlog exports show it "
+            "beside every amount. Default EUR. Amounts are not converted."
+        ),
+    )
     source: str | None = Field(
         default=None,
         description=(

@@ -91,7 +91,8 @@ def build_report(
             data.case_rule = (
                 f"{data.case_rule.rstrip('. ')}. {describe_use(e.cohort, e.breakdown).rstrip('.')}"
             )
-        return data
+    data.currency = settings.currency
+    return data
 
 
 class _Clock:
