@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     spark_master: str = Field(
         default="local[2]", description="Spark master URL for --engine spark."
     )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Extra Spark settings for --engine spark, as JSON "
+            '(JOURNEYSCOPE_SPARK_CONF=\'{"spark.executor.memory": "4g"}\'); they override '
+            "journeyscope's defaults and apply when the process creates its Spark session."
+        ),
+    )
     channel_costs: dict[str, float] = Field(
         default_factory=dict,
         description=(

@@ -92,11 +92,30 @@ def canonical(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=schema)
 
 
-def engine_for(table: pa.Table) -> Engine:
-    """An engine on a fresh in-memory DuckDB holding ``table`` as ``events``."""
+def engine_for(table: pa.Table, backend: str = "duckdb") -> Engine:
+    """An engine holding ``table`` as its events: a fresh in-memory DuckDB, or (``spark``) a
+    temporary view on the test session's SparkSession."""
+    if backend == "spark":
+        import uuid
+
+        from journeyscope.analytics.engines import SparkEngine, spark_session
+
+        session = spark_session("local[2]")
+        view = f"declared_{uuid.uuid4().hex[:12]}"
+        session.createDataFrame(
+            table.to_pandas(), schema=_spark_schema(table)
+        ).createOrReplaceTempView(view)
+        return SparkEngine(session=session, events=ibis.pyspark.connect(session).table(view))
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
     return IbisEngine(con.create_table("events", table))
+
+
+def _spark_schema(table: pa.Table) -> Any:
+    """The Spark schema of ``table`` (so all-null columns keep their type)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(table.schema)
 
 
 def funnel_levels(engine: Engine, query: Any) -> dict[str, int]:

@@ -32,10 +32,21 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
     return get
 
 
-@pytest.fixture
-def declared() -> Iterator[Callable[..., Engine]]:
-    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data."""
-    yield lambda cases, **kw: engine_for(journeys(cases, **kw))
+BACKENDS = [
+    "duckdb",
+    pytest.param("spark", marks=pytest.mark.slow),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Engine]]:
+    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data, on each
+    backend (DuckDB, and Spark in local mode): every test that uses it runs on both, and its
+    expected figures hold on both."""
+    backend = request.param
+    if backend == "spark":
+        request.getfixturevalue("spark")  # the session, stopped at the end of the test session
+    yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
 
 
 @pytest.fixture(scope="session")

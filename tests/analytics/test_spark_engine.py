@@ -59,3 +59,21 @@ def test_duckdb_and_spark_agree_on_a_real_log(
         for query in QUERIES:
             ours, theirs = duck.run(query), sparky.run(query)  # type: ignore[call-overload]
             assert ours.model_dump() == theirs.model_dump(), type(query).__name__
+
+
+@pytest.mark.slow
+def test_spark_settings_reach_the_session(spark: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``JOURNEYSCOPE_SPARK_CONF`` (JSON) overrides journeyscope's Spark defaults."""
+    from journeyscope.analytics.engines import SPARK_DEFAULTS, spark_session
+    from journeyscope.config import Settings
+
+    monkeypatch.setenv("JOURNEYSCOPE_SPARK_CONF", '{"spark.sql.shuffle.partitions": "3"}')
+    settings = Settings()
+    assert settings.spark_conf == {"spark.sql.shuffle.partitions": "3"}
+    try:
+        session = spark_session(settings.spark_master, settings.spark_conf)
+        assert session.conf.get("spark.sql.shuffle.partitions") == "3"
+        assert session.conf.get("spark.sql.session.timeZone") == "UTC"  # a default kept
+    finally:
+        spark_session("local[2]", SPARK_DEFAULTS)
+    assert session.conf.get("spark.sql.shuffle.partitions") == "4"

@@ -196,25 +196,29 @@ def allow_arrow_lambdas(con: Any) -> None:
     con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
 
 
-def spark_session(master: str = "local[2]") -> SparkSession:
-    """The process's SparkSession (created on first use): UTC, no UI, few shuffle partitions."""
+SPARK_DEFAULTS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+    "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+
+
+def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) -> SparkSession:
+    """The process's SparkSession (created on first use) at ``master``: :data:`SPARK_DEFAULTS`
+    (UTC, no UI, few shuffle partitions) overridden by ``conf``. Spark keeps one session per
+    process, so ``master`` and ``conf`` take effect when the first one is created."""
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder: Any = SparkSession.builder
-    session: SparkSession = (
-        builder.master(master)
-        .appName("journeyscope")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
+    builder: Any = SparkSession.builder.master(master).appName("journeyscope")
+    for key, value in (SPARK_DEFAULTS | (conf or {})).items():
+        builder = builder.config(key, value)
+    session: SparkSession = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -278,6 +282,7 @@ def connect(
     engine: str = "duckdb",
     *,
     spark_master: str = "local[2]",
+    spark_conf: dict[str, str] | None = None,
     source: str | None = None,
     mapping: ColumnMapping | None = None,
 ) -> Engine:
@@ -290,13 +295,13 @@ def connect(
     if found.kind == "store":
         if engine == "duckdb":
             return DuckDBEngine(found.location)
-        return SparkEngine(found.location, session=spark_session(spark_master))
+        return SparkEngine(found.location, session=spark_session(spark_master, spark_conf))
     if engine == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
         view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
         return IbisEngine(view, "duckdb")
-    session = spark_session(spark_master)
+    session = spark_session(spark_master, spark_conf)
     con = ibis.pyspark.connect(session)
     view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
     return SparkEngine(session=session, events=view)

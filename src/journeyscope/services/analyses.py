@@ -80,6 +80,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
             settings.store,
             settings.engine,
             spark_master=settings.spark_master,
+            spark_conf=settings.spark_conf,
             source=settings.source,
             mapping=source_mapping(settings),
         ) as in_place:
@@ -95,7 +96,9 @@ def engine(settings: Settings) -> Iterator[Engine]:
             store.close()
     elif settings.engine == "spark":
         open_store(settings).close()  # the same checks and errors as on DuckDB
-        with SparkEngine(settings.store, session=spark_session(settings.spark_master)) as spark:
+        with SparkEngine(
+            settings.store, session=spark_session(settings.spark_master, settings.spark_conf)
+        ) as spark:
             yield spark
     else:
         raise UnknownEngineError(
