@@ -157,19 +157,21 @@ def _well_formed() -> st.SearchStrategy[bytes]:
     data=st.one_of(_fuzzed(), _well_formed()),
     batch_size=st.integers(1, 4),
     block=st.sampled_from([8, 64, 1 << 20]),
+    header=st.booleans(),
 )
-@example(data=b'a,b\n1,"x\n\ny"\n2,3\n', batch_size=1, block=1 << 20)
-@example(data=b'a,b\n1,"unterminated\n2,3\n', batch_size=2, block=1 << 20)
-@example(data=b'a\n""\nb\n', batch_size=1, block=1 << 20)
-def test_both_paths_agree(data: bytes, batch_size: int, block: int) -> None:
+@example(data=b'a,b\n1,"x\n\ny"\n2,3\n', batch_size=1, block=1 << 20, header=True)
+@example(data=b'a,b\n1,"unterminated\n2,3\n', batch_size=2, block=1 << 20, header=True)
+@example(data=b'a\n""\nb\n', batch_size=1, block=1 << 20, header=False)
+def test_both_paths_agree(data: bytes, batch_size: int, block: int, header: bool) -> None:
     csvbulk._BLOCK = block  # restored below; Hypothesis runs the cases one after the other
     try:
-        _agree(data, batch_size)
+        _agree(data, batch_size, header)
     finally:
         csvbulk._BLOCK = 16 * 1024 * 1024
 
 
-def _agree(data: bytes, batch_size: int) -> None:
+def _agree(data: bytes, batch_size: int, header: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = _write(folder, data)
-        assert _both_ways(path, batch_size=batch_size) == _row_by_row(path, batch_size=batch_size)
+        expected = _row_by_row(path, header, batch_size)
+        assert _both_ways(path, header, batch_size) == expected

@@ -100,11 +100,11 @@ def scan(path: Path) -> Scan | None:
                 carry += chunk
                 continue
             piece = before + carry + body
+            crs = b"\r" in piece  # most files have none: skip the counting
             if (
                 b"\x00" in body
                 or b"\n\n" in piece
-                or b"\n\r\n" in piece
-                or piece.count(b"\r") != piece.count(b"\r\n")
+                or (crs and (b"\n\r\n" in piece or piece.count(b"\r") != piece.count(b"\r\n")))
             ):
                 return None
             newlines += carry.count(b"\n") + body.count(b"\n")
@@ -145,8 +145,9 @@ def _open(path: Path, sep: str, width: int) -> pacsv.CSVStreamingReader:
         ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(fields, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
+            null_values=[""],  # '' is no value, quoted or not, as row by row
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
             check_utf8=True,
         ),
     )
@@ -157,7 +158,8 @@ def _lines(batch: pa.RecordBatch, quoted: bool) -> np.ndarray:
     spans = np.ones(batch.num_rows, dtype=np.int64)
     if quoted:
         for column in batch.columns:
-            spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+            found = pc.fill_null(pc.count_substring(column, "\n"), 0)
+            spans += found.to_numpy(zero_copy_only=False)
     return spans
 
 
@@ -167,19 +169,15 @@ def _doubtful(batch: pa.RecordBatch) -> bool:
         longest = pc.max(pc.binary_length(column)).as_py()
         if longest is not None and longest >= MAX_FIELD:
             return True
-    if batch.num_columns == 1 and batch.num_rows:
-        return bool(pc.any(pc.equal(batch.column(0), "")).as_py())
-    return False
+    return batch.num_columns == 1 and int(batch.column(0).null_count) > 0
 
 
 def _table(names: list[str], data: pa.Table, rows: np.ndarray) -> pa.Table:
-    """The row-by-row reader's batch: text columns ('' is no value), ``__row``, ``__error``."""
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
-    for name, values in zip(names, data.columns, strict=True):
-        columns[name] = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    """The row-by-row reader's batch: text columns (NULL for ''), ``__row``, ``__error``."""
+    columns: dict[str, pa.Array | pa.ChunkedArray] = dict(zip(names, data.columns, strict=True))
     columns[ROW] = pa.array(rows, pa.int64())
     columns[ERROR] = pa.nulls(len(rows), pa.string())
-    return pa.table(columns).combine_chunks()
+    return pa.table(columns)
 
 
 def read_bulk(
@@ -215,7 +213,7 @@ def read_bulk(
             table = pa.Table.from_batches([batch])
             if at_header:
                 at_header = False
-                if [table.column(i)[0].as_py() for i in range(len(first))] != first:
+                if [table.column(i)[0].as_py() or "" for i in range(len(first))] != first:
                     return Resume()
                 if header:
                     table, starts = table.slice(1), starts[1:]
