@@ -136,3 +136,13 @@ def test_a_store_hashed_under_another_secret_is_refused_not_mixed(tmp_path: Path
         empty.ingest(data)
         (email,) = empty.con.execute("SELECT email_hash FROM events").fetchall()[0]
     assert email == pseudonym(own, "email", "alice@example.com")
+
+
+def test_the_hashed_flag_survives_a_round_trip_and_a_draft_has_none(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(CATALOGUE % "true")
+    loaded = load_catalogue(catalogue)
+    again = tmp_path / "again.yaml"
+    again.write_text(loaded.to_yaml())
+    assert load_catalogue(again).already_hashed() == ["email_hash"]
+    assert "identifiers" not in loaded.model_copy(update={"identifiers": {}}).to_yaml()

@@ -162,6 +162,8 @@ class Catalogue(BaseModel):
 
     def to_yaml(self) -> str:
         data = self.model_dump(mode="json", exclude_defaults=False)
+        if not data["identifiers"]:
+            del data["identifiers"]  # a draft says nothing it does not know
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
