@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,13 @@ def survey_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store.ingest(folder / "events.parquet")
     stitch(store.con)
     return store
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
+    from journeyscope.analytics.engines import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()

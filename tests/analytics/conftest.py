@@ -47,13 +47,3 @@ def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Engine]]:
     if backend == "spark":
         request.getfixturevalue("spark")  # the session, stopped at the end of the test session
     yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[object]:
-    """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
-    from journeyscope.analytics.engines import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()

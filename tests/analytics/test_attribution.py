@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from event_logs import logs
 from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine, InvalidQueryError
 from journeyscope.analytics.attribution import (
     MODELS,
@@ -183,16 +184,12 @@ CHANNELS = ("web", "app", "phone", "email")
 token = st.tuples(
     st.sampled_from(["A", "B", "Buy"]), st.sampled_from((*CHANNELS, "")), st.integers(0, 40)
 )
-logs = st.dictionaries(
-    st.sampled_from([f"{s}{i}" for s in "cd" for i in range(8)]),
-    st.lists(token, min_size=1, max_size=7),
-    min_size=1,
-)
+touch_logs = logs(token, [f"{s}{i}" for s in "cd" for i in range(8)])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    logs,
+    touch_logs,
     st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)]),
     st.sampled_from([None, "segment"]),
 )

@@ -14,13 +14,13 @@ from funnel_reference import reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from event_logs import logs
 from journeyscope.analytics import FunnelQuery, funnel_cases
 from journeyscope.analytics.funnels import Exclusion, FunnelStep
 
 ACTIVITIES = ("A", "B", "C", "D", "X")
 token = st.tuples(st.sampled_from(ACTIVITIES), st.integers(0, 6))
-case = st.lists(token, min_size=1, max_size=7)
-cases = st.dictionaries(st.sampled_from([f"c{i}" for i in range(12)]), case, min_size=1)
+cases = logs(token, [f"c{i}" for i in range(12)])
 
 
 @st.composite

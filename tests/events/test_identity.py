@@ -9,6 +9,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from event_logs import identifier_events
 from journeyscope.events import Store
 from journeyscope.events.identity import representatives, stitch
 from journeyscope.events.schema import IDENTIFIERS
@@ -43,10 +44,7 @@ def _customers(rows: list[dict[str, str | None]]) -> dict[str, str]:
     return dict(store.con.execute("SELECT event_id, customer_id FROM events").fetchall())
 
 
-identifier = st.sampled_from(["a", "b", "c", "d", "e", "f"])
-event = st.fixed_dictionaries(
-    {k: st.one_of(st.none(), identifier.map(lambda v, k=k: f"{k[:2]}{v}")) for k in KINDS}
-).filter(lambda r: any(v is not None for v in r.values()))
+event = identifier_events(at_least_one=True)
 
 
 @settings(max_examples=40, deadline=None)

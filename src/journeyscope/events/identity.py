@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import duckdb
+import ibis
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -139,3 +140,78 @@ def stitch(con: duckdb.DuckDBPyConnection, table: str = "events") -> StitchRepor
         customers=customers,
         events_updated=int(updated[0][0]) if updated else 0,
     )
+
+
+#: Rounds of label propagation at most before :func:`stitch_view` gives up (each round at
+#: least halves every path's length through pointer jumping, so real graphs need few).
+MAX_ROUNDS: Final[int] = 64
+
+
+def stitch_view(view: ibis.Table) -> ibis.Table:
+    """``view`` (canonical events on any Ibis backend) with ``customer_id`` stitched by the
+    rule above, computed where the data lives: the connected components are found by label
+    propagation with pointer jumping, one query per round, each round's labels kept by the
+    backend (a temporary table on DuckDB, a cached view on Spark); nothing is collected to
+    this process but a count per round. Gives the same ids as :func:`stitch` on a store.
+
+    A node is written ``"<rank>:<value>"`` (rank = the kind's strength, one digit), so the
+    smallest string of a component is its strongest identifier, ties broken by the smallest
+    value, exactly as :func:`stitch` orders them.
+    """
+    anchor = _anchor(view)
+    edges = None
+    for kind in KINDS:
+        pair = view.filter(view[kind].notnull()).select(a=anchor, b=_node(view, kind))
+        edges = pair if edges is None else edges.union(pair, distinct=False)
+    assert edges is not None
+    one_way = edges.distinct()
+    both = one_way.union(one_way.select(a=one_way.b, b=one_way.a), distinct=True).cache()
+    labels = both.select(node=both.a).distinct().mutate(label=ibis._.node).cache()
+    for _ in range(MAX_ROUNDS):
+        seen = (
+            both.join(labels, both.b == labels.node).group_by(node=both.a).agg(m=labels.label.min())
+        )
+        step = (
+            labels.left_join(seen, labels.node == seen.node)
+            .select(node=labels.node, label=_least(labels.label, seen.m.fill_null(labels.label)))
+            .cache()
+        )
+        target = step.view()
+        jumped = (
+            step.join(target, step.label == target.node)
+            .select(node=step.node, label=_least(step.label, target.label))
+            .cache()
+        )
+        moved = jumped.join(labels, jumped.node == labels.node).filter(jumped.label != labels.label)
+        changed = int(moved.count().execute())
+        step.release()
+        labels.release()
+        labels = jumped
+        if changed == 0:
+            break
+    else:
+        raise RuntimeError(f"identity stitching did not settle in {MAX_ROUNDS} rounds")
+    rank = labels.label.left(1)
+    value = labels.label.substr(2)
+    names = ibis.cases(
+        *((rank == str(r), ibis.literal(f"{PREFIX[k]}:") + value) for r, k in enumerate(KINDS))
+    )
+    customers = labels.select(node=labels.node, stitched=names)
+    keyed = view.mutate(js_anchor=anchor)
+    joined = keyed.left_join(customers, keyed.js_anchor == customers.node)
+    return joined.select(
+        *[joined.stitched.name(c) if c == "customer_id" else joined[c] for c in view.columns]
+    )
+
+
+def _node(view: ibis.Table, kind: str) -> ibis.StringValue:
+    return ibis.literal(f"{KINDS.index(kind)}:") + view[kind].cast("string")
+
+
+def _anchor(view: ibis.Table) -> ibis.StringValue:
+    """Each row's strongest identifier, as a node."""
+    return ibis.cases(*((view[k].notnull(), _node(view, k)) for k in KINDS))
+
+
+def _least(a: ibis.StringValue, b: ibis.StringValue) -> ibis.StringValue:
+    return ibis.ifelse(b < a, b, a)

@@ -14,9 +14,10 @@ A source is written ``KIND:LOCATION``:
 The same :class:`~journeyscope.events.schema.ColumnMapping` as ``ingest`` finds the columns.
 The view differs from an ingested store in three stated ways: rows without an activity or a
 parseable timestamp are left out of the view — :func:`summarise` counts them by reason, since
-nothing may vanish unseen; ``customer_id`` is the row's strongest identifier (``acct:`` >
-``email:`` > ``phone:`` > ``device:`` > ``anon:`` > ``case:``), not stitched across rows; and
-``event_id`` is the data's own or a hash of the row's mapped fields.
+nothing may vanish unseen; ``customer_id`` is stitched by the same rule as ingest, but by
+queries on the engine where the data lives (:func:`~journeyscope.events.identity.stitch_view`;
+on Spark nothing is collected to the driver), each time a source is opened; and ``event_id``
+is the data's own or a hash of the row's mapped fields.
 """
 
 from __future__ import annotations
@@ -28,19 +29,11 @@ from typing import Any, Final, Literal
 import ibis
 
 from journeyscope.errors import InputFormatError
-from journeyscope.events.schema import COLUMNS, IDENTIFIERS, ColumnMapping
+from journeyscope.events.identity import stitch_view
+from journeyscope.events.schema import COLUMNS, ColumnMapping
 
 SourceKind = Literal["store", "parquet", "csv", "table"]
 KINDS: Final[tuple[str, ...]] = ("store", "parquet", "csv", "table")
-
-#: Prefix of a customer named after each identifier, as identity stitching names them.
-PREFIXES: Final[dict[str, str]] = {
-    "account_id": "acct:",
-    "email_hash": "email:",
-    "phone_hash": "phone:",
-    "device_id": "device:",
-    "anonymous_id": "anon:",
-}
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,9 @@ def _timestamp(column: ibis.Value, fmt: str | None) -> ibis.TimestampValue:
 
 
 def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> ibis.Table:
-    """Every row with a usable activity and timestamp, as the canonical event columns."""
+    """Every row with a usable activity and timestamp, as the canonical event columns, with
+    identities stitched across rows where the data lives
+    (:func:`~journeyscope.events.identity.stitch_view`: a few queries run now)."""
     found = mapping.resolve(list(raw.columns))
     if "activity" not in found or "timestamp" not in found:
         missing = [f for f in ("activity", "timestamp") if f not in found]
@@ -158,12 +153,7 @@ def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> i
             values[field] = _text(column).try_cast("float64")
         else:
             values[field] = _text(column)
-    strongest = [
-        ibis.literal(PREFIXES[f]) + values[f] for f in IDENTIFIERS if f in PREFIXES and f in found
-    ]
-    if "case_id" in found:
-        strongest.append(ibis.literal("case:") + values["case_id"])
-    values["customer_id"] = ibis.coalesce(*strongest) if strongest else ibis.null("string")
+    values["customer_id"] = ibis.null("string")  # stitched below, across rows
     if "event_id" not in found:
         key = ibis.literal("|").join(
             [values[f].cast("string").fill_null("") for f in found if f != "event_id"]
@@ -175,7 +165,8 @@ def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> i
     values["properties"] = _properties(raw, others)
     view = raw.select(**{name: values[name] for name in COLUMNS})
     activity = view.activity.strip()
-    return view.filter(activity.notnull() & (activity != "") & view.timestamp.notnull())
+    usable = view.filter(activity.notnull() & (activity != "") & view.timestamp.notnull())
+    return stitch_view(usable)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,137 @@
+"""Scale-out benchmark: each analysis on Spark (local mode) against DuckDB, both reading the
+same Parquet folder in place (``--source parquet:``), in the same run.
+
+    python bench/scale.py                                   # 1.15M customers, about 10M events
+    python bench/scale.py --customers 20000 --spark-master 'local[2]'   # a quick run
+    python bench/scale.py --customers 11500000 --spark-master 'local[16]'  # 100M on 16 cores
+
+The events are generated once (``journeyscope.synthetic.generate``, in chunks of customers so
+memory stays bounded) and written as a folder of Parquet files; later runs reuse it. Every
+measurement runs in a fresh process: the figure is the whole analysis as a user waits for it
+— opening the source (identity stitching included), running the query, reading the result —
+and, for Spark, also the session's start. Results must be equal on both engines: a
+difference stops the benchmark. The aim (issue 14): Spark within 3× DuckDB on one machine at
+10M events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from _child import run_child
+from analytics import machine
+from analytics import query as analytics_query
+
+CHILD = r"""
+import hashlib, json, resource, sys, time
+started = time.perf_counter()
+engine, analysis, folder, master = sys.argv[1:5]
+sys.path.insert(0, sys.argv[5])
+from datetime import timedelta
+from journeyscope import analytics as a
+from journeyscope.analytics.engines import connect, spark_session
+from scale import query
+if engine == "spark":
+    spark_session(master)
+ready = time.perf_counter()
+with connect("unused.duckdb", engine, spark_master=master, source=f"parquet:{folder}") as e:
+    opened = time.perf_counter()
+    result = e.run(query(analysis))
+done = time.perf_counter()
+digest = hashlib.sha256(result.model_dump_json().encode()).hexdigest()[:16]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": done - started, "session": ready - started, "open": opened - ready,
+                  "analysis": done - opened, "digest": digest, "peak_mb": round(peak)}))
+"""
+
+ANALYSES = ("dfg", "variants", "funnel", "paths", "channels")
+
+
+def query(analysis: str) -> object:
+    """The journeyscope query for one analysis: bench/analytics.py's, and the channels."""
+    from journeyscope.analytics import ChannelsQuery
+
+    return ChannelsQuery() if analysis == "channels" else analytics_query(analysis)
+
+
+def prepare(customers: int, seed: int, folder: Path, chunk: int = 200_000) -> tuple[Path, int]:
+    """A folder of Parquet files holding ``customers`` synthetic customers' events."""
+    import pyarrow.parquet as pq
+
+    from journeyscope import synthetic
+
+    target = folder / f"lake-{customers}-{seed}"
+    if not target.is_dir():
+        partial = target.with_suffix(".partial")
+        partial.mkdir(parents=True, exist_ok=True)
+        for i, first in enumerate(range(0, customers, chunk)):
+            n = min(chunk, customers - first)
+            table = synthetic.generate(n, seed + i)
+            # customers of other chunks must not share identifiers or cases
+            table = _prefixed(table, f"k{i}-")
+            pq.write_table(table, partial / f"part-{i:05d}.parquet")
+        partial.rename(target)
+    rows = sum(pq.ParquetFile(p).metadata.num_rows for p in target.glob("*.parquet"))
+    return target, rows
+
+
+def _prefixed(table: object, prefix: str) -> object:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = ("case_id", "account_id", "email_hash", "phone_hash", "device_id", "anonymous_id")
+    out: pa.Table = table  # type: ignore[assignment]
+    for name in ids:
+        column = out[name]
+        out = out.set_column(
+            out.schema.get_field_index(name), name, pc.binary_join_element_wise(prefix, column, "")
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=1_150_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--spark-master", default="local[2]")
+    parser.add_argument("--workdir", type=Path, default=Path(".journeyscope/bench-scale"))
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    folder, events = prepare(args.customers, args.seed, args.workdir)
+    print(f"{events:,} events of {args.customers:,} customers; {machine()}", flush=True)
+    print(
+        f"{'analysis':<10} {'DuckDB s':>9} {'Spark s':>9} {'ratio':>6} "
+        f"{'Spark start':>11} {'Spark open':>10} {'Spark query':>11} {'equal':>6}",
+        flush=True,
+    )
+    here = Path(__file__).parent
+    results = {}
+    for analysis in ANALYSES:
+        duck = run_child(CHILD, "duckdb", analysis, folder, args.spark_master, here)
+        spark = run_child(CHILD, "spark", analysis, folder, args.spark_master, here)
+        equal = duck["digest"] == spark["digest"]
+        results[analysis] = {"duckdb": duck, "spark": spark, "equal": equal}
+        print(
+            f"{analysis:<10} {duck['seconds']:>9.2f} {spark['seconds']:>9.2f} "
+            f"{spark['seconds'] / duck['seconds']:>6.2f} {spark['session']:>11.2f} "
+            f"{spark['open']:>10.2f} {spark['analysis']:>11.2f} {'yes' if equal else 'NO':>6}",
+            flush=True,
+        )
+        if not equal:
+            raise SystemExit(f"{analysis}: DuckDB and Spark disagree")
+    print(f"total {time.perf_counter() - started:.0f} s", flush=True)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"events": events, "machine": machine(), "results": results}, indent=2)
+        )
+
+
+if __name__ == "__main__":
+    main()
