@@ -101,3 +101,15 @@ class Settings(BaseSettings):
         default="sqlite:///.journeyscope/engine.sqlite",
         description="Orchestration store (SQLite by default, PostgreSQL to scale out).",
     )
+    identifier_key: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the workspace's secret for hashing raw e-mail addresses and phone "
+            "numbers, shared by ingest and the engine (made on first use; default: "
+            "identifier.key beside the event store). Give every engine server the same file."
+        ),
+    )
+
+    def identifier_key_file(self) -> Path:
+        """Where the workspace's identifier secret is kept."""
+        return self.identifier_key or self.store.parent / "identifier.key"

@@ -122,6 +122,9 @@ def serve(
     if embedded_worker is not None:
         os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
     console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
+    # uvicorn stops gracefully on SIGTERM, then raises it again for the handler that was there
+    # before: a stop that was asked for and completed is a clean exit (status 0)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
 
 
