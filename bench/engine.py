@@ -56,8 +56,8 @@ steps:
 def program() -> Any:
     import yaml
 
-    from journeyscope.engine.journeys import JourneySpec
-    from journeyscope.engine.program import Program, load_program
+    from journeyscope.engine.core.journeys import JourneySpec
+    from journeyscope.engine.core.program import Program, load_program
 
     base = load_program(EXAMPLES)
     specs = [j.spec for j in base.versions()] + [JourneySpec.model_validate(yaml.safe_load(QUICK))]
@@ -120,7 +120,7 @@ def raw_rates(url: str, seconds: float = 3.0) -> dict[str, float]:
 
 
 def _events(items: list[tuple[str, str, str, dict[str, Any]]], run: str) -> list[Any]:
-    from journeyscope.engine.actions import Event
+    from journeyscope.engine.core.actions import Event
 
     return [
         Event(f"{run}-{i}", f"{run}-{c}", a, 0.0, ch, p) for i, (c, a, ch, p) in enumerate(items)

@@ -45,6 +45,15 @@ class Settings(BaseSettings):
             "stream where events carry no cost of their own."
         ),
     )
+    currency: str = Field(
+        default="EUR",
+        pattern=r"^[A-Z]{3}$",
+        description=(
+            "Currency of money figures (costs, value at stake), as an ISO 4217 code "
+            "(JOURNEYSCOPE_CURRENCY=GBP); the report, the pages and the backlog exports show it "
+            "beside every amount. Default EUR. Amounts are not converted."
+        ),
+    )
     source: str | None = Field(
         default=None,
         description=(
@@ -92,3 +101,15 @@ class Settings(BaseSettings):
         default="sqlite:///.journeyscope/engine.sqlite",
         description="Orchestration store (SQLite by default, PostgreSQL to scale out).",
     )
+    identifier_key: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the workspace's secret for hashing raw e-mail addresses and phone "
+            "numbers, shared by ingest and the engine (made on first use; default: "
+            "identifier.key beside the event store). Give every engine server the same file."
+        ),
+    )
+
+    def identifier_key_file(self) -> Path:
+        """Where the workspace's identifier secret is kept."""
+        return self.identifier_key or self.store.parent / "identifier.key"

@@ -295,7 +295,7 @@ def test_hostile_yaml_is_refused_with_the_line(tmp_path: Path, text: str, expect
 
 @pytest.mark.timeout(60)
 def test_every_yaml_loader_refuses_an_alias_cycle(tmp_path: Path) -> None:
-    from journeyscope.engine.policy import load_policy
+    from journeyscope.engine.core.policy import load_policy
     from journeyscope.errors import CatalogueError, JourneyDefinitionError
     from journeyscope.events import load_catalogue
 

@@ -15,14 +15,18 @@ from typing import Any
 
 import yaml
 
-from journeyscope.engine.actions import Action, Command, Event, Record, Send
-from journeyscope.engine.clock import at
-from journeyscope.engine.interactions import DeliveryContext, InteractionCatalogue, InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.policy import ContactPolicy
-from journeyscope.engine.program import Program
-from journeyscope.engine.rules import Rules
-from journeyscope.engine.state import CustomerState
+from journeyscope.engine.core.actions import Action, Command, Event, Record, Send
+from journeyscope.engine.core.clock import at
+from journeyscope.engine.core.interactions import (
+    DeliveryContext,
+    InteractionCatalogue,
+    InteractionSpec,
+)
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.policy import ContactPolicy
+from journeyscope.engine.core.program import Program
+from journeyscope.engine.core.rules import Rules
+from journeyscope.engine.core.state import CustomerState
 from journeyscope.errors import DeliveryError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +90,7 @@ class Timeline:
         return actions
 
     def tick(self, when: str) -> list[Action]:
-        from journeyscope.engine.actions import Tick
+        from journeyscope.engine.core.actions import Tick
 
         new, actions = self.rules(self.state, Tick(), at(when))
         self.state = new

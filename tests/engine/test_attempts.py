@@ -9,7 +9,7 @@ import time
 import engine_kit
 from engine_kit import program
 
-from journeyscope.engine.actions import Event
+from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine_kit import Timeline, cmd, ev, program
 
-from journeyscope.engine.clock import at
+from journeyscope.engine.core.clock import at
 
 FLOW = """
 journey: apply

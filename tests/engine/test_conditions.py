@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeyscope.engine.conditions import Condition, Expression, scope
+from journeyscope.engine.core.conditions import Condition, Expression, scope
 from journeyscope.errors import ConditionError
 
 

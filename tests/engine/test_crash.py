@@ -13,7 +13,7 @@ from engine_kit import Receiver, WorkerProcess, program, wait_until
 from sqlalchemy import func, select
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Event
+from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import EngineStore
 
 CUSTOMERS, EACH = 150, 12

@@ -11,7 +11,8 @@ from engine_kit import ev, program
 from sqlalchemy.exc import IntegrityError
 
 from journeyscope.engine import deadletters
-from journeyscope.engine.clock import FakeClock, at
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.clock import at
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 

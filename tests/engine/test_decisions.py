@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from engine_kit import Timeline, ev, program
 
-from journeyscope.engine.actions import Learn
-from journeyscope.engine.decisions import Candidate, Knowledge, choose
+from journeyscope.engine.core.actions import Learn
+from journeyscope.engine.core.decisions import Candidate, Knowledge, choose
 
 HELP = """
 journey: help

@@ -13,16 +13,16 @@ from engine_kit import Timeline, cmd, ev, program
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeyscope.engine.conditions import (
+from journeyscope.engine.core.conditions import (
     MAX_SIZE,
     Condition,
     ConditionCostError,
     Expression,
     scope,
 )
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.localtime import zone
-from journeyscope.engine.policy import ContactPolicy
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.localtime import zone
+from journeyscope.engine.core.policy import ContactPolicy
 from journeyscope.errors import ConditionError, JourneyDefinitionError
 
 ZONED = """

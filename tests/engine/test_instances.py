@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine_kit import Timeline, cmd, ev, program
 
-from journeyscope.engine.clock import at
+from journeyscope.engine.core.clock import at
 
 QUIET = {"timezone": "UTC", "quiet_hours": {"start": "21:00", "end": "08:00"}}
 DEFERS = """

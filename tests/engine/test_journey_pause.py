@@ -6,9 +6,10 @@ from __future__ import annotations
 from engine_kit import Timeline, cmd, ev, program
 
 from journeyscope.engine import audit, journey_controls
-from journeyscope.engine.actions import Command
-from journeyscope.engine.clock import FakeClock, at
-from journeyscope.engine.state import PAUSED, WAITING
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.actions import Command
+from journeyscope.engine.core.clock import at
+from journeyscope.engine.core.state import PAUSED, WAITING
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from journeyscope.engine.clock import FakeClock, at, iso
-from journeyscope.engine.localtime import Duration, Window, add, local, parse_duration, zone
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.clock import at, iso
+from journeyscope.engine.core.localtime import Duration, Window, add, local, parse_duration, zone
 from journeyscope.errors import JourneyDefinitionError
 
 AMS = zone("Europe/Amsterdam")

@@ -7,7 +7,8 @@ from engine_kit import ev, program
 from sqlalchemy import create_engine, inspect, text
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.clock import FakeClock, at
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.clock import at
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 

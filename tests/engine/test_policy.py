@@ -3,8 +3,8 @@ consent and opt-out, bypass for mandatory and transactional sends."""
 
 from __future__ import annotations
 
-from journeyscope.engine.clock import at, iso
-from journeyscope.engine.policy import Cap, ContactPolicy, QuietHours, check, remember
+from journeyscope.engine.core.clock import at, iso
+from journeyscope.engine.core.policy import Cap, ContactPolicy, QuietHours, check, remember
 
 DAY = 86400.0
 

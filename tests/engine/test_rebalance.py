@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from test_crash import CUSTOMERS, EACH, POISON_ACK, ack_program, burst, counts
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Event
+from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import DEFAULT_PARTITIONS, EngineStore
 
 pytestmark = pytest.mark.slow

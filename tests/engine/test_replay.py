@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from journeyscope import synthetic
 from journeyscope.cli import app
-from journeyscope.engine.actions import Event, Record, Send
+from journeyscope.engine.core.actions import Event, Record, Send
+from journeyscope.engine.core.localtime import local, zone
+from journeyscope.engine.core.program import load_program
 from journeyscope.engine.history import read_history
-from journeyscope.engine.localtime import local, zone
-from journeyscope.engine.program import load_program
 from journeyscope.engine.simulator import Simulator
 
 DATA = Path(__file__).parent / "data"

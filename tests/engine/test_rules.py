@@ -9,11 +9,11 @@ from engine_kit import Timeline, ev, program
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeyscope.engine.actions import Record, Send
-from journeyscope.engine.clock import at, iso
-from journeyscope.engine.localtime import local, zone
-from journeyscope.engine.rules import Rules
-from journeyscope.engine.state import CustomerState
+from journeyscope.engine.core.actions import Record, Send
+from journeyscope.engine.core.clock import at, iso
+from journeyscope.engine.core.localtime import local, zone
+from journeyscope.engine.core.rules import Rules
+from journeyscope.engine.core.state import CustomerState
 
 AMS = zone("Europe/Amsterdam")
 
@@ -342,7 +342,7 @@ def test_transitions_are_pure_and_deterministic(history: list[tuple[str, int, st
     def run() -> list[object]:
         rules, state, out = Rules(prog), CustomerState("c1"), []
         for i, (activity, offset, channel) in enumerate(sorted(history, key=lambda h: h[1])):
-            from journeyscope.engine.actions import Event
+            from journeyscope.engine.core.actions import Event
 
             item = Event(f"e{i}", "c1", activity, t0 + offset, channel)
             before = state.to_json()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from test_crash import ack_program, check_exactly_once, counts
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Event
+from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import EngineStore
 
 CUSTOMERS, EACH = 150, 12

@@ -10,7 +10,7 @@ import pytest
 
 from journeyscope.analytics.uplift import UpliftQuery, uplift
 from journeyscope.engine import synthetic_trial as trial
-from journeyscope.engine.holdouts import in_holdout
+from journeyscope.engine.core.holdouts import in_holdout
 from journeyscope.events import Store
 
 

@@ -13,11 +13,12 @@ import pytest
 from engine_kit import EXAMPLES, cmd, ev, program
 
 from journeyscope import synthetic
-from journeyscope.engine.actions import Record
-from journeyscope.engine.clock import FakeClock, at
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.actions import Record
+from journeyscope.engine.core.clock import at
+from journeyscope.engine.core.program import load_program
 from journeyscope.engine.export import export_events
 from journeyscope.engine.history import read_history
-from journeyscope.engine.program import load_program
 from journeyscope.engine.replay import replay
 from journeyscope.engine.simulator import Simulator
 from journeyscope.engine.store import EngineStore

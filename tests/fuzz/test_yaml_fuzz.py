@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeyscope.definitions import load_journey
-from journeyscope.engine.interactions import load_interactions
-from journeyscope.engine.journeys import load_journeys
-from journeyscope.engine.policy import load_policy
-from journeyscope.engine.program import load_program
+from journeyscope.engine.core.interactions import load_interactions
+from journeyscope.engine.core.journeys import load_journeys
+from journeyscope.engine.core.policy import load_policy
+from journeyscope.engine.core.program import load_program
 from journeyscope.errors import JourneyscopeError
 from journeyscope.events import load_catalogue
 

@@ -96,6 +96,16 @@ def test_github_issues_and_markdown(story_map_json) -> None:  # type: ignore[no-
     assert all(c.text in md for c in story_map_json.stories)
 
 
+def test_money_carries_its_currency(story_map_json) -> None:  # type: ignore[no-untyped-def]
+    valued = [c for c in story_map_json.stories if c.value_at_stake is not None]
+    assert valued
+    md = export(story_map_json, "markdown", "GBP")
+    assert "GBP " in md and "EUR " not in md
+    assert "EUR " in export(story_map_json, "markdown")  # the stated default
+    svg = story_map_svg(story_map_json, embed_font=False, currency="GBP")
+    assert "GBP " in svg
+
+
 def test_story_map_svg_text_never_overlaps(story_map_json) -> None:  # type: ignore[no-untyped-def]
     svg = story_map_svg(story_map_json, embed_font=False)
     root = parse(svg)

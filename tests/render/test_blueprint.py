@@ -8,6 +8,7 @@ import pytest
 from render_kit import all_text, big_journey, by_class, overlapping, parse, text_lines
 
 from journeyscope.definitions import load_journey
+from journeyscope.render._grid import ROW_W, rows_of
 from journeyscope.render.blueprint import blueprint_svg
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
@@ -20,8 +21,10 @@ def tenancy():
 
 def test_lanes_and_lines_in_blueprint_order(tenancy):
     root = parse(blueprint_svg(tenancy))
+    rows = len(rows_of(tenancy))
+    assert float(root.get("width")) <= ROW_W  # the stages wrap onto rows: fits 1,024 px
     lanes = [r.get("data-lane") for r in by_class(root, "rect", "lane-box")]
-    assert lanes == [
+    assert lanes == rows * [
         "stages",
         "steps",
         "evidence",
@@ -32,13 +35,13 @@ def test_lanes_and_lines_in_blueprint_order(tenancy):
         "systems",
     ]
     lines = by_class(root, "line", "blueprint-line")
-    assert [line.get("data-line") for line in lines] == [
+    assert [line.get("data-line") for line in lines] == rows * [
         "line of interaction",
         "line of visibility",
         "line of internal interaction",
     ]
-    boxes = {r.get("data-lane"): r for r in by_class(root, "rect", "lane-box")}
-    ys = [float(line.get("y1")) for line in lines]
+    boxes = {r.get("data-lane"): r for r in by_class(root, "rect", "lane-box")[:8]}  # row 1
+    ys = [float(line.get("y1")) for line in lines[:3]]
     # each line lies between the two lanes it separates
     for y, (above, below) in zip(
         ys,

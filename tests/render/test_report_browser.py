@@ -198,4 +198,5 @@ def test_png_export_of_every_picture(chromium, synthetic_report, tmp_path):
         width, height = _png_size(path)
         assert width > 400 and height > 200, path
     # wide pictures come out whole, not cut at the frame (2x pixel density)
-    assert _png_size(tmp_path / "png" / "journey-map.png")[0] > 2 * 2000
+    # (the journey map wraps its stages onto rows 932 px wide)
+    assert _png_size(tmp_path / "png" / "journey-map.png")[0] >= 2 * 900

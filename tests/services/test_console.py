@@ -14,9 +14,10 @@ from sqlalchemy import insert
 
 from journeyscope.engine import audit, journey_controls
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Command, Event
-from journeyscope.engine.clock import FakeClock, at
-from journeyscope.engine.state import PAUSED, WAITING, CustomerState, Instance
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.actions import Command, Event
+from journeyscope.engine.core.clock import at
+from journeyscope.engine.core.state import PAUSED, WAITING, CustomerState, Instance
 from journeyscope.engine.store import AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
 from journeyscope.services import console, console_actions

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from journeyscope.engine.program import load_program
+from journeyscope.engine.core.program import load_program
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "orchestration"
 JOURNEY = "tenancy-documents"

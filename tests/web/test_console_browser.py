@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from journeyscope.config import Settings
-from journeyscope.engine.program import load_program
+from journeyscope.engine.core.program import load_program
 from journeyscope.engine.store import EngineStore
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -53,7 +53,7 @@ def server(settings: Settings, accounts: Any) -> Iterator[tuple[str, str]]:
     store = EngineStore(settings.database_url)
     program = load_program(EXAMPLES)
     store.deploy(program)
-    from journeyscope.engine.program import Program
+    from journeyscope.engine.core.program import Program
 
     store.deploy(
         Program.build(

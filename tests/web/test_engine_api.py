@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from journeyscope.config import Settings
-from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.program import Program
+from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import EngineStore
 from journeyscope.web import create_app
 
@@ -357,14 +357,12 @@ def test_raw_email_and_phone_ids_are_stored_as_keyed_hashes(
     with store.read() as conn:
         ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
     assert not any("@" in i or "555" in i for i in ids)
-    # another store has another key: the same address gives another id
-    with EngineStore(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
-        from journeyscope.engine.keys import identifier_secret, pseudonymise
+    # another workspace has another key: the same address gives another id
+    from journeyscope.engine.keys import pseudonymise
+    from journeyscope.pseudonyms import workspace_secret
 
-        assert (
-            pseudonymise("email:alice@example.com", identifier_secret(other))
-            != (stored["customer_id"])
-        )
+    other = workspace_secret(tmp_path / "other.key")
+    assert pseudonymise("email:alice@example.com", other) != stored["customer_id"]
     hashed = {"event_id": "m3", "customer_id": "email:already-hashed-by-the-crm", "activity": "X"}
     body = {"events": [hashed], "identifiers_hashed": True}
     assert client.post("/v1/events", json=body, headers=admin).status_code == 202

@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.program import Program
+from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import EngineStore
 from journeyscope.web import create_app
 

@@ -201,6 +201,16 @@ def test_a_whole_session_in_chromium(
             )
             _shot(page, shots, "timeline")
 
+            # drill into a path: click a link of the Sankey (the table row it draws), see the
+            # cases that went that way and the paths after it
+            page.goto(f"{server}/explore/paths?start={STEPS[0].replace(' ', '+')}&steps=4")
+            page.wait_for_selector("#result .plot[data-drawn] .sankey-link", timeout=60_000)
+            page.locator("#result .sankey-link").first.dispatch_event("click")
+            page.wait_for_selector("h1:has-text('cases went from')", timeout=60_000)
+            _shot(page, shots, "path-drill")
+            page.locator("a.button:has-text('Paths after')").click()
+            page.wait_for_selector("#result table", timeout=60_000)
+
             # upload a file with bad rows; find them in the quarantine
             bad = tmp_path / "bad-rows.csv"
             bad.write_text(

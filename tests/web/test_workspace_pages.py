@@ -57,6 +57,89 @@ def test_customer_property_filter_equals_the_breakdown_group(app_client, login) 
     assert "no property &#39;segmnt&#39;" in typo.text and "segment" in typo.text
 
 
+def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
+    app_client, settings: Settings, login
+) -> None:
+    """``first_channel=web``: the funnel of the customers whose first event of all was on the
+    web, as the engine computes it on those customers' events (chosen here in SQL)."""
+    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.services.queries import build_query
+    from journeyscope.services.store import open_store
+
+    login(app_client, "viewer")
+    steps = ["Start housing application", "Upload documents", "Accept tenancy offer"]
+    page = app_client.get("/api/funnel", params={"step": steps, "first_channel": "web"})
+    assert page.status_code == 200, page.text
+    store = open_store(settings)
+    try:
+        web_first = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT customer_id FROM events GROUP BY 1 "
+                "HAVING arg_min(channel, timestamp) = 'web'"
+            ).fetchall()
+        ]
+        everyone = store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
+        assert 0 < len(web_first) < everyone[0][0]
+        events = store.events()
+        expected = IbisEngine(events.filter(events.customer_id.isin(web_first))).run(
+            build_query("funnel", {"step": steps})
+        )
+    finally:
+        store.close()
+    assert [s["cases"] for s in page.json()["steps"]] == [s.cases for s in expected.steps]
+    whole = app_client.get("/api/funnel", params={"step": steps}).json()
+    assert page.json()["steps"][0]["cases"] < whole["steps"][0]["cases"]
+    shown = app_client.get("/explore/funnel", params={"step": steps, "first_channel": "web"})
+    assert "whose first event was in web" in shown.text
+    typo = app_client.get("/explore/funnel", params={"step": steps, "first_channel": "wbe"})
+    assert "first_channel: no channel &#39;wbe&#39;" in typo.text
+
+
+def test_path_link_drill_down_counts_the_links_cases(app_client, login) -> None:
+    """The drill-down of a path link lists as many cases as the link carries (the same
+    anchored paths), a sample that opens customers, and the paths after the link's target."""
+    import re
+    from urllib.parse import quote
+
+    login(app_client, "analyst")
+    params = {"start": "Start housing application", "steps": "4", "channel": "web"}
+    result = app_client.get("/api/paths", params=params).json()
+    edges = [e for e in result["edges"] if e["target"] != "(other)"]
+    edge = max(edges, key=lambda e: (e["step"] == 2, e["cases"]))
+    page = app_client.get(
+        "/explore/paths/drill",
+        params={**params, "at": edge["step"], "source": edge["source"], "target": edge["target"]},
+    )
+    assert page.status_code == 200, page.text
+    assert f"{edge['cases']:,} cases went from" in page.text
+    listed = re.findall(r'href="/customers\?q=([^"]+)"', page.text)
+    assert 0 < len(listed) <= min(20, edge["cases"])
+    assert f"/explore/paths?start={quote(edge['target'], safe='').replace('%20', '+')}" in page.text
+    assert "channel=web" in page.text  # the filters follow the drill-down
+    shown = app_client.get("/explore/paths", params=params)
+    assert "/explore/paths/drill?at=" in shown.text
+    bad = app_client.get(
+        "/explore/paths/drill", params={**params, "at": 9, "source": "a", "target": "b"}
+    )
+    assert bad.status_code == 422
+
+
+def test_a_second_run_knows_how_long_the_first_took(settings: Settings) -> None:
+    """Progress is elapsed against how long the same kind of analysis last took here."""
+    from journeyscope.services import results
+    from journeyscope.services.queries import build_query
+
+    results.clear()
+    first = results.submit(settings, build_query("variants", {"top": ["5"]}))
+    assert first.expected is None  # nothing to compare with yet
+    first.result()
+    assert first.progress == 1.0
+    second = results.submit(settings, build_query("variants", {"top": ["6"]}))
+    assert second.expected is not None and second.expected > 0
+    second.result()
+
+
 def test_unknown_step_is_an_inline_message_with_closest_names(app_client, login) -> None:
     login(app_client, "viewer")
     page = app_client.get("/explore/funnel", params={"step": ["Upload documnets"]})
@@ -65,3 +148,33 @@ def test_unknown_step_is_an_inline_message_with_closest_names(app_client, login)
     assert "closest: &#39;Upload documents&#39;" in page.text
     api = app_client.get("/api/funnel", params={"step": ["Upload documnets"]})
     assert api.status_code == 422 and "Upload documents" in api.json()["detail"]
+
+
+def test_home_shows_each_journeys_mean_fitness_as_the_cli(
+    app_client, settings: Settings, login, run_cli
+) -> None:
+    """Home answers at once; the mean fitness is computed in the background and then shown,
+    equal to ``journeyscope conformance --json``."""
+    import time
+    from pathlib import Path
+
+    from journeyscope.services import results
+
+    login(app_client, "viewer")
+    first = app_client.get("/")
+    assert first.status_code == 200
+    assert 'id="fitness-tenancy"' in first.text
+    design = Path(settings.designs) / "tenancy.yaml"
+    expected = json.loads(
+        run_cli("conformance", str(design), "--json", "--store", str(settings.store))
+    )
+    deadline = time.monotonic() + 600
+    while True:
+        page = app_client.get("/")
+        if "being computed" not in page.text.split('id="fitness-tenancy"')[1][:400]:
+            break
+        assert time.monotonic() < deadline, "fitness never computed"
+        time.sleep(1)
+    shown = page.text.split('id="fitness-tenancy"')[1][:600]
+    assert f"{expected['fitness']['mean']:.2f}" in shown
+    assert results.memo_later(settings, "never", lambda: 1) == (False, None)  # then runs once

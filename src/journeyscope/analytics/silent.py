@@ -58,6 +58,7 @@ from journeyscope.analytics.models import (
     folds_of,
 )
 from journeyscope.analytics.nonresponse import standardise
+from journeyscope.analytics.semantics import customer_definition, with_stated
 from journeyscope.analytics.sensitivity import Sensitivity
 from journeyscope.analytics.silent_asked import (
     EVERY_CUSTOMER,
@@ -342,7 +343,7 @@ def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None)
         "properties": list(query.properties),
         "case_rule": query.case_rule.describe(),
         "assumptions": ASSUMPTIONS,
-        "semantics": _semantics(query),
+        "semantics": with_stated(query, _semantics(query)),
     }
     h = np.where(answered, headline(query.survey, score), 0.0)
     if r < 2 * query.folds or r == n:
@@ -477,9 +478,8 @@ ASSUMPTIONS: Final = (
 def _semantics(q: SilentQuery) -> str:
     props = f"; properties one-hot: {', '.join(q.properties)}" if q.properties else ""
     return (
-        f"unit: customer = a customer id after identity stitching, or the case where no "
-        f"customer is known (customers_meaning counts each; events outside a case under the "
-        f"case rule left out); population: the asked customers "
+        f"unit: {customer_definition('in_journey')} (customers_meaning counts each; events "
+        f"outside a case under the case rule left out); population: the asked customers "
         f"({q.asked or 'inferred from invitation activities'}; asked.rule says who), "
         f"never-asked ones extrapolated apart (never_asked); answer: the customer's last {q.survey} answer by time; metric "
         f"{METRICS[q.survey]}; features: counts of events, cases, distinct activities, rework "

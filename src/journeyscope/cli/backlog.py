@@ -69,7 +69,10 @@ def backlog(
             channel_costs=channel_costs(chosen, cost),
             min_dropoff=min_dropoff,
         )
-    text = story_map_svg(result) if fmt == "svg" else export(result, fmt)  # type: ignore[arg-type]
+    cur = chosen.currency
+    text = (
+        story_map_svg(result, currency=cur) if fmt == "svg" else export(result, fmt, cur)  # type: ignore[arg-type]
+    )
     if out is None:
         typer.echo(text, nl=False)
     else:

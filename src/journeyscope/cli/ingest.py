@@ -118,6 +118,7 @@ def ingest(
     """
     from journeyscope.events import ColumnMapping, CsvOptions, load_catalogue
     from journeyscope.events.identity import stitch
+    from journeyscope.events.pii import align_secret
 
     mapping = ColumnMapping(
         case_id=case,
@@ -137,14 +138,17 @@ def ingest(
         cost=cost,
     )
     allowed = None
+    hashed: list[str] = []
     if catalogue is not None:
         cat = load_catalogue(catalogue)
         allowed = list(cat.activities) if strict else None
+        hashed = cat.already_hashed()
     elif strict:
         raise typer.BadParameter("--strict needs --catalogue")
     reports = []
     chosen = settings(ctx, store=store)
     with _open_for_writing(chosen) as db:
+        align_secret(db.con, chosen.identifier_key_file())  # the engine's secret too
         for file in files:
             with progress_bar(f"ingesting {file.name}") as update:
                 reports.append(
@@ -155,6 +159,7 @@ def ingest(
                         csv=CsvOptions(delimiter=delimiter, encoding=encoding),
                         allowed_activities=allowed,
                         object_type=object_type,
+                        already_hashed=hashed,
                         progress=update,
                     )
                 )

@@ -55,6 +55,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def _silent_table(result: SilentResult) -> None:
+    from journeyscope.analytics.semantics import customer_label
     from journeyscope.analytics.silent_text import check_lines, strategy_rows
 
     key = result.metric.split(":")[0].upper()
@@ -66,7 +67,7 @@ def _silent_table(result: SilentResult) -> None:
     who = (
         f"the {a.customers:,} asked customers"
         if a is not None and a.never_asked
-        else f"all {result.customers:,} customers"
+        else f"all {result.customers:,} {customer_label('in_journey')}"
     )
     table = Table(
         title=f"{key} of {who} ({result.respondents:,} answered, {result.response_rate:.1%}), "

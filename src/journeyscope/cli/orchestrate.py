@@ -48,7 +48,7 @@ def _url(database_url: str | None) -> str:
 def _deploy(url: str, program: list[Path] | None) -> None:
     if not program:
         return
-    from journeyscope.engine.program import load_program
+    from journeyscope.engine.core.program import load_program
     from journeyscope.engine.store import EngineStore
 
     with EngineStore(url) as store:
@@ -73,9 +73,9 @@ def simulate(
     """Replay EVENTS through JOURNEY with a simulated clock; print every decision and
     action (with --json: one JSON object per line). Interaction catalogues and the policy
     are read from the journey's folder. Deterministic: same input, same output."""
+    from journeyscope.engine.core.localtime import parse_duration
+    from journeyscope.engine.core.program import load_program
     from journeyscope.engine.history import read_history
-    from journeyscope.engine.localtime import parse_duration
-    from journeyscope.engine.program import load_program
     from journeyscope.engine.simulator import Simulator, action_json
 
     folder = journey if journey.is_dir() else journey.parent
@@ -122,6 +122,9 @@ def serve(
     if embedded_worker is not None:
         os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
     console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
+    # uvicorn stops gracefully on SIGTERM, then raises it again for the handler that was there
+    # before: a stop that was asked for and completed is a clean exit (status 0)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
 
 

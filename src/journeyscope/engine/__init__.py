@@ -6,12 +6,11 @@ run by :class:`Simulator` (in memory, simulated clock) or by :class:`Worker` pro
 an :class:`EngineStore` (SQLite embedded, PostgreSQL to scale out).
 """
 
-from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
-from journeyscope.engine.clock import Clock, FakeClock, SystemClock
-from journeyscope.engine.decisions import Decision, Knowledge
-from journeyscope.engine.export import export_events
-from journeyscope.engine.history import read_history
-from journeyscope.engine.interactions import (
+from journeyscope.engine.clock import FakeClock, SystemClock
+from journeyscope.engine.core.actions import Command, Event, Learn, Record, Send, Tick
+from journeyscope.engine.core.clock import Clock
+from journeyscope.engine.core.decisions import Decision, Knowledge
+from journeyscope.engine.core.interactions import (
     Category,
     DeliveryContext,
     InteractionCatalogue,
@@ -19,12 +18,14 @@ from journeyscope.engine.interactions import (
     InteractionSpec,
     load_interactions,
 )
-from journeyscope.engine.journeys import JourneySpec, compile_journey, load_journeys
-from journeyscope.engine.policy import ContactPolicy, Verdict, check
-from journeyscope.engine.program import Program, load_program
-from journeyscope.engine.rules import Rules
+from journeyscope.engine.core.journeys import JourneySpec, compile_journey, load_journeys
+from journeyscope.engine.core.policy import ContactPolicy, Verdict, check
+from journeyscope.engine.core.program import Program, load_program
+from journeyscope.engine.core.rules import Rules
+from journeyscope.engine.core.state import CustomerState, Instance, Timer
+from journeyscope.engine.export import export_events
+from journeyscope.engine.history import read_history
 from journeyscope.engine.simulator import Simulator, action_json
-from journeyscope.engine.state import CustomerState, Instance, Timer
 from journeyscope.engine.store import AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
 

@@ -1,9 +1,10 @@
-"""Time is injected: the engine never reads the wall clock itself.
+"""The clocks the runtime runs on: the engine's core never reads the wall clock itself.
 
-A :class:`Clock` says what time it is as seconds since the epoch (UTC). Production code uses
-:class:`SystemClock`; tests and ``journeyscope simulate`` use :class:`FakeClock`, which only
+A clock (:class:`journeyscope.engine.core.clock.Clock`) says what time it is as seconds since
+the epoch (UTC). Production code uses :class:`SystemClock`; tests and ``journeyscope simulate`` use :class:`FakeClock`, which only
 moves when told to, so a test can jump days in microseconds.
 
+>>> from journeyscope.engine.core.clock import at, iso
 >>> clock = FakeClock(at("2025-03-29T09:00:00+00:00"))
 >>> clock.advance(days=2)
 >>> iso(clock.now())
@@ -14,14 +15,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
-from typing import Protocol
-
-
-class Clock(Protocol):
-    """Anything with ``now()`` returning epoch seconds (UTC)."""
-
-    def now(self) -> float: ...
 
 
 class SystemClock:
@@ -52,16 +45,3 @@ class FakeClock:
     ) -> None:
         with self._lock:
             self._now += seconds + 60 * minutes + 3600 * hours + 86400 * days
-
-
-def at(text: str | datetime) -> float:
-    """Epoch seconds of an ISO 8601 timestamp (naive means UTC)."""
-    dt = datetime.fromisoformat(text) if isinstance(text, str) else text
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
-
-
-def iso(ts: float) -> str:
-    """ISO 8601 text of epoch seconds, in UTC."""
-    return datetime.fromtimestamp(ts, UTC).isoformat()

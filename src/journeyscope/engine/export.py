@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from journeyscope.engine.clock import iso
+from journeyscope.engine.core.clock import iso
 from journeyscope.engine.store import EngineStore
 from journeyscope.events import IngestReport, Store
 from journeyscope.events.identity import PREFIX, stitch

@@ -1,7 +1,7 @@
 """Recorded event histories for replay: any file the event store reads, in engine terms.
 
 A history is read through the event store (CSV, Parquet, JSON Lines, XES...), identities are
-stitched, and each row becomes an :class:`~journeyscope.engine.actions.Event` for the
+stitched, and each row becomes an :class:`~journeyscope.engine.core.actions.Event` for the
 stitched customer, in (timestamp, source row) order.
 """
 
@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from journeyscope.engine.actions import Event
+from journeyscope.engine.core.actions import Event
 from journeyscope.events import Store
 from journeyscope.events.identity import stitch
 

@@ -2,7 +2,7 @@
 
 :func:`paused_in` is what workers read, in every batch's transaction; :func:`set_paused`
 flips the switch. What a paused journey does is
-:mod:`~journeyscope.engine.journey_pause`'s to say.
+:mod:`~journeyscope.engine.core.journey_pause`'s to say.
 """
 
 from __future__ import annotations

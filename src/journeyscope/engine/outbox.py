@@ -30,10 +30,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Send
-from journeyscope.engine.holdouts import bucket
-from journeyscope.engine.interactions import DeliveryContext, InteractionCatalogue
-from journeyscope.engine.state import dumps
+from journeyscope.engine.core.actions import Send
+from journeyscope.engine.core.holdouts import bucket
+from journeyscope.engine.core.interactions import DeliveryContext, InteractionCatalogue
+from journeyscope.engine.core.state import dumps
+from journeyscope.engine.interactions import WebhookClients, deliver
 from journeyscope.errors import DeliveryError, JourneyscopeError
 
 
@@ -138,9 +139,11 @@ class Dispatcher:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
+        self.clients = WebhookClients()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self.clients.close()
 
     def delay(self, key: str, attempts: int) -> float:
         jitter = 0.8 + 0.4 * bucket(key, "backoff")
@@ -152,7 +155,7 @@ class Dispatcher:
             context = DeliveryContext(
                 d.key, d.customer_id, d.interaction, d.version, d.channel, d.attempts
             )
-            response = obj.deliver(d.payload, context)
+            response = deliver(obj, d.payload, context, self.clients)
             return Result(d, now, True, response=response)
         except DeliveryError as exc:
             return Result(d, now, False, str(exc), exc.permanent)

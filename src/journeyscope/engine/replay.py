@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Event
 from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 

@@ -6,7 +6,7 @@ Inputs are applied in timestamp order (ties keep the given order); before each o
 timer due at or before its time fires, customer by customer in (due, customer id) order.
 The output — every decision and action, in order — is a deterministic function of the inputs.
 
->>> from journeyscope.engine.program import Program
+>>> from journeyscope.engine.core.program import Program
 >>> sim = Simulator(Program.build([]))
 >>> list(sim.run([]))
 []
@@ -18,12 +18,13 @@ import heapq
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from journeyscope.engine.actions import Action, Command, Event, Learn, Record, Send, Tick
-from journeyscope.engine.clock import FakeClock, iso
-from journeyscope.engine.decisions import Knowledge
-from journeyscope.engine.program import Program
-from journeyscope.engine.rules import Rules
-from journeyscope.engine.state import CustomerState
+from journeyscope.engine.clock import FakeClock
+from journeyscope.engine.core.actions import Action, Command, Event, Learn, Record, Send, Tick
+from journeyscope.engine.core.clock import iso
+from journeyscope.engine.core.decisions import Knowledge
+from journeyscope.engine.core.program import Program
+from journeyscope.engine.core.rules import Rules
+from journeyscope.engine.core.state import CustomerState
 
 
 class Simulator:

@@ -25,14 +25,15 @@ from sqlalchemy.pool import StaticPool
 
 from journeyscope.engine import keys
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Command, Event
-from journeyscope.engine.clock import Clock, SystemClock
-from journeyscope.engine.decisions import Knowledge
-from journeyscope.engine.interactions import InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.policy import ContactPolicy
-from journeyscope.engine.program import Program
-from journeyscope.engine.state import CustomerState, dumps
+from journeyscope.engine.clock import SystemClock
+from journeyscope.engine.core.actions import Command, Event
+from journeyscope.engine.core.clock import Clock
+from journeyscope.engine.core.decisions import Knowledge
+from journeyscope.engine.core.interactions import InteractionSpec
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.policy import ContactPolicy
+from journeyscope.engine.core.program import Program
+from journeyscope.engine.core.state import CustomerState, dumps
 from journeyscope.errors import EngineStoreError, VersionConflictError
 
 NOTIFY_CHANNEL = "journeyscope_inbox"
@@ -442,7 +443,7 @@ class EngineStore:
                 select(t.policies.c.body).order_by(t.policies.c.id.desc()).limit(1)
             ).scalar()
             pinned = {r.journey: r.version for r in conn.execute(select(t.pins))}
-        from journeyscope.engine.interactions import InteractionCatalogue
+        from journeyscope.engine.core.interactions import InteractionCatalogue
 
         return Program.build(
             journeys,

@@ -3,7 +3,7 @@
 One orchestrated journey (``docs-reminder``): customers who start an application enter it,
 are sent a ``document_reminder`` e-mail at once, and wait up to 14 days for ``Upload
 documents`` (the journey's goal). The journey holds out a share of its customers by the
-engine's own hash (:func:`journeyscope.engine.holdouts.in_holdout`, salt ``journey:<id>``),
+engine's own hash (:func:`journeyscope.engine.core.holdouts.in_holdout`, salt ``journey:<id>``),
 so the arm the generator gives a customer is the arm the engine assigns.
 
 Customers then behave with a **known effect**: each uploads their documents (within 1 hour
@@ -30,12 +30,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from journeyscope.engine.actions import Event, Record
+from journeyscope.engine.core.actions import Event, Record
+from journeyscope.engine.core.holdouts import in_holdout
+from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.export import ingest_engine_events
-from journeyscope.engine.holdouts import in_holdout
-from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.program import Program
 from journeyscope.engine.simulator import Simulator
 from journeyscope.events import Store
 

@@ -40,12 +40,12 @@ from sqlalchemy.exc import OperationalError
 from journeyscope.engine import deadletters, journey_controls
 from journeyscope.engine import outbox as out
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Command, Event, Learn, Record, Send, Tick
-from journeyscope.engine.clock import Clock
+from journeyscope.engine.core.actions import Command, Event, Learn, Record, Send, Tick
+from journeyscope.engine.core.clock import Clock
+from journeyscope.engine.core.rules import Rules
+from journeyscope.engine.core.state import CustomerState, dumps
 from journeyscope.engine.deadletters import Failure, describe
 from journeyscope.engine.leases import Leases
-from journeyscope.engine.rules import Rules
-from journeyscope.engine.state import CustomerState, dumps
 from journeyscope.engine.store import (
     NOTIFY_CHANNEL,
     PROGRAM_CHANNEL,

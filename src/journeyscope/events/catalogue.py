@@ -18,6 +18,8 @@ A catalogue is YAML::
       web: {kind: digital}         # digital | assisted | other
       phone: {kind: assisted}
     channel_scope: detect          # event | case | detect (constant within cases: case)
+    identifiers:
+      email_hash: {hashed: true}   # the data gives these hashed: ingest keeps them as they are
 
 What ``initiator``, a channel's ``kind``, failure and failure demand mean is defined once, in
 :mod:`journeyscope.analytics.contacts`; ``docs/metrics.md`` lists every metric built on them.
@@ -116,6 +118,22 @@ class ChannelInfo(BaseModel):
     kind: ChannelKind
 
 
+IdentifierColumn = Literal["account_id", "email_hash", "phone_hash", "device_id", "anonymous_id"]
+
+
+class IdentifierInfo(BaseModel):
+    """What the data's values of one customer identifier are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hashed: bool = Field(
+        default=False,
+        description="The values are hashed already (by the sender): ingest stores them as "
+        "they are. Otherwise raw e-mail addresses and phone numbers in email_hash and "
+        "phone_hash are replaced by the workspace's keyed hash (journeyscope.pseudonyms).",
+    )
+
+
 class Catalogue(BaseModel):
     """Every activity an organisation records, by name."""
 
@@ -129,9 +147,23 @@ class Catalogue(BaseModel):
         description="event: a channel per event; case: a case attribute (how the case came "
         "in); detect: case when constant within every case with more than one event.",
     )
+    identifiers: dict[IdentifierColumn, IdentifierInfo] = Field(
+        default_factory=dict,
+        description="Per customer identifier column, what its values are (hashed: true).",
+    )
+
+    def already_hashed(self) -> list[str]:
+        """The identifier columns whose values the data gives hashed.
+
+        >>> Catalogue(activities={}, identifiers={"email_hash": {"hashed": True}}).already_hashed()
+        ['email_hash']
+        """
+        return sorted(name for name, info in self.identifiers.items() if info.hashed)
 
     def to_yaml(self) -> str:
         data = self.model_dump(mode="json", exclude_defaults=False)
+        if not data["identifiers"]:
+            del data["identifiers"]  # a draft says nothing it does not know
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

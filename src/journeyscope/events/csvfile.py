@@ -7,6 +7,14 @@ fewer fields than the header, a field longer than :data:`MAX_FIELD` characters, 
 that is not text in the file's encoding, is a row quarantined with the line and the reason;
 the other rows are read. Every value is text, so identifiers such as ``NA`` or ``007`` stay
 as written.
+
+Two paths give the same rows. A clean UTF-8 file (no blank line between records, no NUL,
+no carriage return without a line feed, every record with the header's number of fields,
+no field near :data:`MAX_FIELD`) is parsed in bulk by Arrow's multi-threaded CSV parser,
+and each record's physical line is computed from the line breaks inside its values; this
+is several times faster than the row-by-row path. Anything else is read record by record
+with Python's :mod:`csv` module, from the start of the file or, when the bulk parser meets
+the first record it cannot vouch for, from the first record not handed over yet.
 """
 
 from __future__ import annotations
@@ -21,10 +29,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from journeyscope.errors import InputFormatError
-from journeyscope.events.rawio import ERROR, HIDDEN, ROW, maybe_gunzip
+from journeyscope.events.csvbulk import MAX_FIELD, Resume, header_names, read_bulk
+from journeyscope.events.rawio import ERROR, ROW, maybe_gunzip
 
-#: Longest field read, in characters; a longer one quarantines its row.
-MAX_FIELD = 8 * 1024 * 1024
+__all__ = ["MAX_FIELD", "read_csv"]
+
 _DELIMITERS = ",;\t|"
 _ASCII_COMPATIBLE = {"utf-8", "utf-8-sig", "latin-1", "iso8859-1", "ascii", "cp1252"}
 
@@ -51,19 +60,6 @@ def _sniff(path: Path, encoding: str) -> str:
         return best if counts[best] else ","
 
 
-def _names(header: list[str]) -> list[str]:
-    names: list[str] = []
-    for i, raw in enumerate(header):
-        name = raw.strip() or f"column{i}"
-        if name in HIDDEN:
-            name = f"csv:{name}"
-        base, n = name, 1
-        while name in names:
-            name, n = f"{base}_{n}", n + 1
-        names.append(name)
-    return names
-
-
 def read_csv(
     path: Path,
     delimiter: str | None = None,
@@ -74,12 +70,31 @@ def read_csv(
 ) -> Iterator[pa.Table]:
     """Stream a delimited text file as Arrow tables of text columns plus ``__row``/``__error``.
 
-    The delimiter is sniffed from the first 64 KiB unless given.
+    The delimiter is sniffed from the first 64 KiB unless given. Batches hold ``batch_size``
+    rows each (the last fewer) whichever path reads them (see the module docstring).
     """
     codec = _codec(encoding)
     sep = delimiter or _sniff(path, codec)
     if len(sep) != 1:
         raise InputFormatError(f"{path}: the delimiter must be one character, not {sep!r}")
+    resume: Resume | None = Resume()
+    if codec == "utf-8-sig" and sep.isascii() and sep not in '"\r\n':
+        resume = yield from read_bulk(path, sep, header, batch_size, on_progress)
+    if resume is not None:
+        yield from _read_rows(path, sep, codec, encoding, header, batch_size, on_progress, resume)
+
+
+def _read_rows(
+    path: Path,
+    sep: str,
+    codec: str,
+    encoding: str,
+    header: bool,
+    batch_size: int,
+    on_progress: Callable[[float], None] | None,
+    resume: Resume,
+) -> Iterator[pa.Table]:
+    """The row-by-row path; records starting before ``resume.line`` were handed over."""
     csv.field_size_limit(MAX_FIELD)
     size = max(path.stat().st_size, 1)
     with path.open("rb") as raw, maybe_gunzip(raw) as handle:
@@ -88,7 +103,7 @@ def read_csv(
         reader = csv.reader(text, delimiter=sep, strict=False)
         names: list[str] | None = None
         rows: list[tuple[int, list[str] | None, str | None]] = []
-        good = 0
+        good = resume.good
         first_problem: str | None = None
         last = 0  # physical lines read so far
         while True:
@@ -99,8 +114,9 @@ def read_csv(
                 break
             except csv.Error as exc:
                 last = reader.line_num
-                rows.append((start, None, f"line {start}: malformed: {exc}"))
-                first_problem = first_problem or rows[-1][2]
+                if start >= resume.line:
+                    rows.append((start, None, f"line {start}: malformed: {exc}"))
+                    first_problem = first_problem or rows[-1][2]
                 continue
             except UnicodeDecodeError as exc:  # only from codecs without surrogateescape
                 raise InputFormatError(
@@ -115,9 +131,13 @@ def read_csv(
                         f"{path}: line {start}: the header is not {encoding} text; "
                         "give the file's encoding (--encoding latin-1, utf-16, ...)"
                     )
-                names = _names(record) if header else [f"column{i}" for i in range(len(record))]
+                names = (
+                    header_names(record) if header else [f"column{i}" for i in range(len(record))]
+                )
                 if header:
                     continue
+            if start < resume.line:
+                continue  # handed over by the bulk path
             if len(record) != len(names):
                 problem = f"line {start}: {len(record)} fields where the header has {len(names)}"
                 rows.append((start, None, problem))

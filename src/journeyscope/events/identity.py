@@ -15,8 +15,9 @@ who used it. Leave such identifiers out of the input, or map them to properties.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import duckdb
 import ibis
@@ -151,8 +152,8 @@ def stitch_view(view: ibis.Table) -> ibis.Table:
     """``view`` (canonical events on any Ibis backend) with ``customer_id`` stitched by the
     rule above, computed where the data lives: the connected components are found by label
     propagation with pointer jumping, one query per round, each round's labels kept by the
-    backend (a temporary table on DuckDB, a cached view on Spark); nothing is collected to
-    this process but a count per round. Gives the same ids as :func:`stitch` on a store.
+    backend (:class:`_Kept`); nothing is collected to this process but a count per round.
+    Gives the same ids as :func:`stitch` on a store.
 
     A node is written ``"<rank>:<value>"`` (rank = the kind's strength, one digit), so the
     smallest string of a component is its strongest identifier, ties broken by the smallest
@@ -164,28 +165,29 @@ def stitch_view(view: ibis.Table) -> ibis.Table:
         pair = view.filter(view[kind].notnull()).select(a=anchor, b=_node(view, kind))
         edges = pair if edges is None else edges.union(pair, distinct=False)
     assert edges is not None
+    kept = _Kept(view)
     one_way = edges.distinct()
-    both = one_way.union(one_way.select(a=one_way.b, b=one_way.a), distinct=True).cache()
-    labels = both.select(node=both.a).distinct().mutate(label=ibis._.node).cache()
+    both = kept(one_way.union(one_way.select(a=one_way.b, b=one_way.a), distinct=True))
+    labels = kept(both.select(node=both.a).distinct().mutate(label=ibis._.node))
     for _ in range(MAX_ROUNDS):
         seen = (
             both.join(labels, both.b == labels.node).group_by(node=both.a).agg(m=labels.label.min())
         )
-        step = (
-            labels.left_join(seen, labels.node == seen.node)
-            .select(node=labels.node, label=_least(labels.label, seen.m.fill_null(labels.label)))
-            .cache()
+        step = kept(
+            labels.left_join(seen, labels.node == seen.node).select(
+                node=labels.node, label=_least(labels.label, seen.m.fill_null(labels.label))
+            )
         )
         target = step.view()
-        jumped = (
-            step.join(target, step.label == target.node)
-            .select(node=step.node, label=_least(step.label, target.label))
-            .cache()
+        jumped = kept(
+            step.join(target, step.label == target.node).select(
+                node=step.node, label=_least(step.label, target.label)
+            )
         )
         moved = jumped.join(labels, jumped.node == labels.node).filter(jumped.label != labels.label)
         changed = int(moved.count().execute())
-        step.release()
-        labels.release()
+        kept.release(step)
+        kept.release(labels)
         labels = jumped
         if changed == 0:
             break
@@ -202,6 +204,32 @@ def stitch_view(view: ibis.Table) -> ibis.Table:
     return joined.select(
         *[joined.stitched.name(c) if c == "customer_id" else joined[c] for c in view.columns]
     )
+
+
+class _Kept:
+    """Intermediate results kept by the backend between rounds: a temporary table (Ibis's
+    cache) on DuckDB; on Spark a *local checkpoint* under a temporary view, because a cached
+    DataFrame keeps its whole lineage, and a plan that grows each round soon exhausts the
+    driver (the executors keep the rows; the driver only the plan's root)."""
+
+    def __init__(self, view: ibis.Table) -> None:
+        self.backend: Any = view._find_backend()
+        self.spark = getattr(self.backend, "name", "") == "pyspark"
+
+    def __call__(self, expr: ibis.Table) -> ibis.Table:
+        if not self.spark:
+            return expr.cache()
+        self.backend._register_in_memory_tables(expr)
+        frame = self.backend._session.sql(self.backend.compile(expr)).localCheckpoint()
+        name = f"js_stitch_{uuid.uuid4().hex[:12]}"
+        frame.createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def release(self, table: ibis.Table) -> None:
+        if not self.spark:
+            table.release()
+            return
+        self.backend._session.catalog.dropTempView(table.get_name())
 
 
 def _node(view: ibis.Table, kind: str) -> ibis.StringValue:

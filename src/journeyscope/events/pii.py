@@ -1,56 +1,31 @@
 """Personal data at ingest: raw e-mail addresses and phone numbers never reach the store.
 
-``email_hash`` and ``phone_hash`` are meant to hold hashes. A value that is a raw address
-(it has an ``@``) or a raw phone number (only digits, spaces, ``+ - ( ) . /``, 6 to 15
-digits) is normalised (address: trimmed, lower case; phone: digits only, a leading ``00``
-becomes ``+``) and replaced by ``HMAC-SHA256(store secret, kind:normalised)`` in hex. The
-secret is drawn at random when a store is created and kept in it (the store file is readable
-by its owner only), so the same person gets the same id within a store while the ids cannot
-be reversed by hashing guesses without the store. Values that already look pseudonymous are
-kept; a column the data gives already hashed (``already_hashed`` at ingest) is kept as it is.
+``email_hash`` and ``phone_hash`` are meant to hold hashes. A value that is a raw address or
+number is normalised and replaced by the workspace's keyed hash
+(:mod:`journeyscope.pseudonyms`: the same function, and the same secret, as the engine's
+API), in SQL inside the staging query (``js_pseudonym``), so no row passes through Python.
+Values that already look pseudonymous are kept, and so is every value of a column the data
+gives hashed (``already_hashed`` at ingest, ``hashed: true`` in the event catalogue).
+
+The store keeps the secret it hashes with (table ``store_secret``; the store file is readable
+by its owner only). A store opened on its own (the Python API, a throwaway ``:memory:``
+store) draws one when it is created; the command line and the web workspace align it with
+the workspace's key file first (:func:`align_secret`), so the engine and every store of the
+workspace agree.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import secrets
-from typing import Any
+from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
+from journeyscope.errors import StoreError
+from journeyscope.pseudonyms import sql_macros, workspace_secret
 
-
-def normalise(kind: str, value: str) -> str | None:
-    """The normalised raw identifier, or None when ``value`` does not look like one.
-
-    >>> normalise("email_hash", "  Alice@Example.COM "), normalise("phone_hash", "0044 (20) 7946-0000")
-    ('alice@example.com', '+442079460000')
-    >>> normalise("email_hash", "5f1c0a")
-    """
-    text = value.strip()
-    if kind == "email_hash":
-        return text.lower() if _EMAIL.match(text) else None
-    if kind == "phone_hash" and _PHONE.match(text):
-        digits = re.sub(r"\D", "", text)
-        if not 6 <= len(digits) <= 15:  # E.164 numbers have at most 15 digits
-            return None
-        if text.startswith("+"):
-            return "+" + digits
-        return "+" + digits[2:] if digits.startswith("00") else digits
-    return None
-
-
-def pseudonym(secret: bytes, kind: str, value: str) -> str:
-    """The value as stored: a keyed hash of the normalised raw identifier, else ``value``."""
-    raw = normalise(kind, value)
-    if raw is None:
-        return value
-    return hmac.new(secret, f"{kind}:{raw}".encode(), hashlib.sha256).hexdigest()
+#: Identifier columns pseudonymised at ingest, with the kind of identifier each holds.
+KINDS = {"email_hash": "email", "phone_hash": "phone"}
 
 
 def store_secret(con: duckdb.DuckDBPyConnection) -> bytes:
@@ -65,28 +40,42 @@ def store_secret(con: duckdb.DuckDBPyConnection) -> bytes:
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Make ``js_pseudonymise(kind, value)`` available to the staging SQL of ``con``."""
-    secret = store_secret(con)
+    """Define ``js_pseudonym(kind, value)`` for the staging SQL of ``con``, with the store's
+    secret."""
+    for statement in sql_macros(store_secret(con)):
+        con.execute(statement)
 
-    def udf(kinds: Any, values: Any) -> pa.Array:
-        return pa.array(
-            [
-                None if v is None else pseudonym(secret, str(k), str(v))
-                for k, v in zip(kinds.to_pylist(), values.to_pylist(), strict=True)
-            ],
-            pa.string(),
-        )
 
-    try:
-        con.create_function(  # type: ignore[call-overload]
-            "js_pseudonymise",
-            udf,
-            ["VARCHAR", "VARCHAR"],
-            "VARCHAR",
-            type="arrow",
-        )
-    except duckdb.CatalogException as exc:
-        # a second Store on the same file in this process shares the database (and so the
-        # function, made with the same store secret)
-        if "already exists" not in str(exc):
-            raise
+def _holds_identifiers(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds an e-mail or phone id that looks made by this keyed hash."""
+    rows = con.execute(
+        "SELECT 1 FROM events WHERE regexp_full_match(email_hash, '[0-9a-f]{64}') "
+        "OR regexp_full_match(phone_hash, '[0-9a-f]{64}') LIMIT 1"
+    ).fetchall()
+    return bool(rows)
+
+
+def align_secret(con: duckdb.DuckDBPyConnection, key_file: Path) -> bytes:
+    """Make the store hash with the workspace's secret (``key_file``) and return it.
+
+    A store that holds hashed identifiers under its own secret before the workspace had a
+    key file gives the workspace its secret (the key file is made from it), so no id
+    already stored changes. A store whose identifiers were hashed under another secret than
+    an existing key file is refused: its ids and the workspace's would never match.
+    """
+    own = store_secret(con)
+    held = _holds_identifiers(con)
+    secret = workspace_secret(key_file, initial=own if held else None)
+    if secret != own:
+        if held:
+            raise StoreError(
+                "this store's e-mail and phone ids were hashed with another secret than the "
+                f"workspace's identifier key {key_file}, so they would never match the "
+                "engine's or new ones: ingest into a new store, or remove the key file so "
+                "that the workspace takes this store's secret (ids the engine made under the "
+                "removed key then no longer match)"
+            )
+        con.execute("DELETE FROM store_secret").fetchall()
+        con.execute("INSERT INTO store_secret VALUES (?)", [secret.hex()]).fetchall()
+        register(con)
+    return secret

@@ -1,5 +1,10 @@
 """The grid shared by the journey map and the service blueprint: steps as columns grouped by
-stage, lanes as rows with a label on the left, stage bands behind them."""
+stage, lanes as rows with a label on the left, stage bands behind them.
+
+A journey with more steps than fit in :data:`ROW_W` pixels is drawn in **rows**: its stages
+wrap onto the next row (a stage longer than a row is split between steps), each row with all
+its lanes, so the picture fits a 1,024 px screen at full size instead of running off the
+right edge."""
 
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ from journeyscope.render import palette as pal
 from journeyscope.render._svg import Svg, line_height, wrap
 
 MARGIN: Final = 16.0
-LABEL_W: Final = 150.0  # lane label column
-COL_W: Final = 172.0  # one step
+LABEL_W: Final = 140.0  # lane label column
+COL_W: Final = 150.0  # one step
+ROW_W: Final = 960.0  # the widest a picture draws before its stages wrap onto another row
+ROW_GAP: Final = 28.0  # between two rows of stages
 PAD: Final = 8.0
 SIZE: Final = 11.0  # body text
 
@@ -36,14 +43,39 @@ class Column:
 Cell = Callable[[Svg, Column, float], float]
 
 
-def columns_of(journey: Journey) -> list[Column]:
-    columns: list[Column] = []
-    x = MARGIN + LABEL_W
+def rows_of(journey: Journey, max_width: float = ROW_W) -> list[list[Column]]:
+    """The step columns in rows at most ``max_width`` wide: a stage moves to the next row when
+    it does not fit whole on this one; a stage longer than a row is split between steps.
+
+    >>> from journeyscope.definitions import Journey
+    >>> steps = lambda n: [{"id": f"s{n}{i}", "name": f"Step {i}"} for i in range(n)]
+    >>> j = Journey.model_validate({"id": "j", "name": "J", "job_to_be_done": "x",
+    ...     "outcome": {"description": "d"}, "stages": [
+    ...     {"id": "a", "name": "A", "steps": steps(3)},
+    ...     {"id": "b", "name": "B", "steps": steps(4)}]})
+    >>> [len(row) for row in rows_of(j)]
+    [3, 4]
+    >>> [len(row) for row in rows_of(j, max_width=10_000)]
+    [7]
+    """
+    per_row = max(1, int((max_width - 2 * MARGIN - LABEL_W) // COL_W))
+    rows: list[list[tuple[Step, Stage]]] = []
+    current: list[tuple[Step, Stage]] = []
     for stage in journey.stages:
+        if current and len(current) + len(stage.steps) > per_row:
+            rows.append(current)
+            current = []
         for step in stage.steps:
-            columns.append(Column(step, stage, x))
-            x += COL_W
-    return columns
+            if len(current) == per_row:
+                rows.append(current)
+                current = []
+            current.append((step, stage))
+    if current:
+        rows.append(current)
+    return [
+        [Column(step, stage, MARGIN + LABEL_W + i * COL_W) for i, (step, stage) in enumerate(row)]
+        for row in rows
+    ]
 
 
 def right_edge(columns: list[Column]) -> float:

@@ -19,13 +19,18 @@ from markupsafe import Markup
 
 @dataclass
 class Section:
-    """One section of the page: its anchor id, title, lead paragraph, body and notes."""
+    """One section of the page: its anchor id, title, lead paragraph, body and notes.
+
+    ``notes`` are sentences a reader reads under the section; ``technical`` holds the exact
+    definitions the analyses state (their ``semantics``), folded away under "Exact
+    definitions" so that formulas never stand in for an explanation."""
 
     id: str
     title: str
     lead: str = ""
     body: Markup = field(default_factory=lambda: Markup(""))
     notes: list[str] = field(default_factory=list)
+    technical: list[str] = field(default_factory=list)
 
 
 @cache

@@ -91,8 +91,12 @@ def wrap(
 ) -> tuple[list[str], bool]:
     """Lines of ``text`` that fit ``width`` px, at most ``max_lines``; and whether it was cut.
 
-    Breaks at spaces, after ``-``, ``/`` and ``_``; a word longer than the line is split.
-    The last line ends with an ellipsis when the text did not fit.
+    Breaks at spaces, after ``-``, ``/`` and ``_``; a word longer than the line is split
+    with a hyphen (``confir-`` / ``med``), never silently. The last line ends with an ellipsis
+    when the text did not fit.
+
+    >>> wrap("Application confirmed", 60, 11)[0]
+    ['Applicat-', 'ion', 'confirmed']
     """
     words = [w for w in _BREAK.split(" ".join(text.split())) if w.strip()]
     lines: list[str] = []
@@ -113,8 +117,10 @@ def wrap(
             current = ""
             pending.insert(0, word)
             continue
-        head, rest = _cut(word.strip(), width, size, bold)  # a word wider than the line
-        lines.append(head)
+        head, rest = _cut(word.strip(), width - text_width("-", size, bold=bold), size, bold)
+        if 0 < len(rest) < 3 < len(head):  # never leave one or two letters on their own
+            head, rest = head[: len(head) + len(rest) - 3], head[len(head) + len(rest) - 3 :] + rest
+        lines.append(head + "-" if rest else head)  # a word wider than the line
         if rest:
             pending.insert(0, rest)
     if current:
@@ -157,6 +163,19 @@ def fmt_duration(seconds: float | None) -> str:
             value = seconds / size
             return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
     return f"{seconds:.0f} s"
+
+
+#: The currency money is shown in when none is configured (``Settings.currency``).
+DEFAULT_CURRENCY: Final = "EUR"
+
+
+def fmt_money(value: float, currency: str = DEFAULT_CURRENCY, *, decimals: int = 0) -> str:
+    """Money with its currency code: ``EUR 12,300``; ``EUR -45.50`` with two decimals.
+
+    >>> fmt_money(12_300.4), fmt_money(-45.5, "GBP", decimals=2)
+    ('EUR 12,300', 'GBP -45.50')
+    """
+    return f"{currency} {value:,.{decimals}f}"
 
 
 def fmt_share(value: float | None) -> str:

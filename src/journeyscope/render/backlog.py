@@ -24,7 +24,7 @@ import re
 from typing import Final, Literal
 
 from journeyscope.analytics.story_map import StoryCard, StoryMap
-from journeyscope.render._svg import fmt_share
+from journeyscope.render._svg import DEFAULT_CURRENCY, fmt_money, fmt_share
 
 Format = Literal["csv", "jira-csv", "github", "markdown", "json"]
 FORMATS: Final[tuple[str, ...]] = ("csv", "jira-csv", "github", "markdown", "json")
@@ -33,16 +33,16 @@ JIRA_COLUMNS: Final = ("Issue ID", "Parent", "Issue Type", "Summary", "Descripti
 _PRIORITY: Final = {1: "Highest", 2: "High", 3: "Medium"}
 
 
-def money(value: float | None) -> str:
-    """Money at stake as a reader sees it: ``12,300 a year``; ``not measured`` when None."""
-    return "not measured" if value is None else f"{value:,.0f} a year"
+def money(value: float | None, currency: str = DEFAULT_CURRENCY) -> str:
+    """Money at stake as a reader sees it: ``EUR 12,300 a year``; ``not measured`` when None."""
+    return "not measured" if value is None else f"{fmt_money(value, currency)} a year"
 
 
 def _label(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
 
 
-def description(card: StoryCard, plain: bool = False) -> str:
+def description(card: StoryCard, plain: bool = False, currency: str = DEFAULT_CURRENCY) -> str:
     """A story's description: the story, where it sits, why, and the evidence."""
     bullet = "- " if not plain else "* "
     lines = [
@@ -51,7 +51,7 @@ def description(card: StoryCard, plain: bool = False) -> str:
         f"Step: {card.step_name or '(not tied to a step)'}"
         + (f" ({card.stage} / {card.step})" if card.step else ""),
         f"Opportunity: {card.opportunity_title or '(none)'}",
-        f"Value at stake: {money(card.value_at_stake)}; confidence {fmt_share(card.confidence)}; "
+        f"Value at stake: {money(card.value_at_stake, currency)}; confidence {fmt_share(card.confidence)}; "
         f"effort {card.effort if card.effort is not None else 'not estimated'}; "
         f"rank {card.rank if card.rank < 10**6 else '-'}; release {card.release}",
     ]
@@ -105,7 +105,7 @@ def to_csv(m: StoryMap) -> str:
     return out.getvalue()
 
 
-def to_jira_csv(m: StoryMap) -> str:
+def to_jira_csv(m: StoryMap, currency: str = DEFAULT_CURRENCY) -> str:
     labels_per_row = 3
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -135,7 +135,7 @@ def to_jira_csv(m: StoryMap) -> str:
                 epic_ids.get(c.stage or "", ""),
                 "Story",
                 summary(c),
-                description(c, plain=True),
+                description(c, plain=True, currency=currency),
                 _PRIORITY.get(c.release, "Low"),
                 *labels,
             ]
@@ -143,11 +143,11 @@ def to_jira_csv(m: StoryMap) -> str:
     return out.getvalue()
 
 
-def to_github(m: StoryMap) -> str:
+def to_github(m: StoryMap, currency: str = DEFAULT_CURRENCY) -> str:
     issues = [
         {
             "title": summary(c),
-            "body": description(c),
+            "body": description(c, currency=currency),
             "labels": [
                 "journeyscope",
                 f"journey:{m.journey}",
@@ -160,7 +160,7 @@ def to_github(m: StoryMap) -> str:
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(m: StoryMap) -> str:
+def to_markdown(m: StoryMap, currency: str = DEFAULT_CURRENCY) -> str:
     lines = [
         f"# Story map: {m.journey_name}",
         "",
@@ -171,7 +171,7 @@ def to_markdown(m: StoryMap) -> str:
     ]
     for r in m.releases:
         lines.append(
-            f"- Release {r.number}: {r.stories} stories, {money(r.value_at_stake)} "
+            f"- Release {r.number}: {r.stories} stories, {money(r.value_at_stake, currency)} "
             f"({fmt_share(r.share_of_value)} of the measured value)"
         )
     for stage in m.backbone:
@@ -181,23 +181,24 @@ def to_markdown(m: StoryMap) -> str:
         lines += ["", f"## {stage.name}"]
         for step in stage.steps:
             for c in (c for c in cards if c.step == step.id):
-                lines += ["", f"### {summary(c)}", "", description(c)]
+                lines += ["", f"### {summary(c)}", "", description(c, currency=currency)]
     loose = [c for c in m.stories if c.stage is None]
     if loose:
         lines += ["", "## Not tied to a step"]
         for c in loose:
-            lines += ["", f"### {summary(c)}", "", description(c)]
+            lines += ["", f"### {summary(c)}", "", description(c, currency=currency)]
     return "\n".join(lines) + "\n"
 
 
-def export(m: StoryMap, fmt: Format) -> str:
-    """The story map in ``fmt`` (one of :data:`FORMATS`)."""
+def export(m: StoryMap, fmt: Format, currency: str = DEFAULT_CURRENCY) -> str:
+    """The story map in ``fmt`` (one of :data:`FORMATS`); money in the text is in
+    ``currency`` (the CSV and JSON hold plain numbers)."""
     if fmt == "csv":
         return to_csv(m)
     if fmt == "jira-csv":
-        return to_jira_csv(m)
+        return to_jira_csv(m, currency)
     if fmt == "github":
-        return to_github(m)
+        return to_github(m, currency)
     if fmt == "markdown":
-        return to_markdown(m)
+        return to_markdown(m, currency)
     return m.model_dump_json(indent=2) + "\n"

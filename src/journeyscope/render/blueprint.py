@@ -38,12 +38,13 @@ from journeyscope.render._grid import (
     COL_W,
     MARGIN,
     PAD,
+    ROW_GAP,
     SIZE,
     Cell,
     Column,
-    columns_of,
     lane,
     right_edge,
+    rows_of,
     stage_bands,
     stage_lane,
 )
@@ -183,8 +184,8 @@ def _cards(spec: _LaneSpec, spans: dict[tuple[str, str], tuple[float, float]]) -
 
 def blueprint_svg(journey: Journey, *, embed_font: bool = True) -> str:
     """The service blueprint of ``journey`` as an SVG document."""
-    columns = columns_of(journey)
-    width = right_edge(columns) + MARGIN
+    rows = rows_of(journey)
+    width = max((right_edge(columns) for columns in rows), default=400.0) + MARGIN
     svg = Svg()
     y = MARGIN
     svg.text_block(
@@ -198,6 +199,25 @@ def blueprint_svg(journey: Journey, *, embed_font: bool = True) -> str:
         class_="map-title",
     )
     y += line_height(18) + 10
+    for i, columns in enumerate(rows):
+        y = _row(svg, columns, y + (ROW_GAP if i else 0.0))
+    svg.add(
+        f'<defs><marker id="js-bp-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{pal.MUTED}"/></marker></defs>'
+    )
+    return svg.render(
+        width,
+        y + MARGIN,
+        title=f"Service blueprint: {journey.name}",
+        css=_CSS,
+        embed_font=embed_font,
+        class_=CSS_CLASS,
+    )
+
+
+def _row(svg: Svg, columns: list[Column], y: float) -> float:
+    """One row of stages with every lane and the blueprint's lines; returns its bottom."""
     top = y
     body = Svg()
     y = stage_lane(body, columns, y)
@@ -231,19 +251,7 @@ def blueprint_svg(journey: Journey, *, embed_font: bool = True) -> str:
             a, b = spans.get((above, column.step.id)), spans.get((below, column.step.id))
             if a and b:
                 _arrow(svg, column.cx, a[1] + 1, b[0] - 1)
-    svg.add(
-        f'<defs><marker id="js-bp-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-        f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        f'<path d="M0,0 L10,5 L0,10 z" fill="{pal.MUTED}"/></marker></defs>'
-    )
-    return svg.render(
-        width,
-        y + MARGIN,
-        title=f"Service blueprint: {journey.name}",
-        css=_CSS,
-        embed_font=embed_font,
-        class_=CSS_CLASS,
-    )
+    return y
 
 
 def _arrow(svg: Svg, x: float, y1: float, y2: float) -> None:

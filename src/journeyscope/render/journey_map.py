@@ -33,12 +33,13 @@ from journeyscope.render._grid import (
     LABEL_W,
     MARGIN,
     PAD,
+    ROW_GAP,
     SIZE,
     Cell,
     Column,
-    columns_of,
     lane,
     right_edge,
+    rows_of,
     stage_bands,
     stage_lane,
 )
@@ -82,10 +83,27 @@ def journey_map_svg(
     embed_font
         Inline the typeface (leave it out when the page around the SVG already has it).
     """
-    columns = columns_of(journey)
-    width = right_edge(columns) + MARGIN
+    rows = rows_of(journey)
+    width = max((right_edge(columns) for columns in rows), default=400.0) + MARGIN
     svg = Svg()
     y = _header(svg, journey, overlay, width)
+    for i, columns in enumerate(rows):
+        y = _row(svg, journey, columns, y + (ROW_GAP if i else 0.0), overlay)
+    y = _legend(svg, journey, y + 12, overlay, width)
+    return svg.render(
+        width,
+        y + MARGIN,
+        title=f"Journey map: {journey.name}",
+        css=_CSS,
+        embed_font=embed_font,
+        class_=CSS_CLASS,
+    )
+
+
+def _row(
+    svg: Svg, journey: Journey, columns: list[Column], y: float, overlay: JourneyOverlay | None
+) -> float:
+    """One row of stages with every lane; returns its bottom."""
     stage_top = y
     body = Svg()
     y = stage_lane(body, columns, y)
@@ -108,15 +126,7 @@ def journey_map_svg(
         y = _overlay_lanes(body, journey, columns, y, overlay)
     stage_bands(svg, columns, stage_top, y)
     svg.parts.extend(body.parts)
-    y = _legend(svg, journey, columns, y + 12, overlay, width)
-    return svg.render(
-        width,
-        y + MARGIN,
-        title=f"Journey map: {journey.name}",
-        css=_CSS,
-        embed_font=embed_font,
-        class_=CSS_CLASS,
-    )
+    return y
 
 
 # ------------------------------------------------------------------------------ header
@@ -614,7 +624,6 @@ def _overlay_lanes(
 def _legend(
     svg: Svg,
     journey: Journey,
-    columns: list[Column],
     y: float,
     overlay: JourneyOverlay | None,
     width: float,

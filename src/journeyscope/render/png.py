@@ -34,6 +34,8 @@ _EXPORT_CSS: Final = """
 nav.toc { display: none !important; }
 .picture-scroll { overflow: visible !important; border: none !important; }
 .pm-duration { display: block !important; }
+.zoom { display: none !important; }
+.picture-scroll.fit > svg { width: auto !important; height: auto !important; }
 """
 
 
@@ -83,6 +85,11 @@ def export_pngs(report: Path, out_dir: Path, *, chromium: str | None = None) -> 
             page.route("**/*", offline)
             page.goto(url)
             page.add_style_tag(content=_EXPORT_CSS)
+            # pictures at full size, never fitted to the frame (the report's zoom switch)
+            page.evaluate(
+                "document.querySelectorAll('.picture-scroll.fit')"
+                ".forEach(f => f.classList.remove('fit'))"
+            )
             page.wait_for_function(
                 "Array.from(document.querySelectorAll('.chart'))"
                 ".every(c => c.getAttribute('data-rendered') === 'true')",

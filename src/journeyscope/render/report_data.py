@@ -24,6 +24,7 @@ from journeyscope.analytics.story_map import StoryMap
 from journeyscope.analytics.value import ValueResult
 from journeyscope.analytics.variants import VariantsResult
 from journeyscope.definitions.models import Journey
+from journeyscope.render._svg import DEFAULT_CURRENCY
 
 #: Every section the report can hold, in page order: id -> title.
 SECTIONS: Final[dict[str, str]] = {
@@ -55,6 +56,8 @@ class ReportData:
     case_rule: str
     source: str
     overview: dict[str, Any]
+    currency: str = DEFAULT_CURRENCY
+    """The currency of every money figure (``Settings.currency``), shown beside each."""
     process: ProcessMap | None = None
     variants: VariantsResult | None = None
     paths: PathsResult | None = None

@@ -19,7 +19,7 @@ from journeyscope.analytics.silent_text import (
 )
 from journeyscope.render import _report_markup as markup
 from journeyscope.render._report_markup import Section
-from journeyscope.render._svg import fmt_share
+from journeyscope.render._svg import fmt_money, fmt_share
 from journeyscope.render.backlog import money
 from journeyscope.render.report_data import SECTIONS, ReportData
 from journeyscope.render.sensitivity import sensitivity_svg
@@ -112,9 +112,9 @@ def silent_section(data: ReportData) -> Section:
         [
             "No single figure is shown when the strategies disagree beyond their intervals or "
             "when none survives its checks: then the range, or the plausible span, is the "
-            "honest answer (see docs/insight.md).",
-            r.semantics,
+            "honest answer (see docs/insight.md)."
         ],
+        [r.semantics],
     )
 
 
@@ -190,12 +190,16 @@ def moments_section(data: ReportData) -> Section:
         SECTIONS["moments"],
         lead,
         body,
+        [
+            "An effect is how much better or worse the outcome was for cases that had the "
+            "experience than for similar cases that did not, taking the listed factors into "
+            "account. Its interval allows for some groups of cases varying more than others. "
+            "It shows where to look; it does not prove that the experience caused the "
+            "difference. Because many experiences are tested at once, each one's chance of "
+            "being a fluke is adjusted for that (q in the evidence)."
+        ],
         [f"Assumptions: {m.assumptions}.", m.semantics],
     )
-
-
-def _money(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 def value_section(data: ReportData) -> Section:
@@ -204,13 +208,21 @@ def value_section(data: ReportData) -> Section:
         why = data.missing.get("value", "no value analysis")
         return Section("value", SECTIONS["value"], body=markup.missing(why))
     t = v.totals
+    cur = data.currency
     lead = (
-        f"Cost to serve {_money(t.cost)} over {t.cases:,} cases; failure demand "
-        f"{t.failure_demand_contacts:,} contacts costing {_money(t.failure_demand_cost)}."
+        f"Cost to serve {fmt_money(t.cost, cur)} over {t.cases:,} cases; failure demand "
+        f"{t.failure_demand_contacts:,} contacts costing {fmt_money(t.failure_demand_cost, cur)}."
     )
     if v.opportunities:
         body = markup.table(
-            ["#", "step", "cases reaching it", "failed", "cost per failure", "worth fixing"],
+            [
+                "#",
+                "step",
+                "cases reaching it",
+                "failed",
+                f"cost per failure ({cur})",
+                f"worth fixing ({cur})",
+            ],
             [
                 [
                     o.rank,
@@ -218,7 +230,7 @@ def value_section(data: ReportData) -> Section:
                     f"{o.volume:,}",
                     fmt_share(o.gap),
                     f"{o.impact:,.2f}",
-                    _money(o.value),
+                    f"{o.value:,.0f}",
                 ]
                 for o in v.opportunities[:TOP_OPPORTUNITIES]
             ],
@@ -227,12 +239,13 @@ def value_section(data: ReportData) -> Section:
     else:
         body = markup.missing("No step has failures: nothing to rank.")
     notes = [
-        "Worth fixing = cases reaching the step × share that failed there × what a failure "
-        "costs (failure-demand contacts plus lost outcome value).",
-        f"Cost: {v.cost_rule}.",
-        v.semantics,
+        "Worth fixing is what failures at a step cost: the cases reaching it, times the share "
+        "of them that failed there, times what one failure costs (the extra contacts it causes "
+        "and the value lost when the case does not complete).",
+        f"Amounts are in {cur}, the configured currency; they are not converted.",
     ]
-    return Section("value", SECTIONS["value"], lead, body, notes)
+    technical = [f"Cost: {v.cost_rule}.", v.semantics]
+    return Section("value", SECTIONS["value"], lead, body, notes, technical)
 
 
 def backlog_section(data: ReportData) -> Section:
@@ -247,7 +260,7 @@ def backlog_section(data: ReportData) -> Section:
         f"{len(m.stories)} stories from {len(m.opportunities)} opportunities "
         f"({len(valued)} with a measured value at stake), cut into {len(m.releases)} releases."
     )
-    body = markup.svg("story-map", story_map_svg(m, embed_font=False))
+    body = markup.svg("story-map", story_map_svg(m, embed_font=False, currency=data.currency))
     body += markup.table(
         ["#", "step", "story", "value a year", "confidence", "evidence"],
         [
@@ -255,7 +268,7 @@ def backlog_section(data: ReportData) -> Section:
                 c.rank if c.rank < 10**6 else "–",
                 c.step_name or "–",
                 c.text,
-                money(c.value_at_stake),
+                money(c.value_at_stake, data.currency),
                 fmt_share(c.confidence),
                 "; ".join(c.evidence[:2]) or "–",
             ]
@@ -268,6 +281,5 @@ def backlog_section(data: ReportData) -> Section:
         f"Releases: {m.slice_rule}.",
         "Write the backlog for Jira or GitHub with journeyscope backlog DESIGN --format "
         "jira-csv|github (docs/backlog.md).",
-        m.semantics,
     ]
-    return Section("backlog", SECTIONS["backlog"], lead, body, notes)
+    return Section("backlog", SECTIONS["backlog"], lead, body, notes, [m.semantics])

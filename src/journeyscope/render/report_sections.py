@@ -27,7 +27,7 @@ from journeyscope.render.journey_map import journey_map_svg
 from journeyscope.render.overlay import JourneyOverlay, StepActual
 from journeyscope.render.process_map import Activity, Move, ProcessGraph, process_map_svg
 from journeyscope.render.report_data import SECTIONS, ReportData
-from journeyscope.render.sankey import PathCount, sankey_figure
+from journeyscope.render.sankey import PathCount, sankey_figure, scattered
 
 # ---------------------------------------------------------------------- pictures from data
 
@@ -160,9 +160,14 @@ def paths_section(data: ReportData) -> Section:
         return Section("paths", SECTIONS["paths"], body=markup.missing("no paths in the data"))
     outcome = set(data.journey.outcome_activities()) if data.journey is not None else set()
     shown = sum(t.cases for t in v.top)
-    figure = sankey_figure(
-        [PathCount(tuple(t.activities), t.cases) for t in v.top], outcome=outcome
+    paths = [PathCount(tuple(t.activities), t.cases) for t in v.top]
+    designed = (
+        {a for s in data.journey.steps if not s.anytime for a in s.activities}
+        if data.journey is not None
+        else set()
     )
+    hidden = [a for a in scattered(paths) if a not in designed]
+    figure = sankey_figure(paths, outcome=outcome, hide=hidden)
     body = markup.figure("paths-sankey", figure, label="Sankey diagram of the most frequent paths")
     rows = [
         [t.rank, " → ".join(t.activities), f"{t.cases:,}", fmt_share(t.share)] for t in v.top[:10]
@@ -201,17 +206,25 @@ def paths_section(data: ReportData) -> Section:
     lead = (
         f"How cases flow from their first to their last event: the {len(v.top)} most frequent "
         f"paths, {fmt_share(shown / v.cases) if v.cases else '–'} of the {fmt_number(v.cases)} "
-        "cases. Vermillion flows go back to an activity already done (loops)."
+        "cases. A vermillion link marked ↺ is a case going back to an activity it had already "
+        "done; it carries on from that activity's node."
+        + (
+            f" Not drawn, because they happen at many points of a journey and would repeat in "
+            f"column after column: {', '.join(hidden)} (the table lists them)."
+            if hidden
+            else ""
+        )
     )
     notes = [
         f"{v.variants:,} different paths in all; {v.variants_for_coverage:,} of them cover "
         f"{fmt_share(v.coverage)} of the cases. Repeats of the same activity in a row are "
         "drawn once.",
-        v.semantics,
+        "A path is everything one case did, in time order. Going back means doing again an "
+        "activity the case had already done; bouncing between channels means moving to "
+        "another channel and back again.",
     ]
-    if loops is not None:
-        notes.append(loops.semantics)
-    return Section("paths", SECTIONS["paths"], lead, body, notes)
+    technical = [v.semantics] + ([loops.semantics] if loops is not None else [])
+    return Section("paths", SECTIONS["paths"], lead, body, notes, technical)
 
 
 def process_section(data: ReportData) -> Section:
@@ -226,7 +239,11 @@ def process_section(data: ReportData) -> Section:
         "Every activity and the moves between them as customers really made them. Switch to "
         "duration to see where time goes."
     )
-    return Section("process-map", SECTIONS["process-map"], lead, body, [p.semantics])
+    notes = [
+        "An arrow from one activity to another counts the times a case did the second right "
+        "after the first; in duration mode it shows the typical time between them."
+    ]
+    return Section("process-map", SECTIONS["process-map"], lead, body, notes, [p.semantics])
 
 
 def funnel_section(data: ReportData) -> Section:
@@ -272,7 +289,11 @@ def funnel_section(data: ReportData) -> Section:
         SECTIONS["funnel"],
         lead,
         body,
-        [f"Steps: {source}. {f.semantics.description}"],
+        [
+            f"Steps: {source}. A case counts at a step when it reached that step after the "
+            "ones before it, within the conversion window."
+        ],
+        [f.semantics.description],
     )
 
 
@@ -323,7 +344,11 @@ def channels_section(data: ReportData) -> Section:
         f"Digital channels: {', '.join(ch.digital_channels) or 'none found'}; assisted: "
         f"{', '.join(ch.assisted_channels) or 'none found'} (recognised by name)."
     )
-    return Section("channels", SECTIONS["channels"], lead, body, [kinds, ch.semantics])
+    plain = (
+        "Completed digitally means the case reached the outcome without an assisted contact "
+        "(a call, a visit, a chat or an e-mail with staff)."
+    )
+    return Section("channels", SECTIONS["channels"], lead, body, [kinds, plain], [ch.semantics])
 
 
 def conformance_section(data: ReportData) -> Section:
@@ -401,8 +426,12 @@ def emotion_section(data: ReportData) -> Section | None:
             "Only the expected emotion is drawn: no sentiment or survey answer could be linked "
             "to a designed step."
         )
-    if data.emotion is not None:
-        notes.append(data.emotion.semantics)
+    notes.append(
+        "Survey answers and sentiment scores are put on the same scale from −2 (very "
+        "negative) to +2 (very positive): an NPS score of 0 counts as −2, 5 as 0 and 10 as +2, "
+        "and CSAT and CES answers are stretched the same way from their lowest to their "
+        "highest score. Each answer belongs to the step the customer did last before giving it."
+    )
     return Section(
         "emotion",
         SECTIONS["emotion"],
@@ -410,4 +439,5 @@ def emotion_section(data: ReportData) -> Section | None:
         "positive), and how it felt.",
         body,
         notes,
+        [data.emotion.semantics] if data.emotion is not None else [],
     )

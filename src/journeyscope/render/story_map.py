@@ -14,7 +14,7 @@ from typing import Final
 
 from journeyscope.analytics.story_map import BackboneStage, BackboneStep, StoryCard, StoryMap
 from journeyscope.render import palette as pal
-from journeyscope.render._svg import Svg, fmt_share
+from journeyscope.render._svg import DEFAULT_CURRENCY, Svg, fmt_share
 from journeyscope.render.backlog import money
 
 CSS_CLASS: Final = "js-story-map"
@@ -33,8 +33,8 @@ STEP_H: Final = 46.0
 TITLE_H: Final = 40.0
 
 
-def story_map_svg(m: StoryMap, *, embed_font: bool = True) -> str:
-    """The story map of ``m`` as one SVG document."""
+def story_map_svg(m: StoryMap, *, embed_font: bool = True, currency: str = DEFAULT_CURRENCY) -> str:
+    """The story map of ``m`` as one SVG document (money in ``currency``)."""
     columns: list[tuple[BackboneStage | None, BackboneStep | None]] = [
         (stage, step)
         for stage in m.backbone
@@ -100,7 +100,7 @@ def story_map_svg(m: StoryMap, *, embed_font: bool = True) -> str:
             svg.text_block(
                 PAD,
                 y + 30,
-                f"{fmt_share(release.share_of_value)} of value, {money(release.value_at_stake)}",
+                f"{fmt_share(release.share_of_value)} of value, {money(release.value_at_stake, currency)}",
                 width=LEFT - 2 * PAD,
                 size=11,
                 max_lines=3,
@@ -110,7 +110,7 @@ def story_map_svg(m: StoryMap, *, embed_font: bool = True) -> str:
             x0 = LEFT + i * (COL_W + GAP)
             cards = [c for c in inside if c.step == (step.id if step else None)]
             for k, card in enumerate(cards):
-                _card(svg, card, x0, y + GAP + k * (CARD_H + GAP))
+                _card(svg, card, x0, y + GAP + k * (CARD_H + GAP), currency)
         y += band_h
     svg.rect(PAD, y + 12, 14, 10, rx=2, fill="#FFFDF2", stroke=pal.MOMENT)
     svg.text(PAD + 20, y + 21, "story drafted from an opportunity", size=11, class_="muted")
@@ -131,11 +131,11 @@ def story_map_svg(m: StoryMap, *, embed_font: bool = True) -> str:
     )
 
 
-def _card(svg: Svg, card: StoryCard, x: float, y: float) -> None:
+def _card(svg: Svg, card: StoryCard, x: float, y: float, currency: str) -> None:
     edge = pal.MOMENT if card.drafted else pal.EXPECTED
     svg.rect(x, y, COL_W, CARD_H, rx=5, fill="#FFFDF2", stroke=edge, stroke_width=1.5)
     svg.text_block(x + 8, y + 6, card.text, width=COL_W - 16, size=12, max_lines=5)
-    foot = f"{money(card.value_at_stake)} · conf. {fmt_share(card.confidence)}"
+    foot = f"{money(card.value_at_stake, currency)} · conf. {fmt_share(card.confidence)}"
     if card.effort is not None:
         foot += f" · effort {card.effort:g}"
     svg.text_block(

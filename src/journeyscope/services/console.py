@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from journeyscope.engine import deadletters, journey_controls
 from journeyscope.engine import schema as t
-from journeyscope.engine.state import PAUSED, CustomerState
+from journeyscope.engine.core.state import PAUSED, CustomerState
 from journeyscope.engine.store import EngineStore
 from journeyscope.errors import JourneyNotFoundError
 

@@ -1,7 +1,7 @@
 """What an operator does to a running journey, each written to the audit log.
 
 Deploy a new version (running customers stay on theirs), pause and resume the whole journey
-(:mod:`journeyscope.engine.journey_pause` says what that means), migrate running customers
+(:mod:`journeyscope.engine.core.journey_pause` says what that means), migrate running customers
 from one version to another (one ``migrate`` command per customer, as ``POST
 /v1/journeys/{id}/migrate`` does), retry or drop failed inputs and failed sends. Each call
 records who, when, what and the outcome in ``audit_log`` (refusals too) and returns the
@@ -19,9 +19,9 @@ from sqlalchemy import delete, select, update
 
 from journeyscope.engine import audit, deadletters, journey_controls
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Command, Event
-from journeyscope.engine.journeys import JourneySpec
-from journeyscope.engine.program import Program
+from journeyscope.engine.core.actions import Command, Event
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import AcceptReport, EngineStore
 from journeyscope.errors import JourneyscopeError
 from journeyscope.services.console import summary

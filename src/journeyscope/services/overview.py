@@ -234,3 +234,22 @@ def journey_headlines(settings: Settings, journeys: list[Journey]) -> list[dict[
                 }
             )
     return out
+
+
+def journey_fitness(settings: Settings, journey: Journey) -> dict[str, Any] | None:
+    """Mean fitness of the cases replayed against ``journey``, as ``journeyscope
+    conformance`` computes it (:func:`journeyscope.services.analyses.conformance`), and the
+    share of cases with every move allowed; ``None`` when no case was replayed."""
+    from journeyscope.services.analyses import ConformanceQuery, conformance
+
+    report = conformance(settings, ConformanceQuery(journey=journey, top=0))
+    if not report.cases:
+        return None
+    return {
+        "mean": report.fitness.mean,
+        "perfect": report.fitness.perfect,
+        "cases": report.cases,
+        "how": "mean fitness = mean over the replayed cases of the share of their moves the "
+        "design allows (as journeyscope conformance); perfect = share of cases with every "
+        "move allowed",
+    }

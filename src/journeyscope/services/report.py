@@ -98,7 +98,8 @@ def build_report(
             data.case_rule = (
                 f"{data.case_rule.rstrip('. ')}. {describe_use(e.cohort, e.breakdown).rstrip('.')}"
             )
-        return data
+    data.currency = settings.currency
+    return data
 
 
 def report_source(settings: Settings) -> str:

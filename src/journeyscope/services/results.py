@@ -6,8 +6,12 @@ is answered from memory. The store state is the store file's and its write-ahead
 modification time and size: an ingestion changes it, so results computed before are not
 reused. Pages poll a job and show its elapsed time; the JSON API waits for it.
 
-Filters narrow the events before the analysis runs (a date range, channels): the result is
-the analysis of the filtered events, and :func:`describe_filters` says so in a sentence.
+Filters narrow the events before the analysis runs (a date range, channels, customers by
+the channel of their first event or by a property): the result is the analysis of the
+filtered events, and :func:`describe_filters` says so in a sentence.
+
+Progress: a job knows how long the same kind of analysis last took on the same store
+(:attr:`Job.expected`), so a page can say "4 s of about 9 s" instead of spinning.
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import ibis
+
+    from journeyscope.analytics.paths import PathsQuery
+    from journeyscope.events import Store
 
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.config import Settings
@@ -34,20 +44,29 @@ _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
 _done: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _running: dict[tuple[Any, ...], Job] = {}
+_took: dict[tuple[str, str], float] = {}  # (store, analysis kind) -> seconds the last run took
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Event filters applied before an analysis: ``since <= day < until + 1``, channels."""
+    """Event filters applied before an analysis: ``since <= day < until + 1``, channels;
+    customers whose first event (of all their events) was in one of ``first_channels``;
+    customers with an event where a property has a value (``where``)."""
 
     since: date | None = None
     until: date | None = None
     channels: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()  # customers with an event where NAME = VALUE
+    first_channels: tuple[str, ...] = ()
 
     @classmethod
     def parse(
-        cls, since: str | None, until: str | None, channels: list[str], where: Sequence[str] = ()
+        cls,
+        since: str | None,
+        until: str | None,
+        channels: list[str],
+        where: Sequence[str] = (),
+        first_channels: Sequence[str] = (),
     ) -> Filters:
         def day(name: str, text: str | None) -> date | None:
             if not text:
@@ -68,16 +87,23 @@ class Filters:
             day("until", until),
             tuple(c for c in channels if c),
             tuple(pairs),
+            tuple(c for c in first_channels if c),
         )
         if out.since and out.until and out.until < out.since:
             raise InvalidQueryError(f"until {out.until} is before since {out.since}")
         return out
 
     def key(self) -> tuple[Any, ...]:
-        return (self.since, self.until, self.channels, self.where)
+        return (self.since, self.until, self.channels, self.where, self.first_channels)
 
     def empty(self) -> bool:
-        return self.since is None and self.until is None and not self.channels and not self.where
+        return (
+            self.since is None
+            and self.until is None
+            and not self.channels
+            and not self.where
+            and not self.first_channels
+        )
 
 
 def describe_filters(filters: Filters) -> str:
@@ -92,6 +118,11 @@ def describe_filters(filters: Filters) -> str:
     if filters.where:
         rule = " and ".join(f"{k} = {v}" for k, v in filters.where)
         parts.append(f"of customers with an event where {rule}")
+    if filters.first_channels:
+        parts.append(
+            f"of customers whose first event was in {' or '.join(filters.first_channels)} "
+            "(their first event of all, before any date filter)"
+        )
     return "Only events " + ", ".join(parts) + " were analysed." if parts else ""
 
 
@@ -113,10 +144,21 @@ class Job:
     key: tuple[Any, ...]
     started: float = field(default_factory=time.monotonic)
     future: Future[Any] = field(default_factory=Future)
+    expected: float | None = None
+    """Seconds the same kind of analysis last took on this store (None: not run yet)."""
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    @property
+    def progress(self) -> float | None:
+        """Elapsed over expected, at most 0.99 until done (None: nothing to compare with)."""
+        if self.done():
+            return 1.0
+        if not self.expected:
+            return None
+        return min(0.99, self.elapsed / self.expected)
 
     def done(self) -> bool:
         return self.future.done()
@@ -143,8 +185,9 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
         store.close()
 
 
-def filtered_events(store: Any, filters: Filters) -> Any:
-    """The store's events that ``filters`` keep (an Ibis table; the store stays open)."""
+def filtered_events(store: Store, filters: Filters) -> ibis.Table:
+    """The store's events that ``filters`` keep (see :class:`Filters`; an Ibis table, the
+    store stays open)."""
     from journeyscope.analytics.cases import property_value
 
     events = store.events()
@@ -160,7 +203,60 @@ def filtered_events(store: Any, filters: Filters) -> Any:
         everything = store.events()
         who = everything.filter(property_value(everything, name) == value)
         events = events.filter(events.customer_id.isin(who.customer_id))
+    if filters.first_channels:
+        everything = store.events()
+        first = everything.group_by("customer_id").aggregate(
+            first=everything.channel.argmin(everything.timestamp)
+        )
+        who = first.filter(first.first.isin(list(filters.first_channels)))
+        events = events.filter(events.customer_id.isin(who.customer_id))
     return events
+
+
+@dataclass(frozen=True)
+class LinkCases:
+    """The cases behind one link of a paths result, and a sample of them."""
+
+    step: int
+    source: str
+    target: str
+    cases: int
+    sample: list[str]
+
+
+def path_link_cases(
+    settings: Settings,
+    query: PathsQuery,
+    filters: Filters,
+    step: int,
+    source: str,
+    target: str,
+    limit: int = 20,
+) -> LinkCases:
+    """The cases that went from ``source`` at path step ``step`` to ``target`` next, found
+    with the paths analysis's own anchored path rows (so the count is the link's) on the
+    events the filters keep; the sample is the first ``limit`` case ids in order."""
+    from contextlib import ExitStack
+
+    from journeyscope.analytics.paths import path_rows, sequences
+    from journeyscope.services import analyses
+    from journeyscope.services.store import open_store
+
+    with ExitStack() as opened:
+        if filters.empty():  # the events every analysis reads (as the CLI)
+            events = opened.enter_context(analyses.engine(settings)).events()
+        else:
+            store = open_store(settings)
+            opened.callback(store.close)
+            events = filtered_events(store, filters)
+        seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
+        rows = path_rows(seqs, query)
+        hit = rows.filter(
+            (rows.step == step) & (rows.node == source) & (rows.next_node == target)
+        ).select("case")
+        cases = int(hit.count().execute())
+        sample = [str(c) for c in hit.order_by("case").limit(limit).execute()["case"]]
+    return LinkCases(step, source, target, cases, sample)
 
 
 def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> Job:
@@ -170,14 +266,23 @@ def submit(settings: Settings, query: AnalysisQuery, filters: Filters | None = N
         settings,
         (query.model_dump_json(), filters.key()),
         lambda: _compute(settings, query, filters),
+        kind=str(getattr(query, "kind", type(query).__name__)),
     )
 
 
-def submit_work(settings: Settings, name: tuple[Any, ...], compute: Callable[[], Any]) -> Job:
+def submit_work(
+    settings: Settings,
+    name: tuple[Any, ...],
+    compute: Callable[[], Any],
+    *,
+    kind: str | None = None,
+) -> Job:
     """The job running ``compute()`` once per store state and ``name`` (done if cached): the
     same pool, cache and joining of running jobs as :func:`submit`, for work that is not one
-    typed query (the journeys page runs the report's analyses this way)."""
+    typed query (the journeys page runs the report's analyses this way). ``kind``: what the
+    work is, to time it and estimate the next run of the same kind on this store."""
     key = (store_state(settings.store), *name)
+    took = (str(settings.store), kind or "")
     with _lock:
         cached = _done.get(key)
         if cached is not None:
@@ -188,10 +293,11 @@ def submit_work(settings: Settings, name: tuple[Any, ...], compute: Callable[[],
         running = _running.get(key)
         if running is not None:
             return running
-        job = Job(key)
+        job = Job(key, expected=_took.get(took) if kind else None)
         _running[key] = job
 
     def work() -> None:
+        started = time.monotonic()
         try:
             result = compute()
         except BaseException as exc:  # handed to whoever waits on the job
@@ -200,6 +306,8 @@ def submit_work(settings: Settings, name: tuple[Any, ...], compute: Callable[[],
             job.future.set_exception(exc)
             return
         with _lock:
+            if kind:
+                _took[took] = time.monotonic() - started
             _done[key] = result
             while len(_done) > KEPT:
                 _done.popitem(last=False)
@@ -233,6 +341,39 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
         while len(_memo) > KEPT:
             _memo.popitem(last=False)
     return value
+
+
+_later: dict[tuple[Any, ...], Future[Any]] = {}
+#: One worker of its own for :func:`memo_later`, so that background figures (Home's fitness)
+#: never hold up the analyses a person is waiting for in ``_pool``.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
+
+
+def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple[bool, T | None]:
+    """``(True, value)`` when ``compute()`` is done for this store state under ``name``;
+    else ``(False, None)`` and it runs in the background (once), so a page stays fast and
+    shows the value on a later request. A failure is kept as ``(True, None)``."""
+    key = (store_state(settings.store), name)
+    with _lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return True, _memo[key]
+        if key in _later:
+            return False, None
+
+        def work() -> None:
+            try:
+                value: Any = compute()
+            except Exception:  # shown as "not available"; the page never fails for it
+                value = None
+            with _lock:
+                _memo[key] = value
+                while len(_memo) > KEPT:
+                    _memo.popitem(last=False)
+                _later.pop(key, None)
+
+        _later[key] = _background.submit(work)
+    return False, None
 
 
 def clear() -> None:

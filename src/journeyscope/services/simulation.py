@@ -30,9 +30,9 @@ from sqlalchemy import select
 
 from journeyscope.config import Settings
 from journeyscope.engine import schema as t
-from journeyscope.engine.actions import Event, Record, Send
-from journeyscope.engine.journeys import JourneySpec, load_journeys
-from journeyscope.engine.program import Program
+from journeyscope.engine.core.actions import Event, Record, Send
+from journeyscope.engine.core.journeys import JourneySpec, load_journeys
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.simulator import Simulator
 from journeyscope.engine.store import EngineStore
 from journeyscope.errors import InvalidQueryError, JourneyDefinitionError

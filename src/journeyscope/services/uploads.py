@@ -149,15 +149,23 @@ def _open_for_writing(settings: Settings, patience: float = 120.0) -> Store:
     read-only, DuckDB refuses a second configuration of the file; analyses are short, so
     this waits (up to ``patience`` seconds) for a moment when none is reading."""
     from journeyscope.events import Store
+    from journeyscope.events.pii import align_secret
 
     deadline = time.monotonic() + patience
     while True:
         try:
-            return Store(settings.store, memory_limit=settings.memory_limit)
+            store = Store(settings.store, memory_limit=settings.memory_limit)
         except StoreError as exc:
             if "different configuration" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+            continue
+        try:
+            align_secret(store.con, settings.identifier_key_file())  # the engine's secret too
+        except BaseException:
+            store.close()
+            raise
+        return store
 
 
 def job(job_id: str) -> Upload | None:

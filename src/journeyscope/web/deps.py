@@ -11,16 +11,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from journeyscope.config import Settings
-from journeyscope.engine.actions import Command, Event
-from journeyscope.engine.keys import identifier_secret
+from journeyscope.engine.core.actions import Command, Event
 from journeyscope.engine.store import SCOPES, AcceptReport, EngineStore
 from journeyscope.engine.worker import Worker
+from journeyscope.pseudonyms import workspace_secret
 from journeyscope.web.limits import KeyCache
 
 ACCEPT_TIMEOUT = 30.0  # seconds a write waits for the embedded worker's commit
@@ -36,6 +37,7 @@ class EngineContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closing: bool = False
     _secret: bytes | None = None
+    key_file: Path = Path(".journeyscope/identifier.key")
 
     @classmethod
     def open(
@@ -48,7 +50,7 @@ class EngineContext:
         worker = Worker(store) if embedded_worker else None
         if worker is not None:
             worker.start()
-        return cls(store, worker, own)
+        return cls(store, worker, own, key_file=settings.identifier_key_file())
 
     def close(self) -> None:
         """Stop the embedded worker (within 8 s: it is a daemon thread after that)."""
@@ -103,9 +105,10 @@ class EngineContext:
             ) from exc
 
     def secret(self) -> bytes:
-        """The store's key for hashing raw e-mail and phone ids (read once)."""
+        """The workspace's key for hashing raw e-mail and phone ids, the one ingest uses
+        (read once)."""
         if self._secret is None:
-            self._secret = identifier_secret(self.store)
+            self._secret = workspace_secret(self.key_file)
         return self._secret
 
     def scopes(self, key: str) -> frozenset[str] | None:

@@ -16,11 +16,11 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from journeyscope.engine import deadletters
-from journeyscope.engine.actions import Command, Event
-from journeyscope.engine.journeys import JourneySpec
+from journeyscope.engine.core.actions import Command, Event
+from journeyscope.engine.core.journeys import JourneySpec
+from journeyscope.engine.core.localtime import zone
+from journeyscope.engine.core.program import Program
 from journeyscope.engine.keys import pseudonymise
-from journeyscope.engine.localtime import zone
-from journeyscope.engine.program import Program
 from journeyscope.engine.store import COMMAND_PREFIXES, item_row
 from journeyscope.engine.store import command_id as command_id_of
 from journeyscope.errors import (

@@ -25,7 +25,7 @@ from journeyscope.web.auth import page
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-FILTER_PARAMETERS = ("since", "until", "channel", "where")
+FILTER_PARAMETERS = ("since", "until", "channel", "where", "first_channel")
 
 
 def catalogue(settings: Settings) -> overview.Catalogue:
@@ -59,6 +59,7 @@ def prepare(
             (params.get("until") or [""])[-1],
             params.get("channel", []),
             [w for w in params.get("where", []) if w.strip()],
+            params.get("first_channel", []),
         )
         if kind == "funnel" and not any(s.strip() for s in params.get("step", [])):
             return None, filters, None
@@ -66,11 +67,16 @@ def prepare(
         known = catalogue(settings)
         queries.check_activities(query, known.names)
         channels = set(known.channels)
-        for ch in filters.channels:
-            if ch not in channels:
-                raise InvalidQueryError(
-                    f"channel: no channel {ch!r} in the store (channels: {', '.join(known.channels)})"
-                )
+        for option, chosen in (
+            ("channel", filters.channels),
+            ("first_channel", filters.first_channels),
+        ):
+            for ch in chosen:
+                if ch not in channels:
+                    raise InvalidQueryError(
+                        f"{option}: no channel {ch!r} in the store "
+                        f"(channels: {', '.join(known.channels)})"
+                    )
         for name, _value in filters.where:
             if name not in known.properties and name not in ("channel", "source"):
                 from difflib import get_close_matches
@@ -150,6 +156,9 @@ def explore(
         catalogue=catalogue(settings),
         error=error,
         pending=job is not None and not context,
+        elapsed=job.elapsed if job is not None else None,
+        expected=job.expected if job is not None else None,
+        progress=job.progress if job is not None else None,
         may_save=session.user.may("insights"),
         **context,
     )
@@ -174,6 +183,8 @@ def explore_result(
             kind=kind,
             pending=True,
             elapsed=job.elapsed,
+            expected=job.expected,
+            progress=job.progress,
             query_string=urlencode(list(request.query_params.multi_items())),
         )
     return render(
@@ -202,6 +213,14 @@ def explore_csv(
     )
 
 
+def _paths_after(activity: str, params: dict[str, list[str]]) -> str:
+    """The paths starting at ``activity``, with the case rule and filters of ``params``."""
+    return "/explore/paths?" + urlencode(
+        [("start", activity), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
+        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
+    )
+
+
 @router.get("/explore/funnel/drill", response_class=HTMLResponse)
 def funnel_drill(
     request: Request, at: int, session: Annotated[Session, Depends(page("read"))]
@@ -218,15 +237,54 @@ def funnel_drill(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"at: a step from 1 to {len(result.steps)}"
         )
     step = result.steps[at - 1]
-    paths_after = urlencode(
-        [("start", step.activities[0]), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
-        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
-    )
     return render(
         request,
         "drill.html",
-        step=step,
-        funnel_url="/explore/funnel?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
-        paths_url="/explore/paths?" + paths_after,
+        title=f"{step.dropped:,} cases dropped after “{step.name}”",
+        back_url="/explore/funnel?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
+        back_label="Back to the funnel",
+        how=f"Cases that reached step {step.step} and not the next step; listed: the first "
+        f"{len(step.dropped_cases)} (the funnel's dropped setting).",
+        cases=step.dropped_cases,
+        paths_url=_paths_after(step.activities[0], params),
+        paths_label=f"Paths after “{step.name}” (every case that reached it, not only these)",
+        may_customers=session.user.may("customers"),
+    )
+
+
+@router.get("/explore/paths/drill", response_class=HTMLResponse)
+def paths_drill(
+    request: Request,
+    at: int,
+    source: str,
+    target: str,
+    session: Annotated[Session, Depends(page("read"))],
+) -> Response:
+    """The cases behind one link of the paths in the URL (step ``at``, ``source`` to
+    ``target``): how many, a sample to open, and the paths after the link's target."""
+    from journeyscope.analytics.paths import PathsQuery
+
+    settings: Settings = request.app.state.settings
+    params = {k: v for k, v in params_of(request).items() if k not in ("at", "source", "target")}
+    query, filters, error = prepare(settings, "paths", params)
+    if not isinstance(query, PathsQuery):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error or "no paths query")
+    if not 1 <= at <= query.steps:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"at: a path step from 1 to {query.steps}"
+        )
+    link = results.path_link_cases(settings, query, filters, at, source, target)
+    return render(
+        request,
+        "drill.html",
+        title=f"{link.cases:,} cases went from “{source}” to “{target}”",
+        back_url="/explore/paths?" + urlencode([(k, v) for k, vs in params.items() for v in vs]),
+        back_label="Back to the paths",
+        how=f"Cases whose path did “{source}” at step {at} and “{target}” right after it, as "
+        f"the paths analysis counts them (the same anchoring, cleaning and filters); listed: "
+        f"the first {len(link.sample)} by case id.",
+        cases=link.sample,
+        paths_url=_paths_after(target, params),
+        paths_label=f"Paths after “{target}” (every case that did it, not only these)",
         may_customers=session.user.may("customers"),
     )

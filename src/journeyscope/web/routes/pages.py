@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
@@ -120,12 +121,25 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
         return render(request, "home.html", stats=None, journeys=[])
     folder = Path(settings.designs)
     stats = results.memo(settings, "headline", lambda: overview.headline(settings))
+    designs = results.memo(
+        settings,
+        f"designs:{folder.resolve()}",
+        lambda: {j.id: j for j in overview.designs(folder)},
+    )
     journeys = results.memo(
         settings,
         f"journeys:{folder.resolve()}",
-        lambda: overview.journey_headlines(settings, overview.designs(folder)),
+        lambda: overview.journey_headlines(settings, list(designs.values())),
     )
-    return render(request, "home.html", stats=stats, journeys=journeys)
+    fitness: dict[str, tuple[bool, Any]] = {}
+    for j in journeys:
+        if j["cases"] and j["id"] in designs:
+            fitness[j["id"]] = results.memo_later(
+                settings,
+                f"fitness:{folder.resolve()}:{j['id']}",
+                partial(overview.journey_fitness, settings, designs[j["id"]]),
+            )
+    return render(request, "home.html", stats=stats, journeys=journeys, fitness=fitness)
 
 
 # -------------------------------------------------------------------------------- customers

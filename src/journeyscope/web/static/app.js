@@ -10,7 +10,21 @@
       window.Plotly.newPlot(el, fig.data, fig.layout, {
         responsive: true, displaylogo: false, scrollZoom: false,
         modeBarButtonsToRemove: ["sendDataToCloud"],
-      });
+      }).then(function () { drillFromLinks(el); });
+    });
+  }
+  // A click on a Sankey link opens the drill-down of the table row drawn as that link
+  // (the paths chart draws its links in the table's row order).
+  function drillFromLinks(el) {
+    if (!el.on || !el.data || !el.data[0] || el.data[0].type !== "sankey") return;
+    el.on("plotly_click", function (ev) {
+      var point = ev && ev.points && ev.points[0];
+      if (!point || point.source === undefined || point.target === undefined) return;
+      var card = el.closest(".result");
+      var rows = card ? card.querySelectorAll("tbody tr") : [];
+      var row = rows[point.pointNumber];
+      var link = row && row.querySelector("a[href*='/drill?']");
+      if (link) { window.location.href = link.href; }
     });
   }
   function addStep() {

@@ -32,8 +32,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from journeyscope.engine.interactions import Category
-from journeyscope.engine.localtime import Window, parse_duration, zone
+from journeyscope.engine.core.interactions import Category
+from journeyscope.engine.core.localtime import Window, parse_duration, zone
 
 
 class Cap(BaseModel):

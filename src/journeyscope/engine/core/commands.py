@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from journeyscope.engine.actions import Command
-from journeyscope.engine.sending import invoke
-from journeyscope.engine.state import PAUSED, WAITING, Instance
+from journeyscope.engine.core.actions import Command
+from journeyscope.engine.core.sending import invoke
+from journeyscope.engine.core.state import PAUSED, WAITING, Instance
 from journeyscope.errors import JourneyscopeError
 
 if TYPE_CHECKING:
-    from journeyscope.engine.rules import Turn
+    from journeyscope.engine.core.rules import Turn
 
 #: ``by`` of a pause or resume that the whole journey's pause or resume sent.
 JOURNEY = "journey"
@@ -248,7 +248,7 @@ def _profile(turn: Turn, args: Any) -> None:
         )
         return
     if "timezone" in changes:
-        from journeyscope.engine.localtime import zone
+        from journeyscope.engine.core.localtime import zone
         from journeyscope.errors import JourneyDefinitionError
 
         try:

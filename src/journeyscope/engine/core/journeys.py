@@ -49,8 +49,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from journeyscope.engine.conditions import Condition, Expression
-from journeyscope.engine.localtime import Duration, Window, parse_duration, zone
+from journeyscope.engine.core.conditions import Condition, Expression
+from journeyscope.engine.core.localtime import Duration, Window, parse_duration, zone
 from journeyscope.errors import JourneyDefinitionError, JourneyscopeError
 
 END = "end"

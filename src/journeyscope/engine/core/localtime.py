@@ -6,7 +6,7 @@ even across a daylight-saving change (23 or 25 hours then), while ``24h`` is alw
 A wall time that does not exist (the hour skipped in spring) moves forward by the gap; one that
 happens twice (autumn) means the first of the two.
 
->>> from journeyscope.engine.clock import at, iso
+>>> from journeyscope.engine.core.clock import at, iso
 >>> ams = zone("Europe/Amsterdam")
 >>> iso(add(at("2025-03-29T09:00:00+00:00"), parse_duration("1d"), ams))  # 10:00 CET -> 10:00 CEST
 '2025-03-30T08:00:00+00:00'

@@ -22,15 +22,17 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journeyscope.engine.actions import Action, Command, Event, Learn, Record, Tick
-from journeyscope.engine.conditions import View
-from journeyscope.engine.decisions import Knowledge
-from journeyscope.engine.holdouts import in_holdout, variant
-from journeyscope.engine.journeys import END, Journey, Step
-from journeyscope.engine.localtime import add, zone
-from journeyscope.engine.program import Program
-from journeyscope.engine.sending import decide, deliver, invoke
-from journeyscope.engine.state import (
+from journeyscope.engine.core.actions import Action, Command, Event, Learn, Record, Tick
+from journeyscope.engine.core.commands import apply_command
+from journeyscope.engine.core.conditions import View
+from journeyscope.engine.core.decisions import Knowledge
+from journeyscope.engine.core.holdouts import in_holdout, variant
+from journeyscope.engine.core.journey_pause import hold
+from journeyscope.engine.core.journeys import END, Journey, Step
+from journeyscope.engine.core.localtime import add, zone
+from journeyscope.engine.core.program import Program
+from journeyscope.engine.core.sending import decide, deliver, invoke
+from journeyscope.engine.core.state import (
     ACTIVE,
     COMPLETED,
     EXITED,
@@ -54,7 +56,7 @@ class Rules:
     def __init__(self, program: Program, knowledge: Knowledge | None = None) -> None:
         self.program = program
         self.knowledge = knowledge if knowledge is not None else Knowledge()
-        #: journeys paused as a whole (:mod:`~journeyscope.engine.journey_pause`)
+        #: journeys paused as a whole (:mod:`~journeyscope.engine.core.journey_pause`)
         self.paused: frozenset[str] = frozenset()
 
     def __call__(
@@ -177,8 +179,6 @@ class Turn:
     # ---------------------------------------------------------------------------- inputs
 
     def apply(self, item: Event | Command | Tick) -> None:
-        from journeyscope.engine.journey_pause import hold
-
         self.state.applied += 1
         hold(self)
         self._apply(item)
@@ -188,8 +188,6 @@ class Turn:
         if isinstance(item, Event):
             self.on_event(item)
         elif isinstance(item, Command):
-            from journeyscope.engine.commands import apply_command
-
             self.cause = item.command_id
             apply_command(self, item)
         else:

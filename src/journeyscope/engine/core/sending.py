@@ -1,7 +1,7 @@
 """Sending: building an interaction's input, eligibility, holdouts, the contact policy and
 arbitration between candidates — the part of a transition that decides what goes out.
 
-Each function works on a :class:`~journeyscope.engine.rules.Turn` (the transition in progress).
+Each function works on a :class:`~journeyscope.engine.core.rules.Turn` (the transition in progress).
 """
 
 from __future__ import annotations
@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from journeyscope.engine import policy as contact
-from journeyscope.engine.actions import Send
-from journeyscope.engine.decisions import Candidate, choose
-from journeyscope.engine.holdouts import in_holdout
-from journeyscope.engine.interactions import Category, InteractionObject
-from journeyscope.engine.journeys import Step
-from journeyscope.engine.localtime import add
-from journeyscope.engine.state import Instance
+from journeyscope.engine.core import policy as contact
+from journeyscope.engine.core.actions import Send
+from journeyscope.engine.core.decisions import Candidate, choose
+from journeyscope.engine.core.holdouts import in_holdout
+from journeyscope.engine.core.interactions import Category, InteractionObject
+from journeyscope.engine.core.journeys import Step
+from journeyscope.engine.core.localtime import add
+from journeyscope.engine.core.state import Instance
 from journeyscope.errors import ConditionError
 
 if TYPE_CHECKING:
-    from journeyscope.engine.rules import Turn
+    from journeyscope.engine.core.rules import Turn
 
 BYPASS_HOLDOUT = frozenset({Category.MANDATORY, Category.TRANSACTIONAL})
 

@@ -4,7 +4,7 @@ A journey is paused as a whole by an operator (``journeyscope`` console, ``POST
 /v1/journeys/{id}/pause``); the flag lives in the ``journey_controls`` table
 (:mod:`~journeyscope.engine.journey_controls`), read by workers in each batch, and reaches
 the rules as
-:attr:`Rules.paused <journeyscope.engine.rules.Rules.paused>`. While a journey is paused:
+:attr:`Rules.paused <journeyscope.engine.core.rules.Rules.paused>`. While a journey is paused:
 
 * **nobody enters it**: triggers (reactive and proactive) are recorded as ``Trigger ignored``
   with the reason ``journey paused``; a customer's ``enter`` command is rejected;
@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyscope.engine.commands import JOURNEY, pause_instance, resume_instance
-from journeyscope.engine.state import PAUSED
+from journeyscope.engine.core.commands import JOURNEY, pause_instance, resume_instance
+from journeyscope.engine.core.state import PAUSED
 
 if TYPE_CHECKING:
-    from journeyscope.engine.rules import Turn
+    from journeyscope.engine.core.rules import Turn
 
 
 def hold(turn: Turn) -> None:

@@ -14,13 +14,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from journeyscope.engine.interactions import (
+from journeyscope.engine.core.interactions import (
     InteractionCatalogue,
     InteractionSpec,
     load_interactions,
 )
-from journeyscope.engine.journeys import END, Journey, JourneySpec, compile_journey, load_journeys
-from journeyscope.engine.policy import ContactPolicy
+from journeyscope.engine.core.journeys import (
+    END,
+    Journey,
+    JourneySpec,
+    compile_journey,
+    load_journeys,
+)
+from journeyscope.engine.core.policy import ContactPolicy
 from journeyscope.errors import JourneyDefinitionError, JourneyNotFoundError
 from journeyscope.yamlfile import safe_load
 

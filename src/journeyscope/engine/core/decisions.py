@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeyscope.engine.actions import Learn
+from journeyscope.engine.core.actions import Learn
 
 FORMULA = "priority = propensity × context weight × value × lever"
 
