@@ -63,20 +63,25 @@ def compute_journey(
     names = ANALYSES if analyses is None else tuple(analyses)
     if filters.empty():
         with engine(settings) as e:
-            return compute_analyses(
+            data = compute_analyses(
                 e.events(), journey, names, title=title, source=report_source(settings)
             )
-    store = open_store(settings)
-    try:
-        events = filtered_events(store, replace(filters, channels=()))
-        if filters.channels:
-            hit = events.filter(events.channel.isin(list(filters.channels)))
-            events = events.filter(events.case_id.isin(hit.select("case_id").distinct().case_id))
-        return compute_analyses(
-            events, journey, names, title=title, source=str(settings.store.name)
-        )
-    finally:
-        store.close()
+    else:
+        store = open_store(settings)
+        try:
+            events = filtered_events(store, replace(filters, channels=()))
+            if filters.channels:
+                hit = events.filter(events.channel.isin(list(filters.channels)))
+                events = events.filter(
+                    events.case_id.isin(hit.select("case_id").distinct().case_id)
+                )
+            data = compute_analyses(
+                events, journey, names, title=title, source=str(settings.store.name)
+            )
+        finally:
+            store.close()
+    data.currency = settings.currency  # every money figure in the configured currency
+    return data
 
 
 def describe(filters: Filters) -> str:
