@@ -21,9 +21,11 @@ from journeyscope.analytics import (
     ValueQuery,
     VariantsQuery,
 )
+from journeyscope.analytics.attribution import AttributionQuery
 from journeyscope.analytics.cases import AnalysisQuery, CaseRule
 from journeyscope.analytics.compare import CompareQuery
 from journeyscope.analytics.conformance import conformance
+from journeyscope.analytics.retention import LifecycleQuery, RetentionQuery
 from journeyscope.analytics.semantics import PARTS, stated
 from journeyscope.definitions.models import Journey
 
@@ -79,6 +81,9 @@ QUERIES: dict[str, Any] = {
         before=datetime(2024, 1, 1, tzinfo=UTC),
         after=datetime(2024, 1, 1, tzinfo=UTC),
     ),
+    "attribution": lambda: AttributionQuery(conversions=("C (complete)",)),
+    "retention": lambda: RetentionQuery(),
+    "lifecycle": lambda: LifecycleQuery(),
 }
 WITH_DESIGN = {"emotion", "moments", "value", "compare"}
 

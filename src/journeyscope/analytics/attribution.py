@@ -57,6 +57,7 @@ from journeyscope.analytics.cases import (
 )
 from journeyscope.analytics.cohorts import require_activities
 from journeyscope.analytics.engines import ANALYSES, Engine
+from journeyscope.analytics.semantics import with_stated
 
 Rows = list[dict[str, Any]]
 
@@ -390,7 +391,7 @@ class AttributionAnalysis:
             overall=overall,
             by_segment=per if query.breakdown is not None else [],
             case_rule=query.case_rule.describe(),
-            semantics=describe(query),
+            semantics=with_stated(query, describe(query)),
         )
 
 

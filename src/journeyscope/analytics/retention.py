@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
 from journeyscope.analytics.cohorts import customer, require_activities
 from journeyscope.analytics.engines import ANALYSES, Engine
+from journeyscope.analytics.semantics import with_stated
 
 Rows = list[dict[str, Any]]
 Period = Literal["day", "week", "month"]
@@ -264,7 +265,7 @@ class RetentionAnalysis:
             cohorts=table,
             overall=overall,
             case_rule=NO_CASES,
-            semantics=describe_retention(query),
+            semantics=with_stated(query, describe_retention(query)),
         )
 
 
@@ -312,7 +313,7 @@ class LifecycleAnalysis:
             unit=UNIT,
             periods=periods,
             case_rule=NO_CASES,
-            semantics=describe_lifecycle(query),
+            semantics=with_stated(query, describe_lifecycle(query)),
         )
 
 

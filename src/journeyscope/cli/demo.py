@@ -144,13 +144,36 @@ def demo(
         f"a browser, it needs no network)"
     )
     console.rule("8. the workspace in the browser")
-    _workspace_user(store_file, root_settings())
+    engine_url = _export_engine(store_file, workdir)
+    _workspace_user(store_file, engine_url, root_settings())
     console.print(f"[green]demo finished in {time.perf_counter() - started:.1f}s[/]")
 
 
-def _workspace_user(store_file: Path, settings: Settings) -> None:
+def _export_engine(store_file: Path, workdir: Path) -> str | None:
+    """The live step's engine records into the demo store (the closed loop: Explore breaks
+    analyses down by journey and arm, "Did it help?" compares treated and held-out customers);
+    the engine database's URL for ``serve``, so the console shows the same journeys."""
+    from journeyscope.engine import EngineStore
+    from journeyscope.engine.export import export_events
+    from journeyscope.events import Store
+
+    database = workdir / "engine.sqlite"
+    if not database.is_file():
+        return None
+    url = f"sqlite:///{database}"
+    with EngineStore(url) as engine, Store(store_file) as store:
+        report = export_events(engine, store)
+    console.print(
+        f"engine records exported into the store: {report.events_added:,} events "
+        "(journey, version, step, decision and arm as columns of their own)"
+    )
+    return url
+
+
+def _workspace_user(store_file: Path, engine_url: str | None, settings: Settings) -> None:
     """A demo user (role admin, a new random password each run) in the workspace database
-    beside the demo store, and the command that serves the workspace on it."""
+    beside the demo store, and the command that serves the workspace on it (with the demo's
+    engine database, when the live step made one)."""
     import secrets
 
     from journeyscope.services.accounts import Accounts, workspace_database
@@ -161,7 +184,9 @@ def _workspace_user(store_file: Path, settings: Settings) -> None:
     password = secrets.token_urlsafe(12)
     accounts.add("demo", "admin", password)
     console.print(
-        f"serve it:  JOURNEYSCOPE_STORE={store_file} .venv/bin/journeyscope serve\n"
+        f"serve it:  JOURNEYSCOPE_STORE={store_file} "
+        + (f"JOURNEYSCOPE_DATABASE_URL={engine_url} " if engine_url else "")
+        + ".venv/bin/journeyscope serve\n"
         f"then open http://127.0.0.1:8000/ and sign in as demo / {password}",
         highlight=False,
         soft_wrap=True,

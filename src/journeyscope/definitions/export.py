@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import yaml
 
-from journeyscope.definitions.graph import allowed_entries, ranks
+from journeyscope.definitions.graph import allowed_entries, back_edges, ranks
 from journeyscope.definitions.models import Journey
 
 #: Identifies the JSON export's layout; changes only when consumers must change too.
@@ -91,11 +91,12 @@ def to_json(journey: Journey) -> dict[str, Any]:
                 }
             )
     implied = not journey.transitions
+    backwards = back_edges(journey)
     edges = [
         {
             "from": t.source,
             "to": t.target,
-            "loop": t.loop,
+            "loop": (t.source, t.target) in backwards,
             "label": t.label,
             "implied": implied,
         }

@@ -27,18 +27,6 @@ if TYPE_CHECKING:
     from journeyscope.config import Settings
     from journeyscope.render.report_data import ReportData
 
-#: The report's sections the journeys page shows, in page order.
-PAGE_SECTIONS: Final = (
-    "journey-map",
-    "blueprint",
-    "personas",
-    "conformance",
-    "emotion",
-    "moments",
-    "silent",
-    "value",
-)
-
 
 def compute_journey(
     settings: Settings,
