@@ -22,7 +22,7 @@ def test_stats_labels_customers_as_stitched_identities(tmp_path: Path) -> None:
     store = str(tmp_path / "s.duckdb")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(data), "--store", store]).exit_code == 0
-    table = runner.invoke(app, ["stats", "--store", store], env={"COLUMNS": "200"})
+    table = runner.invoke(app, ["stats", "--store", store])
     assert table.exit_code == 0, table.stderr
     text = " ".join(table.stderr.split())  # tables and notes go to stderr, JSON to stdout
     assert "customers (stitched identities)" in text

@@ -24,7 +24,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_table_and_json(store: str) -> None:
-    table = runner.invoke(app, ["uplift", "--store", store], env={"COLUMNS": "160"})
+    table = runner.invoke(app, ["uplift", "--store", store])
     assert table.exit_code == 0, table.stderr
     text = table.stderr + table.stdout  # the table goes to the console (stderr)
     assert "docs-reminder: did it help?" in text and "document_reminder" in text

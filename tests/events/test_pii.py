@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from journeyscope.cli import app
 from journeyscope.config import Settings
+from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
 from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.program import Program
 from journeyscope.engine.export import export_events
-from journeyscope.engine.interactions import InteractionCatalogue, InteractionSpec
 from journeyscope.engine.store import EngineStore
 from journeyscope.errors import CatalogueError, StoreError
 from journeyscope.events import Store, load_catalogue

@@ -155,7 +155,8 @@ def _check(seen: dict[str, Any], expect_charts: dict[str, int]) -> None:
             found["svgs"]
             or found["charts"]
             or found["missing"]
-            or sid in ("overview", "conformance", "moments", "silent", "value")
+            or sid
+            in ("overview", "conformance", "moments", "silent", "value", "attribution", "retention")
         ), sid
         assert "NaN" not in found["text"] and "None" not in found["text"], sid
     for picture, pairs in seen["overlaps"].items():

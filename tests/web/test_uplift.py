@@ -51,6 +51,16 @@ def test_signed_out_is_sent_to_sign_in(app_client: Any) -> None:
     assert app_client.get("/api/uplift").status_code == 401
 
 
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 12)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
 def test_same_numbers_in_the_api_the_page_the_cli_and_the_services(
     app_client: Any, login: Any, settings: Settings, run_cli: Any
 ) -> None:
@@ -78,7 +88,8 @@ def test_same_numbers_in_the_api_the_page_the_cli_and_the_services(
             until=date(2025, 3, 20),
         ),
     ).model_dump(mode="json")
-    assert api == cli == direct
+    # equal but for the last bits of a float mean (DuckDB adds in parallel, in any order)
+    assert _rounded(api) == _rounded(cli) == _rounded(direct)
     j = api["journeys"][0]
     page = app_client.get(f"/console/{trial.JOURNEY}/uplift", params=params).text
     assert f"{j['outcome']['treated'] * 100:.1f}%" in page

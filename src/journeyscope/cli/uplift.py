@@ -102,7 +102,7 @@ def _diff(d: Difference) -> str:
 
 def show(result: UpliftResult) -> None:
     """The human tables: one per journey, then its interaction objects."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     if not result.journeys:
         console.print("No journey with held-out customers in the period.")
@@ -135,7 +135,7 @@ def show(result: UpliftResult) -> None:
         console.print(table)
         if j.interactions:
             per = Table(
-                "interaction",
+                Column("interaction", overflow="fold"),
                 "sent",
                 "would have sent",
                 "outcome: sent",
