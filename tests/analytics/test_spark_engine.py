@@ -77,3 +77,15 @@ def test_spark_settings_reach_the_session(spark: object, monkeypatch: pytest.Mon
     finally:
         spark_session("local[2]", SPARK_DEFAULTS)
     assert session.conf.get("spark.sql.shuffle.partitions") == "4"
+
+
+@pytest.mark.slow
+def test_strip_on_spark_trims_whitespace_not_letters(spark: object) -> None:
+    """Spark once read Ibis's trim set as containing ``v`` and ``f``: "field visit" lost its
+    first letter and the channel was not recognised."""
+    import ibis
+
+    values = [" field visit\t", "very", "leaf", "\n  web \r"]
+    engine = SparkEngine(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
+    stripped = engine.rows(engine.events().select(c=engine.events().channel.strip()))
+    assert [r["c"] for r in stripped] == [v.strip() for v in values]

@@ -207,12 +207,27 @@ SPARK_DEFAULTS = {
 }
 
 
+def _spark_trims_whitespace_only() -> None:
+    """Ibis compiles ``strip()`` for Spark as ``TRIM(... FROM x)`` with Python's
+    ``string.whitespace``, whose vertical tab and form feed reach Spark as ``\\v`` and ``\\f``:
+    escapes Spark does not know, read as the letters ``v`` and ``f``. So "field visit" came
+    back as "ield visit" (and the channel was not recognised). Trim the whitespace Spark's
+    literals can say instead; DuckDB is untouched."""
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    def visit_strip(self: Any, op: Any, *, arg: Any) -> Any:
+        return self.f.trim(arg, " \t\n\r")
+
+    PySparkCompiler.visit_Strip = visit_strip
+
+
 def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) -> SparkSession:
     """The process's SparkSession (created on first use) at ``master``: :data:`SPARK_DEFAULTS`
     (UTC, no UI, few shuffle partitions) overridden by ``conf``. Spark keeps one session per
     process, so ``master`` and ``conf`` take effect when the first one is created."""
     from pyspark.sql import SparkSession
 
+    _spark_trims_whitespace_only()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder: Any = SparkSession.builder.master(master).appName("journeyscope")
