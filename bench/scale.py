@@ -41,7 +41,9 @@ with connect("unused.duckdb", engine, spark_master=master, source=f"parquet:{fol
     opened = time.perf_counter()
     result = e.run(query(analysis))
 done = time.perf_counter()
-digest = hashlib.sha256(result.model_dump_json().encode()).hexdigest()[:16]
+# keys sorted: a mapping filled in row order is the same mapping whatever the order
+text = json.dumps(result.model_dump(mode="json"), sort_keys=True)
+digest = hashlib.sha256(text.encode()).hexdigest()[:16]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": done - started, "session": ready - started, "open": opened - ready,
                   "analysis": done - opened, "digest": digest, "peak_mb": round(peak)}))
