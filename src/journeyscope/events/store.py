@@ -214,6 +214,11 @@ class Store:
         held_before = _scalar(
             self.con, "SELECT count(*) FROM quarantine WHERE fingerprint = ?", [fp]
         )
+        other_sources = bool(
+            self.con.execute(
+                "SELECT 1 FROM events WHERE source <> ? LIMIT 1", [file.name]
+            ).fetchall()
+        )
         notes = ReadNotes()
         read = added = invalid = overlap = 0
         others: set[str] = set()
@@ -228,7 +233,13 @@ class Store:
                 if not checked:
                     checked = self._check_mapped(file, spec)
                 has_ids = "event_id" in spec.mapping.resolve([c for c, _ in spec.columns])
-                counts = self._insert_staged(spec, dedupe=dedupe or has_ids, progress=progress)
+                counts = self._insert_staged(
+                    spec,
+                    dedupe=dedupe or has_ids,
+                    replace_held=held_before > 0,
+                    other_sources=other_sources,
+                    progress=progress,
+                )
                 read, added, invalid = read + counts[0], added + counts[1], invalid + counts[2]
                 overlap += counts[3]
                 others |= counts[4]
@@ -357,53 +368,109 @@ class Store:
             self.con.unregister(name)
 
     def _insert_staged(
-        self, spec: StagingSpec, *, dedupe: bool, progress: Progress | None
+        self,
+        spec: StagingSpec,
+        *,
+        dedupe: bool,
+        replace_held: bool,
+        other_sources: bool,
+        progress: Progress | None,
     ) -> tuple[int, int, int, int, set[str]]:
         """Split one relation into quarantine (rows with a reason) and events (the others).
 
-        The relation is parsed once into a staged temporary table. With ``dedupe``, a row
-        whose event id is stored (or earlier in the file) with the same content is a
-        duplicate and not added; with other content it is quarantined as a conflicting
-        duplicate. Returns (rows read, events added, rows quarantined, rows added that match
-        an event of another source on case, activity and timestamp, those sources).
+        With ``dedupe``, a row whose event id is stored (or earlier in the file) with the same
+        content is a duplicate and not added; with other content it is quarantined as a
+        conflicting duplicate; the relation is then staged once into a temporary table that
+        those checks update. Without it (a file seen for the first time, ids generated from
+        its content) the staging query feeds ``events`` and ``quarantine`` directly, each
+        keeping the rows it needs: no staged copy is written and read back.
+        ``replace_held``: this file has rows in quarantine from before, which a row
+        quarantined again replaces; ``other_sources``: events from other sources are stored
+        (the overlap check has something to find). Returns (rows read, events added, rows
+        quarantined, rows added that match an event of another source on case, activity and
+        timestamp, those sources).
         """
         sql = staged_sql(spec)
-        record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
-        cols = ", ".join(f'"{c}"' for c in COLUMNS)
-        qcols = ", ".join(QUARANTINE_COLUMNS)
         reported = progress if spec.relation.startswith("(") else None
-        fp = literal(spec.id_prefix)
         try:
+            if not dedupe:
+                return self._insert_direct(spec, sql, replace_held, other_sources, reported)
             self._execute_with_progress(
                 f"CREATE OR REPLACE TEMP TABLE js_staged AS {sql}", reported
             )
-            if dedupe:
-                self._mark_conflicts()
-            self.con.execute(  # a row quarantined again gets today's reason, once
-                f"""DELETE FROM quarantine q USING js_staged s WHERE q.fingerprint = {fp}
-                AND q.source_row = s.source_row AND q.event_id = s.event_id"""
-            ).fetchall()
-            quarantined = _scalar(
-                self.con,
-                f"""INSERT INTO quarantine ({qcols})
-                SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
-                FROM js_staged s WHERE __reason IS NOT NULL""",
-            )
-            overlap, others = self._overlap()
-            if dedupe:
-                insert = f"""INSERT INTO events ({cols})
-                SELECT {cols} FROM js_staged s
-                WHERE __reason IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
-                QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1"""
-            else:
-                insert = f"INSERT INTO events ({cols}) SELECT {cols} FROM js_staged WHERE __reason IS NULL"
-            added = _scalar(self.con, insert)
-            read = _scalar(self.con, "SELECT count(*) FROM js_staged")
+            self._mark_conflicts()
+            counts = self._insert_from(spec, "js_staged", replace_held, other_sources, dedupe=True)
             self.con.execute("DROP TABLE js_staged")
         except duckdb.Error as exc:
             raise InputFormatError(f"{spec.source}: cannot read: {_first_line(exc)}") from exc
+        return counts
+
+    def _insert_direct(
+        self,
+        spec: StagingSpec,
+        sql: str,
+        replace_held: bool,
+        other_sources: bool,
+        progress: Progress | None,
+    ) -> tuple[int, int, int, int, set[str]]:
+        """Quarantine, then events, each straight from the staging query (see above).
+
+        The quarantine's pass computes every row's reason; when it found none (the usual
+        case), the events' pass leaves the checks out instead of computing them again."""
+        staged = f"({sql})"
+        cols = ", ".join(f'"{c}"' for c in COLUMNS)
+        quarantined, overlap, others = self._quarantine_and_overlap(
+            spec, staged, replace_held, other_sources
+        )
+        good = " WHERE __reason IS NULL" if quarantined else ""
+        added = self._execute_with_progress(
+            f"INSERT INTO events ({cols}) SELECT {cols} FROM {staged}{good}", progress
+        )
+        return added + quarantined, added, quarantined, overlap, others
+
+    def _insert_from(
+        self,
+        spec: StagingSpec,
+        staged: str,
+        replace_held: bool,
+        other_sources: bool,
+        *,
+        dedupe: bool,
+    ) -> tuple[int, int, int, int, set[str]]:
+        """Quarantine and events from the staged table ``staged``, duplicates left out."""
+        cols = ", ".join(f'"{c}"' for c in COLUMNS)
+        quarantined, overlap, others = self._quarantine_and_overlap(
+            spec, staged, replace_held, other_sources
+        )
+        insert = f"""INSERT INTO events ({cols})
+            SELECT {cols} FROM {staged} s
+            WHERE __reason IS NULL
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
+            QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1"""
+        added = _scalar(self.con, insert)
+        read = _scalar(self.con, f"SELECT count(*) FROM {staged}")
         return read, added, quarantined, overlap, others
+
+    def _quarantine_and_overlap(
+        self, spec: StagingSpec, staged: str, replace_held: bool, other_sources: bool
+    ) -> tuple[int, int, set[str]]:
+        """Put the rows of ``staged`` that have a reason in quarantine (replacing this file's
+        earlier reasons for them); count its good rows that overlap other sources."""
+        fp = literal(spec.id_prefix)
+        if replace_held:  # a row quarantined again gets today's reason, once
+            self.con.execute(
+                f"""DELETE FROM quarantine q USING {staged} s WHERE q.fingerprint = {fp}
+                AND q.source_row = s.source_row AND q.event_id = s.event_id"""
+            ).fetchall()
+        record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
+        quarantined = _scalar(
+            self.con,
+            f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
+            SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
+            FROM {staged} s WHERE __reason IS NOT NULL""",
+        )
+        overlap, others = self._overlap(staged) if other_sources else (0, set())
+        return quarantined, overlap, others
 
     def _mark_conflicts(self) -> None:
         """Give a reason to rows whose event id is stored, or earlier in the file, with other
@@ -429,14 +496,14 @@ class Store:
             WHERE js_staged.source_row = d.source_row AND d.content <> d.first_content"""
         )
 
-    def _overlap(self) -> tuple[int, set[str]]:
+    def _overlap(self, staged: str) -> tuple[int, set[str]]:
         """Good staged rows whose case, activity and timestamp are stored from another source."""
-        match = """FROM js_staged s JOIN events e ON e.case_id = s.case_id
+        match = f"""FROM {staged} s JOIN events e ON e.case_id = s.case_id
             AND e.activity = s.activity AND e.timestamp = s.timestamp AND e.source <> s.source
             WHERE s.__reason IS NULL"""
         n = _scalar(
             self.con,
-            "SELECT count(*) FROM js_staged s WHERE s.__reason IS NULL AND EXISTS "
+            f"SELECT count(*) FROM {staged} s WHERE s.__reason IS NULL AND EXISTS "
             "(SELECT 1 FROM events e WHERE e.case_id = s.case_id AND e.activity = s.activity "
             "AND e.timestamp = s.timestamp AND e.source <> s.source)",
         )
