@@ -238,7 +238,7 @@ def path_link_cases(
     events the filters keep; the sample is the first ``limit`` case ids in order."""
     from contextlib import ExitStack
 
-    from journeyscope.analytics.paths import path_rows, sequences
+    from journeyscope.analytics.paths import anchored
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
 
@@ -249,8 +249,7 @@ def path_link_cases(
             store = open_store(settings)
             opened.callback(store.close)
             events = filtered_events(store, filters)
-        seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
-        rows = path_rows(seqs, query)
+        rows = anchored(events, query)
         hit = rows.filter(
             (rows.step == step) & (rows.node == source) & (rows.next_node == target)
         ).select("case")

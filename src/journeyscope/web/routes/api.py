@@ -68,6 +68,15 @@ def paths(
     top: int = 20,
     clean: Annotated[list[str] | None, Query()] = None,
     collapse_repeats: bool = False,
+    hide: Annotated[
+        list[str] | None, Query(description="Activities left out of the paths.")
+    ] = None,
+    min_cases: Annotated[
+        int, Query(description="Activities in fewer cases are grouped as (rare events).")
+    ] = 0,
+    back_moves: Annotated[
+        str, Query(description="show (marked links) or collapse (each activity once).")
+    ] = "show",
     loops: bool = True,
     case_rule: str = "given",
     gap: str | None = None,

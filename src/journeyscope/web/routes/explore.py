@@ -213,11 +213,16 @@ def explore_csv(
     )
 
 
+#: The paths options a drill-down carries to "the paths after" (how the paths are shaped).
+PATHS_SHAPING = ("steps", "top", "clean", "collapse_repeats", "hide", "min_cases", "back_moves")
+
+
 def _paths_after(activity: str, params: dict[str, list[str]]) -> str:
-    """The paths starting at ``activity``, with the case rule and filters of ``params``."""
+    """The paths starting at ``activity``, with the case rule, filters and (from a paths
+    drill-down) the paths options of ``params``."""
     return "/explore/paths?" + urlencode(
         [("start", activity), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
-        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
+        + [(k, v) for k in (*FILTER_PARAMETERS, *PATHS_SHAPING) for v in params.get(k, [])]
     )
 
 
