@@ -61,7 +61,7 @@ class PathsQuery(AnalysisQuery):
     collapse_repeats: bool = False
     hide: tuple[str, ...] = ()
     """Activities (after cleaning) whose events are left out of the paths."""
-    min_cases: int = Field(0, ge=0)
+    min_cases: int = Field(default=0, ge=0)
     """Activities done in fewer cases than this are grouped as ``(rare events)``."""
     back_moves: BackMoves = "show"
     loops: bool = True

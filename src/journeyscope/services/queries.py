@@ -226,9 +226,14 @@ def activities_named(query: BaseModel) -> list[tuple[str, str]]:
 
 def check_activities(query: BaseModel, known: Sequence[str]) -> None:
     """Raise :class:`InvalidQueryError` naming every unknown activity and its closest names."""
+    check_activities_named(activities_named(query), known)
+
+
+def check_activities_named(named: Sequence[tuple[str, str]], known: Sequence[str]) -> None:
+    """The same for ``(option, activity)`` pairs not in a query (a cohort's activity)."""
     have = set(known)
     problems = []
-    for where, name in activities_named(query):
+    for where, name in named:
         if name not in have:
             close = get_close_matches(name, list(known), n=3, cutoff=0.5)
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""

@@ -36,6 +36,17 @@ class Table:
         return out.getvalue()
 
 
+def stacked(column: str, tables: list[tuple[str, Table]]) -> Table:
+    """Tables of the same kind, one per group, as one table whose first ``column`` names the
+    group (a CSV export of a result split into groups)."""
+    first = tables[0][1]
+    return Table(
+        [column, *first.columns],
+        [[group, *row] for group, t in tables for row in t.rows],
+        {i + 1 for i in first.numeric},
+    )
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:.1f}%"
 
