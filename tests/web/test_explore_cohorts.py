@@ -155,3 +155,28 @@ def test_a_cohort_defined_in_the_page_is_saved_by_name(app_client, cohorts: Path
     assert token
     viewer = app_client.get("/explore/variants")
     assert viewer.status_code == 200
+
+
+@pytest.mark.slow
+def test_the_journey_page_filters_by_cohort(
+    app_client, settings: Settings, cohorts: Path, login, tmp_path: Path
+) -> None:
+    """The journeys page offers the cohorts in its filters, says the cohort in its filter
+    sentence, keeps it in its links to Explore, and names the closest on a typo."""
+    import html as html_lib
+    import shutil
+
+    designs = tmp_path / "designs"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "journeys", designs)
+    app_client.app.state.settings = app_client.app.state.settings.model_copy(
+        update={"designs": designs}
+    )
+    login(app_client, "viewer")
+    page = app_client.get("/journeys/tenancy", params={"cohort": "uploaders"})
+    assert page.status_code == 200
+    text = html_lib.unescape(page.text)
+    assert '<option value="uploaders" title="uploaders: customers with' in text
+    assert "Only the events of the customers in cohort uploaders" in text
+    assert "cohort=uploaders" in text  # the links to Explore keep it
+    typo = html_lib.unescape(app_client.get("/journeys/tenancy?cohort=uploadrs").text)
+    assert "cohort: no cohort 'uploadrs' (closest: uploaders)" in typo
