@@ -212,7 +212,7 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
                     },
                 }
             ],
-            "layout": _layout(height=max(460, 28 * max(1, _widest(r)) + 80)),
+            "layout": _layout(height=max(460, 40 * _widest(r) + 80)),
         }
     if kind == "dfg":
         top = sorted(r.activities, key=lambda a: -a.cases)[:25]
@@ -283,7 +283,9 @@ def semantics(kind: str, r: Any) -> str:
     text = text.strip()
     if text and not text.endswith("."):
         text += "."
-    return f"{text[:1].upper()}{text[1:]} Cases: {r.case_rule}."
+    if "cases:" not in text.lower():  # most semantics state the case rule first already
+        text = f"{text} Cases: {r.case_rule.rstrip(' .')}.".strip()
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def headline(kind: str, r: BaseModel) -> str:
