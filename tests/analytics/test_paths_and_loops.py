@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from journeyscope.analytics import CleaningRule, Engine, PathsQuery
+from journeyscope.analytics import Backend, CleaningRule, PathsQuery
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 
 
 def edges(result: object) -> set[tuple[int, str, str, int]]:

@@ -62,7 +62,7 @@ def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
 ) -> None:
     """``first_channel=web``: the funnel of the customers whose first event of all was on the
     web, as the engine computes it on those customers' events (chosen here in SQL)."""
-    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.analytics.backends import IbisBackend
     from journeyscope.services.queries import build_query
     from journeyscope.services.store import open_store
 
@@ -82,7 +82,7 @@ def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
         everyone = store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
         assert 0 < len(web_first) < everyone[0][0]
         events = store.events()
-        expected = IbisEngine(events.filter(events.customer_id.isin(web_first))).run(
+        expected = IbisBackend(events.filter(events.customer_id.isin(web_first))).run(
             build_query("funnel", {"step": steps})
         )
     finally:

@@ -10,7 +10,7 @@ known (the same unit as retention). A cohort is either
 
 Cohorts are saved as JSON files and used by analyses in two ways: :func:`filter_events`
 keeps the events of the cohort's members (any analysis runs on the filtered table;
-:class:`CohortEngine` wraps an engine so that every analysis it runs is filtered), and
+:class:`CohortBackend` wraps an engine so that every analysis it runs is filtered), and
 :func:`with_cohort` adds a ``cohort`` column naming the first listed cohort each customer
 belongs to, which any analysis with a ``breakdown`` can break down by.
 
@@ -31,8 +31,8 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import property_value
-from journeyscope.analytics.engines import Engine
 from journeyscope.errors import InvalidQueryError
 
 NONE = "(no cohort)"
@@ -258,15 +258,15 @@ def note_on(result: Any, sentence: str) -> Any:
     return result.model_copy(update=update)
 
 
-class CohortEngine(Engine):
+class CohortBackend(Backend):
     """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
-    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``). With
+    cohort's members (``CohortBackend(engine, cohort).run(FunnelQuery(...))``). With
     ``breakdown`` cohorts the events also get the ``cohort`` column of :func:`with_cohort`, so
     that ``breakdown="cohort"`` splits any analysis by them. Results come back with
     :func:`describe_use` in their semantics."""
 
     def __init__(
-        self, inner: Engine, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
+        self, inner: Backend, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
     ) -> None:
         self.inner = inner
         self.cohort = cohort
@@ -292,7 +292,7 @@ class CohortEngine(Engine):
 def require_activities(named: Mapping[str, Iterable[str]], rows: list[dict[str, Any]]) -> None:
     """Raise when an activity named by a query option occurs in no analysed event, naming the
     option and the closest activities; ``rows`` are the distinct ``activity`` values of the
-    events. (A typo guard: on a :class:`CohortEngine` the analysed events are the cohort's, so
+    events. (A typo guard: on a :class:`CohortBackend` the analysed events are the cohort's, so
     a conversion no member made is reported here too, rather than as zero conversions.)
 
     >>> require_activities({"conversions": ["Buy"]}, [{"activity": "Buy"}])

@@ -170,7 +170,7 @@ class Job:
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
     """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
     events the filters keep."""
-    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.analytics.backends import IbisBackend
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
 
@@ -179,7 +179,7 @@ def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> Base
         return result
     store = open_store(settings)
     try:
-        result = IbisEngine(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
+        result = IbisBackend(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
         return result
     finally:
         store.close()
@@ -244,7 +244,7 @@ def path_link_cases(
 
     with ExitStack() as opened:
         if filters.empty():  # the events every analysis reads (as the CLI)
-            events = opened.enter_context(analyses.engine(settings)).events()
+            events = opened.enter_context(analyses.backend(settings)).events()
         else:
             store = open_store(settings)
             opened.callback(store.close)

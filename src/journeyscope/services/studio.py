@@ -43,14 +43,14 @@ def compute_journey(
     """
     from dataclasses import replace
 
-    from journeyscope.services.analyses import engine
+    from journeyscope.services.analyses import backend
     from journeyscope.services.report import ANALYSES, compute_analyses, report_source
     from journeyscope.services.store import open_store
 
     title = f"Journey: {journey.name}"
     names = ANALYSES if analyses is None else tuple(analyses)
     if filters.empty():
-        with engine(settings) as e:
+        with backend(settings) as e:
             data = compute_analyses(
                 e.events(), journey, names, title=title, source=report_source(settings)
             )
