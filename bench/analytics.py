@@ -10,7 +10,7 @@ process (so its peak memory, VmHWM, is its own), repeats the analysis ``--repeat
 keeps the best time (the machine is shared: the minimum is the least disturbed). The clock
 covers building the query, executing it and reading the rows back into Python.
 
-* journeyscope: ``DuckDBEngine(store).run(query)`` — the full typed result; for the funnel
+* journeyscope: ``DuckDBBackend(store).run(query)`` — the full typed result; for the funnel
   also ``funnel_cases`` alone (the levels per case, which is what the others compute).
 * DuckDB SQL: the same numbers, written by hand against the same store.
 * chdb: ClickHouse reading the stored events exported to Parquet (``windowFunnel`` for the funnel; arrays sorted
@@ -166,7 +166,7 @@ for _ in range(int(repeat)):
             con.execute(sql).fetchall()
         con.close()
     else:
-        with a.DuckDBEngine(store) as engine:
+        with a.DuckDBBackend(store) as engine:
             if analysis == "funnel-levels":
                 q = a.FunnelQuery(steps=bench.STEPS, window=timedelta(days=bench.WINDOW_DAYS))
                 levels = a.funnel_cases(engine.events(), q)
