@@ -320,10 +320,10 @@ def journey_fitness(
     ``None`` when no case was replayed."""
     from journeyscope.analytics.cases import CaseRule
     from journeyscope.analytics.conformance import conformance as replay
-    from journeyscope.services.analyses import engine
+    from journeyscope.services.analyses import backend
 
     unit = {"week": "W", "month": "M"}[period]
-    with engine(settings.model_copy(update={"engine": "duckdb"})) as e:
+    with backend(settings.model_copy(update={"engine": "duckdb"})) as e:
         cases = replay(e.events(), journey, CaseRule.given()).cases
         by = cases.group_by(p=cases.first_event.truncate(unit).date().cast("string")).aggregate(
             n=cases.count(),
