@@ -163,7 +163,9 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
         journeys=journeys,
         fitness=fitness,
         nps=nps,
-        sparks=home_view.sparklines(journeys, fitness),
+        sparks=home_view.sparklines(
+            journeys, fitness, stats.get("first_event"), stats.get("last_event")
+        ),
     )
 
 
