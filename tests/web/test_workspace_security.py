@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from journeyscope.services.accounts import FAILURE_LIMIT, AccountError, Accounts
+from journeyscope.errors import AccountError
+from journeyscope.services.accounts import FAILURE_LIMIT, Accounts
 
 PAGES = ("/", "/explore/funnel", "/customers", "/data", "/insights", "/docs", "/dashboards/1")
 
