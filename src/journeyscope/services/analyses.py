@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.paths import PathsQuery, PathsResult
     from journeyscope.analytics.process import DfgQuery, ProcessMap
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.trends import TrendsQuery, TrendsResult
     from journeyscope.analytics.uplift import UpliftQuery, UpliftResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
@@ -174,6 +175,15 @@ def paths(settings: Settings, query: PathsQuery) -> PathsResult:
 def channels(settings: Settings, query: ChannelsQuery) -> ChannelsResult:
     """Channel switches, digital completion, repeat contacts and volumes over time."""
     result: ChannelsResult = run(settings, query)
+    return result
+
+
+def trends(settings: Settings, query: TrendsQuery) -> TrendsResult:
+    """Events, customers, cases and conversions of one event per day, week or month, with
+    an optional breakdown by a property (:mod:`journeyscope.analytics.trends`)."""
+    import journeyscope.analytics.trends  # noqa: F401  (registers the analysis)
+
+    result: TrendsResult = run(settings, query)
     return result
 
 
