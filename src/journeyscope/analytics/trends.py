@@ -308,9 +308,9 @@ def describe(q: TrendsQuery) -> str:
     )
 
 
-def run_trends(engine: Backend, query: TrendsQuery) -> TrendsResult:
-    """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
-    result: TrendsResult = engine.run(query)  # type: ignore[call-overload]
+def run_trends(backend: Backend, query: TrendsQuery) -> TrendsResult:
+    """Run ``query`` on ``backend`` (``backend.run`` does the same once this module is loaded)."""
+    result: TrendsResult = backend.run(query)  # type: ignore[call-overload]
     return result
 
 
