@@ -242,17 +242,30 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(".journeyscope/bench-analytics"))
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; best counts")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated analyses to run (default: all)"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     parquet, store, events = prepare(args.customers, args.seed, args.workdir)
-    print(f"{events:,} events of {args.customers:,} customers; {machine()}", flush=True)
+    print(
+        f"{events:,} events of {args.customers:,} customers; {machine()}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     plan = [
         ("dfg", ["journeyscope", "duckdb-sql", "chdb"]),
         ("variants", ["journeyscope", "duckdb-sql", "chdb"]),
         ("funnel", ["journeyscope", "duckdb-sql", "chdb"]),
         ("paths", ["journeyscope", "duckdb-sql", "chdb"]),
     ]
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = sorted(set(wanted) - {a for a, _ in plan})
+        if unknown:
+            parser.error(f"--only: unknown {unknown}; choose from {[a for a, _ in plan]}")
+        plan = [p for p in plan if p[0] in wanted]
     results: dict[str, dict[str, dict]] = {}
     header = f"{'analysis':<10} {'journeyscope':>14} {'DuckDB SQL':>12} {'chdb':>10} {'vs SQL':>8} {'vs chdb':>8} {'peak MB':>8}"
     print(header, flush=True)

@@ -47,3 +47,14 @@ def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Backend]]
     if backend == "spark":
         request.getfixturevalue("spark")  # the session, stopped at the end of the test session
     yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend's name (``duckdb``, and ``spark`` with its session started), for the
+    analyses a service runs from settings (``Settings.engine``): each test that uses it runs
+    on both, and its expected figures hold on both."""
+    name: str = request.param
+    if name == "spark":
+        request.getfixturevalue("spark")
+    return name

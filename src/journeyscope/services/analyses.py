@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.paths import PathsQuery, PathsResult
     from journeyscope.analytics.process import DfgQuery, ProcessMap
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.trends import TrendsQuery, TrendsResult
     from journeyscope.analytics.uplift import UpliftQuery, UpliftResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
@@ -177,6 +178,15 @@ def channels(settings: Settings, query: ChannelsQuery) -> ChannelsResult:
     return result
 
 
+def trends(settings: Settings, query: TrendsQuery) -> TrendsResult:
+    """Events, customers, cases and conversions of one event per day, week or month, with
+    an optional breakdown by a property (:mod:`journeyscope.analytics.trends`)."""
+    import journeyscope.analytics.trends  # noqa: F401  (registers the analysis)
+
+    result: TrendsResult = run(settings, query)
+    return result
+
+
 def silent(settings: Settings, query: SilentQuery) -> SilentResult:
     """The survey score of every customer, the silent ones estimated from their journeys.
 
@@ -216,22 +226,42 @@ def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceRepor
         return report
 
 
+#: What uplift reads of the store, as Spark reads it (each exported once to Parquet).
+UPLIFT_TABLES: Final = {
+    "journey_records": "SELECT * FROM journey_records",
+    "events": "SELECT * FROM events",
+}
+
+
 def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
     """Did it help? Treated vs held-out customers of each journey with a holdout: outcome
-    rate, satisfaction, per interaction object (DuckDB; the store's ``journey_records``)."""
+    rate, satisfaction, per interaction object, from the store's ``journey_records`` and
+    events, on ``settings.engine`` (Spark: both exported once to Parquet, the same
+    expressions run there)."""
+    from journeyscope.analytics.engines import ENGINES
     from journeyscope.analytics.uplift import uplift as compare_arms
-    from journeyscope.errors import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError, UnknownEngineError
 
     if settings.source is not None:  # never a silent fall-back to the store
         raise InvalidQueryError(
             "uplift reads the engine records of the store (journey_records); it does not "
             "take --source / JOURNEYSCOPE_SOURCE"
         )
+    if settings.engine not in ENGINES:
+        raise UnknownEngineError(
+            f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
+        )
     store = open_store(settings)
     try:
         views = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
-        records = store.ibis.table("journey_records") if "journey_records" in views else None
-        return compare_arms(records, store.events(), query)
+        if "journey_records" not in views:
+            return compare_arms(None, store.events(), query)  # the error saying what to do
+        if settings.engine == "spark":
+            from journeyscope.services.spark_views import spark_views
+
+            with spark_views(settings, store, UPLIFT_TABLES) as t:
+                return compare_arms(t["journey_records"], t["events"], query)
+        return compare_arms(store.ibis.table("journey_records"), store.events(), query)
     finally:
         store.close()
 

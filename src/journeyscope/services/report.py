@@ -359,6 +359,19 @@ def outcome_analysis(run: _Run) -> None:
     _outcome_analyses(run.data, run.engine, run.journey, run.clock)
 
 
+def lifecycle_analysis(run: _Run) -> None:
+    """New, returning, resurrecting and dormant customers per period, on the same events
+    and period as the retention (with or without a design), so the two reconcile: each
+    period's new customers are that period's retention cohort."""
+    from journeyscope.analytics.retention import LifecycleQuery, run_lifecycle
+
+    with run.clock.analysis("lifecycle"):
+        run.data.lifecycle = run_lifecycle(
+            run.engine,
+            LifecycleQuery(case_rule=run.given, period=retention_period(run.data.overview)),
+        )
+
+
 def backlog_analysis(run: _Run) -> None:
     if _without_design(run, "backlog"):
         return
@@ -401,6 +414,7 @@ _ANALYSIS: Final[dict[str, Callable[[_Run], None]]] = {
     "emotion": emotion_analysis,
     "value": value_analysis,
     "attribution and retention": outcome_analysis,
+    "lifecycle": lifecycle_analysis,
     "backlog": backlog_analysis,
     "silent": silent_analysis,
 }
@@ -411,6 +425,7 @@ NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "channels": ("overview",),
     "funnel": ("variants",),
     "attribution and retention": ("overview",),
+    "lifecycle": ("overview",),
     "backlog": ("conformance", "moments", "value"),
 }
 

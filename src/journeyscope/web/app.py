@@ -37,6 +37,7 @@ from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
 from journeyscope.web.routes import studio as studio_routes
 from journeyscope.web.routes import studio_versions as studio_version_routes
+from journeyscope.web.routes import trends as trends_routes
 from journeyscope.web.routes import uplift as uplift_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
@@ -87,12 +88,14 @@ def create_app(
     app.include_router(engine_routes.router, prefix="/v1")
     app.include_router(report_routes.router)
     app.include_router(page_routes.router)
+    app.include_router(trends_routes.router)  # before /explore/{kind}
     app.include_router(explore_routes.router)
     app.include_router(insights_routes.router)
     app.include_router(studio_version_routes.router)
     app.include_router(studio_routes.router)
     app.include_router(console_routes.router)
     app.include_router(api_routes.router, prefix="/api")
+    app.include_router(trends_routes.api_router, prefix="/api")
     app.include_router(uplift_routes.router)
     app.include_router(docs_routes.router)
 
