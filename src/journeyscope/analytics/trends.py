@@ -40,7 +40,7 @@ from pydantic import BaseModel, Field
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms, property_value, with_cases
 from journeyscope.analytics.cohorts import customer
-from journeyscope.analytics.engines import ANALYSES, Engine
+from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.retention import period_index, period_start
 from journeyscope.analytics.semantics import with_stated
 from journeyscope.events.schema import COLUMNS
@@ -308,9 +308,9 @@ def describe(q: TrendsQuery) -> str:
     )
 
 
-def run_trends(engine: Engine, query: TrendsQuery) -> TrendsResult:
-    """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
-    result: TrendsResult = engine.run(query)  # type: ignore[call-overload]
+def run_trends(backend: Backend, query: TrendsQuery) -> TrendsResult:
+    """Run ``query`` on ``backend`` (``backend.run`` does the same once this module is loaded)."""
+    result: TrendsResult = backend.run(query)  # type: ignore[call-overload]
     return result
 
 
