@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, IbisEngine
+from journeyscope.analytics import Backend, CaseRule, IbisBackend
 from journeyscope.analytics.retention import LifecycleQuery, run_lifecycle
 from journeyscope.analytics.trends import OTHER, TrendsQuery, TrendsResult, run_trends
 from journeyscope.errors import UnknownNameError
 from journeyscope.events import Store
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 DAY = timedelta(days=1)
 # B: x twice in week 2 (web, app), y once in week 3 (web), z once in week 2 (web)
 LOG = {
@@ -108,7 +108,7 @@ def check(result: TrendsResult) -> None:
 
 
 def test_synthetic_store_reconciles_with_the_catalogue(synthetic_store: Store) -> None:
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     everything = run_trends(engine, TrendsQuery())
     check(everything)
     stats = synthetic_store.stats()

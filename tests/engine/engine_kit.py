@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -28,6 +28,11 @@ from journeyscope.engine.core.program import Program
 from journeyscope.engine.core.rules import Rules
 from journeyscope.engine.core.state import CustomerState
 from journeyscope.errors import DeliveryError
+
+if TYPE_CHECKING:  # the runtime is imported where it is used: worker processes load this kit
+    from journeyscope.engine.clock import FakeClock
+    from journeyscope.engine.store import EngineStore
+    from journeyscope.engine.worker import Worker
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "orchestration"
@@ -52,6 +57,15 @@ OBJECTS = """
   output: {status: str, reference: str | None}
 """
 
+#: The smallest journey that sends: enter on ``Start``, send ``receipt``, end.
+RECEIPT = """
+journey: apply
+version: 1
+triggers: [{event: Start}]
+steps:
+  welcome: {invoke: receipt}
+"""
+
 
 def program(
     *journeys: str, policy: dict[str, Any] | None = None, objects: str = OBJECTS
@@ -71,6 +85,28 @@ def ev(customer: str, activity: str, when: str, n: int | str = "", **props: Any)
 
 def cmd(customer: str, kind: str, when: str, **args: Any) -> Command:
     return Command(f"cmd:{customer}:{kind}:{when}", customer, kind, at(when), args)
+
+
+def deployed_store(
+    url: str, *journeys: str, now: str = "2025-05-05T09:00:00+00:00", partitions: int = 4
+) -> tuple[EngineStore, FakeClock]:
+    """An engine store at ``url`` on a fake clock set to ``now``, with a program of the
+    journey YAML texts (the test objects, no policy) deployed; the store and its clock."""
+    from journeyscope.engine.clock import FakeClock
+    from journeyscope.engine.store import EngineStore
+
+    clock = FakeClock(at(now))
+    store = EngineStore(url, clock=clock, partitions=partitions)
+    store.deploy(program(*journeys))
+    return store, clock
+
+
+def inline_worker(store: EngineStore) -> Worker:
+    """A worker that works only when the test calls ``drain()``, in the test's thread: it
+    sends nothing and re-reads the deployed program and the journeys' switches every time."""
+    from journeyscope.engine.worker import Worker
+
+    return Worker(store, dispatch=False, reload_every=0.0)
 
 
 class Timeline:

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from engine_kit import Timeline, cmd, ev, program
+from engine_kit import Timeline, cmd, deployed_store, ev, inline_worker, program
 
 from journeyscope.engine import audit, journey_controls
-from journeyscope.engine.clock import FakeClock
 from journeyscope.engine.core.actions import Command
 from journeyscope.engine.core.clock import at
 from journeyscope.engine.core.state import PAUSED, WAITING
-from journeyscope.engine.store import EngineStore
-from journeyscope.engine.worker import Worker
 
 FLOW = """
 journey: apply
@@ -129,10 +126,8 @@ def test_a_migration_while_paused_sends_nothing_and_stays_paused() -> None:
 
 
 def test_the_switch_reaches_a_worker_through_the_database(database_url: str) -> None:
-    clock = FakeClock(at("2025-05-05T09:00:00+00:00"))
-    store = EngineStore(database_url, clock=clock, partitions=4)
-    store.deploy(program(FLOW))
-    worker = Worker(store, dispatch=False, reload_every=0.0)
+    store, clock = deployed_store(database_url, FLOW, now="2025-05-05T09:00:00+00:00")
+    worker = inline_worker(store)
     store.accept([ev("c1", "Start", "2025-05-05T09:00:00+00:00")])
     worker.drain()
     assert journey_controls.set_paused(store, "apply", True, "user:olga")

@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_kit import ev, program
+from engine_kit import deployed_store, ev, inline_worker
 from sqlalchemy import insert
 
 from journeyscope.engine import audit, journey_controls
 from journeyscope.engine import schema as t
-from journeyscope.engine.clock import FakeClock
 from journeyscope.engine.core.actions import Command, Event
 from journeyscope.engine.core.clock import at
 from journeyscope.engine.core.state import PAUSED, WAITING, CustomerState, Instance
 from journeyscope.engine.store import AcceptReport, EngineStore
-from journeyscope.engine.worker import Worker
 from journeyscope.services import console, console_actions
 from journeyscope.services.console_actions import ActionRefused
 
@@ -40,9 +38,7 @@ T0 = at("2025-05-05T09:00:00+00:00")
 
 @pytest.fixture
 def store(tmp_path: Path) -> EngineStore:
-    found = EngineStore(f"sqlite:///{tmp_path / 'e.sqlite'}", clock=FakeClock(T0), partitions=4)
-    found.deploy(program(FLOW))
-    return found
+    return deployed_store(f"sqlite:///{tmp_path / 'e.sqlite'}", FLOW)[0]
 
 
 def _record(seq: int, customer: str, activity: str, ts: float, **props: Any) -> dict[str, Any]:
@@ -217,7 +213,7 @@ class FakeEngine:
 
 def test_pause_and_resume_reach_running_customers_and_are_audited(store: EngineStore) -> None:
     engine = FakeEngine(store)
-    worker = Worker(store, dispatch=False, reload_every=0.0)
+    worker = inline_worker(store)
     store.accept([ev("c1", "Start", "2025-05-05T09:00:00+00:00")])
     worker.drain()
     outcome = console_actions.pause(engine, "apply", "user:olga")
@@ -246,7 +242,7 @@ def test_deploy_then_migrate_explicitly(store: EngineStore) -> None:
     from journeyscope.services.simulation import parse_draft
 
     engine = FakeEngine(store)
-    worker = Worker(store, dispatch=False, reload_every=0.0)
+    worker = inline_worker(store)
     store.accept([ev("c1", "Start", "2025-05-05T09:00:00+00:00")])
     worker.drain()
     specs = parse_draft(FLOW.replace("version: 1", "version: 2"))

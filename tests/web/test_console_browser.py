@@ -20,6 +20,7 @@ import pytest
 from journeyscope.config import Settings
 from journeyscope.engine.core.program import load_program
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import api_keys
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,7 +63,7 @@ def server(settings: Settings, accounts: Any) -> Iterator[tuple[str, str]]:
             program.policy,
         )
     )
-    key = store.add_api_key("crm", ["events:write", "journeys:write", "journeys:read"])
+    key = api_keys.issue(store, "crm", ["events:write", "journeys:write", "journeys:read"])
     store.close()
     app = create_app(settings, accounts=accounts, embedded_worker=True)
     with socket.socket() as s:

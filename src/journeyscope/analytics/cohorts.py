@@ -99,7 +99,8 @@ def customer(events: ibis.Table) -> ibis.StringValue:
 
 
 def _matches(events: ibis.Table, c: Condition) -> ibis.BooleanValue:
-    match = ibis.literal(True)
+    # a column expression even when the condition names nothing (any event matches)
+    match = events.timestamp.notnull() | events.timestamp.isnull()
     if c.activity is not None:
         match = match & (events.activity == c.activity)
     if c.property is not None:
@@ -133,15 +134,78 @@ def filter_events(events: ibis.Table, cohort: Cohort) -> ibis.Table:
     return events.filter(customer(events).isin(m.who))
 
 
-def with_cohort(events: ibis.Table, cohorts: Sequence[Cohort]) -> ibis.Table:
+def with_cohort(
+    events: ibis.Table, cohorts: Sequence[Cohort], population: ibis.Table | None = None
+) -> ibis.Table:
     """``events`` with a ``cohort`` column: the first of ``cohorts`` the customer belongs to,
-    or ``(no cohort)``. Analyses break down by it with ``breakdown="cohort"``."""
+    or ``(no cohort)``. Analyses break down by it with ``breakdown="cohort"``. Membership is
+    decided on ``population`` (default: ``events`` themselves; the workspace passes every
+    event of the store, so that a date filter never changes who is in a cohort)."""
     if not cohorts:
         raise InvalidQueryError("with_cohort needs at least one cohort")
+    base = events if population is None else population
     label: ibis.Value = ibis.literal(NONE)
     for c in reversed(cohorts):
-        label = ibis.cases((customer(events).isin(members(events, c).who), c.name), else_=label)
+        label = ibis.cases((customer(events).isin(members(base, c).who), c.name), else_=label)
     return events.mutate(cohort=label)
+
+
+def in_cohort(
+    events: ibis.Table, cohort: Cohort, population: ibis.Table | None = None
+) -> ibis.Table:
+    """The events of ``cohort``'s members, membership decided on ``population`` (default:
+    ``events``; then the same as :func:`filter_events`)."""
+    m = members(events if population is None else population, cohort)
+    return events.filter(customer(events).isin(m.who))
+
+
+def describe_group(label: str, cohorts: Sequence[Cohort]) -> str:
+    """Who one group of a breakdown by ``cohorts`` is, as a sentence: a cohort's customers
+    not in an earlier listed cohort, or ``(no cohort)``: those in none of them."""
+    names = [c.name for c in cohorts]
+    if label == NONE:
+        return f"Only the customers in none of the cohorts {', '.join(names)} (the rest)."
+    found = next((c for c in cohorts if c.name == label), None)
+    if found is None:
+        raise InvalidQueryError(f"no cohort {label!r} among {', '.join(names)}")
+    earlier = names[: names.index(label)]
+    unless = f", not in {', '.join(earlier)} (listed first)" if earlier else ""
+    return f"Only the customers in cohort {found.describe()}{unless}."
+
+
+def from_filter(
+    name: str,
+    where: Sequence[tuple[str, str]] = (),
+    channels: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    activity: str | None = None,
+    min_count: int = 1,
+) -> Cohort:
+    """The cohort a workspace filter describes: customers with an event where each property
+    has its value (``where``), with an event in each channel, and with at least
+    ``min_count`` events of ``activity``; every condition within ``since`` (inclusive) and
+    ``until`` (exclusive); only dates: customers with an event in that range.
+
+    >>> from_filter("young", where=[("segment", "young")]).describe()
+    'young: customers with at least 1 event with segment = young'
+    """
+    dates: dict[str, Any] = {"since": since, "until": until}
+    conditions = [Condition(property=k, equals=v, **dates) for k, v in where]
+    conditions += [Condition(property="channel", equals=c, **dates) for c in channels]
+    if activity:
+        conditions.append(Condition(activity=activity, min_count=min_count, **dates))
+    if not conditions and (since is not None or until is not None):
+        conditions.append(Condition(**dates))
+    if not conditions:
+        raise InvalidQueryError(
+            "nothing to define the cohort by: give a segment (customers where), a channel, "
+            "dates or an activity"
+        )
+    try:
+        return Cohort(name=name, conditions=tuple(conditions))
+    except ValidationError as exc:
+        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
 
 
 # -------------------------------------------------------------------------- saved cohorts
@@ -229,6 +293,55 @@ def resolve(ref: str | Path, folder: str | Path) -> Cohort:
         f"--cohort {text!r}: no such cohort file, and no cohort of that name is saved in "
         f"{folder} ({hint})"
     )
+
+
+#: What a name saved from the workspace may be: a file name in the cohorts folder.
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,59}"
+
+
+def saved(name: str, folder: str | Path, option: str = "cohort") -> Cohort:
+    """The cohort saved under ``name`` in ``folder``, by name only (never a path: what the
+    workspace accepts from a URL). An unknown name is an error with the closest names."""
+    known = saved_names(folder)
+    if name in known:
+        return load(Path(folder) / f"{name}{SUFFIX}")
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        hint = f"closest: {', '.join(close)}"
+    elif known:
+        hint = f"defined: {', '.join(known)}"
+    else:
+        hint = "none defined yet"
+    raise InvalidQueryError(f"{option}: no cohort {name!r} ({hint})")
+
+
+def saved_cohorts(folder: str | Path) -> tuple[list[Cohort], list[str]]:
+    """Every cohort saved in ``folder`` (by name), and a message for each file that is not a
+    cohort (so a broken file is said, not silently skipped)."""
+    found, problems = [], []
+    for name in saved_names(folder):
+        try:
+            found.append(load(Path(folder) / f"{name}{SUFFIX}"))
+        except InvalidQueryError as exc:
+            problems.append(f"cohort {name!r}: {str(exc).partition(': ')[2] or exc}")
+    return found, problems
+
+
+def save_named(cohort: Cohort, folder: str | Path, replace: bool = False) -> Path:
+    """Save ``cohort`` in ``folder`` under its name (as ``journeyscope cohort save`` does);
+    a name that is no plain file name, or one already taken (unless ``replace``), is an
+    error."""
+    import re
+
+    if not re.fullmatch(NAME_PATTERN, cohort.name):
+        raise InvalidQueryError(
+            f"name {cohort.name!r}: use letters, digits, spaces, '_', '-' or '.' "
+            "(at most 60, starting with a letter or digit)"
+        )
+    target = Path(folder) / f"{cohort.name}{SUFFIX}"
+    if target.exists() and not replace:
+        raise InvalidQueryError(f"name {cohort.name!r}: a cohort of that name exists already")
+    return save(cohort, target)
 
 
 def describe_use(cohort: Cohort | None, breakdown: Sequence[Cohort]) -> str:

@@ -38,9 +38,9 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics import names
+from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms, property_value, with_cases
 from journeyscope.analytics.cohorts import customer
-from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.retention import period_index, period_start
 from journeyscope.analytics.semantics import with_stated
 from journeyscope.events.schema import COLUMNS

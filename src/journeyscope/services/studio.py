@@ -157,6 +157,8 @@ def filter_params(filters: Filters) -> list[tuple[str, str]]:
         out.append(("until", filters.until.isoformat()))
     out += [("channel", c) for c in filters.channels]
     out += [("where", f"{k}={v}") for k, v in filters.where]
+    if filters.cohort is not None:
+        out.append(("cohort", filters.cohort.name))
     return out
 
 

@@ -109,9 +109,11 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """The factory ``journeyscope serve`` gives uvicorn: settings from the environment
+    """A factory for an ASGI server started on its own (``uvicorn --factory
+    journeyscope.web.app:app_from_env``): settings from the environment
     (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose;
-    ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in)."""
+    ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in). ``journeyscope serve``
+    does not use it: it calls :func:`create_app` with its own settings."""
     choice = os.environ.get("JOURNEYSCOPE_EMBEDDED_WORKER")
     return create_app(
         Settings(),
