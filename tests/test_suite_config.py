@@ -39,3 +39,10 @@ def test_neither_lane_switches_the_timeout_off(target: str) -> None:
 def test_the_fast_lane_is_the_full_run_without_the_slow_tests() -> None:
     check, full = _recipe("check"), _recipe("test")
     assert '-m "not slow"' in check and "-m" not in full.replace("-m pytest", "")
+
+
+@pytest.mark.spark
+def test_a_spark_test_is_slow_wherever_it_is_declared(request: pytest.FixtureRequest) -> None:
+    """This test is marked spark only; the suite's hook marks it slow, so the fast lane (which
+    runs no Spark) deselects it."""
+    assert request.node.get_closest_marker("slow") is not None

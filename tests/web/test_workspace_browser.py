@@ -20,7 +20,10 @@ from browser_kit import Watch, launch, needs_chromium, screenshots, serve, shot,
 from journeyscope.config import Settings
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = needs_chromium
+# a whole session in Chromium (minutes on a shared machine): the full run only; the fast lane
+# keeps its behaviour through the test client (test_workspace_pages.py: every page answers, the
+# funnel API equals the CLI, drill-downs, typos named; test_workspace_security.py: roles)
+pytestmark = [pytest.mark.slow, needs_chromium]
 STEPS = ["Start housing application", "Upload documents", "Accept tenancy offer"]
 SINCE = "2025-12-01"
 
