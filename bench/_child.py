@@ -17,12 +17,13 @@ import sys
 from typing import Any
 
 
-def run_child(code: str, *args: object) -> dict[str, Any]:
-    """Run ``code`` in a fresh Python with ``args`` as ``sys.argv[1:]``; its result line.
+def run_child(code: str, *args: object, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``code`` in a fresh Python with ``args`` as ``sys.argv[1:]`` (and ``env`` as its
+    environment, if given); its result line.
 
     A child that fails stops the benchmark with its error output."""
     done = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env
     )
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, args[:2]))} failed:\n{done.stderr}")

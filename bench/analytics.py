@@ -10,7 +10,7 @@ process (so its peak memory, VmHWM, is its own), repeats the analysis ``--repeat
 keeps the best time (the machine is shared: the minimum is the least disturbed). The clock
 covers building the query, executing it and reading the rows back into Python.
 
-* journeyscope: ``DuckDBEngine(store).run(query)`` — the full typed result; for the funnel
+* journeyscope: ``DuckDBBackend(store).run(query)`` — the full typed result; for the funnel
   also ``funnel_cases`` alone (the levels per case, which is what the others compute).
 * DuckDB SQL: the same numbers, written by hand against the same store.
 * chdb: ClickHouse reading the stored events exported to Parquet (``windowFunnel`` for the funnel; arrays sorted
@@ -166,7 +166,7 @@ for _ in range(int(repeat)):
             con.execute(sql).fetchall()
         con.close()
     else:
-        with a.DuckDBEngine(store) as engine:
+        with a.DuckDBBackend(store) as engine:
             if analysis == "funnel-levels":
                 q = a.FunnelQuery(steps=bench.STEPS, window=timedelta(days=bench.WINDOW_DAYS))
                 levels = a.funnel_cases(engine.events(), q)
@@ -242,17 +242,30 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(".journeyscope/bench-analytics"))
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; best counts")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated analyses to run (default: all)"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     parquet, store, events = prepare(args.customers, args.seed, args.workdir)
-    print(f"{events:,} events of {args.customers:,} customers; {machine()}", flush=True)
+    print(
+        f"{events:,} events of {args.customers:,} customers; {machine()}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     plan = [
         ("dfg", ["journeyscope", "duckdb-sql", "chdb"]),
         ("variants", ["journeyscope", "duckdb-sql", "chdb"]),
         ("funnel", ["journeyscope", "duckdb-sql", "chdb"]),
         ("paths", ["journeyscope", "duckdb-sql", "chdb"]),
     ]
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = sorted(set(wanted) - {a for a, _ in plan})
+        if unknown:
+            parser.error(f"--only: unknown {unknown}; choose from {[a for a, _ in plan]}")
+        plan = [p for p in plan if p[0] in wanted]
     results: dict[str, dict[str, dict]] = {}
     header = f"{'analysis':<10} {'journeyscope':>14} {'DuckDB SQL':>12} {'chdb':>10} {'vs SQL':>8} {'vs chdb':>8} {'peak MB':>8}"
     print(header, flush=True)

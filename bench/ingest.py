@@ -9,6 +9,11 @@ reference is what DuckDB itself does with plain SQL: ``CREATE TABLE t AS SELECT 
 read_parquet(...)`` / ``read_csv(...)``. journeyscope does more — maps columns,
 validates every row, builds the JSON properties, fingerprints the file for idempotency —
 and the ratio says what that costs.
+
+``--before SRC`` also measures another version of journeyscope in the same run (``SRC``: its
+``src`` folder, e.g. ``git archive COMMIT src | tar -x -C /tmp/before``). The machine's load
+average (1 minute) is printed beside each measurement: on a shared machine, compare ratios
+taken under similar load only.
 """
 
 from __future__ import annotations
@@ -55,13 +60,18 @@ print(json.dumps({"rows": rows, "seconds": seconds, "cpu_seconds": cpu, "peak_rs
 """
 
 
-def measure(kind: str, data: Path, folder: Path, repeat: int) -> dict[str, float]:
-    """Best of ``repeat`` runs (the machine is shared: the minimum is the least disturbed)."""
+def measure(
+    kind: str, data: Path, folder: Path, repeat: int, src: Path | None = None
+) -> dict[str, float]:
+    """Best of ``repeat`` runs (the machine is shared: the minimum is the least disturbed);
+    ``src``: the journeyscope sources to run instead of the installed ones."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
     runs = []
     for _ in range(repeat):
         store = folder / f"{kind}-{data.suffix[1:]}.duckdb"
         store.unlink(missing_ok=True)
-        runs.append(run_child(CHILD, kind, data, store))
+        load = os.getloadavg()[0]
+        runs.append({**run_child(CHILD, kind, data, store, env=env), "load": load})
         store.unlink(missing_ok=True)
     return min(runs, key=lambda r: r["seconds"])
 
@@ -75,6 +85,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per measurement; the best counts"
+    )
+    parser.add_argument(
+        "--before", type=Path, default=None, help="src folder of another version to measure too"
     )
     args = parser.parse_args()
 
@@ -98,17 +111,20 @@ def main() -> None:
     del table
     print(
         f"{'format':8} {'engine':13} {'events':>12} {'seconds':>8} {'events/s':>12} {'peak RSS':>9} "
-        f"{'ratio':>6} {'CPU s':>7} {'CPU ratio':>9}"
+        f"{'ratio':>6} {'CPU s':>7} {'CPU ratio':>9} {'load':>5}"
     )
     for fmt, path in files.items():
         ref = measure("duckdb", path, folder, args.repeat)
         ours = measure("journeyscope", path, folder, args.repeat)
-        for name, m in (("plain DuckDB", ref), ("journeyscope", ours)):
+        rows = [("plain DuckDB", ref), ("journeyscope", ours)]
+        if args.before is not None:
+            rows.append(("before", measure("journeyscope", path, folder, args.repeat, args.before)))
+        for name, m in rows:
             print(
                 f"{fmt:8} {name:13} {m['rows']:>12,} {m['seconds']:>8.2f} "
                 f"{m['rows'] / m['seconds']:>12,.0f} {m['peak_rss_mb']:>7,.0f}MB "
                 f"{m['seconds'] / ref['seconds']:>5.2f}x {m['cpu_seconds']:>7.2f} "
-                f"{m['cpu_seconds'] / ref['cpu_seconds']:>8.2f}x"
+                f"{m['cpu_seconds'] / ref['cpu_seconds']:>8.2f}x {m['load']:>5.1f}"
             )
         path.unlink()
 

@@ -30,7 +30,7 @@ import json, sys, time
 from pathlib import Path
 kind, store, design = sys.argv[1], sys.argv[2], sys.argv[3]
 import duckdb
-from journeyscope.analytics.engines import DuckDBEngine
+from journeyscope.analytics.backends import DuckDBBackend
 started = time.perf_counter()
 extra = {}
 if kind == "plain SQL":
@@ -47,7 +47,7 @@ elif kind == "one model fit":
     from sklearn.ensemble import HistGradientBoostingRegressor
     from journeyscope.analytics.features import as_array, customer_features, feature_matrix, with_person
     from journeyscope.analytics.cases import CaseRule
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         t = with_person(engine.events(), CaseRule.given())
         exprs = customer_features(t, "NPS")
         facts, x = feature_matrix(*(engine.arrow(exprs[k]) for k in ("customers", "activities", "channels")), ())
@@ -59,13 +59,13 @@ elif kind == "one model fit":
 elif kind == "moments":
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.definitions import load_journey
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         r = engine.run(MomentsQuery(journey=load_journey(design), adjust=("segment",)))
     rows = r.cases
     extra = {"candidates": r.candidates_tested, "significant": r.significant}
 else:
     from journeyscope.analytics.silent import SilentQuery
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         r = engine.run(SilentQuery())
     rows = r.customers
     extra = {"respondents": r.respondents, "naive": r.naive.metric.value,

@@ -37,7 +37,7 @@ import json, sys, time
 kind, store, design, out = sys.argv[1:5]
 from journeyscope.config import Settings
 from journeyscope.events import Store
-from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.process import DfgQuery
 from journeyscope.definitions import load_journey
 from journeyscope.render.report import report_html
@@ -49,7 +49,7 @@ started = time.perf_counter()  # after imports: start-up is not report generatio
 result = {}
 db = Store(store, memory_limit=Settings().memory_limit)
 if kind == "dfg":
-    edges = IbisEngine(db.events()).run(DfgQuery()).edges
+    edges = IbisBackend(db.events()).run(DfgQuery()).edges
     db.close()
     result["edges"] = len(edges)
 else:

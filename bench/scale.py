@@ -32,7 +32,7 @@ engine, analysis, folder, master = sys.argv[1:5]
 sys.path.insert(0, sys.argv[5])
 from datetime import timedelta
 from journeyscope import analytics as a
-from journeyscope.analytics.engines import connect, spark_session
+from journeyscope.analytics.backends import connect, spark_session
 from scale import query
 if engine == "spark":
     spark_session(master)

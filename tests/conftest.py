@@ -55,7 +55,7 @@ def survey_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
     """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
-    from journeyscope.analytics.engines import spark_session
+    from journeyscope.analytics.backends import spark_session
 
     session = spark_session("local[2]")
     yield session

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
         default="1GB",
         description="DuckDB memory limit for the store; larger inputs spill to disk.",
     )
-    engine: str = Field(default="duckdb", description="Analytics engine: duckdb or spark.")
+    engine: str = Field(
+        default="duckdb", description="Analytics backend (the --engine option): duckdb or spark."
+    )
     spark_master: str = Field(
         default="local[2]", description="Spark master URL for --engine spark."
     )

@@ -80,6 +80,26 @@ def pseudonym(secret: bytes, kind: str, value: str) -> str:
     return hmac.new(secret, f"{kind}:{raw}".encode(), hashlib.sha256).hexdigest()
 
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def pseudonymise(customer_id: str, secret: bytes, *, hashed: bool = False) -> str:
+    """A customer id as the engine stores it: ``email:<raw>`` / ``phone:<raw>`` becomes
+    ``<kind>:`` and the keyed hash of the normalised value (:func:`pseudonym`, as ingest
+    computes it); any other id, an id already hashed (64 hex digits), and any id when
+    ``hashed`` (the caller hashed it), as it is.
+
+    >>> pseudonymise("email:A@b.example", b"k") == "email:" + pseudonym(b"k", "email", "a@b.example")
+    True
+    >>> pseudonymise("acct:42", b"k"), pseudonymise("email:x@y.z", b"k", hashed=True)
+    ('acct:42', 'email:x@y.z')
+    """
+    kind, sep, raw = customer_id.partition(":")
+    if hashed or not sep or kind not in KINDS or _HEX64.fullmatch(raw):
+        return customer_id
+    return f"{kind}:{pseudonym(secret, kind, raw)}"
+
+
 def sql_macros(secret: bytes) -> list[str]:
     """DuckDB statements defining ``js_pseudonym(kind, value)`` for this connection: the
     same as :func:`pseudonym`, in SQL (no Python per row), the secret inside the macro."""

@@ -74,7 +74,9 @@ _SEGMENT_DIGITAL = np.array([0.92, 0.75, 0.40, 0.30])
 
 
 @dataclass(frozen=True)
-class Step:
+class ScenarioStep:
+    """One step of a generator scenario: its activity, channels and behaviour odds."""
+
     activity: str
     stage: str
     channels: tuple[str, ...]  # first digital ones, then assisted/other
@@ -86,21 +88,24 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Journey:
+class ScenarioJourney:
+    """A journey the generator simulates customers through (not a designed journey: those are
+    :class:`journeyscope.definitions.models.Journey`)."""
+
     name: str
     prefix: str
     share: float
-    steps: tuple[Step, ...]
+    steps: tuple[ScenarioStep, ...]
     help_activity: str = "Call contact centre"
 
 
-JOURNEYS: Final[tuple[Journey, ...]] = (
-    Journey(
+JOURNEYS: Final[tuple[ScenarioJourney, ...]] = (
+    ScenarioJourney(
         name="tenancy",
         prefix="T",
         share=0.55,
         steps=(
-            Step(
+            ScenarioStep(
                 "View property listing",
                 "Discover",
                 ("web", "app"),
@@ -108,7 +113,7 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 drop=0.10,
                 logged_in=False,
             ),
-            Step(
+            ScenarioStep(
                 "Start housing application",
                 "Apply",
                 ("web", "app", "branch"),
@@ -116,7 +121,7 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=20,
                 drop=0.06,
             ),
-            Step(
+            ScenarioStep(
                 "Upload documents",
                 "Apply",
                 ("web", "app", "email", "branch"),
@@ -124,7 +129,7 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=48,
                 drop=0.05,
             ),
-            Step(
+            ScenarioStep(
                 "Eligibility decision sent",
                 "Assess",
                 ("email", "letter"),
@@ -132,9 +137,11 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=120,
                 drop=0.04,
             ),
-            Step("Book viewing", "View", ("web", "app", "phone"), fail=0.06, hours=72, drop=0.03),
-            Step("Attend viewing", "View", ("field visit",), hours=48, drop=0.08),
-            Step(
+            ScenarioStep(
+                "Book viewing", "View", ("web", "app", "phone"), fail=0.06, hours=72, drop=0.03
+            ),
+            ScenarioStep("Attend viewing", "View", ("field visit",), hours=48, drop=0.08),
+            ScenarioStep(
                 "Accept tenancy offer",
                 "Offer",
                 ("web", "app", "phone", "branch"),
@@ -143,23 +150,25 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=96,
                 drop=0.04,
             ),
-            Step(
+            ScenarioStep(
                 "Sign tenancy agreement", "Sign", ("web", "branch"), fail=0.08, hours=48, drop=0.02
             ),
-            Step("Pay deposit", "Sign", ("web", "app", "phone"), fail=0.07, hours=24, drop=0.02),
-            Step("Collect keys", "Move in", ("branch",), hours=72, drop=0.0),
-            Step("Move-in check", "Move in", ("field visit",), hours=24, drop=0.0),
+            ScenarioStep(
+                "Pay deposit", "Sign", ("web", "app", "phone"), fail=0.07, hours=24, drop=0.02
+            ),
+            ScenarioStep("Collect keys", "Move in", ("branch",), hours=72, drop=0.0),
+            ScenarioStep("Move-in check", "Move in", ("field visit",), hours=24, drop=0.0),
         ),
     ),
-    Journey(
+    ScenarioJourney(
         name="maintenance_loan",
         prefix="L",
         share=0.45,
         steps=(
-            Step(
+            ScenarioStep(
                 "Visit loan page", "Explore", ("web", "app"), hours=10, drop=0.15, logged_in=False
             ),
-            Step(
+            ScenarioStep(
                 "Use loan calculator",
                 "Explore",
                 ("web", "app"),
@@ -168,7 +177,7 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 drop=0.10,
                 logged_in=False,
             ),
-            Step(
+            ScenarioStep(
                 "Start loan application",
                 "Apply",
                 ("web", "app", "branch"),
@@ -176,10 +185,10 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=12,
                 drop=0.06,
             ),
-            Step(
+            ScenarioStep(
                 "Verify identity", "Apply", ("app", "web", "branch"), fail=0.15, hours=24, drop=0.05
             ),
-            Step(
+            ScenarioStep(
                 "Upload contractor quote",
                 "Apply",
                 ("web", "app", "email"),
@@ -188,11 +197,11 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=48,
                 drop=0.04,
             ),
-            Step(
+            ScenarioStep(
                 "Credit decision sent", "Decide", ("email", "app"), back=0.08, hours=72, drop=0.05
             ),
-            Step("Loan offer sent", "Decide", ("email", "letter"), hours=24, drop=0.03),
-            Step(
+            ScenarioStep("Loan offer sent", "Decide", ("email", "letter"), hours=24, drop=0.03),
+            ScenarioStep(
                 "Sign loan agreement",
                 "Sign",
                 ("app", "web", "branch"),
@@ -201,7 +210,7 @@ JOURNEYS: Final[tuple[Journey, ...]] = (
                 hours=48,
                 drop=0.03,
             ),
-            Step("Funds disbursed", "Receive", ("letter", "email"), hours=24, drop=0.0),
+            ScenarioStep("Funds disbursed", "Receive", ("letter", "email"), hours=24, drop=0.0),
         ),
     ),
 )
@@ -286,7 +295,9 @@ class _Events:
         return {k: np.concatenate(v) for k, v in self.cols.items()}
 
 
-def _choose_channel(rng: np.random.Generator, step: Step, digital_pref: np.ndarray) -> np.ndarray:
+def _choose_channel(
+    rng: np.random.Generator, step: ScenarioStep, digital_pref: np.ndarray
+) -> np.ndarray:
     digital = [c for c in step.channels if c in DIGITAL]
     other = [c for c in step.channels if c not in DIGITAL]
     n = len(digital_pref)

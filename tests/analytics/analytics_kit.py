@@ -13,7 +13,7 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from journeyscope.analytics.engines import Engine, IbisEngine
+from journeyscope.analytics.backends import Backend, IbisBackend
 from journeyscope.events.schema import COLUMNS
 
 #: Real logs used by the oracle tests: quick ones, and the large ones (marked slow).
@@ -92,23 +92,23 @@ def canonical(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=schema)
 
 
-def engine_for(table: pa.Table, backend: str = "duckdb") -> Engine:
+def engine_for(table: pa.Table, backend: str = "duckdb") -> Backend:
     """An engine holding ``table`` as its events: a fresh in-memory DuckDB, or (``spark``) a
     temporary view on the test session's SparkSession."""
     if backend == "spark":
         import uuid
 
-        from journeyscope.analytics.engines import SparkEngine, spark_session
+        from journeyscope.analytics.backends import SparkBackend, spark_session
 
         session = spark_session("local[2]")
         view = f"declared_{uuid.uuid4().hex[:12]}"
         session.createDataFrame(
             table.to_pandas(), schema=_spark_schema(table)
         ).createOrReplaceTempView(view)
-        return SparkEngine(session=session, events=ibis.pyspark.connect(session).table(view))
+        return SparkBackend(session=session, events=ibis.pyspark.connect(session).table(view))
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
-    return IbisEngine(con.create_table("events", table))
+    return IbisBackend(con.create_table("events", table))
 
 
 def _spark_schema(table: pa.Table) -> Any:
@@ -118,7 +118,7 @@ def _spark_schema(table: pa.Table) -> Any:
     return from_arrow_schema(table.schema)
 
 
-def funnel_levels(engine: Engine, query: Any) -> dict[str, int]:
+def funnel_levels(engine: Backend, query: Any) -> dict[str, int]:
     """case -> furthest step reached, for the cases that entered the funnel."""
     from journeyscope.analytics import funnel_cases
 

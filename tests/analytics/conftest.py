@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
-from journeyscope.analytics.engines import Engine
+from journeyscope.analytics.backends import Backend
 from journeyscope.events import Store
 
 
@@ -39,7 +39,7 @@ BACKENDS = [
 
 
 @pytest.fixture(params=BACKENDS)
-def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Engine]]:
+def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Backend]]:
     """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data, on each
     backend (DuckDB, and Spark in local mode): every test that uses it runs on both, and its
     expected figures hold on both."""
@@ -47,3 +47,14 @@ def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Engine]]:
     if backend == "spark":
         request.getfixturevalue("spark")  # the session, stopped at the end of the test session
     yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend's name (``duckdb``, and ``spark`` with its session started), for the
+    analyses a service runs from settings (``Settings.engine``): each test that uses it runs
+    on both, and its expected figures hold on both."""
+    name: str = request.param
+    if name == "spark":
+        request.getfixturevalue("spark")
+    return name

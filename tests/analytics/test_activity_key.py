@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
-from journeyscope.analytics import DfgQuery, DuckDBEngine, FunnelQuery
+from journeyscope.analytics import DfgQuery, DuckDBBackend, FunnelQuery
 from journeyscope.analytics.cases import parse_activity_key
 from journeyscope.errors import InvalidQueryError, UnknownNameError
 
@@ -46,7 +46,7 @@ def test_activity_key_joins_the_lifecycle_onto_the_activity() -> None:
 
 @pytest.mark.slow
 def test_bpic2013_keeps_its_sub_statuses(real_log: Callable[[str], RealLog]) -> None:
-    engine = DuckDBEngine(real_log("07_bpic2013_incidents.xes.gz").store)
+    engine = DuckDBBackend(real_log("07_bpic2013_incidents.xes.gz").store)
     try:
         plain = engine.run(DfgQuery())
         keyed = engine.run(DfgQuery(activity_key=("concept:name", "lifecycle:transition")))

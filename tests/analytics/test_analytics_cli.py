@@ -11,7 +11,7 @@ import pytest
 from analytics_kit import RealLog
 from typer.testing import CliRunner
 
-from journeyscope.analytics import DfgQuery, DuckDBEngine, FunnelQuery
+from journeyscope.analytics import DfgQuery, DuckDBBackend, FunnelQuery
 from journeyscope.cli import app
 
 runner = CliRunner()
@@ -37,7 +37,7 @@ def test_dfg_json_matches_the_python_api(store: str) -> None:
     out = run_json("dfg", "--store", store)
     assert set(out) >= {"edges", "start", "end", "case_rule"}
     assert set(out["edges"][0]) >= {"source", "target", "count", "cases", "median_seconds"}
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         assert out == engine.run(DfgQuery()).model_dump(mode="json")
 
 
@@ -53,7 +53,7 @@ def test_funnel_json_states_counts_and_semantics(store: str) -> None:
         "30 days",
     )
     assert "at least" in sem["description"] and out["case_rule"].startswith("case_id")
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         api = engine.run(FunnelQuery(steps=STEPS, window=timedelta(days=30)))
     assert out == api.model_dump(mode="json")
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from event_logs import logs
-from journeyscope.analytics import CaseRule, Engine, FunnelQuery, IbisEngine, InvalidQueryError
+from journeyscope.analytics import Backend, CaseRule, FunnelQuery, IbisBackend, InvalidQueryError
 from journeyscope.analytics.attribution import (
     MODELS,
     NO_TOUCH,
@@ -27,7 +27,7 @@ from journeyscope.analytics.attribution import (
 )
 from journeyscope.events import Store
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 
 LOG = {
     "c1": "A/web@0 B/email@1 C/phone@2 Buy@3",
@@ -219,7 +219,7 @@ def test_every_model_sums_to_the_conversions(
 
 
 def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store) -> None:
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     rule = CaseRule.per_customer()
     conv = "Sign loan agreement"
     r = run_attribution(
@@ -235,7 +235,7 @@ def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store) -> N
 def test_real_log_every_model_sums(real_log: Callable[[str], RealLog]) -> None:
     log = real_log("receipt.csv")
     with Store(log.store) as store:
-        engine = IbisEngine(store.events())
+        engine = IbisBackend(store.events())
         conv = "T10 Determine necessity to stop indication"
         r = run_attribution(
             engine,
@@ -252,7 +252,7 @@ def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> 
 
     from typer.testing import CliRunner
 
-    from journeyscope.analytics import DuckDBEngine
+    from journeyscope.analytics import DuckDBBackend
     from journeyscope.cli import app
 
     store = str(real_log("receipt.csv").store)
@@ -264,7 +264,7 @@ def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> 
     query = AttributionQuery(
         conversions=(conv,), touchpoint="activity", models=("first", "markov"), lookback=None
     )
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         assert out == {**run_attribution(engine, query).model_dump(mode="json"), "cohort": None}
     bad = CliRunner().invoke(app, [*args, "--model", "shapely"])
     assert bad.exit_code == 2 and "did you mean shapley" in bad.stderr
@@ -273,7 +273,7 @@ def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> 
 @pytest.mark.spark
 @pytest.mark.slow
 def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
-    from journeyscope.analytics import DuckDBEngine, SparkEngine
+    from journeyscope.analytics import DuckDBBackend, SparkBackend
 
     log = real_log("receipt.csv")
     query = AttributionQuery(
@@ -283,9 +283,9 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         breakdown="channel",
     )
     # one engine at a time: the store is opened by one of them only
-    with DuckDBEngine(log.store) as duck:
+    with DuckDBBackend(log.store) as duck:
         ours = run_attribution(duck, query).model_dump()
-    with SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+    with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
         assert ours == run_attribution(sparky, query).model_dump()
 
 

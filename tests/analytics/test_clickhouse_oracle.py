@@ -17,7 +17,7 @@ from analytics_kit import ALL_LOGS, RealLog
 
 from journeyscope.analytics import (
     DfgQuery,
-    DuckDBEngine,
+    DuckDBBackend,
     FunnelQuery,
     VariantsQuery,
     case_variants,
@@ -40,7 +40,7 @@ def log(request: pytest.FixtureRequest, real_log: Callable[[str], RealLog]) -> R
 
 
 def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
-    with DuckDBEngine(log.store) as engine:
+    with DuckDBBackend(log.store) as engine:
         dfg = engine.run(DfgQuery())
         ours = Counter(
             r["variant"] for r in engine.rows(case_variants(engine.events()).select("variant"))
@@ -61,7 +61,7 @@ def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
 
 
 def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
-    with DuckDBEngine(log.store) as engine:
+    with DuckDBBackend(log.store) as engine:
         dfg = engine.run(DfgQuery())
     rows = log.ch(
         f"""SELECT a.5 AS source, b.5 AS target, count() AS count, uniqExact(case_id) AS cases,
@@ -93,13 +93,13 @@ def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
 
 def _steps(log: RealLog, n: int = 5) -> list[str]:
     """The first distinct activities of the most common variant: a funnel the data follows."""
-    with DuckDBEngine(log.store) as engine:
+    with DuckDBBackend(log.store) as engine:
         top = engine.run(VariantsQuery(top=1)).top[0].activities
     return list(dict.fromkeys(top))[:n]
 
 
 def _ours(log: RealLog, query: FunnelQuery) -> dict[str, int]:
-    with DuckDBEngine(log.store) as engine:
+    with DuckDBBackend(log.store) as engine:
         rows = engine.rows(funnel_cases(engine.events(), query).select("case", "level"))
     return {r["case"]: int(r["level"]) for r in rows}
 

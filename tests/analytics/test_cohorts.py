@@ -11,7 +11,7 @@ import pytest
 from analytics_kit import BASE, RealLog
 from pydantic import ValidationError
 
-from journeyscope.analytics import Engine, FunnelQuery, IbisEngine, InvalidQueryError
+from journeyscope.analytics import Backend, FunnelQuery, IbisBackend, InvalidQueryError
 from journeyscope.analytics.attribution import AttributionQuery, run_attribution
 from journeyscope.analytics.cohorts import (
     NONE,
@@ -27,7 +27,7 @@ from journeyscope.analytics.cohorts import (
 from journeyscope.analytics.retention import RetentionQuery, run_retention
 from journeyscope.events import Store
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 # segment property = "seg-" + the case's first letter; customer = the part after "~"
 LOG = {
     "a1~p1": "Visit/web@0 Visit/web@1 Buy/web@2",
@@ -37,7 +37,7 @@ LOG = {
 }
 
 
-def who(engine: Engine, cohort: Cohort) -> set[str]:
+def who(engine: Backend, cohort: Cohort) -> set[str]:
     return {r["who"] for r in engine.rows(members(engine.events(), cohort))}
 
 
@@ -68,7 +68,7 @@ def test_list_cohort_keeps_only_known_customers(declared: Declared) -> None:
 def test_as_a_filter_of_the_funnel_and_retention(declared: Declared) -> None:
     e = declared(LOG)
     buyers = Cohort(name="buyers", conditions=(Condition(activity="Buy"),))
-    kept = IbisEngine(filter_events(e.events(), buyers))
+    kept = IbisBackend(filter_events(e.events(), buyers))
     f = kept.run(FunnelQuery(steps=("Visit", "Buy")))
     assert [s.cases for s in f.steps] == [2, 2]
     r = run_retention(kept, RetentionQuery(period="day", periods=1))
@@ -81,7 +81,7 @@ def test_as_a_breakdown(declared: Declared) -> None:
         Cohort(name="callers", conditions=(Condition(activity="Call"),)),
         Cohort(name="web", conditions=(Condition(property="channel", equals="web"),)),
     ]
-    labelled = IbisEngine(with_cohort(e.events(), cohorts))
+    labelled = IbisBackend(with_cohort(e.events(), cohorts))
     f = labelled.run(FunnelQuery(steps=("Visit", "Buy"), breakdown="cohort"))
     # p2 and p4 call (first listed cohort wins for p2), p1 and p3 used the web
     assert {g.value: g.steps for g in f.breakdown} == {"callers": [1, 0], "web": [2, 2]}
@@ -124,7 +124,7 @@ def test_a_cohort_is_a_rule_or_a_list() -> None:
 
 
 def test_complements_partition_the_synthetic_customers(synthetic_store: Store) -> None:
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     keys = Condition(activity="Collect keys")
     did = who(engine, Cohort(name="movers", conditions=(keys,)))
     did_not = who(
@@ -136,7 +136,7 @@ def test_complements_partition_the_synthetic_customers(synthetic_store: Store) -
 
 def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog]) -> None:
     with Store(real_log("receipt.csv").store) as store:
-        engine = IbisEngine(store.events())
+        engine = IbisBackend(store.events())
         internet = Cohort(
             name="internet", conditions=(Condition(property="channel", equals="Internet"),)
         )
@@ -179,8 +179,8 @@ def test_cli_saves_a_cohort_and_narrows_analyses_to_it(
 @pytest.mark.spark
 @pytest.mark.slow
 def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
-    from journeyscope.analytics import DuckDBEngine, SparkEngine
-    from journeyscope.analytics.cohorts import CohortEngine
+    from journeyscope.analytics import DuckDBBackend, SparkBackend
+    from journeyscope.analytics.cohorts import CohortBackend
 
     log = real_log("receipt.csv")
     cohort = Cohort(
@@ -192,8 +192,8 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
     )
     steps = ("Confirmation of receipt", "T02 Check confirmation of receipt")
     # one engine at a time: the store is opened by one of them only
-    with DuckDBEngine(log.store) as duck:
-        a = CohortEngine(duck, cohort).run(FunnelQuery(steps=steps))
-    with SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
-        b = CohortEngine(sparky, cohort).run(FunnelQuery(steps=steps))
+    with DuckDBBackend(log.store) as duck:
+        a = CohortBackend(duck, cohort).run(FunnelQuery(steps=steps))
+    with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+        b = CohortBackend(sparky, cohort).run(FunnelQuery(steps=steps))
     assert a == b and 0 < a.steps[0].cases < 1434

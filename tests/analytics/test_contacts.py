@@ -11,10 +11,10 @@ from analytics_kit import RealLog
 
 from journeyscope import synthetic
 from journeyscope.analytics import (
+    Backend,
     ChannelsQuery,
-    DuckDBEngine,
-    Engine,
-    IbisEngine,
+    DuckDBBackend,
+    IbisBackend,
     PathsQuery,
     ValueQuery,
 )
@@ -22,7 +22,7 @@ from journeyscope.analytics.contacts import ContactRules
 from journeyscope.events import Store
 from journeyscope.events.catalogue import infer_catalogue
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 RULES = ContactRules.from_catalogue(synthetic.catalogue(), "the synthetic catalogue")
 ASSISTED = "('phone', 'branch', 'chat', 'email', 'field visit')"
 IN_CASE = "case_id IS NOT NULL AND survey_type IS NULL"
@@ -133,7 +133,7 @@ def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> Non
 
 
 def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store) -> None:
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     ch = engine.run(ChannelsQuery(contacts=RULES))
     value = engine.run(ValueQuery(contacts=RULES))
     # contacts: the customer's events in a known channel; assisted: in an assisted one
@@ -156,7 +156,7 @@ def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store
 
 def test_synthetic_defaults_by_name_come_close(synthetic_store: Store) -> None:
     """Without the catalogue, the name rules miss only the organisation's field visit."""
-    r = IbisEngine(synthetic_store.events()).run(ChannelsQuery())
+    r = IbisBackend(synthetic_store.events()).run(ChannelsQuery())
     missed = synthetic_store.con.execute(
         "SELECT count(*) FROM events WHERE case_id IS NOT NULL AND activity = 'Move-in check'"
     ).fetchall()[0][0]
@@ -191,7 +191,7 @@ def test_catalogue_infer_proposes_the_classification() -> None:
 
 
 def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog]) -> None:
-    engine = DuckDBEngine(real_log("receipt.csv").store)
+    engine = DuckDBBackend(real_log("receipt.csv").store)
     try:
         r = engine.run(ChannelsQuery())
         cases = engine.store.con.execute(

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from analytics_kit import engine_for, journeys
 
-from journeyscope.analytics import DuckDBEngine, EmotionQuery, IbisEngine, SparkEngine
+from journeyscope.analytics import DuckDBBackend, EmotionQuery, IbisBackend, SparkBackend
 from journeyscope.analytics.emotion import interval
 from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
@@ -177,7 +177,7 @@ def test_interval_helper() -> None:
 
 def test_synthetic_emotion_curve_shows_the_generators_truths(synthetic_store: Store) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
-    r = IbisEngine(synthetic_store.events()).run(EmotionQuery(journey=journey))
+    r = IbisBackend(synthetic_store.events()).run(EmotionQuery(journey=journey))
     # every measure of a case is counted once: surveys with a score plus sentiment scores
     expected = synthetic_store.con.execute(
         "SELECT count(*) FILTER (WHERE survey_type IS NOT NULL AND survey_score IS NOT NULL)"
@@ -209,5 +209,5 @@ def test_duckdb_and_spark_agree(spark: object, tmp_path: Path) -> None:
         store.con.register("tiny", tiny())
         store.con.execute("INSERT INTO events SELECT * FROM tiny")
     query = EmotionQuery(journey=JOURNEY)
-    with DuckDBEngine(path) as duck, SparkEngine(path, session=spark) as sparky:  # type: ignore[arg-type]
+    with DuckDBBackend(path) as duck, SparkBackend(path, session=spark) as sparky:  # type: ignore[arg-type]
         assert sparky.run(query) == duck.run(query)

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from analytics_kit import funnel_levels
 
-from journeyscope.analytics import Engine, FunnelQuery, InvalidQueryError
+from journeyscope.analytics import Backend, FunnelQuery, InvalidQueryError
 from journeyscope.analytics.funnels import Exclusion, FunnelStep
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 ABC = ("A", "B", "C")
 
 

@@ -15,7 +15,7 @@ import pytest
 import statsmodels.api as sm
 from analytics_kit import BASE, canonical, engine_for
 
-from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.estimators import adjusted_effects
 from journeyscope.analytics.moments import DEVIATIONS, EVERY, MomentsQuery, MomentsResult, rank
 from journeyscope.analytics.moments_weights import AnsweringWeights, ranking_change
@@ -155,7 +155,7 @@ def test_adjustment_removes_a_segment_difference() -> None:
 def tenancy_moments(survey_store: Store) -> MomentsResult:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     query = MomentsQuery(journey=journey, adjust=("segment",), top=1_000)
-    return IbisEngine(survey_store.events()).run(query)
+    return IbisBackend(survey_store.events()).run(query)
 
 
 def test_synthetic_failures_are_found_and_the_design_is_compared(

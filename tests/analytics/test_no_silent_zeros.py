@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 
 from journeyscope.analytics import (
+    Backend,
     CaseRule,
-    Engine,
     FunnelQuery,
     PathsQuery,
 )
 from journeyscope.analytics.paths import CleaningRule
 from journeyscope.errors import UnknownNameError
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 CASES = {
     "c1~p1": "Apply/web@0 Upload_documents/web@1 Pay/web@2",
     "c2": "Apply/web@0 Pay/web@3",

@@ -15,17 +15,17 @@ from ocel_kit import ITEM_EDGES, ORDER_EDGES, write
 
 from journeyscope.analytics.object_centric import ObjectDfgQuery, ObjectDfgResult
 from journeyscope.config import Settings
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, UnknownEngineError
 from journeyscope.events import Store
 from journeyscope.events.ocel import load_log
 from journeyscope.services.ocel import object_dfg
 
 
-def ingest(tmp_path: Path, source: Path) -> Settings:
+def ingest(tmp_path: Path, source: Path, backend: str = "duckdb") -> Settings:
     store = Store(tmp_path / "s.duckdb")
     store.ingest(source, object_type="*")
     store.close()
-    return Settings(store=tmp_path / "s.duckdb")
+    return Settings(store=tmp_path / "s.duckdb", engine=backend)
 
 
 def edges(result: ObjectDfgResult, kind: str) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -35,8 +35,9 @@ def edges(result: ObjectDfgResult, kind: str) -> dict[tuple[str, str], tuple[Any
     }
 
 
-def test_tiny_log_by_hand(tmp_path: Path) -> None:
-    r = object_dfg(ingest(tmp_path, write(tmp_path)), ObjectDfgQuery())
+def test_tiny_log_by_hand(tmp_path: Path, backend: str) -> None:
+    settings = ingest(tmp_path, write(tmp_path), backend)
+    r = object_dfg(settings, ObjectDfgQuery())
     assert [m.object_type for m in r.object_types] == ["Item", "Order"]
     assert edges(r, "Order") == ORDER_EDGES
     assert edges(r, "Item") == ITEM_EDGES  # e3b before e3: equal times keep file order
@@ -51,9 +52,7 @@ def test_tiny_log_by_hand(tmp_path: Path) -> None:
         "events without a timestamp": 1,
         "relationships to undeclared objects": 1,
     }
-    only = object_dfg(
-        Settings(store=tmp_path / "s.duckdb"), ObjectDfgQuery(object_types=("Order",), top=1)
-    )
+    only = object_dfg(settings, ObjectDfgQuery(object_types=("Order",), top=1))
     assert [m.object_type for m in only.object_types] == ["Order"]
     assert edges(only, "Order") == {("Place", "Ship"): ORDER_EDGES[("Place", "Ship")]}
     assert only.activities == {"Place": 2, "Ship": 2, "Pay": 1}
@@ -88,9 +87,11 @@ def reference(data: dict[str, Any]) -> dict[str, Counter[tuple[str, str]]]:
     return out
 
 
-def test_real_example_matches_a_reference_implementation(real_data: Path, tmp_path: Path) -> None:
+def test_real_example_matches_a_reference_implementation(
+    real_data: Path, tmp_path: Path, backend: str
+) -> None:
     source = real_data / "ocel20_example.jsonocel"
-    r = object_dfg(ingest(tmp_path, source), ObjectDfgQuery())
+    r = object_dfg(ingest(tmp_path, source, backend), ObjectDfgQuery())
     expected = reference(load_log(source))
     got = {
         m.object_type: Counter({(e.source, e.target): e.count for e in m.edges})
@@ -101,3 +102,19 @@ def test_real_example_matches_a_reference_implementation(real_data: Path, tmp_pa
     flattened = sum(m.relations for m in r.object_types)
     assert flattened == 20  # the rows that ingesting with --object-type '*' stores
     assert statistics.fmean(m.duplicated for m in r.object_types) == 0
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_gives_duckdb_s_map_of_the_tiny_log(tmp_path: Path, spark: object) -> None:
+    """Every figure of the result (medians included) equal on both backends."""
+    settings = ingest(tmp_path, write(tmp_path))
+    duck = object_dfg(settings, ObjectDfgQuery())
+    on_spark = object_dfg(settings.model_copy(update={"engine": "spark"}), ObjectDfgQuery())
+    assert on_spark.model_dump() == duck.model_dump()
+
+
+def test_an_unknown_engine_is_named(tmp_path: Path) -> None:
+    settings = ingest(tmp_path, write(tmp_path)).model_copy(update={"engine": "sprak"})
+    with pytest.raises(UnknownEngineError, match="unknown engine 'sprak'"):
+        object_dfg(settings, ObjectDfgQuery())

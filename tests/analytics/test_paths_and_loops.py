@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from journeyscope.analytics import CleaningRule, Engine, PathsQuery
+from journeyscope.analytics import Backend, CleaningRule, PathsQuery
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 
 
 def edges(result: object) -> set[tuple[int, str, str, int]]:
@@ -95,3 +95,65 @@ def test_channel_ping_pong(declared: Declared) -> None:
         ("chat", "app", 1, 1),
     }
     assert loops.ping_pong_cases == 2
+
+
+def test_hidden_activities_leave_the_paths_and_are_counted(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 S@1 B@2 S@3 C@4", "c2": "A@0 B@1"})
+    r = engine.run(PathsQuery(start="A", steps=3, hide=("S",), loops=False))
+    assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 1)}
+    assert (r.shaping.hidden, r.shaping.hidden_events, r.shaping.hidden_cases) == (["S"], 2, 1)
+    assert "2 events of 1 hidden activity left out (S; in 1 cases)" in r.semantics
+
+
+def test_activities_in_few_cases_are_grouped_as_rare(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 X@1 B@2", "c2": "A@0 Y@1 B@2", "c3": "A@0 B@1"})
+    r = engine.run(PathsQuery(start="A", steps=3, min_cases=2, loops=False))
+    assert edges(r) == {
+        (1, "A", "(rare events)", 2),
+        (2, "(rare events)", "B", 2),
+        (1, "A", "B", 1),
+    }
+    assert (r.shaping.rare_activities, r.shaping.rare_events) == (2, 2)
+    # the anchor is never grouped, however rare
+    anchored = engine.run(PathsQuery(start="X", steps=2, min_cases=2, loops=False))
+    assert edges(anchored) == {(1, "X", "B", 1)}
+
+
+def test_back_moves_shown_are_counted_per_link(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 B@1 A@2 C@3", "c2": "A@0 B@1 B@2 C@3"})
+    r = engine.run(PathsQuery(start="A", steps=4, loops=False))
+    back = {(e.step, e.source, e.target): e.back_cases for e in r.edges}
+    assert back[(2, "B", "A")] == 1  # A again after B: a back-move
+    assert back[(2, "B", "B")] == 0  # a repeat, not a back-move
+    assert (r.shaping.back_move_events, r.shaping.back_move_cases) == (1, 1)
+    assert "1 back-moves (an activity done again after another) in 1 cases shown" in r.semantics
+
+
+def test_collapsed_back_moves_keep_each_activity_once(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 B@1 A@2 B@3 C@4", "c2": "A@0 B@1 B@2 C@3"})
+    r = engine.run(PathsQuery(start="A", steps=4, back_moves="collapse", loops=False))
+    assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 2)}
+    assert all(e.back_cases == 0 for e in r.edges)
+    s = r.shaping
+    assert (s.back_move_events, s.back_move_cases, s.collapsed_events) == (2, 1, 3)
+    assert "2 back-moves" in r.semantics and "3 events removed" in r.semantics
+
+
+def test_merged_repeats_are_counted(declared: Declared) -> None:
+    engine = declared({"c1": "A@0 B@1 B@2 B@3 C@4"})
+    r = engine.run(PathsQuery(start="A", steps=3, collapse_repeats=True, loops=False))
+    assert edges(r) == {(1, "A", "B", 1), (2, "B", "C", 1)}
+    assert r.shaping.repeats_merged == 2 and "2 consecutive repeats merged" in r.semantics
+
+
+def test_hiding_an_anchor_or_an_unknown_activity_is_an_error(declared: Declared) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from journeyscope.errors import UnknownNameError
+
+    with pytest.raises(ValidationError, match="start 'A' is also hidden"):
+        PathsQuery(start="A", hide=("A",))
+    engine = declared({"c1": "A@0 Survey_sent@1"})
+    with pytest.raises(UnknownNameError, match=r"closest: 'Survey sent'"):
+        engine.run(PathsQuery(hide=("Survey snet",), loops=False))

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from journeyscope.analytics import (
+    Backend,
     CaseRule,
     ChannelsQuery,
     DfgQuery,
-    Engine,
     FunnelQuery,
-    IbisEngine,
+    IbisBackend,
     PathsQuery,
     VariantsQuery,
     parse_duration,
@@ -22,7 +22,7 @@ from journeyscope.analytics import (
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.events import Store
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 
 
 def test_dfg_frequencies_durations_start_and_end(declared: Declared) -> None:
@@ -109,7 +109,7 @@ def test_durations_parse() -> None:
 
 def test_views_reconcile_on_the_synthetic_store(synthetic_store: Store) -> None:
     """DFG, variants, funnel and paths count the same cases and events."""
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     m = engine.run(DfgQuery())
     v = engine.run(VariantsQuery())
     assert m.cases == v.cases == sum(m.start.values()) == sum(m.end.values())

@@ -11,7 +11,7 @@ import pytest
 from analytics_kit import RealLog
 from pydantic import ValidationError
 
-from journeyscope.analytics import CaseRule, Engine, IbisEngine, InvalidQueryError, VariantsQuery
+from journeyscope.analytics import Backend, CaseRule, IbisBackend, InvalidQueryError, VariantsQuery
 from journeyscope.analytics.retention import (
     LifecycleQuery,
     LifecycleResult,
@@ -22,7 +22,7 @@ from journeyscope.analytics.retention import (
 )
 from journeyscope.events import Store
 
-Declared = Callable[..., Engine]
+Declared = Callable[..., Backend]
 DAY = timedelta(days=1)
 # p1 active in weeks 0, 1, 3; p2 in weeks 0, 2; p3 only in week 1
 LOG = {"x~p1": "A@0 B@8 B@9 C@22", "y~p2": "A@1 C@15", "z~p3": "A@7 B@8"}
@@ -104,7 +104,7 @@ def test_bad_queries_say_what_is_wrong() -> None:
         RetentionQuery(periods=0)
 
 
-def check_identities(engine: Engine, period: str) -> tuple[int, int]:
+def check_identities(engine: Backend, period: str) -> tuple[int, int]:
     life = run_lifecycle(engine, LifecycleQuery(period=period))  # type: ignore[arg-type]
     previous = 0
     for p in life.periods:
@@ -126,7 +126,7 @@ def check_identities(engine: Engine, period: str) -> tuple[int, int]:
 
 
 def test_synthetic_store_identities(synthetic_store: Store) -> None:
-    engine = IbisEngine(synthetic_store.events())
+    engine = IbisBackend(synthetic_store.events())
     customers, weeks = check_identities(engine, "week")
     cases = engine.run(VariantsQuery(case_rule=CaseRule.per_customer())).cases
     assert customers == cases > 0 and weeks > 4
@@ -134,7 +134,7 @@ def test_synthetic_store_identities(synthetic_store: Store) -> None:
 
 def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
     with Store(real_log("helpdesk.xes.gz").store) as store:
-        engine = IbisEngine(store.events())
+        engine = IbisBackend(store.events())
         customers, months = check_identities(engine, "month")
         cases = engine.run(VariantsQuery()).cases  # one customer per case in this log
     assert customers == cases and months > 12
@@ -143,7 +143,7 @@ def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
 @pytest.mark.spark
 @pytest.mark.slow
 def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog]) -> None:
-    from journeyscope.analytics import DuckDBEngine, SparkEngine
+    from journeyscope.analytics import DuckDBBackend, SparkBackend
 
     log = real_log("receipt.csv")
     queries = [
@@ -155,7 +155,7 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         )
     ]
     # one engine at a time: the store is opened by one of them only
-    with DuckDBEngine(log.store) as duck:
+    with DuckDBBackend(log.store) as duck:
         ours = [duck.run(q) for q in queries]  # type: ignore[call-overload]
-    with SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+    with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
         assert ours == [sparky.run(q) for q in queries]  # type: ignore[call-overload]

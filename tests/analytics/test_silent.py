@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.estimators import aipw, mean_of, outcome_selection
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
 from journeyscope.analytics.silent_asked import EVERY_CUSTOMER
@@ -20,7 +20,7 @@ TRUE_GAMMA = 0.42
 
 @pytest.fixture(scope="module")
 def result(survey_store: Store) -> SilentResult:
-    return IbisEngine(survey_store.events()).run(SilentQuery(predictions=True))
+    return IbisBackend(survey_store.events()).run(SilentQuery(predictions=True))
 
 
 def test_headline_metrics() -> None:

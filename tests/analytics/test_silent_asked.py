@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from journeyscope.analytics.engines import IbisEngine
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.silent import SilentQuery, estimate, headline
 from journeyscope.analytics.silent_asked import (
     EVERY_CUSTOMER,
@@ -84,4 +84,4 @@ def test_only_the_asked_are_estimated_and_the_never_asked_abstain_when_unlike_th
 
 def test_an_asked_activity_no_event_has_names_the_closest(survey_store: Store) -> None:
     with pytest.raises(UnknownNameError, match="closest: 'Survey sent'"):
-        IbisEngine(survey_store.events()).run(SilentQuery(asked="Survey snt"))
+        IbisBackend(survey_store.events()).run(SilentQuery(asked="Survey snt"))

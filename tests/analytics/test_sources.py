@@ -14,7 +14,7 @@ import pytest
 
 from journeyscope import synthetic
 from journeyscope.analytics import DfgQuery, FunnelQuery, PathsQuery, VariantsQuery
-from journeyscope.analytics.engines import SparkEngine, connect
+from journeyscope.analytics.backends import SparkBackend, connect
 from journeyscope.errors import InputFormatError
 from journeyscope.events import Store
 from journeyscope.events.schema import ColumnMapping
@@ -131,7 +131,7 @@ def test_spark_reads_the_parquet_folder_in_place(lake: Path, spark: object) -> N
     with connect(lake / "store.duckdb") as stored:
         expected = [stored.run(q) for q in QUERIES[:3]]  # type: ignore[call-overload]
     with connect(lake / "x", "spark", source=f"parquet:{lake / 'events'}") as e:
-        assert isinstance(e, SparkEngine)
+        assert isinstance(e, SparkBackend)
         assert [e.run(q) for q in QUERIES[:3]] == expected  # type: ignore[call-overload]
         with connect(lake / "store.duckdb") as stored:
             assert _customers(e) == _customers(stored)  # stitched on Spark, as at ingest
@@ -142,7 +142,7 @@ def test_spark_reads_the_parquet_folder_in_place(lake: Path, spark: object) -> N
 def test_spark_sees_in_memory_tables_in_compiled_queries(spark: object) -> None:
     import ibis
 
-    engine = SparkEngine(session=spark, events=ibis.memtable({"activity": ["A"]}))  # type: ignore[arg-type]
+    engine = SparkBackend(session=spark, events=ibis.memtable({"activity": ["A"]}))  # type: ignore[arg-type]
     extra = ibis.memtable({"activity": ["A", "B"], "n": [1, 2]})
     joined = engine.events().join(extra, "activity")
     assert engine.rows(joined) == [{"activity": "A", "n": 1}]

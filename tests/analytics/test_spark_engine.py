@@ -16,10 +16,10 @@ from journeyscope.analytics import (
     AnalysisQuery,
     ChannelsQuery,
     DfgQuery,
-    DuckDBEngine,
+    DuckDBBackend,
     FunnelQuery,
     PathsQuery,
-    SparkEngine,
+    SparkBackend,
     VariantsQuery,
 )
 from journeyscope.analytics.funnels import Exclusion, FunnelStep
@@ -55,7 +55,7 @@ def test_duckdb_and_spark_agree_on_a_real_log(
     spark: object, real_log: Callable[[str], RealLog]
 ) -> None:
     log = real_log("receipt.csv")
-    with DuckDBEngine(log.store) as duck, SparkEngine(log.store, session=spark) as sparky:  # type: ignore[arg-type]
+    with DuckDBBackend(log.store) as duck, SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
         for query in QUERIES:
             ours, theirs = duck.run(query), sparky.run(query)  # type: ignore[call-overload]
             assert ours.model_dump() == theirs.model_dump(), type(query).__name__
@@ -64,7 +64,7 @@ def test_duckdb_and_spark_agree_on_a_real_log(
 @pytest.mark.slow
 def test_spark_settings_reach_the_session(spark: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """``JOURNEYSCOPE_SPARK_CONF`` (JSON) overrides journeyscope's Spark defaults."""
-    from journeyscope.analytics.engines import SPARK_DEFAULTS, spark_session
+    from journeyscope.analytics.backends import SPARK_DEFAULTS, spark_session
     from journeyscope.config import Settings
 
     monkeypatch.setenv("JOURNEYSCOPE_SPARK_CONF", '{"spark.sql.shuffle.partitions": "3"}')
@@ -86,6 +86,6 @@ def test_strip_on_spark_trims_whitespace_not_letters(spark: object) -> None:
     import ibis
 
     values = [" field visit\t", "very", "leaf", "\n  web \r"]
-    engine = SparkEngine(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
+    engine = SparkBackend(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
     stripped = engine.rows(engine.events().select(c=engine.events().channel.strip()))
     assert [r["c"] for r in stripped] == [v.strip() for v in values]

@@ -19,9 +19,12 @@ from journeyscope.analytics.uplift import (
     uplift,
     wilson,
 )
+from journeyscope.config import Settings
 from journeyscope.engine.export import ingest_engine_events
 from journeyscope.errors import InvalidQueryError, UnknownNameError
 from journeyscope.events import Store
+from journeyscope.services.analyses import UPLIFT_TABLES
+from journeyscope.services.spark_views import spark_views
 
 
 def _t(day: str) -> float:
@@ -108,8 +111,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield s
 
 
-def _run(store: Store, **fields: Any) -> Any:
-    return uplift(store.ibis.table("journey_records"), store.events(), UpliftQuery(**fields))
+def _run(store: Store, backend: str = "duckdb", **fields: Any) -> Any:
+    """The analysis on ``backend``: DuckDB reads the store; Spark the same tables as the
+    service gives it (exported once to Parquet, read as temporary views)."""
+    query = UpliftQuery(**fields)
+    if backend == "spark":
+        with spark_views(Settings(engine="spark"), store, UPLIFT_TABLES) as t:
+            return uplift(t["journey_records"], t["events"], query)
+    return uplift(store.ibis.table("journey_records"), store.events(), query)
 
 
 def test_engine_records_have_columns_of_their_own(store: Store) -> None:
@@ -142,8 +151,8 @@ def test_a_later_export_finds_the_arm_of_an_earlier_entry(store: Store) -> None:
     assert arm == ("holdout",)
 
 
-def test_outcome_rate_by_arm_is_intention_to_treat(store: Store) -> None:
-    r = _run(store)
+def test_outcome_rate_by_arm_is_intention_to_treat(store: Store, backend: str) -> None:
+    r = _run(store, backend)
     (j,) = r.journeys
     assert (j.journey, j.treated_customers, j.held_out_customers) == ("j", 4, 3)
     assert j.outcome.treated == pytest.approx(2 / 4)  # A, G (C's goal is after 30 days)
@@ -152,19 +161,19 @@ def test_outcome_rate_by_arm_is_intention_to_treat(store: Store) -> None:
     assert j.outcome_activity == "Journey goal reached (j)"
 
 
-def test_period_window_and_outcome_activity(store: Store) -> None:
+def test_period_window_and_outcome_activity(store: Store, backend: str) -> None:
     january = {"since": date(2025, 1, 1), "until": date(2025, 1, 31)}
-    (j,) = _run(store, **january).journeys
+    (j,) = _run(store, backend, **january).journeys
     assert (j.treated_customers, j.held_out_customers) == (4, 2)  # F left out
     assert (j.outcome.treated, j.outcome.held_out) == (0.5, 0.5)
-    (u,) = _run(store, outcome="Upload", **january).journeys
+    (u,) = _run(store, backend, outcome="Upload", **january).journeys
     assert (u.outcome.treated, u.outcome.held_out) == (1 / 4, 1 / 2)  # E's upload: day 38
-    (w,) = _run(store, outcome="Upload", window=timedelta(days=40), **january).journeys
+    (w,) = _run(store, backend, outcome="Upload", window=timedelta(days=40), **january).journeys
     assert w.outcome.held_out == 1.0
 
 
-def test_satisfaction_averages_each_customer_first(store: Store) -> None:
-    (j,) = _run(store, since=date(2025, 1, 1), until=date(2025, 1, 31)).journeys
+def test_satisfaction_averages_each_customer_first(store: Store, backend: str) -> None:
+    (j,) = _run(store, backend, since=date(2025, 1, 1), until=date(2025, 1, 31)).journeys
     s = j.satisfaction
     assert j.survey_type == "NPS"
     assert (s.treated, s.held_out) == (7.0, 6.0)  # A 8, B 6 | D (5 + 7) / 2
@@ -172,8 +181,8 @@ def test_satisfaction_averages_each_customer_first(store: Store) -> None:
     assert s.difference == 1.0 and s.low is None  # one held-out answer: no interval
 
 
-def test_sends_vs_would_have_sends(store: Store) -> None:
-    (j,) = _run(store, since=date(2025, 1, 1), until=date(2025, 1, 31)).journeys
+def test_sends_vs_would_have_sends(store: Store, backend: str) -> None:
+    (j,) = _run(store, backend, since=date(2025, 1, 1), until=date(2025, 1, 31)).journeys
     (i,) = j.interactions
     assert (i.interaction, i.sent_customers, i.withheld_customers) == ("nudge", 4, 2)
     assert (i.outcome.treated, i.outcome.held_out) == (0.5, 0.5)

@@ -15,7 +15,7 @@ import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
 from journeyscope import synthetic
-from journeyscope.analytics import DuckDBEngine, IbisEngine, SparkEngine, ValueQuery
+from journeyscope.analytics import DuckDBBackend, IbisBackend, SparkBackend, ValueQuery
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
@@ -209,7 +209,7 @@ def test_scheduled_events_are_no_occurrences() -> None:
 def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     rules = ContactRules.from_catalogue(synthetic.catalogue())
-    r = IbisEngine(synthetic_store.events()).run(ValueQuery(journey=journey, contacts=rules))
+    r = IbisBackend(synthetic_store.events()).run(ValueQuery(journey=journey, contacts=rules))
     steps = {s.step: s for s in r.steps}
     # the cost column is there on every event, and the totals are the tenancy cases' events
     regular = [a for s in journey.steps if not s.anytime for a in s.activities]
@@ -246,7 +246,7 @@ def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) 
 def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog]) -> None:
     log = real_log("receipt.csv")
     costs = {"Internet": 0.5, "Desk": 12.0, "Post": 3.0, "e-mail": 1.5}
-    engine = DuckDBEngine(log.store)
+    engine = DuckDBBackend(log.store)
     try:
         r = engine.run(ValueQuery(channel_costs=costs))
         con = engine.store.con
@@ -286,5 +286,5 @@ def test_duckdb_and_spark_agree(spark: object, tmp_path: Path) -> None:
         store.con.register("tiny", tiny())
         store.con.execute("INSERT INTO events SELECT * FROM tiny")
     query = ValueQuery(journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0)
-    with DuckDBEngine(path) as duck, SparkEngine(path, session=spark) as sparky:  # type: ignore[arg-type]
+    with DuckDBBackend(path) as duck, SparkBackend(path, session=spark) as sparky:  # type: ignore[arg-type]
         assert sparky.run(query) == duck.run(query)

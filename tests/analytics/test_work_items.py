@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, engine_for, journeys
 
-from journeyscope.analytics import DuckDBEngine, MomentsQuery, PathsQuery
+from journeyscope.analytics import DuckDBBackend, MomentsQuery, PathsQuery
 from journeyscope.analytics.cases import with_cases
 from journeyscope.analytics.work_items import instances
 
@@ -119,7 +119,7 @@ def test_bpic2012_goes_back_far_less_once_work_items_are_one(
     real_log: Callable[[str], RealLog],
 ) -> None:
     log = real_log("bpic2012.xes.gz")
-    engine = DuckDBEngine(log.store)
+    engine = DuckDBBackend(log.store)
     try:
         plain = engine.run(PathsQuery(steps=2, top_edges=1)).loops
         keyed = engine.run(PathsQuery(steps=2, top_edges=1, activity_key=KEY)).loops

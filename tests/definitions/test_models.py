@@ -65,7 +65,9 @@ def test_every_example_is_valid_and_round_trips(name: str) -> None:
 
 
 @pytest.mark.parametrize("journey", synthetic.JOURNEYS, ids=lambda j: j.name)
-def test_synthetic_examples_claim_every_step_of_the_generator(journey: synthetic.Journey) -> None:
+def test_synthetic_examples_claim_every_step_of_the_generator(
+    journey: synthetic.ScenarioJourney,
+) -> None:
     design = load_journey(EXAMPLES / f"{journey.name}.yaml")
     claimed = design.activity_steps()
     for step in journey.steps:

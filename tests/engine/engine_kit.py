@@ -57,6 +57,15 @@ OBJECTS = """
   output: {status: str, reference: str | None}
 """
 
+#: The smallest journey that sends: enter on ``Start``, send ``receipt``, end.
+RECEIPT = """
+journey: apply
+version: 1
+triggers: [{event: Start}]
+steps:
+  welcome: {invoke: receipt}
+"""
+
 
 def program(
     *journeys: str, policy: dict[str, Any] | None = None, objects: str = OBJECTS

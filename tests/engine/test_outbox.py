@@ -3,7 +3,7 @@ events carry it as their ``case_id``; older databases get the column by migratio
 
 from __future__ import annotations
 
-from engine_kit import ev, program
+from engine_kit import RECEIPT, ev, program
 from sqlalchemy import create_engine, inspect, text
 
 from journeyscope.engine import schema as t
@@ -12,19 +12,11 @@ from journeyscope.engine.core.clock import at
 from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 
-FLOW = """
-journey: apply
-version: 1
-triggers: [{event: Start}]
-steps:
-  welcome: {invoke: receipt}
-"""
-
 
 def _delivered(url: str) -> dict[str, str | None]:
     clock = FakeClock(at("2025-05-05T09:00:00+00:00"))
     with EngineStore(url, clock=clock) as store:
-        store.deploy(program(FLOW))
+        store.deploy(program(RECEIPT))
         store.accept([ev("acct:A1", "Start", "2025-05-05T09:00:00+00:00")])
         worker = Worker(store, clock=clock)
         worker.drain()

@@ -14,7 +14,8 @@ from test_crash import CUSTOMERS, EACH, POISON_ACK, ack_program, burst, counts
 
 from journeyscope.engine import schema as t
 from journeyscope.engine.core.actions import Event
-from journeyscope.engine.store import DEFAULT_PARTITIONS, EngineStore
+from journeyscope.engine.partitions import DEFAULT_PARTITIONS
+from journeyscope.engine.store import EngineStore
 
 pytestmark = pytest.mark.slow
 

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -175,3 +177,11 @@ def _agree(data: bytes, batch_size: int, header: bool) -> None:
         path = _write(folder, data)
         expected = _row_by_row(path, header, batch_size)
         assert _both_ways(path, header, batch_size) == expected
+
+
+def test_line_feed_counts_read_from_buffers_honour_nulls_and_offsets() -> None:
+    values = pa.array(["a\nb", None, "", "x\n\ny", None, "\n"], pa.string())
+    for start in range(4):
+        part = values.slice(start)
+        counts = csvbulk._integers(pc.count_substring(part, "\n"))
+        assert counts.tolist() == [0 if v is None else v.count("\n") for v in part.to_pylist()]

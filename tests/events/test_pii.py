@@ -23,6 +23,7 @@ from journeyscope.events import Store, load_catalogue
 from journeyscope.events.identity import stitch
 from journeyscope.events.pii import align_secret
 from journeyscope.pseudonyms import pseudonym, workspace_secret
+from journeyscope.services import api_keys
 from journeyscope.web import create_app
 
 with warnings.catch_warnings():
@@ -88,7 +89,7 @@ def test_the_same_email_gets_the_same_id_in_the_engine_and_at_ingest(tmp_path: P
     )
     with EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as engine:
         engine.deploy(Program.build([journey], InteractionCatalogue(objects)))
-        key = {"X-API-Key": engine.add_api_key("ops", ["admin"])}
+        key = {"X-API-Key": api_keys.issue(engine, "ops", ["admin"])}
         with TestClient(create_app(settings, store=engine)) as client:
             body = {
                 "events": [

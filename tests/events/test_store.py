@@ -250,3 +250,64 @@ def test_store_persists_between_openings(tmp_path: Path) -> None:
     with Store(path) as store:
         assert store.stats()["events"] == 3
         assert store.stats()["cases"] == 2
+
+
+def test_typed_parquet_bad_rows_keep_their_reason_and_raw_values(tmp_path: Path) -> None:
+    """Typed columns skip the text-only checks, yet every bad row keeps its reason, and its
+    record shows the typed values as text (computed for the quarantined rows only)."""
+    table = pa.table(
+        {
+            "case_id": ["c1", "c1", None, "c2", "c3", "c4"],
+            "activity": ["Apply", "Apply", "Call", "Survey", "Call", "Pay"],
+            "timestamp": pa.array(
+                [1_700_000_000_000_000, None, 1_700_000_000_000_000] + [1_700_000_000_000_000] * 3,
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "survey_type": [None, None, None, "NPS", None, None],
+            "survey_score": pa.array([None, None, None, 11.0, None, None], pa.float64()),
+            "cost": pa.array([1.5, None, None, None, -2.0, 3], pa.float64()),
+            "note": ["a", "b", "c", "d", "e", None],
+        }
+    )
+    file = tmp_path / "t.parquet"
+    pq.write_table(table, file)
+    store = Store(":memory:")
+    report = store.ingest(file)
+    assert (report.rows_read, report.events_added, report.quarantined) == (6, 2, 4)
+    bad = {int(str(r["source_row"])): r for r in quarantined(store)}
+    assert bad[2]["reason"] == "missing timestamp (column 'timestamp')"
+    assert bad[3]["reason"] == "no case id and no customer identifier: the event belongs to nobody"
+    assert bad[4]["reason"] == "NPS score 11.0 is outside 0..10"
+    assert bad[5]["reason"] == "cost -2.0 is negative"
+    record = json.loads(str(bad[4]["record"]))
+    assert record["survey_score"] == "11.0" and record["note"] == "d"
+    assert record["timestamp"] == "2023-11-14 22:13:20+00"  # the typed value, as text
+    good = events(store)
+    assert [r["source_row"] for r in good] == [1, 6]
+    assert json.loads(str(good[1]["properties"])) == {"note": None}
+
+
+def test_direct_and_staged_paths_agree(tmp_path: Path) -> None:
+    """A first ingest writes straight from the staging query; the same rows with their own
+    event ids go through the staged table (duplicate checks): same events, same reasons."""
+    lines = ["event_id,case_id,activity,timestamp,cost"]
+    for i in range(1, 40):
+        stamp = "2024-13-01 10:00" if i % 7 == 0 else f"2024-03-{i % 28 + 1:02d} 10:00"
+        lines.append(f"e{i},c{i % 5},Step {i % 3},{stamp},{'-1' if i % 11 == 0 else i}")
+    with_ids = write(tmp_path / "ids.csv", "\n".join(lines) + "\n")
+    without = write(tmp_path / "plain.csv", "\n".join(x.split(",", 1)[1] for x in lines) + "\n")
+    direct, staged = Store(":memory:"), Store(":memory:")
+    a, b = direct.ingest(without), staged.ingest(with_ids)
+    assert (a.rows_read, a.events_added, a.quarantined) == (
+        b.rows_read,
+        b.events_added,
+        b.quarantined,
+    )
+    assert a.reasons == b.reasons and a.quarantined == 8
+    keep = ("case_id", "activity", "timestamp", "cost", "source_row")
+    assert [{k: r[k] for k in keep} for r in events(direct)] == [
+        {k: r[k] for k in keep} for r in events(staged)
+    ]
+    assert [(r["source_row"], r["reason"]) for r in quarantined(direct)] == [
+        (r["source_row"], r["reason"]) for r in quarantined(staged)
+    ]

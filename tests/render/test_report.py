@@ -37,6 +37,7 @@ ANALYSES = {
     "silent",
     "attribution",
     "retention",
+    "lifecycle",
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import api_keys
 from journeyscope.services import report as report_module
 from journeyscope.web import create_app
 
@@ -31,7 +32,7 @@ def client(synthetic_store, tmp_path, monkeypatch) -> Iterator[tuple[TestClient,
         EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as engine,
         TestClient(create_app(store=engine, embedded_worker=False)) as test_client,
     ):
-        yield test_client, engine.add_api_key("analyst", ["journeys:read"])
+        yield test_client, api_keys.issue(engine, "analyst", ["journeys:read"])
 
 
 def test_report_page_with_a_design_is_computed_once(client, monkeypatch):

@@ -13,7 +13,7 @@ import pytest
 from journeyscope.analytics import (
     ChannelsQuery,
     DfgQuery,
-    DuckDBEngine,
+    DuckDBBackend,
     FunnelQuery,
     PathsQuery,
     VariantsQuery,
@@ -50,7 +50,7 @@ def test_each_analysis_equals_the_engine_result(store: Path) -> None:
         (analyses.paths, PathsQuery(start="Confirmation of receipt")),
         (analyses.channels, ChannelsQuery()),
     ]
-    with DuckDBEngine(store) as engine:
+    with DuckDBBackend(store) as engine:
         expected = [engine.run(q).model_dump(mode="json") for _, q in queries]  # type: ignore[call-overload]
     got = [run(settings, q).model_dump(mode="json") for run, q in queries]  # type: ignore[operator]
     assert got == expected

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from journeyscope.engine.core.program import load_program
+from journeyscope.services import api_keys
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "orchestration"
 JOURNEY = "tenancy-documents"
@@ -93,8 +94,8 @@ def test_pause_asks_first_then_acts_and_is_audited(client: Any, login: Any) -> N
 
 def test_the_api_pauses_and_resumes_with_the_journeys_write_scope(client: Any) -> None:
     store = client.app.state.engine.store
-    ops = store.add_api_key("ops-robot", ["journeys:write"])
-    reader = store.add_api_key("reader", ["journeys:read"])
+    ops = api_keys.issue(store, "ops-robot", ["journeys:write"])
+    reader = api_keys.issue(store, "reader", ["journeys:read"])
     refused = client.post(f"/v1/journeys/{JOURNEY}/pause", headers={"X-API-Key": reader})
     assert refused.status_code == 403
     done = client.post(f"/v1/journeys/{JOURNEY}/pause", headers={"X-API-Key": ops})

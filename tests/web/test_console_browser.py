@@ -17,6 +17,7 @@ from browser_kit import Watch, launch, needs_chromium, screenshots, serve, shot,
 from journeyscope.config import Settings
 from journeyscope.engine.core.program import load_program
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import api_keys
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.slow, needs_chromium]
@@ -51,7 +52,7 @@ def server(settings: Settings, accounts: Any) -> Iterator[tuple[str, str]]:
             program.policy,
         )
     )
-    key = store.add_api_key("crm", ["events:write", "journeys:write", "journeys:read"])
+    key = api_keys.issue(store, "crm", ["events:write", "journeys:write", "journeys:read"])
     store.close()
     with serve(create_app(settings, accounts=accounts, embedded_worker=True)) as url:
         yield url, key

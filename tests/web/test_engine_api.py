@@ -18,6 +18,7 @@ from journeyscope.engine.core.interactions import InteractionCatalogue, Interact
 from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import api_keys
 from journeyscope.web import create_app
 
 with warnings.catch_warnings():
@@ -67,7 +68,7 @@ def client(store: EngineStore) -> Iterator[TestClient]:
 
 @pytest.fixture
 def admin(store: EngineStore) -> dict[str, str]:
-    return {"X-API-Key": store.add_api_key("ops", ["admin"])}
+    return {"X-API-Key": api_keys.issue(store, "ops", ["admin"])}
 
 
 def events(*items: tuple[str, str, str]) -> dict[str, Any]:
@@ -84,10 +85,10 @@ def test_keys_and_scopes(client: TestClient, store: EngineStore) -> None:
     body = events(("e1", "c1", "Start"))
     assert client.post("/v1/events", json=body).status_code == 401
     assert client.post("/v1/events", json=body, headers={"X-API-Key": "nope"}).status_code == 401
-    reader = {"X-API-Key": store.add_api_key("dashboard", ["customers:read"])}
+    reader = {"X-API-Key": api_keys.issue(store, "dashboard", ["customers:read"])}
     denied = client.post("/v1/events", json=body, headers=reader)
     assert denied.status_code == 403 and "events:write" in denied.json()["detail"]
-    writer = store.add_api_key("tracker", ["events:write"])
+    writer = api_keys.issue(store, "tracker", ["events:write"])
     bearer = {"Authorization": f"Bearer {writer}"}
     assert client.post("/v1/events", json=body, headers=bearer).status_code == 202
 
@@ -229,7 +230,7 @@ def test_a_failing_input_goes_to_the_dead_letters_and_the_service_goes_on(
 ) -> None:
     with EngineStore(f"sqlite:///{tmp_path / 'engine.sqlite'}") as store:
         store.deploy(program(JOURNEY, POISON))
-        key = {"X-API-Key": store.add_api_key("ops", ["admin"])}
+        key = {"X-API-Key": api_keys.issue(store, "ops", ["admin"])}
         with TestClient(create_app(store=store)) as client:
             bad = {"event_id": "p1", "customer_id": "p", "activity": "Tally"}
             bad["properties"] = {"count": "x"}  # type: ignore[assignment]
@@ -358,8 +359,7 @@ def test_raw_email_and_phone_ids_are_stored_as_keyed_hashes(
         ids = {r[0] for r in conn.exec_driver_sql("SELECT customer_id FROM inbox")}
     assert not any("@" in i or "555" in i for i in ids)
     # another workspace has another key: the same address gives another id
-    from journeyscope.engine.keys import pseudonymise
-    from journeyscope.pseudonyms import workspace_secret
+    from journeyscope.pseudonyms import pseudonymise, workspace_secret
 
     other = workspace_secret(tmp_path / "other.key")
     assert pseudonymise("email:alice@example.com", other) != stored["customer_id"]

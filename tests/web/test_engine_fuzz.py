@@ -24,6 +24,7 @@ from journeyscope.engine.core.interactions import InteractionCatalogue, Interact
 from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.program import Program
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import api_keys
 from journeyscope.web import create_app
 
 with warnings.catch_warnings():
@@ -65,7 +66,7 @@ def service(
                 ),
             )
         )
-        admin = {"X-API-Key": store.add_api_key("fuzz", ["admin"])}
+        admin = {"X-API-Key": api_keys.issue(store, "fuzz", ["admin"])}
         with TestClient(create_app(store=store)) as client:
             yield client, admin
 

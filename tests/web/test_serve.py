@@ -10,8 +10,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
+from fastapi.testclient import TestClient
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "orchestration"
 
@@ -81,3 +84,32 @@ def test_serve_accepts_events_and_answers_with_state(tmp_path: Path) -> None:
     # uvicorn shuts down gracefully, then re-raises the signal it caught
     output = (tmp_path / "serve.log").read_text()
     assert code in (0, -signal.SIGTERM) and "Application shutdown complete" in output, output
+
+
+def test_serve_hands_its_settings_to_the_app_not_to_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from journeyscope.cli import app as cli
+
+    ran: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+    monkeypatch.delenv("JOURNEYSCOPE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("JOURNEYSCOPE_EMBEDDED_WORKER", raising=False)
+    url = f"sqlite:///{tmp_path / 'engine.sqlite'}"
+    args = ["serve", "--database-url", url, "--port", "8123", "--no-embedded-worker"]
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        result = CliRunner().invoke(cli, [*args, "--public-docs"])
+    finally:
+        signal.signal(signal.SIGTERM, before)  # serve sets its own handler
+    assert result.exit_code == 0, result.output
+    served = ran["app"]
+    assert (served.state.settings.database_url, ran["port"]) == (url, 8123)
+    assert served.state.public_docs is True
+    assert "JOURNEYSCOPE_DATABASE_URL" not in os.environ
+    assert "JOURNEYSCOPE_EMBEDDED_WORKER" not in os.environ
+    with TestClient(served) as client:  # the lifespan opens the store the settings name
+        assert client.get("/healthz").json()["embedded_worker"] is False

@@ -62,7 +62,7 @@ def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
 ) -> None:
     """``first_channel=web``: the funnel of the customers whose first event of all was on the
     web, as the engine computes it on those customers' events (chosen here in SQL)."""
-    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.analytics.backends import IbisBackend
     from journeyscope.services.queries import build_query
     from journeyscope.services.store import open_store
 
@@ -82,7 +82,7 @@ def test_first_channel_filter_keeps_customers_whose_first_event_was_there(
         everyone = store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
         assert 0 < len(web_first) < everyone[0][0]
         events = store.events()
-        expected = IbisEngine(events.filter(events.customer_id.isin(web_first))).run(
+        expected = IbisBackend(events.filter(events.customer_id.isin(web_first))).run(
             build_query("funnel", {"step": steps})
         )
     finally:
@@ -178,3 +178,35 @@ def test_home_shows_each_journeys_mean_fitness_as_the_cli(
     shown = page.text.split('id="fitness-tenancy"')[1][:600]
     assert f"{expected['fitness']['mean']:.2f}" in shown
     assert results.memo_later(settings, "never", lambda: 1) == (False, None)  # then runs once
+
+
+def test_paths_options_equal_the_cli_and_say_what_they_did(
+    app_client, settings: Settings, login, run_cli
+) -> None:
+    """Hidden activities, rare grouping and collapsed back-moves: the API gives the CLI's
+    JSON, the page shows the options in its form and URL and says what each one did."""
+    login(app_client, "analyst")
+    start = "Start housing application"
+    params = {"start": start, "steps": "4", "hide": "Upload documents", "min_cases": "5"}
+    api = app_client.get("/api/paths", params={**params, "back_moves": "collapse"})
+    assert api.status_code == 200, api.text
+    cli = run_cli(
+        "paths", "--start", start, "--steps", "4", "--hide", "Upload documents",
+        "--min-cases", "5", "--back-moves", "collapse", "--json",
+        "--store", str(settings.store),
+    )  # fmt: skip
+    assert api.json() == json.loads(cli)
+    result = api.json()
+    assert all("Upload documents" not in (e["source"], e["target"]) for e in result["edges"])
+    assert result["shaping"]["hidden_events"] > 0
+    assert all(e["back_cases"] == 0 for e in result["edges"])
+    page = app_client.get("/explore/paths", params={**params, "back_moves": "collapse"})
+    assert page.status_code == 200
+    assert 'value="Upload documents"' in page.text and 'value="collapse" selected' in page.text
+    assert "hidden activity left out (Upload documents" in page.text
+    assert "back-moves collapsed" in page.text
+    shown = app_client.get("/api/paths", params={"start": start, "steps": "4"}).json()
+    assert shown["shaping"]["back_moves"] == "show"
+    typo = app_client.get("/explore/paths", params={"hide": "Upload documnts"})
+    assert "hide: no activity &#39;Upload documnts&#39;" in typo.text
+    assert "Upload documents" in typo.text

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from journeyscope.services import api_keys
 from journeyscope.services.accounts import FAILURE_LIMIT, AccountError, Accounts
 
 PAGES = ("/", "/explore/funnel", "/customers", "/data", "/insights", "/docs", "/dashboards/1")
@@ -132,7 +133,7 @@ def test_failed_sign_ins_are_limited(app_client, accounts: Accounts) -> None:
 
 def test_api_key_reaches_the_api(app_client) -> None:
     engine = app_client.app.state.engine.store
-    reader = engine.add_api_key("reader", ["journeys:read"])
+    reader = api_keys.issue(engine, "reader", ["journeys:read"])
     stats = app_client.get("/api/stats", headers={"X-API-Key": reader})
     assert stats.status_code == 200 and stats.json()["cases"] > 0
     assert app_client.get("/api/customers/x", headers={"X-API-Key": reader}).status_code == 403

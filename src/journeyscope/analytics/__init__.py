@@ -15,6 +15,15 @@ Attribution, retention and lifecycle (``AttributionQuery``, ``RetentionQuery``,
 """
 
 from journeyscope.analytics.attribution import AttributionQuery, AttributionResult, run_attribution
+from journeyscope.analytics.backends import (
+    ANALYSES,
+    Backend,
+    DuckDBBackend,
+    IbisBackend,
+    SparkBackend,
+    connect,
+    spark_session,
+)
 from journeyscope.analytics.cases import (
     AnalysisQuery,
     CaseRule,
@@ -34,15 +43,6 @@ from journeyscope.analytics.channels import (
 )
 from journeyscope.analytics.cohorts import Cohort, Condition, filter_events, with_cohort
 from journeyscope.analytics.emotion import EmotionQuery, EmotionResult, linked_measures
-from journeyscope.analytics.engines import (
-    ANALYSES,
-    DuckDBEngine,
-    Engine,
-    IbisEngine,
-    SparkEngine,
-    connect,
-    spark_session,
-)
 from journeyscope.analytics.features import customer_features, with_person
 from journeyscope.analytics.funnels import (
     Exclusion,
@@ -85,6 +85,7 @@ __all__ = [
     "AnalysisQuery",
     "AttributionQuery",
     "AttributionResult",
+    "Backend",
     "CaseRule",
     "ChannelsQuery",
     "ChannelsResult",
@@ -92,15 +93,14 @@ __all__ = [
     "Cohort",
     "Condition",
     "DfgQuery",
-    "DuckDBEngine",
+    "DuckDBBackend",
     "EmotionQuery",
     "EmotionResult",
-    "Engine",
     "Exclusion",
     "FunnelQuery",
     "FunnelResult",
     "FunnelStep",
-    "IbisEngine",
+    "IbisBackend",
     "InvalidQueryError",
     "LifecycleQuery",
     "LifecycleResult",
@@ -113,7 +113,7 @@ __all__ = [
     "RetentionResult",
     "SilentQuery",
     "SilentResult",
-    "SparkEngine",
+    "SparkBackend",
     "ValueQuery",
     "ValueResult",
     "VariantsQuery",

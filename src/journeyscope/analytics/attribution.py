@@ -48,6 +48,7 @@ import ibis
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
+from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.cases import (
     AnalysisQuery,
     cased,
@@ -56,7 +57,6 @@ from journeyscope.analytics.cases import (
     property_value,
 )
 from journeyscope.analytics.cohorts import require_activities
-from journeyscope.analytics.engines import ANALYSES, Engine
 from journeyscope.analytics.semantics import with_stated
 
 Rows = list[dict[str, Any]]
@@ -476,7 +476,7 @@ def model_totals(result: AttributionResult) -> dict[str, float]:
     return {m.model: m.total for m in result.overall.models}
 
 
-def run_attribution(engine: Engine, query: AttributionQuery) -> AttributionResult:
+def run_attribution(engine: Backend, query: AttributionQuery) -> AttributionResult:
     """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
     result: AttributionResult = engine.run(query)  # type: ignore[call-overload]
     return result

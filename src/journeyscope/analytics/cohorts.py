@@ -10,7 +10,7 @@ known (the same unit as retention). A cohort is either
 
 Cohorts are saved as JSON files and used by analyses in two ways: :func:`filter_events`
 keeps the events of the cohort's members (any analysis runs on the filtered table;
-:class:`CohortEngine` wraps an engine so that every analysis it runs is filtered), and
+:class:`CohortBackend` wraps an engine so that every analysis it runs is filtered), and
 :func:`with_cohort` adds a ``cohort`` column naming the first listed cohort each customer
 belongs to, which any analysis with a ``breakdown`` can break down by.
 
@@ -31,8 +31,8 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import property_value
-from journeyscope.analytics.engines import Engine
 from journeyscope.errors import InvalidQueryError
 
 NONE = "(no cohort)"
@@ -133,15 +133,78 @@ def filter_events(events: ibis.Table, cohort: Cohort) -> ibis.Table:
     return events.filter(customer(events).isin(m.who))
 
 
-def with_cohort(events: ibis.Table, cohorts: Sequence[Cohort]) -> ibis.Table:
+def with_cohort(
+    events: ibis.Table, cohorts: Sequence[Cohort], population: ibis.Table | None = None
+) -> ibis.Table:
     """``events`` with a ``cohort`` column: the first of ``cohorts`` the customer belongs to,
-    or ``(no cohort)``. Analyses break down by it with ``breakdown="cohort"``."""
+    or ``(no cohort)``. Analyses break down by it with ``breakdown="cohort"``. Membership is
+    decided on ``population`` (default: ``events`` themselves; the workspace passes every
+    event of the store, so that a date filter never changes who is in a cohort)."""
     if not cohorts:
         raise InvalidQueryError("with_cohort needs at least one cohort")
+    base = events if population is None else population
     label: ibis.Value = ibis.literal(NONE)
     for c in reversed(cohorts):
-        label = ibis.cases((customer(events).isin(members(events, c).who), c.name), else_=label)
+        label = ibis.cases((customer(events).isin(members(base, c).who), c.name), else_=label)
     return events.mutate(cohort=label)
+
+
+def in_cohort(
+    events: ibis.Table, cohort: Cohort, population: ibis.Table | None = None
+) -> ibis.Table:
+    """The events of ``cohort``'s members, membership decided on ``population`` (default:
+    ``events``; then the same as :func:`filter_events`)."""
+    m = members(events if population is None else population, cohort)
+    return events.filter(customer(events).isin(m.who))
+
+
+def describe_group(label: str, cohorts: Sequence[Cohort]) -> str:
+    """Who one group of a breakdown by ``cohorts`` is, as a sentence: a cohort's customers
+    not in an earlier listed cohort, or ``(no cohort)``: those in none of them."""
+    names = [c.name for c in cohorts]
+    if label == NONE:
+        return f"Only the customers in none of the cohorts {', '.join(names)} (the rest)."
+    found = next((c for c in cohorts if c.name == label), None)
+    if found is None:
+        raise InvalidQueryError(f"no cohort {label!r} among {', '.join(names)}")
+    earlier = names[: names.index(label)]
+    unless = f", not in {', '.join(earlier)} (listed first)" if earlier else ""
+    return f"Only the customers in cohort {found.describe()}{unless}."
+
+
+def from_filter(
+    name: str,
+    where: Sequence[tuple[str, str]] = (),
+    channels: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    activity: str | None = None,
+    min_count: int = 1,
+) -> Cohort:
+    """The cohort a workspace filter describes: customers with an event where each property
+    has its value (``where``), with an event in each channel, and with at least
+    ``min_count`` events of ``activity``; every condition within ``since`` (inclusive) and
+    ``until`` (exclusive); only dates: customers with an event in that range.
+
+    >>> from_filter("young", where=[("segment", "young")]).describe()
+    'young: customers with at least 1 event with segment = young'
+    """
+    dates: dict[str, Any] = {"since": since, "until": until}
+    conditions = [Condition(property=k, equals=v, **dates) for k, v in where]
+    conditions += [Condition(property="channel", equals=c, **dates) for c in channels]
+    if activity:
+        conditions.append(Condition(activity=activity, min_count=min_count, **dates))
+    if not conditions and (since is not None or until is not None):
+        conditions.append(Condition(**dates))
+    if not conditions:
+        raise InvalidQueryError(
+            "nothing to define the cohort by: give a segment (customers where), a channel, "
+            "dates or an activity"
+        )
+    try:
+        return Cohort(name=name, conditions=tuple(conditions))
+    except ValidationError as exc:
+        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
 
 
 # -------------------------------------------------------------------------- saved cohorts
@@ -231,6 +294,55 @@ def resolve(ref: str | Path, folder: str | Path) -> Cohort:
     )
 
 
+#: What a name saved from the workspace may be: a file name in the cohorts folder.
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,59}"
+
+
+def saved(name: str, folder: str | Path, option: str = "cohort") -> Cohort:
+    """The cohort saved under ``name`` in ``folder``, by name only (never a path: what the
+    workspace accepts from a URL). An unknown name is an error with the closest names."""
+    known = saved_names(folder)
+    if name in known:
+        return load(Path(folder) / f"{name}{SUFFIX}")
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        hint = f"closest: {', '.join(close)}"
+    elif known:
+        hint = f"defined: {', '.join(known)}"
+    else:
+        hint = "none defined yet"
+    raise InvalidQueryError(f"{option}: no cohort {name!r} ({hint})")
+
+
+def saved_cohorts(folder: str | Path) -> tuple[list[Cohort], list[str]]:
+    """Every cohort saved in ``folder`` (by name), and a message for each file that is not a
+    cohort (so a broken file is said, not silently skipped)."""
+    found, problems = [], []
+    for name in saved_names(folder):
+        try:
+            found.append(load(Path(folder) / f"{name}{SUFFIX}"))
+        except InvalidQueryError as exc:
+            problems.append(f"cohort {name!r}: {str(exc).partition(': ')[2] or exc}")
+    return found, problems
+
+
+def save_named(cohort: Cohort, folder: str | Path, replace: bool = False) -> Path:
+    """Save ``cohort`` in ``folder`` under its name (as ``journeyscope cohort save`` does);
+    a name that is no plain file name, or one already taken (unless ``replace``), is an
+    error."""
+    import re
+
+    if not re.fullmatch(NAME_PATTERN, cohort.name):
+        raise InvalidQueryError(
+            f"name {cohort.name!r}: use letters, digits, spaces, '_', '-' or '.' "
+            "(at most 60, starting with a letter or digit)"
+        )
+    target = Path(folder) / f"{cohort.name}{SUFFIX}"
+    if target.exists() and not replace:
+        raise InvalidQueryError(f"name {cohort.name!r}: a cohort of that name exists already")
+    return save(cohort, target)
+
+
 def describe_use(cohort: Cohort | None, breakdown: Sequence[Cohort]) -> str:
     """The sentence a result's semantics gains when it was computed on a cohort engine."""
     parts = []
@@ -258,15 +370,15 @@ def note_on(result: Any, sentence: str) -> Any:
     return result.model_copy(update=update)
 
 
-class CohortEngine(Engine):
+class CohortBackend(Backend):
     """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
-    cohort's members (``CohortEngine(engine, cohort).run(FunnelQuery(...))``). With
+    cohort's members (``CohortBackend(engine, cohort).run(FunnelQuery(...))``). With
     ``breakdown`` cohorts the events also get the ``cohort`` column of :func:`with_cohort`, so
     that ``breakdown="cohort"`` splits any analysis by them. Results come back with
     :func:`describe_use` in their semantics."""
 
     def __init__(
-        self, inner: Engine, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
+        self, inner: Backend, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
     ) -> None:
         self.inner = inner
         self.cohort = cohort
@@ -292,7 +404,7 @@ class CohortEngine(Engine):
 def require_activities(named: Mapping[str, Iterable[str]], rows: list[dict[str, Any]]) -> None:
     """Raise when an activity named by a query option occurs in no analysed event, naming the
     option and the closest activities; ``rows`` are the distinct ``activity`` values of the
-    events. (A typo guard: on a :class:`CohortEngine` the analysed events are the cohort's, so
+    events. (A typo guard: on a :class:`CohortBackend` the analysed events are the cohort's, so
     a conversion no member made is reported here too, rather than as zero conversions.)
 
     >>> require_activities({"conversions": ["Buy"]}, [{"activity": "Buy"}])

@@ -373,8 +373,10 @@ def _activities_of(journey: Journey, step_id: str) -> list[str]:
         return []
 
 
-def _outcome_late(journey: Journey, info: ir.Table, ts: Any) -> ir.Table:
-    """One row per case whose outcome came later than ``outcome.within`` after its start."""
+def _outcome_late(journey: Journey, info: ir.Table, ts: Any, seq: Any) -> ir.Table:
+    """One row per case whose outcome came later than ``outcome.within`` after its start;
+    ``ts`` and ``seq``: the types of the moves' columns (Spark reads a cached row number
+    back as int32, DuckDB as int64: the union needs the moves' own)."""
     within = journey.outcome.within
     elapsed = _seconds(info.outcome_ts) - _seconds(info.first_ts)
     late = (
@@ -385,7 +387,7 @@ def _outcome_late(journey: Journey, info: ir.Table, ts: Any) -> ir.Table:
     rows = info.filter(late)
     return rows.select(
         case=rows.case,
-        seq=ibis.null("int64"),
+        seq=ibis.null(seq),
         timestamp=rows.outcome_ts.cast(ts),
         type=ibis.literal("time_limit_broken"),
         from_step=ibis.null("string"),
@@ -407,7 +409,7 @@ def _deviations(moves: ir.Table, journey: Journey, info: ir.Table) -> ir.Table:
         late.select(
             *cols, type=ibis.literal("time_limit_broken"), elapsed_seconds=late.elapsed_seconds
         ).select(*cols[:3], "type", *cols[3:], "elapsed_seconds"),
-        _outcome_late(journey, info, moves.timestamp.type()),
+        _outcome_late(journey, info, moves.timestamp.type(), moves.seq.type()),
     )
 
 

@@ -1,7 +1,7 @@
 """Checks that the names an analysis asks for exist in the data, so that a typo is an error
 naming the closest known names, never a confident zero.
 
-An analysis that has names to check gives :class:`journeyscope.analytics.engines.Engine` a
+An analysis that has names to check gives :class:`journeyscope.analytics.backends.Backend` a
 ``checks(events, query)`` method (expressions listing what is known) and a
 ``validate(query, rows)`` method (raises :class:`~journeyscope.errors.UnknownNameError`).
 The expressions are built here; the engine executes them before the analysis runs.

@@ -8,6 +8,16 @@ step. Anchors use the first occurrence: the first ``start`` of a case, the first
 backward paths), or the first ``end`` after the first ``start`` (for paths between the two).
 The most frequent ``top_edges`` edges are kept; the others are grouped per source node into
 an edge to ``(other)``.
+
+Before anchoring, the sequences are *shaped* by the query's options, in this order (see
+:func:`shape`): ``hide`` removes the events of chosen activities; ``min_cases`` renames the
+activities done in fewer cases than that to ``(rare events)`` (the anchors excepted);
+``collapse_repeats`` merges consecutive repeats; then every event is flagged as a
+**back-move** when its activity was already done earlier in the case and the previous event
+is another activity (the definition of a back-edge in :func:`loops`). ``back_moves="show"``
+keeps them (the links they make are counted apart, ``back_cases``); ``"collapse"`` keeps each
+activity at its first occurrence only (back-moves and repeats removed). :class:`Shaping`
+says what each option did.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import ibis
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
@@ -25,7 +35,9 @@ from journeyscope.analytics.semantics import customer_definition, with_stated
 from journeyscope.analytics.work_items import WENT_BACK, openings
 
 OTHER = "(other)"
+RARE = "(rare events)"
 Direction = Literal["forward", "backward", "between"]
+BackMoves = Literal["show", "collapse"]
 
 
 class CleaningRule(BaseModel):
@@ -47,9 +59,21 @@ class PathsQuery(AnalysisQuery):
     top_edges: int = Field(20, ge=1)
     cleaning: tuple[CleaningRule, ...] = ()
     collapse_repeats: bool = False
+    hide: tuple[str, ...] = ()
+    """Activities (after cleaning) whose events are left out of the paths."""
+    min_cases: int = Field(default=0, ge=0)
+    """Activities done in fewer cases than this are grouped as ``(rare events)``."""
+    back_moves: BackMoves = "show"
     loops: bool = True
     contacts: ContactRules = Field(default_factory=ContactRules)
     """The classification: channel ping-pong counts contacts only."""
+
+    @model_validator(mode="after")
+    def _anchors_not_hidden(self) -> PathsQuery:
+        for name, anchor in (("start", self.start), ("end", self.end)):
+            if anchor is not None and anchor in self.hide:
+                raise ValueError(f"{name} {anchor!r} is also hidden: hide other activities")
+        return self
 
     @property
     def direction(self) -> Direction:
@@ -84,15 +108,103 @@ def sequences(
         )
     t = t.mutate(node=node, person=person(t))
     if collapse_repeats:
-        w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
-        t = t.mutate(previous=t.node.lag().over(w))
-        t = t.filter(t.previous.isnull() | (t.previous != t.node))
+        t = merge_repeats(t, [t[k] for k in ORDER_KEYS])
     w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
     return t.select("case", "person", "node", "channel", seq=ibis.row_number().over(w))
 
 
+def merge_repeats(t: ibis.Table, order: list[Any]) -> ibis.Table:
+    """``t`` without the events whose ``node`` equals the previous event's in the case."""
+    w = ibis.window(group_by=t.case, order_by=order)
+    t = t.mutate(previous=t.node.lag().over(w))
+    return t.filter(t.previous.isnull() | (t.previous != t.node)).drop("previous")
+
+
+def _without_hidden(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+    return seqs.filter(~seqs.node.isin(list(query.hide))) if query.hide else seqs
+
+
+def _rare(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+    """The activities (``node``) done in fewer than ``min_cases`` cases, anchors excepted."""
+    counts = seqs.group_by("node").aggregate(cases=seqs.case.nunique())
+    rare = counts.filter(counts.cases < query.min_cases)
+    anchors = [a for a in (query.start, query.end) if a is not None]
+    return rare.filter(~rare.node.isin(anchors)) if anchors else rare
+
+
+def _grouped(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+    if query.min_cases <= 1:
+        return seqs
+    rare = _rare(seqs, query)
+    return seqs.mutate(node=ibis.ifelse(seqs.node.isin(rare.node), RARE, seqs.node))
+
+
+def _flagged(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+    """Hidden, grouped, merged as asked; ``back``: a back-move (the activity was done before
+    in the case and the previous event is another activity); ``first``: the activity's first
+    occurrence in the case."""
+    t = _grouped(_without_hidden(seqs, query), query)
+    if query.collapse_repeats:
+        t = merge_repeats(t, [t.seq])
+    first = t.seq.min().over(ibis.window(group_by=[t.case, t.node]))
+    previous = t.node.lag().over(ibis.window(group_by=t.case, order_by=t.seq))
+    return t.mutate(
+        first=t.seq == first,
+        back=(t.seq > first) & previous.notnull() & (previous != t.node),
+    )
+
+
+def shape(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+    """The sequences the paths are drawn on (``case``, ``person``, ``node``, ``channel``,
+    ``seq`` renumbered from 0, ``back``): the query's options applied in the module's order;
+    with ``back_moves="collapse"`` each activity kept at its first occurrence only."""
+    t = _flagged(seqs, query)
+    if query.back_moves == "collapse":
+        t = t.filter(t.first)
+    w = ibis.window(group_by=t.case, order_by=t.seq)
+    return t.select("case", "person", "node", "channel", "back", seq=ibis.row_number().over(w))
+
+
+def shaping_counts(seqs: ibis.Table, query: PathsQuery) -> dict[str, ibis.Table]:
+    """What the options did, as one-row tables: ``hidden`` (events, cases), ``rare``
+    (activities, events), ``merged`` (events before and after merging repeats),
+    ``back_moves`` (back-move events, cases with one, events a collapse removed)."""
+    out: dict[str, ibis.Table] = {}
+    if query.hide:
+        h = seqs.filter(seqs.node.isin(list(query.hide)))
+        out["hidden"] = h.aggregate(events=h.count(), cases=h.case.nunique())
+    kept = _without_hidden(seqs, query)
+    if query.min_cases > 1:
+        grouped = _grouped(kept, query)
+        r = grouped.filter(grouped.node == RARE)
+        out["rare"] = r.aggregate(events=r.count()).cross_join(
+            _rare(kept, query).aggregate(activities=ibis._.count())
+        )
+    if query.collapse_repeats:
+        grouped = _grouped(kept, query)
+        merged = merge_repeats(grouped, [grouped.seq])
+        out["merged"] = grouped.aggregate(before=grouped.count()).cross_join(
+            merged.aggregate(after=merged.count())
+        )
+    f = _flagged(seqs, query)
+    out["back_moves"] = f.aggregate(
+        events=f.back.cast("int64").sum(),
+        cases=f.case.nunique(where=f.back),
+        removed=(~f.first).cast("int64").sum(),
+    )
+    return out
+
+
+def anchored(events: ibis.Table, query: PathsQuery) -> ibis.Table:
+    """The path rows of ``query`` over ``events`` (:func:`path_rows` of the shaped
+    sequences): what the paths count, and what a drill-down into one link lists."""
+    seqs = sequences(events, query.case_rule, query.cleaning)
+    return path_rows(shape(seqs, query), query)
+
+
 def path_rows(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
-    """The anchored part of each path: ``case``, ``step`` (1..steps), ``node``, ``next_node``.
+    """The anchored part of each path: ``case``, ``step`` (1..steps), ``node``, ``next_node``
+    and ``next_back`` (the next event is a back-move; ``seqs`` from :func:`shape`).
 
     Backward paths are numbered so that the end is always step ``steps``; paths between two
     activities keep the cases that reach the end after the start, cut after ``steps`` nodes.
@@ -118,19 +230,26 @@ def path_rows(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
         s = s.filter(s.seq >= s.anchor, s.seq < s.anchor + n)
         s = s.mutate(step=s.seq - s.anchor + 1)
     w = ibis.window(group_by=s.case, order_by=s.seq)
-    return s.select("case", "step", "node", next_node=s.node.lead().over(w))
+    return s.select(
+        "case", "step", "node", next_node=s.node.lead().over(w), next_back=s.back.lead().over(w)
+    )
 
 
 def path_edges(rows: ibis.Table, top: int) -> ibis.Table:
-    """Edges ``(step, source) -> target`` with ``cases``; beyond the ``top`` most frequent,
-    targets become ``(other)``."""
+    """Edges ``(step, source) -> target`` with ``cases`` and ``back_cases`` (of them, the
+    cases for which the target is a back-move); beyond the ``top`` most frequent, targets
+    become ``(other)``."""
     e = rows.filter(rows.next_node.notnull())
-    e = e.group_by(step=e.step, source=e.node, target=e.next_node).aggregate(cases=e.count())
+    e = e.group_by(step=e.step, source=e.node, target=e.next_node).aggregate(
+        cases=e.count(), back_cases=e.next_back.cast("int64").sum()
+    )
     rank = ibis.row_number().over(
         ibis.window(order_by=[ibis.desc(e.cases), e.step, e.source, e.target])
     )
     e = e.mutate(target=ibis.ifelse(rank < top, e.target, OTHER))
-    return e.group_by("step", "source", "target").aggregate(cases=e.cases.sum())
+    return e.group_by("step", "source", "target").aggregate(
+        cases=e.cases.sum(), back_cases=e.back_cases.sum()
+    )
 
 
 def loops(seqs: ibis.Table, items: ibis.Table | None = None) -> dict[str, ibis.Table]:
@@ -180,6 +299,8 @@ class PathEdge(BaseModel):
     source: str
     target: str
     cases: int
+    back_cases: int = 0
+    """Of ``cases``, those for which ``target`` is a back-move (done before in the case)."""
 
 
 class PathNode(BaseModel):
@@ -231,6 +352,53 @@ class Loops(BaseModel):
     )
 
 
+class Shaping(BaseModel):
+    """What the query's options did to the sequences the paths are drawn on (events and
+    cases over every case, before anchoring)."""
+
+    hidden: list[str]
+    hidden_events: int = 0
+    hidden_cases: int = 0
+    min_cases: int = 0
+    rare_activities: int = 0
+    rare_events: int = 0
+    repeats_merged: int = 0
+    back_moves: BackMoves = "show"
+    back_move_events: int = 0
+    back_move_cases: int = 0
+    collapsed_events: int = 0
+    """With ``back_moves="collapse"``: events removed (back-moves and other repeats)."""
+
+    def describe(self) -> str:
+        """The options' effects as a sentence (``3 back-moves collapsed; 2 events hidden``)."""
+        parts = []
+        if self.hidden:
+            parts.append(
+                f"{self.hidden_events:,} events of {len(self.hidden)} hidden "
+                f"{'activity' if len(self.hidden) == 1 else 'activities'} left out "
+                f"({', '.join(self.hidden)}; in {self.hidden_cases:,} cases)"
+            )
+        if self.min_cases > 1:
+            parts.append(
+                f"{self.rare_activities:,} activities done in fewer than {self.min_cases:,} "
+                f"cases grouped as {RARE!r} ({self.rare_events:,} events)"
+            )
+        if self.repeats_merged:
+            parts.append(f"{self.repeats_merged:,} consecutive repeats merged")
+        moves = (
+            f"{self.back_move_events:,} back-moves (an activity done again after another) "
+            f"in {self.back_move_cases:,} cases"
+        )
+        if self.back_moves == "collapse":
+            parts.append(
+                f"{moves} collapsed: each activity kept at its first occurrence "
+                f"({self.collapsed_events:,} events removed, repeats included)"
+            )
+        else:
+            parts.append(f"{moves} shown; the links they make are marked as back-moves")
+        return "; ".join(parts)
+
+
 class PathsResult(BaseModel):
     direction: Direction
     start: str | None
@@ -241,6 +409,7 @@ class PathsResult(BaseModel):
     nodes: list[PathNode]
     repeats_collapsed: bool
     cleaning: list[CleaningRule]
+    shaping: Shaping
     loops: Loops | None
     case_rule: str
     semantics: str
@@ -250,7 +419,7 @@ class PathsAnalysis:
     """Runner for :class:`PathsQuery`."""
 
     def checks(self, events: ibis.Table, query: PathsQuery) -> dict[str, ibis.Table]:
-        if query.start is None and query.end is None:
+        if query.start is None and query.end is None and not query.hide:
             return {}
         return {"activities": names.activities(events)}
 
@@ -259,11 +428,11 @@ class PathsAnalysis:
         aliases = [{"name": c.alias} for c in query.cleaning]
         known = {"activities": rows["activities"] + aliases}
         asked = [(n, f"paths --{k}") for k, n in (("start", query.start), ("end", query.end))]
+        asked += [(n, "paths --hide") for n in query.hide]
         names.check_activities([(n, w) for n, w in asked if n is not None], known)
 
     def prepare(self, events: ibis.Table, query: PathsQuery) -> ibis.Table:
-        seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
-        return path_rows(seqs, query)
+        return anchored(events, query)
 
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery
@@ -277,6 +446,7 @@ class PathsAnalysis:
             ),
             "paths": p.aggregate(paths=p.case.nunique()),
         }
+        out |= shaping_counts(sequences(events, query.case_rule, query.cleaning), query)
         if query.loops:
             rule, cleaning, collapse = query.case_rule, query.cleaning, query.collapse_repeats
             seqs = sequences(events, rule, cleaning, collapse, query.contacts)
@@ -289,6 +459,7 @@ class PathsAnalysis:
             rows["edges"], key=lambda r: (r["step"], -r["cases"], r["source"], r["target"])
         )
         nodes = sorted(rows["nodes"], key=lambda r: (r["step"], -r["cases"], r["activity"]))
+        shaping = _shaping(query, rows)
         return PathsResult(
             direction=query.direction,
             start=query.start,
@@ -299,10 +470,32 @@ class PathsAnalysis:
             nodes=[PathNode(**r) for r in nodes],
             repeats_collapsed=query.collapse_repeats,
             cleaning=list(query.cleaning),
+            shaping=shaping,
             loops=_loops(rows) if query.loops else None,
             case_rule=query.case_rule.describe(),
-            semantics=with_stated(query, _describe(query), _filters(query)),
+            semantics=with_stated(query, _describe(query), _filters(query))
+            + f". What the options did: {shaping.describe()}",
         )
+
+
+def _shaping(query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> Shaping:
+    def one(name: str, field: str) -> int:
+        found = rows.get(name) or [{}]
+        return int(found[0].get(field) or 0)
+
+    return Shaping(
+        hidden=list(query.hide),
+        hidden_events=one("hidden", "events"),
+        hidden_cases=one("hidden", "cases"),
+        min_cases=query.min_cases,
+        rare_activities=one("rare", "activities"),
+        rare_events=one("rare", "events"),
+        repeats_merged=one("merged", "before") - one("merged", "after"),
+        back_moves=query.back_moves,
+        back_move_events=one("back_moves", "events"),
+        back_move_cases=one("back_moves", "cases"),
+        collapsed_events=one("back_moves", "removed") if query.back_moves == "collapse" else 0,
+    )
 
 
 def _loops(rows: Mapping[str, list[dict[str, Any]]]) -> Loops:
@@ -345,6 +538,8 @@ def _describe(q: PathsQuery) -> str:
         "between": f"from the first {q.start!r} to the first {q.end!r} after it",
     }[q.direction]
     repeats = "consecutive repeats collapsed" if q.collapse_repeats else "repeats kept"
+    if q.back_moves == "collapse":
+        repeats = "each activity kept at its first occurrence in the case"
     cleaning = (
         f"{len(q.cleaning)} cleaning rules (first match wins)" if q.cleaning else "no cleaning"
     )

@@ -32,9 +32,9 @@ from typing import Any, Literal
 import ibis
 from pydantic import BaseModel, Field
 
+from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
 from journeyscope.analytics.cohorts import customer, require_activities
-from journeyscope.analytics.engines import ANALYSES, Engine
 from journeyscope.analytics.semantics import with_stated
 
 Rows = list[dict[str, Any]]
@@ -338,13 +338,13 @@ def describe_lifecycle(q: LifecycleQuery) -> str:
     )
 
 
-def run_retention(engine: Engine, query: RetentionQuery) -> RetentionResult:
+def run_retention(engine: Backend, query: RetentionQuery) -> RetentionResult:
     """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
     result: RetentionResult = engine.run(query)  # type: ignore[call-overload]
     return result
 
 
-def run_lifecycle(engine: Engine, query: LifecycleQuery) -> LifecycleResult:
+def run_lifecycle(engine: Backend, query: LifecycleQuery) -> LifecycleResult:
     """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
     result: LifecycleResult = engine.run(query)  # type: ignore[call-overload]
     return result

@@ -28,6 +28,7 @@ from journeyscope.cli import (
     retention,
     stats,
     synthetic,
+    trends,
     uplift,
     users,
 )
@@ -166,6 +167,7 @@ report.register(app)
 backlog.register(app)
 attribution.register(app)
 retention.register(app)
+trends.register(app)
 uplift.register(app)
 ocel.register(app)
 app.add_typer(users.app, name="users")

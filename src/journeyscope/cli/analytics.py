@@ -193,7 +193,7 @@ def paths(
     engine: EngineOption = None,
     start: Annotated[str | None, typer.Option(help="Paths forward from this activity.")] = None,
     end: Annotated[str | None, typer.Option(help="Paths backward from this activity.")] = None,
-    steps: Annotated[int, typer.Option(help="Nodes per path.")] = 5,
+    steps: Annotated[int, typer.Option(help="Depth: nodes per path, the anchor included.")] = 5,
     top: Annotated[int, typer.Option(help="Edges kept; the rest become (other).")] = 20,
     clean: Annotated[
         list[str] | None, typer.Option(help="Cleaning rule REGEX=ALIAS (first match wins).")
@@ -201,6 +201,19 @@ def paths(
     collapse_repeats: Annotated[
         bool, typer.Option(help="Collapse consecutive repeats of an activity.")
     ] = False,
+    hide: Annotated[
+        list[str] | None, typer.Option(help="An activity left out of the paths (repeatable).")
+    ] = None,
+    min_cases: Annotated[
+        int, typer.Option(help="Group activities done in fewer cases as (rare events).")
+    ] = 0,
+    back_moves: Annotated[
+        str,
+        typer.Option(
+            help="show: back-moves (an activity done again) as marked links; collapse: "
+            "each activity at its first occurrence only."
+        ),
+    ] = "show",
     loops: Annotated[bool, typer.Option(help="Also report loops and backtracking.")] = True,
     rule: CaseRuleOption = "given",
     gap: GapOption = None,
@@ -219,6 +232,9 @@ def paths(
         top_edges=top,
         cleaning=tuple(_cleaning(c) for c in clean or ()),
         collapse_repeats=collapse_repeats,
+        hide=tuple(hide or ()),
+        min_cases=min_cases,
+        back_moves=back_moves,
         loops=loops,
         case_rule=case_rule(rule, gap, case_activity),
     )
@@ -359,9 +375,10 @@ def _paths_table(r: Any) -> None:
 
     _table(
         f"paths ({r.direction}): {r.paths:,} cases",
-        "#step source target #cases",
-        [[e.step, e.source, e.target, e.cases] for e in r.edges],
+        "#step source target #cases #back-moves",
+        [[e.step, e.source, e.target, e.cases, e.back_cases] for e in r.edges],
     )
+    console.print(f"[dim]{r.shaping.describe()}[/]")
     if r.loops is not None:
         lp = r.loops
         _table(

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from journeyscope.cli.common import console, print_json
-from journeyscope.cli.options import JsonOption, StoreOption, build_query, settings
+from journeyscope.cli.options import (
+    EngineOption,
+    JsonOption,
+    StoreOption,
+    build_query,
+    settings,
+)
 
 if TYPE_CHECKING:
     from journeyscope.analytics.object_centric import ObjectDfgResult
@@ -48,6 +54,7 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--svg", help="Write the map, all types together, as SVG.")
         ] = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """One directly-follows graph per object type, with what flattening on each would do."""
@@ -55,7 +62,7 @@ def register(app: typer.Typer) -> None:
         from journeyscope.services import ocel
 
         query = build_query(ObjectDfgQuery, log=log, object_types=tuple(object_type or ()), top=top)
-        chosen = settings(ctx, store=store)
+        chosen = settings(ctx, store=store, engine=engine)
         with console.status("analysing the object-centric log"):
             result = ocel.object_dfg(chosen, query)
         if svg is not None:

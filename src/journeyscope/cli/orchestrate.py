@@ -4,7 +4,6 @@ orchestration engine from the command line. Thin: every command calls the engine
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import threading
@@ -33,6 +32,9 @@ ProgramOption = Annotated[
         help="Journey, interaction and policy YAML files or folders to deploy first.",
     ),
 ]
+
+#: The web layer's app factory, ``create_app(settings, *, embedded_worker, public_docs)``.
+APP_FACTORY = "journeyscope.web.app:create_app"
 
 engine_app = typer.Typer(
     rich_markup_mode=None,  # plain help: no rich markdown/syntax import at start-up
@@ -112,20 +114,32 @@ def serve(
             help="Process events in the service (default: yes on SQLite, no on PostgreSQL).",
         ),
     ] = None,
+    public_docs: Annotated[
+        bool,
+        typer.Option(
+            "--public-docs/--no-public-docs",
+            envvar="JOURNEYSCOPE_PUBLIC_DOCS",
+            help="Serve /docs without sign-in [default: JOURNEYSCOPE_PUBLIC_DOCS or no].",
+        ),
+    ] = False,
 ) -> None:
     """Run the workspace and the web service (FastAPI; sign in at /, OpenAPI at /docs)."""
     import uvicorn
+    from uvicorn.importer import import_from_string
 
-    url = _url(database_url)
-    _deploy(url, program)
-    os.environ["JOURNEYSCOPE_DATABASE_URL"] = url
-    if embedded_worker is not None:
-        os.environ["JOURNEYSCOPE_EMBEDDED_WORKER"] = "1" if embedded_worker else "0"
+    config = root_settings()
+    if database_url:
+        config = config.model_copy(update={"database_url": database_url})
+    _deploy(config.database_url, program)
+    # the command line reaches the web layer by name only, as uvicorn itself would (cli and
+    # web never import each other); the app gets this command's Settings object itself
+    create_app = import_from_string(APP_FACTORY)
+    app = create_app(config, embedded_worker=embedded_worker, public_docs=public_docs)
     console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
     # uvicorn stops gracefully on SIGTERM, then raises it again for the handler that was there
     # before: a stop that was asked for and completed is a clean exit (status 0)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run("journeyscope.web.app:app_from_env", factory=True, host=host, port=port)
+    uvicorn.run(app, host=host, port=port)
 
 
 def worker(
@@ -176,9 +190,10 @@ def api_key(
 ) -> None:
     """Create an API key; it is printed once (only its hash is stored)."""
     from journeyscope.engine.store import EngineStore
+    from journeyscope.services.api_keys import issue
 
     with EngineStore(_url(database_url)) as store:
-        key = store.add_api_key(name, scope)
+        key = issue(store, name, scope)
     sys.stdout.write(key + "\n")
 
 

@@ -15,6 +15,7 @@ from journeyscope.cli.common import console
 from journeyscope.cli.options import (
     CaseActivityOption,
     CaseRuleOption,
+    EngineOption,
     GapOption,
     StoreOption,
     case_rule,
@@ -30,6 +31,7 @@ def report(
         "report.html"
     ),
     store: StoreOption = None,
+    engine: EngineOption = None,
     design: Annotated[
         Path | None,
         typer.Option("--design", help="A designed journey (YAML) to map and compare with."),
@@ -65,7 +67,7 @@ def report(
     journey = load_journey(design) if design is not None else None
     if journey is not None and variant is not None:
         journey = journey.variant(variant)
-    chosen = settings(ctx, store=store)
+    chosen = settings(ctx, store=store, engine=engine)
     with console.status("analysing"):
         data = build_report(
             chosen,

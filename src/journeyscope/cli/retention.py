@@ -161,12 +161,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The cohort's rule and how many customers of the store are in it."""
         from journeyscope.analytics.cohorts import members, resolve
-        from journeyscope.services.analyses import engine as open_engine
+        from journeyscope.services.analyses import backend as open_backend
 
         chosen = settings(ctx, store=store, engine="duckdb")
         c = resolve(file, chosen.cohorts)
         chosen = chosen.model_copy(update={"cohort": None, "cohort_breakdown": ()})
-        with open_engine(chosen) as e:
+        with open_backend(chosen) as e:
             size = len(e.rows(members(e.events(), c)))
         if as_json:
             print_json(

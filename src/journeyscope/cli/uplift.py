@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from journeyscope.cli.common import console, print_json
-from journeyscope.cli.options import JsonOption, StoreOption, build_query, duration, settings
+from journeyscope.cli.options import (
+    EngineOption,
+    JsonOption,
+    StoreOption,
+    build_query,
+    duration,
+    settings,
+)
 
 if TYPE_CHECKING:
     from journeyscope.analytics.uplift import Difference, UpliftResult
@@ -48,6 +55,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Survey type for satisfaction [default: the most answered]."),
         ] = None,
         store: StoreOption = None,
+        engine: EngineOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """Did it help? Per journey with a holdout: outcome rate and satisfaction of treated vs
@@ -65,7 +73,7 @@ def register(app: typer.Typer) -> None:
             until=_day(until),
             survey_type=survey,
         )
-        result = run(settings(ctx, store=store), query)
+        result = run(settings(ctx, store=store, engine=engine), query)
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:

@@ -72,14 +72,3 @@ def entries(store: EngineStore, journey: str | None = None, limit: int = 50) -> 
             )
             for r in conn.execute(query)
         ]
-
-
-def key_actor(store: EngineStore, key: str) -> str:
-    """``key:NAME`` for an API key (its name, never the key), for the audit log."""
-    from journeyscope.engine.keys import key_hash
-
-    with store.read() as conn:
-        name = conn.execute(
-            select(t.api_keys.c.name).where(t.api_keys.c.key_hash == key_hash(key))
-        ).scalar()
-    return f"key:{name or 'unknown'}"

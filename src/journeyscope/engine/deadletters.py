@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from journeyscope.engine import schema as t
+from journeyscope.engine.inbox import NOTIFY_CHANNEL
 from journeyscope.errors import EngineStoreError
 
 if TYPE_CHECKING:
@@ -124,8 +125,6 @@ def retry(store: EngineStore, ids: list[int] | None = None) -> int:
             )
         conn.execute(delete(t.failed_inputs).where(t.failed_inputs.c.id.in_([r.id for r in rows])))
         if not store.sqlite:
-            from journeyscope.engine.store import NOTIFY_CHANNEL
-
             conn.execute(text("SELECT pg_notify(:c, '')"), {"c": NOTIFY_CHANNEL})
     return len(rows)
 

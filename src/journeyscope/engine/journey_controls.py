@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, text
 
 from journeyscope.engine import schema as t
-from journeyscope.engine.store import PROGRAM_CHANNEL, EngineStore
+from journeyscope.engine.deployments import PROGRAM_CHANNEL
+from journeyscope.engine.store import EngineStore
 
 
 @dataclass(frozen=True)

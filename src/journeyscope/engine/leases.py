@@ -1,6 +1,6 @@
 """Partition leases: one writer per customer, many workers.
 
-Customers are hashed to a fixed number of partitions (:func:`~journeyscope.engine.store.
+Customers are hashed to a fixed number of partitions (:func:`~journeyscope.engine.partitions.
 partition_of`). A worker leases partitions for ``ttl`` seconds and renews them; it aims for
 its fair share (``ceil(partitions / live workers)``), giving up extra ones and taking free or
 expired ones (on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so workers do not queue on each

@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -36,6 +36,9 @@ from journeyscope.engine.core.interactions import DeliveryContext, InteractionCa
 from journeyscope.engine.core.state import dumps
 from journeyscope.engine.interactions import WebhookClients, deliver
 from journeyscope.errors import DeliveryError, JourneyscopeError
+
+if TYPE_CHECKING:
+    from journeyscope.engine.store import EngineStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,12 @@ def outbox_row(send: Send, partition: int, now: float) -> tuple[Any, ...]:
         now,
         send.case_id,
     )
+
+
+def add(store: EngineStore, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Store new sends (rows of :func:`outbox_row`); a ``key`` stored before is kept as it
+    was (a batch done again after a crash decides the same sends)."""
+    store.bulk(conn, t.outbox, OUTBOX_COLUMNS, rows, "ON CONFLICT (key) DO NOTHING")
 
 
 class Dispatcher:

@@ -28,32 +28,25 @@ import signal
 import socket
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from journeyscope.engine import deadletters, journey_controls
+from journeyscope.engine import customers, deadletters, inbox, journey_controls, knowledge, records
 from journeyscope.engine import outbox as out
-from journeyscope.engine import schema as t
 from journeyscope.engine.core.actions import Command, Event, Learn, Record, Send, Tick
 from journeyscope.engine.core.clock import Clock
 from journeyscope.engine.core.rules import Rules
-from journeyscope.engine.core.state import CustomerState, dumps
+from journeyscope.engine.core.state import CustomerState
 from journeyscope.engine.deadletters import Failure, describe
+from journeyscope.engine.deployments import PROGRAM_CHANNEL
+from journeyscope.engine.inbox import NOTIFY_CHANNEL, AcceptReport, row_item
 from journeyscope.engine.leases import Leases
-from journeyscope.engine.store import (
-    NOTIFY_CHANNEL,
-    PROGRAM_CHANNEL,
-    AcceptReport,
-    EngineStore,
-    partition_of,
-    row_item,
-)
+from journeyscope.engine.partitions import partition_of
+from journeyscope.engine.store import EngineStore
 
 
 class _Failpoint:
@@ -70,34 +63,6 @@ class _Failpoint:
             self.left -= 1
             if self.left == 0:
                 os.kill(os.getpid(), signal.SIGKILL)
-
-
-RECORD_COLUMNS = (
-    "event_id",
-    "customer_id",
-    "case_id",
-    "timestamp",
-    "activity",
-    "channel",
-    "properties",
-)
-STATE_COLUMNS = ("customer_id", "partition", "state", "wake_at", "updated_at")
-UPSERT_STATE = (
-    "ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, "
-    "wake_at = excluded.wake_at, updated_at = excluded.updated_at"
-)
-
-
-def record_row(record: Record) -> tuple[Any, ...]:
-    return (
-        record.event_id,
-        record.customer_id,
-        record.case_id,
-        record.at,
-        record.activity,
-        record.channel,
-        dumps(record.properties),
-    )
 
 
 class Worker:
@@ -355,8 +320,8 @@ class Worker:
                 submitted: dict[str, tuple[str, Event | Command]] = {}
                 reports = []
                 for items, _ in subs:
-                    rows = store.inbox_rows(items)
-                    reports.append(store.accept_rows(conn, rows, len(items)))
+                    rows = inbox.rows_of(items, store.partitions, store.clock.now())
+                    reports.append(inbox.insert_rows(store, conn, rows, len(items)))
                     by_id = {i.event_id: i for i in items}
                     for row in rows:
                         submitted.setdefault(row[0], (row[5], by_id[row[0]]))
@@ -401,42 +366,16 @@ class Worker:
         submitted: dict[str, tuple[str, Event | Command]],
     ) -> tuple[dict[str, CustomerState], list[Send], int]:
         store, n_parts = self.store, self.store.partitions
-        rows = conn.execute(
-            select(
-                t.inbox.c.seq,
-                t.inbox.c.event_id,
-                t.inbox.c.customer_id,
-                t.inbox.c.kind,
-                t.inbox.c.event_time,
-                t.inbox.c.body,
-            )
-            .where(t.inbox.c.processed_at.is_(None), t.inbox.c.partition.in_(owned))
-            .order_by(t.inbox.c.seq)
-            .limit(1 if self._solo else self.batch_size)
-        ).all()
-        wakes = list(
-            conn.execute(
-                select(t.customers.c.customer_id)
-                .where(t.customers.c.partition.in_(owned), t.customers.c.wake_at <= now)
-                .order_by(t.customers.c.wake_at)
-                .limit((0 if rows else 1) if self._solo else self.batch_size)
-            ).scalars()
+        rows = inbox.pending(conn, owned, 1 if self._solo else self.batch_size)
+        wakes = customers.due(
+            conn, owned, now, (0 if rows else 1) if self._solo else self.batch_size
         )
         self._current = ([(r[0], r[1], r[2], r[3]) for r in rows], wakes)
         self.rules.paused = journey_controls.paused_in(conn)  # after the inbox: see its docs
         wanted = {r[2] for r in rows}.union(wakes)
-        states: dict[str, CustomerState] = {}
-        missing = [c for c in wanted if c not in self.cache]
-        for i in range(0, len(missing), 500):
-            chunk = missing[i : i + 500]
-            for customer_id, stored in conn.execute(
-                select(t.customers.c.customer_id, t.customers.c.state).where(
-                    t.customers.c.customer_id.in_(chunk)
-                )
-            ):
-                states[customer_id] = CustomerState.from_json(stored)
+        states = customers.states(conn, [c for c in wanted if c not in self.cache])
         rules, cache = self.rules, self.cache
-        records: list[tuple[Any, ...]] = []
+        records_of: list[tuple[Any, ...]] = []
         sends: list[Send] = []
         outbox: list[tuple[Any, ...]] = []
         lessons: list[Learn] = []
@@ -456,7 +395,7 @@ class Worker:
                 event_id = None if isinstance(item, Tick) else item.event_id
                 state, actions = rules(before, item, now)
                 text = state.to_json()
-                rows_of = [record_row(a) for a in actions if type(a) is Record]
+                rows_of = [records.record_row(a) for a in actions if type(a) is Record]
                 sends_of = [a for a in actions if type(a) is Send]
                 outbox_of = [out.outbox_row(s, partition_of(c, n_parts), now) for s in sends_of]
             except Exception as exc:  # the item, not the worker, fails
@@ -469,7 +408,7 @@ class Worker:
                     parked.add(c)
                 return
             states[c], raw[c] = state, text
-            records.extend(rows_of)
+            records_of.extend(rows_of)
             sends.extend(sends_of)
             outbox.extend(outbox_of)
             for a in actions:
@@ -490,10 +429,9 @@ class Worker:
             wake_at = state.wake_at
             if wake_at is not None and wake_at <= now:
                 turn(c, Tick, None, "timer")
-        store.bulk(
+        customers.save(
+            store,
             conn,
-            t.customers,
-            STATE_COLUMNS,
             [
                 (
                     c,
@@ -504,36 +442,13 @@ class Worker:
                 )
                 for c, s in states.items()
             ],
-            UPSERT_STATE,
         )
-        store.mark_processed(conn, processed)
+        inbox.mark_processed(store, conn, processed)
         deadletters.write(conn, failures, now, self.id)
         self.failed += len(failures)
-        store.bulk(conn, t.outbox, out.OUTBOX_COLUMNS, outbox, "ON CONFLICT (key) DO NOTHING")
-        store.bulk(
-            conn, t.engine_events, RECORD_COLUMNS, records, "ON CONFLICT (event_id) DO NOTHING"
-        )
-        if lessons:
-            deltas: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-            for lesson in lessons:
-                d = deltas[(lesson.interaction, lesson.context)]
-                d[0] += 1.0 if lesson.success else 0.0
-                d[1] += 1.0
-            stmt = store.insert(t.propensity)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["interaction", "context"],
-                set_={
-                    "successes": t.propensity.c.successes + stmt.excluded.successes,
-                    "trials": t.propensity.c.trials + stmt.excluded.trials,
-                },
-            )
-            conn.execute(
-                stmt,
-                [
-                    {"interaction": k[0], "context": k[1], "successes": v[0], "trials": v[1]}
-                    for k, v in sorted(deltas.items())
-                ],
-            )
+        out.add(store, conn, outbox)
+        records.write(store, conn, records_of)
+        knowledge.learn(store, conn, lessons)
         return states, sends, len(rows)
 
     def _quarantine(self, exc: Exception) -> None:
@@ -546,18 +461,8 @@ class Worker:
             for seq, event_id, c, kind in rows
         ] + [Failure(None, None, c, partition_of(c, n), "timer", describe(exc)) for c in wakes]
         with self.store.write() as conn:
-            if rows:
-                conn.execute(
-                    t.inbox.update()
-                    .where(t.inbox.c.seq.in_([r[0] for r in rows]))
-                    .values(processed_at=now)
-                )
-            if wakes:
-                conn.execute(
-                    t.customers.update()
-                    .where(t.customers.c.customer_id.in_(wakes))
-                    .values(wake_at=None)
-                )
+            inbox.set_aside(conn, [r[0] for r in rows], now)
+            customers.park(conn, wakes)
             deadletters.write(conn, failures, now, self.id)
         self.failed += len(failures)
         self._current = ([], [])

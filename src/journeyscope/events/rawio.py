@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
+
+import pyarrow as pa
 
 ROW = "__row"
 ERROR = "__error"
@@ -46,3 +49,36 @@ class ReadNotes:
         for what, n in self.kept_as_text.most_common(8):
             out.append(f"{n:,} × {what}: kept as text in properties")
         return out
+
+
+def grouped(
+    tables: Iterable[pa.Table], rows: int, keep: Callable[[pa.Table], bool]
+) -> Iterator[pa.Table]:
+    """Consecutive tables of one schema joined into tables of at least ``rows`` rows (the
+    last fewer); the tables unchanged when ``keep`` says no of the first one.
+
+    >>> t = pa.table({"a": [1, 2]})
+    >>> [x.num_rows for x in grouped([t, t, t], 3, keep=lambda _: True)]
+    [4, 2]
+    >>> [x.num_rows for x in grouped([t, t, t], 3, keep=lambda _: False)]
+    [2, 2, 2]
+    """
+    held: list[pa.Table] = []
+    count = 0
+    decided: bool | None = None
+    for table in tables:
+        if decided is None:
+            decided = keep(table)
+        if not decided:
+            yield table
+            continue
+        if held and table.schema != held[0].schema:
+            yield pa.concat_tables(held)
+            held, count = [], 0
+        held.append(table)
+        count += table.num_rows
+        if count >= rows:
+            yield pa.concat_tables(held)
+            held, count = [], 0
+    if held:
+        yield pa.concat_tables(held)

@@ -61,6 +61,10 @@ def _text(column: str | None, kind: str = "VARCHAR") -> str:
     return f"NULLIF(CAST({quote(column)} AS VARCHAR), '')"
 
 
+def _column(column: str | None) -> str:
+    return "CAST(NULL AS VARCHAR)" if column is None else quote(column)
+
+
 def _number(column: str | None, kind: str = "VARCHAR") -> str:
     if column is None:
         return "CAST(NULL AS DOUBLE)"
@@ -117,14 +121,46 @@ def _property(column: str, kind: str) -> str:
     return f"CAST({quote(column)} AS JSON)" if kind == JSON_KIND else quote(column)
 
 
+def _is_text(kind: str) -> bool:
+    """Whether values of ``kind`` arrive as text (and so can be any text at all)."""
+    return not kind.upper().startswith(_TEMPORAL + _NUMERIC)
+
+
+#: Input columns carried through the staging query unchanged, so that their text (needed
+#: only for the reason and the raw record of a quarantined row) is made only where needed.
+_RAW_INPUTS = {
+    "timestamp": "__ts_in",
+    "survey_score": "__score_in",
+    "sentiment": "__sentiment_in",
+    "cost": "__cost_in",
+}
+#: The text of each carried input, as quarantine shows it, under the staged row's names.
+RAW_TEXT = {
+    "timestamp": "__ts_raw",
+    "survey_score": "__score_raw",
+    "sentiment": "__sentiment_raw",
+    "cost": "__cost_raw",
+}
+
+
 def staged_sql(spec: StagingSpec) -> str:
-    """The staging query for one input relation (see the module docstring)."""
+    """The staging query for one input relation (see the module docstring).
+
+    Its rows have every canonical column, ``properties``, the raw text of the timestamp and
+    the numbers (``__ts_raw``, ...) and ``__reason``. The checks run on the canonical values
+    and on the input text where the input is text; the raw text and ``properties`` are
+    computed above them, so a query that keeps only the good rows (or only the bad ones)
+    builds them only for the rows it keeps.
+    """
     kinds = dict(spec.columns)
     resolved = spec.mapping.resolve(list(kinds))
     get = resolved.get
     mapped = set(resolved.values())
     extras = [name for name in kinds if name not in mapped]
-    props = ", ".join(f"{literal(n)}, {_property(n, kinds[n])}" for n in extras)
+    carried = [f"__x{i}" for i in range(len(extras))]
+    props = ", ".join(
+        f"{literal(n)}, {_property(c, kinds[n])}" for n, c in zip(extras, carried, strict=True)
+    )
 
     def kind(field: str) -> str:
         column = get(field)
@@ -140,6 +176,11 @@ def staged_sql(spec: StagingSpec) -> str:
         if survey_type is None
         else f"UPPER(NULLIF(TRIM(CAST({quote(survey_type)} AS VARCHAR)), ''))"
     )
+    inputs = {field: _column(get(field)) for field in _RAW_INPUTS}
+    raw = {field: _text(_RAW_INPUTS[field], kind(field)) for field in _RAW_INPUTS}
+    # belongs to nobody: no case id and no identifier, judged on the input (a pseudonym is
+    # NULL exactly when its input is), so the check does not hash
+    nobody = " AND ".join(f"{_text(get(f), kind(f))} IS NULL" for f in ("case_id", *IDENTIFIERS))
 
     select = f"""
     SELECT
@@ -157,16 +198,20 @@ def staged_sql(spec: StagingSpec) -> str:
       {_number(get("survey_score"), kind("survey_score"))} AS survey_score,
       {_number(get("sentiment"), kind("sentiment"))} AS sentiment,
       {_number(get("cost"), kind("cost"))} AS cost,
-      CAST(json_object({props}) AS VARCHAR) AS properties,
-      {_text(ts_col, ts_kind)} AS __ts_raw,
-      {_text(get("survey_score"), kind("survey_score"))} AS __score_raw,
-      {_text(get("sentiment"), kind("sentiment"))} AS __sentiment_raw,
-      {_text(get("cost"), kind("cost"))} AS __cost_raw,
+      {", ".join(f"{inputs[f]} AS {c}" for f, c in _RAW_INPUTS.items())},
+      {", ".join(f"{quote(n)} AS {c}" for n, c in zip(extras, carried, strict=True)) or "NULL AS __x"},
+      {nobody} AS __nobody,
       {"__error" if spec.has_errors else "CAST(NULL AS VARCHAR)"} AS __read_error,
       {_composite(resolved, kinds)} AS __composite
     FROM {spec.relation}
     """
-    return f"SELECT *, {_reason_sql(spec, resolved)} AS __reason FROM ({select})"
+    checked = f"SELECT *, {_reason_sql(spec, resolved, raw)} AS __reason FROM ({select})"
+    hidden = ", ".join([*_RAW_INPUTS.values(), *(carried or ["__x"]), "__nobody"])
+    texts = ", ".join(f"{raw[f]} AS {RAW_TEXT[f]}" for f in _RAW_INPUTS)
+    return (
+        f"SELECT * EXCLUDE ({hidden}), CAST(json_object({props}) AS VARCHAR) AS properties, "
+        f"{texts} FROM ({checked})"
+    )
 
 
 _SINGLE = ("event_id", "case_id", "activity", "channel", *IDENTIFIERS, "survey_type")
@@ -185,14 +230,8 @@ def _composite(resolved: dict[str, str], kinds: dict[str, str]) -> str:
 def record_sql(mapping: dict[str, str]) -> str:
     """The raw row as JSON, rebuilt from a staged row: the mapped input columns under their
     own names (timestamps and numbers as the text they were), plus every other column."""
-    raw = {
-        "timestamp": "__ts_raw",
-        "survey_score": "__score_raw",
-        "sentiment": "__sentiment_raw",
-        "cost": "__cost_raw",
-    }
     pairs = ", ".join(
-        f"{literal(column)}, {raw.get(field, field)}" for field, column in mapping.items()
+        f"{literal(column)}, {RAW_TEXT.get(field, field)}" for field, column in mapping.items()
     )
     if not pairs:
         return "properties"
@@ -204,11 +243,31 @@ def record_sql(mapping: dict[str, str]) -> str:
     )
 
 
-def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
+def _reason_sql(spec: StagingSpec, resolved: dict[str, str], raw: dict[str, str]) -> str:
+    """The first thing wrong with a row, or NULL. ``raw`` gives the input text of the
+    timestamp and the numbers; the checks that read it run only on input that is text (a
+    typed timestamp or number cannot be a word, carry an offset or fail to convert)."""
+    kinds = dict(spec.columns)
+
     def where(field: str) -> str:
         column = resolved.get(field)
         return f"column {column!r}" if column else "no column mapped or found"
 
+    def text(field: str) -> bool:
+        column = resolved.get(field)
+        return column is None or _is_text(kinds[column])
+
+    def given(field: str) -> str:
+        """The input has a value (for text: not '')."""
+        return f"{raw[field]} IS NOT NULL" if text(field) else f"{_RAW_INPUTS[field]} IS NOT NULL"
+
+    ts_raw, at = raw["timestamp"], literal(" (" + where("timestamp") + ")")
+    words = (
+        f" OR lower(trim({ts_raw})) IN ('epoch', 'infinity', '+infinity', '-infinity', 'now', "
+        "'today', 'tomorrow', 'yesterday', 'allballs')"
+        if text("timestamp")
+        else ""
+    )
     rules = [
         ("__read_error IS NOT NULL", "__read_error"),
         (
@@ -217,28 +276,25 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
         ),
         ("activity IS NULL", literal(f"missing activity ({where('activity')})")),
         (
-            "__ts_raw IS NULL AND timestamp IS NULL",
+            f"NOT ({given('timestamp')}) AND timestamp IS NULL",
             literal(f"missing timestamp ({where('timestamp')})"),
         ),
+        ("timestamp IS NULL", f"'unparseable timestamp ' || {ts_raw} || {at}"),
         (
-            "timestamp IS NULL",
-            f"'unparseable timestamp ' || __ts_raw || {literal(' (' + where('timestamp') + ')')}",
-        ),
-        (
-            "NOT isfinite(timestamp) OR lower(trim(__ts_raw)) IN "
-            "('epoch', 'infinity', '+infinity', '-infinity', 'now', 'today', 'tomorrow', "
-            "'yesterday', 'allballs')",
-            f"'timestamp ' || __ts_raw || ' is a word, not a moment' || {literal(' (' + where('timestamp') + ')')}",
-        ),
-        (
-            f"COALESCE(regexp_matches(__ts_raw, {literal(_BAD_OFFSET)}), false)",
-            f"'timestamp ' || __ts_raw || ' has a UTC offset beyond ±18:00' || {literal(' (' + where('timestamp') + ')')}",
-        ),
-        (
-            "case_id IS NULL AND " + " AND ".join(f"{i} IS NULL" for i in IDENTIFIERS),
-            literal("no case id and no customer identifier: the event belongs to nobody"),
+            f"NOT isfinite(timestamp){words}",
+            f"'timestamp ' || {ts_raw} || ' is a word, not a moment' || {at}",
         ),
     ]
+    if text("timestamp"):
+        rules.append(
+            (
+                f"COALESCE(regexp_matches({ts_raw}, {literal(_BAD_OFFSET)}), false)",
+                f"'timestamp ' || {ts_raw} || ' has a UTC offset beyond ±18:00' || {at}",
+            )
+        )
+    rules.append(
+        ("__nobody", literal("no case id and no customer identifier: the event belongs to nobody"))
+    )
     if spec.allowed_activities is not None:
         allowed = ", ".join(literal(a) for a in spec.allowed_activities) or "NULL"
         rules.append(
@@ -254,8 +310,8 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
             "'survey type ' || survey_type || ' is not one of NPS, CSAT, CES'",
         ),
         (
-            "__score_raw IS NOT NULL AND survey_score IS NULL",
-            "'survey score ' || __score_raw || ' is not a number'",
+            f"{given('survey_score')} AND survey_score IS NULL",
+            f"'survey score ' || {raw['survey_score']} || ' is not a number'",
         ),
         (
             "survey_score IS NOT NULL AND survey_type IS NULL",
@@ -271,14 +327,17 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str]) -> str:
         )
     rules += [
         (
-            "__sentiment_raw IS NOT NULL AND sentiment IS NULL",
-            "'sentiment ' || __sentiment_raw || ' is not a number'",
+            f"{given('sentiment')} AND sentiment IS NULL",
+            f"'sentiment ' || {raw['sentiment']} || ' is not a number'",
         ),
         (
             "NOT (sentiment BETWEEN -1 AND 1)",
             "'sentiment ' || CAST(sentiment AS VARCHAR) || ' is outside -1..1'",
         ),
-        ("__cost_raw IS NOT NULL AND cost IS NULL", "'cost ' || __cost_raw || ' is not a number'"),
+        (
+            f"{given('cost')} AND cost IS NULL",
+            f"'cost ' || {raw['cost']} || ' is not a number'",
+        ),
         ("cost < 0", "'cost ' || CAST(cost AS VARCHAR) || ' is negative'"),
     ]
     whens = "\n      ".join(f"WHEN {cond} THEN {msg}" for cond, msg in rules)

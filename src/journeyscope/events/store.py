@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,28 +22,21 @@ import pyarrow as pa
 from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
 from journeyscope.events import ocel_store, pii, readers
 from journeyscope.events.csvfile import read_csv
-from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes
+from journeyscope.events.loading import QUARANTINE_COLUMNS, LoadPlan, Progress, load, scalar
+from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes, grouped
 from journeyscope.events.readers import CsvOptions, Format
 from journeyscope.events.schema import COLUMNS, IDENTIFIERS, ColumnMapping, create_events_sql
-from journeyscope.events.staging import JSON_KIND, StagingSpec, literal, record_sql, staged_sql
+from journeyscope.events.staging import JSON_KIND, StagingSpec, literal
 
-QUARANTINE_COLUMNS: dict[str, str] = {
-    "event_id": "VARCHAR",  # the id the row would have had
-    "fingerprint": "VARCHAR",  # content hash of the source file
-    "source": "VARCHAR",
-    "source_row": "BIGINT",  # physical line (CSV, JSON Lines) or position (XES, OCEL, Parquet)
-    "reason": "VARCHAR",
-    "record": "VARCHAR",  # the raw row as JSON
-    "quarantined_at": "TIMESTAMPTZ",
-}
+#: Rows of a delimited file loaded in one statement when no duplicate check needs the
+#: reader's own batches: fewer, larger appends cost less than many of the reader's 100,000.
+_GROUP_ROWS = 1_000_000
 
 _FILES_DDL = """
 CREATE TABLE IF NOT EXISTS ingested_files (
   fingerprint VARCHAR, options VARCHAR, path VARCHAR, format VARCHAR,
   rows_read BIGINT, events_added BIGINT, quarantined BIGINT, ingested_at TIMESTAMPTZ
 )"""
-
-Progress = Callable[[float], None]  # called with 0..100
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,7 @@ class Store:
         :func:`~journeyscope.events.identity.stitch` clears it in its, so a kill between the two (or
         during stitching) leaves a record, never events whose ``customer_id`` stays NULL.
         """
-        if _scalar(self.con, "SELECT count(*) FROM pending_stitch"):
+        if scalar(self.con, "SELECT count(*) FROM pending_stitch"):
             from journeyscope.events.identity import stitch
 
             stitch(self.con)
@@ -211,8 +203,13 @@ class Store:
 
         now = datetime.now(UTC).isoformat()
         dedupe = self._count_with_prefix(fp) > 0
-        held_before = _scalar(
+        held_before = scalar(
             self.con, "SELECT count(*) FROM quarantine WHERE fingerprint = ?", [fp]
+        )
+        other_sources = bool(
+            self.con.execute(
+                "SELECT 1 FROM events WHERE source <> ? LIMIT 1", [file.name]
+            ).fetchall()
         )
         notes = ReadNotes()
         read = added = invalid = overlap = 0
@@ -222,16 +219,37 @@ class Store:
             self.con.execute("SET preserve_insertion_order = false")
             checked = False
             for spec in self._staging_specs(
-                file, fmt, mapping, csv, fp, now, allowed_activities, progress, object_type, notes
+                file,
+                fmt,
+                mapping,
+                csv,
+                fp,
+                now,
+                allowed_activities,
+                progress,
+                object_type,
+                notes,
+                dedupe,
             ):
                 spec = StagingSpec(**{**spec.__dict__, "already_hashed": tuple(already_hashed)})
                 if not checked:
                     checked = self._check_mapped(file, spec)
-                has_ids = "event_id" in spec.mapping.resolve([c for c, _ in spec.columns])
-                counts = self._insert_staged(spec, dedupe=dedupe or has_ids, progress=progress)
-                read, added, invalid = read + counts[0], added + counts[1], invalid + counts[2]
-                overlap += counts[3]
-                others |= counts[4]
+                plan = LoadPlan(
+                    dedupe=dedupe
+                    or "event_id" in spec.mapping.resolve([c for c, _ in spec.columns]),
+                    replace_held=held_before > 0,
+                    other_sources=other_sources,
+                )
+                reported = progress if spec.relation.startswith("(") else None
+                try:
+                    loaded = load(self.con, spec, plan, reported)
+                except duckdb.Error as exc:
+                    raise InputFormatError(
+                        f"{spec.source}: cannot read: {_first_line(exc)}"
+                    ) from exc
+                read, added = read + loaded.read, added + loaded.added
+                invalid, overlap = invalid + loaded.quarantined, overlap + loaded.overlap
+                others |= loaded.others
             if held_before:  # rows that made it in this time are no longer in quarantine
                 self.con.execute(
                     "DELETE FROM quarantine WHERE fingerprint = ? AND event_id IN "
@@ -272,7 +290,7 @@ class Store:
         )
 
     def _count_with_prefix(self, fp: str) -> int:
-        return _scalar(
+        return scalar(
             self.con, "SELECT count(*) FROM events WHERE starts_with(event_id, ?)", [fp + ":"]
         )
 
@@ -280,7 +298,7 @@ class Store:
         """Refuse a file none of whose columns feed the activity, timestamp or case; say which
         columns it has and which option maps them. False while no readable row was seen."""
         errors = "__error IS NULL" if spec.has_errors else "true"
-        if not _scalar(self.con, f"SELECT count(*) FROM {spec.relation} WHERE {errors}"):
+        if not scalar(self.con, f"SELECT count(*) FROM {spec.relation} WHERE {errors}"):
             return False
         columns = [c for c, _ in spec.columns]
         resolved = spec.mapping.resolve(columns)
@@ -311,6 +329,7 @@ class Store:
         progress: Progress | None,
         object_type: str | None,
         notes: ReadNotes,
+        dedupe: bool,
     ) -> Iterator[StagingSpec]:
         def spec(relation: str, columns: list[tuple[str, str]]) -> StagingSpec:
             return StagingSpec(
@@ -344,6 +363,15 @@ class Store:
             batches = read_csv(
                 file, opts.delimiter, opts.encoding, opts.header, on_progress=progress
             )
+            if not dedupe:  # no duplicate checks: batches can be loaded together
+                batches = grouped(
+                    batches,
+                    _GROUP_ROWS,
+                    keep=lambda t: (
+                        "event_id"
+                        not in mapping.resolve([n for n in t.column_names if n not in HIDDEN])
+                    ),
+                )
         name = "js_read_batch"
         for batch in batches:
             self.con.register(name, batch)
@@ -355,120 +383,6 @@ class Store:
                 ],
             )
             self.con.unregister(name)
-
-    def _insert_staged(
-        self, spec: StagingSpec, *, dedupe: bool, progress: Progress | None
-    ) -> tuple[int, int, int, int, set[str]]:
-        """Split one relation into quarantine (rows with a reason) and events (the others).
-
-        The relation is parsed once into a staged temporary table. With ``dedupe``, a row
-        whose event id is stored (or earlier in the file) with the same content is a
-        duplicate and not added; with other content it is quarantined as a conflicting
-        duplicate. Returns (rows read, events added, rows quarantined, rows added that match
-        an event of another source on case, activity and timestamp, those sources).
-        """
-        sql = staged_sql(spec)
-        record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
-        cols = ", ".join(f'"{c}"' for c in COLUMNS)
-        qcols = ", ".join(QUARANTINE_COLUMNS)
-        reported = progress if spec.relation.startswith("(") else None
-        fp = literal(spec.id_prefix)
-        try:
-            self._execute_with_progress(
-                f"CREATE OR REPLACE TEMP TABLE js_staged AS {sql}", reported
-            )
-            if dedupe:
-                self._mark_conflicts()
-            self.con.execute(  # a row quarantined again gets today's reason, once
-                f"""DELETE FROM quarantine q USING js_staged s WHERE q.fingerprint = {fp}
-                AND q.source_row = s.source_row AND q.event_id = s.event_id"""
-            ).fetchall()
-            quarantined = _scalar(
-                self.con,
-                f"""INSERT INTO quarantine ({qcols})
-                SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
-                FROM js_staged s WHERE __reason IS NOT NULL""",
-            )
-            overlap, others = self._overlap()
-            if dedupe:
-                insert = f"""INSERT INTO events ({cols})
-                SELECT {cols} FROM js_staged s
-                WHERE __reason IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
-                QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1"""
-            else:
-                insert = f"INSERT INTO events ({cols}) SELECT {cols} FROM js_staged WHERE __reason IS NULL"
-            added = _scalar(self.con, insert)
-            read = _scalar(self.con, "SELECT count(*) FROM js_staged")
-            self.con.execute("DROP TABLE js_staged")
-        except duckdb.Error as exc:
-            raise InputFormatError(f"{spec.source}: cannot read: {_first_line(exc)}") from exc
-        return read, added, quarantined, overlap, others
-
-    def _mark_conflicts(self) -> None:
-        """Give a reason to rows whose event id is stored, or earlier in the file, with other
-        content (every canonical field but the source, its row and the ingest time)."""
-        self.con.execute(
-            f"""UPDATE js_staged SET __reason = 'conflicting duplicate: event id ' || js_staged.event_id
-                || ' is already stored (from ' || e.source || ' row ' || CAST(e.source_row AS VARCHAR)
-                || ') with different content'
-            FROM events e
-            WHERE js_staged.__reason IS NULL AND e.event_id = js_staged.event_id
-              AND {_content("e")} IS DISTINCT FROM {_content("js_staged")}"""
-        )
-        self.con.execute(
-            f"""UPDATE js_staged SET __reason = 'conflicting duplicate: event id ' || d.event_id
-                || ' is given earlier in this file (row ' || CAST(d.first_row AS VARCHAR)
-                || ') with different content'
-            FROM (SELECT source_row, event_id, content,
-                         first_value(content) OVER w AS first_content,
-                         first_value(source_row) OVER w AS first_row
-                  FROM (SELECT source_row, event_id, {_content("js_staged")} AS content
-                        FROM js_staged WHERE __reason IS NULL)
-                  WINDOW w AS (PARTITION BY event_id ORDER BY source_row)) d
-            WHERE js_staged.source_row = d.source_row AND d.content <> d.first_content"""
-        )
-
-    def _overlap(self) -> tuple[int, set[str]]:
-        """Good staged rows whose case, activity and timestamp are stored from another source."""
-        match = """FROM js_staged s JOIN events e ON e.case_id = s.case_id
-            AND e.activity = s.activity AND e.timestamp = s.timestamp AND e.source <> s.source
-            WHERE s.__reason IS NULL"""
-        n = _scalar(
-            self.con,
-            "SELECT count(*) FROM js_staged s WHERE s.__reason IS NULL AND EXISTS "
-            "(SELECT 1 FROM events e WHERE e.case_id = s.case_id AND e.activity = s.activity "
-            "AND e.timestamp = s.timestamp AND e.source <> s.source)",
-        )
-        if not n:
-            return 0, set()
-        rows = self.con.execute(f"SELECT DISTINCT e.source {match} LIMIT 5").fetchall()
-        return n, {str(r[0]) for r in rows}
-
-    def _execute_with_progress(self, sql: str, progress: Progress | None) -> int:
-        """Run a counting statement (an INSERT); while it runs, report DuckDB's progress."""
-        if progress is None:
-            return _scalar(self.con, sql)
-        failure: list[BaseException] = []
-        result: list[int] = []
-
-        def work() -> None:
-            try:
-                result.append(_scalar(self.con, sql))
-            except BaseException as exc:  # handed to the caller below
-                failure.append(exc)
-
-        worker = threading.Thread(target=work)
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.1)
-            done = self.con.query_progress()
-            if done >= 0:
-                progress(done)
-        progress(100.0)
-        if failure:
-            raise failure[0]
-        return result[0]
 
     def _reasons(self, fp: str) -> dict[str, int]:
         rows = self.con.execute(
@@ -503,7 +417,7 @@ class Store:
             "customers": int(customers),
             "activities": int(activities),
             "channels": {str(c): int(n) for c, n in channels},
-            "quarantined": _scalar(self.con, "SELECT count(*) FROM quarantine"),
+            "quarantined": scalar(self.con, "SELECT count(*) FROM quarantine"),
             "events_without_case": int(no_case),
             "first_event": first.isoformat() if first else None,
             "last_event": last.isoformat() if last else None,
@@ -511,22 +425,6 @@ class Store:
             "case_rule": "cases = distinct case ids given by the data; channels = cases with at "
             "least one event in the channel; customers = after identity stitching",
         }
-
-
-def _content(table: str) -> str:
-    """A hash of what an event says: every canonical field but its id, customer (derived),
-    source, source row and ingest time."""
-    fields = [
-        f"{table}.{c}" if c != "timestamp" else f"CAST({table}.timestamp AS VARCHAR)"
-        for c in COLUMNS
-        if c not in ("event_id", "customer_id", "source", "source_row", "ingested_at")
-    ]
-    return f"md5(CAST(json_array({', '.join(fields)}) AS VARCHAR))"
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
-    rows = con.execute(sql, params or []).fetchall()
-    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

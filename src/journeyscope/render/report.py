@@ -37,6 +37,7 @@ from journeyscope.render.report_sections import (
     emotion_section,
     funnel_section,
     journey_sections,
+    lifecycle_section,
     overlay_of,
     overview_section,
     paths_section,
@@ -58,7 +59,7 @@ def report_html(data: ReportData, *, now: datetime) -> str:
     if emotion is not None:
         sections.append(emotion)
     sections += [moments_section(data), silent_section(data), value_section(data)]
-    sections += [attribution_section(data), retention_section(data)]
+    sections += [attribution_section(data), retention_section(data), lifecycle_section(data)]
     sections.append(backlog_section(data))
     try:
         version = metadata.version("journeyscope")

@@ -18,7 +18,7 @@ from journeyscope.analytics.funnels import FunnelResult
 from journeyscope.analytics.moments import MomentsResult
 from journeyscope.analytics.paths import PathsResult
 from journeyscope.analytics.process import ProcessMap
-from journeyscope.analytics.retention import RetentionResult
+from journeyscope.analytics.retention import LifecycleResult, RetentionResult
 from journeyscope.analytics.silent import SilentResult
 from journeyscope.analytics.story_map import StoryMap
 from journeyscope.analytics.value import ValueResult
@@ -42,6 +42,7 @@ SECTIONS: Final[dict[str, str]] = {
     "value": "Value",
     "attribution": "Attribution",
     "retention": "Retention",
+    "lifecycle": "Lifecycle",
     "backlog": "Backlog",
 }
 
@@ -74,6 +75,8 @@ class ReportData:
     """Credit for the design's outcome per touchpoint and model (with an outcome only)."""
     retention: RetentionResult | None = None
     """Customers retained per cohort period (with a design that has an outcome only)."""
+    lifecycle: LifecycleResult | None = None
+    """New, returning, resurrecting and dormant customers per period (the retention's)."""
     backlog: StoryMap | None = None
     """Opportunities scored by value at stake, as a user story map."""
     insights: dict[str, Any] = field(default_factory=dict)

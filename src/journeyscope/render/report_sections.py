@@ -7,6 +7,9 @@ Each builder reads the shared results of a :class:`ReportData` and returns a
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from markupsafe import Markup
 
 from journeyscope.analytics.process import ProcessMap
@@ -441,3 +444,96 @@ def emotion_section(data: ReportData) -> Section | None:
         notes,
         [data.emotion.semantics] if data.emotion is not None else [],
     )
+
+
+# ------------------------------------------------------------------------------ lifecycle
+
+#: Most recent periods listed in the lifecycle table (the chart shows every period).
+LIFECYCLE_ROWS = 12
+#: Colours of the lifecycle's statuses (Okabe–Ito; dormant drawn below zero).
+LIFECYCLE_COLOURS = {
+    "new": "#0072B2",
+    "returning": "#009E73",
+    "resurrecting": "#E69F00",
+    "dormant": "#D55E00",
+}
+
+
+def lifecycle_figure(periods: list[tuple[str, int, int, int, int]]) -> dict[str, Any]:
+    """Stacked bars per period: new, returning and resurrecting customers above zero,
+    dormant ones below (``periods``: period, new, returning, resurrecting, dormant)."""
+    import plotly.graph_objects as go
+
+    from journeyscope.render._svg import FONT_FAMILY
+
+    x = [p[0] for p in periods]
+    counts = [p[1:] for p in periods]
+    bars = [
+        go.Bar(
+            name=status,
+            x=x,
+            y=[c[k] if status != "dormant" else -c[k] for c in counts],
+            marker=dict(color=LIFECYCLE_COLOURS[status]),
+            hovertemplate=f"%{{x}}: %{{customdata:,}} {status}<extra></extra>",
+            customdata=[c[k] for c in counts],
+        )
+        for k, status in enumerate(("new", "returning", "resurrecting", "dormant"))
+    ]
+    layout = go.Layout(
+        barmode="relative",
+        font=dict(family=FONT_FAMILY, size=12),
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        height=320,
+        margin=dict(l=60, r=20, t=30, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        yaxis=dict(title=dict(text="customers (dormant below zero)"), zeroline=True),
+        xaxis=dict(type="category"),
+    )
+    out: dict[str, Any] = json.loads(go.Figure(data=bars, layout=layout).to_json())
+    return out
+
+
+def lifecycle_section(data: ReportData) -> Section:
+    """New, returning, resurrecting and dormant customers per period (the retention's
+    period), as a chart and a table of the latest periods."""
+    r = data.lifecycle
+    if r is None:
+        why = data.missing.get("lifecycle", "no lifecycle analysis")
+        return Section("lifecycle", SECTIONS["lifecycle"], body=markup.missing(why))
+    if not r.periods:
+        return Section("lifecycle", SECTIONS["lifecycle"], body=markup.missing("no customers"))
+    rows = [(p.period, p.new, p.returning, p.resurrecting, p.dormant) for p in r.periods]
+    body = markup.figure(
+        "lifecycle", lifecycle_figure(rows), label="Customers per period by lifecycle status"
+    )
+    shown = r.periods[-LIFECYCLE_ROWS:]
+    body += markup.table(
+        [r.period, "active", "new", "returning", "resurrecting", "dormant"],
+        [
+            [
+                p.period,
+                *(fmt_number(x) for x in (p.active, p.new, p.returning, p.resurrecting, p.dormant)),
+            ]
+            for p in shown
+        ],
+        {1, 2, 3, 4, 5},
+    )
+    lines = [
+        "Active = new + returning + resurrecting; the change in active customers from one "
+        "period to the next = new + resurrecting − dormant.",
+        f"The new customers of each {r.period} are the retention table's cohort of that "
+        f"{r.period}.",
+    ]
+    if len(r.periods) > len(shown):
+        lines.insert(0, f"The {len(shown)} most recent of {len(r.periods)} periods are listed.")
+    body += markup.notes(lines)
+    last = shown[-1]
+    lead = (
+        f"Who was active each {r.period}: first-timers (new), those also active the "
+        f"{r.period} before (returning), those back after a pause (resurrecting), and those "
+        f"active the {r.period} before but not this one (dormant). Latest {r.period} "
+        f"({last.period}): {fmt_number(last.active)} active, {fmt_number(last.new)} new, "
+        f"{fmt_number(last.dormant)} dormant."
+    )
+    return Section("lifecycle", SECTIONS["lifecycle"], lead, body, [r.semantics])

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,16 +30,17 @@ from journeyscope.definitions.models import Journey
 from journeyscope.services.store import open_store
 
 if TYPE_CHECKING:
+    from journeyscope.analytics.backends import Backend
     from journeyscope.analytics.cases import AnalysisQuery
     from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
     from journeyscope.analytics.conformance import ConformanceReport
     from journeyscope.analytics.emotion import EmotionQuery, EmotionResult
-    from journeyscope.analytics.engines import Engine
     from journeyscope.analytics.funnels import FunnelQuery, FunnelResult
     from journeyscope.analytics.moments import MomentsQuery, MomentsResult
     from journeyscope.analytics.paths import PathsQuery, PathsResult
     from journeyscope.analytics.process import DfgQuery, ProcessMap
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.trends import TrendsQuery, TrendsResult
     from journeyscope.analytics.uplift import UpliftQuery, UpliftResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
@@ -59,17 +60,17 @@ class ConformanceQuery(BaseModel):
 
 
 @contextmanager
-def engine(settings: Settings) -> Iterator[Engine]:
-    """An analysis engine on the store of ``settings``, opened read-only, or on
+def backend(settings: Settings) -> Iterator[Backend]:
+    """An analytics backend on the store of ``settings``, opened read-only, or on
     ``settings.source`` read in place (:mod:`journeyscope.events.sources`); closed on exit.
 
     ``settings.engine`` chooses DuckDB (the store itself) or Spark (the store's events
     exported once to Parquet for a Spark session at ``settings.spark_master``).
     """
-    from journeyscope.analytics.engines import (
-        ENGINES,
-        IbisEngine,
-        SparkEngine,
+    from journeyscope.analytics.backends import (
+        BACKENDS,
+        IbisBackend,
+        SparkBackend,
         connect,
         spark_session,
     )
@@ -77,8 +78,8 @@ def engine(settings: Settings) -> Iterator[Engine]:
     from journeyscope.events.sources import parse_source
 
     if settings.cohort is not None or settings.cohort_breakdown:
-        with engine(settings.model_copy(update={"cohort": None, "cohort_breakdown": ()})) as e:
-            yield cohort_engine(e, settings)
+        with backend(settings.model_copy(update={"cohort": None, "cohort_breakdown": ()})) as e:
+            yield cohort_backend(e, settings)
         return
     if settings.source is not None and parse_source(settings.source).kind != "store":
         with connect(
@@ -96,32 +97,32 @@ def engine(settings: Settings) -> Iterator[Engine]:
     if settings.engine == "duckdb":
         store = open_store(settings)
         try:
-            yield IbisEngine(store.events(), "duckdb")
+            yield IbisBackend(store.events(), "duckdb")
         finally:
             store.close()
     elif settings.engine == "spark":
         open_store(settings).close()  # the same checks and errors as on DuckDB
-        with SparkEngine(
+        with SparkBackend(
             settings.store, session=spark_session(settings.spark_master, settings.spark_conf)
         ) as spark:
             yield spark
     else:
         raise UnknownEngineError(
-            f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
+            f"unknown engine {settings.engine!r} (choose {' or '.join(BACKENDS)})"
         )
 
 
-def cohort_engine(inner: Engine, settings: Settings) -> Engine:
+def cohort_backend(inner: Backend, settings: Settings) -> Backend:
     """``inner`` narrowed to ``settings.cohort`` and given the ``cohort`` column of
     ``settings.cohort_breakdown`` (the one place ``--cohort`` and ``--by-cohort`` take
     effect); ``inner`` itself without either."""
-    from journeyscope.analytics.cohorts import CohortEngine, resolve
+    from journeyscope.analytics.cohorts import CohortBackend, resolve
 
     if settings.cohort is None and not settings.cohort_breakdown:
         return inner
     chosen = None if settings.cohort is None else resolve(settings.cohort, settings.cohorts)
     split = [resolve(ref, settings.cohorts) for ref in settings.cohort_breakdown]
-    return CohortEngine(inner, chosen, split)
+    return CohortBackend(inner, chosen, split)
 
 
 def source_mapping(settings: Settings) -> ColumnMapping:
@@ -141,9 +142,9 @@ def source_mapping(settings: Settings) -> ColumnMapping:
 
 
 def run(settings: Settings, query: AnalysisQuery) -> Any:
-    """Run any registered typed query (see ``analytics.engines.ANALYSES``); the functions
+    """Run any registered typed query (see ``analytics.backends.ANALYSES``); the functions
     below are the same call with the result's type stated."""
-    with engine(settings) as e:
+    with backend(settings) as e:
         return e.run(query)  # type: ignore[call-overload]
 
 
@@ -177,6 +178,15 @@ def channels(settings: Settings, query: ChannelsQuery) -> ChannelsResult:
     return result
 
 
+def trends(settings: Settings, query: TrendsQuery) -> TrendsResult:
+    """Events, customers, cases and conversions of one event per day, week or month, with
+    an optional breakdown by a property (:mod:`journeyscope.analytics.trends`)."""
+    import journeyscope.analytics.trends  # noqa: F401  (registers the analysis)
+
+    result: TrendsResult = run(settings, query)
+    return result
+
+
 def silent(settings: Settings, query: SilentQuery) -> SilentResult:
     """The survey score of every customer, the silent ones estimated from their journeys.
 
@@ -206,32 +216,52 @@ def value(settings: Settings, query: ValueQuery) -> ValueResult:
 def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceReport:
     """How far real cases follow the designed journey, and where they leave it (DuckDB; the
     cohort of ``settings`` applies as to every analysis)."""
-    from journeyscope.analytics.cohorts import CohortEngine, describe_use, note_on
+    from journeyscope.analytics.cohorts import CohortBackend, describe_use, note_on
     from journeyscope.analytics.conformance import conformance as replay
 
-    with engine(settings.model_copy(update={"engine": "duckdb"})) as e:
+    with backend(settings.model_copy(update={"engine": "duckdb"})) as e:
         report = replay(e.events(), query.journey, query.case_rule).collect(top=query.top)
-        if isinstance(e, CohortEngine):
+        if isinstance(e, CohortBackend):
             report = note_on(report, describe_use(e.cohort, e.breakdown))
         return report
 
 
+#: What uplift reads of the store, as Spark reads it (each exported once to Parquet).
+UPLIFT_TABLES: Final = {
+    "journey_records": "SELECT * FROM journey_records",
+    "events": "SELECT * FROM events",
+}
+
+
 def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
     """Did it help? Treated vs held-out customers of each journey with a holdout: outcome
-    rate, satisfaction, per interaction object (DuckDB; the store's ``journey_records``)."""
+    rate, satisfaction, per interaction object, from the store's ``journey_records`` and
+    events, on ``settings.engine`` (Spark: both exported once to Parquet, the same
+    expressions run there)."""
+    from journeyscope.analytics.engines import ENGINES
     from journeyscope.analytics.uplift import uplift as compare_arms
-    from journeyscope.errors import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError, UnknownEngineError
 
     if settings.source is not None:  # never a silent fall-back to the store
         raise InvalidQueryError(
             "uplift reads the engine records of the store (journey_records); it does not "
             "take --source / JOURNEYSCOPE_SOURCE"
         )
+    if settings.engine not in ENGINES:
+        raise UnknownEngineError(
+            f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
+        )
     store = open_store(settings)
     try:
         views = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
-        records = store.ibis.table("journey_records") if "journey_records" in views else None
-        return compare_arms(records, store.events(), query)
+        if "journey_records" not in views:
+            return compare_arms(None, store.events(), query)  # the error saying what to do
+        if settings.engine == "spark":
+            from journeyscope.services.spark_views import spark_views
+
+            with spark_views(settings, store, UPLIFT_TABLES) as t:
+                return compare_arms(t["journey_records"], t["events"], query)
+        return compare_arms(store.ibis.table("journey_records"), store.events(), query)
     finally:
         store.close()
 

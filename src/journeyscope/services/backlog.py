@@ -23,9 +23,9 @@ from journeyscope.config import Settings
 from journeyscope.definitions.models import Journey
 
 if TYPE_CHECKING:
+    from journeyscope.analytics.backends import Backend
     from journeyscope.analytics.compare import CompareResult
     from journeyscope.analytics.conformance import ConformanceReport
-    from journeyscope.analytics.engines import Engine
     from journeyscope.analytics.moments import MomentsResult
     from journeyscope.analytics.value import ValueResult
 
@@ -82,9 +82,9 @@ def build_backlog(
     min_dropoff: float = 0.1,
 ) -> StoryMap:
     """Opportunities, scores and the story map of ``journey`` on the store of ``settings``."""
-    from journeyscope.services.analyses import engine as open_engine
+    from journeyscope.services.analyses import backend as open_backend
 
-    with open_engine(settings) as engine:
+    with open_backend(settings) as engine:
         return story_map_on(
             engine,
             journey,
@@ -95,7 +95,7 @@ def build_backlog(
 
 
 def story_map_on(
-    engine: Engine,
+    engine: Backend,
     journey: Journey,
     *,
     value_per_case: float,
@@ -109,7 +109,7 @@ def story_map_on(
     """The story map of ``journey`` on an open ``engine``. ``satisfaction`` (moments of
     truth for the survey score) and ``value`` (the value stream) are reused when the caller
     has them already (the report does); the other analyses run here."""
-    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.analytics.backends import IbisBackend
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
@@ -135,7 +135,7 @@ def story_map_on(
     window = journey.outcome.within or timedelta(days=365)
     funnel = None
     if len(path_steps) >= 2:
-        funnel = IbisEngine(closed_cases(engine, window, last), engine.name).run(
+        funnel = IbisBackend(closed_cases(engine, window, last), engine.name).run(
             FunnelQuery(
                 steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
                 window=window,

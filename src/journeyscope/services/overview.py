@@ -22,6 +22,7 @@ from journeyscope.events import Store
 
 if TYPE_CHECKING:
     from journeyscope.definitions import Journey
+    from journeyscope.services.results import Job
 
 
 @contextmanager
@@ -186,13 +187,30 @@ def designs(folder: Path) -> list[Journey]:
     return found
 
 
-def journey_headlines(settings: Settings, journeys: list[Journey]) -> list[dict[str, Any]]:
-    """Per designed journey: cases in it, the outcome rate and its weekly trend.
+def trend_period(settings: Settings) -> str:
+    """``month`` when the store's events span more than 26 weeks, else ``week``: the period
+    of Home's trends (a sparkline of a few dozen points at most)."""
+    with open_store(settings) as store:
+        row = store.con.execute("SELECT min(timestamp), max(timestamp) FROM events").fetchone()
+    if not row or row[0] is None or row[1] is None:
+        return "week"
+    return "month" if (row[1] - row[0]).days > 26 * 7 else "week"
+
+
+def journey_headlines(
+    settings: Settings, journeys: list[Journey], period: str = "week"
+) -> list[dict[str, Any]]:
+    """Per designed journey: cases in it, the outcome rate, and both per ``period`` (week or
+    month, UTC) of the case's first event; the respondents' NPS per period of the answer.
 
     A case is in a journey when it has an event of one of the journey's step activities; it
     reached the outcome when it has an event of an outcome activity (the outcome step's
-    activities and the outcome's own). The trend is by the week of the case's first event.
+    activities and the outcome's own). The respondents' NPS of a period is 100 x (share of
+    NPS answers 9-10 minus share 0-6) over the answers given in it by the journey's cases:
+    those who answered only, not corrected for those who did not.
     """
+    if period not in ("week", "month"):
+        raise ValueError(f"period {period!r}: week or month")
     out = []
     with open_store(settings) as store:
         for j in journeys:
@@ -203,16 +221,25 @@ def journey_headlines(settings: Settings, journeys: list[Journey]) -> list[dict[
             if not acts:
                 continue
             rows = store.con.execute(
-                """WITH c AS (
+                f"""WITH c AS (
                      SELECT case_id, min(timestamp) AS first,
                             bool_or(list_contains(?, activity)) AS reached
                      FROM events WHERE case_id IS NOT NULL AND case_id IN
                        (SELECT case_id FROM events WHERE list_contains(?, activity))
                      GROUP BY case_id)
-                   SELECT strftime(date_trunc('week', first), '%Y-%m-%d') AS week,
+                   SELECT strftime(date_trunc('{period}', first), '%Y-%m-%d') AS p,
                           count(*), count(*) FILTER (WHERE reached)
                    FROM c GROUP BY 1 ORDER BY 1""",
                 [sorted(goal), acts],
+            ).fetchall()
+            answers = store.con.execute(
+                f"""SELECT strftime(date_trunc('{period}', timestamp), '%Y-%m-%d') AS p,
+                          count(*), count(*) FILTER (WHERE survey_score >= 9),
+                          count(*) FILTER (WHERE survey_score <= 6)
+                   FROM events WHERE survey_type = 'NPS' AND survey_score IS NOT NULL
+                     AND case_id IN (SELECT case_id FROM events WHERE list_contains(?, activity))
+                   GROUP BY 1 ORDER BY 1""",
+                [acts],
             ).fetchall()
             cases = sum(int(r[1]) for r in rows)
             reached = sum(int(r[2]) for r in rows)
@@ -225,31 +252,117 @@ def journey_headlines(settings: Settings, journeys: list[Journey]) -> list[dict[
                     "cases": cases,
                     "reached": reached,
                     "outcome_rate": reached / cases if cases else None,
+                    "period": period,
                     "trend": [
-                        {"week": r[0], "cases": int(r[1]), "rate": int(r[2]) / int(r[1])}
+                        {"period": r[0], "cases": int(r[1]), "rate": int(r[2]) / int(r[1])}
                         for r in rows
                     ],
-                    "how": "cases with an event of a step activity; outcome rate = share of "
-                    "those with an event of an outcome activity; trend by week of first event",
+                    "nps_trend": [
+                        {
+                            "period": r[0],
+                            "answers": int(r[1]),
+                            "nps": 100.0 * (int(r[2]) - int(r[3])) / int(r[1]),
+                        }
+                        for r in answers
+                    ],
+                    "how": {
+                        "cases": "cases with an event of one of the design's step activities; "
+                        f"trend: by the {period} (UTC) of the case's first event",
+                        "outcome": "share of those cases with an event of an outcome activity ("
+                        + ", ".join(sorted(goal))
+                        + f"); trend: by the {period} of the case's first event",
+                        "nps_trend": f"trend: the respondents' NPS of the answers given each "
+                        f"{period} by these cases (answers 9-10 minus 0-6, in points; those "
+                        "who answered only, not corrected)",
+                    },
                 }
             )
     return out
 
 
-def journey_fitness(settings: Settings, journey: Journey) -> dict[str, Any] | None:
+def journey_fitness(
+    settings: Settings, journey: Journey, period: str = "week"
+) -> dict[str, Any] | None:
     """Mean fitness of the cases replayed against ``journey``, as ``journeyscope
-    conformance`` computes it (:func:`journeyscope.services.analyses.conformance`), and the
-    share of cases with every move allowed; ``None`` when no case was replayed."""
-    from journeyscope.services.analyses import ConformanceQuery, conformance
+    conformance`` computes it (the same replay, :func:`journeyscope.analytics.conformance.
+    conformance`, whose summary is the mean over the same per-case table), the share of
+    cases with every move allowed, and the mean per ``period`` of the case's first event;
+    ``None`` when no case was replayed."""
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.analytics.conformance import conformance as replay
+    from journeyscope.services.analyses import backend
 
-    report = conformance(settings, ConformanceQuery(journey=journey, top=0))
-    if not report.cases:
+    unit = {"week": "W", "month": "M"}[period]
+    with backend(settings.model_copy(update={"engine": "duckdb"})) as e:
+        cases = replay(e.events(), journey, CaseRule.given()).cases
+        by = cases.group_by(p=cases.first_event.truncate(unit).date().cast("string")).aggregate(
+            n=cases.count(),
+            total=cases.fitness.sum(),
+            perfect=(cases.fitness >= 1.0).cast("int64").sum(),
+        )
+        rows = sorted(by.to_pyarrow().to_pylist(), key=lambda r: str(r["p"]))
+    n = sum(int(r["n"]) for r in rows)
+    if not n:
         return None
     return {
-        "mean": report.fitness.mean,
-        "perfect": report.fitness.perfect,
-        "cases": report.cases,
-        "how": "mean fitness = mean over the replayed cases of the share of their moves the "
-        "design allows (as journeyscope conformance); perfect = share of cases with every "
-        "move allowed",
+        "mean": sum(float(r["total"]) for r in rows) / n,
+        "perfect": sum(int(r["perfect"]) for r in rows) / n,
+        "cases": n,
+        "trend": [
+            {"period": str(r["p"]), "cases": int(r["n"]), "mean": float(r["total"]) / int(r["n"])}
+            for r in rows
+        ],
+        "how": "mean over the replayed cases of the share of their moves the design allows "
+        "(as journeyscope conformance); perfect = share of cases with every move allowed; "
+        f"trend: by the {period} (UTC) of the case's first event",
+    }
+
+
+def nps_job(settings: Settings, design: str) -> Job:
+    """The Journeys page's silent-customer job for ``design`` (its latest version; the same
+    job, cache and code as that page and ``journeyscope report``): its result is the
+    report's data holding ``silent``, or why it could not be computed."""
+    from journeyscope.services.design_check import check_design
+    from journeyscope.services.designs import Designs
+    from journeyscope.services.results import Filters
+    from journeyscope.services.studio import submit_part
+
+    version = Designs.of(settings).latest(design)
+    checked = check_design(version.text, f"{design}.yaml")
+    if checked.journey is None or checked.errors:
+        raise JourneyscopeError(f"design {design} does not load")
+    return submit_part(settings, checked.journey, version.text, Filters(), "silent")
+
+
+def corrected_nps(data: Any) -> dict[str, Any]:
+    """Home's corrected-NPS figure from a finished :func:`nps_job`: the silent-customer
+    headline (an estimate with its interval, a range, or an abstention) and why; or why
+    there is none."""
+    from journeyscope.services.studio import Failed
+
+    if isinstance(data, Failed):
+        return {"kind": "none", "reason": data.message}
+    r = getattr(data, "silent", None)
+    if r is None:
+        why = getattr(data, "missing", {}).get("silent", "no silent-customer analysis")
+        return {"kind": "none", "reason": why}
+    h = r.headline
+    how = (
+        f"corrected {r.survey}: every customer of the journey's cases, the silent ones "
+        f"estimated from their journeys, as the report's silent-customer section "
+        f"({r.respondents:,} of {r.customers:,} customers answered); shown: the headline "
+        "estimate with its interval, or the range the data allows when it cannot tell"
+    )
+    if h is None:
+        return {"kind": "none", "reason": "too few answers, or nobody silent", "how": how}
+    return {
+        "kind": h.kind,
+        "value": h.value,
+        "low": h.low,
+        "high": h.high,
+        "strategy": h.strategy,
+        "reason": h.reason,
+        "respondents": r.respondents,
+        "customers": r.customers,
+        "how": how,
     }

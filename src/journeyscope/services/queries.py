@@ -41,7 +41,18 @@ PARAMETERS: Final[dict[str, tuple[str, ...]]] = {
         "breakdown",
         "dropped",
     ),
-    "paths": ("start", "end", "steps", "top", "clean", "collapse_repeats", "loops"),
+    "paths": (
+        "start",
+        "end",
+        "steps",
+        "top",
+        "clean",
+        "collapse_repeats",
+        "hide",
+        "min_cases",
+        "back_moves",
+        "loops",
+    ),
     "dfg": (),
     "variants": ("top", "coverage"),
     "channels": ("digital", "assisted", "outcome", "repeat_within", "period"),
@@ -155,6 +166,9 @@ def build_query(kind: str, params: Params) -> AnalysisQuery:
             top_edges=_int(params, "top", 20),
             cleaning=tuple(_cleaning(c) for c in _many(params, "clean")),
             collapse_repeats=_flag(params, "collapse_repeats", False),
+            hide=tuple(dict.fromkeys(_many(params, "hide"))),
+            min_cases=_int(params, "min_cases", 0),
+            back_moves=_one(params, "back_moves", "show"),
             loops=_flag(params, "loops", True),
             case_rule=rule,
         )
@@ -202,6 +216,7 @@ def activities_named(query: BaseModel) -> list[tuple[str, str]]:
             value = getattr(query, name, None)
             if value is not None:
                 named.append((name, value))
+        named += [("hide", a) for a in getattr(query, "hide", ())]
     elif kind == "channels":
         named += [("outcome", a) for a in getattr(query, "outcomes", ())]
     rule = getattr(query, "case_rule", None)
@@ -211,9 +226,14 @@ def activities_named(query: BaseModel) -> list[tuple[str, str]]:
 
 def check_activities(query: BaseModel, known: Sequence[str]) -> None:
     """Raise :class:`InvalidQueryError` naming every unknown activity and its closest names."""
+    check_activities_named(activities_named(query), known)
+
+
+def check_activities_named(named: Sequence[tuple[str, str]], known: Sequence[str]) -> None:
+    """The same for ``(option, activity)`` pairs not in a query (a cohort's activity)."""
     have = set(known)
     problems = []
-    for where, name in activities_named(query):
+    for where, name in named:
         if name not in have:
             close = get_close_matches(name, list(known), n=3, cutoff=0.5)
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""

@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
 
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.cases import CaseRule, with_cases
 from journeyscope.analytics.channels import ChannelsQuery
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.analytics.emotion import EmotionQuery
-from journeyscope.analytics.engines import IbisEngine
 from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
 from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.paths import PathsQuery
@@ -81,10 +81,10 @@ def build_report(
 
     ``source`` names the data on the page (default: the store file).
     """
-    from journeyscope.analytics.cohorts import CohortEngine, describe_use
-    from journeyscope.services.analyses import engine
+    from journeyscope.analytics.cohorts import CohortBackend, describe_use
+    from journeyscope.services.analyses import backend
 
-    with engine(settings) as e:
+    with backend(settings) as e:
         data = compute_report(
             e.events(),
             design,
@@ -94,7 +94,7 @@ def build_report(
             contacts=contacts,
             value_per_case=value_per_case,
         )
-        if isinstance(e, CohortEngine):  # --cohort: the overview's case line says so
+        if isinstance(e, CohortBackend):  # --cohort: the overview's case line says so
             data.case_rule = (
                 f"{data.case_rule.rstrip('. ')}. {describe_use(e.cohort, e.breakdown).rstrip('.')}"
             )
@@ -196,7 +196,7 @@ def compute_analyses(
             data,
             clock,
             scoped,
-            IbisEngine(scoped),
+            IbisBackend(scoped),
             journey,
             contacts or ContactRules(),
             value_per_case,
@@ -216,7 +216,7 @@ class _Run:
     data: ReportData
     clock: _Clock
     scoped: ibis.Table
-    engine: IbisEngine
+    engine: IbisBackend
     journey: Journey | None
     contacts: ContactRules
     value_per_case: float
@@ -359,6 +359,19 @@ def outcome_analysis(run: _Run) -> None:
     _outcome_analyses(run.data, run.engine, run.journey, run.clock)
 
 
+def lifecycle_analysis(run: _Run) -> None:
+    """New, returning, resurrecting and dormant customers per period, on the same events
+    and period as the retention (with or without a design), so the two reconcile: each
+    period's new customers are that period's retention cohort."""
+    from journeyscope.analytics.retention import LifecycleQuery, run_lifecycle
+
+    with run.clock.analysis("lifecycle"):
+        run.data.lifecycle = run_lifecycle(
+            run.engine,
+            LifecycleQuery(case_rule=run.given, period=retention_period(run.data.overview)),
+        )
+
+
 def backlog_analysis(run: _Run) -> None:
     if _without_design(run, "backlog"):
         return
@@ -401,6 +414,7 @@ _ANALYSIS: Final[dict[str, Callable[[_Run], None]]] = {
     "emotion": emotion_analysis,
     "value": value_analysis,
     "attribution and retention": outcome_analysis,
+    "lifecycle": lifecycle_analysis,
     "backlog": backlog_analysis,
     "silent": silent_analysis,
 }
@@ -411,12 +425,13 @@ NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "channels": ("overview",),
     "funnel": ("variants",),
     "attribution and retention": ("overview",),
+    "lifecycle": ("overview",),
     "backlog": ("conformance", "moments", "value"),
 }
 
 
 def _outcome_analyses(
-    data: ReportData, engine: IbisEngine, journey: Journey, clock: _Clock
+    data: ReportData, engine: IbisBackend, journey: Journey, clock: _Clock
 ) -> None:
     """Attribution of the design's outcome to channels, and retention by month (week or day
     for data spanning under 60 or 14 days): run once each where the design has an outcome

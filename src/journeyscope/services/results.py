@@ -31,6 +31,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     import ibis
 
+    from journeyscope.analytics.cohorts import Cohort
     from journeyscope.analytics.paths import PathsQuery
     from journeyscope.events import Store
 
@@ -58,6 +59,12 @@ class Filters:
     channels: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()  # customers with an event where NAME = VALUE
     first_channels: tuple[str, ...] = ()
+    cohort: Cohort | None = None
+    """Only the customers of this cohort (membership decided on every event of the store)."""
+    by_cohort: tuple[Cohort, ...] = ()
+    """The events get the ``cohort`` column of these cohorts (for ``breakdown="cohort"``)."""
+    group: str | None = None
+    """With ``by_cohort``: only the customers whose ``cohort`` value is this (one group)."""
 
     @classmethod
     def parse(
@@ -94,7 +101,17 @@ class Filters:
         return out
 
     def key(self) -> tuple[Any, ...]:
-        return (self.since, self.until, self.channels, self.where, self.first_channels)
+        cohorts = tuple(c.model_dump_json() for c in (self.cohort, *self.by_cohort) if c)
+        return (
+            self.since,
+            self.until,
+            self.channels,
+            self.where,
+            self.first_channels,
+            self.cohort is not None,
+            cohorts,
+            self.group,
+        )
 
     def empty(self) -> bool:
         return (
@@ -103,11 +120,27 @@ class Filters:
             and not self.channels
             and not self.where
             and not self.first_channels
+            and self.cohort is None
+            and not self.by_cohort
         )
 
+    def cohort_note(self) -> str:
+        """How the cohorts narrowed or split the events, as the CLI's ``--cohort`` and
+        ``--by-cohort`` say it (one group of a breakdown: who that group is)."""
+        from journeyscope.analytics.cohorts import describe_group, describe_use
 
-def describe_filters(filters: Filters) -> str:
-    """The filters as a sentence (empty when there are none)."""
+        if self.group is not None:
+            return " ".join(
+                x
+                for x in (describe_use(self.cohort, ()), describe_group(self.group, self.by_cohort))
+                if x
+            )
+        return describe_use(self.cohort, self.by_cohort)
+
+
+def describe_filters(filters: Filters, cohorts: bool = True) -> str:
+    """The filters as a sentence (empty when there are none); ``cohorts=False`` leaves the
+    cohorts out (a result computed with them says so in its own semantics)."""
     parts = []
     if filters.since:
         parts.append(f"on or after {filters.since}")
@@ -123,7 +156,9 @@ def describe_filters(filters: Filters) -> str:
             f"of customers whose first event was in {' or '.join(filters.first_channels)} "
             "(their first event of all, before any date filter)"
         )
-    return "Only events " + ", ".join(parts) + " were analysed." if parts else ""
+    text = "Only events " + ", ".join(parts) + " were analysed." if parts else ""
+    note = filters.cohort_note() if cohorts else ""
+    return f"{text} {note}".strip()
 
 
 def store_state(path: Path) -> tuple[Any, ...]:
@@ -170,17 +205,20 @@ class Job:
 def _compute(settings: Settings, query: AnalysisQuery, filters: Filters) -> BaseModel:
     """The analysis (:mod:`journeyscope.services.analyses`, as the CLI runs it), on the
     events the filters keep."""
-    from journeyscope.analytics.engines import IbisEngine
+    from journeyscope.analytics.backends import IbisBackend
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
 
     if filters.empty():
         result: BaseModel = analyses.run(settings, query)
         return result
+    from journeyscope.analytics.cohorts import note_on
+
     store = open_store(settings)
     try:
-        result = IbisEngine(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
-        return result
+        result = IbisBackend(filtered_events(store, filters)).run(query)  # type: ignore[call-overload]
+        noted: BaseModel = note_on(result, filters.cohort_note())
+        return noted
     finally:
         store.close()
 
@@ -210,6 +248,21 @@ def filtered_events(store: Store, filters: Filters) -> ibis.Table:
         )
         who = first.filter(first.first.isin(list(filters.first_channels)))
         events = events.filter(events.customer_id.isin(who.customer_id))
+    return with_cohorts(events, store.events(), filters)
+
+
+def with_cohorts(events: ibis.Table, everything: ibis.Table, filters: Filters) -> ibis.Table:
+    """``events`` narrowed to ``filters.cohort``, given the ``cohort`` column of
+    ``filters.by_cohort`` and narrowed to ``filters.group``; membership is decided on
+    ``everything`` (every event of the store), so other filters never change it."""
+    from journeyscope.analytics.cohorts import in_cohort, with_cohort
+
+    if filters.cohort is not None:
+        events = in_cohort(events, filters.cohort, everything)
+    if filters.by_cohort:
+        events = with_cohort(events, filters.by_cohort, everything)
+        if filters.group is not None:
+            events = events.filter(events.cohort == filters.group).drop("cohort")
     return events
 
 
@@ -238,19 +291,18 @@ def path_link_cases(
     events the filters keep; the sample is the first ``limit`` case ids in order."""
     from contextlib import ExitStack
 
-    from journeyscope.analytics.paths import path_rows, sequences
+    from journeyscope.analytics.paths import anchored
     from journeyscope.services import analyses
     from journeyscope.services.store import open_store
 
     with ExitStack() as opened:
         if filters.empty():  # the events every analysis reads (as the CLI)
-            events = opened.enter_context(analyses.engine(settings)).events()
+            events = opened.enter_context(analyses.backend(settings)).events()
         else:
             store = open_store(settings)
             opened.callback(store.close)
             events = filtered_events(store, filters)
-        seqs = sequences(events, query.case_rule, query.cleaning, query.collapse_repeats)
-        rows = path_rows(seqs, query)
+        rows = anchored(events, query)
         hit = rows.filter(
             (rows.step == step) & (rows.node == source) & (rows.next_node == target)
         ).select("case")

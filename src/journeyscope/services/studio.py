@@ -43,14 +43,14 @@ def compute_journey(
     """
     from dataclasses import replace
 
-    from journeyscope.services.analyses import engine
+    from journeyscope.services.analyses import backend
     from journeyscope.services.report import ANALYSES, compute_analyses, report_source
     from journeyscope.services.store import open_store
 
     title = f"Journey: {journey.name}"
     names = ANALYSES if analyses is None else tuple(analyses)
     if filters.empty():
-        with engine(settings) as e:
+        with backend(settings) as e:
             data = compute_analyses(
                 e.events(), journey, names, title=title, source=report_source(settings)
             )
@@ -157,6 +157,8 @@ def filter_params(filters: Filters) -> list[tuple[str, str]]:
         out.append(("until", filters.until.isoformat()))
     out += [("channel", c) for c in filters.channels]
     out += [("where", f"{k}={v}") for k, v in filters.where]
+    if filters.cohort is not None:
+        out.append(("cohort", filters.cohort.name))
     return out
 
 

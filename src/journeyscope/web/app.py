@@ -37,6 +37,7 @@ from journeyscope.web.routes import pages as page_routes
 from journeyscope.web.routes import report as report_routes
 from journeyscope.web.routes import studio as studio_routes
 from journeyscope.web.routes import studio_versions as studio_version_routes
+from journeyscope.web.routes import trends as trends_routes
 from journeyscope.web.routes import uplift as uplift_routes
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
@@ -87,12 +88,14 @@ def create_app(
     app.include_router(engine_routes.router, prefix="/v1")
     app.include_router(report_routes.router)
     app.include_router(page_routes.router)
+    app.include_router(trends_routes.router)  # before /explore/{kind}
     app.include_router(explore_routes.router)
     app.include_router(insights_routes.router)
     app.include_router(studio_version_routes.router)
     app.include_router(studio_routes.router)
     app.include_router(console_routes.router)
     app.include_router(api_routes.router, prefix="/api")
+    app.include_router(trends_routes.api_router, prefix="/api")
     app.include_router(uplift_routes.router)
     app.include_router(docs_routes.router)
 
@@ -106,9 +109,11 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """The factory ``journeyscope serve`` gives uvicorn: settings from the environment
+    """A factory for an ASGI server started on its own (``uvicorn --factory
+    journeyscope.web.app:app_from_env``): settings from the environment
     (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose;
-    ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in)."""
+    ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in). ``journeyscope serve``
+    does not use it: it calls :func:`create_app` with its own settings."""
     choice = os.environ.get("JOURNEYSCOPE_EMBEDDED_WORKER")
     return create_app(
         Settings(),

@@ -1,9 +1,11 @@
 """Dependencies: the engine context and API-key authentication with scopes.
 
-Keys are sent as ``X-API-Key: <key>`` (or ``Authorization: Bearer <key>``); only their SHA-256
-is stored (``journeyscope engine api-key`` creates one). Scopes: ``events:write``,
-``interactions:invoke``, ``customers:read``, ``customers:write``, ``journeys:read``,
-``journeys:write``; ``admin`` grants them all.
+Keys are sent as ``X-API-Key: <key>`` (or ``Authorization: Bearer <key>``); the web layer
+checks them here (:func:`require`, and ``web.auth.principal`` for ``/api``) through a bounded
+cache over :mod:`journeyscope.services.api_keys`, which issues them (``journeyscope engine
+api-key``) and stores only their SHA-256. Scopes: ``events:write``, ``interactions:invoke``,
+``customers:read``, ``customers:write``, ``journeys:read``, ``journeys:write``; ``admin``
+grants them all.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,9 +22,12 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from journeyscope.config import Settings
 from journeyscope.engine.core.actions import Command, Event
-from journeyscope.engine.store import SCOPES, AcceptReport, EngineStore
+from journeyscope.engine.inbox import AcceptReport
+from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 from journeyscope.pseudonyms import workspace_secret
+from journeyscope.services import api_keys
+from journeyscope.services.api_keys import SCOPES
 from journeyscope.web.limits import KeyCache
 
 ACCEPT_TIMEOUT = 30.0  # seconds a write waits for the embedded worker's commit
@@ -112,7 +118,12 @@ class EngineContext:
         return self._secret
 
     def scopes(self, key: str) -> frozenset[str] | None:
-        return self.keys.get(key, self.store.api_key_scopes)
+        """The scopes ``key`` grants (``None``: unknown key), cached for a short while."""
+        return self.keys.get(key, partial(api_keys.scopes_of, self.store))
+
+    def key_actor(self, key: str) -> str:
+        """``key:NAME`` for an API key (its name, never the key), for the audit log."""
+        return f"key:{api_keys.name_of(self.store, key) or 'unknown'}"
 
 
 def get_engine(request: Request) -> EngineContext:

@@ -36,6 +36,17 @@ class Table:
         return out.getvalue()
 
 
+def stacked(column: str, tables: list[tuple[str, Table]]) -> Table:
+    """Tables of the same kind, one per group, as one table whose first ``column`` names the
+    group (a CSV export of a result split into groups)."""
+    first = tables[0][1]
+    return Table(
+        [column, *first.columns],
+        [[group, *row] for group, t in tables for row in t.rows],
+        {i + 1 for i in first.numeric},
+    )
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:.1f}%"
 
@@ -70,9 +81,9 @@ def table(kind: str, r: Any) -> Table:
         return Table(cols, rows, {0, 2, 5, *range(6, len(cols))})
     if kind == "paths":
         return Table(
-            ["step", "from", "to", "cases"],
-            [[e.step, e.source, e.target, e.cases] for e in r.edges],
-            {0, 3},
+            ["step", "from", "to", "cases", "of which back-moves"],
+            [[e.step, e.source, e.target, e.cases, e.back_cases] for e in r.edges],
+            {0, 3, 4},
         )
     if kind == "dfg":
         return Table(
@@ -103,6 +114,14 @@ def table(kind: str, r: Any) -> Table:
         [[c.source, c.target, c.transitions, c.cases] for c in r.switches],
         {2, 3},
     )
+
+
+def _widest(r: Any) -> int:
+    """The most nodes any step of a paths result has (the Sankey's tallest column)."""
+    per: dict[int, int] = {}
+    for n in r.nodes:
+        per[n.step] = per.get(n.step, 0) + 1
+    return max(per.values(), default=1)
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
@@ -162,8 +181,17 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
                 labels.append(name)
             return index[key]
 
-        src = [node(e.step, e.source) for e in r.edges]
-        dst = [node(e.step + 1, e.target) for e in r.edges]
+        # A link's back-moves (cases for which the target was done before) are drawn as a
+        # link of their own, in orange, beside the forward part of the same link.
+        links: list[tuple[int, int, int, bool]] = []
+        for e in r.edges:
+            ahead = e.cases - e.back_cases
+            if ahead:
+                links.append((node(e.step, e.source), node(e.step + 1, e.target), ahead, False))
+            if e.back_cases:
+                links.append(
+                    (node(e.step, e.source), node(e.step + 1, e.target), e.back_cases, True)
+                )
         return {
             "data": [
                 {
@@ -171,14 +199,20 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
                     "arrangement": "snap",
                     "node": {"label": labels, "pad": 14, "color": _BLUE},
                     "link": {
-                        "source": src,
-                        "target": dst,
-                        "value": [e.cases for e in r.edges],
-                        "color": "rgba(31,78,121,0.25)",
+                        "source": [s for s, _t, _v, _b in links],
+                        "target": [t for _s, t, _v, _b in links],
+                        "value": [v for _s, _t, v, _b in links],
+                        "color": [
+                            "rgba(232,131,58,0.55)" if b else "rgba(31,78,121,0.25)"
+                            for *_x, b in links
+                        ],
+                        "customdata": ["back-move" if b else "" for *_x, b in links],
+                        "hovertemplate": "%{source.label} → %{target.label}: %{value:,} "
+                        "cases %{customdata}<extra></extra>",
                     },
                 }
             ],
-            "layout": _layout(height=460),
+            "layout": _layout(height=max(460, 40 * _widest(r) + 80)),
         }
     if kind == "dfg":
         top = sorted(r.activities, key=lambda a: -a.cases)[:25]
@@ -249,7 +283,9 @@ def semantics(kind: str, r: Any) -> str:
     text = text.strip()
     if text and not text.endswith("."):
         text += "."
-    return f"{text[:1].upper()}{text[1:]} Cases: {r.case_rule}."
+    if "cases:" not in text.lower():  # most semantics state the case rule first already
+        text = f"{text} Cases: {r.case_rule.rstrip(' .')}.".strip()
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def headline(kind: str, r: BaseModel) -> str:
@@ -264,7 +300,13 @@ def headline(kind: str, r: BaseModel) -> str:
         went_back = (
             f"; {x.loops.share_cases_went_back * 100:.1f}% of cases went back" if x.loops else ""
         )
-        return f"{x.paths:,} cases on paths ({x.direction}){went_back}"
+        back = x.shaping.back_move_events
+        moves = (
+            f"; {back:,} back-moves collapsed"
+            if x.shaping.back_moves == "collapse"
+            else f"; back-moves in orange ({back:,} in all)"
+        )
+        return f"{x.paths:,} cases on paths ({x.direction}){went_back}{moves}"
     if kind == "dfg":
         return f"{x.cases:,} cases, {x.events:,} events, {len(x.edges):,} transitions"
     if kind == "variants":

@@ -281,7 +281,10 @@ class Watch:
 
 
 @dataclass(frozen=True)
-class Step:
+class OrchestratedStep:
+    """One compiled step of an orchestrated journey (the designed journey's step is
+    :class:`journeyscope.definitions.models.Step`)."""
+
     id: str
     spec: StepSpec
     kind: str
@@ -300,13 +303,16 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Journey:
+class OrchestratedJourney:
+    """An orchestrated journey compiled from its :class:`JourneySpec` (the designed journey,
+    the one drawn and analysed, is :class:`journeyscope.definitions.models.Journey`)."""
+
     spec: JourneySpec
     triggers: tuple[Pattern, ...]
     watches: tuple[Watch, ...]
     goals: tuple[tuple[str, Pattern], ...]
     exits: tuple[tuple[str, Pattern], ...]
-    steps: dict[str, Step]
+    steps: dict[str, OrchestratedStep]
     start: str
     digest: str
     lateness: Duration | None
@@ -320,7 +326,7 @@ class Journey:
     def version(self) -> int:
         return self.spec.version
 
-    def step(self, step_id: str) -> Step:
+    def step(self, step_id: str) -> OrchestratedStep:
         from journeyscope.errors import JourneyNotFoundError
 
         if step_id not in self.steps:
@@ -331,9 +337,9 @@ class Journey:
         return self.steps[step_id]
 
 
-def _compile_step(step_id: str, spec: StepSpec) -> Step:
+def _compile_step(step_id: str, spec: StepSpec) -> OrchestratedStep:
     wait = spec.wait
-    return Step(
+    return OrchestratedStep(
         id=step_id,
         spec=spec,
         kind=spec.kind,
@@ -356,7 +362,7 @@ def _labelled(items: list[MatchSpec], kind: str) -> tuple[tuple[str, Pattern], .
     return tuple(out)
 
 
-def compile_journey(spec: JourneySpec) -> Journey:
+def compile_journey(spec: JourneySpec) -> OrchestratedJourney:
     """Compile conditions and durations; raises :class:`JourneyDefinitionError` on bad ones."""
     try:
         reactive = [t for t in spec.triggers if t.event is not None]
@@ -377,7 +383,7 @@ def compile_journey(spec: JourneySpec) -> Journey:
                 activities = None
             elif activities is not None:
                 activities |= p.names
-        return Journey(
+        return OrchestratedJourney(
             spec=spec,
             triggers=triggers,
             watches=watches,

@@ -21,8 +21,8 @@ from journeyscope.engine.core.interactions import (
 )
 from journeyscope.engine.core.journeys import (
     END,
-    Journey,
     JourneySpec,
+    OrchestratedJourney,
     compile_journey,
     load_journeys,
 )
@@ -39,13 +39,13 @@ class _PolicyFile(BaseModel):
 
 @dataclass
 class Program:
-    journeys: dict[str, dict[int, Journey]]
+    journeys: dict[str, dict[int, OrchestratedJourney]]
     catalogue: InteractionCatalogue
     policy: ContactPolicy
     pinned: dict[str, int] = field(default_factory=dict)
-    _by_activity: dict[str, list[Journey]] = field(default_factory=dict, repr=False)
-    _any_activity: list[Journey] = field(default_factory=list, repr=False)
-    _active: dict[str, Journey] = field(default_factory=dict, repr=False)
+    _by_activity: dict[str, list[OrchestratedJourney]] = field(default_factory=dict, repr=False)
+    _any_activity: list[OrchestratedJourney] = field(default_factory=list, repr=False)
+    _active: dict[str, OrchestratedJourney] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for journey_id, versions in self.journeys.items():
@@ -67,7 +67,7 @@ class Program:
         policy: ContactPolicy | None = None,
         pinned: dict[str, int] | None = None,
     ) -> Program:
-        compiled: dict[str, dict[int, Journey]] = {}
+        compiled: dict[str, dict[int, OrchestratedJourney]] = {}
         for spec in journeys:
             versions = compiled.setdefault(spec.journey, {})
             known = versions.get(spec.version)
@@ -83,7 +83,7 @@ class Program:
             dict(pinned or {}),
         )
 
-    def _check(self, journey: Journey) -> None:
+    def _check(self, journey: OrchestratedJourney) -> None:
         for step in journey.steps.values():
             names = [step.spec.invoke] if step.spec.invoke else []
             names += step.spec.decide.candidates if step.spec.decide else []
@@ -96,7 +96,7 @@ class Program:
 
     # ---------------------------------------------------------------------------- look-ups
 
-    def journey(self, journey_id: str, version: int | None = None) -> Journey:
+    def journey(self, journey_id: str, version: int | None = None) -> OrchestratedJourney:
         if version is None and journey_id in self._active:
             return self._active[journey_id]
         versions = self.journeys.get(journey_id)
@@ -115,16 +115,16 @@ class Program:
             )
         return versions[version]
 
-    def active(self) -> list[Journey]:
+    def active(self) -> list[OrchestratedJourney]:
         """The version of each journey that new customers enter."""
         return [self.journey(j) for j in sorted(self.journeys)]
 
-    def versions(self) -> Iterator[Journey]:
+    def versions(self) -> Iterator[OrchestratedJourney]:
         for journey_id in sorted(self.journeys):
             for version in sorted(self.journeys[journey_id]):
                 yield self.journeys[journey_id][version]
 
-    def triggered_by(self, activity: str) -> list[Journey]:
+    def triggered_by(self, activity: str) -> list[OrchestratedJourney]:
         """Active journeys with a trigger (reactive or proactive) that may match ``activity``."""
         found = self._by_activity.get(activity)
         if not self._any_activity:

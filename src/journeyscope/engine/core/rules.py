@@ -28,7 +28,7 @@ from journeyscope.engine.core.conditions import View
 from journeyscope.engine.core.decisions import Knowledge
 from journeyscope.engine.core.holdouts import in_holdout, variant
 from journeyscope.engine.core.journey_pause import hold
-from journeyscope.engine.core.journeys import END, Journey, Step
+from journeyscope.engine.core.journeys import END, OrchestratedJourney, OrchestratedStep
 from journeyscope.engine.core.localtime import add, zone
 from journeyscope.engine.core.program import Program
 from journeyscope.engine.core.sending import decide, deliver, invoke
@@ -132,7 +132,7 @@ class Turn:
             "now": self.now,
         }
 
-    def tz(self, journey: Journey | None = None) -> ZoneInfo:
+    def tz(self, journey: OrchestratedJourney | None = None) -> ZoneInfo:
         name = self.state.profile.get("timezone") or (journey.spec.timezone if journey else None)
         return zone(str(name or self.policy.timezone))
 
@@ -144,7 +144,7 @@ class Turn:
     def drop_timers(self, keep: Any) -> None:
         self.state.timers = [t for t in self.state.timers if keep(t)]
 
-    def journey_of(self, inst: Instance) -> Journey:
+    def journey_of(self, inst: Instance) -> OrchestratedJourney:
         return self.program.journey(inst.journey, inst.version)
 
     def owner(self, timer: Timer) -> Instance | None:
@@ -293,7 +293,7 @@ class Turn:
         self.end_wait(inst)
         self.run(inst, step.spec.on_event or step.next, t)
 
-    def consider_triggers(self, journey: Journey, e: Event, t: float) -> None:
+    def consider_triggers(self, journey: OrchestratedJourney, e: Event, t: float) -> None:
         names = None
         for pattern in journey.triggers:
             if pattern.when is not None and names is None:
@@ -390,7 +390,7 @@ class Turn:
 
     def enter(
         self,
-        journey: Journey,
+        journey: OrchestratedJourney,
         at: float,
         *,
         trigger: str,
@@ -508,7 +508,9 @@ class Turn:
             step_id = nxt
         self.finish(inst, EXITED, f"more than {MAX_STEPS} steps in one turn: a loop?")
 
-    def execute(self, inst: Instance, journey: Journey, step: Step, at: float) -> str | None:
+    def execute(
+        self, inst: Instance, journey: OrchestratedJourney, step: OrchestratedStep, at: float
+    ) -> str | None:
         """Do one step; the next step's id, or ``None`` when the instance now waits."""
         kind = step.kind
         if kind == "wait":
@@ -538,7 +540,9 @@ class Turn:
             return next(v.next for v in spec.variants if v.name == name)
         return step.next
 
-    def start_wait(self, inst: Instance, journey: Journey, step: Step, at: float) -> str | None:
+    def start_wait(
+        self, inst: Instance, journey: OrchestratedJourney, step: OrchestratedStep, at: float
+    ) -> str | None:
         tz = self.tz(journey)
         if step.awaited is not None:
             timer = (

@@ -15,7 +15,7 @@ from journeyscope.engine.core.actions import Send
 from journeyscope.engine.core.decisions import Candidate, choose
 from journeyscope.engine.core.holdouts import in_holdout
 from journeyscope.engine.core.interactions import Category, InteractionObject
-from journeyscope.engine.core.journeys import Step
+from journeyscope.engine.core.journeys import OrchestratedStep
 from journeyscope.engine.core.localtime import add
 from journeyscope.engine.core.state import Instance
 from journeyscope.errors import ConditionError
@@ -30,7 +30,7 @@ def build_payload(
     turn: Turn,
     obj: InteractionObject,
     inst: Instance | None,
-    step: Step | None,
+    step: OrchestratedStep | None,
     given: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     e = turn.event
@@ -61,7 +61,7 @@ def invoke(
     turn: Turn,
     obj: InteractionObject,
     inst: Instance | None,
-    step: Step | None,
+    step: OrchestratedStep | None,
     context: str,
     *,
     given: dict[str, Any] | None = None,
@@ -234,7 +234,7 @@ def deliver(
     return False
 
 
-def decide(turn: Turn, inst: Instance, step: Step) -> None:
+def decide(turn: Turn, inst: Instance, step: OrchestratedStep) -> None:
     spec = step.spec.decide
     assert spec is not None
     names = turn.names(inst)

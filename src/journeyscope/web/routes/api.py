@@ -13,17 +13,39 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from journeyscope.errors import InvalidQueryError
 from journeyscope.services import customers, overview, queries, results
 from journeyscope.web.auth import Principal, principal
-from journeyscope.web.routes.explore import params_of, prepare
+from journeyscope.web.routes.explore import groups, params_of, prepare
 
 router = APIRouter(tags=["workspace"])
 Reader = Annotated[Principal, Depends(principal("journeys:read"))]
+CohortParam = Annotated[
+    str | None, Query(description="Only the customers of this saved cohort (its name).")
+]
+ByCohortParam = Annotated[
+    list[str] | None,
+    Query(
+        description="Split by these saved cohorts (names; a customer counts in the first "
+        "listed cohort they are in): the funnel's breakdown, or one result per group."
+    ),
+]
 
 
 def _analysis(request: Request, kind: str) -> dict[str, Any]:
+    """The result as the CLI's ``--json``; split by cohorts (``by_cohort``, a view other than
+    the funnel): ``{"by_cohort": [...], "groups": [{"group": NAME, "result": ...}]}``, the
+    last group the rest, ``(no cohort)``."""
     settings = request.app.state.settings
     query, filters, error = prepare(settings, kind, params_of(request))
     if query is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error or "step: give steps")
+    parts = groups(kind, filters)
+    if len(parts) > 1:
+        return {
+            "by_cohort": [c.name for c in filters.by_cohort],
+            "groups": [
+                {"group": g, "result": results.run(settings, query, f).model_dump(mode="json")}
+                for g, f in parts
+            ],
+        }
     data: dict[str, Any] = results.run(settings, query, filters).model_dump(mode="json")
     return data
 
@@ -45,6 +67,8 @@ def funnel(
     case_rule: str = "given",
     gap: str | None = None,
     case_activity: Annotated[list[str] | None, Query()] = None,
+    cohort: CohortParam = None,
+    by_cohort: ByCohortParam = None,
     since: str | None = None,
     until: str | None = None,
     channel: Annotated[
@@ -68,10 +92,21 @@ def paths(
     top: int = 20,
     clean: Annotated[list[str] | None, Query()] = None,
     collapse_repeats: bool = False,
+    hide: Annotated[
+        list[str] | None, Query(description="Activities left out of the paths.")
+    ] = None,
+    min_cases: Annotated[
+        int, Query(description="Activities in fewer cases are grouped as (rare events).")
+    ] = 0,
+    back_moves: Annotated[
+        str, Query(description="show (marked links) or collapse (each activity once).")
+    ] = "show",
     loops: bool = True,
     case_rule: str = "given",
     gap: str | None = None,
     case_activity: Annotated[list[str] | None, Query()] = None,
+    cohort: CohortParam = None,
+    by_cohort: ByCohortParam = None,
 ) -> dict[str, Any]:
     return _analysis(request, "paths")
 
@@ -83,6 +118,8 @@ def dfg(
     case_rule: str = "given",
     gap: str | None = None,
     case_activity: Annotated[list[str] | None, Query()] = None,
+    cohort: CohortParam = None,
+    by_cohort: ByCohortParam = None,
 ) -> dict[str, Any]:
     return _analysis(request, "dfg")
 
@@ -96,6 +133,8 @@ def variants(
     case_rule: str = "given",
     gap: str | None = None,
     case_activity: Annotated[list[str] | None, Query()] = None,
+    cohort: CohortParam = None,
+    by_cohort: ByCohortParam = None,
 ) -> dict[str, Any]:
     return _analysis(request, "variants")
 
@@ -112,6 +151,8 @@ def channels(
     case_rule: str = "given",
     gap: str | None = None,
     case_activity: Annotated[list[str] | None, Query()] = None,
+    cohort: CohortParam = None,
+    by_cohort: ByCohortParam = None,
 ) -> dict[str, Any]:
     return _analysis(request, "channels")
 

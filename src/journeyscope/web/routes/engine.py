@@ -20,9 +20,8 @@ from journeyscope.engine.core.actions import Command, Event
 from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.localtime import zone
 from journeyscope.engine.core.program import Program
-from journeyscope.engine.keys import pseudonymise
-from journeyscope.engine.store import COMMAND_PREFIXES, item_row
-from journeyscope.engine.store import command_id as command_id_of
+from journeyscope.engine.inbox import COMMAND_PREFIXES, item_row
+from journeyscope.engine.inbox import command_id as command_id_of
 from journeyscope.errors import (
     EngineStoreError,
     InteractionNotFoundError,
@@ -31,6 +30,7 @@ from journeyscope.errors import (
     JourneyscopeError,
     VersionConflictError,
 )
+from journeyscope.pseudonyms import pseudonymise
 from journeyscope.web.deps import EngineContext, EngineDep, require
 
 router = APIRouter(tags=["orchestration"])
@@ -457,9 +457,7 @@ def migrate(journey: str, body: MigrateCreate, engine: EngineDep) -> dict[str, A
 
 
 def _key_actor(engine: EngineContext, key: str | None, bearer: str | None) -> str:
-    from journeyscope.engine.audit import key_actor
-
-    return key_actor(engine.store, key or (bearer or "").removeprefix("Bearer ").strip())
+    return engine.key_actor(key or (bearer or "").removeprefix("Bearer ").strip())
 
 
 @router.post("/journeys/{journey}/pause", dependencies=[Depends(require("journeys:write"))])

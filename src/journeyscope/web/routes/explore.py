@@ -5,27 +5,45 @@ The whole query lives in the URL, named as the CLI's options (``/explore/funnel?
 not ready within about a second is shown as a progress note that polls
 ``/explore/{kind}/result`` until the background job is done; ``/explore/{kind}/csv`` exports
 the table; ``/explore/funnel/drill`` lists who dropped after a step.
+
+Cohorts (saved by name in the cohorts folder, as ``journeyscope cohort save`` saves them):
+``cohort=NAME`` keeps only that cohort's customers; ``by_cohort=NAME`` (repeatable) splits by
+cohort: the funnel's breakdown becomes the ``cohort`` column (as ``--by-cohort NAME
+--breakdown cohort``); the other views show one result per group (each cohort, then the rest:
+customers in none of them). ``group=NAME`` keeps one group (what a group's drill-down and
+export carry).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.cohorts import NONE as REST
 from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError
 from journeyscope.services import overview, queries, results
 from journeyscope.services.accounts import Session
 from journeyscope.web import views
-from journeyscope.web.auth import page
+from journeyscope.web.auth import csrf, page
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-FILTER_PARAMETERS = ("since", "until", "channel", "where", "first_channel")
+FILTER_PARAMETERS = (
+    "since",
+    "until",
+    "channel",
+    "where",
+    "first_channel",
+    "cohort",
+    "by_cohort",
+    "group",
+)
 
 
 def catalogue(settings: Settings) -> overview.Catalogue:
@@ -49,6 +67,43 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def with_cohorts(
+    settings: Settings, filters: results.Filters, params: dict[str, list[str]]
+) -> results.Filters:
+    """``filters`` with the cohorts the URL names (``cohort``, ``by_cohort``, ``group``),
+    each a cohort saved by name; an unknown name is an error with the closest names."""
+    from journeyscope.analytics.cohorts import saved
+
+    folder = settings.cohorts
+    name = next((v.strip() for v in reversed(params.get("cohort", [])) if v.strip()), None)
+    split = list(dict.fromkeys(v.strip() for v in params.get("by_cohort", []) if v.strip()))
+    group = next((v for v in reversed(params.get("group", [])) if v.strip()), None)
+    by = tuple(saved(n, folder, "by_cohort") for n in split)
+    if group is not None and group != REST and group not in split:
+        raise InvalidQueryError(
+            f"group: {group!r} is none of the cohorts split by "
+            f"({', '.join([*split, REST]) if split else 'by_cohort: none given'})"
+        )
+    return replace(
+        filters,
+        cohort=None if name is None else saved(name, folder, "cohort"),
+        by_cohort=by,
+        group=group,
+    )
+
+
+def groups(kind: str, filters: results.Filters) -> list[tuple[str, results.Filters]]:
+    """The results a page shows: ``("", filters)``, or with a breakdown by cohorts of a view
+    other than the funnel (which splits by itself), one ``(group, filters)`` per cohort and
+    one for the rest."""
+    if kind == "funnel" or not filters.by_cohort or filters.group is not None:
+        return [("", filters)]
+    return [
+        (label, replace(filters, group=label))
+        for label in [*(c.name for c in filters.by_cohort), REST]
+    ]
+
+
 def prepare(
     settings: Settings, kind: str, params: dict[str, list[str]]
 ) -> tuple[AnalysisQuery | None, results.Filters, str | None]:
@@ -61,8 +116,16 @@ def prepare(
             [w for w in params.get("where", []) if w.strip()],
             params.get("first_channel", []),
         )
+        filters = with_cohorts(settings, filters, params)
         if kind == "funnel" and not any(s.strip() for s in params.get("step", [])):
             return None, filters, None
+        if kind == "funnel" and filters.by_cohort:
+            asked = (params.get("breakdown") or [""])[-1].strip()
+            if asked not in ("", "cohort"):
+                raise InvalidQueryError(
+                    f"breakdown: {asked!r} and a split by cohort at once; clear one of them"
+                )
+            params = {**params, "breakdown": ["cohort"]}
         query = queries.build_query(kind, params)
         known = catalogue(settings)
         queries.check_activities(query, known.names)
@@ -85,8 +148,13 @@ def prepare(
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 raise InvalidQueryError(f"where: no property {name!r} in the events{hint}")
         breakdown = getattr(query, "breakdown", None)
+        if breakdown == "cohort" and not filters.by_cohort:
+            raise InvalidQueryError(
+                "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
+            )
         if (
             breakdown
+            and breakdown != "cohort"
             and breakdown not in known.properties
             and breakdown
             not in (
@@ -115,9 +183,39 @@ def result_context(
         "figure": views.chart(kind, result),
         "svg": views.svg(kind, result),
         "semantics": views.semantics(kind, result),
-        "filters_text": results.describe_filters(filters),
+        "filters_text": results.describe_filters(filters, cohorts=False),
         "headline": views.headline(kind, result),
     }
+
+
+def group_title(group: str) -> str:
+    return "The rest: in none of these cohorts" if group == REST else f"Cohort {group}"
+
+
+def panels(
+    kind: str, query: AnalysisQuery, parts: list[tuple[str, results.Filters]], done: list[Any]
+) -> list[dict[str, Any]]:
+    """One result context per group (``group``: its name, empty when not split; ``title``;
+    ``group_query``: the URL parameter that keeps the group, for its drill-downs)."""
+    out = []
+    for (group, filters), result in zip(parts, done, strict=True):
+        context = result_context(kind, query, filters, result)
+        context.update(
+            group=group,
+            title=group_title(group) if group else "",
+            group_query=urlencode([("group", group)]) if group else "",
+        )
+        out.append(context)
+    return out
+
+
+def cohort_choices(settings: Settings) -> dict[str, Any]:
+    """The cohorts a page offers (every one saved in the cohorts folder), and a message for
+    each saved file that is not a cohort."""
+    from journeyscope.analytics.cohorts import saved_cohorts
+
+    found, problems = saved_cohorts(settings.cohorts)
+    return {"cohorts": found, "cohort_problems": problems}
 
 
 @router.get("/explore")
@@ -137,15 +235,17 @@ def explore(
         )
     params = params_of(request)
     query, filters, error = prepare(settings, kind, params)
-    context: dict[str, Any] = {}
-    job = None
+    shown: list[dict[str, Any]] = []
+    jobs: list[results.Job] = []
     if query is not None:
-        job = results.submit(settings, query, filters)
+        parts = groups(kind, filters)
+        jobs = [results.submit(settings, query, f) for _g, f in parts]
         try:
-            context = result_context(kind, query, filters, job.result(timeout=1.0))
-            del context["kind"]
+            done = [job.result(timeout=1.0) for job in jobs]
+            shown = panels(kind, query, parts, done)
         except TimeoutError:
             pass
+    slowest = max(jobs, key=lambda j: j.elapsed, default=None)
     return render(
         request,
         "explore.html",
@@ -155,12 +255,14 @@ def explore(
         query_string=urlencode(list(request.query_params.multi_items())),
         catalogue=catalogue(settings),
         error=error,
-        pending=job is not None and not context,
-        elapsed=job.elapsed if job is not None else None,
-        expected=job.expected if job is not None else None,
-        progress=job.progress if job is not None else None,
+        pending=bool(jobs) and not shown,
+        elapsed=slowest.elapsed if slowest is not None else None,
+        expected=slowest.expected if slowest is not None else None,
+        progress=slowest.progress if slowest is not None else None,
         may_save=session.user.may("insights"),
-        **context,
+        panels=shown,
+        result=bool(shown),
+        **cohort_choices(settings),
     )
 
 
@@ -175,24 +277,28 @@ def explore_result(
     query, filters, error = prepare(settings, kind, params)
     if query is None:
         return render(request, "_result.html", kind=kind, error=error or "pick the steps first")
-    job = results.submit(settings, query, filters)
-    if not job.done():
+    parts = groups(kind, filters)
+    jobs = [results.submit(settings, query, f) for _g, f in parts]
+    waiting = [job for job in jobs if not job.done()]
+    if waiting:
+        slowest = max(waiting, key=lambda j: j.elapsed)
         return render(
             request,
             "_result.html",
             kind=kind,
             pending=True,
-            elapsed=job.elapsed,
-            expected=job.expected,
-            progress=job.progress,
+            elapsed=slowest.elapsed,
+            expected=slowest.expected,
+            progress=slowest.progress,
             query_string=urlencode(list(request.query_params.multi_items())),
         )
     return render(
         request,
         "_result.html",
+        kind=kind,
         query_string=urlencode(list(request.query_params.multi_items())),
         may_save=session.user.may("insights"),
-        **result_context(kind, query, filters, job.result()),
+        panels=panels(kind, query, parts, [job.result() for job in jobs]),
     )
 
 
@@ -205,7 +311,9 @@ def explore_csv(
     query, filters, error = prepare(settings, kind, params_of(request))
     if query is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error or "no query")
-    table = views.table(kind, results.run(settings, query, filters))
+    parts = groups(kind, filters)
+    tables = [(g, views.table(kind, results.run(settings, query, f))) for g, f in parts]
+    table = tables[0][1] if len(tables) == 1 else views.stacked("cohort", tables)
     return Response(
         table.csv(),
         media_type="text/csv; charset=utf-8",
@@ -213,11 +321,16 @@ def explore_csv(
     )
 
 
+#: The paths options a drill-down carries to "the paths after" (how the paths are shaped).
+PATHS_SHAPING = ("steps", "top", "clean", "collapse_repeats", "hide", "min_cases", "back_moves")
+
+
 def _paths_after(activity: str, params: dict[str, list[str]]) -> str:
-    """The paths starting at ``activity``, with the case rule and filters of ``params``."""
+    """The paths starting at ``activity``, with the case rule, filters and (from a paths
+    drill-down) the paths options of ``params``."""
     return "/explore/paths?" + urlencode(
         [("start", activity), ("case_rule", (params.get("case_rule") or ["given"])[-1])]
-        + [(k, v) for k in FILTER_PARAMETERS for v in params.get(k, [])]
+        + [(k, v) for k in (*FILTER_PARAMETERS, *PATHS_SHAPING) for v in params.get(k, [])]
     )
 
 
@@ -288,3 +401,47 @@ def paths_drill(
         paths_label=f"Paths after “{target}” (every case that did it, not only these)",
         may_customers=session.user.may("customers"),
     )
+
+
+@router.post("/explore/cohorts")
+def save_cohort(
+    request: Request,
+    _: Annotated[Session, Depends(csrf("insights"))],
+    name: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "/explore/funnel",
+    where: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    since: Annotated[str, Form()] = "",
+    until: Annotated[str, Form()] = "",
+    activity: Annotated[str, Form()] = "",
+    min_count: Annotated[int, Form()] = 1,
+) -> Response:
+    """Save the page's filter (segment, channel, dates; an activity done) as a cohort by
+    name, in the cohorts folder the command line reads, and show the page filtered to it."""
+    from datetime import datetime, time, timedelta
+
+    from journeyscope.analytics.cohorts import from_filter, save_named
+
+    settings: Settings = request.app.state.settings
+    try:
+        filters = results.Filters.parse(since, until, [channel], [where] if where.strip() else [])
+        known = catalogue(settings)
+        if activity.strip():
+            queries.check_activities_named([("activity", activity.strip())], known.names)
+        cohort = from_filter(
+            name.strip(),
+            where=filters.where,
+            channels=filters.channels,
+            since=None if filters.since is None else datetime.combine(filters.since, time()),
+            until=None
+            if filters.until is None
+            else datetime.combine(filters.until + timedelta(days=1), time()),
+            activity=activity.strip() or None,
+            min_count=min_count,
+        )
+        save_named(cohort, settings.cohorts)
+    except InvalidQueryError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    target = back if back.startswith("/explore/") else "/explore/funnel"
+    joiner = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{joiner}{urlencode([('cohort', cohort.name)])}", 303)

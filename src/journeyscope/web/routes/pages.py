@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from journeyscope.services import customers, overview, results, uploads
 from journeyscope.services.accounts import AccountError, Session, SignInRefused
+from journeyscope.web import home_view
 from journeyscope.web.auth import (
     COOKIE,
     PRE_COOKIE,
@@ -116,11 +117,17 @@ def signout(request: Request, _: Annotated[Session, Depends(csrf("read"))]) -> R
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
+    """Home: the store's counts and freshness, and each designed journey's figures. The mean
+    fitness and the corrected NPS are background jobs: the page answers at once and each
+    card asks again (htmx) until its figures are there."""
+    from journeyscope.errors import JourneyscopeError
+
     settings = request.app.state.settings
     if not settings.store.is_file():
         return render(request, "home.html", stats=None, journeys=[])
     folder = Path(settings.designs)
     stats = results.memo(settings, "headline", lambda: overview.headline(settings))
+    period = results.memo(settings, "trend period", lambda: overview.trend_period(settings))
     designs = results.memo(
         settings,
         f"designs:{folder.resolve()}",
@@ -128,18 +135,36 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
     )
     journeys = results.memo(
         settings,
-        f"journeys:{folder.resolve()}",
-        lambda: overview.journey_headlines(settings, list(designs.values())),
+        f"journeys:{folder.resolve()}:{period}",
+        lambda: overview.journey_headlines(settings, list(designs.values()), period),
     )
     fitness: dict[str, tuple[bool, Any]] = {}
+    nps: dict[str, tuple[bool, Any]] = {}
     for j in journeys:
-        if j["cases"] and j["id"] in designs:
-            fitness[j["id"]] = results.memo_later(
-                settings,
-                f"fitness:{folder.resolve()}:{j['id']}",
-                partial(overview.journey_fitness, settings, designs[j["id"]]),
+        if not j["cases"] or j["id"] not in designs:
+            continue
+        fitness[j["id"]] = results.memo_later(
+            settings,
+            f"fitness:{folder.resolve()}:{j['id']}:{period}",
+            partial(overview.journey_fitness, settings, designs[j["id"]], period),
+        )
+        try:
+            job = overview.nps_job(settings, j["id"])
+            nps[j["id"]] = (
+                job.done(),
+                overview.corrected_nps(job.result()) if job.done() else None,
             )
-    return render(request, "home.html", stats=stats, journeys=journeys, fitness=fitness)
+        except JourneyscopeError as exc:
+            nps[j["id"]] = (True, {"kind": "none", "reason": str(exc)})
+    return render(
+        request,
+        "home.html",
+        stats=stats,
+        journeys=journeys,
+        fitness=fitness,
+        nps=nps,
+        sparks=home_view.sparklines(journeys, fitness),
+    )
 
 
 # -------------------------------------------------------------------------------- customers

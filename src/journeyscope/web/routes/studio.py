@@ -43,7 +43,7 @@ from journeyscope.services.studio import (
     submit_parts,
 )
 from journeyscope.web.auth import csrf, page
-from journeyscope.web.routes.explore import catalogue
+from journeyscope.web.routes.explore import catalogue, cohort_choices, params_of, with_cohorts
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +65,8 @@ def filters_of(settings: Settings, request: Request) -> tuple[results.Filters, s
         filters = results.Filters.parse(
             q.get("since"), q.get("until"), q.getlist("channel"), q.getlist("where")
         )
+        params = params_of(request)
+        filters = with_cohorts(settings, filters, {"cohort": params.get("cohort", [])})
     except InvalidQueryError as exc:
         return results.Filters(), str(exc)
     if filters.empty() or not settings.store.is_file():
@@ -257,6 +259,7 @@ def journey_page(
         wheres=request.query_params.getlist("where"),
         channels=request.query_params.getlist("channel"),
         catalogue=catalogue(settings) if settings.store.is_file() else None,
+        **cohort_choices(settings),
         font_css=Markup(font_face_css()),
         **context,
     )

@@ -1,13 +1,14 @@
-"""Where analyses execute: DuckDB (the embedded default) or Spark, through the same expressions.
+"""Analytics backends: where analyses execute, DuckDB (the embedded default) or Spark,
+through the same expressions.
 
 Each analysis is a runner object (:class:`Analysis`) that takes a typed query and builds lazy
-Ibis expressions; an :class:`Engine` executes them and hands the rows back to the runner,
-which turns them into a typed result. The analysis code never knows which engine runs it.
+Ibis expressions; a :class:`Backend` executes them and hands the rows back to the runner,
+which turns them into a typed result. The analysis code never knows which backend runs it.
 
 >>> from journeyscope.events import Store
 >>> from journeyscope.analytics.process import DfgQuery
->>> engine = IbisEngine(Store(":memory:").events())
->>> engine.run(DfgQuery()).edges
+>>> backend = IbisBackend(Store(":memory:").events())
+>>> backend.run(DfgQuery()).edges
 []
 """
 
@@ -49,17 +50,17 @@ Q = TypeVar("Q", bound=AnalysisQuery, contravariant=True)
 R = TypeVar("R", covariant=True)
 Rows = list[dict[str, Any]]
 
-ENGINES = ("duckdb", "spark")
+BACKENDS = ("duckdb", "spark")
 
 
 class Analysis(Protocol[Q, R]):
     """A runner: builds expressions for one kind of query and reads their rows into a result.
 
-    ``prepare`` returns the relation every output is computed from; the engine may
+    ``prepare`` returns the relation every output is computed from; the backend may
     materialise it once (a temporary table on DuckDB, a cached temporary view on Spark).
     A runner whose ``arrow`` attribute is true gets Arrow tables instead of rows (the
     statistical analyses, which fit models on one row per customer). A runner with names to
-    check (activities, properties) also has ``checks(events, query)``, expressions the engine
+    check (activities, properties) also has ``checks(events, query)``, expressions the backend
     executes first, and ``validate(query, rows)``, which raises on an unknown name (see
     :mod:`journeyscope.analytics.names`).
     """
@@ -73,7 +74,7 @@ class Analysis(Protocol[Q, R]):
     def result(self, query: Q, rows: Mapping[str, Rows]) -> R: ...
 
 
-#: One runner per query type; ``Engine.run`` looks the query's type up here.
+#: One runner per query type; ``Backend.run`` looks the query's type up here.
 ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
     DfgQuery: DFG,
     VariantsQuery: VARIANTS,
@@ -88,7 +89,7 @@ ANALYSES: dict[type[AnalysisQuery], Analysis[Any, Any]] = {
 }
 
 
-class Engine:
+class Backend:
     """Executes analyses on an Ibis table of canonical events."""
 
     name = "ibis"
@@ -150,20 +151,20 @@ class Engine:
         return analysis.result(query, rows)
 
     def register(self, expr: ibis.Expr) -> None:
-        """Make the in-memory tables ``expr`` refers to visible to the engine before it is
+        """Make the in-memory tables ``expr`` refers to visible to the backend before it is
         compiled or cached (backends that execute through Ibis do it themselves)."""
 
     def close(self) -> None:
-        """Release what the engine holds."""
+        """Release what the backend holds."""
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Backend:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class IbisEngine(Engine):
+class IbisBackend(Backend):
     """Any Ibis table of canonical events, on the backend it belongs to (DuckDB by default)."""
 
     def __init__(self, events: ibis.Table, name: str = "duckdb") -> None:
@@ -177,7 +178,7 @@ class IbisEngine(Engine):
         return self._events
 
 
-class DuckDBEngine(IbisEngine):
+class DuckDBBackend(IbisBackend):
     """The events of a journeyscope store, analysed in DuckDB."""
 
     def __init__(self, store: str | Path) -> None:
@@ -238,7 +239,7 @@ def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) 
     return session
 
 
-class SparkEngine(Engine):
+class SparkBackend(Backend):
     """Events analysed by Spark (local mode by default): a journeyscope store, exported once to
     Parquet and registered as a temporary view (nothing is written to a Spark warehouse), or
     any Ibis table of canonical events on the session (a source read in place).
@@ -263,7 +264,7 @@ class SparkEngine(Engine):
             self._events = events
             return
         if store is None:
-            raise ValueError("a Spark engine needs a store or an events table")
+            raise ValueError("a Spark backend needs a store or an events table")
         self._folder = tempfile.TemporaryDirectory(prefix="journeyscope-spark-")
         data = Path(self._folder.name) / "events.parquet"
         with Store(store) as db:
@@ -294,32 +295,32 @@ class SparkEngine(Engine):
 
 def connect(
     store: str | Path,
-    engine: str = "duckdb",
+    backend: str = "duckdb",
     *,
     spark_master: str = "local[2]",
     spark_conf: dict[str, str] | None = None,
     source: str | None = None,
     mapping: ColumnMapping | None = None,
-) -> Engine:
-    """Open events for analysis on ``engine`` (``duckdb`` or ``spark``): the store, or
+) -> Backend:
+    """Open events for analysis on ``backend`` (``duckdb`` or ``spark``, what ``--engine`` chooses): the store, or
     ``source`` (``parquet:PATH``, ``csv:PATH``, ``table:NAME``; see
     :mod:`journeyscope.events.sources`) read in place through ``mapping``."""
-    if engine not in ENGINES:
-        raise UnknownEngineError(f"unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+    if backend not in BACKENDS:
+        raise UnknownEngineError(f"unknown engine {backend!r} (choose {' or '.join(BACKENDS)})")
     found = parse_source(source) if source else Source("store", str(store))
     if found.kind == "store":
-        if engine == "duckdb":
-            return DuckDBEngine(found.location)
-        return SparkEngine(found.location, session=spark_session(spark_master, spark_conf))
-    if engine == "duckdb":
+        if backend == "duckdb":
+            return DuckDBBackend(found.location)
+        return SparkBackend(found.location, session=spark_session(spark_master, spark_conf))
+    if backend == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
         view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
-        return IbisEngine(view, "duckdb")
+        return IbisBackend(view, "duckdb")
     session = spark_session(spark_master, spark_conf)
     con = ibis.pyspark.connect(session)
     view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
-    return SparkEngine(session=session, events=view)
+    return SparkBackend(session=session, events=view)
 
 
 def _plain(table: pa.Table) -> Rows:

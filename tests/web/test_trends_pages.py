@@ -1,0 +1,73 @@
+"""Explore > Trends over the small synthetic store: the page, its CSV, and ``/api/trends``,
+which equals ``journeyscope trends --json``; filters and typos as on every Explore view."""
+
+from __future__ import annotations
+
+import json
+
+from journeyscope.config import Settings
+
+EVENT = "Start housing application"
+
+
+def test_api_equals_cli_json(app_client, settings: Settings, login, run_cli) -> None:
+    login(app_client, "viewer")
+    api = app_client.get(
+        "/api/trends", params={"event": EVENT, "breakdown": "channel", "period": "month"}
+    )
+    assert api.status_code == 200, api.text
+    expected = json.loads(
+        run_cli(
+            "trends",
+            "--event",
+            EVENT,
+            "--breakdown",
+            "channel",
+            "--period",
+            "month",
+            "--json",
+            "--store",
+            str(settings.store),
+        )
+    )
+    assert api.json() == expected
+    assert sum(p["conversions"] for p in expected["points"]) == expected["totals"]["cases"]
+
+
+def test_page_chart_table_semantics_and_csv(app_client, login) -> None:
+    login(app_client, "viewer")
+    params = {"event": EVENT, "measure": "conversions", "breakdown": "channel"}
+    csv = app_client.get("/explore/trends/csv", params=params)  # waits for the job
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].startswith("period,events,customers,cases,conversions")
+    page = app_client.get("/explore/trends", params=params)  # now from the cache
+    assert page.status_code == 200, page.text[:2000]
+    assert 'aria-current="page">Trends' in page.text
+    assert "conversions: channel = " in page.text and "How this was computed" in page.text
+    assert "The chart draws conversions" in page.text
+    part = app_client.get("/explore/trends/result", params=params)
+    assert "The chart draws conversions" in part.text
+    # the funnel page links to the new tab
+    assert 'href="/explore/trends"' in app_client.get("/explore/funnel").text
+
+
+def test_filters_narrow_the_result(app_client, login) -> None:
+    login(app_client, "viewer")
+    every = app_client.get("/api/trends", params={"event": EVENT}).json()
+    web = app_client.get("/api/trends", params={"event": EVENT, "channel": "web"}).json()
+    split = app_client.get("/api/trends", params={"event": EVENT, "breakdown": "channel"}).json()
+    by_value = {g["value"]: g["events"] for g in split["breakdown"]}
+    assert web["totals"]["events"] == by_value["web"] < every["totals"]["events"]
+    assert "channel web" not in every["semantics"]
+
+
+def test_typos_are_inline_messages_with_the_closest_names(app_client, login) -> None:
+    login(app_client, "viewer")
+    page = app_client.get("/explore/trends", params={"event": "Start housing aplication"})
+    assert "no activity" in page.text and EVENT in page.text
+    page = app_client.get("/explore/trends", params={"breakdown": "chanel"})
+    assert "no property &#39;chanel&#39;" in page.text and "channel" in page.text
+    api = app_client.get("/api/trends", params={"period": "year"})
+    assert api.status_code == 422 and "period" in api.json()["detail"]
+    page = app_client.get("/explore/trends", params={"measure": "visits"})
+    assert "measure: &#39;visits&#39;" in page.text
