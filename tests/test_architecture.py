@@ -283,3 +283,21 @@ def test_the_extra_checkers_find_what_they_look_for(tmp_path: Path) -> None:
     assert {("datetime", "now"), ("time", "time")} <= {c for c in calls if c in CLOCK_READS}
     assert {m for _, m in calls if m in MATERIALISE} == {"to_pyarrow", "execute"}
     assert ("", "Settings") in calls
+
+
+def _exists(module: str) -> bool:
+    path = SRC.parent.joinpath(*module.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def test_every_import_of_the_package_names_a_module_that_exists() -> None:
+    """A module renamed or moved leaves no import behind (imports inside functions are only
+    found when they run: this finds them before)."""
+    wrong = [
+        f"{_where(p)} imports {name}"
+        for p in _modules()
+        for name in _imports(p)
+        if name.startswith("journeyscope.") and not _exists(name)
+        # `from journeyscope.x import name`: the module is journeyscope.x, checked on its own
+    ]
+    assert not wrong, "\n".join(sorted(wrong))

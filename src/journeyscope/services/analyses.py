@@ -238,7 +238,7 @@ def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
     rate, satisfaction, per interaction object, from the store's ``journey_records`` and
     events, on ``settings.engine`` (Spark: both exported once to Parquet, the same
     expressions run there)."""
-    from journeyscope.analytics.engines import ENGINES
+    from journeyscope.analytics.backends import BACKENDS
     from journeyscope.analytics.uplift import uplift as compare_arms
     from journeyscope.errors import InvalidQueryError, UnknownEngineError
 
@@ -247,9 +247,9 @@ def uplift(settings: Settings, query: UpliftQuery) -> UpliftResult:
             "uplift reads the engine records of the store (journey_records); it does not "
             "take --source / JOURNEYSCOPE_SOURCE"
         )
-    if settings.engine not in ENGINES:
+    if settings.engine not in BACKENDS:
         raise UnknownEngineError(
-            f"unknown engine {settings.engine!r} (choose {' or '.join(ENGINES)})"
+            f"unknown engine {settings.engine!r} (choose {' or '.join(BACKENDS)})"
         )
     store = open_store(settings)
     try:
