@@ -41,6 +41,7 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/commands.py
 
 clean:
 	rm -rf $(VENV) .journeyscope .pytest_cache .hypothesis

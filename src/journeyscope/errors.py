@@ -29,10 +29,11 @@ class ColumnNotFoundError(JourneyscopeError):
     """
 
 
-class NothingIngestedError(JourneyscopeError):
-    """Not a single row of an input could be read.
+class NothingIngestedError(InputFormatError):
+    """Not a single row of an input could be read (one bad row is quarantined instead; only a
+    file with nothing readable is refused).
 
-    Example: ``orders.csv: 0 of 12 rows ingested; all 12 quarantined (see journeyscope quarantine)``.
+    Example: ``log.xes: line 3: not well-formed XES: ...; no event could be read``.
     """
 
 
@@ -138,6 +139,44 @@ class UnknownNameError(JourneyscopeError, ValueError):
     Example: ``funnel step 2: no activity 'Upload documentz' in the events (closest: 'Upload
     documents')``.
     """
+
+
+class AccountError(JourneyscopeError, ValueError):
+    """A user, role or password that cannot be used, said plainly.
+
+    Example: ``unknown role 'analist' (did you mean analyst?)``.
+    """
+
+
+class SignInRefused(JourneyscopeError):
+    """Too many failed sign-ins; ``retry_after`` seconds until the next attempt is heard."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+
+class InsightError(JourneyscopeError, LookupError):
+    """An insight or dashboard that does not exist, or a name that cannot be used."""
+
+
+class CustomerNotFoundError(JourneyscopeError, LookupError):
+    """No stored event carries the identifier; the message names the closest ones."""
+
+
+class BrowserNotFoundError(JourneyscopeError):
+    """No Chromium to draw pictures with.
+
+    Example: ``no Chromium found: set JOURNEYSCOPE_CHROMIUM to its path``.
+    """
+
+
+class SecretError(JourneyscopeError):
+    """The workspace secret cannot be read or made."""
+
+
+class ConditionCostError(ConditionError):
+    """An expression went past the cost bound while being evaluated (or folded at load)."""
 
 
 def closest(name: str, known: list[str], n: int = 3) -> list[str]:

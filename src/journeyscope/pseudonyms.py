@@ -32,17 +32,13 @@ import re
 import secrets
 from pathlib import Path
 
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import SecretError
 
 KINDS = ("email", "phone")
 _BLANKS = " \t\n\r\x0b\x0c"
 _EMAIL = re.compile(r"[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+")
 _PHONE = re.compile(r"\+?[0-9 ()./-]+")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-class SecretError(JourneyscopeError):
-    """The workspace secret cannot be read or made."""
 
 
 def normalise(kind: str, value: str) -> str | None:

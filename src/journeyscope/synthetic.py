@@ -37,7 +37,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from journeyscope.events.catalogue import Activity, Catalogue, ChannelInfo
+from journeyscope.events.catalogue import Activity, Catalogue, ChannelInfo, channel_kind
 
 CHANNELS: Final[tuple[str, ...]] = (
     "web",
@@ -50,8 +50,8 @@ CHANNELS: Final[tuple[str, ...]] = (
     "field visit",
 )
 _CH = {name: i for i, name in enumerate(CHANNELS)}
-DIGITAL: Final[frozenset[str]] = frozenset({"web", "app"})
-ASSISTED: Final[frozenset[str]] = frozenset({"phone", "branch", "chat", "email"})
+#: The digital channels, by the one classification of channel names (``channel_kind``).
+DIGITAL: Final[frozenset[str]] = frozenset(c for c in CHANNELS if channel_kind(c) == "digital")
 
 #: Cost to serve one interaction, by channel (currency units). Used as the ``cost`` column.
 CHANNEL_COST: Final[dict[str, float]] = {
@@ -565,13 +565,10 @@ def catalogue() -> Catalogue:
         )
         for name, stage in zip(names, stages, strict=True)
     }
-    kinds = {
-        c: "digital" if c in DIGITAL else "assisted" if c in ASSISTED else "other" for c in CHANNELS
-    }
-    kinds["field visit"] = "assisted"
+    kinds = {c: channel_kind(c) for c in CHANNELS}
     return Catalogue(
         activities=activities,
-        channels={c: ChannelInfo(kind=k) for c, k in kinds.items()},  # type: ignore[arg-type]
+        channels={c: ChannelInfo(kind=k) for c, k in kinds.items()},
         channel_scope="event",
     )
 

@@ -14,7 +14,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
+from journeyscope.errors import (
+    ColumnNotFoundError,
+    InputFormatError,
+    NothingIngestedError,
+    StoreError,
+)
 from journeyscope.events import Store
 from journeyscope.events.identity import stitch
 
@@ -86,8 +91,9 @@ def test_xes_cut_off_keeps_what_was_read_and_says_where(tmp_path: Path) -> None:
     reasons = list(quarantine(store).values())
     assert any(r.startswith("in a trace cut off by the fault at line 3") for r in reasons)
     assert any("the rest of the file from there was not read" in r for r in reasons)
-    with pytest.raises(InputFormatError, match=r"line 1: not well-formed XES.*no event could be"):
+    with pytest.raises(NothingIngestedError, match=r"line 1: not well-formed XES.*no event could"):
         store.ingest(write(tmp_path / "junk.xes", "<log><trace><event></trace>"))
+    assert issubclass(NothingIngestedError, InputFormatError)  # callers catching that still do
 
 
 def test_ocel_malformed_events_are_quarantined_and_bad_files_explained(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from journeyscope.definitions import load_journey
+from journeyscope.errors import BrowserNotFoundError
 from journeyscope.events import Store
-from journeyscope.render.png import CHROMIUM_ARGS, BrowserNotFoundError, export_pngs, find_chromium
+from journeyscope.render.png import CHROMIUM_ARGS, export_pngs, find_chromium
 from journeyscope.render.report import report_html
 from journeyscope.services.report import compute_report
 

@@ -83,16 +83,16 @@ def test_paths_options_and_cohorts_in_chromium(live_server: str, settings: Setti
             assert "cohort = uploaders" in page.locator("table").first.inner_text()
 
             # define a cohort from the page's filter, and land on the page filtered to it
-            page.goto(f"{base}/explore/dfg?{urlencode({'where': 'segment=young'})}")
+            page.goto(f"{base}/explore/dfg?{urlencode({'where': 'segment=mainstream'})}")
             page.locator("details.cohorts-defined summary").click()
-            page.fill("form.cohort-save input[name=name]", "young")
+            page.fill("form.cohort-save input[name=name]", "mainstream")
             page.locator("form.cohort-save button[type=submit]").click()
-            page.wait_for_url("**cohort=young**")
+            page.wait_for_url("**cohort=mainstream**")
             page.wait_for_selector("section.result", timeout=180_000)
             page.locator("details.cohorts-defined summary").click()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(shots / "dfg-cohort-defined.png"), full_page=True)
-            assert page.locator("select[name=cohort]").input_value() == "young"
+            assert page.locator("select[name=cohort]").input_value() == "mainstream"
             ctx.close()
 
             phone = browser.new_context(viewport={"width": 390, "height": 844})

@@ -123,25 +123,27 @@ def test_an_unknown_cohort_names_the_closest(app_client, cohorts: Path, login) -
 
 def test_a_cohort_defined_in_the_page_is_saved_by_name(app_client, cohorts: Path, login) -> None:
     token = login(app_client, "analyst")
-    page = app_client.get("/explore/variants", params={"where": "segment=young"})
+    page = app_client.get("/explore/variants", params={"where": "segment=mainstream"})
     assert "Cohorts (2 defined)" in page.text and "Save as cohort" in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf
     form = {
         "csrf_token": csrf[1],
-        "name": "young uploaders",
-        "back": "/explore/variants?where=segment%3Dyoung",
-        "where": "segment=young",
+        "name": "mainstream uploaders",
+        "back": "/explore/variants?where=segment%3Dmainstream",
+        "where": "segment=mainstream",
         "activity": STEPS[1],
         "min_count": "1",
     }
     done = app_client.post("/explore/cohorts", data=form, follow_redirects=False)
     assert done.status_code == 303, done.text
-    assert done.headers["location"].endswith("&cohort=young+uploaders")
-    saved = json.loads((cohorts / "young uploaders.json").read_text())
+    assert done.headers["location"].endswith("&cohort=mainstream+uploaders")
+    saved = json.loads((cohorts / "mainstream uploaders.json").read_text())
     assert {c.get("property") for c in saved["conditions"]} == {"segment", None}
-    text = shown(app_client, "variants", {"where": "segment=young", "cohort": "young uploaders"})
-    assert "cohort young uploaders: customers with at least 1 event with segment = young" in text
+    text = shown(
+        app_client, "variants", {"where": "segment=mainstream", "cohort": "mainstream uploaders"}
+    )
+    assert "cohort mainstream uploaders: customers with at least 1 event with segment = " in text
     again = app_client.post("/explore/cohorts", data=form, follow_redirects=False)
     assert again.status_code == 422 and "exists already" in again.text
     bad = app_client.post(
@@ -152,6 +154,11 @@ def test_a_cohort_defined_in_the_page_is_saved_by_name(app_client, cohorts: Path
         "/explore/cohorts", data={**form, "name": "other", "activity": "Upload documnts"}
     )
     assert typo.status_code == 422 and "Upload documents" in typo.text
+    nobody = app_client.post(
+        "/explore/cohorts", data={**form, "name": "nobody", "where": "segment=young"}
+    )
+    assert nobody.status_code == 422 and "no customer in the store is in nobody" in nobody.text
+    assert not (cohorts / "nobody.json").exists()
     assert token
     viewer = app_client.get("/explore/variants")
     assert viewer.status_code == 200

@@ -81,3 +81,42 @@ def test_home_shows_the_corrected_nps_of_the_report(app_client, settings: Settin
         assert f"<strong>{label}</strong>" in card
     assert card.count('<svg class="sparkline"') >= 2
     assert 'href="/explore/trends?event=' in card and 'href="/journeys/tenancy"' in card
+
+
+def test_the_nps_card_shows_an_estimate_with_its_interval_or_a_range() -> None:
+    """The card's words for each kind of silent-customer headline (the small store has too
+    few answers for an estimate, so the kinds are rendered here from the template)."""
+    from journeyscope.web.templating import templates
+
+    journey = {
+        "id": "j",
+        "name": "J",
+        "cases": 10,
+        "outcome_rate": 0.5,
+        "steps": ["A"],
+        "period": "week",
+        "how": {"cases": "c", "outcome": "o", "nps_trend": "t"},
+    }
+    page = templates.env.get_template("home.html")
+    stats = {
+        "freshness": {},
+        "case_rule": "rule",
+        **dict.fromkeys(("events", "cases", "customers", "activities", "quarantined"), 1),
+    }
+
+    def card(nps: dict[str, object]) -> str:
+        html = page.render(
+            stats=stats,
+            journeys=[journey],
+            fitness={"j": (True, None)},
+            nps={"j": (True, nps)},
+            sparks={},
+            user=None,
+        )
+        return html.split('id="nps-j"')[1].split("</div>")[0]
+
+    estimate = {"kind": "estimate", "value": 12.4, "low": -3.2, "high": 27.9, "how": "h"}
+    assert "+12" in card(estimate) and "interval -3 to +28" in card(estimate)
+    span = {"kind": "range", "value": None, "low": -20.0, "high": 15.0, "how": "h"}
+    assert "-20 to +15" in card(span) and "a range" in card(span)
+    assert "too few" in card({"kind": "none", "reason": "too few"})

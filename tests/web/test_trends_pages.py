@@ -71,3 +71,31 @@ def test_typos_are_inline_messages_with_the_closest_names(app_client, login) -> 
     assert api.status_code == 422 and "period" in api.json()["detail"]
     page = app_client.get("/explore/trends", params={"measure": "visits"})
     assert "measure: &#39;visits&#39;" in page.text
+
+
+def test_cohorts_filter_and_split_as_the_cli(
+    app_client, settings: Settings, tmp_path, login, run_cli
+) -> None:
+    """``cohort=`` keeps a saved cohort's customers; ``by_cohort=`` is the breakdown (as the
+    funnel's), equal to ``journeyscope --cohort`` / ``--by-cohort ... --breakdown cohort``."""
+    from journeyscope.analytics.cohorts import Cohort, Condition, save_named
+
+    folder = tmp_path / "cohorts"
+    web = Condition(property="channel", equals="web")
+    save_named(Cohort(name="web-users", conditions=(web,)), folder)
+    app_client.app.state.settings = settings.model_copy(update={"cohorts": folder})
+    login(app_client, "viewer")
+    env = {"JOURNEYSCOPE_COHORTS": str(folder)}
+    store = ["--store", str(settings.store)]
+    only = app_client.get("/api/trends", params={"event": EVENT, "cohort": "web-users"})
+    assert only.status_code == 200, only.text
+    cli = run_cli("--cohort", "web-users", "trends", "--event", EVENT, "--json", *store, env=env)
+    assert only.json()["totals"] == json.loads(cli)["totals"]
+    split = app_client.get("/api/trends", params={"event": EVENT, "by_cohort": "web-users"})
+    assert split.status_code == 200, split.text
+    groups = {g["value"]: g["events"] for g in split.json()["breakdown"]}
+    assert set(groups) == {"web-users", "(no cohort)"}
+    assert groups["web-users"] == only.json()["totals"]["events"]
+    assert sum(groups.values()) == split.json()["totals"]["events"]
+    page = app_client.get("/explore/trends", params={"by_cohort": "web-users", "breakdown": "x"})
+    assert "split by cohort at once" in page.text

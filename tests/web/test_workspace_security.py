@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from journeyscope.errors import AccountError
 from journeyscope.services import api_keys
-from journeyscope.services.accounts import FAILURE_LIMIT, AccountError, Accounts
+from journeyscope.services.accounts import FAILURE_LIMIT, Accounts
 
 PAGES = ("/", "/explore/funnel", "/customers", "/data", "/insights", "/docs", "/dashboards/1")
 

@@ -35,7 +35,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong, with_failure_demand
-from journeyscope.analytics.semantics import with_stated
+from journeyscope.analytics.semantics import ratio, with_stated
 
 Period = Literal["day", "week", "month"]
 _UNITS = {"day": "D", "week": "W", "month": "M"}
@@ -373,7 +373,8 @@ def _describe(q: ChannelsQuery) -> str:
 
 
 def _ratio(a: int, b: int) -> float:
-    return round(a / b, 6) if b else 0.0
+    """:func:`ratio`, with 0 where nothing is there to divide (no contacts: a rate of 0)."""
+    return ratio(a, b) or 0.0
 
 
 CHANNELS = ChannelsAnalysis()

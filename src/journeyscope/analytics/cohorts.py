@@ -99,7 +99,8 @@ def customer(events: ibis.Table) -> ibis.StringValue:
 
 
 def _matches(events: ibis.Table, c: Condition) -> ibis.BooleanValue:
-    match = ibis.literal(True)
+    # a column expression even when the condition names nothing (any event matches)
+    match = events.timestamp.notnull() | events.timestamp.isnull()
     if c.activity is not None:
         match = match & (events.activity == c.activity)
     if c.property is not None:

@@ -36,7 +36,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.process import duration_aggregates, duration_stats
-from journeyscope.analytics.semantics import with_stated
+from journeyscope.analytics.semantics import ratio, with_stated
 from journeyscope.errors import InvalidQueryError
 from journeyscope.events.schema import COLUMNS
 
@@ -354,8 +354,8 @@ class FunnelAnalysis:
                     cases=cases[k - 1],
                     entered=cases[k - 1] - cont,
                     continued=cont,
-                    conversion_from_previous=_ratio(cases[k - 1], cases[k - 2]) if k > 1 else None,
-                    conversion_from_start=_ratio(cases[k - 1], cases[0]),
+                    conversion_from_previous=ratio(cases[k - 1], cases[k - 2]) if k > 1 else None,
+                    conversion_from_start=ratio(cases[k - 1], cases[0]),
                     dropped=int(c[f"dropped_{k}"] or 0) if k < n else 0,
                     dropped_cases=dropped.get(k, []) if k < n else [],
                 )
@@ -382,7 +382,7 @@ class FunnelAnalysis:
                     week=week,
                     entered=int(r["entered"]),
                     converted=converted,
-                    conversion=_ratio(converted, int(r["entered"])) if complete else None,
+                    conversion=ratio(converted, int(r["entered"])) if complete else None,
                     complete=complete,
                 )
             )
@@ -390,7 +390,7 @@ class FunnelAnalysis:
             BreakdownGroup(
                 value=str(r["breakdown"]),
                 steps=[int(r[f"reached_{k}"] or 0) for k in range(1, n + 1)],
-                conversion=_ratio(int(r[f"reached_{n}"] or 0), int(r["entered"])) or 0.0,
+                conversion=ratio(int(r[f"reached_{n}"] or 0), int(r["entered"])) or 0.0,
             )
             for r in sorted(
                 rows.get("breakdown", []), key=lambda r: (-r["entered"], r["breakdown"])
@@ -400,7 +400,7 @@ class FunnelAnalysis:
             steps=steps,
             entered=entered,
             converted=cases[-1],
-            conversion=_ratio(cases[-1], entered) or 0.0,
+            conversion=ratio(cases[-1], entered) or 0.0,
             time_to_convert=TimeToConvert(
                 cases=int(t["timed"] or 0), **duration_stats(t), histogram=histogram
             ),
@@ -446,10 +446,6 @@ def _bin_label(lo: timedelta, hi: timedelta | None) -> str:
 
 def _ms(d: timedelta) -> int:
     return int(d.total_seconds() * 1000)
-
-
-def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 6) if b else None
 
 
 FUNNEL = FunnelAnalysis()

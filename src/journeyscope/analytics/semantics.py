@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 PARTS = ("cases: ", "activity: ", "design: ", "filters: ")
 
 
+def ratio(part: int, whole: int) -> float | None:
+    """``part / whole`` rounded to 6 places; ``None`` when ``whole`` is 0 (a share of nothing
+    is undefined, not zero: a result that reports 0 there says so where it calls this).
+
+    >>> ratio(1, 3), ratio(0, 0)
+    (0.333333, None)
+    """
+    return round(part / whole, 6) if whole else None
+
+
 def stated(
     rule: CaseRule,
     key: tuple[str, ...] = (),

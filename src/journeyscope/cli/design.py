@@ -8,18 +8,24 @@ JourneyscopeError` subclasses, printed as one clear message with exit code 2 by 
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from journeyscope.cli.common import console, print_json
-from journeyscope.cli.options import JsonOption, StoreOption, settings
+from journeyscope.cli.options import (
+    CaseActivityOption,
+    CaseRuleOption,
+    GapOption,
+    JsonOption,
+    StoreOption,
+    case_rule,
+    settings,
+)
 from journeyscope.errors import DefinitionError
 
 if TYPE_CHECKING:
-    from journeyscope.analytics.cases import CaseRule
     from journeyscope.definitions import Journey
     from journeyscope.events import Store
 
@@ -32,52 +38,9 @@ app = typer.Typer(
 FileArgument = Annotated[Path, typer.Argument(help="Journey definition (YAML).")]
 
 
-class RuleKind(StrEnum):
-    given = "given"
-    customer = "customer"
-    gap = "gap"
-    start = "start"
-    end = "end"
-
-
-CaseRuleOption = Annotated[
-    RuleKind,
-    typer.Option(
-        "--case-rule",
-        help="How events are grouped into cases: the data's case ids (given), one per "
-        "customer, per customer split by an inactivity --gap, or at --case-activity starts "
-        "or ends.",
-    ),
-]
-GapOption = Annotated[
-    str | None, typer.Option("--gap", help="Inactivity gap for --case-rule gap, e.g. 60d.")
-]
-CaseActivityOption = Annotated[
-    list[str] | None,
-    typer.Option("--case-activity", help="Activity that starts or ends a case (repeatable)."),
-]
 VariantOption = Annotated[
     str | None, typer.Option("--variant", help="Use this variant of the journey.")
 ]
-
-
-def _rule(kind: RuleKind, gap: str | None, activities: list[str] | None) -> CaseRule:
-    from journeyscope.analytics.cases import CaseRule
-    from journeyscope.definitions.models import parse_duration
-
-    if kind is RuleKind.gap:
-        if gap is None:
-            raise typer.BadParameter("--case-rule gap needs --gap (e.g. --gap 60d)")
-        try:
-            return CaseRule.inactivity(parse_duration(gap))
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
-    if kind in (RuleKind.start, RuleKind.end):
-        if not activities:
-            raise typer.BadParameter(f"--case-rule {kind.value} needs --case-activity")
-        make = CaseRule.starting_at if kind is RuleKind.start else CaseRule.ending_at
-        return make(*activities)
-    return CaseRule.per_customer() if kind is RuleKind.customer else CaseRule.given()
 
 
 def _open_store(store: Path | None) -> Store:
@@ -133,7 +96,7 @@ def lint(
             "--store", help="Also check the design against the events in this DuckDB store."
         ),
     ] = None,
-    case_rule: CaseRuleOption = RuleKind.given,
+    rule: CaseRuleOption = "given",
     gap: GapOption = None,
     case_activity: CaseActivityOption = None,
     as_json: JsonOption = False,
@@ -152,13 +115,13 @@ def lint(
         findings = lint_journey(journey)
     else:
         with _open_store(store) as db:
-            rule = _rule(case_rule, gap, case_activity)
+            chosen = case_rule(rule, gap, case_activity)
             events = db.events()
             # the data's case ids, keeping events without one: they still show activities
             cases = (
                 events.mutate(case=events.case_id)
-                if rule.kind == "given"
-                else with_cases(events, rule)
+                if chosen.kind == "given"
+                else with_cases(events, chosen)
             )
             findings = lint_journey(journey, cases, case="case")
     if as_json:
@@ -206,34 +169,29 @@ def infer(
     source: Annotated[
         str | None, typer.Option(help="Only events from this source file (e.g. receipt.csv).")
     ] = None,
-    case_rule: CaseRuleOption = RuleKind.given,
+    rule: CaseRuleOption = "given",
     gap: GapOption = None,
     case_activity: CaseActivityOption = None,
 ) -> None:
     """Draft a journey definition from the directly-follows graph of the data."""
-    from journeyscope.analytics.cases import ordered, with_cases
     from journeyscope.definitions.export import to_yaml
-    from journeyscope.definitions.infer import infer_journey
+    from journeyscope.services.design_drafts import infer_from_store
 
-    with _open_store(store) as db:
-        events = db.events()
-        if source is not None:
-            events = events.filter(events.source == source)
-        rule = _rule(case_rule, gap, case_activity)
-        try:
-            journey = infer_journey(
-                ordered(with_cases(events, rule)),
-                journey_id=journey_id,
-                name=name,
-                min_cases=min_cases,
-                min_edge=min_edge,
-                outcome=outcome,
-            )
-        except ValueError as exc:
-            raise DefinitionError(f"cannot draft a journey: {exc}") from None
+    chosen = case_rule(rule, gap, case_activity)
+    opened = settings(store=store)
+    journey = infer_from_store(
+        opened,
+        journey_id=journey_id,
+        name=name,
+        rule=chosen,
+        source=source,
+        min_cases=min_cases,
+        min_edge=min_edge,
+        outcome=outcome,
+    )
     header = (
-        f"Drafted by journeyscope design infer from {settings(store=store).store} "
-        f"({rule.describe()}).\nEdit the TODOs; check with: journeyscope design validate {out}"
+        f"Drafted by journeyscope design infer from {opened.store} "
+        f"({chosen.describe()}).\nEdit the TODOs; check with: journeyscope design validate {out}"
     )
     out.write_text(to_yaml(journey, header=header), encoding="utf-8")
     console.print(
@@ -281,7 +239,7 @@ def register(parent: typer.Typer) -> None:
         file: FileArgument,
         store: StoreOption = None,
         variant: VariantOption = None,
-        case_rule: CaseRuleOption = RuleKind.given,
+        rule: CaseRuleOption = "given",
         gap: GapOption = None,
         case_activity: CaseActivityOption = None,
         top: Annotated[int, typer.Option(help="Moves off the path listed per step.")] = 5,
@@ -293,7 +251,7 @@ def register(parent: typer.Typer) -> None:
         from journeyscope.services import analyses
 
         query = analyses.ConformanceQuery(
-            journey=_journey(file, variant), case_rule=_rule(case_rule, gap, case_activity), top=top
+            journey=_journey(file, variant), case_rule=case_rule(rule, gap, case_activity), top=top
         )
         report = analyses.conformance(settings(store=store), query)
         if as_json:

@@ -296,10 +296,10 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str], raw: dict[str, str]
         ("__nobody", literal("no case id and no customer identifier: the event belongs to nobody"))
     )
     if spec.allowed_activities is not None:
-        allowed = ", ".join(literal(a) for a in spec.allowed_activities) or "NULL"
+        allowed = ", ".join(literal(a) for a in spec.allowed_activities)
         rules.append(
             (
-                f"activity NOT IN ({allowed})",
+                f"activity NOT IN ({allowed})" if allowed else "true",  # empty: nothing allowed
                 f"'activity ' || {literal(chr(39))} || activity || {literal(chr(39))} || ' is not in the strict catalogue'",
             )
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree
 
-from journeyscope.errors import InputFormatError
+from journeyscope.errors import InputFormatError, NothingIngestedError
 from journeyscope.events.rawio import ERROR, HIDDEN, ROW, ReadNotes, maybe_gunzip
 
 _XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
@@ -195,7 +195,7 @@ def read_xes(
         target.close_trace(f"in a trace cut off by the fault at {failure}")
         take()
         if good + sum(1 for _, e, _ in batch.rows if e is None) == 0:
-            raise InputFormatError(f"{path}: {failure}; no event could be read")
+            raise NothingIngestedError(f"{path}: {failure}; no event could be read")
         position += 1
         batch.rows.append(
             ({}, f"{failure}; the rest of the file from there was not read", position)

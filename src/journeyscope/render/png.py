@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Final
 
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import BrowserNotFoundError
 
 #: Flags for a headless Chromium that reaches nothing outside the page.
 CHROMIUM_ARGS: Final = (
@@ -37,13 +37,6 @@ nav.toc { display: none !important; }
 .zoom { display: none !important; }
 .picture-scroll.fit > svg { width: auto !important; height: auto !important; }
 """
-
-
-class BrowserNotFoundError(JourneyscopeError):
-    """No Chromium to draw pictures with.
-
-    Example: ``no Chromium found: set JOURNEYSCOPE_CHROMIUM to its path``.
-    """
 
 
 def find_chromium() -> str:

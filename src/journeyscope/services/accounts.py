@@ -53,7 +53,7 @@ from sqlalchemy import (
 )
 
 from journeyscope.config import Settings
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import AccountError, SignInRefused
 
 ROLES: Final[tuple[str, ...]] = ("viewer", "analyst", "designer", "operator", "admin")
 
@@ -87,21 +87,6 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 FAILURE_LIMIT: Final = 5
 FAILURE_WINDOW: Final = 15 * 60.0
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-
-
-class AccountError(JourneyscopeError, ValueError):
-    """A user, role or password that cannot be used, said plainly.
-
-    Example: ``unknown role 'analist' (did you mean analyst?)``.
-    """
-
-
-class SignInRefused(JourneyscopeError):
-    """Too many failed sign-ins; ``retry_after`` seconds until the next attempt is heard."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"too many failed sign-ins; try again in {retry_after:.0f} s")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

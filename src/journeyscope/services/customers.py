@@ -17,15 +17,11 @@ from difflib import get_close_matches
 from typing import Any, Protocol
 
 from journeyscope.config import Settings
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import CustomerNotFoundError
 from journeyscope.events.schema import IDENTIFIERS
 from journeyscope.services.overview import open_store
 
 SEARCHED = ("customer_id", *IDENTIFIERS, "case_id")
-
-
-class CustomerNotFoundError(JourneyscopeError, LookupError):
-    """No stored event carries the identifier; the message names the closest ones."""
 
 
 class EngineHistory(Protocol):

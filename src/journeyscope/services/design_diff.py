@@ -9,20 +9,10 @@ and stages are matched by id, touchpoints by name within their step, transitions
 ends: renaming an id reads as one removed and one added.
 
 >>> from journeyscope.definitions import parse_journey
->>> base = '''
-... id: j
-... name: J
-... job_to_be_done: get it done
-... outcome: {description: done, step: b}
-... stages:
-...   - id: s
-...     name: S
-...     steps:
-...       - {id: a, name: A, activities: [A]}
-...       - {id: b, name: B, activities: [B]}
-... '''
+>>> base = ("{id: j, name: J, job_to_be_done: x, outcome: {description: done, step: b},"
+...     " stages: [{id: s, name: S, steps: [{id: a, name: A}, {id: b, name: B}]}]}")
 >>> old = parse_journey(base)
->>> new = parse_journey(base.replace("name: A,", "name: Apply,"))
+>>> new = parse_journey(base.replace("name: A}", "name: Apply}"))
 >>> [c.summary for c in map_changes(old, new)]
 ["step 'a' changed: name 'A' → 'Apply'"]
 """

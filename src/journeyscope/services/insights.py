@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import InsightError
 from journeyscope.services.accounts import database
 from journeyscope.services.queries import KINDS, PARAMETERS
 
@@ -62,10 +62,6 @@ KEPT_PARAMETERS = {
     | {"case_rule", "gap", "case_activity", "since", "until", "channel", "where"}
     for kind in KINDS
 }
-
-
-class InsightError(JourneyscopeError, LookupError):
-    """An insight or dashboard that does not exist, or a name that cannot be used."""
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,36 @@ def trend_period(settings: Settings) -> str:
     return "month" if (row[1] - row[0]).days > 26 * 7 else "week"
 
 
+def complete_periods(
+    rows: list[dict[str, Any]], period: str, first: str | None, last: str | None
+) -> list[dict[str, Any]]:
+    """The ``rows`` (each with ``period``, its first day) whose whole period lies within the
+    data, from ``first`` to ``last`` (ISO timestamps of the first and last event): a trend's
+    partly observed first and last periods would show a fall that is only missing data.
+
+    >>> rows = [{"period": "2024-01-01"}, {"period": "2024-01-08"}, {"period": "2024-01-15"}]
+    >>> [r["period"] for r in complete_periods(rows, "week", "2024-01-01T09:00", "2024-01-17")]
+    ['2024-01-01', '2024-01-08']
+    """
+    from datetime import date, timedelta
+
+    if not first or not last:
+        return rows
+    start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+
+    def after(day: date) -> date:
+        if period == "week":
+            return day + timedelta(days=7)
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+    return [
+        r
+        for r in rows
+        if start <= date.fromisoformat(r["period"])
+        and after(date.fromisoformat(r["period"])) - timedelta(days=1) <= end
+    ]
+
+
 def journey_headlines(
     settings: Settings, journeys: list[Journey], period: str = "week"
 ) -> list[dict[str, Any]]:
@@ -267,12 +297,12 @@ def journey_headlines(
                     ],
                     "how": {
                         "cases": "cases with an event of one of the design's step activities; "
-                        f"trend: by the {period} (UTC) of the case's first event",
+                        f"trend: by the {period} (UTC) of the case's first event, complete {period}s only",
                         "outcome": "share of those cases with an event of an outcome activity ("
                         + ", ".join(sorted(goal))
-                        + f"); trend: by the {period} of the case's first event",
+                        + f"); trend: by the {period} of the case's first event, complete {period}s only",
                         "nps_trend": f"trend: the respondents' NPS of the answers given each "
-                        f"{period} by these cases (answers 9-10 minus 0-6, in points; those "
+                        f"complete {period} by these cases (answers 9-10 minus 0-6, in points; those "
                         "who answered only, not corrected)",
                     },
                 }
@@ -314,7 +344,7 @@ def journey_fitness(
         ],
         "how": "mean over the replayed cases of the share of their moves the design allows "
         "(as journeyscope conformance); perfect = share of cases with every move allowed; "
-        f"trend: by the {period} (UTC) of the case's first event",
+        f"trend: by the {period} (UTC) of the case's first event, complete {period}s only",
     }
 
 

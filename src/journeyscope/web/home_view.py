@@ -6,13 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from journeyscope.render.sparkline import sparkline
+from journeyscope.services.overview import complete_periods
 
 
 def sparklines(
-    journeys: list[dict[str, Any]], fitness: dict[str, tuple[bool, Any]]
+    journeys: list[dict[str, Any]],
+    fitness: dict[str, tuple[bool, Any]],
+    first: str | None = None,
+    last: str | None = None,
 ) -> dict[str, dict[str, str]]:
-    """Per journey id: ``cases``, ``rate``, ``fitness`` and ``nps`` sparklines (``''`` when
-    there is nothing to draw: fewer than two periods, or the figure is not computed yet)."""
+    """Per journey id: ``cases``, ``rate``, ``fitness`` and ``nps`` sparklines over the
+    periods wholly between ``first`` and ``last`` (the store's first and last event; a partly
+    observed period is left out), ``''`` when there is nothing to draw: fewer than two
+    periods, or the figure is not computed yet."""
     out: dict[str, dict[str, str]] = {}
     for j in journeys:
         period = j.get("period", "week")
@@ -20,7 +26,8 @@ def sparklines(
         def draw(
             rows: list[dict[str, Any]], key: str, label: str, fmt: Any, by: str = period
         ) -> str:
-            points = [(str(r["period"]), r[key]) for r in rows]
+            kept = complete_periods(rows, by, first, last)
+            points = [(str(r["period"]), r[key]) for r in kept]
             if len(points) < 2:
                 return ""
             return sparkline(points, label=f"{label} by {by}", fmt=fmt)

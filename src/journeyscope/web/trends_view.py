@@ -75,12 +75,12 @@ def chart(r: TrendsResult, measure: str) -> dict[str, Any]:
         "data": data,
         "layout": {
             "font": {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 13},
-            "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "autosize": True,
             "showlegend": bool(r.breakdown),
-            "legend": {"orientation": "h", "y": -0.2},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
             "xaxis": {"title": {"text": f"{r.period} (UTC, first day)"}, "type": "date"},
             "yaxis": {"title": {"text": measure}, "rangemode": "tozero", "tickformat": ",d"},
         },
@@ -107,6 +107,5 @@ def semantics(r: TrendsResult, measure: str) -> str:
     text = r.semantics.strip().rstrip(".")
     return (
         f"{text[:1].upper()}{text[1:]}. The chart draws {measure}: {DEFINITIONS[measure]}; "
-        "hollow markers are partly observed periods. Cases: "
-        f"{r.case_rule}."
+        "hollow markers are partly observed periods."
     )

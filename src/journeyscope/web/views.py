@@ -124,6 +124,34 @@ def _widest(r: Any) -> int:
     return max(per.values(), default=1)
 
 
+def _sankey_positions(
+    index: dict[tuple[int, str], int], links: list[tuple[int, int, int, bool]]
+) -> tuple[list[float], list[float]]:
+    """Each node's place (Plotly's normalised x and y, strictly inside 0..1): its path step
+    as the column, so a node whose incoming links were grouped away still sits at its own
+    step rather than in the first column; in a column, nodes from the most cases down."""
+    size = [0] * len(index)
+    into = [0] * len(index)
+    for src, dst, value, _back in links:
+        size[src] += value
+        into[dst] += value
+    size = [max(out, inn) for out, inn in zip(size, into, strict=True)]
+    steps = sorted({step for step, _name in index})
+    first, last = steps[0], steps[-1]
+    xs, ys = [0.0] * len(index), [0.0] * len(index)
+    for step in steps:
+        column = sorted((i for (k, _n), i in index.items() if k == step), key=lambda i: -size[i])
+        total = sum(size[i] for i in column) or 1
+        gap = min(0.04, 0.4 / max(1, len(column) - 1))  # at most 40% of the height
+        scale = (0.98 - gap * (len(column) - 1)) / total
+        at = 0.01
+        for i in column:
+            xs[i] = 0.01 + 0.98 * ((step - first) / (last - first) if last > first else 0.0)
+            ys[i] = round(at + size[i] * scale / 2, 4)
+            at += size[i] * scale + gap
+    return xs, ys
+
+
 def _layout(**extra: Any) -> dict[str, Any]:
     return {
         "font": _FONT,
@@ -192,12 +220,13 @@ def chart(kind: str, r: Any) -> dict[str, Any]:
                 links.append(
                     (node(e.step, e.source), node(e.step + 1, e.target), e.back_cases, True)
                 )
+        xs, ys = _sankey_positions(index, links)
         return {
             "data": [
                 {
                     "type": "sankey",
                     "arrangement": "snap",
-                    "node": {"label": labels, "pad": 14, "color": _BLUE},
+                    "node": {"label": labels, "pad": 14, "color": _BLUE, "x": xs, "y": ys},
                     "link": {
                         "source": [s for s, _t, _v, _b in links],
                         "target": [t for _s, t, _v, _b in links],

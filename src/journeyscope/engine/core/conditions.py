@@ -29,7 +29,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from journeyscope.errors import ConditionError
+from journeyscope.errors import ConditionCostError, ConditionError
 
 
 def _startswith(text: object, prefix: str) -> bool:
@@ -151,10 +151,6 @@ def _check(text: str, tree: ast.AST) -> None:
                 )
             if node.keywords:
                 raise ConditionError(f"{text!r}: keyword arguments are not allowed")
-
-
-class ConditionCostError(ConditionError):
-    """An expression went past the cost bound while being evaluated (or folded at load)."""
 
 
 #: The cost bound of one evaluation: nodes evaluated, and the size of any intermediate value

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import CustomerNotFoundError, InvalidQueryError
 from journeyscope.services import customers, overview, queries, results
 from journeyscope.web.auth import Principal, principal
 from journeyscope.web.routes.explore import groups, params_of, prepare
@@ -182,7 +182,7 @@ def search_customers(
 ) -> list[dict[str, Any]]:
     try:
         return customers.search(request.app.state.settings, q)
-    except customers.CustomerNotFoundError as exc:
+    except CustomerNotFoundError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
 
@@ -196,7 +196,7 @@ def customer(
         found = customers.timeline(
             request.app.state.settings, customer_id, engine=request.app.state.engine.store
         )
-    except customers.CustomerNotFoundError as exc:
+    except CustomerNotFoundError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     return dataclasses.asdict(found)
 

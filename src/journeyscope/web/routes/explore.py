@@ -27,7 +27,7 @@ from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.analytics.cohorts import NONE as REST
 from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError
-from journeyscope.services import overview, queries, results
+from journeyscope.services import cohorts, overview, queries, results
 from journeyscope.services.accounts import Session
 from journeyscope.web import views
 from journeyscope.web.auth import csrf, page
@@ -439,6 +439,11 @@ def save_cohort(
             activity=activity.strip() or None,
             min_count=min_count,
         )
+        if cohorts.size(settings, cohort) == 0:
+            raise InvalidQueryError(
+                f"no customer in the store is in {cohort.describe()}; nothing saved "
+                "(check the segment's value: the filter finds no customer either)"
+            )
         save_named(cohort, settings.cohorts)
     except InvalidQueryError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc

@@ -9,9 +9,10 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from journeyscope.errors import InsightError
 from journeyscope.services import results
 from journeyscope.services.accounts import Session, workspace_database
-from journeyscope.services.insights import InsightError, Insights
+from journeyscope.services.insights import Insights
 from journeyscope.web.auth import csrf, page
 from journeyscope.web.routes.explore import prepare, result_context
 from journeyscope.web.templating import render

@@ -11,8 +11,9 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from journeyscope.errors import AccountError, CustomerNotFoundError, SignInRefused
 from journeyscope.services import customers, overview, results, uploads
-from journeyscope.services.accounts import AccountError, Session, SignInRefused
+from journeyscope.services.accounts import Session
 from journeyscope.web import home_view
 from journeyscope.web.auth import (
     COOKIE,
@@ -163,7 +164,9 @@ def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -
         journeys=journeys,
         fitness=fitness,
         nps=nps,
-        sparks=home_view.sparklines(journeys, fitness),
+        sparks=home_view.sparklines(
+            journeys, fitness, stats.get("first_event"), stats.get("last_event")
+        ),
     )
 
 
@@ -178,7 +181,7 @@ def customer_search(
     if q.strip():
         try:
             found = customers.search(request.app.state.settings, q)
-        except customers.CustomerNotFoundError as exc:
+        except CustomerNotFoundError as exc:
             error = str(exc)
         if len(found) == 1:
             return RedirectResponse(
@@ -195,7 +198,7 @@ def customer_timeline(
         timeline = customers.timeline(
             request.app.state.settings, customer_id, engine=request.app.state.engine.store
         )
-    except customers.CustomerNotFoundError as exc:
+    except CustomerNotFoundError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     return render(request, "timeline.html", t=timeline)
 

@@ -2,7 +2,8 @@
 
 ``/explore/trends?event=Apply&period=week&measure=conversions&breakdown=channel`` with
 Explore's filters and case rule (``since``, ``until``, ``channel``, ``where``,
-``first_channel``, ``case_rule``, ``gap``, ``case_activity``), checked as every Explore view
+``first_channel``, ``cohort``, ``case_rule``, ``gap``, ``case_activity``; ``by_cohort``
+compares cohorts as the breakdown, as the funnel does), checked as every Explore view
 checks them (:func:`journeyscope.web.routes.explore.prepare`). The query runs as a background
 job through the shared result cache (:mod:`journeyscope.services.results`) and is the one
 analysis behind ``journeyscope trends`` (:func:`journeyscope.services.analyses.trends`);
@@ -26,7 +27,7 @@ from journeyscope.services import results
 from journeyscope.services.accounts import Session
 from journeyscope.web import trends_view, views
 from journeyscope.web.auth import Principal, page, principal
-from journeyscope.web.routes.explore import catalogue, params_of, prepare
+from journeyscope.web.routes.explore import catalogue, cohort_choices, params_of, prepare
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +64,22 @@ def trends_prepare(
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""
             raise InvalidQueryError(f"event: no activity {event!r} in the store{hint}")
         breakdown = _one(params, "breakdown")
-        if breakdown is not None and breakdown not in (*known.properties, "channel", "source"):
+        if filters.by_cohort:  # compare cohorts: they are the breakdown, as in the funnel
+            if breakdown not in (None, "cohort"):
+                raise InvalidQueryError(
+                    f"breakdown: {breakdown!r} and a split by cohort at once; clear one of them"
+                )
+            breakdown = "cohort"
+        elif breakdown == "cohort":
+            raise InvalidQueryError(
+                "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
+            )
+        if breakdown is not None and breakdown not in (
+            "cohort",
+            *known.properties,
+            "channel",
+            "source",
+        ):
             close = get_close_matches(breakdown, [*known.properties, "channel"], n=3, cutoff=0.5)
             hint = f"; closest: {', '.join(close)}" if close else ""
             raise InvalidQueryError(f"breakdown: no property {breakdown!r} in the events{hint}")
@@ -101,7 +117,9 @@ def _context(query: TrendsQuery, filters: results.Filters, measure: str, r: Any)
 def trends_page(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
     settings: Settings = request.app.state.settings
     if not settings.store.is_file():
-        return render(request, "trends.html", kind=KIND, no_store=True, params={}, labels=LABELS)
+        return render(
+            request, "trends.html", kind=KIND, no_store=True, params={}, labels=LABELS, cohorts=[]
+        )
     params = params_of(request)
     query, filters, measure, error = trends_prepare(settings, params)
     context: dict[str, Any] = {}
@@ -119,6 +137,7 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
         measures=trends_view.MEASURE_LABELS,
         query_string=urlencode(list(request.query_params.multi_items())),
         catalogue=catalogue(settings),
+        **cohort_choices(settings),
         error=error,
         pending=job is not None and not context,
         elapsed=job.elapsed if job is not None else None,
@@ -194,6 +213,10 @@ def trends_api(
     ] = None,
     first_channel: Annotated[
         list[str] | None, Query(description="Only customers whose first event was here.")
+    ] = None,
+    cohort: Annotated[str | None, Query(description="Only this saved cohort.")] = None,
+    by_cohort: Annotated[
+        list[str] | None, Query(description="Compare these saved cohorts (the breakdown).")
     ] = None,
 ) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
