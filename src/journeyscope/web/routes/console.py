@@ -342,13 +342,15 @@ def simulate_result(request: Request, job_id: str, session: Reader, part: str = 
             "no such simulation (results are kept in memory until the service restarts)",
         )
     result, error = None, ""
-    if job.future.done():
+    done = job.future.done()  # read once: the page must not see the job finish half-way
+    if done:
         try:
             result = job.future.result()
         except JourneyscopeError as exc:
             error = str(exc)
     context: dict[str, Any] = {
         "job": job,
+        "done": done,
         "result": result,
         "error": error,
         "may_act": session.user.may("operate"),
