@@ -27,7 +27,7 @@ test: $(STAMP) system
 	$(BIN)/python -m pytest -q --durations=25
 
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider --durations=20
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

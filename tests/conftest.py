@@ -60,3 +60,12 @@ def spark() -> Iterator[object]:
     session = spark_session("local[2]")
     yield session
     session.stop()
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs Spark (a JVM start, seconds of set-up) is slow wherever it is
+    declared: the fast lane never starts Spark."""
+    for item in items:
+        if item.get_closest_marker("spark") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)

@@ -12,6 +12,8 @@ functions included (a lazy import is still a dependency):
 - services is the only place that executes analyses: web, cli and render import no database
   or query library and materialise no query;
 - one Settings, injected: only the command line's callback and the web app's factory build one.
+- the engine's worker writes no SQL of its own, and the engine never reads API keys;
+- every import of the package names a module that exists (a rename leaves none behind).
 (Start-up cost, the root package's lazy names included, is checked by tests/cli/test_startup.py.)"""
 
 from __future__ import annotations
@@ -283,3 +285,51 @@ def test_the_extra_checkers_find_what_they_look_for(tmp_path: Path) -> None:
     assert {("datetime", "now"), ("time", "time")} <= {c for c in calls if c in CLOCK_READS}
     assert {m for _, m in calls if m in MATERIALISE} == {"to_pyarrow", "execute"}
     assert ("", "Settings") in calls
+
+
+def _exists(module: str) -> bool:
+    path = SRC.parent.joinpath(*module.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def test_every_import_of_the_package_names_a_module_that_exists() -> None:
+    """A module renamed or moved leaves no import behind (imports inside functions are only
+    found when they run: this finds them before)."""
+    wrong = [
+        f"{_where(p)} imports {name}"
+        for p in _modules()
+        for name in _imports(p)
+        if name.startswith("journeyscope.") and not _exists(name)
+        # `from journeyscope.x import name`: the module is journeyscope.x, checked on its own
+    ]
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_worker_writes_no_sql_of_its_own() -> None:
+    """Its batch transaction composes the store's repositories: of SQLAlchemy it may catch
+    errors, nothing else, and it never reaches for the tables."""
+    worker = SRC / "engine" / "worker.py"
+    wrong = [
+        name
+        for name in _imports(worker)
+        if (name.split(".")[0] == "sqlalchemy" and not name.startswith("sqlalchemy.exc"))
+        or name == "journeyscope.engine.schema"
+    ]
+    assert not wrong, wrong
+
+
+def test_the_engine_never_reads_api_keys() -> None:
+    """API keys belong to the web layer (issued and looked up by services/api_keys.py); the
+    engine only declares their table in its schema."""
+    wrong = [
+        _where(p)
+        for p in _in("engine")
+        if p.name != "schema.py"
+        and any(
+            (isinstance(n, ast.Name) and n.id == "api_keys")
+            or (isinstance(n, ast.Attribute) and n.attr == "api_keys")
+            or (isinstance(n, ast.Constant) and n.value == "api_keys")
+            for n in ast.walk(_tree(p))
+        )
+    ]
+    assert not wrong, wrong

@@ -144,6 +144,11 @@ def test_unknown_mechanism_is_named() -> None:
     assert set(MECHANISMS) >= {"random", "journey", "logistic", "nonmonotone", "never_asked"}
 
 
+# each of these simulates 4,000 customers and bootstraps 60 times (minutes on a shared
+# machine): the full run only. The fast lane keeps the pieces they rest on: the combined model
+# recovering known effects, the quadratic finding a U shape, the balance check, the headline's
+# estimate / range / abstention (the tests above).
+@pytest.mark.slow
 def test_answering_by_journey_rejects_the_score_only_model() -> None:
     """Before: ``corrected`` (score only) was the figure to read; here it misses the truth."""
     r, truth = _run("journey")
@@ -157,6 +162,7 @@ def test_answering_by_journey_rejects_the_score_only_model() -> None:
     assert _covers(r, truth)
 
 
+@pytest.mark.slow
 def test_answering_by_score_rejects_answering_at_random_given_the_journey() -> None:
     r, truth = _run("logistic")
     s = _by_name(r)
@@ -166,6 +172,7 @@ def test_answering_by_score_rejects_answering_at_random_given_the_journey() -> N
     assert r.answering_curve is not None and "happier" in r.answering_curve.described
 
 
+@pytest.mark.slow
 def test_non_monotone_answering_is_seen_as_such() -> None:
     """Before: every estimate missed by about 15 points and gamma came out near 0."""
     r, truth = _run("nonmonotone")
@@ -178,6 +185,7 @@ def test_non_monotone_answering_is_seen_as_such() -> None:
     assert _covers(r, truth)
 
 
+@pytest.mark.slow
 def test_customers_never_asked_make_it_abstain_or_range() -> None:
     r, truth = _run("never_asked")
     s = _by_name(r)

@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from journeyscope.cli import app
@@ -22,6 +23,9 @@ def run_json(*args: str) -> dict:
     return json.loads(result.stdout)
 
 
+# the correction beating the naive figure on the survey store takes minutes on a shared
+# machine: the full run only; the command's table and its refusals stay in the fast lane
+@pytest.mark.slow
 def test_silent_json_reports_naive_corrected_and_truth(survey_store: Store, tmp_path: Path) -> None:
     out = tmp_path / "estimates.csv"
     data = run_json("silent", "--store", survey_store.path, "--predictions", str(out))

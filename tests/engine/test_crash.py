@@ -103,6 +103,14 @@ def check_exactly_once(store: EngineStore, receiver: Receiver) -> dict[str, int]
     }
 
 
+# killing worker processes on PostgreSQL takes minutes on a shared machine: the full run only;
+# the fast lane kills them on SQLite (the same worker code, the same checks)
+ON_SQLITE_FAST = pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
+
+
+@ON_SQLITE_FAST
 @pytest.mark.parametrize("failpoint", ["", "after-commit=3", "after-delivery=3"])
 def test_a_killed_worker_loses_nothing_and_does_nothing_twice(
     database_url: str, spawn: Callable[..., WorkerProcess], failpoint: str
@@ -145,6 +153,7 @@ POISON_ACK = ACK.replace(
 )
 
 
+@ON_SQLITE_FAST
 def test_a_worker_killed_with_a_poison_item_in_flight_loses_nothing(
     database_url: str, spawn: Callable[..., WorkerProcess]
 ) -> None:

@@ -28,7 +28,9 @@ def sequential_batches() -> list[list[Event]]:
     return [events[i : i + 50] for i in range(0, len(events), 50)]
 
 
-@pytest.mark.parametrize("workers", [2, 4])
+# two workers in the fast lane; four (and the lease take-over below) in the full run only:
+# minutes of worker processes on a shared machine
+@pytest.mark.parametrize("workers", [2, pytest.param(4, marks=pytest.mark.slow)])
 def test_several_workers_keep_each_customers_order(
     postgres_url: str, spawn: Callable[..., WorkerProcess], workers: int
 ) -> None:
@@ -69,6 +71,9 @@ def _owners(store: EngineStore) -> int:
         )
 
 
+# the fast lane covers a take-over in process (test_worker.py: two workers hand partitions over)
+# and a killed worker's inputs (test_crash.py on SQLite)
+@pytest.mark.slow
 def test_a_killed_worker_is_taken_over_after_its_lease(
     postgres_url: str, spawn: Callable[..., WorkerProcess]
 ) -> None:

@@ -91,7 +91,7 @@ def test_an_sqlite_file_is_made_for_its_owner_only(tmp_path: Path) -> None:
 
 
 def test_a_store_not_created_says_so(sqlite_url: str) -> None:
-    with pytest.raises(EngineStoreError, match="empty.sqlite: cannot use the database: no such"):
+    with pytest.raises(EngineStoreError, match=r"empty\.sqlite: cannot use the database: no such"):
         EngineStore(sqlite_url.replace("engine.sqlite", "empty.sqlite"), create=False)
 
 

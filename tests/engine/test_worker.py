@@ -78,6 +78,11 @@ def test_versions_are_immutable_and_running_customers_keep_theirs(database_url: 
         worker.close()
 
 
+# on PostgreSQL this replay takes minutes on a shared machine: the full run only; the fast lane
+# replays on SQLite, and the store's own tests cover PostgreSQL
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
 def test_the_worker_decides_exactly_as_the_simulator(
     database_url: str, tmp_path: Path, synthetic_table: Any
 ) -> None:

@@ -23,6 +23,9 @@ from journeyscope.render.report import report_html
 from journeyscope.services.report import compute_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
+# Chromium on whole reports (minutes on a shared machine, with waits that time out under load):
+# the full run only; test_report.py checks the same pages' content in the fast lane
+pytestmark = pytest.mark.slow
 
 #: Text boxes (per line) of different <text> elements that overlap by more than this.
 _OVERLAPS_JS = """

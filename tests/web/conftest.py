@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from browser_kit import PASSWORD, serve
 
 from journeyscope.config import Settings
 from journeyscope.services.accounts import ROLES, Accounts, workspace_database
@@ -22,7 +23,6 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-PASSWORD = "correct horse battery"
 REPO = Path(__file__).resolve().parents[2]
 # argon2 with small costs keeps tests fast; production uses the library's defaults
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
@@ -110,27 +110,9 @@ def run_cli():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def live_server(settings: Settings, accounts: Accounts) -> Iterator[str]:
     """The workspace served by uvicorn on a free local port (for browser tests); its URL."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from journeyscope.services import results
     from journeyscope.web import create_app
 
     results.clear()
-    app = create_app(settings, accounts=accounts, embedded_worker=False)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join()
+    with serve(create_app(settings, accounts=accounts, embedded_worker=False)) as url:
+        yield url

@@ -6,16 +6,13 @@ this machine; screenshots in ``out/screenshots/console/`` (git-ignored)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from browser_kit import Watch, launch, needs_chromium, screenshots, serve, shot, sign_in
 
 from journeyscope.config import Settings
 from journeyscope.engine.core.program import load_program
@@ -23,14 +20,8 @@ from journeyscope.engine.store import EngineStore
 from journeyscope.services import api_keys
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = [pytest.mark.slow, needs_chromium]
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "orchestration"
-SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "console"
 HELP = "tenancy-online-help"
 DOCS = "tenancy-documents"
 POISON = """journey: poison-check
@@ -46,8 +37,6 @@ steps:
 def server(settings: Settings, accounts: Any) -> Iterator[tuple[str, str]]:
     """The app with its embedded worker, the examples and a poison journey deployed; the
     base URL and an API key that writes events and journeys."""
-    import uvicorn
-
     from journeyscope.services.simulation import parse_draft
     from journeyscope.web import create_app
 
@@ -65,51 +54,8 @@ def server(settings: Settings, accounts: Any) -> Iterator[tuple[str, str]]:
     )
     key = api_keys.issue(store, "crm", ["events:write", "journeys:write", "journeys:read"])
     store.close()
-    app = create_app(settings, accounts=accounts, embedded_worker=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", key
-    srv.should_exit = True
-    thread.join()
-
-
-class Watch:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.offsite: list[str] = []
-
-    def attach(self, page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", self._request)
-
-    def _request(self, request: Any) -> None:
-        host = urlsplit(request.url).hostname
-        if not request.url.startswith(("data:", "blob:")) and host not in (
-            "127.0.0.1",
-            "localhost",
-        ):
-            self.offsite.append(request.url)
-
-
-def _sign_in(page: Any, base: str, name: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _shot(page: Any, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    with serve(create_app(settings, accounts=accounts, embedded_worker=True)) as url:
+        yield url, key
 
 
 def _post_events(page: Any, base: str, key: str, events: list[dict[str, Any]]) -> None:
@@ -136,47 +82,47 @@ def _cell(page: Any, version: int, step: str, column: str) -> int:
     return int(text.replace(",", ""))
 
 
-def _confirm(page: Any, button: str) -> None:
+def _confirm(page: Any, shots: Path, button: str) -> None:
     page.click(button)
     page.wait_for_selector("#confirm")
-    _shot(page, "confirm-" + button.strip("#").replace(" ", "-")[:20])
+    shot(page, shots, "confirm-" + button.strip("#").replace(" ", "-")[:20])
     page.click("#confirm")
     page.wait_for_selector("p.message")
 
 
 def test_an_operator_runs_journeys_from_the_console(server: tuple[str, str]) -> None:
     base, key = server
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = screenshots("console")
     watch = Watch()
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        browser = launch(p)
         try:
             ctx = browser.new_context(viewport={"width": 1366, "height": 900})
             page = ctx.new_page()
             watch.attach(page)
-            _sign_in(page, base, "operator")
+            sign_in(page, base, "operator")
             page.click("nav.nav a:has-text('Console')")
             page.wait_for_selector(f"a:has-text('{DOCS}')")
-            _shot(page, "console")
+            shot(page, shots, "console")
 
             # simulate a new version of the documents journey on a month of stored events
             page.goto(f"{base}/console-simulate?journey={DOCS}")
             assert "version: 2" in page.input_value("#draft")
             page.fill("input[name=since]", "2025-12-01")
             page.fill("input[name=until]", "2025-12-31")
-            _shot(page, "simulate-form")
+            shot(page, shots, "simulate-form")
             page.click("#simulate")
             page.wait_for_selector("text=Replayed", timeout=120_000)
             simulated = page.locator(".side").first.locator("[data-total='Journey entered']")
             assert int(simulated.inner_text().replace(",", "")) > 0
             assert page.locator("table a[href^='/customers/']").count() > 0
-            _shot(page, "simulation")
+            shot(page, shots, "simulation")
 
             # deploy it: a confirmation first, then the journey page says what happened
-            _confirm(page, "#deploy")
+            _confirm(page, shots, "#deploy")
             assert "deployed tenancy-documents@2" in page.locator("p.message").inner_text()
             assert page.locator("table.counters[data-version='2']").count() == 1
-            _shot(page, "deployed")
+            shot(page, shots, "deployed")
 
             # counters move while events are posted (the page polls; no reload)
             page.goto(f"{base}/console/{HELP}")
@@ -188,10 +134,10 @@ def test_an_operator_runs_journeys_from_the_console(server: tuple[str, str]) -> 
                 arg=before + 3,
                 timeout=30_000,
             )
-            _shot(page, "counters-moved")
+            shot(page, shots, "counters-moved")
 
             # pause: nobody enters; resume: they do again
-            _confirm(page, "#switch")
+            _confirm(page, shots, "#switch")
             assert "paused: no new entries" in page.locator("p.message").inner_text()
             _post_events(page, base, key, [_error("acct:P1")])
             page.wait_for_function(
@@ -199,8 +145,8 @@ def test_an_operator_runs_journeys_from_the_console(server: tuple[str, str]) -> 
                 timeout=30_000,
             )
             assert _cell(page, 1, "offer-help", "entered") == before + 3
-            _shot(page, "paused")
-            _confirm(page, "#switch")
+            shot(page, shots, "paused")
+            _confirm(page, shots, "#switch")
             assert "resumed" in page.locator("p.message").inner_text()
             _post_events(page, base, key, [_error("acct:R1")])
             page.wait_for_function(
@@ -227,24 +173,24 @@ def test_an_operator_runs_journeys_from_the_console(server: tuple[str, str]) -> 
                 ],
             )
             page.wait_for_selector("button[data-dead^='retry-']", timeout=30_000)
-            _shot(page, "dead-letter")
-            _confirm(page, "button[data-dead^='retry-']")
+            shot(page, shots, "dead-letter")
+            _confirm(page, shots, "button[data-dead^='retry-']")
             assert (
                 "1 failed input(s) handed to the workers again"
                 in page.locator("p.message").inner_text()
             )
-            _shot(page, "retried")
+            shot(page, shots, "retried")
             ctx.close()
 
             # a viewer reads the same pages and is refused each action
             ctx = browser.new_context(viewport={"width": 1366, "height": 900})
             page = ctx.new_page()
             watch.attach(page)
-            _sign_in(page, base, "viewer")
+            sign_in(page, base, "viewer")
             page.goto(f"{base}/console/{HELP}")
             assert page.locator("#switch").count() == 0
             assert page.locator("button[data-dead]").count() == 0
-            _shot(page, "viewer")
+            shot(page, shots, "viewer")
             token = page.evaluate(
                 "() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']"
             )
@@ -268,5 +214,4 @@ def test_an_operator_runs_journeys_from_the_console(server: tuple[str, str]) -> 
             ctx.close()
         finally:
             browser.close()
-    assert watch.errors == []
-    assert watch.offsite == []
+    watch.assert_clean()

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
+from browser_kit import Watch, launch, needs_chromium, screenshots, sign_in
 
 from journeyscope.config import Settings
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = [pytest.mark.slow, needs_chromium]
 START = "Start housing application"
 STEPS = [START, "Upload documents", "Accept tenancy offer"]
-SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "explore"
 
 
 @pytest.fixture
@@ -41,64 +36,50 @@ def settings(synthetic_store: Path, tmp_path: Path) -> Settings:
     )
 
 
-def _watch(page: Any, problems: list[str]) -> None:
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-
-    def request(r: Any) -> None:
-        host = urlsplit(r.url).hostname
-        if not r.url.startswith(("data:", "blob:")) and host not in ("127.0.0.1", "localhost"):
-            problems.append(f"off this machine: {r.url}")
-
-    page.on("request", request)
-
-
-def _show(page: Any, url: str, name: str, results: int = 1) -> None:
+def _show(page: Any, shots: Path, url: str, name: str, results: int = 1) -> None:
     page.goto(url)
     page.wait_for_function(
         f"document.querySelectorAll('section.result').length >= {results}", timeout=180_000
     )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)  # plotly draws after the swap
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 def test_paths_options_and_cohorts_in_chromium(live_server: str, settings: Settings) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
+    shots = screenshots("explore")
+    watch = Watch()
     base = live_server
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        browser = launch(p)
         try:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
-            _watch(page, problems)
-            page.goto(f"{base}/")
-            page.fill("#username", "analyst")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
+            watch.attach(page)
+            sign_in(page, base, "analyst", at="/")
 
             paths = {"start": START, "steps": "5"}
-            _show(page, f"{base}/explore/paths?{urlencode(paths)}", "paths-back-moves-shown")
+            _show(page, shots, f"{base}/explore/paths?{urlencode(paths)}", "paths-back-moves-shown")
             assert "back-moves" in page.locator("p.semantics").inner_text()
             assert page.locator(".plot .sankey").count() == 1
 
             shaped = {**paths, "back_moves": "collapse", "hide": STEPS[1], "min_cases": "10"}
-            _show(page, f"{base}/explore/paths?{urlencode(shaped)}", "paths-collapsed-hidden")
+            _show(
+                page, shots, f"{base}/explore/paths?{urlencode(shaped)}", "paths-collapsed-hidden"
+            )
             text = page.locator("p.semantics").inner_text()
             assert "back-moves" in text and "collapsed" in text and "hidden" in text
             assert page.locator("select[name=back_moves]").input_value() == "collapse"
 
             split = urlencode([("by_cohort", "uploaders")])
-            _show(page, f"{base}/explore/variants?{split}", "variants-by-cohort", results=2)
+            _show(page, shots, f"{base}/explore/variants?{split}", "variants-by-cohort", results=2)
             assert page.locator("h2.group-title").count() == 2
 
             by_paths = urlencode([*paths.items(), ("by_cohort", "web-users")])
-            _show(page, f"{base}/explore/paths?{by_paths}", "paths-by-cohort", results=2)
+            _show(page, shots, f"{base}/explore/paths?{by_paths}", "paths-by-cohort", results=2)
 
             funnel = urlencode([*(("step", s) for s in STEPS), ("by_cohort", "uploaders")])
-            _show(page, f"{base}/explore/funnel?{funnel}", "funnel-by-cohort")
+            _show(page, shots, f"{base}/explore/funnel?{funnel}", "funnel-by-cohort")
             assert "cohort = uploaders" in page.locator("table").first.inner_text()
 
             # define a cohort from the page's filter, and land on the page filtered to it
@@ -110,20 +91,16 @@ def test_paths_options_and_cohorts_in_chromium(live_server: str, settings: Setti
             page.wait_for_selector("section.result", timeout=180_000)
             page.locator("details.cohorts-defined summary").click()
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(SHOTS / "dfg-cohort-defined.png"), full_page=True)
+            page.screenshot(path=str(shots / "dfg-cohort-defined.png"), full_page=True)
             assert page.locator("select[name=cohort]").input_value() == "mainstream"
             ctx.close()
 
             phone = browser.new_context(viewport={"width": 390, "height": 844})
             small = phone.new_page()
-            _watch(small, problems)
-            small.goto(f"{base}/")
-            small.fill("#username", "analyst")
-            small.fill("#password", PASSWORD)
-            small.click("button[type=submit]")
-            small.wait_for_url(f"{base}/")
-            _show(small, f"{base}/explore/paths?{urlencode(shaped)}", "paths-390px")
+            watch.attach(small)
+            sign_in(small, base, "analyst", at="/")
+            _show(small, shots, f"{base}/explore/paths?{urlencode(shaped)}", "paths-390px")
             phone.close()
         finally:
             browser.close()
-    assert not problems, problems
+    watch.assert_clean()

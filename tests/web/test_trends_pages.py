@@ -3,7 +3,10 @@ which equals ``journeyscope trends --json``; filters and typos as on every Explo
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 from journeyscope.config import Settings
 
@@ -99,3 +102,51 @@ def test_cohorts_filter_and_split_as_the_cli(
     assert sum(groups.values()) == split.json()["totals"]["events"]
     page = app_client.get("/explore/trends", params={"by_cohort": "web-users", "breakdown": "x"})
     assert "split by cohort at once" in page.text
+
+
+def test_saved_as_an_insight_and_shown_on_a_dashboard(app_client, login) -> None:
+    token = login(app_client, "analyst")
+    params = {"event": EVENT, "measure": "conversions", "breakdown": "channel", "channel": "web"}
+    app_client.get("/explore/trends/csv", params=params)  # the job is done: the page shows it
+    page = app_client.get("/explore/trends", params=params)
+    assert 'name="kind" value="trends"' in page.text  # the save form
+    query = re.search(r'name="query" value="([^"]+)"', page.text)
+    assert query, page.text[:2000]
+    saved = app_client.post(
+        "/insights",
+        data={
+            "csrf_token": token,
+            "name": "Web conversions",
+            "kind": "trends",
+            "query": html.unescape(query[1]) + "&first_channel=web&ignored=1",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    listed = app_client.get("/insights").text
+    link = re.search(r'<a href="(/explore/trends\?[^"]+)">Web conversions</a>', listed)
+    assert link, listed
+    kept = parse_qs(urlsplit(html.unescape(link[1])).query)
+    assert kept["channel"] == ["web"] and kept["first_channel"] == ["web"]  # filters kept
+    assert "ignored" not in kept
+    board = app_client.post(
+        "/dashboards", data={"csrf_token": token, "name": "Trends"}, follow_redirects=False
+    )
+    where = board.headers["location"]
+    insight_id = re.search(r"saved=(\d+)", saved.headers["location"])
+    assert insight_id
+    app_client.post(
+        f"{where}/add",
+        data={"csrf_token": token, "insight_id": insight_id[1]},
+        follow_redirects=False,
+    )
+    tile = app_client.get(where).text
+    assert "Web conversions" in tile and "The chart draws conversions" in tile
+
+
+def test_an_unknown_kind_is_refused_with_the_choices(app_client, login) -> None:
+    token = login(app_client, "analyst")
+    refused = app_client.post(
+        "/insights", data={"csrf_token": token, "name": "x", "kind": "trend", "query": ""}
+    )
+    assert refused.status_code == 422 and "trends" in refused.text

@@ -9,85 +9,33 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser_kit import Watch, launch, needs_chromium, screenshots, serve, shot, sign_in
 
 from journeyscope.config import Settings
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium")
+# a whole session in Chromium (minutes on a shared machine): the full run only; the fast lane
+# keeps its behaviour through the test client (test_workspace_pages.py: every page answers, the
+# funnel API equals the CLI, drill-downs, typos named; test_workspace_security.py: roles)
+pytestmark = [pytest.mark.slow, needs_chromium]
 STEPS = ["Start housing application", "Upload documents", "Accept tenancy offer"]
 SINCE = "2025-12-01"
-PASSWORD = "correct horse battery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def server(settings: Settings, accounts: Any) -> Iterator[str]:
-    import uvicorn
-
     from journeyscope.services import results
     from journeyscope.web import create_app
 
     results.clear()
-    app = create_app(settings, accounts=accounts, embedded_worker=False)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        assert thread.is_alive()
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join()
-
-
-class Watch:
-    """Console errors and requests off this machine, per page."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.offsite: list[str] = []
-
-    def attach(self, page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", self._request)
-
-    def _request(self, request: Any) -> None:
-        host = urlsplit(request.url).hostname
-        if request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
-            return
-        self.offsite.append(request.url)
-
-
-def _sign_in(page: Any, base: str, name: str) -> None:
-    page.goto(f"{base}/")
-    assert "/signin" in page.url
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _shot(page: Any, folder: Path, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    with serve(create_app(settings, accounts=accounts, embedded_worker=False)) as url:
+        yield url
 
 
 def _filtered_cli_funnel(settings: Settings, synthetic_store: Path, run_cli: Any) -> dict[str, Any]:
@@ -109,29 +57,28 @@ def test_a_whole_session_in_chromium(
     server: str, settings: Settings, synthetic_store: Path, run_cli: Any, tmp_path: Path
 ) -> None:
     expected = _filtered_cli_funnel(settings, synthetic_store, run_cli)
-    shots = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "workspace"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots("workspace")
     watch = Watch()
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        browser = launch(p)
         try:
             # every role signs in and sees Home; the menu offers only what the role may do
             for role in ("viewer", "analyst", "designer", "operator", "admin"):
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = ctx.new_page()
                 watch.attach(page)
-                _sign_in(page, server, role)
+                sign_in(page, server, role, at="/")
                 assert page.locator("h1").first.inner_text() == "Home"
                 assert (page.locator("nav.nav a", has_text="Customers").count() == 1) is (
                     role != "viewer"
                 )
-                _shot(page, shots, f"home-{role}")
+                shot(page, shots, f"home-{role}")
                 ctx.close()
 
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
             watch.attach(page)
-            _sign_in(page, server, "analyst")
+            sign_in(page, server, "analyst", at="/")
 
             # a typo is an inline message with the closest names, not a silent zero
             page.goto(f"{server}/explore/funnel?step=Upload+documnets")
@@ -160,7 +107,7 @@ def test_a_whole_session_in_chromium(
                 assert [int(cells[k][col].replace(",", "")) for k in range(3)] == group["steps"]
             assert "Only events on or after" in page.locator("#result .semantics").inner_text()
             page.wait_for_selector("#result .plot .main-svg")
-            _shot(page, shots, "explore-funnel")
+            shot(page, shots, "explore-funnel")
             shared = page.url
             # the API gives the same numbers as the CLI for the same query and filter
             api = page.request.get(f"{server}/api/funnel?{urlsplit(shared).query}").json()
@@ -176,13 +123,13 @@ def test_a_whole_session_in_chromium(
             page.select_option("#add-insight", label="Tenancy funnel by channel")
             page.click("form[action$='/add'] button")
             page.wait_for_selector(".tile table")
-            _shot(page, shots, "dashboard")
+            shot(page, shots, "dashboard")
 
             # share the URL: a second browser context (another person) sees the same table
             other = browser.new_context(viewport={"width": 1280, "height": 900})
             page2 = other.new_page()
             watch.attach(page2)
-            _sign_in(page2, server, "viewer")
+            sign_in(page2, server, "viewer", at="/")
             page2.goto(shared)
             page2.wait_for_selector("#result table")
             assert page2.locator("#result tbody tr").first.inner_text() == rows[0].inner_text()
@@ -192,14 +139,14 @@ def test_a_whole_session_in_chromium(
             page.goto(shared)
             page.locator("#result a[title='Who dropped here']").first.click()
             page.wait_for_selector("h1:has-text('dropped after')")
-            _shot(page, shots, "drill")
+            shot(page, shots, "drill")
             page.locator("ul.columns a").first.click()
             page.wait_for_selector("ol.timeline")
             assert (
                 page.locator("h1").inner_text().startswith("acct:")
                 or page.locator("h1").inner_text()
             )
-            _shot(page, shots, "timeline")
+            shot(page, shots, "timeline")
 
             # drill into a path: click a link of the Sankey (the table row it draws), see the
             # cases that went that way and the paths after it
@@ -207,7 +154,7 @@ def test_a_whole_session_in_chromium(
             page.wait_for_selector("#result .plot[data-drawn] .sankey-link", timeout=60_000)
             page.locator("#result .sankey-link").first.dispatch_event("click")
             page.wait_for_selector("h1:has-text('cases went from')", timeout=60_000)
-            _shot(page, shots, "path-drill")
+            shot(page, shots, "path-drill")
             page.locator("a.button:has-text('Paths after')").click()
             page.wait_for_selector("#result table", timeout=60_000)
 
@@ -227,7 +174,7 @@ def test_a_whole_session_in_chromium(
             page.goto(f"{server}/data?source=bad-rows#quarantine")
             table = page.locator("#quarantine-table").inner_text()
             assert table.count("bad-rows") >= 2 and "activity" in table and "timestamp" in table
-            _shot(page, shots, "data")
+            shot(page, shots, "data")
 
             for path, name in (
                 ("/explore/paths?start=Upload+documents", "paths"),
@@ -241,21 +188,20 @@ def test_a_whole_session_in_chromium(
                 if path.startswith("/explore"):  # wait for the background job's result
                     picture = "#result .svg-wrap svg" if "dfg" in path else "#result .main-svg"
                     page.wait_for_selector(picture, timeout=120_000)
-                _shot(page, shots, name)
+                shot(page, shots, name)
             ctx.close()
 
             # a phone-sized screen: the menu collapses, the funnel still reads
             phone = browser.new_context(viewport={"width": 390, "height": 844})
             page3 = phone.new_page()
             watch.attach(page3)
-            _sign_in(page3, server, "admin")
+            sign_in(page3, server, "admin", at="/")
             assert not page3.locator("nav.nav").is_visible()
             page3.goto(shared)
             page3.wait_for_selector("#result table")
-            _shot(page3, shots, "explore-funnel-390px")
+            shot(page3, shots, "explore-funnel-390px")
             phone.close()
         finally:
             browser.close()
-    assert watch.errors == [], watch.errors
-    assert watch.offsite == [], watch.offsite
+    watch.assert_clean()
     print(f"screenshots in {shots}")

@@ -117,6 +117,17 @@ class EngineStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def listener(self) -> Any:
+        """A psycopg connection (autocommit) that hears new inputs and new deployments
+        (``LISTEN``; PostgreSQL only): workers wait on it instead of polling."""
+        import psycopg
+
+        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = psycopg.connect(url, autocommit=True)
+        conn.execute(f"LISTEN {inbox.NOTIFY_CHANNEL}")
+        conn.execute(f"LISTEN {deployments.PROGRAM_CHANNEL}")
+        return conn
+
     def insert(self, table: Any) -> Any:
         """An INSERT that knows ``ON CONFLICT`` in this database's dialect."""
         return dialects.insert(self.sqlite, table)

@@ -43,7 +43,7 @@ from journeyscope.engine.core.rules import Rules
 from journeyscope.engine.core.state import CustomerState
 from journeyscope.engine.deadletters import Failure, describe
 from journeyscope.engine.deployments import PROGRAM_CHANNEL
-from journeyscope.engine.inbox import NOTIFY_CHANNEL, AcceptReport, row_item
+from journeyscope.engine.inbox import AcceptReport, row_item
 from journeyscope.engine.leases import Leases
 from journeyscope.engine.partitions import partition_of
 from journeyscope.engine.store import EngineStore
@@ -222,7 +222,7 @@ class Worker:
         fds = [self._pipe_r]
         if not self.store.sqlite:
             if self._listener is None:
-                self._listener = self._listen()
+                self._listener = self.store.listener()
             fds.append(self._listener.fileno())
         ready, _, _ = selectors.select(fds, [], [], self.idle_wait)
         if self._pipe_r in ready:
@@ -232,17 +232,6 @@ class Worker:
             for note in self._listener.notifies(timeout=0):
                 if note.channel == PROGRAM_CHANNEL:
                     self._reloaded_at = 0.0
-
-    def _listen(self) -> Any:
-        import psycopg
-
-        url = self.store.engine.url.set(drivername="postgresql").render_as_string(
-            hide_password=False
-        )
-        conn = psycopg.connect(url, autocommit=True)
-        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        conn.execute(f"LISTEN {PROGRAM_CHANNEL}")
-        return conn
 
     # ----------------------------------------------------------------------- maintenance
 

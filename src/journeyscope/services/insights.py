@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import (
@@ -57,10 +58,17 @@ items_table = Table(
     Column("insight_id", Integer, ForeignKey("insights.id"), primary_key=True),
     Column("position", Integer, nullable=False),
 )
+#: The results an insight can save: Explore's five analyses and its Trends view.
+SAVED_KINDS: Final[tuple[str, ...]] = (*KINDS, "trends")
+#: The URL parameters of the Trends view (``journeyscope.web.routes.trends``).
+TRENDS_PARAMETERS: Final = ("event", "period", "measure", "breakdown", "top")
+#: Explore's case rule and filters, the cohort filter and the cohort split included.
+FILTER_PARAMETERS: Final = frozenset(
+    {"case_rule", "gap", "case_activity", "since", "until", "channel", "first_channel", "where"}
+    | {"cohort", "by_cohort", "group"}
+)
 KEPT_PARAMETERS = {
-    kind: set(PARAMETERS[kind])
-    | {"case_rule", "gap", "case_activity", "since", "until", "channel", "where"}
-    for kind in KINDS
+    kind: set(PARAMETERS.get(kind, TRENDS_PARAMETERS)) | FILTER_PARAMETERS for kind in SAVED_KINDS
 }
 
 
@@ -100,8 +108,8 @@ class Insights:
         _meta.create_all(self.engine)
 
     def save(self, name: str, kind: str, query: str, owner: str) -> Insight:
-        if kind not in KINDS:
-            raise InsightError(f"unknown analysis {kind!r}")
+        if kind not in SAVED_KINDS:
+            raise InsightError(f"unknown analysis {kind!r}; choose {', '.join(SAVED_KINDS)}")
         kept = [(k, v) for k, v in parse_qsl(query) if k in KEPT_PARAMETERS[kind] and v != ""]
         row = {
             "name": _name(name, "insight"),

@@ -9,11 +9,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from journeyscope.config import Settings
 from journeyscope.errors import InsightError
 from journeyscope.services import results
 from journeyscope.services.accounts import Session, workspace_database
 from journeyscope.services.insights import Insights
 from journeyscope.web.auth import csrf, page
+from journeyscope.web.routes import trends
 from journeyscope.web.routes.explore import prepare, result_context
 from journeyscope.web.templating import render
 
@@ -90,6 +92,21 @@ def add_to_dashboard(
     return RedirectResponse(f"/dashboards/{dashboard_id}", status_code=303)
 
 
+def _tile(settings: Settings, kind: str, query_string: str) -> dict[str, Any]:
+    """A saved query run on the store as it is now, as the page of its kind shows it."""
+    params = parse_qs(query_string)
+    if kind == trends.KIND:
+        found, filters, measure, error = trends.trends_prepare(settings, params)
+        if found is None:
+            return {"error": error}
+        answer = results.run(settings, found, filters)
+        return {"kind": kind, **trends.trends_context(found, filters, measure, answer)}
+    query, filters, error = prepare(settings, kind, params)
+    if query is None:
+        return {"error": error}
+    return result_context(kind, query, filters, results.run(settings, query, filters))
+
+
 @router.get("/dashboards/{dashboard_id}", response_class=HTMLResponse)
 def dashboard(
     request: Request, dashboard_id: int, session: Annotated[Session, Depends(page("read"))]
@@ -102,13 +119,7 @@ def dashboard(
     settings = request.app.state.settings
     tiles: list[dict[str, Any]] = []
     for insight in board.insights:
-        query, filters, error = prepare(settings, insight.kind, parse_qs(insight.query))
-        tile: dict[str, Any] = {"insight": insight, "error": error}
-        if query is not None:
-            tile.update(
-                result_context(insight.kind, query, filters, results.run(settings, query, filters))
-            )
-        tiles.append(tile)
+        tiles.append({"insight": insight, **_tile(settings, insight.kind, insight.query)})
     return render(
         request,
         "dashboard.html",

@@ -101,7 +101,9 @@ def trends_prepare(
         return None, filters, "events", str(exc)
 
 
-def _context(query: TrendsQuery, filters: results.Filters, measure: str, r: Any) -> dict[str, Any]:
+def trends_context(
+    query: TrendsQuery, filters: results.Filters, measure: str, r: Any
+) -> dict[str, Any]:
     return {
         "result": r,
         "table": trends_view.table(r, measure),
@@ -127,7 +129,7 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
     if query is not None:
         job = results.submit(settings, query, filters)
         with suppress(TimeoutError):  # not ready within a second: the page polls
-            context = _context(query, filters, measure, job.result(timeout=1.0))
+            context = trends_context(query, filters, measure, job.result(timeout=1.0))
     return render(
         request,
         "trends.html",
@@ -143,13 +145,13 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
         elapsed=job.elapsed if job is not None else None,
         expected=job.expected if job is not None else None,
         progress=job.progress if job is not None else None,
-        may_save=False,
+        may_save=session.user.may("insights"),
         **context,
     )
 
 
 @router.get("/explore/trends/result", response_class=HTMLResponse)
-def trends_result(request: Request, _: Annotated[Session, Depends(page("read"))]) -> Response:
+def trends_result(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
     """The result part of the page (htmx polls it while the job runs)."""
     settings: Settings = request.app.state.settings
     query, filters, measure, error = trends_prepare(settings, params_of(request))
@@ -173,8 +175,8 @@ def trends_result(request: Request, _: Annotated[Session, Depends(page("read"))]
         "_result.html",
         kind=KIND,
         query_string=query_string,
-        may_save=False,
-        **_context(query, filters, measure, job.result()),
+        may_save=session.user.may("insights"),
+        **trends_context(query, filters, measure, job.result()),
     )
 
 
