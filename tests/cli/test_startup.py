@@ -22,9 +22,9 @@ print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
 """
 
 
-def _heavy_after(code: str) -> list[str]:
+def _heavy_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     out = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(code=code, heavy=HEAVY)],
+        [sys.executable, "-c", _LOADED.format(code=code, heavy=heavy)],
         capture_output=True,
         text=True,
         check=True,
@@ -54,6 +54,40 @@ def test_the_root_package_is_lazy_and_still_public() -> None:
     assert _heavy_after("import journeyscope; journeyscope.Settings; journeyscope.StoreError") == []
     assert _heavy_after("import journeyscope; journeyscope.Store") != []
     assert journeyscope.Store.__module__ == "journeyscope.events.store"
+
+
+#: What no DFG or funnel needs: the statistical analyses' libraries, plotting, Spark.
+STATISTICS = ("pandas", "scipy", "sklearn", "statsmodels", "pyspark", "plotly")
+
+
+def test_a_dfg_and_a_funnel_command_load_no_statistics_library(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Running ``dfg --json`` and ``funnel --json`` (the CLI, the analyses service, the
+    backend, Arrow to rows) imports only the analyses they run: before, importing any analysis
+    imported them all, and with them pandas, SciPy and scikit-learn."""
+    from journeyscope import synthetic
+    from journeyscope.events import Store
+
+    synthetic.write(synthetic.generate(60, seed=3), tmp_path / "events.parquet")
+    with Store(tmp_path / "store.duckdb") as store:
+        store.ingest(tmp_path / "events.parquet")
+    code = f"""
+from journeyscope.cli import app
+for args in (["dfg"], ["funnel", "Visit loan page", "Start loan application"]):
+    try:
+        app([*args, "--json", "--store", {str(tmp_path / "store.duckdb")!r}])
+    except SystemExit as exc:
+        assert exc.code in (0, None), (args, exc.code)
+"""
+    assert _heavy_after(code, (*STATISTICS, "journeyscope.analytics.moments")) == []
+    assert _heavy_after("import sklearn", STATISTICS) != []  # the check sees what is loaded
+
+
+def test_the_analytics_package_is_lazy_and_still_public() -> None:
+    import journeyscope.analytics as analytics
+
+    assert _heavy_after("import journeyscope.analytics.process", STATISTICS) == []
+    assert analytics.DfgQuery.__module__ == "journeyscope.analytics.process"
+    assert set(analytics.__all__) <= set(dir(analytics))
 
 
 def test_version() -> None:

@@ -22,8 +22,6 @@ from typing import Any, Final
 import duckdb
 import ibis
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from journeyscope.events.schema import IDENTIFIERS
 
@@ -49,6 +47,9 @@ def representatives(n_nodes: int, src: np.ndarray, dst: np.ndarray) -> np.ndarra
     """
     if n_nodes == 0:
         return np.zeros(0, dtype=np.int64)
+    from scipy.sparse import coo_matrix  # here, not at import: SciPy costs a command's start
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix(
         (np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n_nodes, n_nodes)
     ).tocsr()
