@@ -187,3 +187,29 @@ def test_the_journey_page_filters_by_cohort(
     assert "cohort=uploaders" in text  # the links to Explore keep it
     typo = html_lib.unescape(app_client.get("/journeys/tenancy?cohort=uploadrs").text)
     assert "cohort: no cohort 'uploadrs' (closest: uploaders)" in typo
+
+
+def test_a_saved_split_shows_one_result_per_group_on_a_dashboard(
+    app_client, cohorts: Path, login
+) -> None:
+    token = login(app_client, "analyst")
+    saved = app_client.post(
+        "/insights",
+        data={"csrf_token": token, "name": "Variants by cohort", "kind": "variants",
+              "query": "by_cohort=uploaders&top=5"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    insight = re.search(r"saved=(\d+)", saved.headers["location"])
+    board = app_client.post(
+        "/dashboards", data={"csrf_token": token, "name": "Cohorts"}, follow_redirects=False
+    )
+    where = board.headers["location"]
+    assert insight
+    app_client.post(
+        f"{where}/add", data={"csrf_token": token, "insight_id": insight[1]},
+        follow_redirects=False,
+    )  # fmt: skip
+    tile = app_client.get(where).text
+    assert "Cohort uploaders" in tile and "The rest: in none of these cohorts" in tile
+    assert tile.count('class="card result"') == 2

@@ -16,7 +16,7 @@ from journeyscope.services.accounts import Session, workspace_database
 from journeyscope.services.insights import Insights
 from journeyscope.web.auth import csrf, page
 from journeyscope.web.routes import trends
-from journeyscope.web.routes.explore import prepare, result_context
+from journeyscope.web.routes.explore import groups, panels, prepare
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +104,9 @@ def _tile(settings: Settings, kind: str, query_string: str) -> dict[str, Any]:
     query, filters, error = prepare(settings, kind, params)
     if query is None:
         return {"error": error}
-    return result_context(kind, query, filters, results.run(settings, query, filters))
+    parts = groups(kind, filters)  # split by cohort: one result per group, as the page shows
+    done = [results.run(settings, query, f) for _group, f in parts]
+    return {"kind": kind, "panels": panels(kind, query, parts, done)}
 
 
 @router.get("/dashboards/{dashboard_id}", response_class=HTMLResponse)
