@@ -50,6 +50,7 @@ def test_the_page_shows_chart_table_and_semantics(data: ReportData) -> None:
     assert data.lifecycle is not None
     page = report_html(data, now=NOW)
     ids = re.findall(r'<section id="([a-z-]+)" data-section', page)
+    assert page.count('id="lifecycle"') == 1  # the chart's own id: Plotly draws into the id
     assert ids.index("lifecycle") == ids.index("retention") + 1
     section = page.split('<section id="lifecycle"')[1].split("</section>")[0]
     last = data.lifecycle.periods[-1]

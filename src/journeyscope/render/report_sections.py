@@ -504,8 +504,8 @@ def lifecycle_section(data: ReportData) -> Section:
     if not r.periods:
         return Section("lifecycle", SECTIONS["lifecycle"], body=markup.missing("no customers"))
     rows = [(p.period, p.new, p.returning, p.resurrecting, p.dormant) for p in r.periods]
-    body = markup.figure(
-        "lifecycle", lifecycle_figure(rows), label="Customers per period by lifecycle status"
+    body = markup.figure(  # not the section's own id, or the chart is drawn into the section
+        "lifecycle-chart", lifecycle_figure(rows), label="Customers per period by lifecycle status"
     )
     shown = r.periods[-LIFECYCLE_ROWS:]
     body += markup.table(
