@@ -4,7 +4,9 @@
 A duration is one or more parts, each a number and a unit, optionally separated by spaces:
 ``30d``, ``1.5h``, ``90 minutes``, ``1w2d12h``, ``1d 12h``, ``2 weeks``. Units: ``w``/``wk``/
 ``week(s)``, ``d``/``day(s)``, ``h``/``hr``/``hour(s)``, ``m``/``min``/``minute(s)``,
-``s``/``sec``/``second(s)`` (``m`` is minutes, never months). A bare number is seconds.
+``s``/``sec``/``second(s)`` (``m`` is minutes, never months), in any case (``5 Days``). A bare
+number is seconds. Digits and unit letters are ASCII (``[0-9]``, ``a-z`` in either case), so the
+grammar reads the same in Python and in a JSON Schema validator (ECMAScript regular expressions).
 
 Weeks and days are kept apart from hours, minutes and seconds (:class:`Parts`): the engine
 adds days on the calendar of a time zone (a day across a daylight-saving change is 23 or 25
@@ -20,6 +22,7 @@ Parts(days=9.0, seconds=43200.0)
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Final
 
@@ -33,12 +36,23 @@ _UNITS: Final[dict[str, tuple[str, float]]] = {
 _UNIT: Final = (
     r"weeks?|wks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s"  # longest first
 )
-_PART: Final = re.compile(rf"(\d+(?:\.\d+)?)\s*({_UNIT})(?![a-z])")
-_WHOLE: Final = re.compile(rf"\s*(?:\d+(?:\.\d+)?\s*(?:{_UNIT})(?![a-z])\s*)+")
-_NUMBER: Final = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+_NUM: Final = r"[0-9]+(?:\.[0-9]+)?"  # ASCII digits: `\d` is Unicode in Python, ASCII in JSON
+_PART: Final = re.compile(rf"({_NUM})\s*({_UNIT})(?![a-z])")
+_WHOLE: Final = re.compile(rf"\s*(?:{_NUM}\s*(?:{_UNIT})(?![a-z])\s*)+")
+_NUMBER: Final = re.compile(rf"\s*{_NUM}\s*")
+# the parser lower-cases ASCII letters only (str.lower() would also read the Kelvin sign as k)
+_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-#: The grammar as one regular expression (for JSON Schemas of the definition files).
-PATTERN: Final = rf"^(\s*(\d+(\.\d+)?\s*({_UNIT})\s*)+|\s*\d+(\.\d+)?\s*)$"
+
+def _any_case(pattern: str) -> str:
+    """``pattern`` with each letter matching either case (a JSON Schema pattern has no flags)."""
+    return re.sub(r"[a-z]", lambda letter: f"[{letter[0]}{letter[0].upper()}]", pattern)
+
+
+#: The grammar as one regular expression (for JSON Schemas of the definition files): exactly
+#: the text :func:`parse` reads, units in any case.
+#: Plain groups only: the subset of regular expressions JSON Schema recommends has no ``(?:``.
+PATTERN: Final = rf"^(\s*({_NUM}\s*({_any_case(_UNIT)})\s*)+|\s*{_NUM}\s*)$".replace("(?:", "(")
 
 EXAMPLES: Final = "e.g. 30d, 12h, 90 minutes, 2 weeks, 1w2d"
 
@@ -66,7 +80,7 @@ def parse(text: str | int | float) -> Parts:
         return Parts(0.0, float(text))
     if not isinstance(text, str):
         raise DurationError(f"{text!r} is not a duration ({EXAMPLES})")
-    value = text.lower()
+    value = text.translate(_LOWER)
     if _NUMBER.fullmatch(value):
         return Parts(0.0, float(value))
     if not _WHOLE.fullmatch(value):
