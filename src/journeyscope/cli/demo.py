@@ -70,8 +70,7 @@ def demo(
     from rich.table import Table
 
     from journeyscope import synthetic
-    from journeyscope.events import Store, draft_catalogue
-    from journeyscope.events.identity import stitch
+    from journeyscope.services.demo import build_demo_store
 
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -83,29 +82,19 @@ def demo(
 
     console.rule("2. ingest into the embedded store (DuckDB)")
     store_file = workdir / "store.duckdb"
-    store_file.unlink(missing_ok=True)
-    with Store(store_file) as db:
-        report = db.ingest(data)
-        console.print(
-            f"{report.events_added:,} events stored, {report.quarantined:,} quarantined, "
-            f"{report.seconds:.2f}s ({report.events_added / max(report.seconds, 1e-9):,.0f} events/s)"
-        )
-        console.rule("3. identity stitching")
-        ident = stitch(db.con)
-        truth = db.con.execute(
-            """SELECT count(DISTINCT customer_id),
-                      count(DISTINCT json_extract_string(properties, '$.true_customer_id')),
-                      (SELECT count(*) FROM (SELECT customer_id FROM events GROUP BY 1
-                         HAVING count(DISTINCT json_extract_string(properties, '$.true_customer_id')) > 1))
-               FROM events"""
-        ).fetchall()[0]
-        console.print(
-            f"{ident.identifiers:,} identifiers (accounts, e-mail and phone hashes, devices, "
-            f"cookies, cases) -> {ident.customers:,} customers; the generator made "
-            f"{truth[1]:,} real people; stitched customers mixing two people: {truth[2]}"
-        )
-        stats = db.stats()
-        catalogue = draft_catalogue(db.events())
+    built = build_demo_store(data, store_file)
+    report, ident, truth = built.ingest, built.stitch, built.truth
+    console.print(
+        f"{report.events_added:,} events stored, {report.quarantined:,} quarantined, "
+        f"{report.seconds:.2f}s ({report.events_added / max(report.seconds, 1e-9):,.0f} events/s)"
+    )
+    console.rule("3. identity stitching")
+    console.print(
+        f"{ident.identifiers:,} identifiers (accounts, e-mail and phone hashes, devices, "
+        f"cookies, cases) -> {ident.customers:,} customers; the generator made "
+        f"{truth.people:,} real people; stitched customers mixing two people: {truth.mixed}"
+    )
+    stats, catalogue = built.stats, built.catalogue
     (workdir / "catalogue.yaml").write_text(catalogue.to_yaml(), encoding="utf-8")
 
     console.rule("4. what is in the store")
