@@ -476,9 +476,9 @@ def model_totals(result: AttributionResult) -> dict[str, float]:
     return {m.model: m.total for m in result.overall.models}
 
 
-def run_attribution(engine: Backend, query: AttributionQuery) -> AttributionResult:
-    """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
-    result: AttributionResult = engine.run(query)  # type: ignore[call-overload]
+def run_attribution(backend: Backend, query: AttributionQuery) -> AttributionResult:
+    """Run ``query`` on ``backend`` (``backend.run`` does the same once this module is loaded)."""
+    result: AttributionResult = backend.run(query)  # type: ignore[call-overload]
     return result
 
 

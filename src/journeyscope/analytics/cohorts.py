@@ -10,7 +10,7 @@ known (the same unit as retention). A cohort is either
 
 Cohorts are saved as JSON files and used by analyses in two ways: :func:`filter_events`
 keeps the events of the cohort's members (any analysis runs on the filtered table;
-:class:`CohortBackend` wraps an engine so that every analysis it runs is filtered), and
+:class:`CohortBackend` wraps a backend so that every analysis it runs is filtered), and
 :func:`with_cohort` adds a ``cohort`` column naming the first listed cohort each customer
 belongs to, which any analysis with a ``breakdown`` can break down by.
 
@@ -345,7 +345,7 @@ def save_named(cohort: Cohort, folder: str | Path, replace: bool = False) -> Pat
 
 
 def describe_use(cohort: Cohort | None, breakdown: Sequence[Cohort]) -> str:
-    """The sentence a result's semantics gains when it was computed on a cohort engine."""
+    """The sentence a result's semantics gains when it was computed on a cohort backend."""
     parts = []
     if cohort is not None:
         parts.append(f"Only the events of the customers in cohort {cohort.describe()}.")
@@ -372,8 +372,8 @@ def note_on(result: Any, sentence: str) -> Any:
 
 
 class CohortBackend(Backend):
-    """Another engine's events, narrowed to a cohort: every analysis run on it sees only the
-    cohort's members (``CohortBackend(engine, cohort).run(FunnelQuery(...))``). With
+    """Another backend's events, narrowed to a cohort: every analysis run on it sees only the
+    cohort's members (``CohortBackend(backend, cohort).run(FunnelQuery(...))``). With
     ``breakdown`` cohorts the events also get the ``cohort`` column of :func:`with_cohort`, so
     that ``breakdown="cohort"`` splits any analysis by them. Results come back with
     :func:`describe_use` in their semantics."""

@@ -73,7 +73,7 @@ class LifecycleQuery(AnalysisQuery):
 
 def period_index(ts: ibis.TimestampValue, period: Period) -> ibis.IntegerValue:
     """The calendar period of ``ts`` (UTC) as an integer: days or Monday-weeks since 1970, or
-    ``12 * year + month - 1``. The same on every engine (computed from epoch milliseconds)."""
+    ``12 * year + month - 1``. The same on every backend (computed from epoch milliseconds)."""
     if period == "month":
         return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
     days = (epoch_ms(ts) / 86_400_000).floor().cast("int64")
@@ -338,15 +338,15 @@ def describe_lifecycle(q: LifecycleQuery) -> str:
     )
 
 
-def run_retention(engine: Backend, query: RetentionQuery) -> RetentionResult:
-    """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
-    result: RetentionResult = engine.run(query)  # type: ignore[call-overload]
+def run_retention(backend: Backend, query: RetentionQuery) -> RetentionResult:
+    """Run ``query`` on ``backend`` (``backend.run`` does the same once this module is loaded)."""
+    result: RetentionResult = backend.run(query)  # type: ignore[call-overload]
     return result
 
 
-def run_lifecycle(engine: Backend, query: LifecycleQuery) -> LifecycleResult:
-    """Run ``query`` on ``engine`` (``engine.run`` does the same once this module is loaded)."""
-    result: LifecycleResult = engine.run(query)  # type: ignore[call-overload]
+def run_lifecycle(backend: Backend, query: LifecycleQuery) -> LifecycleResult:
+    """Run ``query`` on ``backend`` (``backend.run`` does the same once this module is loaded)."""
+    result: LifecycleResult = backend.run(query)  # type: ignore[call-overload]
     return result
 
 

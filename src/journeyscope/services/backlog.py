@@ -1,7 +1,7 @@
 """The backlog of a designed journey: run the analyses its evidence comes from, once each, on
 one store, and turn their results into scored opportunities and a user story map.
 
-Analyses run (all with the design, on the configured engine):
+Analyses run (all with the design, on the configured analytics backend):
 
 * moments of truth for completion (the money evidence) and for satisfaction (score points);
 * the value stream (failure demand and its cost, with ``channel_costs``);
@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 YEAR_S = 365.25 * 86400
 
 
-def data_span(engine: Any, journey: Journey) -> tuple[datetime, datetime]:
+def data_span(backend: Any, journey: Journey) -> tuple[datetime, datetime]:
     """The first and the last event of the design's activities."""
-    t = engine.events()
+    t = backend.events()
     activities = [a for s in journey.steps for a in s.activities]
     scoped = t.filter(t.activity.isin(activities)) if activities else t
-    span = engine.arrow(
+    span = backend.arrow(
         scoped.aggregate(first=scoped.timestamp.min(), last=scoped.timestamp.max())
     ).to_pylist()[0]
     first, last = span["first"], span["last"]
@@ -52,10 +52,10 @@ def data_span(engine: Any, journey: Journey) -> tuple[datetime, datetime]:
     return first, last
 
 
-def closed_cases(engine: Any, window: timedelta, end: datetime) -> Any:
+def closed_cases(backend: Any, window: timedelta, end: datetime) -> Any:
     """The events of the cases that started at least ``window`` before ``end``: cases whose
     funnel window has closed, so a drop-off is a drop-off and not a case still under way."""
-    t = engine.events()
+    t = backend.events()
     starts = t.group_by("case_id").aggregate(started=t.timestamp.min())
     closed = starts.filter(starts.started <= end - window)
     return t.semi_join(closed, "case_id")
@@ -84,9 +84,9 @@ def build_backlog(
     """Opportunities, scores and the story map of ``journey`` on the store of ``settings``."""
     from journeyscope.services.analyses import backend as open_backend
 
-    with open_backend(settings) as engine:
+    with open_backend(settings) as backend:
         return story_map_on(
-            engine,
+            backend,
             journey,
             value_per_case=value_per_case,
             channel_costs={**settings.channel_costs, **(channel_costs or {})},
@@ -95,7 +95,7 @@ def build_backlog(
 
 
 def story_map_on(
-    engine: Backend,
+    backend: Backend,
     journey: Journey,
     *,
     value_per_case: float,
@@ -106,7 +106,7 @@ def story_map_on(
     conformance: ConformanceReport | None = None,
     min_deviation: float = 0.2,
 ) -> StoryMap:
-    """The story map of ``journey`` on an open ``engine``. ``satisfaction`` (moments of
+    """The story map of ``journey`` on an open ``backend``. ``satisfaction`` (moments of
     truth for the survey score) and ``value`` (the value stream) are reused when the caller
     has them already (the report does); the other analyses run here."""
     from journeyscope.analytics.backends import IbisBackend
@@ -115,13 +115,13 @@ def story_map_on(
     from journeyscope.analytics.value import ValueQuery
 
     where = f"--design {journey.id}"
-    first, last = data_span(engine, journey)
+    first, last = data_span(backend, journey)
     years = (last - first).total_seconds() / YEAR_S
-    completion = engine.run(MomentsQuery(outcome="completion", journey=journey))
+    completion = backend.run(MomentsQuery(outcome="completion", journey=journey))
     if satisfaction is None:
-        satisfaction = engine.run(MomentsQuery(outcome="satisfaction", journey=journey))
+        satisfaction = backend.run(MomentsQuery(outcome="satisfaction", journey=journey))
     if value is None:
-        value = engine.run(
+        value = backend.run(
             ValueQuery(
                 journey=journey, channel_costs=channel_costs or {}, value_per_case=value_per_case
             )
@@ -130,12 +130,12 @@ def story_map_on(
         from journeyscope.analytics.cases import CaseRule
         from journeyscope.analytics.conformance import conformance as conform
 
-        conformance = conform(engine.events(), journey, CaseRule.given()).collect()
+        conformance = conform(backend.events(), journey, CaseRule.given()).collect()
     path_steps = main_path(journey)
     window = journey.outcome.within or timedelta(days=365)
     funnel = None
     if len(path_steps) >= 2:
-        funnel = IbisBackend(closed_cases(engine, window, last), engine.name).run(
+        funnel = IbisBackend(closed_cases(backend, window, last), backend.name).run(
             FunnelQuery(
                 steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
                 window=window,

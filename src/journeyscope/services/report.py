@@ -216,7 +216,7 @@ class _Run:
     data: ReportData
     clock: _Clock
     scoped: ibis.Table
-    engine: IbisBackend
+    backend: IbisBackend
     journey: Journey | None
     contacts: ContactRules
     value_per_case: float
@@ -254,19 +254,19 @@ def overview_analysis(run: _Run) -> None:
 
 def process_analysis(run: _Run) -> None:
     with run.clock.analysis("process map"):
-        run.data.process = run.engine.run(DfgQuery(case_rule=run.given))
+        run.data.process = run.backend.run(DfgQuery(case_rule=run.given))
 
 
 def variants_analysis(run: _Run) -> None:
     with run.clock.analysis("variants"):
-        run.data.variants = run.engine.run(
+        run.data.variants = run.backend.run(
             VariantsQuery(case_rule=run.given, top=TOP_PATHS, coverage=COVERAGE)
         )
 
 
 def loops_analysis(run: _Run) -> None:
     with run.clock.analysis("loops"):
-        run.data.paths = run.engine.run(
+        run.data.paths = run.backend.run(
             PathsQuery(case_rule=run.given, steps=2, collapse_repeats=True, loops=True, top_edges=1)
         )
 
@@ -276,7 +276,7 @@ def channels_analysis(run: _Run) -> None:
     names = [r["channel"] for r in data.overview.get("per_channel", [])]
     if names:
         with run.clock.analysis("channels"):
-            data.channels = run.engine.run(
+            data.channels = run.backend.run(
                 ChannelsQuery(
                     case_rule=run.given,
                     contacts=run.contacts,
@@ -294,7 +294,7 @@ def funnel_analysis(run: _Run) -> None:
     if len(steps) >= 2:
         window = journey.outcome.within if journey is not None else None
         with run.clock.analysis("funnel"):
-            data.funnel = run.engine.run(
+            data.funnel = run.backend.run(
                 FunnelQuery(case_rule=run.given, steps=tuple(steps), window=window, dropped_limit=0)
             )
     else:
@@ -325,7 +325,7 @@ def moments_analysis(run: _Run) -> None:
     assert run.journey is not None
     adjust = ("segment",) if _has_property(run.scoped, "segment") else ()
     with run.clock.analysis("moments"):
-        run.data.moments = run.engine.run(
+        run.data.moments = run.backend.run(
             MomentsQuery(case_rule=run.given, journey=run.journey, adjust=adjust)
         )
 
@@ -334,7 +334,7 @@ def emotion_analysis(run: _Run) -> None:
     if run.journey is None:
         return
     with run.clock.analysis("emotion"):
-        run.data.emotion = run.engine.run(EmotionQuery(case_rule=run.given, journey=run.journey))
+        run.data.emotion = run.backend.run(EmotionQuery(case_rule=run.given, journey=run.journey))
 
 
 def value_analysis(run: _Run) -> None:
@@ -342,7 +342,7 @@ def value_analysis(run: _Run) -> None:
         return
     assert run.journey is not None
     with run.clock.analysis("value"):
-        run.data.value = run.engine.run(
+        run.data.value = run.backend.run(
             ValueQuery(
                 case_rule=run.given,
                 journey=run.journey,
@@ -356,7 +356,7 @@ def outcome_analysis(run: _Run) -> None:
     if _without_design(run, "attribution", "retention"):
         return
     assert run.journey is not None
-    _outcome_analyses(run.data, run.engine, run.journey, run.clock)
+    _outcome_analyses(run.data, run.backend, run.journey, run.clock)
 
 
 def lifecycle_analysis(run: _Run) -> None:
@@ -367,7 +367,7 @@ def lifecycle_analysis(run: _Run) -> None:
 
     with run.clock.analysis("lifecycle"):
         run.data.lifecycle = run_lifecycle(
-            run.engine,
+            run.backend,
             LifecycleQuery(case_rule=run.given, period=retention_period(run.data.overview)),
         )
 
@@ -379,7 +379,7 @@ def backlog_analysis(run: _Run) -> None:
     data = run.data
     with run.clock.analysis("backlog"):
         data.backlog = story_map_on(
-            run.engine,
+            run.backend,
             run.journey,
             value_per_case=run.value_per_case,
             satisfaction=data.moments,
@@ -392,7 +392,7 @@ def silent_analysis(run: _Run) -> None:
     respondents = _respondents(run.scoped, "NPS")
     if respondents >= MIN_RESPONDENTS:
         with run.clock.analysis("silent"):
-            run.data.silent = run.engine.run(SilentQuery(case_rule=run.given))
+            run.data.silent = run.backend.run(SilentQuery(case_rule=run.given))
     else:
         run.data.missing["silent"] = (
             f"{respondents:,} customers answered NPS: the estimates need at least {MIN_RESPONDENTS}"
@@ -431,7 +431,7 @@ NEEDS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _outcome_analyses(
-    data: ReportData, engine: IbisBackend, journey: Journey, clock: _Clock
+    data: ReportData, backend: IbisBackend, journey: Journey, clock: _Clock
 ) -> None:
     """Attribution of the design's outcome to channels, and retention by month (week or day
     for data spanning under 60 or 14 days): run once each where the design has an outcome
@@ -448,7 +448,7 @@ def _outcome_analyses(
     if data.overview.get("per_channel"):
         with clock.analysis("attribution"):
             data.attribution = run_attribution(
-                engine,
+                backend,
                 AttributionQuery(
                     case_rule=given,
                     conversions=outcomes,
@@ -460,7 +460,7 @@ def _outcome_analyses(
         data.missing["attribution"] = "the events carry no channel to credit"
     with clock.analysis("retention"):
         data.retention = run_retention(
-            engine,
+            backend,
             RetentionQuery(case_rule=given, period=retention_period(data.overview), periods=6),
         )
 
