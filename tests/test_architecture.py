@@ -24,13 +24,14 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "journeyscope"
 
-SHARED = {"errors", "config", "yamlfile", "durations", "pseudonyms"}
+SHARED = {"errors", "config", "yamlfile", "durations", "pseudonyms", "lazy"}
 BELOW: dict[str, set[str]] = {
     "errors": set(),
     "config": {"errors"},
     "yamlfile": {"errors"},
     "durations": set(),
     "pseudonyms": {"errors"},
+    "lazy": set(),
     # identity stitching is part of the events layer (events/identity.py): the store completes
     # a stitch that a killed ingest left pending before anything reads it
     "events": SHARED,

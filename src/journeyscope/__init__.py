@@ -8,8 +8,9 @@ is used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from journeyscope.lazy import lazy_names
 
 if TYPE_CHECKING:
     from journeyscope.config import Settings
@@ -78,15 +79,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its home module on first use (and keep it)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'journeyscope' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)

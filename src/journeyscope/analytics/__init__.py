@@ -6,7 +6,7 @@ returns a typed result that says how it was computed.
 
 The experience-insight analyses (``SilentQuery``, ``MomentsQuery``, ``EmotionQuery``,
 ``ValueQuery``) work the same way: their expressions reduce the events to one row per
-customer or case on the engine, and the statistics (scikit-learn, statsmodels, SciPy) run in
+customer or case on the backend, and the statistics (scikit-learn, statsmodels, SciPy) run in
 Python on that executed table.
 
 Attribution, retention and lifecycle (``AttributionQuery``, ``RetentionQuery``,
@@ -16,8 +16,9 @@ Attribution, retention and lifecycle (``AttributionQuery``, ``RetentionQuery``,
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from journeyscope.lazy import lazy_names
 
 if TYPE_CHECKING:
     from journeyscope.analytics.attribution import (
@@ -235,14 +236,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'journeyscope.analytics' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)
