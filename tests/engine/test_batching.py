@@ -96,3 +96,21 @@ def test_the_worker_takes_what_the_budget_allows_and_then_the_rest(
         assert worker.processed == 300
         assert store.pending() == 0
         assert store.counts()["outbox"]["pending"] == 300  # one receipt each, none lost
+
+
+def test_the_setting_reaches_the_embedded_worker_and_its_restart(sqlite_url: str) -> None:
+    from journeyscope.config import Settings
+    from journeyscope.web.deps import EngineContext
+
+    settings = Settings(database_url=sqlite_url, engine_latency_budget=0.01)
+    context = EngineContext.open(settings, store=None, embedded_worker=True)
+    try:
+        first = context.worker
+        assert first is not None and first.batching.budget == 0.01
+        first.stop()
+        again = context.supervise()  # the thread ended: a new worker, the same budget
+        assert again is not None and again is not first and again.batching.budget == 0.01
+    finally:
+        context.close()
+    with pytest.raises(ValueError, match="engine_latency_budget"):
+        Settings(engine_latency_budget=-1)

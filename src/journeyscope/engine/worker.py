@@ -76,7 +76,7 @@ def settle_heap() -> None:
     the worker for as long: on the benchmark's heap (the libraries imported, the events
     prepared) a pass took up to 0.5 s on a loaded 2-core machine, which was the step behind
     the p99 latency. Frozen objects are never collected: what was garbage before is collected
-    first, and the worker freezes only when it starts."""
+    first; a worker freezes when it starts and thaws (``gc.unfreeze``) when it closes."""
     gc.collect()
     gc.freeze()
 
@@ -150,6 +150,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._failpoint = _Failpoint()
         self._settled = not freeze_heap
+        self._frozen = False  # this worker froze the heap (:meth:`close` thaws it)
         self._more = False  # the last batch left inputs behind
 
     # --------------------------------------------------------------------------- control
@@ -168,7 +169,7 @@ class Worker:
     def settle(self) -> None:
         """Settle the heap once (:func:`settle_heap`) before the first step of :meth:`run`."""
         if not self._settled:
-            self._settled = True
+            self._settled = self._frozen = True
             settle_heap()
 
     def wake(self) -> None:
@@ -258,6 +259,9 @@ class Worker:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._pipe_r = self._pipe_w = -1
+        if self._frozen:  # what was frozen can be collected again, and is freed at exit
+            self._frozen = False
+            gc.unfreeze()
 
     def _idle(self) -> None:
         fds = [self._pipe_r]
