@@ -41,6 +41,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "orchestration"
 
+#: The embedded worker as it was before the latency budget and the settled heap.
+REFERENCE: dict[str, Any] = {"latency_budget": 0.0, "freeze_heap": False}
+
 QUICK = """
 journey: bench-quick-follow-up
 re_entry: never
@@ -203,21 +206,24 @@ def _measure(store: Any, sent: dict[str, float]) -> dict[str, float]:
     }
 
 
-def run_embedded(url: str, items: list[Any], rate: float | None, tag: str) -> dict[str, float]:
+def run_embedded(
+    url: str, items: list[Any], rate: float | None, tag: str, **options: Any
+) -> dict[str, Any]:
+    from journeyscope.engine.phases import summary
     from journeyscope.engine.store import EngineStore
     from journeyscope.engine.worker import Worker
 
     with EngineStore(url) as store:
         store.deploy(program())
-        worker = Worker(store, batch_size=2000 if rate is None else 500, idle_wait=0.05)
+        events = _events(items, tag)  # before the worker starts: a server's heap holds no such list
+        worker = Worker(store, batch_size=2000 if rate is None else 500, idle_wait=0.05, **options)
         worker.start()
-        events = _events(items, tag)
         batch, in_flight = (100, 30) if rate is None else (20, 1000)
         sent = _produce(events, worker.submit, rate, batch, in_flight)
         while not _finished(store, len(events)):
             time.sleep(0.05)
         worker.stop()
-        return _measure(store, sent)
+        return _measure(store, sent) | {"phases": summary(list(worker.times.steps))}
 
 
 def run_postgres(
@@ -349,13 +355,28 @@ def main() -> None:
         url = f"sqlite:///{folder / 'raw.sqlite'}"
         raw = raw_rates(url)
         print(f"sqlite raw: {raw}", flush=True)
-        sat = run_embedded(f"sqlite:///{folder / 'sat.sqlite'}", items, None, "s")
-        print(f"sqlite sustained: {sat}", flush=True)
-        lat = run_embedded(
-            f"sqlite:///{folder / 'lat.sqlite'}", items, 0.7 * sat["events_per_s"], "l"
-        )
-        print(f"sqlite latency: {lat}", flush=True)
-        rows.append(("SQLite (WAL), embedded worker", raw, sat, lat))
+        # the reference first: freezing the heap is for the rest of the process
+        for name, options in (
+            (
+                "SQLite (WAL), embedded worker, reference: no latency budget, heap not frozen",
+                REFERENCE,
+            ),
+            ("SQLite (WAL), embedded worker", {}),
+        ):
+            tag = "r" if options else ""
+            sat = run_embedded(
+                f"sqlite:///{folder / f'{tag}sat.sqlite'}", items, None, f"{tag}s", **options
+            )
+            print(f"{name} sustained: {sat}", flush=True)
+            lat = run_embedded(
+                f"sqlite:///{folder / f'{tag}lat.sqlite'}",
+                items,
+                0.7 * sat["events_per_s"],
+                f"{tag}l",
+                **options,
+            )
+            print(f"{name} latency: {lat}", flush=True)
+            rows.append((name, raw, sat, lat))
         pg = ""
         if not args.skip_postgres:
             script = REPO / "scripts" / "postgres.sh"
@@ -416,6 +437,26 @@ def _report(
             f"{sat['events_per_s'] / raw['single_tx_per_s']:.1f} | {0.7 * sat['events_per_s']:,.0f}/s (got {lat['events_per_s']:,.0f}) | "
             f"{lat['p50_ms']:.1f} | {lat['p99_ms']:.1f} | {lat['actions']:,} |"
         )
+    from journeyscope.engine.phases import PHASES
+
+    timed = [(name, lat["phases"]) for name, _, _, lat in rows if lat.get("phases")]
+    if timed:
+        lines += [
+            "",
+            "Where the embedded worker's time goes in the latency runs: ms per step, p50 / p99 "
+            "(wait: how long the oldest submission had waited when its step began; busy: the "
+            "step without the wait; share: part of all busy time).",
+            "",
+            "| phase | " + " | ".join(name for name, _ in timed) + " |",
+            "|---|" + "---:|" * len(timed),
+        ]
+        for phase in (*PHASES, "busy", "inputs"):
+            cells = []
+            for _, phases in timed:
+                x = phases[phase]
+                share = f" ({x['share']:.0%})" if phase in PHASES[1:] else ""
+                cells.append(f"{x['p50']:.1f} / {x['p99']:.1f}{share}")
+            lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -103,6 +103,15 @@ class Settings(BaseSettings):
         default="sqlite:///.journeyscope/engine.sqlite",
         description="Orchestration store (SQLite by default, PostgreSQL to scale out).",
     )
+    engine_latency_budget: float = Field(
+        default=0.025,
+        ge=0.0,
+        description=(
+            "Seconds an engine worker's batch may take: a batch closes at the inputs the "
+            "worker can apply within it, so a backlog leaves in steps of that length "
+            "(0: no budget, batches of up to --batch-size). Default 0.025."
+        ),
+    )
     identifier_key: Path | None = Field(
         default=None,
         description=(

@@ -148,6 +148,13 @@ def worker(
     worker_id: Annotated[str | None, typer.Option(help="A stable name for this worker.")] = None,
     batch_size: Annotated[int, typer.Option(help="Inputs per transaction at most.")] = 1000,
     lease_ttl: Annotated[float, typer.Option(help="Seconds a partition lease lasts.")] = 15.0,
+    latency_budget: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Seconds a batch may take (0: none); default: the engine_latency_budget setting.",
+        ),
+    ] = None,
 ) -> None:
     """Run a worker process against the database: it leases partitions and processes
     their events, timers and deliveries until stopped (SIGTERM or Ctrl-C)."""
@@ -160,7 +167,15 @@ def worker(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     with EngineStore(url) as store:
-        w = Worker(store, worker_id=worker_id, batch_size=batch_size, lease_ttl=lease_ttl)
+        w = Worker(
+            store,
+            worker_id=worker_id,
+            batch_size=batch_size,
+            lease_ttl=lease_ttl,
+            latency_budget=root_settings().engine_latency_budget
+            if latency_budget is None
+            else latency_budget,
+        )
         console.print(f"worker {w.id} on {store.dialect} ({store.partitions} partitions)")
         w.run(stop)
         console.print(f"worker {w.id} stopped: {w.processed:,} inputs, {w.delivered:,} deliveries")

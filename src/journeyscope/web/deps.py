@@ -44,6 +44,7 @@ class EngineContext:
     _closing: bool = False
     _secret: bytes | None = None
     key_file: Path = Path(".journeyscope/identifier.key")
+    latency_budget: float = 0.025  # the embedded worker's (Settings.engine_latency_budget)
 
     @classmethod
     def open(
@@ -53,10 +54,13 @@ class EngineContext:
         store = store or EngineStore(settings.database_url)
         if embedded_worker is None:
             embedded_worker = store.sqlite
-        worker = Worker(store) if embedded_worker else None
+        budget = settings.engine_latency_budget
+        worker = Worker(store, latency_budget=budget) if embedded_worker else None
         if worker is not None:
             worker.start()
-        return cls(store, worker, own, key_file=settings.identifier_key_file())
+        return cls(
+            store, worker, own, key_file=settings.identifier_key_file(), latency_budget=budget
+        )
 
     def close(self) -> None:
         """Stop the embedded worker (within 8 s: it is a daemon thread after that)."""
@@ -74,7 +78,7 @@ class EngineContext:
         with self._lock:
             if self.worker is worker and not worker.alive:
                 worker.stop(timeout=1.0)
-                self.worker = Worker(self.store)
+                self.worker = Worker(self.store, latency_budget=self.latency_budget)
                 self.worker.start()
                 self.restarts += 1
         return self.worker
