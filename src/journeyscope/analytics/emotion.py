@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 import ibis
 from pydantic import BaseModel, Field, model_validator
-from scipy import stats
 
 from journeyscope.analytics.cases import (
     AnalysisQuery,
@@ -221,6 +220,8 @@ def interval(n: int, total: float, squares: float, confidence: float = 0.95) -> 
     if n < 2:
         return Interval(n=n, mean=round(mean, 6), low=None, high=None)
     var = max(squares - n * mean * mean, 0.0) / (n - 1)
+    from scipy import stats
+
     half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * math.sqrt(var / n)
     return Interval(n=n, mean=round(mean, 6), low=round(mean - half, 6), high=round(mean + half, 6))
 

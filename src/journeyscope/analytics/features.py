@@ -14,12 +14,14 @@ left out of every feature: its answers are the *target*, never an input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from journeyscope.analytics.cases import CaseRule, person, property_value, with_cases
 from journeyscope.events.schema import SURVEY_SCALES
@@ -109,37 +111,71 @@ def feature_matrix(
     says "not observed"); properties become one-hot columns; activity and channel counts are
     kept for the most frequent :data:`MAX_ACTIVITIES` activities and :data:`MAX_CHANNELS`
     channels.
+
+    X is one float64 block filled in place: the long tables are pivoted in Arrow and NumPy
+    (no pandas copy of their text columns, no join per block), so a million customers cost
+    the matrix and little beside it.
     """
     facts = customers.to_pandas().sort_values("person", kind="stable").reset_index(drop=True)
     index = pd.Index(facts["person"])
-    x = pd.DataFrame(index=index)
-    for col in ("events", "cases", "activities", "span_days", "sentiments", "other_surveys"):
-        x[col] = facts[col].astype("float64").fillna(0).to_numpy()
-    x["rework"] = x["events"] - x["activities"]
-    x["sentiment_mean"] = facts["sentiment_mean"].astype("float64").fillna(0).to_numpy()
-    x["other_survey_mean"] = facts["other_survey_mean"].astype("float64").fillna(0).to_numpy()
-    x["cost"] = facts["cost"].astype("float64").fillna(0).to_numpy()
-    x = x.join(_counts(activities, "activity", "act", MAX_ACTIVITIES, index))
-    x = x.join(_counts(channels, "channel", "ch", MAX_CHANNELS, index))
-    for name in properties:
-        values = facts[f"prop_{name}"].astype("string").fillna("(none)")
-        dummies = pd.get_dummies(values, prefix=f"prop:{name}", dtype="float64")
-        dummies.index = index
-        x = x.join(dummies)
-    return facts, x.fillna(0.0)
+    persons = pa.array(facts["person"].to_numpy(), type=customers.schema.field("person").type)
+
+    def column(name: str) -> np.ndarray:
+        values: np.ndarray = facts[name].astype("float64").fillna(0).to_numpy()
+        return values
+
+    counted = ("events", "cases", "activities", "span_days", "sentiments", "other_surveys")
+    base = {name: column(name) for name in counted}
+    base["rework"] = base["events"] - base["activities"]
+    for name in ("sentiment_mean", "other_survey_mean", "cost"):
+        base[name] = column(name)
+    act_names, act_fill = _top(activities, "activity", "act", MAX_ACTIVITIES)
+    ch_names, ch_fill = _top(channels, "channel", "ch", MAX_CHANNELS)
+    dummies = [
+        pd.get_dummies(
+            facts[f"prop_{name}"].astype("string").fillna("(none)"),
+            prefix=f"prop:{name}",
+            dtype="float64",
+        )
+        for name in properties
+    ]
+    names = [*base, *act_names, *ch_names, *(c for d in dummies for c in d.columns)]
+    x = np.zeros((len(facts), len(names)))
+    for j, values in enumerate(base.values()):
+        x[:, j] = values
+    at = len(base)
+    for fill, width in ((act_fill, len(act_names)), (ch_fill, len(ch_names))):
+        fill(x[:, at : at + width], persons)
+        at += width
+    for d in dummies:
+        x[:, at : at + d.shape[1]] = d.to_numpy()
+        at += d.shape[1]
+    return facts, pd.DataFrame(x, index=index, columns=names, copy=False)
 
 
-def _counts(long: pa.Table, key: str, prefix: str, keep: int, index: pd.Index) -> pd.DataFrame:
-    frame = long.to_pandas()
-    if frame.empty:
-        return pd.DataFrame(index=index)
-    totals = frame.groupby(key)["n"].sum().sort_values(ascending=False, kind="stable")
-    top = list(totals.index[:keep])
-    frame = frame[frame[key].isin(top)]
-    wide = frame.pivot_table(index="person", columns=key, values="n", aggfunc="sum")
-    wide = wide.reindex(index=index, columns=top).fillna(0).astype("float64")
-    wide.columns = [f"{prefix}:{name}" for name in wide.columns]
-    return wide
+def _top(
+    long: pa.Table, key: str, prefix: str, keep: int
+) -> tuple[list[str], Callable[[np.ndarray, pa.Array], None]]:
+    """The ``keep`` most frequent values of ``key`` in ``long`` (person, key, n), as column
+    names, and a function adding their counts into a block of X (rows in ``persons`` order)."""
+    long = long.filter(pc.is_valid(long[key]))
+    if long.num_rows == 0:
+        return [], lambda block, persons: None
+    totals = long.group_by(key).aggregate([("n", "sum")])
+    totals = totals.sort_by([("n_sum", "descending"), (key, "ascending")])
+    top = totals.column(key).slice(0, keep).combine_chunks()
+
+    def fill(block: np.ndarray, persons: pa.Array) -> None:
+        rows = pc.index_in(long["person"], value_set=persons)
+        cols = pc.index_in(long[key], value_set=top)
+        ok = pc.and_(pc.is_valid(rows), pc.is_valid(cols))
+        np.add.at(
+            block,
+            (rows.filter(ok).to_numpy(), cols.filter(ok).to_numpy()),
+            long["n"].filter(ok).to_numpy().astype("float64"),
+        )
+
+    return [f"{prefix}:{name}" for name in top.to_pylist()], fill
 
 
 def as_array(x: pd.DataFrame) -> np.ndarray:

@@ -29,17 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     cased,
     human_duration,
@@ -47,11 +45,13 @@ from journeyscope.analytics.cases import (
     property_value,
 )
 from journeyscope.analytics.conformance import conformance
-from journeyscope.analytics.estimators import adjusted_effects
-from journeyscope.analytics.moments_weights import AnsweringWeights, RankingChange, ranking_change
+from journeyscope.analytics.moments_weights import AnsweringWeights, RankingChange
 from journeyscope.analytics.semantics import with_stated
-from journeyscope.analytics.work_items import WENT_BACK, instances, work_item
+from journeyscope.analytics.work_items import LIFECYCLE, WENT_BACK, instances, work_item
 from journeyscope.definitions.models import Journey
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Outcome = Literal["satisfaction", "completion"]
 
@@ -149,7 +149,7 @@ class MomentsAnalysis:
     arrow = True
 
     def prepare(self, events: ibis.Table, query: MomentsQuery) -> ibis.Table:
-        t = cased(events, query.case_rule)
+        t = _narrowed(cased(events, query.case_rule), query)
         if query.journey is None:
             return t
         # as in conformance: the cases with an event of a regular (not anytime) step
@@ -176,6 +176,32 @@ class MomentsAnalysis:
             rows["reach"].to_pandas(),
             rows["after"].to_pandas(),
         )
+
+
+#: The event columns the experiences, outcomes and risk sets read (besides properties).
+EVENT_COLUMNS: Final = (
+    "case",
+    "seq",
+    "activity",
+    "work_item",
+    "channel",
+    *ORDER_KEYS,
+    "survey_type",
+    "survey_score",
+)
+
+
+def _narrowed(t: ibis.Table, q: MomentsQuery) -> ibis.Table:
+    """``t`` with only the columns the analysis reads, the properties it reads (the
+    adjustment properties and the lifecycle transition) read out of ``properties`` once: the
+    cached table then holds about a dozen columns instead of every identifier and the
+    properties text."""
+    named = dict.fromkeys((*q.adjust, LIFECYCLE))
+    kept = list(dict.fromkeys(c for c in (*EVENT_COLUMNS, *named) if c in t.columns))
+    if "properties" not in t.columns:
+        return t.select(*kept)
+    read = {p: property_value(t, p) for p in named if p not in t.columns}
+    return t.select(*kept, **read)
 
 
 def _outcomes(t: ibis.Table, q: MomentsQuery) -> ibis.Table:
@@ -354,6 +380,13 @@ def rank(
     reached the activity it happens at, had an assisted contact, reached the designed step), so that reaching a late step is not mistaken for
     the effect of what happened there.
     """
+    import pandas as pd
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    from journeyscope.analytics.estimators import adjusted_effects
+    from journeyscope.analytics.moments_weights import ranking_change
+
     z = float(stats.norm.ppf(0.5 + query.confidence / 2))
     cases = cases.sort_values("case", kind="stable").reset_index(drop=True)
     n = len(cases)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import stats
 
 if TYPE_CHECKING:
     from journeyscope.analytics.silent import SilentResult
@@ -94,6 +93,8 @@ def ranking_change(
         )
     before = np.argsort(np.argsort(-np.abs(unweighted), kind="stable"), kind="stable")
     after = np.argsort(np.argsort(-np.abs(weighted), kind="stable"), kind="stable")
+    from scipy import stats
+
     rho = float(stats.spearmanr(np.abs(unweighted), np.abs(weighted)).statistic)
     overlap = (
         len(

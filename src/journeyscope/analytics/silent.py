@@ -37,25 +37,14 @@ import pyarrow as pa
 from pydantic import BaseModel, Field
 from scipy import stats
 
-from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.cases import AnalysisQuery, property_value
 from journeyscope.analytics.estimators import aipw, mean_of
-from journeyscope.analytics.features import (
-    as_array,
-    customer_features,
-    feature_matrix,
-    with_person,
-)
 from journeyscope.analytics.identification import (
     AnsweringCurve,
     Headline,
     Inputs,
     Strategy,
     identify,
-)
-from journeyscope.analytics.models import (
-    crossfit_classifier,
-    crossfit_regressor,
-    folds_of,
 )
 from journeyscope.analytics.nonresponse import standardise
 from journeyscope.analytics.semantics import customer_definition, with_stated
@@ -229,17 +218,30 @@ class SilentAnalysis:
     arrow = True
 
     def prepare(self, events: ibis.Table, query: SilentQuery) -> ibis.Table:
-        return with_person(events, query.case_rule)
+        """The events in a case with ``person``, narrowed to the columns the features read
+        (the named properties and the truth read out of ``properties`` once): the cached
+        table then holds a dozen columns, not every identifier and the properties text."""
+        from journeyscope.analytics.features import with_person
+
+        t = with_person(events, query.case_rule)
+        named = dict.fromkeys(p for p in (*query.properties, query.truth) if p is not None)
+        kept = list(dict.fromkeys(c for c in (*FEATURE_COLUMNS, *named) if c in t.columns))
+        read = {p: property_value(t, p) for p in named if p not in t.columns}
+        return t.select(*kept, **read)
 
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: SilentQuery
     ) -> dict[str, ibis.Table]:
         invites = invitation(prepared, query.asked)
+        from journeyscope.analytics.features import customer_features
+
         return customer_features(
             prepared, query.survey, query.properties, query.truth, invitation=invites
         )
 
     def result(self, query: SilentQuery, rows: Mapping[str, pa.Table]) -> SilentResult:
+        from journeyscope.analytics.features import feature_matrix
+
         facts, x = feature_matrix(
             rows["customers"], rows["activities"], rows["channels"], query.properties
         )
@@ -249,6 +251,21 @@ class SilentAnalysis:
             known = sorted({str(a) for a in rows["activities"].column("activity").to_pylist()})
             raise unknown_name("activity", str(query.asked), known, "silent --asked")
         return estimate(query, facts, x, names)
+
+
+#: The event columns :func:`customer_features` and :func:`invitation` read.
+FEATURE_COLUMNS: Final = (
+    "person",
+    "case",
+    "customer_id",
+    "activity",
+    "channel",
+    "timestamp",
+    "sentiment",
+    "cost",
+    "survey_type",
+    "survey_score",
+)
 
 
 def estimate(
@@ -265,12 +282,17 @@ def estimate(
     )
     population, mask = asked_population(query.asked, invitations or [], invited, answered)
     meaning = _meaning(facts)
+    from journeyscope.analytics.features import as_array
+
+    # the models read X as float32 (one copy of the matrix, and of the asked rows: no
+    # float64 copy of the frame per population)
+    features, names = as_array(x), [str(c) for c in x.columns]
     if mask.all():
-        return _asked_only(query, facts, x, None).model_copy(
+        return _asked_only(query, facts, features, names, None).model_copy(
             update={"asked": population, "customers_meaning": meaning}
         )
-    odds, share = _never_asked_odds(query, x, mask)
-    result = _asked_only(query, facts[mask].reset_index(drop=True), x[mask], odds)
+    odds, share = _never_asked_odds(query, features, mask)
+    result = _asked_only(query, facts[mask].reset_index(drop=True), features[mask], names, odds)
     result.customers, result.asked, result.customers_meaning = len(facts), population, meaning
     result.truth = _truth(query, facts, mask, answered)
     head = result.headline
@@ -312,11 +334,14 @@ def _meaning(facts: Any) -> str:
     )
 
 
-def _never_asked_odds(query: SilentQuery, x: Any, mask: np.ndarray) -> tuple[np.ndarray, float]:
+def _never_asked_odds(
+    query: SilentQuery, features: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, float]:
     """Odds of never being asked given the journey for each asked customer (cross-fitted
     trees over every customer), and the share of never-asked customers with under 1% chance
     of being asked."""
-    features = as_array(x)
+    from journeyscope.analytics.models import crossfit_classifier, folds_of
+
     folds = folds_of(len(mask), query.folds, query.seed)
     p = crossfit_classifier(features, mask.astype(int), folds, query.seed)[:, 1]
     share = float(np.mean(p[~mask] < 0.01))
@@ -324,8 +349,16 @@ def _never_asked_odds(query: SilentQuery, x: Any, mask: np.ndarray) -> tuple[np.
     return ((1 - p) / p)[mask], share
 
 
-def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None) -> SilentResult:
-    """The estimates for the customers of ``facts``, all of whom were asked."""
+def _asked_only(
+    query: SilentQuery,
+    facts: Any,
+    features: np.ndarray,
+    names: list[str],
+    odds: np.ndarray | None,
+) -> SilentResult:
+    """The estimates for the customers of ``facts``, all of whom were asked; ``features``:
+    their feature matrix (float32, :func:`~journeyscope.analytics.features.as_array`), one
+    column per name in ``names``."""
     n = len(facts)
     answered = (facts["answers"].to_numpy() > 0) & facts["score"].notna().to_numpy()
     score = np.nan_to_num(facts["score"].astype("float64").to_numpy())
@@ -339,7 +372,7 @@ def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None)
         "respondents": r,
         "response_rate": round(r / n, 6) if n else 0.0,
         "truth": _truth(query, facts, np.ones(n, dtype=bool), answered),
-        "features": x.shape[1],
+        "features": features.shape[1],
         "properties": list(query.properties),
         "case_rule": query.case_rule.describe(),
         "assumptions": ASSUMPTIONS,
@@ -363,7 +396,8 @@ def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None)
             **base,
         )
 
-    features = as_array(x)
+    from journeyscope.analytics.models import crossfit_classifier, crossfit_regressor, folds_of
+
     folds = folds_of(n, query.folds, query.seed)
     propensity = crossfit_classifier(features, answered.astype(int), folds, query.seed)[:, 1]
     clipped = float(np.mean(propensity < query.min_propensity))
@@ -380,7 +414,6 @@ def _asked_only(query: SilentQuery, facts: Any, x: Any, odds: np.ndarray | None)
         mean_score=_estimate(aipw(score, m_score, answered, propensity, z), dr_method),
     )
     shadow_r2 = _r2(score[answered], m_score[answered])
-    names = [str(c) for c in x.columns]
     used = [
         j for j, c in enumerate(names) if c.startswith(("prop:", "ch:")) or c == "other_surveys"
     ]

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from journeyscope.analytics.models import roc_auc
 from journeyscope.events.schema import SURVEY_SCALES
 
 
@@ -57,6 +56,8 @@ def quality_of(
     folds: np.ndarray,
     clipped: float,
 ) -> ModelQuality:
+    from journeyscope.analytics.models import roc_auc
+
     hr, sr, mr, ms = h[answered], score[answered], m_metric[answered], m_score[answered]
     fr = folds[answered]
     level = 0.8
