@@ -9,8 +9,14 @@ its own). One user per role signs in; ``--users`` threads (httpx clients, each i
 then browse Home, the five Explore analyses (a funnel over the most frequent activities),
 Customers, Data and the API, ``--rounds`` times. Reported per page: the first response (the
 analysis computed; others asking at the same time wait for the same job) and p50/p95 of the
-rest (served from the result cache); the same analyses run in-process once, for the ratio;
-the server's peak RSS (``ru_maxrss`` of the child, read from /proc at the end).
+rest (served from the result cache); the same analyses run in-process once, for the ratio (with this process's peak RSS after
+them, for the memory an analysis needs by itself); the server's peak RSS (VmHWM of the child,
+read from /proc) and its RSS over time, sampled every quarter second: the RSS when each page's
+first response came back, the peak, and the RSS after the users are done and the server has
+been idle for ``--settle`` seconds (does memory come back?). ``--skip-home`` leaves Home out of
+the browsing, sign-in included (it lands on Customers): Home starts background jobs of its own
+(each design's silent-customer estimate and fitness replay); run with and without it to
+separate their share. Every figure is printed with the machine's load average.
 """
 
 from __future__ import annotations
@@ -52,21 +58,63 @@ def _cli(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def _sign_in(client: httpx.Client, name: str) -> None:
+def _sign_in(client: httpx.Client, name: str, landing: str = "/") -> None:
+    """Sign in and land on ``landing`` (Home by default; Home starts its background jobs)."""
     form = client.get("/signin")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token, form.text
     done = client.post(
-        "/signin", data={"username": name, "password": PASSWORD, "csrf_token": token[1]}
+        "/signin",
+        data={"username": name, "password": PASSWORD, "csrf_token": token[1], "next": landing},
     )
-    assert done.status_code == 200 and "Home" in done.text, done.text[:500]
+    assert done.status_code == 200 and "Sign out" in done.text, done.text[:500]
 
 
-def _peak_rss(pid: int) -> int:
+def _status_bytes(pid: int, field: str) -> int:
+    """A memory figure (``VmHWM``: peak RSS, ``VmRSS``: RSS now) of process ``pid``, bytes."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def _mb(n: float) -> float:
+    return round(n / 2**20, 1)
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS of process ``pid`` every ``every`` seconds until :meth:`stop`."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.started = time.perf_counter()
+        self.samples: list[tuple[float, int]] = []
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                rss = _status_bytes(self.pid, "VmRSS")
+            except OSError:
+                return
+            self.samples.append((time.perf_counter() - self.started, rss))
+            self._halt.wait(self.every)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def now(self) -> int:
+        return self.samples[-1][1] if self.samples else 0
+
+    def timeline(self, step: float = 5.0) -> list[list[float]]:
+        """[seconds, MB, load average] every ``step`` seconds (the highest sample in each)."""
+        out: dict[int, float] = {}
+        for t, rss in self.samples:
+            k = int(t // step)
+            out[k] = max(out.get(k, 0.0), _mb(rss))
+        return [[k * step, mb] for k, mb in sorted(out.items())]
 
 
 def main() -> None:
@@ -75,6 +123,10 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-home", action="store_true", help="leave Home out of the pages")
+    parser.add_argument(
+        "--settle", type=float, default=10.0, help="idle seconds before the final RSS"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-web-"))
     store = args.store
@@ -104,7 +156,7 @@ def main() -> None:
             accounts.add(f"user{k}", "analyst", PASSWORD)
     top = [a.name for a in overview.catalogue(settings).activities[:3]]
     pages = {
-        "home": "/",
+        **({} if args.skip_home else {"home": "/"}),
         "funnel": f"/explore/funnel?{httpx.QueryParams([('step', a) for a in top])}",
         "paths": f"/explore/paths?{httpx.QueryParams({'start': top[0]})}",
         "process map": "/explore/dfg",
@@ -117,14 +169,21 @@ def main() -> None:
     # the same analyses in-process, for the ratio
     from journeyscope.services import analyses, queries
 
-    inproc: dict[str, float] = {}
+    inproc: dict[str, dict[str, float]] = {}
     for name, kind, params in (
         ("funnel", "funnel", {"step": top}),
         ("process map", "dfg", {}),
+        ("paths", "paths", {"start": [top[0]]}),
+        ("channels", "channels", {}),
+        ("variants", "variants", {}),
     ):
         started = time.perf_counter()
         analyses.run(settings, queries.build_query(kind, params))
-        inproc[name] = time.perf_counter() - started
+        inproc[name] = {
+            "s": round(time.perf_counter() - started, 3),
+            "load": round(os.getloadavg()[0], 1),
+        }
+    inproc_peak = _status_bytes(os.getpid(), "VmHWM")
 
     port = _port()
     server = subprocess.Popen(
@@ -149,13 +208,16 @@ def main() -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
+        sampler = RssSampler(server.pid)
+        sampler.start()
         times: dict[str, list[float]] = {p: [] for p in pages}
         first: dict[str, float] = {}
+        at_first: dict[str, dict[str, float]] = {}
         lock = threading.Lock()
 
         def user(k: int) -> None:
             with httpx.Client(base_url=base, follow_redirects=True, timeout=600) as client:
-                _sign_in(client, f"user{k}")
+                _sign_in(client, f"user{k}", "/customers" if args.skip_home else "/")
                 for _ in range(args.rounds):
                     for name, path in pages.items():
                         started = time.perf_counter()
@@ -171,6 +233,11 @@ def main() -> None:
                         with lock:
                             if name not in first:
                                 first[name] = took
+                                at_first[name] = {
+                                    "at_s": round(time.perf_counter() - sampler.started, 1),
+                                    "rss_mb": _mb(sampler.now()),
+                                    "load": round(os.getloadavg()[0], 1),
+                                }
                             else:
                                 times[name].append(took)
 
@@ -179,7 +246,11 @@ def main() -> None:
             t.start()
         for t in threads:
             t.join()
-        rss = _peak_rss(server.pid)
+        done_rss, done_load = sampler.now(), os.getloadavg()[0]
+        time.sleep(args.settle)
+        rss = _status_bytes(server.pid, "VmHWM")
+        settled = _status_bytes(server.pid, "VmRSS")
+        sampler.stop()
     finally:
         server.terminate()
         server.wait()
@@ -193,8 +264,17 @@ def main() -> None:
         for p in pages
         if times[p]
     }
-    out["in_process_s"] = {k: round(v, 3) for k, v in inproc.items()}
-    out["server_peak_rss_mb"] = round(rss / 2**20, 1)
+    out["first_response"] = at_first
+    out["in_process"] = inproc
+    out["first_over_in_process"] = {
+        k: round(first[k] / v["s"], 2) for k, v in inproc.items() if k in first and v["s"]
+    }
+    out["in_process_peak_rss_mb"] = _mb(inproc_peak)
+    out["server_peak_rss_mb"] = _mb(rss)
+    out["server_rss_when_done_mb"] = {"rss": _mb(done_rss), "load": round(done_load, 1)}
+    out["server_rss_settled_mb"] = _mb(settled)
+    out["server_rss_timeline"] = sampler.timeline()
+    out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))
 
 

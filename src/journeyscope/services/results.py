@@ -16,6 +16,8 @@ Progress: a job knows how long the same kind of analysis last took on the same s
 
 from __future__ import annotations
 
+import pickle
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -41,9 +43,15 @@ from journeyscope.errors import InvalidQueryError, StoreError
 
 T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory
+KEPT_BYTES: Final = 256 * 2**20
+"""The results kept in memory together weigh at most this (by :func:`size_of`); the oldest
+go first. One result heavier than a quarter of it is handed to the jobs waiting for it and
+not kept (asked again, it is computed again): the cache is for the small results pages show,
+never for a whole table."""
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 _lock = threading.Lock()
 _done: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_sizes: dict[tuple[Any, ...], int] = {}  # key of _done -> size_of(its result)
 _running: dict[tuple[Any, ...], Job] = {}
 _took: dict[tuple[str, str], float] = {}  # (store, analysis kind) -> seconds the last run took
 
@@ -357,17 +365,38 @@ def submit_work(
                 _running.pop(key, None)
             job.future.set_exception(exc)
             return
+        took_s = time.monotonic() - started
+        size = size_of(result)
         with _lock:
             if kind:
-                _took[took] = time.monotonic() - started
-            _done[key] = result
-            while len(_done) > KEPT:
-                _done.popitem(last=False)
+                _took[took] = took_s
+            _keep(key, result, size)
             _running.pop(key, None)
         job.future.set_result(result)
 
     _pool.submit(work)
     return job
+
+
+def size_of(result: Any) -> int:
+    """Bytes of ``result``'s pickle: a proxy for the memory it holds (Python objects take a
+    few times more), cheap next to computing it; ``sys.getsizeof`` when it cannot be
+    pickled."""
+    try:
+        return len(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # anything pickle refuses: an object holding a lock or a connection
+        return sys.getsizeof(result)
+
+
+def _keep(key: tuple[Any, ...], result: Any, size: int) -> None:
+    """Keep ``result`` under ``key`` within :data:`KEPT` and :data:`KEPT_BYTES` (``_lock``
+    held)."""
+    if size > KEPT_BYTES // 4:
+        return
+    _done[key], _sizes[key] = result, size
+    while len(_done) > KEPT or sum(_sizes.values()) > KEPT_BYTES:
+        old, _ = _done.popitem(last=False)
+        _sizes.pop(old, None)
 
 
 def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None) -> BaseModel:
@@ -379,19 +408,41 @@ def run(settings: Settings, query: AnalysisQuery, filters: Filters | None = None
 _memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
+_memo_running: dict[tuple[Any, ...], Future[Any]] = {}
+
+
 def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per store state under ``name`` (Home's figures, the catalogue)."""
+    """``compute()`` once per store state under ``name`` (Home's figures, the catalogue).
+
+    Callers asking while it is being computed wait for that computation instead of starting
+    their own (ten users opening Explore at once read the catalogue once, not ten times); a
+    failure reaches every one of them and is not kept."""
     key = (store_state(settings.store), name)
     with _lock:
         if key in _memo:
             _memo.move_to_end(key)
             found: T = _memo[key]
             return found
-    value = compute()
+        running = _memo_running.get(key)
+        mine: Future[Any] = Future()
+        if running is None:
+            _memo_running[key] = mine
+    if running is not None:
+        joined: T = running.result()
+        return joined
+    try:
+        value = compute()
+    except BaseException as exc:
+        with _lock:
+            _memo_running.pop(key, None)
+        mine.set_exception(exc)
+        raise
     with _lock:
         _memo[key] = value
         while len(_memo) > KEPT:
             _memo.popitem(last=False)
+        _memo_running.pop(key, None)
+    mine.set_result(value)
     return value
 
 
@@ -432,4 +483,5 @@ def clear() -> None:
     """Forget every cached result (tests; memory pressure)."""
     with _lock:
         _done.clear()
+        _sizes.clear()
         _memo.clear()
