@@ -196,6 +196,8 @@ def test_every_figure_of_a_card_follows_a_saved_version(
     period = overview.trend_period(settings)
     file = version_of(settings, "tenancy")
     assert file.journey is not None
+    read = overview.home_designs(settings)
+    assert overview.home_designs(settings) is read  # read once while no design changes
     text = file.text
     assert "  step: collect_keys\n" in text
     changed = text.replace("  step: collect_keys\n", "  step: sign_agreement\n")
@@ -209,6 +211,7 @@ def test_every_figure_of_a_card_follows_a_saved_version(
     assert "version 2, saved by maria" in card
     new = version_of(settings, "tenancy")
     assert new.number == 2 and new.journey is not None
+    assert overview.home_designs(settings) is not read  # the save made it read again
     headline = overview.journey_headlines(settings, [new.journey], period)[0]
     old = overview.journey_headlines(settings, [file.journey], period)[0]
     assert "Sign tenancy agreement" in headline["outcome"]

@@ -9,6 +9,8 @@ store connection per call.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from journeyscope.events import Store
 
 if TYPE_CHECKING:
     from journeyscope.definitions import Journey
+    from journeyscope.services.designs import Designs
     from journeyscope.services.results import Job
 
 
@@ -232,26 +235,63 @@ def _design_version(design: str, text: str, number: int, saved: Any = None) -> D
     )
 
 
+_seen_lock = threading.Lock()
+_seen: OrderedDict[tuple[Any, ...], list[DesignVersion]] = OrderedDict()
+
+
+def designs_state(designs: Designs) -> tuple[Any, ...]:
+    """What changes when a design changes: each file's name, time and size in the designs
+    folder, and the count and newest id of the saved versions (never overwritten, so a save
+    always changes them). Cheap: a directory listing and one small query."""
+    from sqlalchemy import func, select
+
+    from journeyscope.services.designs import versions_table
+
+    folder = designs.folder
+    files = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in (sorted(folder.glob("*.y*ml")) if folder.is_dir() else [])
+    )
+    with designs.engine.connect() as conn:
+        saved = tuple(conn.execute(select(func.count(), func.max(versions_table.c.id))).one())
+    return (str(folder.resolve()), str(designs.engine.url), files, saved)
+
+
 def home_designs(settings: Settings) -> list[DesignVersion]:
     """Every design (the designs folder's and those begun in the workspace), each as its
-    latest saved version, or its file when it has none."""
+    latest saved version, or its file when it has none; read and checked once per
+    :func:`designs_state` (reading and checking every design takes long enough to matter
+    on a page that is opened often)."""
     from journeyscope.services.designs import Designs
 
+    designs = Designs.of(settings)
+    key = designs_state(designs)
+    with _seen_lock:
+        if key in _seen:
+            return _seen[key]
     out = []
-    for entry in Designs.of(settings).entries():
+    for entry in designs.entries():
         if entry.latest is not None:
             v = entry.latest
             out.append(_design_version(entry.id, v.text, v.number, v))
         elif entry.file is not None:
             out.append(_design_version(entry.id, entry.file.read_text(encoding="utf-8"), 0))
+    with _seen_lock:
+        _seen[key] = out
+        while len(_seen) > 8:
+            _seen.popitem(last=False)
     return out
 
 
 def design_version(settings: Settings, design: str, number: int) -> DesignVersion:
-    """Version ``number`` of ``design`` (0: its file in the designs folder);
+    """Version ``number`` of ``design`` (0: its file in the designs folder): the one
+    :func:`home_designs` holds when it is that version, else read from the workspace;
     :class:`~journeyscope.services.designs.DesignNotFound` names the ones there are."""
     from journeyscope.services.designs import DesignNotFound, Designs
 
+    for found in home_designs(settings):
+        if found.id == design and found.number == number:
+            return found
     designs = Designs.of(settings)
     if number == 0:
         path = designs.files().get(design)
