@@ -224,9 +224,8 @@ def test_each_section_shows_when_its_own_job_is_done(
     """The silent-customer estimates held back: the map with its actual lanes and the
     conformance are complete while the silent section still says it is computing."""
     import threading
-    from types import SimpleNamespace
 
-    from journeyscope.services import overview, report
+    from journeyscope.services import report
 
     release = threading.Event()
 
@@ -235,9 +234,6 @@ def test_each_section_shows_when_its_own_job_is_done(
         run.data.missing["silent"] = "held back by the test, then let go"
 
     monkeypatch.setitem(report._ANALYSIS, "silent", held_back)
-    # Home, opened at sign-in, starts every design's silent job, which this test holds back:
-    # they would fill the pool (a known limit: Home's jobs share the pool with the pages)
-    monkeypatch.setattr(overview, "nps_job", lambda *_: SimpleNamespace(done=lambda: False))
     login(app_client, "viewer")
     try:
         page = app_client.get("/journeys/tenancy")

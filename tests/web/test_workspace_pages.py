@@ -150,36 +150,6 @@ def test_unknown_step_is_an_inline_message_with_closest_names(app_client, login)
     assert api.status_code == 422 and "Upload documents" in api.json()["detail"]
 
 
-def test_home_shows_each_journeys_mean_fitness_as_the_cli(
-    app_client, settings: Settings, login, run_cli
-) -> None:
-    """Home answers at once; the mean fitness is computed in the background and then shown,
-    equal to ``journeyscope conformance --json``."""
-    import time
-    from pathlib import Path
-
-    from journeyscope.services import results
-
-    login(app_client, "viewer")
-    first = app_client.get("/")
-    assert first.status_code == 200
-    assert 'id="fitness-tenancy"' in first.text
-    design = Path(settings.designs) / "tenancy.yaml"
-    expected = json.loads(
-        run_cli("conformance", str(design), "--json", "--store", str(settings.store))
-    )
-    deadline = time.monotonic() + 600
-    while True:
-        page = app_client.get("/")
-        if "being computed" not in page.text.split('id="fitness-tenancy"')[1][:400]:
-            break
-        assert time.monotonic() < deadline, "fitness never computed"
-        time.sleep(1)
-    shown = page.text.split('id="fitness-tenancy"')[1][:600]
-    assert f"{expected['fitness']['mean']:.2f}" in shown
-    assert results.memo_later(settings, "never", lambda: 1) == (False, None)  # then runs once
-
-
 def test_paths_options_equal_the_cli_and_say_what_they_did(
     app_client, settings: Settings, login, run_cli
 ) -> None:

@@ -9,11 +9,12 @@ store connection per call.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeyscope.config import Settings
@@ -22,6 +23,7 @@ from journeyscope.events import Store
 
 if TYPE_CHECKING:
     from journeyscope.definitions import Journey
+    from journeyscope.services.designs import Designs
     from journeyscope.services.results import Job
 
 
@@ -174,17 +176,131 @@ def _pretty(record: str | None) -> str:
         return record
 
 
-def designs(folder: Path) -> list[Journey]:
-    """The designed journeys (YAML files) in ``folder`` that load; others are skipped."""
-    from journeyscope.definitions import load_journey
+@dataclass(frozen=True)
+class DesignVersion:
+    """The version of a design whose figures Home shows, every figure of its card from this
+    one text: the latest version saved in the workspace (as the Journeys page and Studio
+    use it), or the designs folder's file while the design has no saved version
+    (``number`` 0)."""
 
-    found = []
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        try:
-            found.append(load_journey(path))
-        except JourneyscopeError:
-            continue
-    return found
+    id: str
+    name: str
+    number: int
+    text: str
+    journey: Journey | None
+    problem: str | None = None
+    """Why the text does not load (``journey`` is then ``None``)."""
+    author: str = ""
+    saved_at: float | None = None
+
+    @property
+    def digest(self) -> str:
+        """The text's SHA-256: part of every cache key, so a saved change is computed anew."""
+        import hashlib
+
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    def describe(self) -> str:
+        """Which version, in words (shown on the card)."""
+        from journeyscope.services.designs import FOLDER_AUTHOR
+
+        if self.number == 0:
+            return "the designs folder's file (no version saved in the workspace yet)"
+        if self.author == FOLDER_AUTHOR:
+            return f"version {self.number}, the designs folder's file"
+        day = datetime.fromtimestamp(self.saved_at or 0, UTC).strftime("%Y-%m-%d %H:%M")
+        return f"version {self.number}, saved by {self.author} on {day} UTC"
+
+
+def _design_version(design: str, text: str, number: int, saved: Any = None) -> DesignVersion:
+    from journeyscope.services.design_check import check_design
+
+    checked = check_design(text, f"{design}.yaml")
+    journey = checked.journey if checked.journey is not None and not checked.errors else None
+    problem = (
+        None
+        if journey is not None
+        else "this version does not load: "
+        + "; ".join(m.format(f"{design}.yaml") for m in checked.errors)
+    )
+    return DesignVersion(
+        design,
+        checked.journey.name if checked.journey is not None else design,
+        number,
+        text,
+        journey,
+        problem,
+        getattr(saved, "author", ""),
+        getattr(saved, "created_at", None),
+    )
+
+
+_seen_lock = threading.Lock()
+_seen: OrderedDict[tuple[Any, ...], list[DesignVersion]] = OrderedDict()
+
+
+def designs_state(designs: Designs) -> tuple[Any, ...]:
+    """What changes when a design changes: each file's name, time and size in the designs
+    folder, and the count and newest id of the saved versions (never overwritten, so a save
+    always changes them). Cheap: a directory listing and one small query."""
+    from sqlalchemy import func, select
+
+    from journeyscope.services.designs import versions_table
+
+    folder = designs.folder
+    files = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in (sorted(folder.glob("*.y*ml")) if folder.is_dir() else [])
+    )
+    with designs.engine.connect() as conn:
+        saved = tuple(conn.execute(select(func.count(), func.max(versions_table.c.id))).one())
+    return (str(folder.resolve()), str(designs.engine.url), files, saved)
+
+
+def home_designs(settings: Settings) -> list[DesignVersion]:
+    """Every design (the designs folder's and those begun in the workspace), each as its
+    latest saved version, or its file when it has none; read and checked once per
+    :func:`designs_state` (reading and checking every design takes long enough to matter
+    on a page that is opened often)."""
+    from journeyscope.services.designs import Designs
+
+    designs = Designs.of(settings)
+    key = designs_state(designs)
+    with _seen_lock:
+        if key in _seen:
+            return _seen[key]
+    out = []
+    for entry in designs.entries():
+        if entry.latest is not None:
+            v = entry.latest
+            out.append(_design_version(entry.id, v.text, v.number, v))
+        elif entry.file is not None:
+            out.append(_design_version(entry.id, entry.file.read_text(encoding="utf-8"), 0))
+    with _seen_lock:
+        _seen[key] = out
+        while len(_seen) > 8:
+            _seen.popitem(last=False)
+    return out
+
+
+def design_version(settings: Settings, design: str, number: int) -> DesignVersion:
+    """Version ``number`` of ``design`` (0: its file in the designs folder): the one
+    :func:`home_designs` holds when it is that version, else read from the workspace;
+    :class:`~journeyscope.services.designs.DesignNotFound` names the ones there are."""
+    from journeyscope.services.designs import DesignNotFound, Designs
+
+    for found in home_designs(settings):
+        if found.id == design and found.number == number:
+            return found
+    designs = Designs.of(settings)
+    if number == 0:
+        path = designs.files().get(design)
+        if path is None:
+            known = ", ".join(sorted(designs.files())) or "none"
+            raise DesignNotFound(f"no design {design!r} in the designs folder (there: {known})")
+        return _design_version(design, path.read_text(encoding="utf-8"), 0)
+    v = designs.version(design, number)
+    return _design_version(design, v.text, v.number, v)
 
 
 def trend_period(settings: Settings) -> str:
@@ -348,20 +464,67 @@ def journey_fitness(
     }
 
 
-def nps_job(settings: Settings, design: str) -> Job:
-    """The Journeys page's silent-customer job for ``design`` (its latest version; the same
-    job, cache and code as that page and ``journeyscope report``): its result is the
-    report's data holding ``silent``, or why it could not be computed."""
-    from journeyscope.services.design_check import check_design
-    from journeyscope.services.designs import Designs
+def journey_headline(
+    settings: Settings, version: DesignVersion, period: str
+) -> dict[str, Any] | None:
+    """:func:`journey_headlines` of ``version`` once per store state, design text and
+    ``period`` (``None``: the version does not load or has no step activities)."""
+    from journeyscope.services.results import memo
+
+    journey = version.journey
+    if journey is None:
+        return None
+    found = memo(
+        settings,
+        f"journey headline:{version.digest}:{period}",
+        lambda: journey_headlines(settings, [journey], period),
+    )
+    return found[0] if found else None
+
+
+def fitness_later(
+    settings: Settings, version: DesignVersion, period: str
+) -> tuple[bool, dict[str, Any] | None]:
+    """``(done, figure)`` of :func:`journey_fitness` for ``version``: started once per store
+    state, design text and ``period`` on the background worker
+    (:func:`~journeyscope.services.results.memo_later`), joined while it runs."""
+    from functools import partial
+
+    from journeyscope.services.results import memo_later
+
+    if version.journey is None:
+        return True, None
+    return memo_later(
+        settings,
+        f"fitness:{version.digest}:{period}",
+        partial(journey_fitness, settings, version.journey, period),
+    )
+
+
+def nps_job(settings: Settings, version: DesignVersion) -> Job:
+    """The Journeys page's silent-customer job for ``version`` (the same job, cache and
+    code as that page and ``journeyscope report``), queued on the background worker: the
+    Journeys page asking for it joins it, or runs it at once if it has not started. Its
+    result is the report's data holding ``silent``, or why it could not be computed."""
     from journeyscope.services.results import Filters
     from journeyscope.services.studio import submit_part
 
-    version = Designs.of(settings).latest(design)
-    checked = check_design(version.text, f"{design}.yaml")
-    if checked.journey is None or checked.errors:
-        raise JourneyscopeError(f"design {design} does not load")
-    return submit_part(settings, checked.journey, version.text, Filters(), "silent")
+    if version.journey is None:
+        raise JourneyscopeError(version.problem or f"design {version.id} does not load")
+    return submit_part(
+        settings, version.journey, version.text, Filters(), "silent", background=True
+    )
+
+
+def nps_later(settings: Settings, version: DesignVersion) -> tuple[bool, dict[str, Any] | None]:
+    """``(done, figure)``: :func:`corrected_nps` of :func:`nps_job` once it is done (the
+    job's state read once: it may finish at any moment)."""
+    try:
+        job = nps_job(settings, version)
+    except JourneyscopeError as exc:
+        return True, {"kind": "none", "reason": str(exc)}
+    done = job.done()
+    return done, corrected_nps(job.result()) if done else None
 
 
 def corrected_nps(data: Any) -> dict[str, Any]:

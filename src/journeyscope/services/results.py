@@ -189,6 +189,11 @@ class Job:
     future: Future[Any] = field(default_factory=Future)
     expected: float | None = None
     """Seconds the same kind of analysis last took on this store (None: not run yet)."""
+    waiting_in_background: bool = False
+    """Queued on the background worker and not started yet (a page's request promotes it)."""
+    claimed: bool = False
+    """A worker has started it (whichever pool reaches it first runs it; the other skips)."""
+    run: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def elapsed(self) -> float:
@@ -336,27 +341,25 @@ def submit_work(
     compute: Callable[[], Any],
     *,
     kind: str | None = None,
+    background: bool = False,
 ) -> Job:
     """The job running ``compute()`` once per store state and ``name`` (done if cached): the
     same pool, cache and joining of running jobs as :func:`submit`, for work that is not one
     typed query (the journeys page runs the report's analyses this way). ``kind``: what the
-    work is, to time it and estimate the next run of the same kind on this store."""
+    work is, to time it and estimate the next run of the same kind on this store.
+
+    ``background``: queue it on the single low-priority worker (Home's figures), never in
+    the pool a person's analyses run in. The same work asked without ``background`` joins it
+    when it is running, and when it is still queued there runs it in the pool at once."""
     key = (store_state(settings.store), *name)
     took = (str(settings.store), kind or "")
-    with _lock:
-        cached = _done.get(key)
-        if cached is not None:
-            _done.move_to_end(key)
-            job = Job(key)
-            job.future.set_result(cached)
-            return job
-        running = _running.get(key)
-        if running is not None:
-            return running
-        job = Job(key, expected=_took.get(took) if kind else None)
-        _running[key] = job
 
-    def work() -> None:
+    def work() -> None:  # ``job``: the one registered below
+        with _lock:
+            if job.claimed:  # promoted, and already run by the other pool
+                return
+            job.claimed = True
+            job.waiting_in_background = False
         started = time.monotonic()
         try:
             result = compute()
@@ -374,7 +377,24 @@ def submit_work(
             _running.pop(key, None)
         job.future.set_result(result)
 
-    _pool.submit(work)
+    with _lock:
+        cached = _done.get(key)
+        if cached is not None:
+            _done.move_to_end(key)
+            job = Job(key)
+            job.future.set_result(cached)
+            return job
+        running = _running.get(key)
+        if running is not None:
+            if not background and running.waiting_in_background and running.run is not None:
+                running.waiting_in_background = False  # promoted: the pool runs it now
+                _pool.submit(running.run)
+            return running
+        job = Job(key, expected=_took.get(took) if kind else None)
+        job.waiting_in_background, job.run = background, work
+        _running[key] = job
+
+    (_background if background else _pool).submit(work)
     return job
 
 
@@ -447,8 +467,9 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
 
 
 _later: dict[tuple[Any, ...], Future[Any]] = {}
-#: One worker of its own for :func:`memo_later`, so that background figures (Home's fitness)
-#: never hold up the analyses a person is waiting for in ``_pool``.
+#: One low-priority worker of its own for background figures (Home's: :func:`memo_later`,
+#: ``submit_work(background=True)``), so that they never hold up the analyses a person is
+#: waiting for in ``_pool``.
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
 
 

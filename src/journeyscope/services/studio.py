@@ -116,13 +116,20 @@ SECTION_PART: Final[dict[str, str]] = {
 
 
 def submit_part(
-    settings: Settings, journey: Journey, text: str, filters: Filters, part: str
+    settings: Settings,
+    journey: Journey,
+    text: str,
+    filters: Filters,
+    part: str,
+    *,
+    background: bool = False,
 ) -> Job:
     """The job computing ``part`` (of :data:`PARTS`) of the page of ``journey`` (``text``:
     its YAML, part of the cache key, so an edited design is computed again). Its result is
     the :class:`ReportData` holding that part's analyses, or :class:`Failed` with the
     message when they refuse the data (kept per store state like a result, so a page
-    polling it sees the reason)."""
+    polling it sees the reason). ``background``: on the low-priority worker (Home's
+    figures; the page asking for the same part joins it or runs it at once)."""
     from journeyscope.errors import JourneyscopeError
 
     analyses = PARTS[part]
@@ -134,7 +141,9 @@ def submit_part(
         except JourneyscopeError as exc:
             return Failed(str(exc))
 
-    return submit_work(settings, ("journey page", part, digest, filters.key()), compute)
+    return submit_work(
+        settings, ("journey page", part, digest, filters.key()), compute, background=background
+    )
 
 
 def submit_parts(

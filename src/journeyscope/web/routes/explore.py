@@ -34,6 +34,10 @@ from journeyscope.web.auth import csrf, page
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+#: Explore's tabs: its five analyses, then Trends (served by :mod:`.trends`).
+TABS = {**views.LABELS, "trends": "Trends"}
+#: The events' own columns a breakdown may name beside the properties.
+EVENT_COLUMNS = ("channel", "source", "survey_type")
 FILTER_PARAMETERS = (
     "since",
     "until",
@@ -104,6 +108,32 @@ def groups(kind: str, filters: results.Filters) -> list[tuple[str, results.Filte
     ]
 
 
+def breakdown_of(
+    asked: str | None, filters: results.Filters, known: overview.Catalogue
+) -> str | None:
+    """The breakdown a URL asks for (``None``: none), checked against the store's catalogue
+    (an unknown property is an error naming the closest); with cohorts to compare
+    (``by_cohort``) the breakdown is ``cohort``, as ``--by-cohort NAME --breakdown cohort``."""
+    from difflib import get_close_matches
+
+    asked = (asked or "").strip() or None
+    if filters.by_cohort:
+        if asked not in (None, "cohort"):
+            raise InvalidQueryError(
+                f"breakdown: {asked!r} and a split by cohort at once; clear one of them"
+            )
+        return "cohort"
+    if asked == "cohort":
+        raise InvalidQueryError(
+            "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
+        )
+    if asked is not None and asked not in (*known.properties, *EVENT_COLUMNS):
+        close = get_close_matches(asked, [*known.properties, "channel"], n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise InvalidQueryError(f"breakdown: no property {asked!r} in the events{hint}")
+    return asked
+
+
 def prepare(
     settings: Settings, kind: str, params: dict[str, list[str]]
 ) -> tuple[AnalysisQuery | None, results.Filters, str | None]:
@@ -119,15 +149,11 @@ def prepare(
         filters = with_cohorts(settings, filters, params)
         if kind == "funnel" and not any(s.strip() for s in params.get("step", [])):
             return None, filters, None
-        if kind == "funnel" and filters.by_cohort:
-            asked = (params.get("breakdown") or [""])[-1].strip()
-            if asked not in ("", "cohort"):
-                raise InvalidQueryError(
-                    f"breakdown: {asked!r} and a split by cohort at once; clear one of them"
-                )
-            params = {**params, "breakdown": ["cohort"]}
-        query = queries.build_query(kind, params)
         known = catalogue(settings)
+        if kind == "funnel":
+            breakdown = breakdown_of((params.get("breakdown") or [""])[-1], filters, known)
+            params = {**params, "breakdown": [breakdown] if breakdown else []}
+        query = queries.build_query(kind, params)
         queries.check_activities(query, known.names)
         channels = set(known.channels)
         for option, chosen in (
@@ -147,27 +173,6 @@ def prepare(
                 close = get_close_matches(name, known.properties, n=3, cutoff=0.5)
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 raise InvalidQueryError(f"where: no property {name!r} in the events{hint}")
-        breakdown = getattr(query, "breakdown", None)
-        if breakdown == "cohort" and not filters.by_cohort:
-            raise InvalidQueryError(
-                "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
-            )
-        if (
-            breakdown
-            and breakdown != "cohort"
-            and breakdown not in known.properties
-            and breakdown
-            not in (
-                "channel",
-                "source",
-                "survey_type",
-            )
-        ):
-            from difflib import get_close_matches
-
-            close = get_close_matches(breakdown, [*known.properties, "channel"], n=3, cutoff=0.5)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise InvalidQueryError(f"breakdown: no property {breakdown!r} in the events{hint}")
         return query, filters, None
     except InvalidQueryError as exc:
         return None, results.Filters(), str(exc)
@@ -230,9 +235,7 @@ def explore(
     kind = _kind(kind)
     settings: Settings = request.app.state.settings
     if not settings.store.is_file():
-        return render(
-            request, "explore.html", kind=kind, no_store=True, params={}, labels=views.LABELS
-        )
+        return render(request, "explore.html", kind=kind, no_store=True, params={}, tabs=TABS)
     params = params_of(request)
     query, filters, error = prepare(settings, kind, params)
     shown: list[dict[str, Any]] = []
@@ -250,7 +253,7 @@ def explore(
         request,
         "explore.html",
         kind=kind,
-        labels=views.LABELS,
+        tabs=TABS,
         params=params,
         query_string=urlencode(list(request.query_params.multi_items())),
         catalogue=catalogue(settings),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
@@ -118,56 +117,50 @@ def signout(request: Request, _: Annotated[Session, Depends(csrf("read"))]) -> R
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
-    """Home: the store's counts and freshness, and each designed journey's figures. The mean
-    fitness and the corrected NPS are background jobs: the page answers at once and each
-    card asks again (htmx) until its figures are there."""
-    from journeyscope.errors import JourneyscopeError
-
+    """Home: the store's counts and freshness, and a card for each design with the figures
+    that are quick to count (cases, outcome rate). The slow ones (mean fitness, corrected
+    NPS) are not started here: each card asks for them (:func:`home_card`) when it comes
+    into view."""
     settings = request.app.state.settings
     if not settings.store.is_file():
-        return render(request, "home.html", stats=None, journeys=[])
-    folder = Path(settings.designs)
+        return render(request, "home.html", stats=None, cards=[])
     stats = results.memo(settings, "headline", lambda: overview.headline(settings))
     period = results.memo(settings, "trend period", lambda: overview.trend_period(settings))
-    designs = results.memo(
-        settings,
-        f"designs:{folder.resolve()}",
-        lambda: {j.id: j for j in overview.designs(folder)},
-    )
-    journeys = results.memo(
-        settings,
-        f"journeys:{folder.resolve()}:{period}",
-        lambda: overview.journey_headlines(settings, list(designs.values()), period),
-    )
-    fitness: dict[str, tuple[bool, Any]] = {}
-    nps: dict[str, tuple[bool, Any]] = {}
-    for j in journeys:
-        if not j["cases"] or j["id"] not in designs:
-            continue
-        fitness[j["id"]] = results.memo_later(
-            settings,
-            f"fitness:{folder.resolve()}:{j['id']}:{period}",
-            partial(overview.journey_fitness, settings, designs[j["id"]], period),
-        )
-        try:
-            job = overview.nps_job(settings, j["id"])
-            nps[j["id"]] = (
-                job.done(),
-                overview.corrected_nps(job.result()) if job.done() else None,
-            )
-        except JourneyscopeError as exc:
-            nps[j["id"]] = (True, {"kind": "none", "reason": str(exc)})
-    return render(
-        request,
-        "home.html",
-        stats=stats,
-        journeys=journeys,
-        fitness=fitness,
-        nps=nps,
-        sparks=home_view.sparklines(
-            journeys, fitness, stats.get("first_event"), stats.get("last_event")
-        ),
-    )
+    cards = [
+        home_view.card(version, overview.journey_headline(settings, version, period), stats)
+        for version in overview.home_designs(settings)
+    ]
+    return render(request, "home.html", stats=stats, cards=home_view.by_cases(cards))
+
+
+@router.get("/home/journeys/{design}", response_class=HTMLResponse)
+def home_card(
+    request: Request,
+    design: str,
+    session: Annotated[Session, Depends(page("read"))],
+    version: int = 0,
+) -> Response:
+    """One Home card with its slow figures, all of ``version`` of ``design`` (the one the
+    page showed): the mean fitness and the corrected NPS start on the background worker the
+    first time a card asks (once per store state and design text; later asks join them), and
+    the card asks again until they are there."""
+    from journeyscope.services.designs import DesignNotFound
+
+    settings = request.app.state.settings
+    try:
+        found = overview.design_version(settings, design, version)
+    except DesignNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    stats = results.memo(settings, "headline", lambda: overview.headline(settings))
+    period = results.memo(settings, "trend period", lambda: overview.trend_period(settings))
+    headline = overview.journey_headline(settings, found, period)
+    slow = {}
+    if headline and headline["cases"]:
+        slow = {
+            "fitness": overview.fitness_later(settings, found, period),
+            "nps": overview.nps_later(settings, found),
+        }
+    return render(request, "_home_card.html", c=home_view.card(found, headline, stats, **slow))
 
 
 # -------------------------------------------------------------------------------- customers

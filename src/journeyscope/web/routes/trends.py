@@ -25,16 +25,21 @@ from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError
 from journeyscope.services import results
 from journeyscope.services.accounts import Session
-from journeyscope.web import trends_view, views
+from journeyscope.web import trends_view
 from journeyscope.web.auth import Principal, page, principal
-from journeyscope.web.routes.explore import catalogue, cohort_choices, params_of, prepare
+from journeyscope.web.routes.explore import (
+    TABS,
+    breakdown_of,
+    catalogue,
+    cohort_choices,
+    params_of,
+    prepare,
+)
 from journeyscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["workspace"])
 KIND = "trends"
-#: The tabs of Explore, this one last.
-LABELS = {**views.LABELS, KIND: "Trends"}
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -63,26 +68,7 @@ def trends_prepare(
             close = get_close_matches(event, known.names, n=3, cutoff=0.5)
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""
             raise InvalidQueryError(f"event: no activity {event!r} in the store{hint}")
-        breakdown = _one(params, "breakdown")
-        if filters.by_cohort:  # compare cohorts: they are the breakdown, as in the funnel
-            if breakdown not in (None, "cohort"):
-                raise InvalidQueryError(
-                    f"breakdown: {breakdown!r} and a split by cohort at once; clear one of them"
-                )
-            breakdown = "cohort"
-        elif breakdown == "cohort":
-            raise InvalidQueryError(
-                "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
-            )
-        if breakdown is not None and breakdown not in (
-            "cohort",
-            *known.properties,
-            "channel",
-            "source",
-        ):
-            close = get_close_matches(breakdown, [*known.properties, "channel"], n=3, cutoff=0.5)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise InvalidQueryError(f"breakdown: no property {breakdown!r} in the events{hint}")
+        breakdown = breakdown_of(_one(params, "breakdown"), filters, known)
         top = _one(params, "top") or "10"
         if not top.isdigit():
             raise InvalidQueryError(f"top: {top!r} is not a whole number")
@@ -120,7 +106,7 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
     settings: Settings = request.app.state.settings
     if not settings.store.is_file():
         return render(
-            request, "trends.html", kind=KIND, no_store=True, params={}, labels=LABELS, cohorts=[]
+            request, "trends.html", kind=KIND, no_store=True, params={}, tabs=TABS, cohorts=[]
         )
     params = params_of(request)
     query, filters, measure, error = trends_prepare(settings, params)
@@ -134,7 +120,7 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
         request,
         "trends.html",
         kind=KIND,
-        labels=LABELS,
+        tabs=TABS,
         params=params,
         measures=trends_view.MEASURE_LABELS,
         query_string=urlencode(list(request.query_params.multi_items())),
