@@ -53,8 +53,9 @@ def test_the_fast_lane_runs_a_quarter_of_each_propertys_examples(
 ) -> None:
     """Property tests take ``max_examples=examples(n)``: all n in the full run, a quarter (at
     least 10) when this run deselects the slow tests; Hypothesis' default of 100 likewise."""
-    import lanes
     from hypothesis import settings
+
+    import lanes
 
     fast = lanes.is_fast_lane(request.config.getoption("markexpr") or "")
     assert lanes.fast is fast
