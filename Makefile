@@ -26,8 +26,12 @@ demo: $(STAMP)
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q --durations=25
 
+# Compiled bytecode is kept under build/pycache even where the environment turns writing it
+# off: without it each pytest process compiles every library module again (measured: 44 s of
+# CPU per process to collect the suite, 17 s with the cache; docs/benchmarks.md).
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider --durations=20
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
+	  $(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider --durations=20
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

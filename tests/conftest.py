@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
+import lanes
 from journeyscope import synthetic
 from journeyscope.events import Store
 from journeyscope.events.identity import stitch
@@ -69,3 +71,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("spark") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast lane (``-m "not slow"``) runs each property test on a quarter of its examples
+    (``lanes.examples``; Hypothesis' default of 100 scaled the same way), set here before any
+    test module is imported; the full run keeps them all."""
+    lanes.fast = lanes.is_fast_lane(config.getoption("markexpr") or "")
+    settings.register_profile("fast-lane", max_examples=lanes.examples(lanes.DEFAULT_EXAMPLES))
+    if lanes.fast:
+        settings.load_profile("fast-lane")

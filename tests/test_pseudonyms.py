@@ -20,6 +20,7 @@ from journeyscope.pseudonyms import (
     sql_macros,
     workspace_secret,
 )
+from lanes import examples
 
 SECRET = bytes(range(32))
 
@@ -43,7 +44,7 @@ def test_the_hash_is_hmac_sha256_of_kind_and_normalised_value() -> None:
     assert normalise("email", "a b@c") is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     kind=st.sampled_from(["email", "phone"]),
     value=st.text(alphabet="aZé@ .+-()/0123456789\t\n\x0b\x0c\r\u00a0İ_", max_size=24),

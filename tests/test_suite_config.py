@@ -46,3 +46,20 @@ def test_a_spark_test_is_slow_wherever_it_is_declared(request: pytest.FixtureReq
     """This test is marked spark only; the suite's hook marks it slow, so the fast lane (which
     runs no Spark) deselects it."""
     assert request.node.get_closest_marker("slow") is not None
+
+
+def test_the_fast_lane_runs_a_quarter_of_each_propertys_examples(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Property tests take ``max_examples=examples(n)``: all n in the full run, a quarter (at
+    least 10) when this run deselects the slow tests; Hypothesis' default of 100 likewise."""
+    from hypothesis import settings
+
+    import lanes
+
+    fast = lanes.is_fast_lane(request.config.getoption("markexpr") or "")
+    assert lanes.fast is fast
+    assert [lanes.examples(n) for n in (300, 40, 12, 5)] == (
+        [75, 10, 10, 5] if fast else [300, 40, 12, 5]
+    )
+    assert settings.default.max_examples == (25 if fast else 100)

@@ -26,6 +26,7 @@ from journeyscope.analytics.attribution import (
     run_attribution,
 )
 from journeyscope.events import Store
+from lanes import examples
 
 Declared = Callable[..., Backend]
 
@@ -187,7 +188,7 @@ token = st.tuples(
 touch_logs = logs(token, [f"{s}{i}" for s in "cd" for i in range(8)])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     touch_logs,
     st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)]),
@@ -313,7 +314,7 @@ def absorbed(counts: dict[tuple[str, str], int], removed: str | None) -> float:
     return converted
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     st.dictionaries(
         st.tuples(

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from event_logs import logs
 from journeyscope.analytics import FunnelQuery, funnel_cases
 from journeyscope.analytics.funnels import Exclusion, FunnelStep
+from lanes import examples
 
 ACTIVITIES = ("A", "B", "C", "D", "X")
 token = st.tuples(st.sampled_from(ACTIVITIES), st.integers(0, 6))
@@ -50,7 +51,7 @@ def queries(draw: st.DrawFn) -> FunnelQuery:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases, queries())
 def test_funnel_matches_brute_force_reference(
     logs: dict[str, list[Any]], query: FunnelQuery

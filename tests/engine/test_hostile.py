@@ -24,6 +24,7 @@ from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.localtime import zone
 from journeyscope.engine.core.policy import ContactPolicy
 from journeyscope.errors import ConditionError, JourneyDefinitionError
+from lanes import examples
 
 ZONED = """
 journey: zoned
@@ -161,7 +162,7 @@ event_values = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=expressions, n=event_values, s=event_values)
 def test_fuzz_the_condition_language_never_raises_anything_but_its_own_errors(
     text: str, n: object, s: object

@@ -14,6 +14,7 @@ from journeyscope.engine.core.clock import at, iso
 from journeyscope.engine.core.localtime import local, zone
 from journeyscope.engine.core.rules import Rules
 from journeyscope.engine.core.state import CustomerState
+from lanes import examples
 
 AMS = zone("Europe/Amsterdam")
 
@@ -324,7 +325,7 @@ events = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(events)
 def test_transitions_are_pure_and_deterministic(history: list[tuple[str, int, str]]) -> None:
     prog = program(

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from journeyscope.errors import InputFormatError
 from journeyscope.events import Store, csvbulk, csvfile
 from journeyscope.events.csvbulk import Resume, read_bulk, scan
+from lanes import examples
 
 
 def _row_by_row(path: Path, header: bool = True, batch_size: int = 100_000) -> Any:
@@ -154,7 +155,7 @@ def _well_formed() -> st.SearchStrategy[bytes]:
     return rows.map(encode)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.one_of(_fuzzed(), _well_formed()),
     batch_size=st.integers(1, 4),

@@ -13,6 +13,7 @@ from event_logs import identifier_events
 from journeyscope.events import Store
 from journeyscope.events.identity import representatives, stitch
 from journeyscope.events.schema import IDENTIFIERS
+from lanes import examples
 
 KINDS = ("case_id", *IDENTIFIERS)
 
@@ -47,7 +48,7 @@ def _customers(rows: list[dict[str, str | None]]) -> dict[str, str]:
 event = identifier_events(at_least_one=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(event, min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_stitching_is_order_independent_and_respects_links(
     rows: list[dict[str, str | None]], rnd: random.Random

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from event_logs import identifier_events
 from journeyscope.events.identity import KINDS, stitch, stitch_view
+from lanes import examples
 
 COLUMNS = ("event_id", *KINDS, "customer_id")
 SCHEMA = pa.schema([(c, pa.string()) for c in COLUMNS])
@@ -35,7 +36,7 @@ def _stitched_view(table: pa.Table, con: ibis.BaseBackend) -> dict[str, str | No
     return {r["event_id"]: r["customer_id"] for r in view.to_pyarrow().to_pylist()}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(identifier_events(), min_size=0, max_size=30))
 def test_stitching_in_place_equals_stitching_a_store(events: list[dict[str, str | None]]) -> None:
     table = _table(events)

@@ -11,9 +11,12 @@ import pytest
 from markupsafe import escape
 from typer.testing import CliRunner
 
+from journeyscope import synthetic
 from journeyscope.analytics.steps import design_funnel
 from journeyscope.cli import app
 from journeyscope.definitions import load_journey
+from journeyscope.events import Store
+from journeyscope.events.identity import stitch
 from journeyscope.render.report import SECTIONS, overlay_of, report_html
 from journeyscope.services.report import compute_report
 
@@ -130,13 +133,33 @@ def test_html_is_pure(data, page):
     assert "generated 2027-05-06 07:08 UTC" in later and later != page
 
 
-def test_without_a_design(synthetic_store):
-    data = compute_report(synthetic_store.events())
+def _check_without_a_design(data) -> None:
     assert "conformance" not in data.runs and data.runs["funnel"] == 1
     page = report_html(data, now=NOW)
     assert "no designed journey given" in page
     assert 'data-picture="process-map"' in page and 'data-picture="paths-sankey"' in page
     assert data.funnel is not None and len(data.funnel.steps) >= 2
+
+
+# a second whole report with the survey correction (about 140 s of CPU, most of it the silent
+# customers' analysis): the full run only; the fast lane checks the same without the NPS
+# answers (test_without_a_design_or_nps_answers), the silent section with the design's report
+@pytest.mark.slow
+def test_without_a_design(synthetic_store):
+    _check_without_a_design(compute_report(synthetic_store.events()))
+
+
+@pytest.fixture(scope="module")
+def without_nps(synthetic_store):
+    """The report without a design of the events without NPS answers (no silent analysis)."""
+    events = synthetic_store.events()
+    return compute_report(
+        events.filter(events.survey_type.isnull() | (events.survey_type != "NPS"))
+    )
+
+
+def test_without_a_design_or_nps_answers(without_nps):
+    _check_without_a_design(without_nps)
 
 
 def _section(page: str, sid: str) -> str:
@@ -168,10 +191,8 @@ def test_insight_sections_show_their_key_figures(data, page):
     assert any(s.felt_emotion is not None for s in overlay_of(data).steps.values())
 
 
-def test_silent_section_without_nps_answers(synthetic_store):
-    events = synthetic_store.events()
-    events = events.filter(events.survey_type.isnull() | (events.survey_type != "NPS"))
-    data = compute_report(events)
+def test_silent_section_without_nps_answers(without_nps):
+    data = without_nps
     assert data.silent is None and "silent" not in data.runs
     silent = _section(report_html(data, now=NOW), "silent")
     assert 'class="missing"' in silent and "no NPS answers in the data" in silent
@@ -184,7 +205,31 @@ def test_the_report_counts_contacts_with_the_one_classification(data):
     assert "classification" in data.channels.model_dump()
 
 
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 synthetic customers, stitched: the command's own run, not the figures."""
+    folder = tmp_path_factory.mktemp("small")
+    synthetic.write(synthetic.generate(300, seed=11), folder / "events.parquet")
+    with Store(folder / "store.duckdb") as store:
+        store.ingest(folder / "events.parquet")
+        stitch(store.con)
+    return folder / "store.duckdb"
+
+
+def test_report_command_on_a_small_store(small_store, tmp_path):
+    """The command end to end (options, design, variant, the file written) on 300 customers;
+    the figures are checked on the computed report above."""
+    _report_command(small_store, tmp_path)
+
+
+# the command on the 2,000 customers (about 110 s of CPU): the full run only; the fast lane
+# runs it on a small store (test_report_command_on_a_small_store)
+@pytest.mark.slow
 def test_report_command(synthetic_store, tmp_path):
+    _report_command(Path(synthetic_store.path), tmp_path)
+
+
+def _report_command(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "r" / "report.html"
     result = CliRunner().invoke(
         app,
@@ -193,7 +238,7 @@ def test_report_command(synthetic_store, tmp_path):
             "--out",
             str(out),
             "--store",
-            synthetic_store.path,
+            str(store),
             "--design",
             str(EXAMPLES / "tenancy.yaml"),
             "--variant",
