@@ -6,6 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Compiled bytecode is kept under build/pycache even where the environment turns writing it
+# off: without it each test process (and each command a test starts) compiles every library
+# module again (measured: 44 s of CPU per process to collect the suite, 17 s with the cache;
+# docs/benchmarks.md).
+BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache
 
 .PHONY: demo test check lint typecheck bench system clean fuzz
 
@@ -24,14 +29,10 @@ demo: $(STAMP)
 	$(BIN)/journeyscope demo
 
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q --durations=25
+	$(BYTECODE) $(BIN)/python -m pytest -q --durations=25
 
-# Compiled bytecode is kept under build/pycache even where the environment turns writing it
-# off: without it each pytest process compiles every library module again (measured: 44 s of
-# CPU per process to collect the suite, 17 s with the cache; docs/benchmarks.md).
 check: $(STAMP) lint
-	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
-	  $(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider --durations=20
+	$(BYTECODE) $(BIN)/python -m pytest -q -m "not slow" -n 2 -p no:cacheprovider --durations=20
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
