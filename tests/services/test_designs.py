@@ -150,3 +150,28 @@ def test_saves_at_once_each_get_their_own_number(designs: Designs) -> None:
     with ThreadPoolExecutor(4) as pool:
         saved = list(pool.map(lambda t: designs.save("tenancy", t, "maria", "race"), texts))
     assert sorted(v.number for v in saved) == [2, 3, 4, 5]
+
+
+def test_many_first_requests_at_once_on_a_fresh_workspace_all_open_it(tmp_path: Path) -> None:
+    """Five users signing in together on a new workspace each open the designs (and so create
+    the versions table) at the same moment: none fails with "table already exists"."""
+    import threading
+
+    folder = tmp_path / "designs"
+    shutil.copytree(REPO / "examples" / "journeys", folder)
+    start = threading.Barrier(8)
+    failed: list[BaseException] = []
+
+    def open_designs() -> None:
+        start.wait()
+        try:
+            Designs(tmp_path / "workspace.sqlite", folder).versions("tenancy")
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=open_designs) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failed == []

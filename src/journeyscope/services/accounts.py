@@ -51,6 +51,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import OperationalError
 
 from journeyscope.config import Settings
 from journeyscope.errors import AccountError, SignInRefused
@@ -163,9 +164,28 @@ def database(path: Path) -> Engine:
                 cursor.execute("PRAGMA busy_timeout=30000")
                 cursor.close()
 
-            _meta.create_all(found)
             _engines[key] = found
-        return found
+    create_tables(found, _meta)
+    return found
+
+
+_made: set[tuple[int, int]] = set()
+_made_lock = threading.Lock()
+
+
+def create_tables(engine: Engine, meta: MetaData) -> None:
+    """Create ``meta``'s tables in a workspace database, once per process. Safe when several
+    requests ask at once (first sign-ins on a fresh workspace): threads wait for the first,
+    and a table another process created between the check and the create is taken as made."""
+    key = (id(engine), id(meta))
+    with _made_lock:
+        if key in _made:
+            return
+        try:
+            meta.create_all(engine)
+        except OperationalError:
+            meta.create_all(engine)  # the check now sees the other process's tables
+        _made.add(key)
 
 
 def _token_hash(token: str) -> str:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from journeyscope.config import Settings
 from journeyscope.errors import DefinitionError, JourneyscopeError
-from journeyscope.services.accounts import database, workspace_database
+from journeyscope.services.accounts import create_tables, database, workspace_database
 from journeyscope.services.design_check import CheckResult, Message, check_design
 from journeyscope.services.design_diff import Change, map_changes, text_diff
 
@@ -115,7 +115,7 @@ class Designs:
 
     def __init__(self, database_path: Path, folder: Path) -> None:
         self.engine = database(database_path)
-        _meta.create_all(self.engine)
+        create_tables(self.engine, _meta)
         self.folder = folder
 
     @classmethod

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from journeyscope.errors import InsightError
-from journeyscope.services.accounts import database
+from journeyscope.services.accounts import create_tables, database
 from journeyscope.services.queries import KINDS, PARAMETERS
 
 _meta = MetaData()
@@ -105,7 +105,7 @@ def _name(text: str, what: str) -> str:
 class Insights:
     def __init__(self, path: Path) -> None:
         self.engine = database(path)
-        _meta.create_all(self.engine)
+        create_tables(self.engine, _meta)
 
     def save(self, name: str, kind: str, query: str, owner: str) -> Insight:
         if kind not in SAVED_KINDS:
