@@ -96,6 +96,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(".journeyscope/bench-analytics"))
     parser.add_argument("--runs", type=int, default=3, help="runs of each; medians count")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--only", default=None, help="one command to run: dfg or funnel")
     args = parser.parse_args()
 
     parquet, store, events = analytics.prepare(args.customers, args.seed, args.workdir)
@@ -106,7 +107,12 @@ def main() -> None:
     )
     results = {}
     env = bytecode_env(args.workdir)
-    for name, (ours, reference) in commands(store, parquet).items():
+    chosen = commands(store, parquet)
+    if args.only:
+        chosen = {k: v for k, v in chosen.items() if k.split()[0] == args.only}
+        if not chosen:
+            parser.error(f"--only: unknown {args.only!r}; choose dfg or funnel")
+    for name, (ours, reference) in chosen.items():
         run(ours, env), run(reference, env)  # warm-up: fills the bytecode cache
         loads, mine, refs = [], [], []
         for _ in range(args.runs):  # interleaved: both see the same load

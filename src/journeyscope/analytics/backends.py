@@ -168,7 +168,7 @@ class Backend:
                 getattr(analysis, "validate")(query, known)  # noqa: B009 (optional method)
         built = analysis.prepare(events, query)
         self.register(built)
-        prepared = built.cache()
+        prepared = self.cache(built)
         try:
             exprs = analysis.expressions(prepared, events, query)
             fetch = self.arrow if getattr(analysis, "arrow", False) else self.rows
@@ -176,6 +176,10 @@ class Backend:
         finally:
             prepared.release()
         return analysis.result(query, rows)
+
+    def cache(self, expr: ibis.Table) -> ibis.Table:
+        """``expr`` computed once and kept until released (``.release()``)."""
+        return expr.cache()
 
     def register(self, expr: ibis.Expr) -> None:
         """Make the in-memory tables ``expr`` refers to visible to the backend before it is
@@ -204,6 +208,12 @@ class IbisBackend(Backend):
 
     def events(self) -> ibis.Table:
         return self._events
+
+    def cache(self, expr: ibis.Table) -> ibis.Table:
+        # on the events' backend, also for an expression that reads in-memory tables only
+        # (a funnel computed by its kernel), which Ibis would cache on its default backend
+        cached: ibis.Table = self._events._find_backend()._cached_table(expr)
+        return cached
 
     def arrow(self, expr: ibis.Table) -> pa.Table:
         if self._duckdb is None:

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import ibis
 from pydantic import BaseModel, Field, model_validator
 
-from journeyscope.analytics import chains, names
+from journeyscope.analytics import chains, funnel_kernel, names
 from journeyscope.analytics.cases import (
     ORDER_KEYS,
     AnalysisQuery,
@@ -195,12 +195,16 @@ def funnel_cases(events: ibis.Table, query: FunnelQuery) -> ibis.Table:
     (the value on the case's first entry event).
     """
     t = with_cases(events, query.case_rule)
-    build = {
-        "sequential": chains.sequential,
-        "strict": chains.strict,
-        "any_order": chains.any_order,
-    }
-    out = build[query.mode](t, query)
+    backend = t._find_backend()
+    if backend.name == "duckdb":
+        out = funnel_kernel.in_memory(funnel_kernel.funnel_table(backend, t, query))
+    else:
+        build = {
+            "sequential": chains.sequential,
+            "strict": chains.strict,
+            "any_order": chains.any_order,
+        }
+        out = build[query.mode](t, query)
     if query.breakdown is None:
         return out
     entering = [a for k in chains.entry_steps(query) for a in query.steps[k - 1].activities]
