@@ -114,12 +114,6 @@ def report_data(engine: str, lake: Path, out: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.spark
 @pytest.mark.slow
-@pytest.mark.xfail(
-    run=False,
-    reason="moments of truth on Spark: the driver dies of OutOfMemoryError in the thread "
-    "serving an Arrow result and PySpark waits forever (docs/deployment.md, 'The report on "
-    "Spark'); run it by hand with --runxfail once that is found",
-)
 def test_the_report_on_spark_equals_the_report_on_duckdb(
     spark: object, lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
