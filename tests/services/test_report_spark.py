@@ -122,7 +122,8 @@ def test_the_report_on_spark_equals_the_report_on_duckdb(
     # the report is a real one: the sections a design and NPS answers make are all there
     assert duck.process is not None and duck.funnel is not None and duck.conformance is not None
     assert duck.moments is not None and duck.value is not None and duck.silent is not None
-    assert duck.overview["events"] > 4_000
+    # the overview counts the events of the cases the design covers: 2,893 of the 5,242
+    assert duck.overview["events"] > 2_000
     ours, theirs = plain(duck), plain(sparky)
     for data in (ours, theirs):
         data.pop("seconds")
