@@ -8,7 +8,8 @@ same Parquet folder in place (``--source parquet:``), in the same run.
 The events are generated once (``journeyscope.synthetic.generate``, in chunks of customers so
 memory stays bounded) and written as a folder of Parquet files; later runs reuse it. Every
 measurement runs in a fresh process: the figure is the whole analysis as a user waits for it
-— opening the source (identity stitching included), running the query, reading the result —
+— opening the source (identity stitching included; on Spark also keeping the stitched
+events as a local checkpoint), running the query, reading the result —
 and, for Spark, also the session's start. Results must be equal on both engines: a
 difference stops the benchmark. The aim (issue 14): Spark within 3× DuckDB on one machine at
 10M events.

@@ -58,6 +58,13 @@ class UnknownEngineError(JourneyscopeError):
     """
 
 
+class SparkDriverLostError(JourneyscopeError):
+    """Spark's driver (the JVM PySpark started) stopped during an analysis, e.g. out of memory.
+
+    Example: ``Spark's driver stopped (out of memory; spark.driver.memory is 1g): ...``.
+    """
+
+
 class JourneyDefinitionError(JourneyscopeError):
     """An orchestrated journey, interaction catalogue or contact policy is invalid.
 

@@ -6,8 +6,12 @@ they are missing.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from analytics_kit import RealLog
@@ -89,3 +93,55 @@ def test_strip_on_spark_trims_whitespace_not_letters(spark: object) -> None:
     engine = SparkBackend(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
     stripped = engine.rows(engine.events().select(c=engine.events().channel.strip()))
     assert [r["c"] for r in stripped] == [v.strip() for v in values]
+
+
+#: A driver of 512 MiB asked for a 3.2 GB array: Java's heap runs out in the driver.
+OUT_OF_MEMORY = """
+import sys
+import ibis
+from journeyscope.analytics.backends import SparkBackend, spark_session
+session = spark_session("local[1]", {"spark.driver.memory": "512m"})
+try:
+    with SparkBackend(session=session, events=ibis.memtable({"a": [1]})):
+        jvm = session.sparkContext._jvm
+        jvm.java.lang.reflect.Array.newInstance(jvm.java.lang.Long.TYPE, 400_000_000)
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+    sys.exit(7)
+"""
+
+
+@pytest.mark.spark
+def test_a_driver_out_of_memory_is_a_clear_error_not_a_hang() -> None:
+    """The driver's JVM exits when its heap runs out (it once lost the thread serving a result
+    to Python, which then waited forever), and the backend says so and what to change. In a
+    child process: the test session's own Spark must live on."""
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", OUT_OF_MEMORY], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 7, done.stderr[-2000:]
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("SparkDriverLostError: Spark's driver stopped"), last
+    assert "(out of memory; spark.driver.memory is 512m)" in last
+    assert "JOURNEYSCOPE_SPARK_CONF" in last
+
+
+def test_the_driver_keeps_its_java_options_beside_a_users() -> None:
+    from journeyscope.analytics.backends import SPARK_DEFAULTS, spark_conf
+
+    assert (
+        spark_conf()["spark.driver.extraJavaOptions"]
+        == SPARK_DEFAULTS["spark.driver.extraJavaOptions"]
+    )
+    mine = spark_conf({"spark.driver.extraJavaOptions": "-Xss4m", "spark.driver.memory": "4g"})
+    assert mine["spark.driver.extraJavaOptions"].split() == [
+        "-Duser.timezone=UTC",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-Xss4m",
+    ]
+    assert mine["spark.driver.memory"] == "4g"

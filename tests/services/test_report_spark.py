@@ -115,10 +115,9 @@ def report_data(engine: str, lake: Path, out: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.xfail(
-    run=False,
-    reason="moments of truth on Spark: the driver dies of OutOfMemoryError in the thread "
-    "serving an Arrow result and PySpark waits forever (docs/deployment.md, 'The report on "
-    "Spark'); run it by hand with --runxfail once that is found",
+    strict=True,
+    reason="the Spark report now runs to the end, but 10 figures differ, first the step "
+    "medians (accept_offer: DuckDB 206188.419 s, Spark 206189.0 s): see docs/deployment.md",
 )
 def test_the_report_on_spark_equals_the_report_on_duckdb(
     spark: object, lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -128,7 +127,8 @@ def test_the_report_on_spark_equals_the_report_on_duckdb(
     # the report is a real one: the sections a design and NPS answers make are all there
     assert duck.process is not None and duck.funnel is not None and duck.conformance is not None
     assert duck.moments is not None and duck.value is not None and duck.silent is not None
-    assert duck.overview["events"] > 4_000
+    # the overview counts the events of the cases the design covers: 2,893 of the 5,242
+    assert duck.overview["events"] > 2_000
     ours, theirs = plain(duck), plain(sparky)
     for data in (ours, theirs):
         data.pop("seconds")

@@ -32,7 +32,7 @@ from ibis.formats.pyarrow import PyArrowData
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
-from journeyscope.errors import UnknownEngineError
+from journeyscope.errors import SparkDriverLostError, UnknownEngineError
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
 
@@ -269,7 +269,9 @@ def duckdb_arrow(backend: Any, expr: ibis.Table) -> pa.Table:
 
 SPARK_DEFAULTS = {
     "spark.sql.session.timeZone": "UTC",
-    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+    # a driver out of memory exits (code 3) instead of losing the thread that serves a result
+    # to Python, which then waited on it forever; see SparkDriverLostError
+    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -XX:+ExitOnOutOfMemoryError",
     "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
@@ -302,17 +304,58 @@ def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder: Any = SparkSession.builder.master(master).appName("journeyscope")
-    for key, value in (SPARK_DEFAULTS | (conf or {})).items():
+    for key, value in spark_conf(conf).items():
         builder = builder.config(key, value)
     session: SparkSession = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
+#: Java options journeyscope's Spark driver needs whatever else a user sets there.
+_DRIVER_JAVA_OPTIONS: Final = SPARK_DEFAULTS["spark.driver.extraJavaOptions"]
+
+
+def spark_conf(conf: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:data:`SPARK_DEFAULTS` overridden by ``conf``, except that the driver's own Java
+    options (UTC, exit when out of memory) are kept before any a user adds.
+
+    >>> spark_conf({"spark.driver.extraJavaOptions": "-Xss4m"})["spark.driver.extraJavaOptions"]
+    '-Duser.timezone=UTC -XX:+ExitOnOutOfMemoryError -Xss4m'
+    """
+    merged = SPARK_DEFAULTS | dict(conf or {})
+    key = "spark.driver.extraJavaOptions"
+    if merged[key] != _DRIVER_JAVA_OPTIONS:
+        merged[key] = f"{_DRIVER_JAVA_OPTIONS} {merged[key]}".strip()
+    return merged
+
+
+def spark_driver_exit(session: SparkSession, wait: float = 0.0) -> int | None:
+    """The exit code of the driver's JVM if it has stopped (3: out of memory), waiting up to
+    ``wait`` seconds for it, else None. Known where PySpark started the JVM (local mode, or
+    a driver run by this process on a cluster)."""
+    import subprocess
+
+    proc = getattr(getattr(session.sparkContext, "_gateway", None), "proc", None)
+    if proc is None:
+        return None
+    try:
+        code: int | None = proc.wait(timeout=wait) if wait else proc.poll()
+    except subprocess.TimeoutExpired:
+        return None
+    return code
+
+
 class SparkBackend(Backend):
     """Events analysed by Spark (local mode by default): a journeyscope store, exported once to
     Parquet and registered as a temporary view (nothing is written to a Spark warehouse), or
     any Ibis table of canonical events on the session (a source read in place).
+
+    ``checkpoint``: compute ``events`` once, now, and keep its rows on the executors (a local
+    checkpoint under a temporary view), so every analysis starts from a short plan. A source's
+    view (the column mapping and identity stitching) inlined into every query made Spark's
+    optimiser run out of memory on the larger analyses (moments of truth): each use of the
+    events repeated the view's dozens of derived columns, and the constraints Spark infers
+    from them grow with every copy (see docs/deployment.md, "The report on Spark").
     """
 
     name = "spark"
@@ -323,15 +366,17 @@ class SparkBackend(Backend):
         *,
         session: SparkSession | None = None,
         events: ibis.Table | None = None,
+        checkpoint: bool = False,
     ) -> None:
         from journeyscope.events import Store
 
         self.session = session or spark_session()
         self.ibis = ibis.pyspark.connect(self.session)
+        self.driver_memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self.view: str | None = None
         if events is not None:
-            self._events = events
+            self._events = self._checkpoint(events) if checkpoint else events
             return
         if store is None:
             raise ValueError("a Spark backend needs a store or an events table")
@@ -343,6 +388,13 @@ class SparkBackend(Backend):
         self.view = f"js_events_{uuid.uuid4().hex[:12]}"
         self.session.read.parquet(str(data)).createOrReplaceTempView(self.view)
         self._events = self.ibis.table(self.view)
+
+    def _checkpoint(self, events: ibis.Table) -> ibis.Table:
+        self.register(events)
+        frame = self.session.sql(self.ibis.compile(events)).localCheckpoint()
+        self.view = f"js_events_{uuid.uuid4().hex[:12]}"
+        frame.createOrReplaceTempView(self.view)
+        return self.ibis.table(self.view)
 
     def events(self) -> ibis.Table:
         return self._events
@@ -361,6 +413,26 @@ class SparkBackend(Backend):
             self.session.catalog.dropTempView(self.view)
         if self._folder is not None:
             self._folder.cleanup()
+
+    def __exit__(self, *exc: object) -> None:
+        error = exc[1] if isinstance(exc[1], BaseException) else None
+        # the driver's death reaches Python as a lost connection, a moment before the JVM
+        # has exited: wait for it briefly, then say what happened and what to do
+        lost = isinstance(error, ConnectionError | EOFError) or (
+            error is not None and type(error).__module__.split(".")[0] in ("py4j", "pyspark")
+        )
+        code = spark_driver_exit(self.session, wait=10.0 if lost else 0.0)
+        if code is None:
+            self.close()
+            return
+        if self._folder is not None:
+            self._folder.cleanup()
+        cause = "out of memory" if code == 3 else f"exit code {code}"
+        raise SparkDriverLostError(
+            f"Spark's driver stopped ({cause}; spark.driver.memory is {self.driver_memory}): "
+            "give it more with JOURNEYSCOPE_SPARK_CONF, e.g. "
+            '\'{"spark.driver.memory": "4g"}\', or analyse less data'
+        ) from error
 
 
 def connect(
@@ -390,7 +462,7 @@ def connect(
     session = spark_session(spark_master, spark_conf)
     con = ibis.pyspark.connect(session)
     view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
-    return SparkBackend(session=session, events=view)
+    return SparkBackend(session=session, events=view, checkpoint=True)
 
 
 def _plain(table: pa.Table) -> Rows:
