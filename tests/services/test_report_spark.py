@@ -115,9 +115,11 @@ def report_data(engine: str, lake: Path, out: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.xfail(
-    strict=True,
+    run=False,
     reason="the Spark report now runs to the end, but 10 figures differ, first the step "
-    "medians (accept_offer: DuckDB 206188.419 s, Spark 206189.0 s): see docs/deployment.md",
+    "medians (accept_offer: DuckDB 206188.419 s, Spark 206189.0 s): see docs/deployment.md; "
+    "not run in the suite (7 minutes idle, 30 under load, for a known failure): run it with "
+    "--runxfail",
 )
 def test_the_report_on_spark_equals_the_report_on_duckdb(
     spark: object, lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
