@@ -398,6 +398,12 @@ class CohortBackend(Backend):
     def arrow(self, expr: ibis.Table) -> pa.Table:
         return self.inner.arrow(expr)
 
+    def cache(self, expr: ibis.Table) -> ibis.Table:
+        return self.inner.cache(expr)  # where the inner backend keeps it (its own connection)
+
+    def register(self, expr: ibis.Expr) -> None:
+        self.inner.register(expr)
+
     def close(self) -> None:
         self.inner.close()
 
