@@ -4,28 +4,13 @@ load pandas, scikit-learn or statsmodels for it."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-_LOADED = """
-import json, sys
-import {module}
-print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
-"""
+from import_kit import loaded_after
 
 
 def _loaded_by(module: str, heavy: tuple[str, ...]) -> list[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(module=module, heavy=heavy)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
-    return loaded
+    return loaded_after(f"import {module}", heavy)
 
 
 @pytest.mark.parametrize(

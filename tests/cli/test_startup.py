@@ -4,33 +4,19 @@ heavy libraries; each command imports what it uses when it runs."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from typer.testing import CliRunner
 
 import journeyscope
+from import_kit import loaded_after
 from journeyscope.cli import app
 from journeyscope.cli.ingest import FORMATS
 
 HEAVY = ("pandas", "scipy", "sklearn", "pyspark", "plotly", "ibis", "duckdb")
 
-_LOADED = """
-import json, sys
-{code}
-print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
-"""
-
 
 def _heavy_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(code=code, heavy=heavy)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
-    return loaded
+    return loaded_after(code, heavy)
 
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
