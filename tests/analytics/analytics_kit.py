@@ -92,8 +92,8 @@ def canonical(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=schema)
 
 
-def engine_for(table: pa.Table, backend: str = "duckdb") -> Backend:
-    """An engine holding ``table`` as its events: a fresh in-memory DuckDB, or (``spark``) a
+def backend_for(table: pa.Table, backend: str = "duckdb") -> Backend:
+    """A backend holding ``table`` as its events: a fresh in-memory DuckDB, or (``spark``) a
     temporary view on the test session's SparkSession."""
     if backend == "spark":
         import uuid
@@ -118,9 +118,9 @@ def _spark_schema(table: pa.Table) -> Any:
     return from_arrow_schema(table.schema)
 
 
-def funnel_levels(engine: Backend, query: Any) -> dict[str, int]:
+def funnel_levels(backend: Backend, query: Any) -> dict[str, int]:
     """case -> furthest step reached, for the cases that entered the funnel."""
     from journeyscope.analytics import funnel_cases
 
-    rows = engine.rows(funnel_cases(engine.events(), query).select("case", "level"))
+    rows = backend.rows(funnel_cases(backend.events(), query).select("case", "level"))
     return {r["case"]: int(r["level"]) for r in rows}

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from analytics_kit import RealLog, engine_for, journeys
+from analytics_kit import RealLog, backend_for, journeys
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.events import Store
@@ -40,13 +40,13 @@ BACKENDS = [
 
 @pytest.fixture(params=BACKENDS)
 def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Backend]]:
-    """``declared({"c1": "A@0 B@1"})``: an engine over journeys declared as data, on each
+    """``declared({"c1": "A@0 B@1"})``: a backend over journeys declared as data, on each
     backend (DuckDB, and Spark in local mode): every test that uses it runs on both, and its
     expected figures hold on both."""
     backend = request.param
     if backend == "spark":
         request.getfixturevalue("spark")  # the session, stopped at the end of the test session
-    yield lambda cases, **kw: engine_for(journeys(cases, **kw), backend)
+    yield lambda cases, **kw: backend_for(journeys(cases, **kw), backend)
 
 
 @pytest.fixture(params=BACKENDS)

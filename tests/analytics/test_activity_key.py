@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog, engine_for, journeys
+from analytics_kit import RealLog, backend_for, journeys
 
 from journeyscope.analytics import DfgQuery, DuckDBBackend, FunnelQuery
 from journeyscope.analytics.cases import parse_activity_key
@@ -27,31 +27,31 @@ def test_activity_key_joins_the_lifecycle_onto_the_activity() -> None:
         journeys({"c1": "A@0 A@1 B@2", "c2": "A@0 A@1"}),
         ["start", "complete", None, "start", "complete"],
     )
-    engine = engine_for(table)
-    plain = engine.run(DfgQuery())
+    backend = backend_for(table)
+    plain = backend.run(DfgQuery())
     assert {(e.source, e.target): e.count for e in plain.edges} == {("A", "A"): 2, ("A", "B"): 1}
     key = parse_activity_key("concept:name+lifecycle:transition")
-    keyed = engine.run(DfgQuery(activity_key=key))
+    keyed = backend.run(DfgQuery(activity_key=key))
     assert {(e.source, e.target): e.count for e in keyed.edges} == {
         ("A (start)", "A (complete)"): 2,
         ("A (complete)", "B"): 1,  # no lifecycle value: the activity alone
     }
-    f = engine.run(FunnelQuery(steps=("A (start)", "B"), activity_key=key))
+    f = backend.run(FunnelQuery(steps=("A (start)", "B"), activity_key=key))
     assert [s.cases for s in f.steps] == [2, 1]
     with pytest.raises(UnknownNameError, match="closest: 'A \\(start\\)'"):
-        engine.run(FunnelQuery(steps=("A (strat)", "B"), activity_key=key))
+        backend.run(FunnelQuery(steps=("A (strat)", "B"), activity_key=key))
     with pytest.raises(InvalidQueryError):
         parse_activity_key(" + ")
 
 
 @pytest.mark.slow
 def test_bpic2013_keeps_its_sub_statuses(real_log: Callable[[str], RealLog]) -> None:
-    engine = DuckDBBackend(real_log("07_bpic2013_incidents.xes.gz").store)
+    backend = DuckDBBackend(real_log("07_bpic2013_incidents.xes.gz").store)
     try:
-        plain = engine.run(DfgQuery())
-        keyed = engine.run(DfgQuery(activity_key=("concept:name", "lifecycle:transition")))
+        plain = backend.run(DfgQuery())
+        keyed = backend.run(DfgQuery(activity_key=("concept:name", "lifecycle:transition")))
     finally:
-        engine.close()
+        backend.close()
 
     def acts(m: object) -> set[str]:
         edges = m.edges  # type: ignore[attr-defined]

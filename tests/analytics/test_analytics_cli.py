@@ -37,8 +37,8 @@ def test_dfg_json_matches_the_python_api(store: str) -> None:
     out = run_json("dfg", "--store", store)
     assert set(out) >= {"edges", "start", "end", "case_rule"}
     assert set(out["edges"][0]) >= {"source", "target", "count", "cases", "median_seconds"}
-    with DuckDBBackend(store) as engine:
-        assert out == engine.run(DfgQuery()).model_dump(mode="json")
+    with DuckDBBackend(store) as backend:
+        assert out == backend.run(DfgQuery()).model_dump(mode="json")
 
 
 def test_funnel_json_states_counts_and_semantics(store: str) -> None:
@@ -53,8 +53,8 @@ def test_funnel_json_states_counts_and_semantics(store: str) -> None:
         "30 days",
     )
     assert "at least" in sem["description"] and out["case_rule"].startswith("case_id")
-    with DuckDBBackend(store) as engine:
-        api = engine.run(FunnelQuery(steps=STEPS, window=timedelta(days=30)))
+    with DuckDBBackend(store) as backend:
+        api = backend.run(FunnelQuery(steps=STEPS, window=timedelta(days=30)))
     assert out == api.model_dump(mode="json")
 
 

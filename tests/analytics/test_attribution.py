@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from analytics_kit import RealLog, engine_for, journeys
+from analytics_kit import RealLog, backend_for, journeys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -75,20 +75,20 @@ def test_two_touchpoints_share_the_middle_in_proportion(declared: Declared) -> N
 
 def test_time_decay_and_lookback_by_hand(declared: Declared) -> None:
     # ages 14, 7 and 0 days before the conversion at day 14 (unit: one day)
-    engine = declared(
+    backend = declared(
         {"c1": "A/web@0 B/app@7 C/email@14 Buy@14", "c2": "A/letter@-30 Buy@14"},
         unit=timedelta(days=1),
     )
     q = AttributionQuery(
         conversions=("Buy",), half_life=timedelta(days=7), lookback=timedelta(days=20)
     )
-    r = run_attribution(engine, q)
+    r = run_attribution(backend, q)
     w = [0.25, 0.5, 1.0]  # 2^(-14/7), 2^(-7/7), 2^0
     expected = {"web": w[0] / sum(w), "app": w[1] / sum(w), "email": w[2] / sum(w)}
     # c2's letter is 44 days before its conversion: outside the 20-day lookback
     assert credit(r, "time_decay") == pytest.approx({**expected, NO_TOUCH: 1.0}, abs=1e-6)
     assert r.overall.conversions_without_touchpoint == 1
-    wide = run_attribution(engine, q.model_copy(update={"lookback": None}))
+    wide = run_attribution(backend, q.model_copy(update={"lookback": None}))
     assert credit(wide, "first") == {"web": 1.0, "letter": 1.0}
 
 
@@ -205,12 +205,12 @@ def test_every_model_sums_to_the_conversions(
     q = AttributionQuery(
         conversions=("Buy",), lookback=lookback, breakdown=breakdown, half_life=timedelta(minutes=3)
     )
-    engine = engine_for(journeys(declared))
+    backend = backend_for(journeys(declared))
     if not converting:
         with pytest.raises(InvalidQueryError, match="no analysed event has activity 'Buy'"):
-            run_attribution(engine, q)
+            run_attribution(backend, q)
         return
-    r = run_attribution(engine, q)
+    r = run_attribution(backend, q)
     assert r.overall.conversions == converting
     for part in [r.overall, *r.by_segment]:
         assert [m.model for m in part.models] == list(MODELS)
@@ -220,13 +220,13 @@ def test_every_model_sums_to_the_conversions(
 
 
 def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store) -> None:
-    engine = IbisBackend(synthetic_store.events())
+    backend = IbisBackend(synthetic_store.events())
     rule = CaseRule.per_customer()
     conv = "Sign loan agreement"
     r = run_attribution(
-        engine, AttributionQuery(conversions=(conv,), case_rule=rule, breakdown="segment")
+        backend, AttributionQuery(conversions=(conv,), case_rule=rule, breakdown="segment")
     )
-    f = engine.run(FunnelQuery(steps=(conv,), case_rule=rule))
+    f = backend.run(FunnelQuery(steps=(conv,), case_rule=rule))
     assert r.overall.conversions == f.steps[0].cases > 0
     assert sum(s.conversions for s in r.by_segment) == r.overall.conversions
     for m in r.overall.models:
@@ -236,13 +236,13 @@ def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store) -> N
 def test_real_log_every_model_sums(real_log: Callable[[str], RealLog]) -> None:
     log = real_log("receipt.csv")
     with Store(log.store) as store:
-        engine = IbisBackend(store.events())
+        backend = IbisBackend(store.events())
         conv = "T10 Determine necessity to stop indication"
         r = run_attribution(
-            engine,
+            backend,
             AttributionQuery(conversions=(conv,), touchpoint="activity", lookback=None),
         )
-        f = engine.run(FunnelQuery(steps=(conv,)))
+        f = backend.run(FunnelQuery(steps=(conv,)))
     assert r.overall.conversions == f.steps[0].cases > 0
     for m in r.overall.models:
         assert m.total == pytest.approx(r.overall.conversions, abs=1e-4), m.model
@@ -265,8 +265,8 @@ def test_cli_json_matches_the_python_api(real_log: Callable[[str], RealLog]) -> 
     query = AttributionQuery(
         conversions=(conv,), touchpoint="activity", models=("first", "markov"), lookback=None
     )
-    with DuckDBBackend(store) as engine:
-        assert out == {**run_attribution(engine, query).model_dump(mode="json"), "cohort": None}
+    with DuckDBBackend(store) as backend:
+        assert out == {**run_attribution(backend, query).model_dump(mode="json"), "cohort": None}
     bad = CliRunner().invoke(app, [*args, "--model", "shapely"])
     assert bad.exit_code == 2 and "did you mean shapley" in bad.stderr
 
@@ -283,7 +283,7 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         lookback=timedelta(days=20),
         breakdown="channel",
     )
-    # one engine at a time: the store is opened by one of them only
+    # one backend at a time: the store is opened by one of them only
     with DuckDBBackend(log.store) as duck:
         ours = run_attribution(duck, query).model_dump()
     with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]

@@ -40,12 +40,12 @@ def log(request: pytest.FixtureRequest, real_log: Callable[[str], RealLog]) -> R
 
 
 def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
-    with DuckDBBackend(log.store) as engine:
-        dfg = engine.run(DfgQuery())
+    with DuckDBBackend(log.store) as backend:
+        dfg = backend.run(DfgQuery())
         ours = Counter(
-            r["variant"] for r in engine.rows(case_variants(engine.events()).select("variant"))
+            r["variant"] for r in backend.rows(case_variants(backend.events()).select("variant"))
         )
-        top = engine.run(VariantsQuery(top=5))
+        top = backend.run(VariantsQuery(top=5))
     (totals,) = log.ch(
         "SELECT count() AS events, uniqExact(case_id) AS cases FROM {events} "
         "WHERE case_id IS NOT NULL"
@@ -61,8 +61,8 @@ def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
 
 
 def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
-    with DuckDBBackend(log.store) as engine:
-        dfg = engine.run(DfgQuery())
+    with DuckDBBackend(log.store) as backend:
+        dfg = backend.run(DfgQuery())
     rows = log.ch(
         f"""SELECT a.5 AS source, b.5 AS target, count() AS count, uniqExact(case_id) AS cases,
                   quantileExactInclusive(0.5)(b.6 - a.6) AS median_ms,
@@ -93,14 +93,14 @@ def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
 
 def _steps(log: RealLog, n: int = 5) -> list[str]:
     """The first distinct activities of the most common variant: a funnel the data follows."""
-    with DuckDBBackend(log.store) as engine:
-        top = engine.run(VariantsQuery(top=1)).top[0].activities
+    with DuckDBBackend(log.store) as backend:
+        top = backend.run(VariantsQuery(top=1)).top[0].activities
     return list(dict.fromkeys(top))[:n]
 
 
 def _ours(log: RealLog, query: FunnelQuery) -> dict[str, int]:
-    with DuckDBBackend(log.store) as engine:
-        rows = engine.rows(funnel_cases(engine.events(), query).select("case", "level"))
+    with DuckDBBackend(log.store) as backend:
+        rows = backend.rows(funnel_cases(backend.events(), query).select("case", "level"))
     return {r["case"]: int(r["level"]) for r in rows}
 
 

@@ -37,8 +37,8 @@ LOG = {
 }
 
 
-def who(engine: Backend, cohort: Cohort) -> set[str]:
-    return {r["who"] for r in engine.rows(members(engine.events(), cohort))}
+def who(backend: Backend, cohort: Cohort) -> set[str]:
+    return {r["who"] for r in backend.rows(members(backend.events(), cohort))}
 
 
 def test_rules_by_hand(declared: Declared) -> None:
@@ -124,11 +124,11 @@ def test_a_cohort_is_a_rule_or_a_list() -> None:
 
 
 def test_complements_partition_the_synthetic_customers(synthetic_store: Store) -> None:
-    engine = IbisBackend(synthetic_store.events())
+    backend = IbisBackend(synthetic_store.events())
     keys = Condition(activity="Collect keys")
-    did = who(engine, Cohort(name="movers", conditions=(keys,)))
+    did = who(backend, Cohort(name="movers", conditions=(keys,)))
     did_not = who(
-        engine, Cohort(name="others", conditions=(keys.model_copy(update={"negate": True}),))
+        backend, Cohort(name="others", conditions=(keys.model_copy(update={"negate": True}),))
     )
     total = synthetic_store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
     assert not did & did_not and len(did | did_not) == total[0][0] and did
@@ -136,11 +136,11 @@ def test_complements_partition_the_synthetic_customers(synthetic_store: Store) -
 
 def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog]) -> None:
     with Store(real_log("receipt.csv").store) as store:
-        engine = IbisBackend(store.events())
+        backend = IbisBackend(store.events())
         internet = Cohort(
             name="internet", conditions=(Condition(property="channel", equals="Internet"),)
         )
-        got = who(engine, internet)
+        got = who(backend, internet)
         sql = store.con.execute(
             "SELECT DISTINCT coalesce(customer_id, case_id) FROM events WHERE channel = 'Internet'"
         ).fetchall()
@@ -191,7 +191,7 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
         ),
     )
     steps = ("Confirmation of receipt", "T02 Check confirmation of receipt")
-    # one engine at a time: the store is opened by one of them only
+    # one backend at a time: the store is opened by one of them only
     with DuckDBBackend(log.store) as duck:
         a = CohortBackend(duck, cohort).run(FunnelQuery(steps=steps))
     with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]

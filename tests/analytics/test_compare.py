@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from analytics_kit import BASE, engine_for, journeys
+from analytics_kit import BASE, backend_for, journeys
 from pydantic import ValidationError
 
 from journeyscope.analytics.compare import Z95, CompareQuery
@@ -76,8 +76,8 @@ def _log() -> pa.Table:
 
 
 def test_each_measure_before_and_after_by_hand() -> None:
-    engine = engine_for(_log())
-    result = engine.run(
+    backend = backend_for(_log())
+    result = backend.run(
         CompareQuery(
             journey=JOURNEY,
             step="b",

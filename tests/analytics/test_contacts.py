@@ -43,29 +43,29 @@ def truth(store: Store, where: str) -> int:
 
 
 def test_outbound_events_and_survey_answers_are_not_contacts(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             # the decision e-mail and the survey are the organisation's: c1 stays digital
             "c1": "Apply/web@0 Decision_sent/email@1 Done/web@2 Survey_sent/email@3",
             "c2": "Apply/web@0 Ask/phone@1 Done/web@2",  # a call: assisted before completion
         }
     )
-    r = engine.run(ChannelsQuery(outcomes=("Done",)))
+    r = backend.run(ChannelsQuery(outcomes=("Done",)))
     assert r.contacts.by_initiator == {"customer": 5, "organisation": 2}
     assert (r.contacts.contacts, r.contacts.assisted_contacts) == (5, 1)
     assert (r.digital.completed, r.digital.completed_digitally) == (2, 1)
     assert r.repeats.contacts == 1 and r.assisted_channels == ["email", "phone"]
     declared_rules = ContactRules(initiators={"Decision sent": "customer"})
-    strict = engine.run(ChannelsQuery(outcomes=("Done",), contacts=declared_rules))
+    strict = backend.run(ChannelsQuery(outcomes=("Done",), contacts=declared_rules))
     assert strict.digital.completed_digitally == 0  # now the e-mail is the customer's
 
 
 def test_steps_that_cannot_be_done_digitally_are_stated_not_failed(declared: Declared) -> None:
-    engine = declared({"c1": "Apply/web@0 Keys/branch@1", "c2": "Apply/web@0 Keys/web@1"})
-    plain = engine.run(ChannelsQuery(outcomes=("Keys",)))
+    backend = declared({"c1": "Apply/web@0 Keys/branch@1", "c2": "Apply/web@0 Keys/web@1"})
+    plain = backend.run(ChannelsQuery(outcomes=("Keys",)))
     assert plain.digital.completed_digitally == 1
     rules = ContactRules(not_digital=("Keys",))
-    r = engine.run(ChannelsQuery(outcomes=("Keys",), contacts=rules))
+    r = backend.run(ChannelsQuery(outcomes=("Keys",), contacts=rules))
     assert (r.digital.completed_digitally, r.digital.cases_with_steps_not_digital) == (2, 1)
     assert r.digital.steps_not_digital == ["Keys"] and "cannot be done digitally" in (
         r.classification
@@ -73,48 +73,48 @@ def test_steps_that_cannot_be_done_digitally_are_stated_not_failed(declared: Dec
 
 
 def test_a_channel_constant_within_cases_is_a_case_attribute(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             "c1~p": "Receive/desk@0 Check@1 Check/desk@2 Decide/desk@3",
             "c2~p": "Receive/desk@100 Decide/desk@101",
             "c3~q": "Receive/post@0 Decide/post@5",
         }
     )
-    r = engine.run(ChannelsQuery())
+    r = backend.run(ChannelsQuery())
     assert r.contacts.channel_is_case_attribute
     assert r.contacts.contacts == 3  # each case's first event: how the case came in
     assert r.contacts.by_initiator == {"customer": 3, "internal": 5}
     assert (r.repeats.contacts, r.repeats.repeats) == (2, 1)  # p came in twice, 100 min apart
-    per_event = engine.run(ChannelsQuery(contacts=ContactRules(channel_scope="event")))
+    per_event = backend.run(ChannelsQuery(contacts=ContactRules(channel_scope="event")))
     assert per_event.contacts.contacts == 7 and not per_event.contacts.channel_is_case_attribute
 
 
 def test_switches_and_ping_pong_count_contacts(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             "c1": "A/web@0 B/phone@1 Letter_sent/email@2 C/web@3 D/phone@4",
             "c2": "A/web@0 B/web@1",
         }
     )
-    r = engine.run(ChannelsQuery())
+    r = backend.run(ChannelsQuery())
     cells = {(c.source, c.target): c.transitions for c in r.switches}
     # the outbound e-mail is not a contact: phone -> web directly
     assert cells == {("web", "phone"): 2, ("phone", "web"): 1, ("web", "web"): 1}
     assert (r.ping_pong, r.ping_pong_cases) == (2, 1)  # web-phone-web, phone-web-phone
     # paths count ping-pong with the same definition, over the same contacts
-    loops = engine.run(PathsQuery()).loops
+    loops = backend.run(PathsQuery()).loops
     assert loops is not None and loops.ping_pong_cases == 1
     assert sum(p.count for p in loops.ping_pong) == r.ping_pong
 
 
 def test_outbound_events_make_no_ping_pong_in_paths(declared: Declared) -> None:
-    engine = declared({"c1": "A/web@0 Reminder_sent/email@1 B/web@2"})
-    loops = engine.run(PathsQuery()).loops
+    backend = declared({"c1": "A/web@0 Reminder_sent/email@1 B/web@2"})
+    loops = backend.run(PathsQuery()).loops
     assert loops is not None and loops.ping_pong == []
 
 
 def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             # error, call, the step done in the branch (demand), then a later unrelated call
             "c1": "A/web@0 Error/web@1 Call/phone@2 B/branch@3 C/web@4 Call/phone@5",
@@ -122,20 +122,20 @@ def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> Non
         }
     )
     rules = ContactRules(failures=("Error",))
-    r = engine.run(ChannelsQuery(contacts=rules))
+    r = backend.run(ChannelsQuery(contacts=rules))
     f = r.failure_demand
     assert (f.failures, f.assisted_contacts, f.failure_demand_contacts) == (1, 4, 2)
     assert {c.channel: c.failure_demand_contacts for c in f.by_channel} == {
         "phone": 1,
         "branch": 1,
     }
-    assert engine.run(ChannelsQuery()).failure_demand.failure_demand_contacts == 0
+    assert backend.run(ChannelsQuery()).failure_demand.failure_demand_contacts == 0
 
 
 def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store) -> None:
-    engine = IbisBackend(synthetic_store.events())
-    ch = engine.run(ChannelsQuery(contacts=RULES))
-    value = engine.run(ValueQuery(contacts=RULES))
+    backend = IbisBackend(synthetic_store.events())
+    ch = backend.run(ChannelsQuery(contacts=RULES))
+    value = backend.run(ValueQuery(contacts=RULES))
     # contacts: the customer's events in a known channel; assisted: in an assisted one
     initiated = truth(synthetic_store, "{initiator} = 'customer' AND channel IS NOT NULL")
     assisted = truth(synthetic_store, "{initiator} = 'customer' AND channel IN " + ASSISTED)
@@ -191,14 +191,14 @@ def test_catalogue_infer_proposes_the_classification() -> None:
 
 
 def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog]) -> None:
-    engine = DuckDBBackend(real_log("receipt.csv").store)
+    backend = DuckDBBackend(real_log("receipt.csv").store)
     try:
-        r = engine.run(ChannelsQuery())
-        cases = engine.store.con.execute(
+        r = backend.run(ChannelsQuery())
+        cases = backend.store.con.execute(
             "SELECT count(DISTINCT case_id) FROM events WHERE channel IS NOT NULL"
         ).fetchall()[0][0]
     finally:
-        engine.close()
+        backend.close()
     assert r.contacts.channel_is_case_attribute
     assert r.contacts.contacts == cases  # one contact per case, not one per back-office task
     assert r.repeats.repeat_rate < 0.2

@@ -13,7 +13,7 @@ from unittest import mock
 
 import numpy as np
 import pyarrow as pa
-from analytics_kit import BASE, engine_for, journeys
+from analytics_kit import BASE, backend_for, journeys
 from funnel_reference import reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -87,12 +87,12 @@ def test_small_chunks_give_the_reference_answer(
     logs: dict[str, list[Any]], query: FunnelQuery, size: int
 ) -> None:
     declared = {c: " ".join(f"{a}@{t}" for a, t in evs) for c, evs in logs.items()}
-    engine = engine_for(journeys(declared))
+    backend = backend_for(journeys(declared))
     with (
         mock.patch.object(funnel_kernel, "CHUNK_ROWS", size),
         mock.patch.object(funnel_kernel, "BATCH_ROWS", 1 + size // 2),
     ):
-        rows = engine.rows(funnel_cases(engine.events(), query))
+        rows = backend.rows(funnel_cases(backend.events(), query))
     got = {r["case"]: (r["level"], r["ms_to_convert"]) for r in rows}
     expected = {}
     for c, evs in logs.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from analytics_kit import BASE, engine_for, journeys
+from analytics_kit import BASE, backend_for, journeys
 from funnel_reference import reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,9 +57,9 @@ def test_funnel_matches_brute_force_reference(
     logs: dict[str, list[Any]], query: FunnelQuery
 ) -> None:
     declared = {c: " ".join(f"{a}@{t}" for a, t in evs) for c, evs in logs.items()}
-    engine = engine_for(journeys(declared))
+    backend = backend_for(journeys(declared))
     n = len(query.steps)
-    rows = engine.rows(funnel_cases(engine.events(), query))
+    rows = backend.rows(funnel_cases(backend.events(), query))
     ours = {
         r["case"]: (
             r["level"],

@@ -98,16 +98,16 @@ def test_exclusion_applies_only_to_its_steps(declared: Declared) -> None:
 
 def test_optional_steps_may_be_skipped(declared: Declared) -> None:
     steps = (FunnelStep(activities=("A",)), FunnelStep(activities=("B",), optional=True), "C")
-    engine = declared({"c1": "A@0 B@1 C@2", "c2": "A@0 C@1", "c3": "A@0 B@1"})
-    result = engine.run(FunnelQuery(steps=steps))
+    backend = declared({"c1": "A@0 B@1 C@2", "c2": "A@0 C@1", "c3": "A@0 B@1"})
+    result = backend.run(FunnelQuery(steps=steps))
     assert [s.cases for s in result.steps] == [3, 2, 2]  # the optional step counts who did it
-    assert funnel_levels(engine, FunnelQuery(steps=steps)) == {"c1": 3, "c2": 3, "c3": 2}
+    assert funnel_levels(backend, FunnelQuery(steps=steps)) == {"c1": 3, "c2": 3, "c3": 2}
 
 
 def test_open_funnel_can_be_entered_at_any_step(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 C@2", "c2": "B@0 C@1", "c3": "C@0", "c4": "X@0"})
-    closed = engine.run(FunnelQuery(steps=ABC))
-    opened = engine.run(FunnelQuery(steps=ABC, open=True))
+    backend = declared({"c1": "A@0 B@1 C@2", "c2": "B@0 C@1", "c3": "C@0", "c4": "X@0"})
+    closed = backend.run(FunnelQuery(steps=ABC))
+    opened = backend.run(FunnelQuery(steps=ABC, open=True))
     assert [s.cases for s in closed.steps] == [1, 1, 1]
     assert [s.cases for s in opened.steps] == [1, 2, 3]
     assert [s.entered for s in opened.steps] == [1, 1, 1]
@@ -115,14 +115,14 @@ def test_open_funnel_can_be_entered_at_any_step(declared: Declared) -> None:
 
 
 def test_open_funnel_window_restarts_at_every_step(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@4 C@8"})
+    backend = declared({"c1": "A@0 B@4 C@8"})
     q = FunnelQuery(steps=ABC, open=True, window=timedelta(minutes=5))
-    assert [s.continued for s in engine.run(q).steps] == [0, 1, 1]
+    assert [s.continued for s in backend.run(q).steps] == [0, 1, 1]
 
 
 def test_step_counts_are_cases_reaching_at_least_that_step(declared: Declared) -> None:
-    engine = declared({"c1": "A@0", "c2": "A@0 B@1", "c3": "A@0 B@1 C@2", "c4": "A@0 C@1"})
-    r = engine.run(FunnelQuery(steps=ABC))
+    backend = declared({"c1": "A@0", "c2": "A@0 B@1", "c3": "A@0 B@1 C@2", "c4": "A@0 C@1"})
+    r = backend.run(FunnelQuery(steps=ABC))
     assert [s.cases for s in r.steps] == [4, 2, 1]
     assert [s.dropped for s in r.steps] == [2, 1, 0]
     assert r.steps[0].dropped_cases == ["c1", "c4"] and r.steps[1].dropped_cases == ["c2"]
@@ -130,11 +130,11 @@ def test_step_counts_are_cases_reaching_at_least_that_step(declared: Declared) -
 
 
 def test_time_to_convert_histogram_and_trend(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {"c1": "A@0 B@1 C@2", "c2": "A@0 B@60 C@120", "c3": "A@20160 B@20161"},
         unit=timedelta(minutes=1),
     )
-    r = engine.run(FunnelQuery(steps=ABC))
+    r = backend.run(FunnelQuery(steps=ABC))
     t = r.time_to_convert
     assert (t.cases, t.median_seconds, t.p90_seconds) == (2, 3660.0, 6492.0)
     assert [b.cases for b in t.histogram][:3] == [1, 1, 0]
@@ -145,17 +145,17 @@ def test_time_to_convert_histogram_and_trend(declared: Declared) -> None:
 
 
 def test_time_to_convert_is_the_fastest_converting_attempt(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 A@10 B@11 C@12"})
-    assert engine.run(FunnelQuery(steps=ABC)).time_to_convert.median_seconds == 120.0
+    backend = declared({"c1": "A@0 A@10 B@11 C@12"})
+    assert backend.run(FunnelQuery(steps=ABC)).time_to_convert.median_seconds == 120.0
     first = FunnelQuery(steps=ABC, entry="first")
-    assert engine.run(first).time_to_convert.median_seconds == 720.0
+    assert backend.run(first).time_to_convert.median_seconds == 720.0
 
 
 def test_breakdown_takes_the_value_on_the_entry_event(declared: Declared) -> None:
-    engine = declared({"a1": "A/web@0 B/phone@1", "a2": "A/app@0", "b1": "A/web@0 B@1 C@2"})
-    r = engine.run(FunnelQuery(steps=ABC, breakdown="channel"))
+    backend = declared({"a1": "A/web@0 B/phone@1", "a2": "A/app@0", "b1": "A/web@0 B@1 C@2"})
+    r = backend.run(FunnelQuery(steps=ABC, breakdown="channel"))
     assert {g.value: g.steps for g in r.breakdown} == {"web": [2, 2, 1], "app": [1, 0, 0]}
-    by_segment = engine.run(FunnelQuery(steps=ABC, breakdown="segment"))
+    by_segment = backend.run(FunnelQuery(steps=ABC, breakdown="segment"))
     assert {g.value: g.steps for g in by_segment.breakdown} == {
         "seg-a": [2, 1, 0],
         "seg-b": [1, 1, 1],

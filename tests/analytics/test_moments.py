@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import statsmodels.api as sm
-from analytics_kit import BASE, canonical, engine_for
+from analytics_kit import BASE, backend_for, canonical
 
 from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.estimators import adjusted_effects
@@ -97,7 +97,7 @@ def test_an_online_error_costs_two_points_of_satisfaction() -> None:
         events.append(("Decision", "letter", 2, None))
         events.append(("Answer", "email", 3, (6.0 if failed else 8.0) + (i % 3 - 1) * 0.5))
         cases[f"k{i:02d}"] = events
-    result = engine_for(_log(cases)).run(MomentsQuery(min_cases=5))
+    result = backend_for(_log(cases)).run(MomentsQuery(min_cases=5))
     error = _find(result, "step: Online error")
     assert error.effect == pytest.approx(-2.0, abs=0.05)
     assert error.outcome_with - error.outcome_without == pytest.approx(error.effect, abs=0.05)
@@ -121,7 +121,7 @@ def test_late_waits_are_compared_among_the_cases_that_got_that_far() -> None:
             if i % 4 < 2:
                 events.append(("Done", "web", 40, None))
         cases[f"c{i:02d}"] = events
-    result = engine_for(_log(cases)).run(
+    result = backend_for(_log(cases)).run(
         MomentsQuery(outcome="completion", outcomes=("Done",), min_cases=5)
     )
     wait = _find(result, "waited > 14 days before B")
@@ -144,9 +144,9 @@ def test_adjustment_removes_a_segment_difference() -> None:
         score = (8.0 if i < 30 else 6.0) + (i % 3 - 1) * 0.3
         events.append(("Answer", "email", 5, score))
         cases[name] = events
-    engine = engine_for(_log(cases))
-    plain = _find(engine.run(MomentsQuery(min_cases=5)), "went back to A")
-    adjusted = _find(engine.run(MomentsQuery(min_cases=5, adjust=("segment",))), "went back to A")
+    backend = backend_for(_log(cases))
+    plain = _find(backend.run(MomentsQuery(min_cases=5)), "went back to A")
+    adjusted = _find(backend.run(MomentsQuery(min_cases=5, adjust=("segment",))), "went back to A")
     assert plain.effect < -1 and plain.significant
     assert abs(adjusted.effect) < 0.2 and not adjusted.significant
 

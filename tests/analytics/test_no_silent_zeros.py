@@ -25,13 +25,13 @@ CASES = {
 
 
 def test_unknown_funnel_step_names_the_closest(declared: Declared) -> None:
-    engine = declared(CASES)
+    backend = declared(CASES)
     with pytest.raises(
         UnknownNameError, match=r"funnel step 2 .*'Upload documentz'.*closest: 'Upload documents'"
     ):
-        engine.run(FunnelQuery(steps=("Apply", "Upload documentz")))
+        backend.run(FunnelQuery(steps=("Apply", "Upload documentz")))
     with pytest.raises(UnknownNameError, match="funnel exclusion"):
-        engine.run(
+        backend.run(
             FunnelQuery(
                 steps=("Apply", "Pay"),
                 exclusions=({"activities": ("Cancell",)},),  # type: ignore[arg-type]
@@ -40,27 +40,27 @@ def test_unknown_funnel_step_names_the_closest(declared: Declared) -> None:
 
 
 def test_unknown_breakdown_names_the_closest(declared: Declared) -> None:
-    engine = declared(CASES)
+    backend = declared(CASES)
     with pytest.raises(UnknownNameError, match=r"--breakdown: .*'segmnt'.*closest: 'segment'"):
-        engine.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="segmnt"))
+        backend.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="segmnt"))
     with pytest.raises(UnknownNameError, match="'colour'"):
-        engine.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="colour"))
-    assert engine.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="segment")).breakdown
+        backend.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="colour"))
+    assert backend.run(FunnelQuery(steps=("Apply", "Pay"), breakdown="segment")).breakdown
 
 
 def test_unknown_path_anchor_names_the_closest(declared: Declared) -> None:
-    engine = declared(CASES)
+    backend = declared(CASES)
     with pytest.raises(UnknownNameError, match=r"paths --start: no activity 'Nonexistent'"):
-        engine.run(PathsQuery(start="Nonexistent"))
+        backend.run(PathsQuery(start="Nonexistent"))
     with pytest.raises(UnknownNameError, match=r"closest: 'Pay'"):
-        engine.run(PathsQuery(end="Payy"))
+        backend.run(PathsQuery(end="Payy"))
     cleaned = PathsQuery(start="Paying", cleaning=(CleaningRule(pattern="^Pay", alias="Paying"),))
-    assert engine.run(cleaned).paths == 2
+    assert backend.run(cleaned).paths == 2
 
 
 def test_any_order_levels_are_labelled_honestly(declared: Declared) -> None:
-    engine = declared(CASES)
-    r = engine.run(FunnelQuery(steps=("Pay", "Apply", "Upload documents"), mode="any_order"))
+    backend = declared(CASES)
+    r = backend.run(FunnelQuery(steps=("Pay", "Apply", "Upload documents"), mode="any_order"))
     assert [s.name for s in r.steps] == [
         "any 1 of the 3 steps",
         "any 2 of the 3 steps",
@@ -71,12 +71,12 @@ def test_any_order_levels_are_labelled_honestly(declared: Declared) -> None:
 
 def test_trend_marks_open_windows_incomplete(declared: Declared) -> None:
     # weeks of 2024-01-01 and -08; the last event is on 2024-01-09 (day 8)
-    engine = declared(
+    backend = declared(
         {"c1": "A@0 B@1", "c2": "A@0", "c3": "A@10080", "c4": "A@11520 B@11521"},
         unit=timedelta(minutes=1),
     )
     q = FunnelQuery(steps=("A", "B"), window=timedelta(days=1))
-    trend = engine.run(q).trend
+    trend = backend.run(q).trend
     assert [(p.week, p.complete, p.conversion) for p in trend] == [
         ("2024-01-01", True, 0.5),
         ("2024-01-08", False, None),  # entries of that week may still convert

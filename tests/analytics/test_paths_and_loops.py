@@ -14,8 +14,8 @@ def edges(result: object) -> set[tuple[int, str, str, int]]:
 
 
 def test_forward_paths_from_the_first_start(declared: Declared) -> None:
-    engine = declared({"c1": "X@0 A@1 B@2 C@3 D@4", "c2": "A@0 B@1 A@2 C@3", "c3": "B@0 C@1"})
-    r = engine.run(PathsQuery(start="A", steps=3, loops=False))
+    backend = declared({"c1": "X@0 A@1 B@2 C@3 D@4", "c2": "A@0 B@1 A@2 C@3", "c3": "B@0 C@1"})
+    r = backend.run(PathsQuery(start="A", steps=3, loops=False))
     assert r.paths == 2 and r.direction == "forward"
     assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 1), (2, "B", "A", 1)}
     assert {(n.step, n.activity, n.cases, n.ended) for n in r.nodes} == {
@@ -27,32 +27,32 @@ def test_forward_paths_from_the_first_start(declared: Declared) -> None:
 
 
 def test_backward_paths_end_at_the_last_step(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "B@0 D@1 D@2"})
-    r = engine.run(PathsQuery(end="D", steps=3, loops=False))
+    backend = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "B@0 D@1 D@2"})
+    r = backend.run(PathsQuery(end="D", steps=3, loops=False))
     assert r.direction == "backward"
     assert edges(r) == {(1, "B", "C", 1), (2, "C", "D", 1), (2, "B", "D", 1)}
 
 
 def test_paths_between_two_activities(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "A@0 D@1", "c3": "D@0 A@1 B@2"})
-    r = engine.run(PathsQuery(start="A", end="D", steps=3, loops=False))
+    backend = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "A@0 D@1", "c3": "D@0 A@1 B@2"})
+    r = backend.run(PathsQuery(start="A", end="D", steps=3, loops=False))
     assert r.paths == 2  # c3 never reaches D after A
     assert edges(r) == {(1, "A", "B", 1), (2, "B", "C", 1), (1, "A", "D", 1)}
 
 
 def test_top_edges_keep_the_most_frequent_and_group_the_rest(declared: Declared) -> None:
-    engine = declared({f"c{i}": f"A@0 {t}@1" for i, t in enumerate("BBBCCD")})
-    r = engine.run(PathsQuery(start="A", steps=2, top_edges=1, loops=False))
+    backend = declared({f"c{i}": f"A@0 {t}@1" for i, t in enumerate("BBBCCD")})
+    r = backend.run(PathsQuery(start="A", steps=2, top_edges=1, loops=False))
     assert edges(r) == {(1, "A", "B", 3), (1, "A", "(other)", 3)}
 
 
 def test_cleaning_rules_and_collapsed_repeats(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 View_x@1 View_y@2 B@3"})
+    backend = declared({"c1": "A@0 View_x@1 View_y@2 B@3"})
     rules = (CleaningRule(pattern="^View", alias="View"),)
-    kept = engine.run(PathsQuery(start="A", steps=4, cleaning=rules, loops=False))
+    kept = backend.run(PathsQuery(start="A", steps=4, cleaning=rules, loops=False))
     assert edges(kept) == {(1, "A", "View", 1), (2, "View", "View", 1), (3, "View", "B", 1)}
     assert not kept.repeats_collapsed and "repeats kept" in kept.semantics
-    collapsed = engine.run(
+    collapsed = backend.run(
         PathsQuery(start="A", steps=4, cleaning=rules, collapse_repeats=True, loops=False)
     )
     assert edges(collapsed) == {(1, "A", "View", 1), (2, "View", "B", 1)}
@@ -60,14 +60,14 @@ def test_cleaning_rules_and_collapsed_repeats(declared: Declared) -> None:
 
 
 def test_back_edges_rework_and_share_who_went_back(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             "c1~p1": "A@0 B@1 A@2 C@3",  # back-edge B -> A; A repeated
             "c2~p1": "A@0 B@1 B@2 C@3",  # B repeated (a self-loop, not a back-edge)
             "c3~p2": "A@0 B@1 C@2",
         }
     )
-    loops = engine.run(PathsQuery()).loops
+    loops = backend.run(PathsQuery()).loops
     assert loops is not None
     assert [(e.source, e.target, e.count, e.cases) for e in loops.back_edges] == [("B", "A", 1, 1)]
     assert {(r.activity, r.cases, r.repeats) for r in loops.rework} == {("A", 1, 1), ("B", 1, 1)}
@@ -80,14 +80,14 @@ def test_back_edges_rework_and_share_who_went_back(declared: Declared) -> None:
 
 
 def test_channel_ping_pong(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             "c1": "A/web@0 B/phone@1 C/web@2 D/web@3",  # web -> phone -> web
             "c2": "A/web@0 B/web@1 C/phone@2",  # a switch, no return
             "c3": "A/app@0 B/chat@1 C/app@2 D/chat@3",  # app -> chat -> app -> chat: two
         }
     )
-    loops = engine.run(PathsQuery()).loops
+    loops = backend.run(PathsQuery()).loops
     assert loops is not None
     assert {(p.channel, p.via, p.count, p.cases) for p in loops.ping_pong} == {
         ("web", "phone", 1, 1),
@@ -98,16 +98,16 @@ def test_channel_ping_pong(declared: Declared) -> None:
 
 
 def test_hidden_activities_leave_the_paths_and_are_counted(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 S@1 B@2 S@3 C@4", "c2": "A@0 B@1"})
-    r = engine.run(PathsQuery(start="A", steps=3, hide=("S",), loops=False))
+    backend = declared({"c1": "A@0 S@1 B@2 S@3 C@4", "c2": "A@0 B@1"})
+    r = backend.run(PathsQuery(start="A", steps=3, hide=("S",), loops=False))
     assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 1)}
     assert (r.shaping.hidden, r.shaping.hidden_events, r.shaping.hidden_cases) == (["S"], 2, 1)
     assert "2 events of 1 hidden activity left out (S; in 1 cases)" in r.semantics
 
 
 def test_activities_in_few_cases_are_grouped_as_rare(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 X@1 B@2", "c2": "A@0 Y@1 B@2", "c3": "A@0 B@1"})
-    r = engine.run(PathsQuery(start="A", steps=3, min_cases=2, loops=False))
+    backend = declared({"c1": "A@0 X@1 B@2", "c2": "A@0 Y@1 B@2", "c3": "A@0 B@1"})
+    r = backend.run(PathsQuery(start="A", steps=3, min_cases=2, loops=False))
     assert edges(r) == {
         (1, "A", "(rare events)", 2),
         (2, "(rare events)", "B", 2),
@@ -115,13 +115,13 @@ def test_activities_in_few_cases_are_grouped_as_rare(declared: Declared) -> None
     }
     assert (r.shaping.rare_activities, r.shaping.rare_events) == (2, 2)
     # the anchor is never grouped, however rare
-    anchored = engine.run(PathsQuery(start="X", steps=2, min_cases=2, loops=False))
+    anchored = backend.run(PathsQuery(start="X", steps=2, min_cases=2, loops=False))
     assert edges(anchored) == {(1, "X", "B", 1)}
 
 
 def test_back_moves_shown_are_counted_per_link(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 A@2 C@3", "c2": "A@0 B@1 B@2 C@3"})
-    r = engine.run(PathsQuery(start="A", steps=4, loops=False))
+    backend = declared({"c1": "A@0 B@1 A@2 C@3", "c2": "A@0 B@1 B@2 C@3"})
+    r = backend.run(PathsQuery(start="A", steps=4, loops=False))
     back = {(e.step, e.source, e.target): e.back_cases for e in r.edges}
     assert back[(2, "B", "A")] == 1  # A again after B: a back-move
     assert back[(2, "B", "B")] == 0  # a repeat, not a back-move
@@ -130,8 +130,8 @@ def test_back_moves_shown_are_counted_per_link(declared: Declared) -> None:
 
 
 def test_collapsed_back_moves_keep_each_activity_once(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 A@2 B@3 C@4", "c2": "A@0 B@1 B@2 C@3"})
-    r = engine.run(PathsQuery(start="A", steps=4, back_moves="collapse", loops=False))
+    backend = declared({"c1": "A@0 B@1 A@2 B@3 C@4", "c2": "A@0 B@1 B@2 C@3"})
+    r = backend.run(PathsQuery(start="A", steps=4, back_moves="collapse", loops=False))
     assert edges(r) == {(1, "A", "B", 2), (2, "B", "C", 2)}
     assert all(e.back_cases == 0 for e in r.edges)
     s = r.shaping
@@ -140,8 +140,8 @@ def test_collapsed_back_moves_keep_each_activity_once(declared: Declared) -> Non
 
 
 def test_merged_repeats_are_counted(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 B@2 B@3 C@4"})
-    r = engine.run(PathsQuery(start="A", steps=3, collapse_repeats=True, loops=False))
+    backend = declared({"c1": "A@0 B@1 B@2 B@3 C@4"})
+    r = backend.run(PathsQuery(start="A", steps=3, collapse_repeats=True, loops=False))
     assert edges(r) == {(1, "A", "B", 1), (2, "B", "C", 1)}
     assert r.shaping.repeats_merged == 2 and "2 consecutive repeats merged" in r.semantics
 
@@ -154,6 +154,6 @@ def test_hiding_an_anchor_or_an_unknown_activity_is_an_error(declared: Declared)
 
     with pytest.raises(ValidationError, match="start 'A' is also hidden"):
         PathsQuery(start="A", hide=("A",))
-    engine = declared({"c1": "A@0 Survey_sent@1"})
+    backend = declared({"c1": "A@0 Survey_sent@1"})
     with pytest.raises(UnknownNameError, match=r"closest: 'Survey sent'"):
-        engine.run(PathsQuery(hide=("Survey snet",), loops=False))
+        backend.run(PathsQuery(hide=("Survey snet",), loops=False))

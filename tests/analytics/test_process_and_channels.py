@@ -26,8 +26,8 @@ Declared = Callable[..., Backend]
 
 
 def test_dfg_frequencies_durations_start_and_end(declared: Declared) -> None:
-    engine = declared({"c1": "A@0 B@1 A@3 B@7", "c2": "A@0 B@2", "c3": "B@0"})
-    m = engine.run(DfgQuery())
+    backend = declared({"c1": "A@0 B@1 A@3 B@7", "c2": "A@0 B@2", "c3": "B@0"})
+    m = backend.run(DfgQuery())
     got = {
         (e.source, e.target): (e.count, e.cases, e.median_seconds, e.mean_seconds) for e in m.edges
     }
@@ -43,10 +43,10 @@ def test_equal_timestamps_keep_input_order(declared: Declared) -> None:
 
 
 def test_variants_counts_share_and_coverage(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {"c1": "A@0 B@1", "c2": "A@0 B@1", "c3": "A@0 B@1", "c4": "B@0 A@1", "c5": "A@0"}
     )
-    v = engine.run(VariantsQuery(top=2, coverage=0.8))
+    v = backend.run(VariantsQuery(top=2, coverage=0.8))
     assert (v.cases, v.variants, v.variants_for_coverage) == (5, 3, 2)
     assert [(x.activities, x.cases, x.share) for x in v.top] == [
         (["A", "B"], 3, 0.6),
@@ -56,16 +56,16 @@ def test_variants_counts_share_and_coverage(declared: Declared) -> None:
 
 
 def test_derived_cases_by_inactivity_gap(declared: Declared) -> None:
-    engine = declared({"x~p1": "A@0 B@1 A@5000 B@5001"})
-    per_gap = engine.run(DfgQuery(case_rule=CaseRule.inactivity(timedelta(days=1))))
+    backend = declared({"x~p1": "A@0 B@1 A@5000 B@5001"})
+    per_gap = backend.run(DfgQuery(case_rule=CaseRule.inactivity(timedelta(days=1))))
     assert per_gap.cases == 2 and per_gap.start == {"A": 2}
     assert per_gap.case_rule.startswith("per customer, a new case after 1 days of inactivity;")
-    per_customer = engine.run(DfgQuery(case_rule=CaseRule.per_customer()))
+    per_customer = backend.run(DfgQuery(case_rule=CaseRule.per_customer()))
     assert per_customer.cases == 1
 
 
 def test_channel_switches_digital_completion_and_repeats(declared: Declared) -> None:
-    engine = declared(
+    backend = declared(
         {
             "c1": "Apply/web@0 Upload/app@1 Done/web@2",  # digital all the way
             "c2": "Apply/web@0 Help/phone@1 Done/web@2",  # assisted before completion
@@ -73,7 +73,7 @@ def test_channel_switches_digital_completion_and_repeats(declared: Declared) -> 
             "c4": "Apply/web@0 Upload/web@1",  # never completed
         }
     )
-    r = engine.run(ChannelsQuery(outcomes=("Done",), repeat_within=timedelta(days=7)))
+    r = backend.run(ChannelsQuery(outcomes=("Done",), repeat_within=timedelta(days=7)))
     d = r.digital
     assert (d.cases, d.completed, d.completed_digitally, d.digital_completion) == (
         4,
@@ -89,15 +89,15 @@ def test_channel_switches_digital_completion_and_repeats(declared: Declared) -> 
 
 
 def test_channel_sets_are_parameters(declared: Declared) -> None:
-    engine = declared({"c1": "Apply/web@0 Help/email@1 Done/web@2"})
-    default = engine.run(ChannelsQuery(outcomes=("Done",)))
+    backend = declared({"c1": "Apply/web@0 Help/email@1 Done/web@2"})
+    default = backend.run(ChannelsQuery(outcomes=("Done",)))
     assert default.digital.completed_digitally == 0  # e-mail is assisted by default
-    relaxed = engine.run(ChannelsQuery(outcomes=("Done",), digital=("email",)))
+    relaxed = backend.run(ChannelsQuery(outcomes=("Done",), digital=("email",)))
     assert relaxed.digital.completed_digitally == 1
     declared = ChannelsQuery(
         outcomes=("Done",), contacts=ContactRules(channel_kinds={"email": "other"})
     )
-    assert engine.run(declared).digital.completed_digitally == 1
+    assert backend.run(declared).digital.completed_digitally == 1
 
 
 def test_durations_parse() -> None:
@@ -109,14 +109,14 @@ def test_durations_parse() -> None:
 
 def test_views_reconcile_on_the_synthetic_store(synthetic_store: Store) -> None:
     """DFG, variants, funnel and paths count the same cases and events."""
-    engine = IbisBackend(synthetic_store.events())
-    m = engine.run(DfgQuery())
-    v = engine.run(VariantsQuery())
+    backend = IbisBackend(synthetic_store.events())
+    m = backend.run(DfgQuery())
+    v = backend.run(VariantsQuery())
     assert m.cases == v.cases == sum(m.start.values()) == sum(m.end.values())
     edges = sum(e.count for e in m.edges)
     assert edges + m.cases == m.events == sum(a.events for a in m.activities)
     first = "Start housing application"
-    f = engine.run(FunnelQuery(steps=(first, "Upload documents")))
+    f = backend.run(FunnelQuery(steps=(first, "Upload documents")))
     assert f.steps[0].cases == next(a.cases for a in m.activities if a.activity == first)
-    p = engine.run(PathsQuery(start=first, steps=2, loops=False, top_edges=1000))
+    p = backend.run(PathsQuery(start=first, steps=2, loops=False, top_edges=1000))
     assert p.paths == f.steps[0].cases

@@ -33,8 +33,8 @@ def table(result: object) -> list[tuple[str, list[int | None]]]:
 
 
 def test_weekly_retention_on_and_on_or_after(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
-    on = run_retention(engine, RetentionQuery(periods=4, mode="on"))
+    backend = declared(LOG, unit=DAY)
+    on = run_retention(backend, RetentionQuery(periods=4, mode="on"))
     assert table(on) == [("2024-01-01", [2, 1, 1, 1, None]), ("2024-01-08", [1, 0, 0, None, None])]
     assert on.overall == [
         1.0,
@@ -43,7 +43,7 @@ def test_weekly_retention_on_and_on_or_after(declared: Declared) -> None:
         0.5,
         None,
     ]
-    after = run_retention(engine, RetentionQuery(periods=4, mode="on_or_after"))
+    after = run_retention(backend, RetentionQuery(periods=4, mode="on_or_after"))
     assert table(after) == [
         ("2024-01-01", [2, 2, 2, 1, None]),
         ("2024-01-08", [1, 0, 0, None, None]),
@@ -53,9 +53,9 @@ def test_weekly_retention_on_and_on_or_after(declared: Declared) -> None:
 
 
 def test_cohort_and_return_events_and_daily_periods(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
+    backend = declared(LOG, unit=DAY)
     # cohort = first B: p1 on day 8, p3 on day 8; return = C: p1 on day 22 (k = 14)
-    r = run_retention(engine, RetentionQuery(cohort="B", returns="C", period="day", periods=14))
+    r = run_retention(backend, RetentionQuery(cohort="B", returns="C", period="day", periods=14))
     assert [(c.cohort, c.customers) for c in r.cohorts] == [("2024-01-09", 2)]
     retained = r.cohorts[0].retained
     assert retained[14] == 1 and sum(x or 0 for x in retained[1:14]) == 0
@@ -64,8 +64,8 @@ def test_cohort_and_return_events_and_daily_periods(declared: Declared) -> None:
 
 
 def test_monthly_periods(declared: Declared) -> None:
-    engine = declared({"x~p1": "A@0 B@40", "y~p2": "A@30 B@31"}, unit=DAY)
-    r = run_retention(engine, RetentionQuery(period="month", periods=2))
+    backend = declared({"x~p1": "A@0 B@40", "y~p2": "A@30 B@31"}, unit=DAY)
+    r = run_retention(backend, RetentionQuery(period="month", periods=2))
     # p1: January then February (k = 1); p2: 31 January then 1 February (k = 1)
     assert table(r) == [("2024-01-01", [2, 2, None])]
     assert period_start(24288, "month").isoformat() == "2024-01-01"
@@ -88,13 +88,13 @@ def test_lifecycle_by_hand(declared: Declared) -> None:
 
 
 def test_unknown_events_name_the_closest_activities(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
+    backend = declared(LOG, unit=DAY)
     with pytest.raises(
         InvalidQueryError, match="returns: no analysed event has activity 'c'; did you mean 'C'"
     ):
-        run_retention(engine, RetentionQuery(returns="c"))
+        run_retention(backend, RetentionQuery(returns="c"))
     with pytest.raises(InvalidQueryError, match="active: no analysed event has activity 'Bb'"):
-        run_lifecycle(engine, LifecycleQuery(active="Bb"))
+        run_lifecycle(backend, LifecycleQuery(active="Bb"))
 
 
 def test_bad_queries_say_what_is_wrong() -> None:
@@ -104,21 +104,21 @@ def test_bad_queries_say_what_is_wrong() -> None:
         RetentionQuery(periods=0)
 
 
-def check_identities(engine: Backend, period: str) -> tuple[int, int]:
-    life = run_lifecycle(engine, LifecycleQuery(period=period))  # type: ignore[arg-type]
+def check_identities(backend: Backend, period: str) -> tuple[int, int]:
+    life = run_lifecycle(backend, LifecycleQuery(period=period))  # type: ignore[arg-type]
     previous = 0
     for p in life.periods:
         assert p.active == p.new + p.returning + p.resurrecting
         assert p.active - previous == p.new + p.resurrecting - p.dormant, p.period
         previous = p.active
-    ret = run_retention(engine, RetentionQuery(period=period, periods=4))  # type: ignore[arg-type]
+    ret = run_retention(backend, RetentionQuery(period=period, periods=4))  # type: ignore[arg-type]
     news = sum(p.new for p in life.periods)
     assert sum(c.customers for c in ret.cohorts) == news
     # cohort sizes are the new customers of each period
     assert {c.cohort: c.customers for c in ret.cohorts} == {
         p.period: p.new for p in life.periods if p.new
     }
-    after = run_retention(engine, RetentionQuery(period=period, periods=4, mode="on_or_after"))  # type: ignore[arg-type]
+    after = run_retention(backend, RetentionQuery(period=period, periods=4, mode="on_or_after"))  # type: ignore[arg-type]
     for on_row, after_row in zip(ret.cohorts, after.cohorts, strict=True):
         for a, b in zip(on_row.retained, after_row.retained, strict=True):
             assert (a is None) == (b is None) and (a or 0) <= (b or 0)
@@ -126,17 +126,17 @@ def check_identities(engine: Backend, period: str) -> tuple[int, int]:
 
 
 def test_synthetic_store_identities(synthetic_store: Store) -> None:
-    engine = IbisBackend(synthetic_store.events())
-    customers, weeks = check_identities(engine, "week")
-    cases = engine.run(VariantsQuery(case_rule=CaseRule.per_customer())).cases
+    backend = IbisBackend(synthetic_store.events())
+    customers, weeks = check_identities(backend, "week")
+    cases = backend.run(VariantsQuery(case_rule=CaseRule.per_customer())).cases
     assert customers == cases > 0 and weeks > 4
 
 
 def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
     with Store(real_log("helpdesk.xes.gz").store) as store:
-        engine = IbisBackend(store.events())
-        customers, months = check_identities(engine, "month")
-        cases = engine.run(VariantsQuery()).cases  # one customer per case in this log
+        backend = IbisBackend(store.events())
+        customers, months = check_identities(backend, "month")
+        cases = backend.run(VariantsQuery()).cases  # one customer per case in this log
     assert customers == cases and months > 12
 
 
@@ -154,7 +154,7 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
             LifecycleQuery(period=period, active="T02 Check confirmation of receipt"),  # type: ignore[arg-type]
         )
     ]
-    # one engine at a time: the store is opened by one of them only
+    # one backend at a time: the store is opened by one of them only
     with DuckDBBackend(log.store) as duck:
         ours = [duck.run(q) for q in queries]  # type: ignore[call-overload]
     with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]

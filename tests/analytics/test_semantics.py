@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import engine_for, journeys
+from analytics_kit import backend_for, journeys
 
 from journeyscope.analytics import (
     ChannelsQuery,
@@ -98,7 +98,7 @@ def test_every_result_states_case_rule_activity_key_design_and_filters(name: str
     query: AnalysisQuery = QUERIES[name]().model_copy(
         update={"case_rule": RULE, "activity_key": KEY}
     )
-    text = semantics_of(engine_for(log()).run(query))
+    text = semantics_of(backend_for(log()).run(query))
     assert f"cases: {RULE.describe()}" in text
     assert KEY_TEXT in text
     design = "design: tiny (Tiny)" if name in WITH_DESIGN else "design: none"
@@ -109,15 +109,15 @@ def test_every_result_states_case_rule_activity_key_design_and_filters(name: str
 
 
 def test_conformance_states_its_scope_and_design() -> None:
-    engine = engine_for(log())
-    report = conformance(engine.events(), DESIGN.model_copy(), RULE).collect()
+    backend = backend_for(log())
+    report = conformance(backend.events(), DESIGN.model_copy(), RULE).collect()
     assert report.semantics.startswith(stated(RULE, (), DESIGN, []).split("; filters")[0])
     assert "filters: cases with an event of a regular (not anytime) step" in report.semantics
 
 
 def test_filters_are_named() -> None:
     paths = PathsQuery(start="A", end="C")
-    engine = engine_for(journeys({"c1": "A@0 B@1 C@2"}))
-    assert "filters: paths: cases with 'C' after 'A'" in engine.run(paths).semantics
-    plain = engine.run(DfgQuery()).semantics
+    backend = backend_for(journeys({"c1": "A@0 B@1 C@2"}))
+    assert "filters: paths: cases with 'C' after 'A'" in backend.run(paths).semantics
+    plain = backend.run(DfgQuery()).semantics
     assert "activity: the activity column; design: none; filters: none" in plain

@@ -90,8 +90,8 @@ def test_strip_on_spark_trims_whitespace_not_letters(spark: object) -> None:
     import ibis
 
     values = [" field visit\t", "very", "leaf", "\n  web \r"]
-    engine = SparkBackend(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
-    stripped = engine.rows(engine.events().select(c=engine.events().channel.strip()))
+    backend = SparkBackend(session=spark, events=ibis.memtable({"channel": values}))  # type: ignore[arg-type]
+    stripped = backend.rows(backend.events().select(c=backend.events().channel.strip()))
     assert [r["c"] for r in stripped] == [v.strip() for v in values]
 
 

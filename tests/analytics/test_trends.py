@@ -54,19 +54,19 @@ def test_weekly_counts_by_hand(declared: Declared) -> None:
 
 
 def test_every_event_daily_and_monthly(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
-    daily = run_trends(engine, TrendsQuery(period="day"))
+    backend = declared(LOG, unit=DAY)
+    daily = run_trends(backend, TrendsQuery(period="day"))
     assert len(daily.points) == 23 and daily.totals.events == 9
     assert rows(daily.points)[8] == ("2024-01-09", 2, 2, 2, 0)  # x's B and z's B
     assert sum(p.conversions for p in daily.points) == 3  # every case's first event
-    monthly = run_trends(engine, TrendsQuery(period="month"))
+    monthly = run_trends(backend, TrendsQuery(period="month"))
     assert rows(monthly.points) == [("2024-01-01", 9, 3, 3, 3)]
     assert monthly.points[0].partial  # January is not over on the 23rd
 
 
 def test_breakdown_by_channel_keeps_the_top_values(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
-    r = run_trends(engine, TrendsQuery(event="B", breakdown="channel"))
+    backend = declared(LOG, unit=DAY)
+    r = run_trends(backend, TrendsQuery(event="B", breakdown="channel"))
     groups = {g.value: g for g in r.breakdown}
     assert set(groups) == {"web", "app"}
     assert rows(groups["web"].points)[1] == ("2024-01-08", 2, 2, 2, 2)
@@ -76,26 +76,26 @@ def test_breakdown_by_channel_keeps_the_top_values(declared: Declared) -> None:
     assert sum(g.events for g in r.breakdown) == r.totals.events
     assert sum(g.conversions for g in r.breakdown) == r.totals.conversions
     assert rows(r.points)[1] == ("2024-01-08", 3, 2, 2, 2)
-    top1 = run_trends(engine, TrendsQuery(event="B", breakdown="channel", top=1))
+    top1 = run_trends(backend, TrendsQuery(event="B", breakdown="channel", top=1))
     assert [g.value for g in top1.breakdown] == ["web", OTHER]
 
 
 def test_case_rule_per_customer(declared: Declared) -> None:
     log = {"a~p1": "B@0", "b~p1": "B@8", "c~p2": "B@9"}
-    engine = declared(log, unit=DAY)
-    given = run_trends(engine, TrendsQuery(event="B"))
+    backend = declared(log, unit=DAY)
+    given = run_trends(backend, TrendsQuery(event="B"))
     assert [p.conversions for p in given.points] == [1, 2]  # three cases
-    per = run_trends(engine, TrendsQuery(event="B", case_rule=CaseRule.per_customer()))
+    per = run_trends(backend, TrendsQuery(event="B", case_rule=CaseRule.per_customer()))
     assert [p.conversions for p in per.points] == [1, 1]  # p1 converted in week 1 only
     assert [p.cases for p in per.points] == [1, 2]
 
 
 def test_unknown_names_get_the_closest(declared: Declared) -> None:
-    engine = declared(LOG, unit=DAY)
+    backend = declared(LOG, unit=DAY)
     with pytest.raises(UnknownNameError, match=r"'b'.*closest: 'B'"):
-        run_trends(engine, TrendsQuery(event="b"))
+        run_trends(backend, TrendsQuery(event="b"))
     with pytest.raises(UnknownNameError, match="chanel"):
-        run_trends(engine, TrendsQuery(breakdown="chanel"))
+        run_trends(backend, TrendsQuery(breakdown="chanel"))
     with pytest.raises(ValidationError, match="period"):
         TrendsQuery(period="year")  # type: ignore[arg-type]
 
@@ -108,8 +108,8 @@ def check(result: TrendsResult) -> None:
 
 
 def test_synthetic_store_reconciles_with_the_catalogue(synthetic_store: Store) -> None:
-    engine = IbisBackend(synthetic_store.events())
-    everything = run_trends(engine, TrendsQuery())
+    backend = IbisBackend(synthetic_store.events())
+    everything = run_trends(backend, TrendsQuery())
     check(everything)
     stats = synthetic_store.stats()
     assert everything.totals.events == stats["events"]
@@ -122,12 +122,12 @@ def test_synthetic_store_reconciles_with_the_catalogue(synthetic_store: Store) -
         .fetchone()
     )
     assert busiest is not None
-    one = run_trends(engine, TrendsQuery(event=busiest[0], breakdown="channel"))
+    one = run_trends(backend, TrendsQuery(event=busiest[0], breakdown="channel"))
     check(one)
     assert (one.totals.events, one.totals.cases) == (busiest[1], busiest[2])
     # every customer's first active week is a new customer of the lifecycle view
-    life = run_lifecycle(engine, LifecycleQuery(case_rule=CaseRule.per_customer()))
-    weekly = run_trends(engine, TrendsQuery(case_rule=CaseRule.per_customer()))
+    life = run_lifecycle(backend, LifecycleQuery(case_rule=CaseRule.per_customer()))
+    weekly = run_trends(backend, TrendsQuery(case_rule=CaseRule.per_customer()))
     assert [p.new for p in life.periods if p.new] == [
         p.conversions for p in weekly.points if p.conversions
     ]

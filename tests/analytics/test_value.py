@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog, engine_for, journeys
+from analytics_kit import RealLog, backend_for, journeys
 
 from journeyscope import synthetic
 from journeyscope.analytics import DuckDBBackend, IbisBackend, SparkBackend, ValueQuery
@@ -90,7 +90,7 @@ def test_value_stream_by_hand() -> None:
     q = ValueQuery(
         journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0, failure_activities=FAILURES
     )
-    r = engine_for(tiny()).run(q)
+    r = backend_for(tiny()).run(q)
     t = r.totals
     assert (t.events, t.cases, t.cost) == (17, 4, 76.0)
     assert t.cost_from == {"column": 1, "table": 16, "none": 0}
@@ -129,30 +129,32 @@ def test_value_stream_by_hand() -> None:
 
 
 def test_nothing_fails_unless_declared_and_going_back_is_not_failure() -> None:
-    r = engine_for(tiny()).run(ValueQuery(journey=JOURNEY))
+    r = backend_for(tiny()).run(ValueQuery(journey=JOURNEY))
     assert r.failure_activities == [] and r.totals.failure_demand_contacts == 0
     assert all(s.failures == 0 for s in r.steps) and r.opportunities == []
     assert "none declared" in r.semantics
     declared = JOURNEY.model_copy(update={"failure_activities": list(FAILURES)})
-    from_design = engine_for(tiny()).run(ValueQuery(journey=declared))
+    from_design = backend_for(tiny()).run(ValueQuery(journey=declared))
     assert from_design.failure_activities == list(FAILURES)
     assert from_design.totals.failure_demand_contacts == 4
 
 
 def test_cost_sources() -> None:
-    engine = engine_for(tiny())
-    only_table = engine.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
+    backend = backend_for(tiny())
+    only_table = backend.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
     assert only_table.totals.cost == 72.0 and only_table.totals.cost_from["table"] == 17
-    only_column = engine.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="column"))
+    only_column = backend.run(
+        ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="column")
+    )
     assert only_column.totals.cost == 5.0 and only_column.totals.cost_from["none"] == 16
     # no outcome value and no costs: the opportunity is the failure-demand cost, 0
-    plain = engine.run(ValueQuery(journey=JOURNEY, failure_activities=FAILURES))
+    plain = backend.run(ValueQuery(journey=JOURNEY, failure_activities=FAILURES))
     assert plain.opportunities[0].value == 0.0
 
 
 def test_without_a_journey_steps_are_activities() -> None:
     q = ValueQuery(channel_costs=COSTS, failure_activities=FAILURES)
-    r = engine_for(tiny()).run(q)
+    r = backend_for(tiny()).run(q)
     steps = {s.step: s for s in r.steps}
     # failures and help contacts (calls) are no steps; B done in the branch is
     assert set(steps) == {"A", "B", "C"} and r.journey is None
@@ -172,7 +174,7 @@ def test_processing_time_from_lifecycle_pairs() -> None:
             for i, x in enumerate(life, start=1)
         },
     )
-    r = engine_for(table).run(ValueQuery(journey=JOURNEY))
+    r = backend_for(table).run(ValueQuery(journey=JOURNEY))
     steps = {s.step: s for s in r.steps}
     a, b = steps["a"], steps["b"]
     assert (a.events, a.occurrences) == (3, 2)  # the paired complete is not a new occurrence
@@ -200,7 +202,7 @@ def test_scheduled_events_are_no_occurrences() -> None:
             for i, x in enumerate(life, start=1)
         },
     )
-    a = {s.step: s for s in engine_for(table).run(ValueQuery(journey=JOURNEY)).steps}["a"]
+    a = {s.step: s for s in backend_for(table).run(ValueQuery(journey=JOURNEY)).steps}["a"]
     assert (a.events, a.occurrences) == (3, 1)  # the start only: scheduled 1 hour before
     assert (a.waiting.observed, a.waiting.total_hours) == (1, 1.0)
     assert a.processing is not None and a.processing.total_hours == 2.0
@@ -246,10 +248,10 @@ def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) 
 def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog]) -> None:
     log = real_log("receipt.csv")
     costs = {"Internet": 0.5, "Desk": 12.0, "Post": 3.0, "e-mail": 1.5}
-    engine = DuckDBBackend(log.store)
+    backend = DuckDBBackend(log.store)
     try:
-        r = engine.run(ValueQuery(channel_costs=costs))
-        con = engine.store.con
+        r = backend.run(ValueQuery(channel_costs=costs))
+        con = backend.store.con
         per_channel = dict(
             con.execute("SELECT channel, count(*) FROM events GROUP BY channel").fetchall()
         )
@@ -258,7 +260,7 @@ def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog]) -> 
             " max(timestamp) b FROM events GROUP BY case_id)"
         ).fetchall()[0][0]
     finally:
-        engine.close()
+        backend.close()
     assert (r.totals.events, r.totals.cases) == (8577, 1434)
     assert r.totals.cost == pytest.approx(
         sum(costs.get(k, 0.0) * n for k, n in per_channel.items())

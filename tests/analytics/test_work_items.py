@@ -12,7 +12,7 @@ from collections.abc import Callable
 import ibis
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog, engine_for, journeys
+from analytics_kit import RealLog, backend_for, journeys
 
 from journeyscope.analytics import DuckDBBackend, MomentsQuery, PathsQuery
 from journeyscope.analytics.cases import with_cases
@@ -84,8 +84,8 @@ def test_instances_open_at_new_work_only(key: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("key", [(), KEY])
 def test_going_back_ignores_the_transitions_of_one_work_item(key: tuple[str, ...]) -> None:
-    engine = engine_for(lifecycle_log(CASES))
-    loops = engine.run(PathsQuery(activity_key=key)).loops
+    backend = backend_for(lifecycle_log(CASES))
+    loops = backend.run(PathsQuery(activity_key=key)).loops
     assert loops is not None
     back = {(e.source, e.target): e.cases for e in loops.back_edges}
     status = ("T", "S (open)") if key else ("T", "S")
@@ -103,8 +103,8 @@ def test_moments_name_work_items_and_skip_their_transitions() -> None:
             for i in range(4)
         },
     }
-    engine = engine_for(lifecycle_log(cases))
-    r = engine.run(
+    backend = backend_for(lifecycle_log(cases))
+    r = backend.run(
         MomentsQuery(
             outcome="completion", outcomes=("Done",), min_cases=2, activity_key=KEY, top=50
         )
@@ -119,15 +119,15 @@ def test_bpic2012_goes_back_far_less_once_work_items_are_one(
     real_log: Callable[[str], RealLog],
 ) -> None:
     log = real_log("bpic2012.xes.gz")
-    engine = DuckDBBackend(log.store)
+    backend = DuckDBBackend(log.store)
     try:
-        plain = engine.run(PathsQuery(steps=2, top_edges=1)).loops
-        keyed = engine.run(PathsQuery(steps=2, top_edges=1, activity_key=KEY)).loops
-        moments = engine.run(
+        plain = backend.run(PathsQuery(steps=2, top_edges=1)).loops
+        keyed = backend.run(PathsQuery(steps=2, top_edges=1, activity_key=KEY)).loops
+        moments = backend.run(
             MomentsQuery(outcome="completion", outcomes=("A_APPROVED",), activity_key=())
         )
     finally:
-        engine.close()
+        backend.close()
     assert plain is not None and keyed is not None
     # read event by event 9,367 of 13,087 cases (71.6%) "went back"; now 2,322 (17.7%): new
     # offers (O_SELECTED, O_CREATED, O_SENT again) and work items scheduled again

@@ -74,10 +74,10 @@ def test_parquet_folder_in_place_equals_the_store(lake: Path, query: object) -> 
         assert in_place.run(query) == expected  # type: ignore[call-overload]
 
 
-def _customers(engine: object) -> dict[tuple[str, str, str], str]:
+def _customers(backend: object) -> dict[tuple[str, str, str], str]:
     """(case, activity, time) -> customer: event ids differ between a store and a view."""
-    events = engine.events()  # type: ignore[attr-defined]
-    rows = engine.rows(events.select("case_id", "activity", "timestamp", "customer_id"))  # type: ignore[attr-defined]
+    events = backend.events()  # type: ignore[attr-defined]
+    rows = backend.rows(events.select("case_id", "activity", "timestamp", "customer_id"))  # type: ignore[attr-defined]
     return {(r["case_id"], r["activity"], r["timestamp"]): r["customer_id"] for r in rows}
 
 
@@ -142,10 +142,10 @@ def test_spark_reads_the_parquet_folder_in_place(lake: Path, spark: object) -> N
 def test_spark_sees_in_memory_tables_in_compiled_queries(spark: object) -> None:
     import ibis
 
-    engine = SparkBackend(session=spark, events=ibis.memtable({"activity": ["A"]}))  # type: ignore[arg-type]
+    backend = SparkBackend(session=spark, events=ibis.memtable({"activity": ["A"]}))  # type: ignore[arg-type]
     extra = ibis.memtable({"activity": ["A", "B"], "n": [1, 2]})
-    joined = engine.events().join(extra, "activity")
-    assert engine.rows(joined) == [{"activity": "A", "n": 1}]
+    joined = backend.events().join(extra, "activity")
+    assert backend.rows(joined) == [{"activity": "A", "n": 1}]
 
 
 def test_the_report_reads_a_source_in_place(lake: Path, tmp_path: Path) -> None:

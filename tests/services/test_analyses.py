@@ -1,4 +1,4 @@
-"""The application layer's analyses: the same results as the engine, on a store opened
+"""The application layer's analyses: the same results as the backend, on a store opened
 read-only, so that two analyses (two processes) can read one store at the same time."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def store(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_each_analysis_equals_the_engine_result(store: Path) -> None:
+def test_each_analysis_equals_the_backend_result(store: Path) -> None:
     settings = Settings(store=store)
     steps = (
         {"activities": ("Confirmation of receipt",)},
@@ -50,8 +50,8 @@ def test_each_analysis_equals_the_engine_result(store: Path) -> None:
         (analyses.paths, PathsQuery(start="Confirmation of receipt")),
         (analyses.channels, ChannelsQuery()),
     ]
-    with DuckDBBackend(store) as engine:
-        expected = [engine.run(q).model_dump(mode="json") for _, q in queries]  # type: ignore[call-overload]
+    with DuckDBBackend(store) as backend:
+        expected = [backend.run(q).model_dump(mode="json") for _, q in queries]  # type: ignore[call-overload]
     got = [run(settings, q).model_dump(mode="json") for run, q in queries]  # type: ignore[operator]
     assert got == expected
     assert got[0]["edges"] and got[2]["steps"][0]["cases"] == 1434
