@@ -1,0 +1,220 @@
+"""The moments-of-truth analysis's queries (Ibis, run by the analytics backend): one row per
+case with its outcome and cutoff, the candidate experiences each case had before its cutoff,
+the risk sets it belongs to, and which work items mostly come after the outcome. What the
+experiences are is described in :mod:`journeyscope.analytics.moments`; they are ranked by
+:mod:`journeyscope.analytics.moments_rank`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import ibis
+
+from journeyscope.analytics.cases import ORDER_KEYS, human_duration, lookup, property_value
+from journeyscope.analytics.conformance import conformance
+from journeyscope.analytics.work_items import LIFECYCLE, instances, work_item
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.moments import MomentsQuery
+
+#: Risk-set keys besides activities, channels and steps.
+EVERY: Final = "(every case)"
+ASSISTED: Final = "(assisted contact)"
+
+#: Conformance deviations that become candidate experiences (and how they are named).
+DEVIATIONS: Final[dict[str, str]] = {
+    "time_limit_broken": "time limit broken before",
+    "skipped_step": "skipped steps before",
+    "out_of_order": "out of order:",
+    "backtracking": "went back (design) to",
+    "entered_midway": "entered mid-way at",
+}
+
+
+#: The event columns the experiences, outcomes and risk sets read (besides properties).
+EVENT_COLUMNS: Final = (
+    "case",
+    "seq",
+    "activity",
+    "work_item",
+    "channel",
+    *ORDER_KEYS,
+    "survey_type",
+    "survey_score",
+)
+
+
+def narrowed(t: ibis.Table, q: MomentsQuery) -> ibis.Table:
+    """``t`` with only the columns the analysis reads, the properties it reads (the
+    adjustment properties and the lifecycle transition) read out of ``properties`` once: the
+    cached table then holds about a dozen columns instead of every identifier and the
+    properties text."""
+    named = dict.fromkeys((*q.adjust, LIFECYCLE))
+    kept = list(dict.fromkeys(c for c in (*EVENT_COLUMNS, *named) if c in t.columns))
+    if "properties" not in t.columns:
+        return t.select(*kept)
+    read = {p: property_value(t, p) for p in named if p not in t.columns}
+    return t.select(*kept, **read)
+
+
+def case_outcomes(t: ibis.Table, q: MomentsQuery) -> ibis.Table:
+    """One row per case: ``outcome``, ``cutoff`` (experiences count before it), ``first_channel``
+    and the adjustment properties (``adj_<name>``, the case's smallest value)."""
+    props = {f"adj_{name}": property_value(t, name).min() for name in q.adjust}
+    first_channel = t.channel.argmin(t.seq).fill_null("(none)")
+    if q.outcome == "satisfaction":
+        answer = (t.survey_type == q.survey).fill_null(False) & t.survey_score.notnull()
+        per = t.group_by("case").aggregate(
+            outcome=t.survey_score.argmax(t.seq, where=answer),
+            cutoff=t.seq.max(where=answer),
+            first_channel=first_channel,
+            **props,
+        )
+        return per.filter(per.outcome.notnull())
+    reached = t.activity.isin(list(q.outcome_activities()))
+    per = t.group_by("case").aggregate(
+        outcome=reached.any().cast("float64"),
+        cutoff=t.seq.min(where=reached),
+        first_channel=first_channel,
+        **props,
+    )
+    return per.mutate(cutoff=per.cutoff.fill_null(2**62))
+
+
+def case_experiences(
+    t: ibis.Table, events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery
+) -> ibis.Table:
+    """Distinct (case, candidate, kind, activity) of experiences before each case's cutoff."""
+    t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"))
+    w = ibis.window(group_by=t.case, order_by=t.seq)
+    t = t.mutate(
+        prev_channel=t.channel.lag().over(w),
+        prev_ts=t.timestamp.lag().over(w),
+    )
+    contacts = t.filter(t.channel.isin(list(q.assisted)))
+    contacts = contacts.mutate(
+        prev_contact=contacts.timestamp.lag().over(
+            ibis.window(group_by=contacts.case, order_by=contacts.seq)
+        )
+    )
+    contacts = contacts.filter(contacts.seq < contacts.cutoff, contacts.prev_contact.notnull())
+    before = t.filter(t.seq < t.cutoff)
+    answers = before.survey_type.notnull() & before.survey_score.notnull()
+    gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
+    parts = [
+        _went_back(t),
+        before.filter(
+            before.prev_channel.notnull(),
+            before.channel.notnull(),
+            before.prev_channel != before.channel,
+        ).select(
+            "case",
+            candidate="switch "
+            + before.prev_channel
+            + " -> "
+            + before.channel
+            + " at "
+            + before.item,
+            kind=ibis.literal("switch"),
+            activity=before.item,
+            risk=before.item,
+        ),
+        before.filter(gap > q.wait.total_seconds()).select(
+            "case",
+            candidate=f"waited > {human_duration(q.wait)} before " + before.item,
+            kind=ibis.literal("wait"),
+            activity=before.item,
+            risk=before.item,
+        ),
+        contacts.filter(
+            contacts.timestamp.epoch_seconds() - contacts.prev_contact.epoch_seconds()
+            <= q.repeat_within.total_seconds()
+        ).select(
+            "case",
+            candidate="repeat contact by " + contacts.channel,
+            kind=ibis.literal("repeat"),
+            activity=contacts.item,
+            risk=ibis.literal(ASSISTED),
+        ),
+    ]
+    if q.outcome == "satisfaction":
+        parts.append(
+            before.filter(~answers).select(
+                "case",
+                candidate="step: " + before.item,
+                kind=ibis.literal("step"),
+                activity=before.item,
+                risk=ibis.literal(EVERY),
+            )
+        )
+    if q.journey is not None:
+        parts.append(_deviation_experiences(events, outcomes, q))
+    return ibis.union(*parts, distinct=True)
+
+
+def _went_back(t: ibis.Table) -> ibis.Table:
+    """``went back to`` experiences: instances of a work item opened again right after
+    another work item's, before the cutoff (see :mod:`journeyscope.analytics.work_items`)."""
+    o = t.filter(t.opens)
+    o = o.mutate(
+        prev_item=o.item.lag().over(ibis.window(group_by=o.case, order_by=o.seq)),
+        nth=ibis.row_number().over(ibis.window(group_by=[o.case, o.item], order_by=o.seq)),
+    )
+    o = o.filter(o.seq < o.cutoff, o.nth > 0, o.prev_item != o.item)
+    return o.select(
+        "case",
+        candidate="went back to " + o.item,
+        kind=ibis.literal("backtrack"),
+        activity=o.item,
+        risk=o.item,
+    )
+
+
+def after_outcome(t: ibis.Table, outcomes: ibis.Table) -> ibis.Table:
+    """Per work item, how many of its events in cases that reached the outcome came after
+    it."""
+    done = outcomes.filter(outcomes.outcome > 0).select("case", "cutoff")
+    t = t.inner_join(done, "case")
+    t = t.mutate(activity=work_item(t))
+    return t.group_by("activity").aggregate(
+        events=t.count(), after=(t.seq > t.cutoff).cast("int64").sum()
+    )
+
+
+def risk_sets(t: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Table:
+    """(case, risk) for every risk set a case belongs to before its cutoff: each activity it
+    did, each designed step it reached, any assisted contact."""
+    t = t.inner_join(outcomes.select("case", "cutoff"), "case")
+    t = t.filter(t.seq < t.cutoff)
+    parts = [
+        t.select("case", risk=work_item(t)),
+        t.filter(t.channel.isin(list(q.assisted))).select("case", risk=ibis.literal(ASSISTED)),
+    ]
+    claimed = q.journey.activity_steps() if q.journey else {}
+    if claimed:
+        marked = t.mutate(
+            risk=lookup(t.activity, {a: "step:" + s for a, s in claimed.items()}, "string")
+        )
+        parts.append(marked.filter(marked.risk.notnull()).select("case", "risk"))
+    return ibis.union(*parts, distinct=True)
+
+
+def _deviation_experiences(events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Table:
+    assert q.journey is not None
+    steps = q.journey.steps
+    first_activity = {s.id: s.activities[0] for s in steps if s.activities}
+    c = conformance(events, q.journey, q.case_rule)
+    d = c.deviations.filter(c.deviations.type.isin(list(DEVIATIONS)))
+    d = d.inner_join(outcomes.select("case", "cutoff"), "case")
+    d = d.filter(d.seq < d.cutoff)
+    label = ibis.cases(
+        *[(d.type == kind, ibis.literal(text + " ")) for kind, text in DEVIATIONS.items()],
+        else_=ibis.literal(""),
+    )
+    return d.select(
+        "case",
+        candidate=label + d.to_step.fill_null("?"),
+        kind=d.type,
+        activity=lookup(d.to_step, first_activity, "string"),
+        risk="step:" + d.to_step.fill_null("?"),
+    )
