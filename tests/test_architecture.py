@@ -11,10 +11,19 @@ functions included (a lazy import is still a dependency):
   query library;
 - services is the only place that executes analyses: web, cli and render import no database
   or query library and materialise no query;
-- one Settings, injected: only the command line's callback and the web app's factory build one.
+- one Settings, injected: only the command line's callback and the web app's factories build
+  one, and neither entry point hands configuration on through environment variables;
 - the engine's worker writes no SQL of its own, and the engine never reads API keys;
-- every import of the package names a module that exists (a rename leaves none behind).
-(Start-up cost, the root package's lazy names included, is checked by tests/cli/test_startup.py.)"""
+- HTTP clients belong to the delivery runtime (``engine/interactions.py``), none built at
+  import time;
+- one name per concept (``Journey`` / ``Step``, ``OrchestratedJourney``, ``ScenarioJourney``,
+  no analytics *engine*), one duration grammar (``durations.py``), one keyed hash for
+  customer identifiers (``pseudonyms.py``);
+- every import of the package names a module that exists (a rename leaves none behind);
+- no module is over 600 lines, generated data excepted.
+Start-up cost and the lazy packages are checked by tests/cli/test_startup.py and
+tests/test_lazy.py; importing the engine core without its runtime by
+tests/engine/test_public_api.py."""
 
 from __future__ import annotations
 
@@ -210,7 +219,8 @@ def _in(*layers: str) -> list[Path]:
 
 
 def _where(path: Path) -> str:
-    return path.relative_to(SRC).as_posix()
+    """``path`` within the package (a checker's own example elsewhere: its file name)."""
+    return path.relative_to(SRC).as_posix() if path.is_relative_to(SRC) else path.name
 
 
 def test_web_and_cli_never_import_each_other() -> None:
@@ -331,3 +341,225 @@ def test_the_engine_never_reads_api_keys() -> None:
         )
     ]
     assert not wrong, wrong
+
+
+def _enclosing_functions(path: Path) -> dict[int, str]:
+    """For each line of ``path`` inside a top-level function or class, its name."""
+    found: dict[int, str] = {}
+    for node in _tree(path).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            end = node.end_lineno or node.lineno
+            found |= dict.fromkeys(range(node.lineno, end + 1), node.name)
+    return found
+
+
+# where a Settings is built: (module, its top-level function); app_from_env is the factory an
+# ASGI server started on its own calls (it reads JOURNEYSCOPE_*)
+SETTINGS_FUNCTIONS = {
+    ("cli/__init__.py", "_settings"),
+    ("web/app.py", "create_app"),
+    ("web/app.py", "app_from_env"),
+}
+
+
+def _settings_built(path: Path) -> set[tuple[str, str]]:
+    within = _enclosing_functions(path)
+    return {
+        (_where(path), within.get(node.lineno, "<module>"))
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name | ast.Attribute)
+        and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "Settings"
+    }
+
+
+def test_settings_are_built_in_the_callback_and_the_factories() -> None:
+    """Not only the module: the command line's callback and the web app's factories, never
+    a command or a route in the same file."""
+    built = {b for p in _modules() for b in _settings_built(p)}
+    assert built <= SETTINGS_FUNCTIONS, sorted(built - SETTINGS_FUNCTIONS)
+    assert ("cli/__init__.py", "_settings") in built, "the CLI callback moved: update the test"
+
+
+#: how environment variables are written
+ENV_WRITES = {"setdefault", "update", "pop", "putenv", "__setitem__", "clear"}
+
+
+def _environment_writes(path: Path) -> list[str]:
+    """Where ``path`` writes the process environment (``os.environ[...] = ``,
+    ``os.environ.setdefault/update/pop(...)``, ``os.putenv``, ``del os.environ[...]``)."""
+
+    def is_environ(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+            isinstance(node, ast.Name) and node.id == "environ"
+        )
+
+    found = []
+    for node in ast.walk(_tree(path)):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign | ast.Delete):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign):
+            targets = [node.target]
+        if any(isinstance(t, ast.Subscript) and is_environ(t.value) for t in targets):
+            found.append(f"{_where(path)}:{node.lineno}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            func = node.func
+            if (is_environ(func.value) and func.attr in ENV_WRITES) or func.attr == "putenv":
+                found.append(f"{_where(path)}:{node.lineno}")
+    return found
+
+
+def test_no_configuration_travels_through_environment_variables() -> None:
+    """The command line hands its Settings to the web app (``serve`` calls ``create_app``):
+    neither entry point writes the process environment for another part to read."""
+    wrong = [w for p in _in("web", "cli") for w in _environment_writes(p)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_environment_checker_finds_every_kind_of_write(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import os\nfrom os import environ\n"
+        "os.environ['A'] = '1'\nos.environ.setdefault('B', '2')\nos.putenv('C', '3')\n"
+        "environ.update(D='4')\ndel os.environ['A']\nx = os.environ.get('E')\n"
+    )
+    assert sorted(int(w.rsplit(":", 1)[1]) for w in _environment_writes(bad)) == [3, 4, 5, 6, 7]
+
+
+def _classes(path: Path) -> set[str]:
+    return {n.name for n in ast.walk(_tree(path)) if isinstance(n, ast.ClassDef)}
+
+
+# One name per concept (docs/architecture.md): the designed journey is Journey / Step; the
+# engine runs OrchestratedJourney / OrchestratedStep; the generator ScenarioJourney /
+# ScenarioStep.
+CONCEPT_HOMES = {
+    "Journey": "definitions/models.py",
+    "Step": "definitions/models.py",
+    "OrchestratedJourney": "engine/core/journeys.py",
+    "OrchestratedStep": "engine/core/journeys.py",
+    "ScenarioJourney": "synthetic.py",
+    "ScenarioStep": "synthetic.py",
+}
+# a second class of the same name, with the work that removes it (the list only shrinks)
+KNOWN_NAMES = {
+    # the worker's step (one transaction of inputs) and its phase timings; rename it (e.g.
+    # WorkerStep) with tests/engine/test_phases.py and test_batching.py
+    ("Step", "engine/phases.py"),
+}
+
+
+def test_one_class_per_concept_name() -> None:
+    """``Journey`` and ``Step`` are the designed journey only; the orchestrated and the
+    simulated ones have their own names, each defined once, where the docs say; and no
+    analytics module names an *engine* (where analyses execute is the analytics backend)."""
+    homes: dict[str, set[str]] = {name: set() for name in CONCEPT_HOMES}
+    engines = []
+    for p in _modules():
+        for name in _classes(p):
+            if name in homes:
+                homes[name].add(_where(p))
+            if _layer(_module_name(p)) == "analytics" and "engine" in name.lower():
+                engines.append(f"{_where(p)}: {name}")
+    found = {(name, where) for name, places in homes.items() for where in places}
+    expected = set(CONCEPT_HOMES.items())
+    assert found - expected - KNOWN_NAMES == set(), sorted(found - expected - KNOWN_NAMES)
+    assert expected <= found, f"moved: update CONCEPT_HOMES {sorted(expected - found)}"
+    assert found >= KNOWN_NAMES, f"fixed, remove from KNOWN_NAMES: {sorted(KNOWN_NAMES - found)}"
+    assert not engines, engines
+
+
+def _reads_a_duration_itself(path: Path) -> list[str]:
+    """The functions of ``path`` named like a duration parser (``parse_duration``...) that do
+    not hand the text to :mod:`journeyscope.durations`."""
+    wrong = []
+    for node in ast.walk(_tree(path)):
+        if not isinstance(node, ast.FunctionDef) or not (
+            "duration" in node.name and "parse" in node.name
+        ):
+            continue
+        uses = {
+            n.value.id
+            for n in ast.walk(node)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+        }
+        if "durations" not in uses:
+            wrong.append(f"{_where(path)}: {node.name}")
+    return wrong
+
+
+def test_one_duration_grammar() -> None:
+    """A written duration is read by ``durations.py`` wherever it is written: every
+    ``parse_duration`` (an analysis option, a designed journey, an orchestrated journey)
+    calls it, and turns only its error into its own kind."""
+    parsers = [
+        p
+        for p in _modules()
+        if p.name != "durations.py"
+        and any(
+            isinstance(n, ast.FunctionDef) and n.name == "parse_duration"
+            for n in ast.walk(_tree(p))
+        )
+    ]
+    assert {_where(p) for p in parsers} >= {
+        "analytics/cases.py",
+        "definitions/models.py",
+        "engine/core/localtime.py",
+    }
+    wrong = [w for p in _modules() if p.name != "durations.py" for w in _reads_a_duration_itself(p)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_duration_checker_finds_a_parser_of_its_own(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import re\nfrom journeyscope import durations\n"
+        "def parse_duration(t):\n    return re.match(r'(\\d+)d', t)\n"
+        "def parse_duration_ok(t):\n    return durations.parse(t)\n"
+    )
+    assert [w.rsplit(": ", 1)[1] for w in _reads_a_duration_itself(bad)] == ["parse_duration"]
+
+
+def test_one_keyed_hash_for_customer_identifiers() -> None:
+    """A customer id's pseudonymisation is ``pseudonyms.py``'s at ingest and at the engine's
+    API alike: no other module computes an HMAC, and both ingest (``events/pii.py``) and
+    the API's engine routes use that module."""
+    hmac_users = {_where(p) for p in _modules() if "hmac" in _imports(p)}
+    assert hmac_users == {"pseudonyms.py"}, sorted(hmac_users)
+    for where in ("events/pii.py", "web/routes/engine.py"):
+        assert "journeyscope.pseudonyms" in _imports(SRC / where), where
+
+
+def test_http_clients_belong_to_the_delivery_runtime() -> None:
+    """Calling an interaction is the runtime's ``engine/interactions.py``: the only engine
+    module that imports httpx; and no module builds an HTTP client at import time (a
+    module-global pool is never closed: each worker's dispatcher owns and closes its own)."""
+    engine_http = {
+        _where(p) for p in _in("engine") if "httpx" in {n.split(".")[0] for n in _imports(p)}
+    }
+    assert engine_http == {"engine/interactions.py"}, sorted(engine_http)
+    global_clients = [
+        f"{_where(p)}:{node.lineno}"
+        for p in _modules()
+        for statement in _tree(p).body
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"Client", "AsyncClient"}
+    ]
+    assert not global_clients, global_clients
+
+
+#: The most lines a module of the package may have; generated data is named here.
+MAX_LINES = 600
+GENERATED = {"render/_fontdata.py"}  # the report font's glyph outlines, generated
+
+
+def test_no_module_is_over_600_lines() -> None:
+    """A module over 600 lines does more than one thing: split it by what its parts are."""
+    lengths = {_where(p): len(p.read_text(encoding="utf-8").splitlines()) for p in _modules()}
+    long = {where: n for where, n in lengths.items() if n > MAX_LINES and where not in GENERATED}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
+    assert set(lengths) >= GENERATED, f"generated data moved: update GENERATED {GENERATED}"
