@@ -531,6 +531,21 @@ def test_one_keyed_hash_for_customer_identifiers() -> None:
         assert "journeyscope.pseudonyms" in _imports(SRC / where), where
 
 
+def _global_clients(path: Path) -> list[str]:
+    """Where ``path`` builds an HTTP client (``Client(...)`` / ``AsyncClient(...)``) outside
+    any function or class: at import time."""
+    return [
+        f"{_where(path)}:{node.lineno}"
+        for statement in _tree(path).body
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+        in {"Client", "AsyncClient"}
+    ]
+
+
 def test_http_clients_belong_to_the_delivery_runtime() -> None:
     """Calling an interaction is the runtime's ``engine/interactions.py``: the only engine
     module that imports httpx; and no module builds an HTTP client at import time (a
@@ -539,17 +554,19 @@ def test_http_clients_belong_to_the_delivery_runtime() -> None:
         _where(p) for p in _in("engine") if "httpx" in {n.split(".")[0] for n in _imports(p)}
     }
     assert engine_http == {"engine/interactions.py"}, sorted(engine_http)
-    global_clients = [
-        f"{_where(p)}:{node.lineno}"
-        for p in _modules()
-        for statement in _tree(p).body
-        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        for node in ast.walk(statement)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"Client", "AsyncClient"}
-    ]
+    global_clients = [w for p in _modules() for w in _global_clients(p)]
     assert not global_clients, global_clients
+
+
+def test_the_settings_and_client_checkers_find_what_they_look_for(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import httpx\nfrom httpx import Client\nPOOL = httpx.Client()\nOTHER = Client()\n"
+        "def route():\n    settings = config.Settings()\n    return httpx.Client()\n"
+        "class Holder:\n    client = httpx.AsyncClient()\n"
+    )
+    assert _settings_built(bad) == {("bad.py", "route")}
+    assert _global_clients(bad) == ["bad.py:3", "bad.py:4"]
 
 
 #: The most lines a module of the package may have; generated data is named here.
