@@ -1,0 +1,154 @@
+"""How events become cases (analytics/cases.py), on a small table run by DuckDB: each case
+rule, the order within a case (ties in input order), durations and rules from options with
+clear errors, activity keys, and properties read out of the JSON text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import ibis
+import pytest
+
+from journeyscope.analytics.cases import (
+    CaseRule,
+    case_rule_from_options,
+    cased,
+    describe_key,
+    keyed,
+    parse_activity_key,
+    parse_duration,
+    person,
+    property_value,
+    with_cases,
+)
+from journeyscope.errors import InvalidQueryError
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+#: (case_id, customer_id, activity, hours after T0, properties)
+ROWS = [
+    ("k1", "ann", "Visit", 0, '{"segment": "gold", "n": 3}'),
+    ("k1", "ann", "Buy", 1, '{"segment": "gold", "note": "said \\"hi\\""}'),
+    ("k2", "ann", "Visit", 50, "{}"),
+    ("k2", "ann", "Visit", 50, "{}"),
+    ("k3", "bob", "Visit", 2, '{"lifecycle:transition": "start"}'),
+    (None, "bob", "Buy", 3, '{"flag": true}'),
+    ("k4", None, "Visit", 4, "{}"),
+]
+
+
+def _events() -> ibis.Table:
+    return ibis.memtable(
+        {
+            "event_id": [f"e{i}" for i in range(len(ROWS))],
+            "case_id": [r[0] for r in ROWS],
+            "customer_id": [r[1] for r in ROWS],
+            "activity": [r[2] for r in ROWS],
+            "timestamp": [T0 + timedelta(hours=r[3]) for r in ROWS],
+            "source": ["f.csv"] * len(ROWS),
+            "source_row": list(range(len(ROWS))),
+            "properties": [r[4] for r in ROWS],
+        }
+    )
+
+
+def _cases(rule: CaseRule) -> dict[str, list[str]]:
+    t = cased(_events(), rule)
+    rows = t.order_by(["case", "seq"]).select("case", "event_id", "seq").to_pyarrow().to_pylist()
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["case"], []).append(r["event_id"])
+        assert r["seq"] == len(out[r["case"]]), "seq counts from 1 within each case"
+    return out
+
+
+def test_each_case_rule_groups_the_events() -> None:
+    assert _cases(CaseRule.given()) == {
+        "k1": ["e0", "e1"],
+        "k2": ["e2", "e3"],  # equal timestamps: input order
+        "k3": ["e4"],
+        "k4": ["e6"],
+    }
+    assert _cases(CaseRule.per_customer()) == {"ann": ["e0", "e1", "e2", "e3"], "bob": ["e4", "e5"]}
+    assert _cases(CaseRule.inactivity(timedelta(hours=24))) == {
+        "ann#1": ["e0", "e1"],
+        "ann#2": ["e2", "e3"],
+        "bob#1": ["e4", "e5"],
+    }
+    assert _cases(CaseRule.starting_at("Visit")) == {
+        "ann#1": ["e0", "e1"],
+        "ann#2": ["e2"],
+        "ann#3": ["e3"],
+        "bob#1": ["e4", "e5"],
+    }
+    assert _cases(CaseRule.ending_at("Buy")) == {
+        "ann#0": ["e0", "e1"],
+        "ann#1": ["e2", "e3"],
+        "bob#0": ["e4", "e5"],
+    }
+
+
+def test_rules_from_options_and_durations_say_what_is_wrong() -> None:
+    assert case_rule_from_options("gap", "2d") == CaseRule.inactivity(timedelta(days=2))
+    assert case_rule_from_options("start", activities=("Visit",)).activities == ("Visit",)
+    with pytest.raises(InvalidQueryError, match="needs --gap"):
+        case_rule_from_options("gap")
+    with pytest.raises(InvalidQueryError, match="needs at least one --case-activity"):
+        case_rule_from_options("end")
+    with pytest.raises(InvalidQueryError, match="unknown case rule 'sesion'"):
+        case_rule_from_options("sesion")
+    assert parse_duration("1d 12h") == timedelta(hours=36)
+    assert parse_duration("90") == timedelta(seconds=90)
+    with pytest.raises(InvalidQueryError, match="must be positive"):
+        parse_duration("0h")
+    with pytest.raises(InvalidQueryError):
+        parse_duration("soon")
+    assert CaseRule.ending_at("Buy").describe().startswith("per customer, a case ends after")
+
+
+def _column(t: ibis.Table, value: Any) -> list[Any]:
+    return t.select(v=value).order_by("v").to_pyarrow()["v"].to_pylist()  # type: ignore[no-any-return]
+
+
+def test_properties_are_read_out_of_the_json_text() -> None:
+    t = _events()
+    values = t.select(
+        t.event_id,
+        s=property_value(t, "segment"),
+        n=property_value(t, "n"),
+        note=property_value(t, "note"),
+        flag=property_value(t, "flag"),
+    )
+    got = {r["event_id"]: r for r in values.to_pyarrow().to_pylist()}
+    assert (got["e0"]["s"], got["e0"]["n"]) == ("gold", "3")
+    assert got["e1"]["note"] == 'said \\"hi\\"'  # the string as written inside its quotes
+    assert got["e5"]["flag"] == "true" and got["e2"]["s"] is None
+    assert _column(t, property_value(t, "activity")) == [
+        "Buy",
+        "Buy",
+        "Visit",
+        "Visit",
+        "Visit",
+        "Visit",
+        "Visit",
+    ]
+
+
+def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case() -> None:
+    assert parse_activity_key(" activity + lifecycle:transition ") == (
+        "activity",
+        "lifecycle:transition",
+    )
+    with pytest.raises(InvalidQueryError, match="no activity key"):
+        parse_activity_key(" + ")
+    t = keyed(_events(), ("activity", "lifecycle:transition"))
+    rows = {
+        r["event_id"]: r
+        for r in t.select("event_id", "activity", "work_item").to_pyarrow().to_pylist()
+    }
+    assert rows["e4"]["activity"] == "Visit (start)" and rows["e4"]["work_item"] == "Visit"
+    assert rows["e0"]["activity"] == "Visit"
+    assert "work_item" not in keyed(_events(), ()).columns, "no key: the activity column"
+    assert describe_key(()) == "activity = the activity column"
+    c = with_cases(_events())
+    assert sorted(_column(c, person(c))) == ["ann", "ann", "ann", "ann", "bob", "k4"]
