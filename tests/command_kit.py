@@ -1,0 +1,34 @@
+"""The ``journeyscope`` command run inside the test process (Typer's ``CliRunner``): the one way
+the tests drive a command for its output, JSON and exit code.
+
+A command started as a subprocess pays about 2 CPU seconds of imports (DuckDB, Ibis, PyArrow)
+before it does anything; in the test process those are loaded once. Tests of what only a real
+process shows (start-up time and lazy imports, ``serve``, a killed worker, signals, two
+processes holding one store) start one themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from typer.testing import CliRunner, Result
+
+from journeyscope.cli import app
+
+_runner = CliRunner()
+
+
+def invoke(*args: str, env: Mapping[str, str] | None = None, stdin: str | None = None) -> Result:
+    """``journeyscope ARGS`` with ``env`` added to the environment and ``stdin`` as its input;
+    the result's ``exit_code``, ``stdout`` and ``stderr`` (kept apart)."""
+    return _runner.invoke(app, list(args), input=stdin, env=dict(env or {}))
+
+
+def run_cli(*args: str, env: Mapping[str, str] | None = None, stdin: str | None = None) -> str:
+    """The standard output of ``journeyscope ARGS``, which must succeed (its standard error
+    is the failure's message)."""
+    done = invoke(*args, env=env, stdin=stdin)
+    assert done.exit_code == 0, f"journeyscope {' '.join(args)}: exit {done.exit_code}\n" + (
+        done.stderr or repr(done.exception)
+    )
+    return done.stdout
