@@ -417,6 +417,64 @@ def test_no_configuration_travels_through_environment_variables() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+#: settings read from the environment outside ``config.Settings``: the browser's path is
+#: looked up where a page is printed, like a program on ``PATH``
+ENV_READS_ALLOWED = {"render/png.py": {"JOURNEYSCOPE_CHROMIUM"}}
+
+
+def _settings_read_from_environment(path: Path) -> set[str]:
+    """The ``JOURNEYSCOPE_*`` variables ``path`` reads from the process environment itself
+    (``os.environ.get``/``os.getenv``/``os.environ[...]``, or a command option's ``envvar``)."""
+
+    def named(node: ast.expr | None) -> str | None:
+        ok = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        value = node.value if ok else ""  # type: ignore[union-attr]
+        return value if value.startswith("JOURNEYSCOPE_") else None
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        found: list[str | None] = []
+        call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if call and node.func.attr in {"get", "getenv", "pop"} and node.args:  # type: ignore[attr-defined]
+            found.append(named(node.args[0]))  # type: ignore[attr-defined]
+        if isinstance(node, ast.Subscript):
+            found.append(named(node.slice))
+        if isinstance(node, ast.keyword) and node.arg == "envvar":
+            found.append(named(node.value))
+        names |= {n for n in found if n}
+    return names
+
+
+def test_settings_are_read_from_the_environment_by_settings_only() -> None:
+    """Every setting (the engine's failpoint and the service's limits included) is a field of
+    ``Settings``, injected from the entry points; no other module reads a ``JOURNEYSCOPE_*``
+    variable on its own."""
+    wrong = {}
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).as_posix()
+        if rel == "config.py":
+            continue
+        names = _settings_read_from_environment(path) - ENV_READS_ALLOWED.get(rel, set())
+        if names:
+            wrong[rel] = sorted(names)
+    assert not wrong, wrong
+
+
+def test_the_settings_reader_finds_every_kind_of_read(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import os\nos.environ.get('JOURNEYSCOPE_FAILPOINT', '')\nos.getenv('JOURNEYSCOPE_A')\n"
+        "os.environ['JOURNEYSCOPE_B']\nf(envvar='JOURNEYSCOPE_C')\nos.environ.get('HOME')\n"
+        "help = 'default: JOURNEYSCOPE_D'\n"
+    )
+    assert _settings_read_from_environment(bad) == {
+        "JOURNEYSCOPE_FAILPOINT",
+        "JOURNEYSCOPE_A",
+        "JOURNEYSCOPE_B",
+        "JOURNEYSCOPE_C",
+    }
+
+
 def test_the_environment_checker_finds_every_kind_of_write(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text(

@@ -112,6 +112,37 @@ class Settings(BaseSettings):
             "(0: no budget, batches of up to --batch-size). Default 0.025."
         ),
     )
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        gt=0,
+        description="Largest request body the service reads, in bytes (413 beyond it).",
+    )
+    failed_auth_limit: int = Field(
+        default=20,
+        gt=0,
+        description="Failed authentications per address within failed_auth_window before 429.",
+    )
+    failed_auth_window: float = Field(
+        default=60.0, gt=0, description="Seconds over which failed authentications are counted."
+    )
+    embedded_worker: bool | None = Field(
+        default=None,
+        description=(
+            "Whether a service started by its ASGI factory runs an engine worker thread "
+            "(default: on for SQLite, off for PostgreSQL)."
+        ),
+    )
+    public_docs: bool = Field(
+        default=False,
+        description="Serve /docs to a service started by its ASGI factory without sign-in.",
+    )
+    failpoint: str = Field(
+        default="",
+        description=(
+            "Testing only: ``name=N`` makes an engine worker kill its own process (SIGKILL) the "
+            "N-th time it passes the point ``name`` (e.g. ``after-delivery=3``). Empty: off."
+        ),
+    )
     identifier_key: Path | None = Field(
         default=None,
         description=(

@@ -7,12 +7,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from journeyscope.config import Settings
 from journeyscope.web import limits
+from journeyscope.web.app import create_app
 from journeyscope.web.limits import FailedAuth, Gate, KeyCache
 
 KEYS = {"good-key": frozenset({"events:write"})}
@@ -93,14 +97,27 @@ def test_failed_authentications_remember_a_bounded_number_of_addresses(clock: Cl
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("lots", "JOURNEYSCOPE_MAX_BODY_BYTES='lots': not a number"), ("0", "must be above 0")],
+    [("lots", "max_body_bytes"), ("0", "greater than 0")],
 )
 def test_a_wrong_limit_in_the_environment_is_named(
     monkeypatch: pytest.MonkeyPatch, value: str, message: str
 ) -> None:
     monkeypatch.setenv("JOURNEYSCOPE_MAX_BODY_BYTES", value)
-    with pytest.raises(ValueError, match=message):
-        Gate(_echo)
+    with pytest.raises(ValidationError, match=message):
+        Settings()
+
+
+def test_the_app_hands_its_settings_limits_to_the_gate(tmp_path: Path) -> None:
+    settings = Settings(
+        store=tmp_path / "events.duckdb",
+        database_url=f"sqlite:///{tmp_path / 'engine.sqlite'}",
+        max_body_bytes=1234,
+        failed_auth_limit=3,
+        failed_auth_window=9.0,
+    )
+    (gate,) = [m for m in create_app(settings).user_middleware if m.cls is Gate]
+    assert gate.kwargs["max_body"] == 1234
+    assert (gate.kwargs["failed_auth"].limit, gate.kwargs["failed_auth"].window) == (3, 9.0)
 
 
 # ------------------------------------------------------------------------------ the gate

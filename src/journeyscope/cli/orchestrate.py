@@ -115,13 +115,12 @@ def serve(
         ),
     ] = None,
     public_docs: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--public-docs/--no-public-docs",
-            envvar="JOURNEYSCOPE_PUBLIC_DOCS",
             help="Serve /docs without sign-in [default: JOURNEYSCOPE_PUBLIC_DOCS or no].",
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Run the workspace and the web service (FastAPI; sign in at /, OpenAPI at /docs)."""
     import uvicorn
@@ -134,7 +133,11 @@ def serve(
     # the command line reaches the web layer by name only, as uvicorn itself would (cli and
     # web never import each other); the app gets this command's Settings object itself
     create_app = import_from_string(APP_FACTORY)
-    app = create_app(config, embedded_worker=embedded_worker, public_docs=public_docs)
+    app = create_app(
+        config,
+        embedded_worker=config.embedded_worker if embedded_worker is None else embedded_worker,
+        public_docs=config.public_docs if public_docs is None else public_docs,
+    )
     console.print(f"workspace at http://{host}:{port}/ (users: journeyscope users add)")
     # uvicorn stops gracefully on SIGTERM, then raises it again for the handler that was there
     # before: a stop that was asked for and completed is a clean exit (status 0)
@@ -166,15 +169,17 @@ def worker(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    settings = root_settings()
     with EngineStore(url) as store:
         w = Worker(
             store,
             worker_id=worker_id,
             batch_size=batch_size,
             lease_ttl=lease_ttl,
-            latency_budget=root_settings().engine_latency_budget
+            latency_budget=settings.engine_latency_budget
             if latency_budget is None
             else latency_budget,
+            failpoint=settings.failpoint,
         )
         console.print(f"worker {w.id} on {store.dialect} ({store.partitions} partitions)")
         w.run(stop)

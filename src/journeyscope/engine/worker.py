@@ -53,11 +53,10 @@ from journeyscope.engine.store import EngineStore
 
 
 class _Failpoint:
-    """``JOURNEYSCOPE_FAILPOINT=name=N`` kills the process (SIGKILL) the N-th time ``name`` is
-    passed: how the tests crash a worker at the worst moments (e.g. ``after-delivery=3``)."""
+    """``name=N`` (the ``failpoint`` setting) kills the process (SIGKILL) the N-th time ``name``
+    is passed: how the tests crash a worker at the worst moments (e.g. ``after-delivery=3``)."""
 
-    def __init__(self) -> None:
-        spec = os.environ.get("JOURNEYSCOPE_FAILPOINT", "")
+    def __init__(self, spec: str) -> None:
         self.name, _, n = spec.partition("=")
         self.left = int(n) if n else 0
 
@@ -105,6 +104,7 @@ class Worker:
         cache_size: int = 200_000,
         latency_budget: float = 0.025,
         freeze_heap: bool = True,
+        failpoint: str = "",
     ) -> None:
         self.store = store
         self.clock = clock or store.clock
@@ -148,7 +148,7 @@ class Worker:
         self._listener: Any = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._failpoint = _Failpoint()
+        self._failpoint = _Failpoint(failpoint)
         self._settled = not freeze_heap
         self._frozen = False  # this worker froze the heap (:meth:`close` thaws it)
         self._more = False  # the last batch left inputs behind

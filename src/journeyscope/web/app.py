@@ -26,7 +26,7 @@ from journeyscope.engine.store import EngineStore
 from journeyscope.services.accounts import Accounts
 from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
-from journeyscope.web.limits import Gate
+from journeyscope.web.limits import FailedAuth, Gate
 from journeyscope.web.routes import api as api_routes
 from journeyscope.web.routes import console as console_routes
 from journeyscope.web.routes import docs as docs_routes
@@ -79,7 +79,11 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
-    app.add_middleware(Gate)  # body limit, key check before parsing, failed-auth limit
+    app.add_middleware(  # body limit, key check before parsing, failed-auth limit
+        Gate,
+        max_body=settings.max_body_bytes,
+        failed_auth=FailedAuth(settings.failed_auth_limit, settings.failed_auth_window),
+    )
     app.state.settings = settings
     app.state.accounts = accounts  # None: opened on first use (web.auth.accounts)
     app.state.public_docs = public_docs
@@ -114,9 +118,7 @@ def app_from_env() -> FastAPI:
     (``JOURNEYSCOPE_DATABASE_URL``; ``JOURNEYSCOPE_EMBEDDED_WORKER=0/1`` to choose;
     ``JOURNEYSCOPE_PUBLIC_DOCS=1`` for ``/docs`` without sign-in). ``journeyscope serve``
     does not use it: it calls :func:`create_app` with its own settings."""
-    choice = os.environ.get("JOURNEYSCOPE_EMBEDDED_WORKER")
+    settings = Settings()
     return create_app(
-        Settings(),
-        embedded_worker=None if choice is None else choice == "1",
-        public_docs=os.environ.get("JOURNEYSCOPE_PUBLIC_DOCS") == "1",
+        settings, embedded_worker=settings.embedded_worker, public_docs=settings.public_docs
     )

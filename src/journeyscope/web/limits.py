@@ -10,15 +10,13 @@ for ``/v1`` and the failed-authentication rate limit; and the bounded key cache.
 3. A body longer than ``max_body`` bytes gets ``413``: at once when ``Content-Length`` says so,
    else as soon as the streamed bytes pass it; the rest is never read.
 
-Settings from the environment: ``JOURNEYSCOPE_MAX_BODY_BYTES`` (default 32 MiB),
-``JOURNEYSCOPE_FAILED_AUTH_LIMIT`` (default 20) per ``JOURNEYSCOPE_FAILED_AUTH_WINDOW`` seconds
-(default 60).
+The limits are settings (``max_body_bytes``, ``failed_auth_limit``, ``failed_auth_window``:
+32 MiB, 20 per 60 seconds by default), handed to the gate by ``create_app``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections import OrderedDict, deque
@@ -109,19 +107,6 @@ class BodyTooLarge(Exception):
     pass
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name}={raw!r}: not a number") from exc
-    if value <= 0:
-        raise ValueError(f"{name}={raw!r}: must be above 0")
-    return value
-
-
 class Gate:
     """The ASGI middleware described in the module docstring."""
 
@@ -134,13 +119,8 @@ class Gate:
         protected: str = "/v1/",
     ) -> None:
         self.app = app
-        self.max_body = max_body or int(
-            _env_number("JOURNEYSCOPE_MAX_BODY_BYTES", DEFAULT_MAX_BODY)
-        )
-        self.failed_auth = failed_auth or FailedAuth(
-            int(_env_number("JOURNEYSCOPE_FAILED_AUTH_LIMIT", 20)),
-            _env_number("JOURNEYSCOPE_FAILED_AUTH_WINDOW", 60.0),
-        )
+        self.max_body = max_body or DEFAULT_MAX_BODY
+        self.failed_auth = failed_auth or FailedAuth(20, 60.0)
         self.protected = protected
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
