@@ -501,11 +501,7 @@ CONCEPT_HOMES = {
     "ScenarioStep": "synthetic.py",
 }
 # a second class of the same name, with the work that removes it (the list only shrinks)
-KNOWN_NAMES = {
-    # the worker's step (one transaction of inputs) and its phase timings; rename it (e.g.
-    # WorkerStep) with tests/engine/test_phases.py and test_batching.py
-    ("Step", "engine/phases.py"),
-}
+KNOWN_NAMES: set[tuple[str, str]] = set()
 
 
 def test_one_class_per_concept_name() -> None:

@@ -6,15 +6,15 @@ import pytest
 from engine_kit import RECEIPT, deployed_store, ev
 
 from journeyscope.engine.batching import BatchPolicy, cost
-from journeyscope.engine.phases import PHASES, Step
+from journeyscope.engine.phases import PHASES, WorkerStep
 from journeyscope.engine.worker import Worker
 
 
-def step(inputs: int, busy: float) -> Step:
+def step(inputs: int, busy: float) -> WorkerStep:
     """A step of ``busy`` seconds, all of it in the rules phase."""
     seconds = [0.0] * len(PHASES)
     seconds[PHASES.index("rules")] = busy
-    return Step(tuple(seconds), inputs)
+    return WorkerStep(tuple(seconds), inputs)
 
 
 def test_cost_separates_the_fixed_part_from_the_part_per_input() -> None:

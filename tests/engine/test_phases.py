@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeyscope.engine.phases import PHASES, Step, StepTimes, summary
+from journeyscope.engine.phases import PHASES, StepTimes, WorkerStep, summary
 
 
 def test_laps_add_up_per_phase_and_idle_steps_are_not_kept() -> None:
@@ -29,11 +29,11 @@ def test_laps_add_up_per_phase_and_idle_steps_are_not_kept() -> None:
 
 
 def test_summary_gives_percentiles_and_shares_per_phase() -> None:
-    def step(commit: float, rules: float, inputs: int) -> Step:
+    def step(commit: float, rules: float, inputs: int) -> WorkerStep:
         seconds = [0.0] * len(PHASES)
         seconds[PHASES.index("commit")] = commit
         seconds[PHASES.index("rules")] = rules
-        return Step(tuple(seconds), inputs)
+        return WorkerStep(tuple(seconds), inputs)
 
     steps = [step(0.001, 0.003, 10)] * 99 + [step(0.100, 0.003, 500)]
     out = summary(steps)

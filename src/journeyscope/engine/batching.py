@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from journeyscope.engine.phases import Step
+from journeyscope.engine.phases import WorkerStep
 
 
-def cost(steps: Sequence[Step]) -> tuple[float, float]:
+def cost(steps: Sequence[WorkerStep]) -> tuple[float, float]:
     """``(fixed, per_input)`` seconds of a step, fitted by least squares to the busy time of
     ``steps`` (the busy time without the batch wait); ``(0, busy / inputs)`` when the steps
     do not tell the two apart (all the same size)."""
@@ -56,7 +56,7 @@ class BatchPolicy:
         if self.budget < 0:
             raise ValueError(f"latency budget: {self.budget} s; give 0 (none) or more")
 
-    def limit(self, steps: Sequence[Step]) -> int:
+    def limit(self, steps: Sequence[WorkerStep]) -> int:
         """Inputs for the next batch, given the last steps made (oldest first)."""
         if not self.budget or self.closed >= self.patience:
             return self.batch_size

@@ -30,7 +30,7 @@ PHASES = ("wait", "maintain", "accept", "claim", "rules", "write", "commit", "de
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class WorkerStep:
     """One step: seconds per phase (``PHASES`` order) and the inputs it applied."""
 
     seconds: tuple[float, ...]
@@ -47,7 +47,7 @@ class StepTimes:
     """Phase timings of the steps being made, and of the last ``keep`` steps made."""
 
     keep: int = 4096
-    steps: deque[Step] = field(init=False)
+    steps: deque[WorkerStep] = field(init=False)
     _now: dict[str, float] = field(default_factory=dict)
     _mark: float = 0.0
 
@@ -72,10 +72,10 @@ class StepTimes:
     def end(self, inputs: int) -> None:
         """The step ended, having applied ``inputs`` inputs; idle steps are not kept."""
         if inputs:
-            self.steps.append(Step(tuple(self._now.get(p, 0.0) for p in PHASES), inputs))
+            self.steps.append(WorkerStep(tuple(self._now.get(p, 0.0) for p in PHASES), inputs))
 
 
-def summary(steps: Sequence[Step]) -> dict[str, dict[str, float]]:
+def summary(steps: Sequence[WorkerStep]) -> dict[str, dict[str, float]]:
     """Per phase (and ``busy``, ``inputs``): ``p50``, ``p99`` and ``max`` of the steps, in ms
     (inputs: a count), and ``share``: the phase's part of all busy time."""
     if not steps:
