@@ -24,6 +24,14 @@ def invoke(*args: str, env: Mapping[str, str] | None = None, stdin: str | None =
     return _runner.invoke(app, list(args), input=stdin, env=dict(env or {}))
 
 
+def outcome(
+    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+) -> tuple[int, str, str]:
+    """``journeyscope ARGS``: its exit code, standard output and standard error."""
+    done = invoke(*args, env=env, stdin=stdin)
+    return done.exit_code, done.stdout, done.stderr
+
+
 def run_cli(*args: str, env: Mapping[str, str] | None = None, stdin: str | None = None) -> str:
     """The standard output of ``journeyscope ARGS``, which must succeed (its standard error
     is the failure's message)."""

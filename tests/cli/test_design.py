@@ -6,33 +6,26 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from journeyscope.cli import app
+from command_kit import outcome
 from journeyscope.definitions import load_journey
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
 def receipt_store(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> Path:
     store = tmp_path_factory.mktemp("cli") / "store.duckdb"
-    code, _, err = invoke("ingest", str(real_data / "receipt.csv"), "--store", str(store))
+    code, _, err = outcome("ingest", str(real_data / "receipt.csv"), "--store", str(store))
     assert code == 0, err
     return store
 
 
 def test_validate() -> None:
-    code, _, err = invoke("design", "validate", str(EXAMPLES / "tenancy.yaml"))
+    code, _, err = outcome("design", "validate", str(EXAMPLES / "tenancy.yaml"))
     assert code == 0
     assert "ok" in err and "journey 'tenancy', 8 stages, 13 steps, 11 transitions" in err
-    code, out, _ = invoke("design", "validate", str(EXAMPLES / "tenancy.yaml"), "--json")
+    code, out, _ = outcome("design", "validate", str(EXAMPLES / "tenancy.yaml"), "--json")
     assert json.loads(out)["variants"] == ["assisted"]
 
 
@@ -46,7 +39,7 @@ def test_validate_a_bad_file_prints_one_clear_error(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    code, out, err = invoke("design", "validate", str(bad))
+    code, out, err = outcome("design", "validate", str(bad))
     assert code == 2 and out == ""
     assert "Traceback" not in err
     assert err.startswith("error: ")
@@ -55,7 +48,7 @@ def test_validate_a_bad_file_prints_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_lint_exit_codes(tmp_path: Path) -> None:
-    code, _, err = invoke("design", "lint", str(EXAMPLES / "tenancy.yaml"))
+    code, _, err = outcome("design", "lint", str(EXAMPLES / "tenancy.yaml"))
     assert code == 0 and "nothing to report" in err
     dead = tmp_path / "dead.yaml"
     dead.write_text(
@@ -67,13 +60,13 @@ def test_lint_exit_codes(tmp_path: Path) -> None:
         "transitions:\n  - {from: a, to: b}\n",
         encoding="utf-8",
     )
-    code, _, err = invoke("design", "lint", str(dead))
+    code, _, err = outcome("design", "lint", str(dead))
     assert code == 1
     assert (
         f"{dead}:11: warning[unreachable-step]: stages.0.steps.2: step 'c' cannot be reached"
         in err.replace("\n", "")
     )
-    code, out, _ = invoke("design", "lint", str(dead), "--json")
+    code, out, _ = outcome("design", "lint", str(dead), "--json")
     assert code == 1
     assert json.loads(out) == [
         {
@@ -88,11 +81,11 @@ def test_lint_exit_codes(tmp_path: Path) -> None:
 
 
 def test_lint_against_a_store(receipt_store: Path) -> None:
-    code, _, err = invoke(
+    code, _, err = outcome(
         "design", "lint", str(EXAMPLES / "permit_receipt.yaml"), "--store", str(receipt_store)
     )
     assert code == 0, err
-    code, out, _ = invoke(
+    code, out, _ = outcome(
         "design", "lint", str(EXAMPLES / "tenancy.yaml"), "--store", str(receipt_store), "--json"
     )
     findings = json.loads(out)
@@ -101,7 +94,7 @@ def test_lint_against_a_store(receipt_store: Path) -> None:
 
 
 def test_conformance_json(receipt_store: Path) -> None:
-    code, out, err = invoke(
+    code, out, err = outcome(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),
         "--store",
@@ -130,7 +123,7 @@ def test_conformance_json(receipt_store: Path) -> None:
 
 
 def test_conformance_table_and_variant(receipt_store: Path) -> None:
-    code, _, err = invoke(
+    code, _, err = outcome(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),
         "--store",
@@ -140,7 +133,7 @@ def test_conformance_table_and_variant(receipt_store: Path) -> None:
     )
     assert code == 0, err
     assert "permit_receipt: 1,434 cases" in err.replace("\n", " ")
-    code, _, err = invoke(
+    code, _, err = outcome(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),
         "--store",
@@ -152,14 +145,14 @@ def test_conformance_table_and_variant(receipt_store: Path) -> None:
 
 
 def test_conformance_without_a_store(tmp_path: Path) -> None:
-    code, _, err = invoke(
+    code, _, err = outcome(
         "conformance", str(EXAMPLES / "tenancy.yaml"), "--store", str(tmp_path / "none.duckdb")
     )
     assert code == 2 and "no such store" in err and "Traceback" not in err
 
 
 def test_conformance_case_rule_options(receipt_store: Path) -> None:
-    code, out, _ = invoke(
+    code, out, _ = outcome(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),
         "--store",
@@ -175,7 +168,7 @@ def test_conformance_case_rule_options(receipt_store: Path) -> None:
         json.loads(out)["case_rule"]
         == "per customer, a new case after 30 days of inactivity; events without a customer are left out"
     )
-    code, _, err = invoke(
+    code, _, err = outcome(
         "conformance",
         str(EXAMPLES / "permit_receipt.yaml"),
         "--store",
@@ -188,7 +181,7 @@ def test_conformance_case_rule_options(receipt_store: Path) -> None:
 
 def test_infer_writes_a_valid_draft(receipt_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "draft.yaml"
-    code, _, err = invoke(
+    code, _, err = outcome(
         "design",
         "infer",
         "--store",
@@ -204,19 +197,19 @@ def test_infer_writes_a_valid_draft(receipt_store: Path, tmp_path: Path) -> None
     journey = load_journey(out)
     assert journey.id == "receipt" and len(journey.steps) >= 8
     assert out.read_text(encoding="utf-8").startswith("# Drafted by journeyscope design infer")
-    code, _, err = invoke(
+    code, _, err = outcome(
         "design", "infer", "--store", str(receipt_store), "--out", str(out), "--min-cases", "2"
     )
     assert code == 2 and "lower min_cases" in err
 
 
 def test_mermaid_json_and_schema() -> None:
-    code, out, _ = invoke(
+    code, out, _ = outcome(
         "design", "mermaid", str(EXAMPLES / "maintenance_loan.yaml"), "--variant", "branch"
     )
     assert code == 0 and out.startswith("journey\n    title Finance a home repair\n")
     assert "Start loan application: 4: branch" in out
-    code, out, _ = invoke("design", "json", str(EXAMPLES / "tenancy.yaml"))
+    code, out, _ = outcome("design", "json", str(EXAMPLES / "tenancy.yaml"))
     assert code == 0 and json.loads(out)["journey"]["id"] == "tenancy"
-    code, out, _ = invoke("design", "schema")
+    code, out, _ = outcome("design", "schema")
     assert code == 0 and json.loads(out)["title"] == "Journey"

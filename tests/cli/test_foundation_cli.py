@@ -5,25 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from journeyscope.cli import app
-
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from command_kit import outcome
 
 
 def test_ingest_then_stats_json(tmp_path: Path, real_data: Path) -> None:
     store = str(tmp_path / "s.duckdb")
-    code, out, _ = invoke("ingest", str(real_data / "receipt.csv"), "--store", store, "--json")
+    code, out, _ = outcome("ingest", str(real_data / "receipt.csv"), "--store", store, "--json")
     assert code == 0
     report = json.loads(out)
     assert report["files"][0]["events_added"] == 8577
-    code, out, _ = invoke("stats", "--store", store, "--json")
+    code, out, _ = outcome("stats", "--store", store, "--json")
     stats = json.loads(out)
     assert {k: stats[k] for k in ("events", "cases", "customers", "quarantined")} == {
         "events": 8577,
@@ -33,7 +24,7 @@ def test_ingest_then_stats_json(tmp_path: Path, real_data: Path) -> None:
     }
     assert stats["activities"] == 27
     assert sum(stats["channels"].values()) == 1434  # each receipt case came in by one channel
-    code, out, _ = invoke("ingest", str(real_data / "receipt.csv"), "--store", store, "--json")
+    code, out, _ = outcome("ingest", str(real_data / "receipt.csv"), "--store", store, "--json")
     assert code == 0 and json.loads(out)["files"][0]["skipped"] is True
 
 
@@ -41,24 +32,24 @@ def test_nothing_readable_exits_non_zero_and_says_why(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("case_id,activity,timestamp\nc1,A,not a date\n")
     store = str(tmp_path / "s.duckdb")
-    code, _, err = invoke("ingest", str(bad), "--store", store)
+    code, _, err = outcome("ingest", str(bad), "--store", store)
     assert code == 1
     assert "nothing could be read" in err
     assert "unparseable timestamp" in err
-    code, out, _ = invoke("quarantine", "--store", store, "--json")
+    code, out, _ = outcome("quarantine", "--store", store, "--json")
     rows = json.loads(out)["rows"]
     assert rows[0]["reason"] == "unparseable timestamp not a date (column 'timestamp')"
     assert rows[0]["source_row"] == 2  # the physical line (line 1 is the header)
 
 
 def test_user_errors_are_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
-    code, _, err = invoke(
+    code, _, err = outcome(
         "ingest", str(tmp_path / "nope.csv"), "--store", str(tmp_path / "s.duckdb")
     )
     assert code == 2 and "no such file" in err and "Traceback" not in err
     data = tmp_path / "e.csv"
     data.write_text("a,b\n1,2\n")
-    code, _, err = invoke(
+    code, _, err = outcome(
         "ingest", str(data), "--activity", "Step", "--store", str(tmp_path / "s.duckdb")
     )
     assert code == 2 and "mapped to column 'Step'" in err
@@ -71,18 +62,18 @@ def test_catalogue_infer_validate_and_strict_ingest(tmp_path: Path) -> None:
         "c1,Apply,2024-01-01,web,a@x.org,10\nc1,Pay,2024-01-02,phone,,12.5\n"
     )
     store = str(tmp_path / "s.duckdb")
-    assert invoke("ingest", str(data), "--store", store)[0] == 0
+    assert outcome("ingest", str(data), "--store", store)[0] == 0
     catalogue = tmp_path / "catalogue.yaml"
-    assert invoke("catalogue", "infer", "--store", store, "--out", str(catalogue))[0] == 0
+    assert outcome("catalogue", "infer", "--store", store, "--out", str(catalogue))[0] == 0
     text = catalogue.read_text()
     assert "Apply:" in text and "customer_email" in text
-    code, _, err = invoke("catalogue", "validate", str(catalogue))
+    code, _, err = outcome("catalogue", "validate", str(catalogue))
     assert code == 0 and "2 activities" in err
     # strict ingest against a catalogue that lacks 'Pay'
     catalogue.write_text("version: 1\nactivities:\n  Apply:\n    channels: [web]\n")
     more = tmp_path / "more.csv"
     more.write_text("case_id,activity,timestamp\nc2,Apply,2024-02-01\nc2,Pay,2024-02-02\n")
-    code, out, _ = invoke(
+    code, out, _ = outcome(
         "ingest", str(more), "--store", store, "--catalogue", str(catalogue), "--strict", "--json"
     )
     assert code == 0
@@ -92,17 +83,17 @@ def test_catalogue_infer_validate_and_strict_ingest(tmp_path: Path) -> None:
 def test_catalogue_errors_name_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "c.yaml"
     bad.write_text("version: 1\nactivities:\n  Apply:\n    channels: [web]\n    colour: blue\n")
-    code, _, err = invoke("catalogue", "validate", str(bad))
+    code, _, err = outcome("catalogue", "validate", str(bad))
     assert code == 2
     assert f"{bad}:5: activities.Apply.colour: Extra inputs are not permitted" in err
     bad.write_text("version: 1\nactivities:\n  Apply: [unclosed\n")
-    code, _, err = invoke("catalogue", "validate", str(bad))
+    code, _, err = outcome("catalogue", "validate", str(bad))
     assert code == 2 and f"{bad}:" in err and "not valid YAML" in err
 
 
 def test_synthetic_writes_truth_columns(tmp_path: Path) -> None:
     out = tmp_path / "s.csv"
-    code, _, _ = invoke("synthetic", "--customers", "50", "--seed", "2", "--out", str(out))
+    code, _, _ = outcome("synthetic", "--customers", "50", "--seed", "2", "--out", str(out))
     assert code == 0
     header = out.read_text().splitlines()[0]
     assert "true_satisfaction" in header and "true_customer_id" in header

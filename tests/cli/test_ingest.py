@@ -5,22 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from journeyscope.cli import app
-
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from command_kit import outcome
 
 
 def test_stats_on_a_missing_store_creates_nothing_and_says_so(tmp_path: Path) -> None:
     missing = tmp_path / "missing.duckdb"
     for command in ("stats", "quarantine"):
-        code, out, err = invoke(command, "--store", str(missing))
+        code, out, err = outcome(command, "--store", str(missing))
         assert code != 0
         assert "no such store" in err and out == ""
         assert not missing.exists() and not (tmp_path / "missing.duckdb.wal").exists()
@@ -31,11 +22,11 @@ def test_ocel_object_type_reaches_the_store_and_notes_are_shown(
 ) -> None:
     store = str(tmp_path / "s.duckdb")
     log = str(real_data / "ocel20_example.jsonocel")
-    code, _, err = invoke("ingest", log, "--store", store)
+    code, _, err = outcome("ingest", log, "--store", store)
     assert code != 0 and "--object-type" in err
-    code, out, _ = invoke("ingest", log, "--store", store, "--object-type", "Invoice", "--json")
+    code, out, _ = outcome("ingest", log, "--store", store, "--object-type", "Invoice", "--json")
     assert code == 0
     (report,) = json.loads(out)["files"]
     assert report["events_added"] > 0 and report["notes"] == []
-    code, _, err = invoke("ingest", log, "--store", store, "--object-type", "*")
+    code, _, err = outcome("ingest", log, "--store", store, "--object-type", "*")
     assert code == 0 and "related to several case objects" in err

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from journeyscope.cli import app
+from command_kit import invoke
 from journeyscope.config import Settings
 from journeyscope.services.accounts import Accounts, workspace_database
 
 
 def _run(args: list[str], store: Path, stdin: str = "") -> Result:
-    return CliRunner().invoke(
-        app, ["users", *args], input=stdin, env={"JOURNEYSCOPE_STORE": str(store)}
-    )
+    return invoke("users", *args, env={"JOURNEYSCOPE_STORE": str(store)}, stdin=stdin)
 
 
 def test_users_add_list_remove(tmp_path: Path) -> None:

@@ -182,9 +182,7 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
     t = classified
     order = [t[k] for k in ORDER_KEYS]
     t = t.mutate(pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=order)))
-    attempt = (
-        (t.initiator == "customer") & ~t.failure & ~t.help & t.survey_type.isnull()
-    ).fill_null(False)
+    attempt = step_attempt(t)
     running = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, 0))
     before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))
     after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
@@ -205,6 +203,14 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
         caused_by=ibis.cases((demand, t.caused_by), else_=none),
         resolution=ibis.cases((demand | t.failure, t.resolution), else_=none),
     ).drop("prev_attempt")
+
+
+def step_attempt(classified: ibis.Table) -> ibis.BooleanValue:
+    """Whether each event of :func:`classify`'s output is a step attempt: customer-initiated,
+    neither a failure, a help contact nor a survey answer (see the module text)."""
+    t = classified
+    attempt = (t.initiator == "customer") & ~t.failure & ~t.help & t.survey_type.isnull()
+    return attempt.fill_null(False)
 
 
 def contact_rules(catalogue: Path | None) -> ContactRules:

@@ -46,6 +46,7 @@ from journeyscope.analytics._value_result import (
     value_result,
 )
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     epoch_ms,
     lookup,
@@ -53,7 +54,12 @@ from journeyscope.analytics.cases import (
     property_value,
     with_cases,
 )
-from journeyscope.analytics.contacts import ContactRules, classify, with_failure_demand
+from journeyscope.analytics.contacts import (
+    ContactRules,
+    classify,
+    step_attempt,
+    with_failure_demand,
+)
 from journeyscope.definitions.models import Journey
 
 CostSource = Literal["auto", "column", "table"]
@@ -101,53 +107,67 @@ def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
     return use_col.fill_null(use_tab).fill_null(0.0), origin
 
 
+#: The columns of the events the value stream (and what builds on it: ``compare``) reads,
+#: and those that order a case's events (:data:`ORDER_KEYS`, left behind once ordered). The
+#: rest, the ``properties`` JSON above all (read once, for the lifecycle), is left behind
+#: before the per-case windows: each window carries and sorts every column it is given.
+CARRIED = ("case", "timestamp", "activity", "channel", "survey_type", "survey_score")
+_NO_STEP = ibis.literal(None, "struct<pos: int64, step: string>")
+
+
 def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     """One row per event with ``step``, ``cost``, ``cost_from``, ``waiting_s``,
     ``processing_s``, ``occurrence``, ``failure``, ``failed_step``, ``contact``,
-    ``failure_demand``, ``demand_step``; see the module text."""
+    ``failure_demand``, ``demand_step``, ``seq`` and the columns of :data:`CARRIED`; see the
+    module text."""
     rules = q.rules()
-    t = with_failure_demand(classify(ordered(with_cases(events, q.case_rule)), rules))
-    cost, origin = _cost(t, q)
-    t = t.mutate(
-        cost=cost, cost_from=origin, life=property_value(t, "lifecycle:transition").lower()
-    )
+    cased = with_cases(events, q.case_rule)
+    cost, origin = _cost(cased, q)
+    life = property_value(cased, "lifecycle:transition").lower()
     if q.journey is not None:
         steps = [s for s in q.journey.steps if s.activities]
-        regular = {a: s for s in steps if not s.anytime for a in s.activities}
-        t = t.mutate(step=lookup(t.activity, {a: s.id for a, s in regular.items()}, "string"))
-        t = t.filter(t.step.notnull().any().over(ibis.window(group_by=t.case)))
+        regular = {a: s.id for s in steps if not s.anytime for a in s.activities}
+        step = lookup(cased.activity, regular, "string")
     else:
-        plain = ~(t.failure | t.help)
-        t = t.mutate(step=ibis.cases((plain, t.activity), else_=ibis.null("string")))
+        step = ibis.null("string")  # set once the failures and help contacts are known
+    keys = [k for k in ORDER_KEYS if k not in CARRIED]
+    narrow = cased.select(*CARRIED, *keys, cost=cost, cost_from=origin, life=life, step=step)
+    t = ordered(narrow)
     case_w = ibis.window(group_by=t.case, order_by=t.seq)
     act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
-    paired = (t.life == "complete") & (t.life.lag().over(act_w) == "start")
-    t = t.mutate(
-        prev_ms=epoch_ms(t.timestamp).lag().over(case_w),
-        next_life=t.life.lead().over(act_w),
-        next_ms=epoch_ms(t.timestamp).lead().over(act_w),
-        paired=paired.fill_null(False),
-    )
     ms = epoch_ms(t.timestamp)
     t = t.mutate(
+        ms=ms,
+        prev_ms=ms.lag().over(case_w),
+        prev_life=t.life.lag().over(act_w),
+        next_life=t.life.lead().over(act_w),
+        next_ms=ms.lead().over(act_w),
+    )
+    t = with_failure_demand(classify(t, rules)).drop(*keys)
+    if q.journey is None:
+        t = t.mutate(step=ibis.cases((~(t.failure | t.help), t.activity), else_=t.step))
+    else:
+        with_step = t.filter(t.step.notnull()).select(step_case=t.case).distinct()
+        t = t.filter(t.case.isin(with_step.step_case))
+    after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
+    attempt = ibis.struct({"pos": t.pos, "step": t.step})
+    # the step of the case's next step attempt, in the window that finds that attempt
+    t = t.mutate(n_step=ibis.cases((step_attempt(t), attempt), else_=_NO_STEP).min().over(after))
+    paired = ((t.life == "complete") & (t.prev_life == "start")).fill_null(False)
+    return t.mutate(
+        paired=paired,
         occurrence=t.step.notnull()
-        & ~t.paired
+        & ~paired
         & (t.life.isnull() | t.life.isin(["start", "complete"])).fill_null(True),
-        waiting_s=((ms - t.prev_ms) / 1000.0).cast("float64"),
+        waiting_s=((t.ms - t.prev_ms) / 1000.0).cast("float64"),
         processing_s=ibis.cases(
-            ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - ms) / 1000.0),
+            ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - t.ms) / 1000.0),
             else_=ibis.null("float64"),
         ),
-    )
-    nxt = t.select(n_case=t.case, n_pos=t.pos, n_step=t.step)
-    t = t.left_join(nxt, (t.case == nxt.n_case) & (t.resolution == nxt.n_pos)).drop(
-        "n_case", "n_pos"
-    )
-    return t.mutate(
-        failed_step=ibis.cases((t.failure, t.n_step), else_=ibis.null("string")),
-        demand_step=ibis.cases((t.failure_demand, t.n_step), else_=ibis.null("string")),
+        failed_step=ibis.cases((t.failure, t.n_step.step), else_=ibis.null("string")),
+        demand_step=ibis.cases((t.failure_demand, t.n_step.step), else_=ibis.null("string")),
         contact=t.assisted_contact,
-    ).drop("n_step")
+    ).drop("ms", "prev_life", "n_step")
 
 
 def failure_demand(prepared: ibis.Table) -> ibis.Table:
