@@ -8,7 +8,9 @@ The events are generated (``journeyscope.synthetic.generate``, seeded), ingested
 stitched once into a store under ``--workdir`` (kept for later runs). Each measurement then
 runs in a fresh process that opens the store as the ``report`` command does (with the
 configured memory limit), so its peak RSS (VmHWM) is its own; the clock starts after the
-imports. Reported: best of ``--repeat`` runs.
+imports. Reported: best of ``--repeat`` runs, wall and CPU time (every thread of the
+process), with the load average at the end of each run: on a shared machine the CPU ratio is
+the one to read.
 
 * ``dfg``: ``DfgQuery`` on the raw events — the reference, one useful pass over the data;
 * ``report``: :func:`~journeyscope.services.report.compute_report` with the tenancy design
@@ -33,7 +35,7 @@ from _child import run_child
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 kind, store, design, out = sys.argv[1:5]
 from journeyscope.config import Settings
 from journeyscope.events import Store
@@ -46,6 +48,7 @@ from datetime import UTC, datetime
 import ibis.backends.duckdb.converter  # imported on the first query otherwise (pandas: ~3s)
 journey = load_journey(design)
 started = time.perf_counter()  # after imports: start-up is not report generation
+cpu_started = time.process_time()  # every thread of the process, DuckDB's included
 result = {}
 db = Store(store, memory_limit=Settings().memory_limit)
 if kind == "dfg":
@@ -69,6 +72,8 @@ else:
         events_in_scope=data.overview["events"],
     )
 result["seconds"] = time.perf_counter() - started
+result["cpu_seconds"] = time.process_time() - cpu_started
+result["load"] = os.getloadavg()[0]
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
 result["peak_rss_mb"] = int(hwm.split()[1]) / 1024
 print(json.dumps(result))
@@ -134,17 +139,25 @@ def main() -> None:
         "dfg": dfg,
         "report": report,
         "report_vs_dfg": report["seconds"] / dfg["seconds"],
+        "report_vs_dfg_cpu": report["cpu_seconds"] / dfg["cpu_seconds"],
         "each_analysis_once": once,
     }
     print(json.dumps(summary, indent=2))
     print()
     print(f"{events:,} events ({args.customers:,} customers), {summary['machine']}")
-    print(f"reference, one DFG: {dfg['seconds']:.1f}s, peak RSS {dfg['peak_rss_mb']:.0f} MB")
+    print(
+        f"reference, one DFG: {dfg['seconds']:.1f}s ({dfg['cpu_seconds']:.1f} CPU s, load "
+        f"{dfg['load']:.1f}), peak RSS {dfg['peak_rss_mb']:.0f} MB"
+    )
     print(
         f"report: {report['seconds']:.1f}s = {summary['report_vs_dfg']:.1f} x the DFG "
         f"(analyses {report['analysis_seconds']:.1f}s, HTML {report['html_seconds']:.1f}s with "
         f"the store closed), {report['bytes'] / 1e6:.1f} MB, peak RSS "
         f"{report['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"CPU time: report {report['cpu_seconds']:.1f} s = {summary['report_vs_dfg_cpu']:.1f} x "
+        f"the DFG's (load {report['load']:.1f} at the report's end)"
     )
     for name, seconds in report["per_analysis"].items():
         print(f"  {name:<12} {seconds:7.1f}s  runs: {report['runs'][name]}")
