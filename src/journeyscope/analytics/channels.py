@@ -28,6 +28,7 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     CaseRule,
     human_duration,
@@ -63,9 +64,19 @@ class ChannelsQuery(AnalysisQuery):
         return self.contacts.model_copy(update={"channel_kinds": kinds})
 
 
+#: The event columns the channel analyses read (the order keys, what cases and people are
+#: made of, what the classification reads); the others are left out before any window, so
+#: that no sort carries them.
+_COLUMNS = (*ORDER_KEYS, "case_id", "customer_id", "activity", "channel", "survey_type")
+
+
 def contact_events(events: ibis.Table, rules: ContactRules, rule: CaseRule | None) -> ibis.Table:
-    """Every event with its case, classification and failure demand (the prepared relation)."""
-    return with_failure_demand(classify(with_cases(events, rule), rules))
+    """Every event with its case, classification and failure demand (the prepared relation):
+    the columns the analyses read, of :data:`_COLUMNS`, and those they add."""
+    t = with_cases(events.select(*[c for c in _COLUMNS if c in events.columns]), rule)
+    order = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
+    t = t.mutate(pos=ibis.row_number().over(order))  # sorted once, for every window after
+    return with_failure_demand(classify(t, rules, position="pos"))
 
 
 def moves(prepared: ibis.Table) -> ibis.Table:

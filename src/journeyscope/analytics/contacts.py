@@ -122,13 +122,18 @@ class ContactRules(BaseModel):
         )
 
 
-def classify(events: ibis.Table, rules: ContactRules) -> ibis.Table:
+def classify(events: ibis.Table, rules: ContactRules, position: str | None = None) -> ibis.Table:
     """Add ``initiator``, ``channel_kind``, ``contact``, ``assisted_contact``, ``failure``,
     ``help``, ``not_digital`` and ``channel_is_case_attribute`` to events that have a ``case``
-    column (see the module text)."""
+    column (see the module text). ``position``: a column that already holds each event's
+    position in its case (from 0, :data:`ORDER_KEYS` order), so that no sort computes it
+    again."""
     t = events
-    case_w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
-    t = t.mutate(__pos=ibis.row_number().over(case_w))
+    if position is None:
+        case_w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
+        t = t.mutate(__pos=ibis.row_number().over(case_w))
+    else:
+        t = t.mutate(__pos=t[position])
     whole_case = ibis.window(group_by=t.case)
     if rules.channel_scope == "detect":
         varies = t.channel.min().over(whole_case) != t.channel.max().over(whole_case)
@@ -178,10 +183,12 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
     """Add ``failure_demand`` (see the module text), ``caused_by`` (the position, in
     :data:`ORDER_KEYS` order within the case, of the failure it follows) and ``resolution``
     (the position of the step attempt that ends it; null: none followed), plus ``pos`` (each
-    event's position) to :func:`classify`'s output."""
+    event's position, from 0; kept where :func:`classify`'s input already had it) to
+    :func:`classify`'s output."""
     t = classified
-    order = [t[k] for k in ORDER_KEYS]
-    t = t.mutate(pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=order)))
+    if "pos" not in t.columns:
+        order = [t[k] for k in ORDER_KEYS]
+        t = t.mutate(pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=order)))
     attempt = step_attempt(t)
     running = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, 0))
     before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))

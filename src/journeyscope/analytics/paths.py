@@ -29,10 +29,18 @@ import ibis
 from pydantic import BaseModel, Field, model_validator
 
 from journeyscope.analytics import names
-from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, person, with_cases
+from journeyscope.analytics.cases import (
+    ORDER_KEYS,
+    AnalysisQuery,
+    CaseRule,
+    person,
+    property_value,
+    with_cases,
+)
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
 from journeyscope.analytics.semantics import customer_definition, with_stated
-from journeyscope.analytics.work_items import WENT_BACK, openings
+from journeyscope.analytics.work_items import LIFECYCLE, WENT_BACK
+from journeyscope.analytics.work_items import instances as work_instances
 
 OTHER = "(other)"
 RARE = "(rare events)"
@@ -82,6 +90,89 @@ class PathsQuery(AnalysisQuery):
         return "backward" if self.end is not None else "forward"
 
 
+#: The event columns paths read: the order keys, what cases, people, nodes and channels are
+#: made of, and what contacts and work-item instances are told by. The others (identifiers,
+#: measures, the ``properties`` JSON when no instances are asked) are left out before any
+#: window, so that no sort carries them.
+_COLUMNS = (
+    *ORDER_KEYS,
+    "case_id",
+    "customer_id",
+    "activity",
+    "channel",
+    "survey_type",
+    "work_item",
+    LIFECYCLE,
+)
+
+
+def ordered_events(
+    events: ibis.Table,
+    rule: CaseRule | None = None,
+    cleaning: tuple[CleaningRule, ...] = (),
+    contacts: ContactRules | None = None,
+    instances: bool = False,
+) -> ibis.Table:
+    """Every event of every case once, in one relation that each sequence of the paths is a
+    selection of: ``case``, ``person``, ``pos`` (the event's position in its case, from 0,
+    timestamp and input order), ``node`` (the cleaned activity), ``channel``; with
+    ``contacts``: ``contact_channel`` (the channel on contacts, null on the organisation's
+    and internal events); with ``instances``: ``item`` (the cleaned work item of the
+    instance the event opens, null when it continues one; see
+    :mod:`journeyscope.analytics.work_items`)."""
+    wanted = {c: events[c] for c in _COLUMNS if c in events.columns}
+    if instances and LIFECYCLE not in wanted and "properties" in events.columns:
+        # the one property the instances read, taken out of the JSON before any sort
+        wanted[LIFECYCLE] = property_value(events, LIFECYCLE)
+    t = with_cases(events.select(**wanted), rule)
+    t = t.mutate(
+        pos=ibis.row_number().over(
+            ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
+        ),
+        node=_cleaned(t.activity, cleaning),
+        person=person(t),
+    )
+    out = ["case", "person", "pos", "node", "channel"]
+    if instances:
+        t = work_instances(t, position="pos")
+        t = t.mutate(item=ibis.cases((t.opens, _cleaned(t.item, cleaning)), else_=None))
+        out.append("item")
+    if contacts is not None:
+        t = classify(t, contacts, position="pos")
+        t = t.mutate(contact_channel=ibis.cases((t.contact, t.channel), else_=None))
+        out.append("contact_channel")
+    return t.select(*out)
+
+
+def _cleaned(activity: ibis.StringValue, cleaning: tuple[CleaningRule, ...]) -> ibis.StringValue:
+    """``activity`` renamed by the first cleaning rule whose pattern it matches."""
+    if not cleaning:
+        return activity
+    rules = ((activity.re_search(c.pattern), c.alias) for c in cleaning)
+    return ibis.cases(*rules, else_=activity)
+
+
+def selected(
+    ordered: ibis.Table,
+    collapse_repeats: bool = False,
+    contacts: bool = False,
+    instances: bool = False,
+) -> ibis.Table:
+    """A sequence of :func:`ordered_events` (``case``, ``person``, ``node``, ``channel``,
+    ``seq``): every event, or with ``instances`` the events that open a work-item instance
+    (named by the work item), with ``contacts`` the channel on contacts only; consecutive
+    equal nodes merged into their first when asked. ``seq`` is the event's position in the
+    whole case (gaps where events were left out): it orders and compares as a renumbering
+    would, at no window's cost."""
+    t = ordered
+    if instances:
+        t = t.filter(t.item.notnull()).mutate(node=t.item)
+    if contacts:
+        t = t.mutate(channel=t.contact_channel)
+    t = t.select("case", "person", "node", "channel", seq=t.pos)
+    return merge_repeats(t, [t.seq]) if collapse_repeats else t
+
+
 def sequences(
     events: ibis.Table,
     rule: CaseRule | None = None,
@@ -95,22 +186,10 @@ def sequences(
     internal events); consecutive equal nodes collapsed into their first event when asked.
     ``instances``: one node per work-item instance (its opening event, named by the work
     item; see :mod:`journeyscope.analytics.work_items`) instead of one per event."""
-    t = with_cases(events, rule)
-    if instances:
-        t = openings(t)
-    if contacts is not None:
-        t = classify(t, contacts)
-        t = t.mutate(channel=ibis.cases((t.contact, t.channel), else_=ibis.null("string")))
-    node = t.activity
-    if cleaning:
-        node = ibis.cases(
-            *((t.activity.re_search(c.pattern), c.alias) for c in cleaning), else_=node
-        )
-    t = t.mutate(node=node, person=person(t))
-    if collapse_repeats:
-        t = merge_repeats(t, [t[k] for k in ORDER_KEYS])
-    w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
-    return t.select("case", "person", "node", "channel", seq=ibis.row_number().over(w))
+    base = ordered_events(events, rule, cleaning, contacts, instances)
+    t = selected(base, collapse_repeats, contacts is not None, instances)
+    w = ibis.window(group_by=t.case, order_by=t.seq)
+    return t.mutate(seq=ibis.row_number().over(w))
 
 
 def merge_repeats(t: ibis.Table, order: list[Any]) -> ibis.Table:
@@ -432,12 +511,16 @@ class PathsAnalysis:
         names.check_activities([(n, w) for n, w in asked if n is not None], known)
 
     def prepare(self, events: ibis.Table, query: PathsQuery) -> ibis.Table:
-        return anchored(events, query)
+        """Every event of every case once (:func:`ordered_events`), with what the loops
+        need when asked: the paths, their shaping and the loops are all drawn from it."""
+        contacts = query.contacts if query.loops else None
+        return ordered_events(events, query.case_rule, query.cleaning, contacts, query.loops)
 
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery
     ) -> dict[str, ibis.Table]:
-        p = prepared
+        seqs = selected(prepared)
+        p = path_rows(shape(seqs, query), query)
         ended = p.next_node.isnull().cast("int64")
         out = {
             "edges": path_edges(p, query.top_edges),
@@ -446,12 +529,12 @@ class PathsAnalysis:
             ),
             "paths": p.aggregate(paths=p.case.nunique()),
         }
-        out |= shaping_counts(sequences(events, query.case_rule, query.cleaning), query)
+        out |= shaping_counts(seqs, query)
         if query.loops:
-            rule, cleaning, collapse = query.case_rule, query.cleaning, query.collapse_repeats
-            seqs = sequences(events, rule, cleaning, collapse, query.contacts)
-            items = sequences(events, rule, cleaning, collapse, instances=True)
-            out |= loops(seqs, items)
+            collapse = query.collapse_repeats
+            contacts = selected(prepared, collapse, contacts=True)
+            items = selected(prepared, collapse, instances=True)
+            out |= loops(contacts, items)
         return out
 
     def result(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> PathsResult:
