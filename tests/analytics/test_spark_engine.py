@@ -10,18 +10,21 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from analytics_kit import RealLog
 
 from journeyscope.analytics import (
     AnalysisQuery,
+    Backend,
     ChannelsQuery,
     DfgQuery,
     DuckDBBackend,
     FunnelQuery,
+    IbisBackend,
     PathsQuery,
     SparkBackend,
     VariantsQuery,
@@ -95,6 +98,37 @@ def test_strip_on_spark_trims_whitespace_not_letters(spark: object) -> None:
     assert [r["c"] for r in stripped] == [v.strip() for v in values]
 
 
+@pytest.mark.slow
+def test_times_between_events_keep_their_fraction_of_a_second_on_spark(spark: object) -> None:
+    """Spark once compiled ``epoch_seconds()`` as whole seconds where DuckDB keeps the
+    microseconds: the report's median time into a step was 206,189.0 s on Spark and
+    206,188.419 s on DuckDB."""
+    import ibis
+
+    start = datetime(2024, 1, 1, 9, 0, 0, 900_000)
+    gaps = [timedelta(seconds=1.25), timedelta(seconds=2, microseconds=500), timedelta(0)]
+    times = pa.table({"a": [start] * 3, "b": [start + g for g in gaps]})
+
+    def figures(backend: Backend) -> list[dict[str, object]]:
+        t = backend.events()
+        seconds = t.b.epoch_seconds() - t.a.epoch_seconds()
+        return backend.rows(
+            t.aggregate(
+                median=seconds.median(),
+                longest=seconds.cast("float64").max(),
+                first=t.a.epoch_seconds().cast("float64").min(),
+            )
+        )
+
+    on_spark = figures(SparkBackend(session=spark, events=ibis.memtable(times)))  # type: ignore[arg-type]
+    on_duckdb = figures(IbisBackend(ibis.duckdb.connect().create_table("times", times)))
+    assert on_spark == on_duckdb  # the same doubles
+    # a difference of two epoch doubles (about 1.7e9) is exact to about a microsecond
+    assert on_spark[0]["median"] == pytest.approx(1.25, abs=1e-6)
+    assert on_spark[0]["longest"] == pytest.approx(2.0005, abs=1e-6)
+    assert on_spark[0]["first"] == pytest.approx(start.replace(tzinfo=UTC).timestamp(), abs=1e-6)
+
+
 #: A driver of 512 MiB asked for a 3.2 GB array: Java's heap runs out in the driver.
 OUT_OF_MEMORY = """
 import sys
@@ -107,15 +141,22 @@ try:
         jvm.java.lang.reflect.Array.newInstance(jvm.java.lang.Long.TYPE, 400_000_000)
 except Exception as exc:
     print(f"{type(exc).__name__}: {exc}")
-    sys.exit(7)
+# the process's next use of Spark starts a new driver (a web server needs no restart)
+again = spark_session("local[1]", {"spark.driver.memory": "512m"})
+assert again is not session
+with SparkBackend(session=again, events=ibis.memtable({"a": [1, 2, 3]})) as backend:
+    events = backend.events()
+    print("afterwards:", backend.rows(events.aggregate(n=events.count(), total=events.a.sum())))
+sys.exit(7)
 """
 
 
 @pytest.mark.spark
 def test_a_driver_out_of_memory_is_a_clear_error_not_a_hang() -> None:
     """The driver's JVM exits when its heap runs out (it once lost the thread serving a result
-    to Python, which then waited forever), and the backend says so and what to change. In a
-    child process: the test session's own Spark must live on."""
+    to Python, which then waited forever), and the backend says so and what to change; the
+    process's next use of Spark then starts a new driver. In a child process: the test
+    session's own Spark must live on."""
     src = Path(__file__).resolve().parents[2] / "src"
     env = {
         **os.environ,
@@ -125,10 +166,11 @@ def test_a_driver_out_of_memory_is_a_clear_error_not_a_hang() -> None:
         [sys.executable, "-c", OUT_OF_MEMORY], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 7, done.stderr[-2000:]
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("SparkDriverLostError: Spark's driver stopped"), last
-    assert "(out of memory; spark.driver.memory is 512m)" in last
-    assert "JOURNEYSCOPE_SPARK_CONF" in last
+    error, afterwards = done.stdout.strip().splitlines()[-2:]
+    assert error.startswith("SparkDriverLostError: Spark's driver stopped"), error
+    assert "(out of memory; spark.driver.memory is 512m)" in error
+    assert "JOURNEYSCOPE_SPARK_CONF" in error
+    assert afterwards == "afterwards: [{'n': 3, 'total': 6}]", done.stderr[-2000:]
 
 
 def test_the_driver_keeps_its_java_options_beside_a_users() -> None:

@@ -4,8 +4,9 @@ the same Parquet, read in place: every section's figures compared as data (the
 
 Tolerance: floats are compared to 9 significant digits (both engines sum in parallel, so a
 mean can differ in its last bits); medians and other quantiles must be equal to the same
-9 digits (both compute exact quantiles). Timings (``seconds``) are left out: they are not
-results. Slow: it starts Spark (local mode, the shared session).
+9 digits (both compute exact, interpolated quantiles, and times between events keep their
+sub-second part on both: Spark once dropped it, see ``backends.py``). Timings (``seconds``)
+are left out: they are not results. Slow: it starts Spark (local mode, the shared session).
 """
 
 from __future__ import annotations
@@ -114,13 +115,9 @@ def report_data(engine: str, lake: Path, out: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.spark
 @pytest.mark.slow
-@pytest.mark.xfail(
-    run=False,
-    reason="the Spark report now runs to the end, but 10 figures differ, first the step "
-    "medians (accept_offer: DuckDB 206188.419 s, Spark 206189.0 s): see docs/deployment.md; "
-    "not run in the suite (7 minutes idle, 30 under load, for a known failure): run it with "
-    "--runxfail",
-)
+# 7 minutes idle, 21 at a load average of 12-23 on 2 cores: above the suite's 15-minute hang
+# guard on a busy machine, so this test's guard is 40 minutes (a hang still fails)
+@pytest.mark.timeout(2400)
 def test_the_report_on_spark_equals_the_report_on_duckdb(
     spark: object, lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -311,8 +311,9 @@ def lookup(column: ibis.Value, mapping: Mapping[Any, Any], dtype: str) -> ibis.V
 def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
     """Milliseconds since 1970 (UTC), computed the same way on every engine.
 
-    Engines disagree on fractional epoch seconds (DuckDB keeps the fraction, Spark floors),
-    so the whole seconds are floored explicitly and the milliseconds added back.
+    The whole seconds are floored explicitly and the milliseconds added back, an integer on
+    every engine (``epoch_seconds`` keeps the microseconds on DuckDB and, as journeyscope
+    compiles it, on Spark: see ``backends._spark_epoch_seconds_keep_the_fraction``).
     """
     seconds = ts.epoch_seconds().cast("float64").floor().cast("int64")
     return seconds * 1000 + ts.millisecond().cast("int64")

@@ -42,8 +42,8 @@ def _deviation_of(relation: ir.StringValue, first_visit: ir.BooleanValue) -> ir.
 
 
 def seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
-    """Whole seconds since 1970, floored: engines disagree on the fraction of
-    ``epoch_seconds`` (DuckDB keeps it, Spark floors), so it is floored on every one."""
+    """Whole seconds since 1970, floored (``epoch_seconds`` keeps the microseconds, on
+    every engine)."""
     return ts.epoch_seconds().cast("float64").floor().cast("float64")
 
 
