@@ -102,11 +102,3 @@ def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
         | (prev_life.isin(list(ENDS)) & (scheduled.fill_null(0) == 0))
     )
     return t.mutate(opens=opens.fill_null(True)).drop("life")
-
-
-def openings(cases: ibis.Table) -> ibis.Table:
-    """The events that open an instance, with ``activity`` replaced by the work item: the
-    sequence of instances that going back and rework are counted on."""
-    t = instances(cases)
-    t = t.filter(t.opens)
-    return t.mutate(activity=t.item).drop("item", "opens")
