@@ -36,6 +36,16 @@ if TYPE_CHECKING:  # the runtime is imported where it is used: worker processes 
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "orchestration"
+#: a small journey: a receipt, then a reminder unless documents come within two days
+FLOW = """
+journey: apply
+version: 1
+triggers: [{event: Start}]
+steps:
+  welcome: {invoke: receipt, next: wait}
+  wait: {wait: {event: Upload documents, timeout: 2d}, on_timeout: remind}
+  remind: {invoke: remind}
+"""
 
 OBJECTS = """
 - {name: remind, category: service, channel: email, value: 3,

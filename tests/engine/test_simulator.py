@@ -4,21 +4,12 @@ comes, unless an event cancelled it; the output is the same every time."""
 
 from __future__ import annotations
 
-from engine_kit import ev, program
+from engine_kit import FLOW, ev, program
 
 from journeyscope.engine.core.actions import Record, Send
 from journeyscope.engine.core.clock import at
 from journeyscope.engine.simulator import Simulator, action_json
 
-FLOW = """
-journey: apply
-version: 1
-triggers: [{event: Start}]
-steps:
-  welcome: {invoke: receipt, next: wait}
-  wait: {wait: {event: Upload documents, timeout: 2d}, on_timeout: remind}
-  remind: {invoke: remind}
-"""
 DAY = 86400.0
 
 

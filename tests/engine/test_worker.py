@@ -10,7 +10,7 @@ from typing import Any
 
 import engine_kit
 import pytest
-from engine_kit import EXAMPLES, cmd, ev, program
+from engine_kit import EXAMPLES, FLOW, cmd, ev, program
 
 from journeyscope import synthetic
 from journeyscope.engine.clock import FakeClock
@@ -25,16 +25,6 @@ from journeyscope.engine.store import EngineStore
 from journeyscope.engine.worker import Worker
 from journeyscope.errors import VersionConflictError
 from journeyscope.events import Store
-
-FLOW = """
-journey: apply
-version: 1
-triggers: [{event: Start}]
-steps:
-  welcome: {invoke: receipt, next: wait}
-  wait: {wait: {event: Upload documents, timeout: 2d}, on_timeout: remind}
-  remind: {invoke: remind}
-"""
 
 
 def test_accepted_events_are_durable_and_ids_seen_before_are_duplicates(database_url: str) -> None:
