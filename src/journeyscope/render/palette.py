@@ -96,15 +96,25 @@ def channel_colour(name: str) -> str:
     return CATEGORICAL[sum(key.encode()) % len(CATEGORICAL)]
 
 
-def text_on(fill: str) -> str:
-    """Black or white, whichever reads better on ``fill`` (a ``#RRGGBB`` colour)."""
-    r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+def luminance(colour: str) -> float:
+    """WCAG's relative luminance of a ``#RRGGBB`` colour (0 black .. 1 white)."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
     def lin(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    return INK if luminance > 0.33 else "#FFFFFF"
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two ``#RRGGBB`` colours (1 .. 21)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Ink or white, whichever has the higher contrast on ``fill`` (a ``#RRGGBB`` colour)."""
+    return INK if contrast(fill, INK) >= contrast(fill, "#FFFFFF") else "#FFFFFF"
 
 
 def ramp(colours: tuple[str, ...], t: float) -> str:
