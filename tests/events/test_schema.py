@@ -35,11 +35,17 @@ def test_an_explicit_mapping_wins_and_a_column_feeds_one_field() -> None:
     assert ColumnMapping().resolve(["customer_id"]) == {"account_id": "customer_id"}
 
 
-def test_a_mapped_column_that_is_not_there_is_named_with_the_columns_there_are() -> None:
+def test_a_mapped_column_that_is_not_there_is_named_with_the_closest_and_all_columns() -> None:
     with pytest.raises(ColumnNotFoundError) as missing:
         ColumnMapping(activity="Stpe").resolve(["case_id", "Step", "timestamp"])
     assert str(missing.value) == (
         "activity is mapped to column 'Stpe', which is not in the input "
+        "(closest: 'Step'; columns: case_id, Step, timestamp)"
+    )
+    with pytest.raises(ColumnNotFoundError) as missing:
+        ColumnMapping(cost="price").resolve(["case_id", "Step", "timestamp"])
+    assert str(missing.value) == (
+        "cost is mapped to column 'price', which is not in the input "
         "(columns: case_id, Step, timestamp)"
     )
     with pytest.raises(ValidationError, match="activty"):

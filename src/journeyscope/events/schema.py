@@ -139,7 +139,7 @@ class ColumnMapping(BaseModel):
 
         Explicitly mapped columns that are absent raise :class:`ColumnNotFoundError`.
         """
-        from journeyscope.errors import ColumnNotFoundError
+        from journeyscope.errors import ColumnNotFoundError, closest
 
         present = set(columns)
         resolved: dict[str, str] = {}
@@ -147,9 +147,11 @@ class ColumnMapping(BaseModel):
             explicit = getattr(self, field)
             if explicit is not None:
                 if explicit not in present:
+                    near = closest(explicit, columns)
+                    hint = f"closest: {', '.join(map(repr, near))}; " if near else ""
                     raise ColumnNotFoundError(
                         f"{field} is mapped to column {explicit!r}, which is not in the input "
-                        f"(columns: {', '.join(columns)})"
+                        f"({hint}columns: {', '.join(columns)})"
                     )
                 resolved[field] = explicit
                 continue
