@@ -36,3 +36,9 @@ def test_a_switch_already_so_changes_nothing(sqlite_url: str) -> None:
         assert jc.set_paused(store, "apply", False, "ann")
         assert not jc.set_paused(store, "apply", False, "olga")
         assert jc.controls(store)["apply"] == jc.Control("apply", False, 10.0, "ann")
+
+
+def test_resuming_a_journey_never_paused_changes_nothing(sqlite_url: str) -> None:
+    with EngineStore(sqlite_url, clock=FakeClock(0.0)) as store:
+        assert not jc.set_paused(store, "apply", False, "olga")
+        assert jc.controls(store) == {} and jc.paused(store) == frozenset()

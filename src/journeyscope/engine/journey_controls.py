@@ -50,13 +50,14 @@ def controls(store: EngineStore) -> dict[str, Control]:
 
 
 def set_paused(store: EngineStore, journey: str, pause: bool, actor: str) -> bool:
-    """Pause (or resume) ``journey``; ``False`` when it already was so (nothing changed)."""
+    """Pause (or resume) ``journey``; ``False`` when it already was so (nothing changed): a
+    journey whose switch was never set is running, so resuming it changes nothing."""
     now = store.clock.now()
     with store.write() as conn:
         was = conn.execute(
             select(t.journey_controls.c.paused).where(t.journey_controls.c.journey == journey)
         ).scalar()
-        if was is not None and bool(was) == pause:
+        if bool(was) == pause:  # no row (None): never paused, so running
             return False
         values = {"paused": int(pause), "changed_at": now, "changed_by": actor}
         stmt = store.insert(t.journey_controls).values(journey=journey, **values)
