@@ -79,3 +79,32 @@ def test_the_quarantine_lists_rows_with_reasons_and_filters(settings: Settings) 
 def test_before_any_upload_the_error_says_so(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"no event store at events\.duckdb yet: upload a file"):
         overview.catalogue(Settings(store=tmp_path / "events.duckdb"))
+
+
+def test_a_warmed_catalogue_is_read_once_and_then_served_from_the_cache(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journeyscope.services import results
+
+    results.clear()
+    overview.warm_catalogue(settings)
+    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+
+    def again(_: Settings) -> overview.Catalogue:
+        raise AssertionError("the catalogue was read again")
+
+    monkeypatch.setattr(overview, "catalogue", again)
+    assert overview.cached_catalogue(settings).activities[0].name == "Apply"
+    results.clear()
+
+
+def test_no_store_yet_nothing_to_warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeyscope.services import results
+
+    started: list[str] = []
+    monkeypatch.setattr(results, "warm", lambda _s, name, _c: started.append(name))
+    overview.warm_catalogue(Settings(store=tmp_path / "none.duckdb"))
+    assert started == []
+    (tmp_path / "none.duckdb").write_bytes(b"")
+    overview.warm_catalogue(Settings(store=tmp_path / "none.duckdb"))
+    assert started == ["catalogue"]

@@ -3,6 +3,7 @@ state, shared by every caller, bounded in memory."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,6 +94,42 @@ def test_memo_failure_reaches_every_waiter_and_is_not_kept(
     assert len(calls) == 1
     assert len(got) == 2 and all(isinstance(g, ValueError) for g in got)
     assert results.memo(settings, "name", lambda: 7) == 7  # the failure was not kept
+
+
+def test_warm_computes_once_in_the_background_and_memo_then_finds_it(
+    settings: Settings,
+) -> None:
+    calls: list[int] = []
+    results.warm(settings, "warmed", lambda: calls.append(1) or "ready")
+    # the background worker is one thread: a task queued after the warm-up runs after it
+    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+    assert results.memo(settings, "warmed", lambda: "computed again") == "ready"
+    assert calls == [1]
+
+
+def test_a_failed_warm_up_is_not_kept_and_the_asker_meets_the_failure(
+    settings: Settings,
+) -> None:
+    def fail() -> str:
+        raise ValueError("no data")
+
+    results.warm(settings, "broken", fail)
+    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+    with pytest.raises(ValueError, match="no data"):
+        results.memo(settings, "broken", fail)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no per-thread priorities here")
+def test_the_background_worker_runs_at_a_lower_cpu_priority(settings: Settings) -> None:
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    mine = priority()
+    if mine >= results.BACKGROUND_NICE:
+        pytest.skip(f"the tests already run at nice {mine}")
+    background = results.submit_work(settings, ("nice",), priority, background=True).result(30)
+    assert background == results.BACKGROUND_NICE
+    assert priority() == mine  # the calling thread keeps its own
 
 
 def _result(settings: Settings, name: str, size: int) -> bytes:

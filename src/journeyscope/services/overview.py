@@ -91,6 +91,23 @@ def catalogue(settings: Settings, sample: int = 20_000) -> Catalogue:
     )
 
 
+def cached_catalogue(settings: Settings) -> Catalogue:
+    """:func:`catalogue`, read once per store state and shared by every page and user."""
+    from journeyscope.services import results
+
+    return results.memo(settings, "catalogue", lambda: catalogue(settings))
+
+
+def warm_catalogue(settings: Settings) -> None:
+    """Read the catalogue in the background now (the service's start, after an upload), so
+    that the first Explore request does not wait for it: a scan of every event (4.8 s at
+    9.6M events), which every step, breakdown and filter is checked against."""
+    from journeyscope.services import results
+
+    if settings.store.is_file():
+        results.warm(settings, "catalogue", lambda: catalogue(settings))
+
+
 def headline(settings: Settings) -> dict[str, Any]:
     """Store-wide counts (as ``journeyscope stats``), freshness and the quarantine size."""
     with open_store(settings) as store:

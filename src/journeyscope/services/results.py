@@ -16,6 +16,7 @@ Progress: a job knows how long the same kind of analysis last took on the same s
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sys
 import threading
@@ -467,10 +468,42 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
 
 
 _later: dict[tuple[Any, ...], Future[Any]] = {}
+
+#: The background worker's scheduling priority (a Unix nice value: 0 normal, 19 lowest).
+BACKGROUND_NICE: Final = 10
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority to :data:`BACKGROUND_NICE` (Linux schedules
+    threads one by one, so the rest of the process keeps its priority); nothing where the
+    system cannot."""
+    import os
+
+    # where the system has no per-thread priorities: an even share, as before
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+
+
 #: One low-priority worker of its own for background figures (Home's: :func:`memo_later`,
-#: ``submit_work(background=True)``), so that they never hold up the analyses a person is
-#: waiting for in ``_pool``.
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
+#: ``submit_work(background=True)``; :func:`warm`), so that they never hold up the analyses a
+#: person is waiting for in ``_pool``: a queue of its own, and a lower CPU priority, so that
+#: on a busy machine the scheduler gives the pages' analyses the cores first.
+_background = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="background", initializer=_lower_priority
+)
+
+
+def warm(settings: Settings, name: str, compute: Callable[[], Any]) -> None:
+    """Start :func:`memo` of ``compute`` under ``name`` on the background worker, so that the
+    first person to ask finds it computed (or joins the computation) instead of starting it.
+    A failure is left for the asker's own :func:`memo` to meet and report."""
+
+    def work() -> None:
+        # a failure is not kept by memo: the first request computes it again and reports it
+        with contextlib.suppress(Exception):
+            memo(settings, name, compute)
+
+    _background.submit(work)
 
 
 def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple[bool, T | None]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeyscope.config import Settings
 from journeyscope.errors import InputFormatError, JourneyscopeError, StoreError
+from journeyscope.services import overview
 
 if TYPE_CHECKING:
     from journeyscope.events import Store
@@ -131,6 +132,7 @@ def start(
                     )
                     identity = stitch(store.con)
             job.report = {**asdict(report), "path": job.file, "identity": asdict(identity)}
+            overview.warm_catalogue(settings)  # the new store state's, for the next Explore
             job.progress = 100.0
             job.state = "done"
         except JourneyscopeError as exc:

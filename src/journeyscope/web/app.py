@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
+from journeyscope.services import overview
 from journeyscope.services.accounts import Accounts
 from journeyscope.web import errors
 from journeyscope.web.deps import EngineContext
@@ -65,6 +66,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = EngineContext.open(settings, store=store, embedded_worker=embedded_worker)
         app.state.engine = context
+        overview.warm_catalogue(settings)  # the first Explore request need not wait for it
         try:
             yield
         finally:

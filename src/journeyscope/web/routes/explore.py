@@ -52,7 +52,7 @@ FILTER_PARAMETERS = (
 
 def catalogue(settings: Settings) -> overview.Catalogue:
     """The store's catalogue, read once per store state."""
-    return results.memo(settings, "catalogue", lambda: overview.catalogue(settings))
+    return overview.cached_catalogue(settings)
 
 
 def params_of(request: Request) -> dict[str, list[str]]:

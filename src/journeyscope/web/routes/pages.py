@@ -222,9 +222,7 @@ def data(
         )
         if has_store
         else None,
-        catalogue=results.memo(settings, "catalogue", lambda: overview.catalogue(settings))
-        if has_store
-        else None,
+        catalogue=overview.cached_catalogue(settings) if has_store else None,
         reason=reason,
         source=source,
         may_ingest=session.user.may("ingest"),
