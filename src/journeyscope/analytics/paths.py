@@ -75,11 +75,14 @@ __all__ = [
     "Rework",
     "Shaping",
     "anchored",
+    "edges_of",
     "loops",
     "merge_repeats",
+    "nodes_of",
     "ordered_events",
-    "path_edges",
+    "path_groups",
     "path_rows",
+    "paths_of",
     "selected",
     "sequences",
     "shape",
@@ -344,21 +347,60 @@ def path_rows(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
     )
 
 
-def path_edges(rows: ibis.Table, top: int) -> ibis.Table:
-    """Edges ``(step, source) -> target`` with ``cases`` and ``back_cases`` (of them, the
-    cases for which the target is a back-move); beyond the ``top`` most frequent, targets
-    become ``(other)``."""
-    e = rows.filter(rows.next_node.notnull())
-    e = e.group_by(step=e.step, source=e.node, target=e.next_node).aggregate(
-        cases=e.count(), back_cases=e.next_back.cast("int64").sum()
+def path_groups(rows: ibis.Table) -> ibis.Table:
+    """The path rows counted by ``(step, node, next_node)``: ``cases`` and ``back_cases`` (of
+    them, those whose next event is a back-move). A few thousand rows at most (steps ×
+    activities × activities), from which :func:`edges_of`, :func:`nodes_of` and
+    :func:`paths_of` draw the picture: one pass over the events for all three."""
+    return rows.group_by("step", "node", "next_node").aggregate(
+        cases=rows.count(), back_cases=rows.next_back.cast("int64").sum()
     )
-    rank = ibis.row_number().over(
-        ibis.window(order_by=[ibis.desc(e.cases), e.step, e.source, e.target])
-    )
-    e = e.mutate(target=ibis.ifelse(rank < top, e.target, OTHER))
-    return e.group_by("step", "source", "target").aggregate(
-        cases=e.cases.sum(), back_cases=e.back_cases.sum()
-    )
+
+
+def edges_of(groups: list[dict[str, Any]], top: int) -> list[PathEdge]:
+    """Edges ``(step, source) -> target`` with ``cases`` and ``back_cases``; beyond the
+    ``top`` most frequent (ties by step, source, target), targets become ``(other)``."""
+    found: dict[tuple[int, str, str], tuple[int, int]] = {}
+    for g in groups:
+        if g["next_node"] is not None:
+            key = (int(g["step"]), str(g["node"]), str(g["next_node"]))
+            cases, back = found.get(key, (0, 0))
+            found[key] = (cases + int(g["cases"]), back + int(g["back_cases"] or 0))
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], *kv[0]))
+    merged: dict[tuple[int, str, str], tuple[int, int]] = {}
+    for rank, ((step, source, target), (cases, back)) in enumerate(ranked):
+        key = (step, source, target if rank < top else OTHER)
+        was = merged.get(key, (0, 0))
+        merged[key] = (was[0] + cases, was[1] + back)
+    return [
+        PathEdge(step=step, source=source, target=target, cases=cases, back_cases=back)
+        for (step, source, target), (cases, back) in sorted(
+            merged.items(), key=lambda kv: (kv[0][0], -kv[1][0], kv[0][1], kv[0][2])
+        )
+    ]
+
+
+def nodes_of(groups: list[dict[str, Any]]) -> list[PathNode]:
+    """Each step's activities with their ``cases`` and the cases whose path ``ended`` there."""
+    found: dict[tuple[int, str], tuple[int, int]] = {}
+    for g in groups:
+        key = (int(g["step"]), str(g["node"]))
+        cases, ended = found.get(key, (0, 0))
+        n = int(g["cases"])
+        found[key] = (cases + n, ended + (n if g["next_node"] is None else 0))
+    return [
+        PathNode(step=step, activity=activity, cases=cases, ended=ended)
+        for (step, activity), (cases, ended) in sorted(
+            found.items(), key=lambda kv: (kv[0][0], -kv[1][0], kv[0][1])
+        )
+    ]
+
+
+def paths_of(groups: list[dict[str, Any]], query: PathsQuery) -> int:
+    """The cases with a path: each has one row at the anchor's step (step 1, or the last
+    step for backward paths), and the steps of a path are consecutive."""
+    anchor = query.steps if query.direction == "backward" else 1
+    return sum(int(g["cases"]) for g in groups if g["step"] == anchor)
 
 
 def loops(seqs: ibis.Table, items: ibis.Table | None = None) -> dict[str, ibis.Table]:
@@ -426,15 +468,7 @@ class PathsAnalysis:
         self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery
     ) -> dict[str, ibis.Table]:
         seqs = selected(prepared)
-        p = path_rows(shape(seqs, query), query)
-        ended = p.next_node.isnull().cast("int64")
-        out = {
-            "edges": path_edges(p, query.top_edges),
-            "nodes": p.group_by(step=p.step, activity=p.node).aggregate(
-                cases=p.count(), ended=ended.sum()
-            ),
-            "paths": p.aggregate(paths=p.case.nunique()),
-        }
+        out = {"groups": path_groups(path_rows(shape(seqs, query), query))}
         out |= shaping_counts(seqs, query)
         if query.loops:
             collapse = query.collapse_repeats
@@ -444,19 +478,16 @@ class PathsAnalysis:
         return out
 
     def result(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> PathsResult:
-        edges = sorted(
-            rows["edges"], key=lambda r: (r["step"], -r["cases"], r["source"], r["target"])
-        )
-        nodes = sorted(rows["nodes"], key=lambda r: (r["step"], -r["cases"], r["activity"]))
+        groups = rows["groups"]
         shaping = _shaping(query, rows)
         return PathsResult(
             direction=query.direction,
             start=query.start,
             end=query.end,
             steps=query.steps,
-            paths=int(rows["paths"][0]["paths"] or 0),
-            edges=[PathEdge(**r) for r in edges],
-            nodes=[PathNode(**r) for r in nodes],
+            paths=paths_of(groups, query),
+            edges=edges_of(groups, query.top_edges),
+            nodes=nodes_of(groups),
             repeats_collapsed=query.collapse_repeats,
             cleaning=list(query.cleaning),
             shaping=shaping,
