@@ -186,8 +186,9 @@ class ConditionCostError(ConditionError):
     """An expression went past the cost bound while being evaluated (or folded at load)."""
 
 
-def closest(name: str, known: list[str], n: int = 3) -> list[str]:
-    """The known names most like ``name`` (case-insensitive), best first.
+def closest(name: str, known: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The known names most like ``name`` (case-insensitive; similarity at least ``cutoff``,
+    or one containing the other), best first. Every "closest names" hint comes from here.
 
     >>> closest("Upload documentz", ["Pay deposit", "Upload documents", "Upload quote"])
     ['Upload documents', 'Upload quote']
@@ -195,7 +196,7 @@ def closest(name: str, known: list[str], n: int = 3) -> list[str]:
     import difflib
 
     lowered = {k.lower(): k for k in known}
-    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=cutoff)
     within = sorted(k for k in lowered if name.lower() in k or (k and k in name.lower()))
     picked = list(dict.fromkeys([*hits, *within]))[:n]
     return [lowered[h] for h in picked]

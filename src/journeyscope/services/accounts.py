@@ -29,7 +29,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Final
 
@@ -54,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from journeyscope.config import Settings
-from journeyscope.errors import AccountError, SignInRefused
+from journeyscope.errors import AccountError, SignInRefused, closest
 
 ROLES: Final[tuple[str, ...]] = ("viewer", "analyst", "designer", "operator", "admin")
 
@@ -383,5 +382,5 @@ def check_role(role: str) -> str:
 
 
 def _closest(word: str, names: list[str] | tuple[str, ...]) -> str:
-    close = get_close_matches(word, names, n=3, cutoff=0.5)
+    close = closest(word, list(names), cutoff=0.5)
     return f" (did you mean {', '.join(close)}?)" if close else ""

@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from difflib import get_close_matches
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from journeyscope.engine import schema as t
 from journeyscope.engine.store import EngineStore
-from journeyscope.errors import EngineStoreError
+from journeyscope.errors import EngineStoreError, closest
 
 #: What an API key may be allowed to do; ``admin`` is everything.
 SCOPES = (
@@ -49,7 +48,7 @@ def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
         raise EngineStoreError(f"give the key at least one scope (--scope; one of {_listed()})")
     for scope in scopes:
         if scope not in SCOPES:
-            close = get_close_matches(scope, SCOPES, n=1)
+            close = closest(scope, list(SCOPES), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise EngineStoreError(f"unknown scope {scope!r}: {hint}choose from {_listed()}")
     return tuple(sorted(set(scopes)))

@@ -20,7 +20,7 @@ from journeyscope.engine import deadletters, journey_controls
 from journeyscope.engine import schema as t
 from journeyscope.engine.core.state import PAUSED, CustomerState
 from journeyscope.engine.store import EngineStore
-from journeyscope.errors import JourneyNotFoundError
+from journeyscope.errors import JourneyNotFoundError, closest
 
 LATENCY_SAMPLE: Final = 10_000  # latest actions the latency percentiles are computed over
 
@@ -181,10 +181,8 @@ def summary(store: EngineStore, journey: str) -> JourneySummary:
     for found in journeys(store):
         if found.journey == journey:
             return found
-    from difflib import get_close_matches
-
     known = [j.journey for j in journeys(store)]
-    close = get_close_matches(journey, known, n=1)
+    close = closest(journey, known, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     raise JourneyNotFoundError(
         f"no deployed journey {journey!r}{hint}; deployed: {', '.join(known) or 'none'}"

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC
-from difflib import get_close_matches
 from typing import Any, Protocol
 
 from journeyscope.config import Settings
-from journeyscope.errors import CustomerNotFoundError
+from journeyscope.errors import CustomerNotFoundError, closest
 from journeyscope.events.schema import IDENTIFIERS
 from journeyscope.services.overview import open_store
 
@@ -65,7 +64,7 @@ def search(settings: Settings, identifier: str, limit: int = 20) -> list[dict[st
                 f"SELECT v FROM ({like}) WHERE v IS NOT NULL LIMIT 200",
                 [f"%{text[:4]}%"] * len(SEARCHED),
             ).fetchall()
-            close = get_close_matches(text, [str(n[0]) for n in near], n=3, cutoff=0.4)
+            close = closest(text, [str(n[0]) for n in near], cutoff=0.4)
             hint = f"; closest: {', '.join(close)}" if close else ""
             raise CustomerNotFoundError(f"no customer has the identifier {text!r}{hint}")
     return [

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
@@ -45,6 +44,7 @@ from journeyscope.analytics.steps import design_funnel, step_times
 from journeyscope.analytics.value import ValueQuery
 from journeyscope.analytics.variants import VariantsQuery, VariantsResult
 from journeyscope.definitions.models import Journey
+from journeyscope.errors import closest
 from journeyscope.render.report_data import ReportData
 from journeyscope.services.backlog import story_map_on
 
@@ -229,7 +229,7 @@ def _with_needs(names: Iterable[str]) -> set[str]:
     while todo:
         name = todo.pop()
         if name not in _ANALYSIS:
-            close = get_close_matches(name, ANALYSES, n=3)
+            close = closest(name, list(ANALYSES))
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise ValueError(f"no report analysis {name!r}{hint}; known: {', '.join(ANALYSES)}")
         if name not in wanted:

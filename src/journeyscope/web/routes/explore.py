@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.analytics.cohorts import NONE as REST
 from journeyscope.config import Settings
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, closest
 from journeyscope.services import cohorts, overview, queries, results
 from journeyscope.services.accounts import Session
 from journeyscope.web import views
@@ -114,8 +114,6 @@ def breakdown_of(
     """The breakdown a URL asks for (``None``: none), checked against the store's catalogue
     (an unknown property is an error naming the closest); with cohorts to compare
     (``by_cohort``) the breakdown is ``cohort``, as ``--by-cohort NAME --breakdown cohort``."""
-    from difflib import get_close_matches
-
     asked = (asked or "").strip() or None
     if filters.by_cohort:
         if asked not in (None, "cohort"):
@@ -128,7 +126,7 @@ def breakdown_of(
             "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
         )
     if asked is not None and asked not in (*known.properties, *EVENT_COLUMNS):
-        close = get_close_matches(asked, [*known.properties, "channel"], n=3, cutoff=0.5)
+        close = closest(asked, [*known.properties, "channel"], cutoff=0.5)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise InvalidQueryError(f"breakdown: no property {asked!r} in the events{hint}")
     return asked
@@ -168,9 +166,7 @@ def prepare(
                     )
         for name, _value in filters.where:
             if name not in known.properties and name not in ("channel", "source"):
-                from difflib import get_close_matches
-
-                close = get_close_matches(name, known.properties, n=3, cutoff=0.5)
+                close = closest(name, known.properties, cutoff=0.5)
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 raise InvalidQueryError(f"where: no property {name!r} in the events{hint}")
         return query, filters, None

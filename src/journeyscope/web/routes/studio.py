@@ -19,7 +19,6 @@ Versions, diffs, restore, download and write-back are in :mod:`.studio_versions`
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
 from journeyscope.config import Settings
-from journeyscope.errors import InvalidQueryError, JourneyscopeError
+from journeyscope.errors import InvalidQueryError, JourneyscopeError, closest
 from journeyscope.services import results
 from journeyscope.services.accounts import Session
 from journeyscope.services.design_check import check_design
@@ -74,12 +73,12 @@ def filters_of(settings: Settings, request: Request) -> tuple[results.Filters, s
     known = catalogue(settings)
     for ch in filters.channels:
         if ch not in known.channels:
-            close = get_close_matches(ch, known.channels, n=3, cutoff=0.5)
+            close = closest(ch, known.channels, cutoff=0.5)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             return results.Filters(), f"channel: no channel {ch!r} in the store{hint}"
     for name, _value in filters.where:
         if name not in known.properties and name not in ("channel", "source"):
-            close = get_close_matches(name, known.properties, n=3, cutoff=0.5)
+            close = closest(name, known.properties, cutoff=0.5)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             return results.Filters(), f"where: no property {name!r} in the events{hint}"
     return filters, None
@@ -272,7 +271,7 @@ def journey_section_part(
     """One section of the page (polled while its job runs)."""
     names = [sid for sid, _title in PAGE_ORDER if sid != "personas"]
     if section not in names:
-        close = get_close_matches(section, names, n=3, cutoff=0.5)
+        close = closest(section, names, cutoff=0.5)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,

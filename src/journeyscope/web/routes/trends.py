@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 import journeyscope.analytics.trends  # noqa: F401  (registers the analysis with the engines)
 from journeyscope.analytics.trends import TrendsQuery
 from journeyscope.config import Settings
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, closest
 from journeyscope.services import results
 from journeyscope.services.accounts import Session
 from journeyscope.web import trends_view
@@ -55,7 +55,6 @@ def trends_prepare(
     The case rule and filters are read and checked by Explore's own :func:`prepare` (as for
     a process map, which takes nothing else), the event and breakdown against the store's
     catalogue, so a typo is an inline message naming the closest names."""
-    from difflib import get_close_matches
 
     base, filters, error = prepare(settings, "dfg", params)
     if base is None:
@@ -65,7 +64,7 @@ def trends_prepare(
         known = catalogue(settings)
         event = _one(params, "event")
         if event is not None and event not in known.names:
-            close = get_close_matches(event, known.names, n=3, cutoff=0.5)
+            close = closest(event, known.names, cutoff=0.5)
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""
             raise InvalidQueryError(f"event: no activity {event!r} in the store{hint}")
         breakdown = breakdown_of(_one(params, "breakdown"), filters, known)
