@@ -350,8 +350,8 @@ def answering_estimate(
     fit = problem.solve()
     p = answer_probability(fit, v, y, lo, hi, floor)
     point = hajek(values, answered, p)
-    curve = _curve(fit, v, grid, lo, hi)
-    if len(y) <= bootstrap_up_to:
+    if len(y) <= bootstrap_up_to or not fit.converged:
+        curve = _curve(fit, v, grid, lo, hi)
         draws_table, failed = bootstrap_answering(
             problem,
             fit,
@@ -370,16 +370,12 @@ def answering_estimate(
             point=point,
             curve=curve,
             grid=grid,
-            method="bootstrap",
+            method="bootstrap" if len(y) <= bootstrap_up_to else "linearised",
             draws=draws_table,
             resamples=draws if fit.converged else 0,
             failed=failed,
         )
-    cov = (
-        linearised_covariance(problem, fit, values, v, (lo, hi), floor, point, (grid, curve))
-        if fit.converged
-        else np.zeros((0, 0))
-    )
+    cov, curve = linearised_covariance(problem, fit, values, v, (lo, hi), floor, point, grid)
     return AnsweringEstimate(
         fit=fit, point=point, curve=curve, grid=grid, method="linearised", cov=cov
     )
@@ -429,8 +425,8 @@ def linearised_covariance(
     scale: tuple[float, float],
     floor: float,
     means: list[float],
-    curve: tuple[np.ndarray, np.ndarray],
-) -> np.ndarray:
+    grid: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """The sandwich covariance of ``[theta | weighted means | curve]`` (Stefanski & Boos
     2002, "The calculus of M-estimation"): the answering model's calibration equations
     ``h (R / P - 1)``, each Hajek mean's ``R / P (a - mu)`` and each curve point's
@@ -438,11 +434,11 @@ def linearised_covariance(
     of the stacked estimating functions, ``A^-1 B A^-T / n``. The means and the curve carry
     the answering model's estimation error through ``A``; the shadow prediction is held
     fixed, as in the bootstrap. Two passes over the customers, block by block: ``A``, then
-    ``B`` of the influence functions ``-A^-1 g_i``. ``means`` and ``curve`` (its grid and
-    values) are the estimates at ``fit``. Nan when ``A`` is singular."""
+    ``B`` of the influence functions ``-A^-1 g_i``. ``means`` are the weighted means at
+    ``fit``; the curve over ``grid`` is computed on the way and returned beside the
+    covariance (nan when ``A`` is singular)."""
     lo, hi = scale
     theta, c = fit.theta, fit.covariates
-    grid, at = curve
     n, k, m, g = len(problem.r), len(theta), len(values), len(grid)
     answered = problem.r > 0
     a = np.column_stack([np.where(answered, x, 0.0) for x in values])
@@ -465,11 +461,12 @@ def linearised_covariance(
         j_ct[:, : 1 + c] += slope.T @ problem.z[s][:, : 1 + c]
         j_ct[:, 1 + c :] += slope.sum(axis=0)[:, None] * basis
         curves.append(pg)
+    at = np.sum([pg.sum(axis=0) for pg in curves], axis=0) / n
     j_mt, j_ct, mean_w = j_mt / n, j_ct / n, float(w.mean())
     try:
         inverse = linalg.inv(j_tt)
     except (linalg.LinAlgError, ValueError):
-        return np.full((k + m + g, k + m + g), np.nan)
+        return np.full((k + m + g, k + m + g), np.nan), at
     meat = np.zeros((k + m + g, k + m + g))
     for s, pg in zip(_blocks(n), curves, strict=True):
         g_t = problem.h[s] * (problem.r[s] * (1 + e[s]) - 1)[:, None]
@@ -478,8 +475,7 @@ def linearised_covariance(
         inf_c = pg - at + inf_t @ j_ct.T
         block = np.column_stack([inf_t, inf_m, inf_c])
         meat += block.T @ block
-    out: np.ndarray = meat / n**2
-    return out
+    return meat / n**2, at
 
 
 def percentile(draws: np.ndarray, level: float) -> tuple[float, float]:
