@@ -109,7 +109,7 @@ class Inputs:
     metric: np.ndarray
     score: np.ndarray
     answered: np.ndarray
-    features: np.ndarray
+    features: np.ndarray  # float32 or float64; the balance check sums in float64
     feature_names: list[str]
     covariates: np.ndarray  # standardised; empty columns when none
     covariate_columns: list[int]  # which feature columns the covariates came from

@@ -491,8 +491,18 @@ def balance(x: np.ndarray, answered: np.ndarray, weights: np.ndarray) -> tuple[n
     customer's (in standard deviations of the feature over everybody), and the effective
     number of respondents ``(sum w)^2 / sum w^2``."""
     w = np.where(answered, weights, 0.0)
-    sd = x.std(axis=0)
+    n, k = x.shape
+    total, weighted = np.zeros(k), np.zeros(k)
+    for s in _blocks(n):  # float64 sums over blocks: no float64 copy of a float32 x
+        block = x[s].astype("float64")
+        total += block.sum(axis=0)
+        weighted += w[s] @ block
+    mean = total / max(n, 1)
+    squares = np.zeros(k)
+    for s in _blocks(n):
+        squares += ((x[s].astype("float64") - mean) ** 2).sum(axis=0)
+    sd = np.sqrt(squares / max(n, 1))
     sd = np.where(sd > 1e-12, sd, np.nan)
-    diff = (w @ x / w.sum() - x.mean(axis=0)) / sd
+    diff = (weighted / w.sum() - mean) / sd
     ess = float(w.sum() ** 2 / np.sum(w**2))
     return np.nan_to_num(diff), ess

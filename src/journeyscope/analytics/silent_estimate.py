@@ -199,7 +199,7 @@ def _asked_only(
             metric=h,
             score=score,
             answered=answered,
-            features=features.astype("float64"),
+            features=features,
             feature_names=names,
             covariates=standardise(raw),
             covariate_columns=used,
