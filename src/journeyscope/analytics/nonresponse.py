@@ -59,7 +59,7 @@ def standardise(v: np.ndarray) -> np.ndarray:
     out: np.ndarray = (v[:, keep] - v[:, keep].mean(axis=0)) / sd[keep]
     if out.shape[1] == 0:
         return out
-    _, r, pivot = linalg.qr(out, mode="economic", pivoting=True)
+    r, pivot = linalg.qr(out, mode="r", pivoting=True)  # R alone: no n x k Q
     rank = int(np.sum(np.abs(np.diag(r)) > 1e-8 * max(1.0, float(np.abs(r[0, 0])))))
     kept: np.ndarray = out[:, np.sort(pivot[:rank])]
     return kept
