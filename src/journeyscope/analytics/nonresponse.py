@@ -350,35 +350,25 @@ def answering_estimate(
     fit = problem.solve()
     p = answer_probability(fit, v, y, lo, hi, floor)
     point = hajek(values, answered, p)
-    if len(y) <= bootstrap_up_to or not fit.converged:
-        curve = _curve(fit, v, grid, lo, hi)
+    method: Method = "bootstrap" if len(y) <= bootstrap_up_to else "linearised"
+    if not fit.converged:  # no interval for a model that was not solved
+        return AnsweringEstimate(fit, point, _curve(fit, v, grid, lo, hi), grid, method)
+    if method == "bootstrap":
         draws_table, failed = bootstrap_answering(
-            problem,
-            fit,
-            values,
-            y,
-            answered,
-            v,
-            (lo, hi),
-            grid,
-            floor=floor,
-            draws=draws,
-            seed=seed,
+            problem, fit, values, y, answered, v, scale, grid, floor=floor, draws=draws, seed=seed
         )
         return AnsweringEstimate(
-            fit=fit,
-            point=point,
-            curve=curve,
-            grid=grid,
-            method="bootstrap" if len(y) <= bootstrap_up_to else "linearised",
+            fit,
+            point,
+            _curve(fit, v, grid, lo, hi),
+            grid,
+            method,
             draws=draws_table,
-            resamples=draws if fit.converged else 0,
+            resamples=draws,
             failed=failed,
         )
-    cov, curve = linearised_covariance(problem, fit, values, v, (lo, hi), floor, point, grid)
-    return AnsweringEstimate(
-        fit=fit, point=point, curve=curve, grid=grid, method="linearised", cov=cov
-    )
+    cov, curve = linearised_covariance(problem, fit, values, v, scale, floor, point, grid)
+    return AnsweringEstimate(fit, point, curve, grid, method, cov=cov)
 
 
 def bootstrap_answering(
@@ -399,12 +389,12 @@ def bootstrap_answering(
     shadow prediction held fixed: any function of the journey is a valid instrument): one
     row ``[theta | weighted means | curve]`` per resample whose refit converged, and how many
     did not. A resample is a vector of counts (how often each customer was drawn), so no
-    array is copied, and each refit starts from the full sample's ``fit``."""
+    array is copied, and each refit starts from the full sample's ``fit`` (solved)."""
     lo, hi = scale
     rng = np.random.default_rng(seed)
     n = len(y)
     rows, failed = [], 0
-    for _ in range(draws if fit.converged else 0):
+    for _ in range(draws):
         counts = np.bincount(rng.integers(0, n, n), minlength=n).astype("float64")
         f = problem.solve(counts, start=fit.theta)
         if not f.converged:
