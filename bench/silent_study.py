@@ -2,6 +2,7 @@
 
     OMP_NUM_THREADS=1 python bench/silent_study.py                      # the run in the docs
     python bench/silent_study.py --sizes 5000 --runs 4 --bootstrap 50   # a smoke run
+    python bench/silent_study.py --bootstrap-up-to 0       # sandwich intervals at every size
 
 Customers come from :func:`journeyscope.analytics.silent_sim.simulate` (a generator of our
 own, independent of the demo's), one mechanism at a time, each run with its own seed
@@ -38,11 +39,18 @@ ESTIMATORS = ("naive", "model", "mar", "shadow", "combined", "headline", "never 
 
 
 def one(
-    n: int, mechanism: str, seed: int, bootstrap: int, asked: bool = False
+    n: int,
+    mechanism: str,
+    seed: int,
+    bootstrap: int,
+    asked: bool = False,
+    bootstrap_up_to: int | None = None,
 ) -> list[dict[str, object]]:
     facts, x = simulate(n, mechanism, seed)
     every = headline("NPS", facts["truth"].to_numpy(dtype="float64"))
     query = SilentQuery(properties=("segment",), truth=None, bootstrap=bootstrap, seed=seed)
+    if bootstrap_up_to is not None:
+        query = query.model_copy(update={"bootstrap_up_to": bootstrap_up_to})
     if asked:  # who was asked is named: the headline speaks for them
         query = query.model_copy(update={"asked": "invitation"})
         r: SilentResult = estimate(query, facts, x, ["invitation"])
@@ -177,6 +185,13 @@ def main() -> None:
     ap.add_argument("--sizes", default="5000,20000", help="customers per run, comma-separated")
     ap.add_argument("--runs", default="16,4", help="runs per size (one number, or one per size)")
     ap.add_argument("--bootstrap", type=int, default=100)
+    ap.add_argument(
+        "--bootstrap-up-to",
+        type=int,
+        default=None,
+        help="customers up to which intervals come from the bootstrap (the query's default "
+        "unless given): 0 gives every size the linearised (sandwich) intervals",
+    )
     ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
     ap.add_argument(
         "--asked",
@@ -208,7 +223,7 @@ def main() -> None:
             for mech in mechanisms:
                 for run in range(count):
                     seed = n + 1000 * list(MECHANISMS).index(mech) + run
-                    new = one(n, mech, seed, args.bootstrap, args.asked)
+                    new = one(n, mech, seed, args.bootstrap, args.asked, args.bootstrap_up_to)
                     writer.writerows(new)
                     fh.flush()
                     rows.extend(new)

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from journeyscope.analytics import features
-from journeyscope.analytics.features import feature_matrix
+from journeyscope.analytics.features import as_array, feature_matrix
 
 
 def _customers(persons: list[str]) -> pa.Table:
@@ -64,7 +64,8 @@ def test_counts_land_on_their_customers_row_and_ties_keep_name_order(monkeypatch
     props = [c for c in x.columns if c.startswith("prop:")]
     assert props == ["prop:segment_(none)", "prop:segment_basic", "prop:segment_gold"]
     assert x[props].to_numpy().tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
-    assert x.to_numpy().dtype == np.float64 and not np.isnan(x.to_numpy()).any()
+    assert x.to_numpy().dtype == np.float32 and not np.isnan(x.to_numpy()).any()
+    assert np.shares_memory(as_array(x), x.to_numpy())  # the models read it without a copy
 
 
 def test_no_counts_at_all_leaves_no_count_columns() -> None:

@@ -25,12 +25,13 @@ from pydantic import BaseModel
 
 from journeyscope.analytics.estimators import aipw
 from journeyscope.analytics.nonresponse import (
-    Replicates,
+    AnsweringEstimate,
+    Calibration,
     Shape,
     answer_probability,
+    answering_estimate,
     balance,
-    bootstrap_answering,
-    percentile,
+    best_probability,
 )
 from journeyscope.analytics.sensitivity import Sensitivity, sweep
 
@@ -108,7 +109,7 @@ class Inputs:
     metric: np.ndarray
     score: np.ndarray
     answered: np.ndarray
-    features: np.ndarray
+    features: np.ndarray  # float32 or float64; the balance check sums in float64
     feature_names: list[str]
     covariates: np.ndarray  # standardised; empty columns when none
     covariate_columns: list[int]  # which feature columns the covariates came from
@@ -149,7 +150,7 @@ def _balance_check(
     return Check(name="balance", passed=ok, detail=detail), ess
 
 
-def _model_checks(inp: Inputs, rep: Replicates, draws: int) -> list[Check]:
+def _model_checks(inp: Inputs, rep: AnsweringEstimate) -> list[Check]:
     checks = [
         Check(
             name="converged",
@@ -165,22 +166,32 @@ def _model_checks(inp: Inputs, rep: Replicates, draws: int) -> list[Check]:
             f"(needs 0.05 or more to identify how the score drives answering)",
         ),
     ]
-    if rep.fit.converged and draws:
-        share = rep.failed / draws
+    if rep.fit.converged and rep.method == "bootstrap" and rep.resamples:
         checks.append(
             Check(
                 name="stable",
-                passed=share <= 0.2,
-                detail=f"{rep.failed} of {draws} bootstrap refits failed to solve",
+                passed=rep.failed <= 0.2 * rep.resamples,
+                detail=f"{rep.failed} of {rep.resamples} bootstrap refits failed to solve",
+            )
+        )
+    elif rep.fit.converged and rep.method == "linearised":
+        checks.append(
+            Check(
+                name="stable",
+                passed=rep.has_intervals,
+                detail="the calibration equations' Jacobian is invertible and the sandwich "
+                "variance finite"
+                if rep.has_intervals
+                else "the calibration equations' Jacobian is singular: no variance",
             )
         )
     return checks
 
 
 def _from_replicates(
-    name: StrategyName, inp: Inputs, rep: Replicates, level: float, draws: int, used: list[int]
+    name: StrategyName, inp: Inputs, rep: AnsweringEstimate, level: float, used: list[int]
 ) -> Strategy:
-    checks = _model_checks(inp, rep, draws)
+    checks = _model_checks(inp, rep)
     metric_ci = score_ci = None
     metric = score = None
     if rep.fit.converged:
@@ -193,8 +204,9 @@ def _from_replicates(
         checks.append(bal)
         checks.append(_overlap(inp, rep, used))
         metric, score = _round(rep.point[0]), _round(rep.point[1])
-        metric_ci = _ci(percentile(rep.draws[:, 0], level)) if len(rep.draws) else None
-        score_ci = _ci(percentile(rep.draws[:, 1], level)) if len(rep.draws) else None
+        if rep.has_intervals:
+            metric_ci = _ci(rep.interval(rep.value_index(0), level))
+            score_ci = _ci(rep.interval(rep.value_index(1), level))
     return Strategy(
         never_asked=_transported(rep, level) if inp.odds is not None else None,
         name=name,
@@ -203,24 +215,17 @@ def _from_replicates(
         metric_ci=metric_ci,
         mean_score=score,
         mean_score_ci=score_ci,
-        interval=(
-            f"percentile bootstrap, {len(rep.draws)} resamples of customers, answering model "
-            f"refitted in each ({rep.fit.shape} in the score)"
-        ),
+        interval=rep.described(),
         checks=checks,
         survives=all(c.passed for c in checks) and metric_ci is not None,
         score_coefficients=_coefs(rep, level) if rep.fit.converged else [],
     )
 
 
-def _transported(rep: Replicates, level: float) -> tuple[float, float, float] | None:
+def _transported(rep: AnsweringEstimate, level: float) -> tuple[float, float, float] | None:
     """The never-asked metric: respondents weighted by 1 / P(answer) x odds of never being
-    asked, i.e. the ratio of the weighted means of odds x metric and of odds (columns 2, 3)."""
-    if not rep.fit.converged or len(rep.draws) == 0 or rep.point[3] <= 0:
-        return None
-    ratio = rep.draws[:, 2] / np.where(rep.draws[:, 3] > 0, rep.draws[:, 3], np.nan)
-    lo, hi = percentile(ratio[np.isfinite(ratio)], level)
-    return (rep.point[2] / rep.point[3], lo, hi)
+    asked, i.e. the ratio of the weighted means of odds x metric and of odds (values 2, 3)."""
+    return rep.ratio(2, 3, level) if rep.fit.converged else None
 
 
 def _mar_transported(inp: Inputs, z: float) -> tuple[float, float, float] | None:
@@ -243,15 +248,12 @@ def _none(inp: Inputs) -> np.ndarray:
     return np.zeros((len(inp.score), 0))
 
 
-def _overlap(inp: Inputs, rep: Replicates, used: list[int]) -> Check:
+def _overlap(inp: Inputs, rep: AnsweringEstimate, used: list[int]) -> Check:
     """Customers whose chance to answer stays below 1% whatever score they would give:
     nothing in the respondents speaks for them."""
     lo, hi = inp.scale
     v = inp.covariates if used else _none(inp)
-    best = np.zeros(len(inp.score))
-    for g in rep.grid:
-        p = answer_probability(rep.fit, v, np.full(len(inp.score), g), lo, hi, 0.0)
-        best = np.maximum(best, p)
+    best = best_probability(rep.fit, v, rep.grid, lo, hi)
     share = float(np.mean(best < 0.01))
     return Check(
         name="overlap",
@@ -291,20 +293,20 @@ def _mar(inp: Inputs, z: float) -> Strategy:
     )
 
 
-def _coefs(rep: Replicates, level: float) -> list[tuple[float, float, float]]:
-    """Each score coefficient (on the score scaled to -1..1) with its bootstrap interval."""
+def _coefs(rep: AnsweringEstimate, level: float) -> list[tuple[float, float, float]]:
+    """Each score coefficient (on the score scaled to -1..1) with its interval."""
     coefs = []
     for j, c in enumerate(rep.fit.score_coefs):
-        lo, hi = percentile(rep.coefs[:, j], level) if len(rep.coefs) else (np.nan, np.nan)
+        lo, hi = rep.interval(rep.coef_index(j), level)
         coefs.append((round(float(c), 4), round(lo, 4), round(hi, 4)))
     return coefs
 
 
-def _curve(name: str, rep: Replicates, level: float) -> AnsweringCurve:
+def _curve(name: str, rep: AnsweringEstimate, level: float) -> AnsweringCurve:
     coefs = _coefs(rep, level)
     points = []
     for k, g in enumerate(rep.grid):
-        lo, hi = percentile(rep.curve_draws[:, k], level) if len(rep.curve_draws) else (np.nan,) * 2
+        lo, hi = np.clip(rep.interval(rep.curve_index(k), level), 0.0, 1.0)
         points.append(
             CurvePoint(
                 score=float(g),
@@ -346,27 +348,27 @@ def _describe(coefs: list[tuple[float, float, float]], shape: str) -> str:
 MIN_CURVATURE: Final = 0.5
 
 
-def _bent(quad: Replicates, draws: int, level: float) -> bool:
+def _bent(quad: AnsweringEstimate, level: float) -> bool:
     """Whether the quadratic answering model is identified and clearly bent: it converged,
     at most 20% of its refits failed, its curvature's interval excludes zero and the
     curvature is at least :data:`MIN_CURVATURE`."""
-    if not quad.fit.converged or quad.failed > 0.2 * draws or len(quad.coefs) == 0:
+    if not quad.fit.converged or quad.failed > 0.2 * quad.resamples or not quad.has_intervals:
         return False
-    low, high = percentile(quad.coefs[:, 1], level)
+    low, high = quad.interval(quad.coef_index(1), level)
     return (low > 0 or high < 0) and abs(float(quad.fit.score_coefs[1])) >= MIN_CURVATURE
 
 
-def _score_matters(rep: Replicates, level: float) -> bool:
-    """Whether some score coefficient's bootstrap interval excludes zero."""
-    for j in range(rep.coefs.shape[1]):
-        lo, hi = percentile(rep.coefs[:, j], level)
+def _score_matters(rep: AnsweringEstimate, level: float) -> bool:
+    """Whether some score coefficient's interval excludes zero."""
+    for j in range(len(rep.fit.score_coefs)):
+        lo, hi = rep.interval(rep.coef_index(j), level)
         if np.isfinite(lo) and (lo > 0 or hi < 0):
             return True
     return False
 
 
 def identify(
-    inp: Inputs, *, z: float, level: float, draws: int, seed: int
+    inp: Inputs, *, z: float, level: float, draws: int, seed: int, bootstrap_up_to: int
 ) -> tuple[list[Strategy], AnsweringCurve | None, Headline, Sensitivity | None]:
     """Every strategy with its checks, the answering curve, the headline and the sensitivity
     of the headline (or, without one, of the most general strategy) to the score's pull."""
@@ -375,33 +377,29 @@ def identify(
     if inp.odds is not None:
         values += [inp.odds * inp.metric, inp.odds]
 
-    def fit(v: np.ndarray, shape: Shape) -> Replicates:
-        return bootstrap_answering(
+    def fit(v: np.ndarray, shape: Shape) -> AnsweringEstimate:
+        problem = Calibration.of(inp.score, inp.answered, v, inp.m_score, lo, hi, shape)
+        return answering_estimate(
+            problem,
             values,
             inp.score,
-            inp.answered,
             v,
-            inp.m_score,
-            lo,
-            hi,
-            shape,
+            inp.scale,
             floor=1e-3,
             draws=draws,
             seed=seed,
+            bootstrap_up_to=bootstrap_up_to,
         )
 
     shadow = fit(_none(inp), "linear")
-    strategies = [_mar(inp, z), _from_replicates("shadow", inp, shadow, level, draws, [])]
-    reps: dict[str, Replicates] = {"shadow": shadow}
+    strategies = [_mar(inp, z), _from_replicates("shadow", inp, shadow, level, [])]
+    reps: dict[str, AnsweringEstimate] = {"shadow": shadow}
     if inp.covariates.shape[1]:
-        linear = fit(inp.covariates, "linear")
+        # the linear model is fitted only when the quadratic one is not clearly bent
         quad = fit(inp.covariates, "quadratic")
-        bent = _bent(quad, draws, level)
-        combined = quad if bent else linear
+        combined = quad if _bent(quad, level) else fit(inp.covariates, "linear")
         reps["combined"] = combined
-        strategies.append(
-            _from_replicates("combined", inp, combined, level, draws, inp.covariate_columns)
-        )
+        strategies.append(_from_replicates("combined", inp, combined, level, inp.covariate_columns))
         mar = strategies[0]
         comb = strategies[-1]
         if comb.survives:
@@ -508,7 +506,10 @@ def _headline(strategies: list[Strategy]) -> Headline:
 
 
 def _sensitivity(
-    inp: Inputs, strategies: list[Strategy], headline: Headline, reps: dict[str, Replicates]
+    inp: Inputs,
+    strategies: list[Strategy],
+    headline: Headline,
+    reps: dict[str, AnsweringEstimate],
 ) -> Sensitivity | None:
     name = headline.strategy or next(
         (s.name for s in _ordered(strategies) if s.name in reps and reps[s.name].fit.converged),

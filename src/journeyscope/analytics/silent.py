@@ -85,6 +85,13 @@ class SilentQuery(AnalysisQuery):
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
     seed: int = 0
     bootstrap: int = Field(default=200, ge=0, le=5000)
+    bootstrap_up_to: int = Field(
+        default=20_000,
+        ge=0,
+        description="Customers up to which the shadow and combined strategies' intervals come "
+        "from `bootstrap` resamples (answering model refitted in each); above it, from the "
+        "linearised estimating equations (sandwich variance), which cost about one more fit.",
+    )
     predictions: bool = False
     asked: str | None = Field(
         default=None,

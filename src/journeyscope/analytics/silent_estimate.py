@@ -199,7 +199,7 @@ def _asked_only(
             metric=h,
             score=score,
             answered=answered,
-            features=features.astype("float64"),
+            features=features,
             feature_names=names,
             covariates=standardise(raw),
             covariate_columns=used,
@@ -215,13 +215,13 @@ def _asked_only(
         level=query.confidence,
         draws=query.bootstrap,
         seed=query.seed,
+        bootstrap_up_to=query.bootstrap_up_to,
     )
     shadow = next(s for s in strategies if s.name == "shadow")
     if shadow.metric is not None:
         method = (
             "respondents weighted by 1 / P(answer | score), the answering model fitted with "
-            "the journey's predicted score as shadow variable; percentile bootstrap interval, "
-            "answering model refitted in each resample"
+            "the journey's predicted score as shadow variable; " + shadow.interval
         )
         corrected = Estimates(
             metric=Estimate(value=shadow.metric, ci=shadow.metric_ci, method=method),
@@ -271,8 +271,10 @@ ASSUMPTIONS: Final = (
     "All of this among the customers who were asked (asked.rule); the never-asked are "
     "extrapolated to only under the stronger assumption in never_asked.assumption, or "
     "abstained on. "
-    "Intervals: influence function of the cross-fitted doubly robust estimate; bootstrap "
-    "refitting the answering model for shadow and combined; the sensitivity sweep shows what "
+    "Intervals: influence function of the cross-fitted doubly robust estimate; for shadow "
+    "and combined, a bootstrap refitting the answering model (up to bootstrap_up_to "
+    "customers) or the sandwich variance of the answering model's equations stacked with "
+    "the weighted means (above it); the sensitivity sweep shows what "
     "no check can: answering bending with the score more or less than estimated"
 )
 
@@ -291,8 +293,10 @@ def _semantics(q: SilentQuery) -> str:
         f"gradient-boosted trees, {q.folds}-fold cross-fitting (seed {q.seed}); propensity "
         f"floor {q.min_propensity}; {round(q.confidence * 100)}% intervals; naive = "
         f"respondents' mean; model = mean prediction; doubly_robust = augmented IPW; "
-        f"corrected = the shadow strategy; strategies mar / shadow / combined with "
-        f"{q.bootstrap} bootstrap resamples each (answering model refitted); combined "
+        f"corrected = the shadow strategy; strategies mar / shadow / combined, intervals of "
+        f"shadow and combined from {q.bootstrap} bootstrap resamples each (answering model "
+        f"refitted) up to {q.bootstrap_up_to:,} customers, above that from the linearised "
+        f"estimating equations (sandwich variance, answering model's error included); combined "
         f"covariates: properties one-hot, each channel and other surveys as used-at-all and "
         f"log(1 + count); quadratic in the score when its curvature's interval excludes 0 and "
         f"it is at least 0.5 on the score scaled to -1..1"
