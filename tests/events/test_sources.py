@@ -4,7 +4,6 @@ same events ingested into a store; on DuckDB and on Spark."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,12 +32,25 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """600 synthetic customers: a store, the same rows as a Hive-partitioned Parquet folder
     (by journey) and as a CSV file with other column names."""
-    folder = tmp_path_factory.mktemp("lake")
+    return _write_lake(tmp_path_factory.mktemp("lake"), 600)
+
+
+@pytest.fixture(scope="module")
+def small_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same on 300 customers, for the whole report read twice (on the 600 customers the
+    two reports cost about 100 s of CPU, most of it the silent customers' analysis; here
+    about a tenth): the test compares the two reports, not figures of their own."""
+    return _write_lake(tmp_path_factory.mktemp("small_lake"), 300)
+
+
+def _write_lake(folder: Path, customers: int) -> Path:
+    """``customers`` synthetic customers (seed 21) in ``folder``: ``store.duckdb``, the Parquet
+    folder ``events`` partitioned by journey, and ``events.csv`` with other column names."""
     data = folder / "all.parquet"
-    synthetic.write(synthetic.generate(600, seed=21), data)
+    synthetic.write(synthetic.generate(customers, seed=21), data)
     table = pq.read_table(data)
     ds.write_dataset(
         table,
@@ -63,7 +75,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             )
     with Store(folder / "store.duckdb") as store:
         store.ingest(data)
-    yield folder
+    return folder
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.kind)
@@ -148,15 +160,15 @@ def test_spark_sees_in_memory_tables_in_compiled_queries(spark: object) -> None:
     assert backend.rows(joined) == [{"activity": "A", "n": 1}]
 
 
-def test_the_report_reads_a_source_in_place(lake: Path, tmp_path: Path) -> None:
+def test_the_report_reads_a_source_in_place(small_lake: Path, tmp_path: Path) -> None:
     """``journeyscope --source parquet:... report`` draws the same report figures as the
     store holding the same events."""
     from journeyscope.config import Settings
     from journeyscope.services.report import build_report
 
-    stored = build_report(Settings(store=lake / "store.duckdb"))
+    stored = build_report(Settings(store=small_lake / "store.duckdb"))
     in_place = build_report(
-        Settings(store=tmp_path / "none.duckdb", source=f"parquet:{lake / 'events'}")
+        Settings(store=tmp_path / "none.duckdb", source=f"parquet:{small_lake / 'events'}")
     )
     assert in_place.source.startswith("parquet:")
     assert in_place.overview["events"] == stored.overview["events"]

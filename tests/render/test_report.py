@@ -11,12 +11,9 @@ import pytest
 from markupsafe import escape
 from typer.testing import CliRunner
 
-from journeyscope import synthetic
 from journeyscope.analytics.steps import design_funnel
 from journeyscope.cli import app
 from journeyscope.definitions import load_journey
-from journeyscope.events import Store
-from journeyscope.events.identity import stitch
 from journeyscope.render.report import SECTIONS, overlay_of, report_html
 from journeyscope.services.report import compute_report
 
@@ -205,21 +202,10 @@ def test_the_report_counts_contacts_with_the_one_classification(data):
     assert "classification" in data.channels.model_dump()
 
 
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """300 synthetic customers, stitched: the command's own run, not the figures."""
-    folder = tmp_path_factory.mktemp("small")
-    synthetic.write(synthetic.generate(300, seed=11), folder / "events.parquet")
-    with Store(folder / "store.duckdb") as store:
-        store.ingest(folder / "events.parquet")
-        stitch(store.con)
-    return folder / "store.duckdb"
-
-
 def test_report_command_on_a_small_store(small_store, tmp_path):
     """The command end to end (options, design, variant, the file written) on 300 customers;
-    the figures are checked on the computed report above."""
-    _report_command(small_store, tmp_path)
+    the figures are checked on the computed report above (``small_store``: tests/conftest.py)."""
+    _report_command(Path(small_store.path), tmp_path)
 
 
 # the command on the 2,000 customers (about 110 s of CPU): the full run only; the fast lane
