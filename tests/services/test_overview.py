@@ -88,7 +88,7 @@ def test_a_warmed_catalogue_is_read_once_and_then_served_from_the_cache(
 
     results.clear()
     overview.warm_catalogue(settings)
-    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+    results.submit_work(settings, ("after",), int, background=True).result(60)
 
     def again(_: Settings) -> overview.Catalogue:
         raise AssertionError("the catalogue was read again")

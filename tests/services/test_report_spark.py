@@ -12,6 +12,7 @@ are left out: they are not results. Slow: it starts Spark (local mode, the share
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,17 @@ def differences(ours: Any, theirs: Any, where: str = "") -> list[str]:
             for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
             for d in differences(a, b, f"{where}[{i}]")
         ]
+    if isinstance(ours, float) and isinstance(theirs, float) and same_figure(ours, theirs):
+        return []
     return [] if ours == theirs else [f"{where}: duckdb {ours!r} != spark {theirs!r}"]
+
+
+def same_figure(ours: float, theirs: float) -> bool:
+    """Equal to 9 significant digits, or one unit apart in the 6th decimal: figures the
+    product rounds to 6 decimals (cost per case) come from sums the two engines add in
+    different orders, which can put a value just either side of a rounding boundary (a
+    step's cost per case: 3.889062 on DuckDB, 3.889063 on Spark, in one run)."""
+    return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1.000001e-6)
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from journeyscope.config import Settings
-from journeyscope.services import results
+from journeyscope.errors import JourneyscopeError
+from journeyscope.services import background, results
 
 
 @pytest.fixture
@@ -96,40 +98,84 @@ def test_memo_failure_reaches_every_waiter_and_is_not_kept(
     assert results.memo(settings, "name", lambda: 7) == 7  # the failure was not kept
 
 
+def _nothing() -> None:
+    """Background work that does nothing (a module-level function: it is pickled)."""
+
+
+def _broken() -> str:
+    raise ValueError("no data")
+
+
+def _priority_and_process() -> tuple[int, int]:
+    return os.getpriority(os.PRIO_PROCESS, 0), os.getpid()
+
+
+def _die() -> None:
+    os._exit(9)  # as a process killed for memory: no answer
+
+
 def test_warm_computes_once_in_the_background_and_memo_then_finds_it(
     settings: Settings,
 ) -> None:
-    calls: list[int] = []
-    results.warm(settings, "warmed", lambda: calls.append(1) or "ready")
+    results.warm(settings, "warmed", partial(str, "ready"))
     # the background worker is one thread: a task queued after the warm-up runs after it
-    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+    results.submit_work(settings, ("after",), _nothing, background=True).result(60)
     assert results.memo(settings, "warmed", lambda: "computed again") == "ready"
-    assert calls == [1]
 
 
 def test_a_failed_warm_up_is_not_kept_and_the_asker_meets_the_failure(
     settings: Settings,
 ) -> None:
-    def fail() -> str:
-        raise ValueError("no data")
-
-    results.warm(settings, "broken", fail)
-    results.submit_work(settings, ("after",), lambda: None, background=True).result(30)
+    results.warm(settings, "broken", _broken)
+    results.submit_work(settings, ("after",), _nothing, background=True).result(60)
     with pytest.raises(ValueError, match="no data"):
-        results.memo(settings, "broken", fail)
+        results.memo(settings, "broken", _broken)
 
 
-@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no per-thread priorities here")
-def test_the_background_worker_runs_at_a_lower_cpu_priority(settings: Settings) -> None:
-    def priority() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    mine = priority()
-    if mine >= results.BACKGROUND_NICE:
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_background_work_runs_in_a_child_process_at_a_lower_cpu_priority(
+    settings: Settings,
+) -> None:
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    if mine >= background.NICE:
         pytest.skip(f"the tests already run at nice {mine}")
-    background = results.submit_work(settings, ("nice",), priority, background=True).result(30)
-    assert background == results.BACKGROUND_NICE
-    assert priority() == mine  # the calling thread keeps its own
+    job = results.submit_work(settings, ("nice",), _priority_and_process, background=True)
+    nice, pid = job.result(60)
+    assert nice == background.NICE and pid != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == mine  # this process keeps its own
+    later = results.memo_later(settings, "later", _priority_and_process)
+    assert later == (False, None)
+    results.submit_work(settings, ("after later",), _nothing, background=True).result(60)
+    done, (nice_later, pid_later) = results.memo_later(settings, "later", _priority_and_process)
+    assert done and nice_later == background.NICE and pid_later not in (pid, os.getpid())
+
+
+def test_a_background_process_that_dies_fails_its_figure_and_the_next_one_runs(
+    settings: Settings,
+) -> None:
+    died = results.submit_work(settings, ("dies",), _die, background=True)
+    with pytest.raises(JourneyscopeError, match="ended without a result"):
+        died.result(60)
+    after = results.submit_work(settings, ("after death",), _priority_and_process, background=True)
+    assert after.result(60)[1] != os.getpid()
+
+
+def test_background_work_asked_by_a_page_runs_at_once_in_this_process(
+    settings: Settings,
+) -> None:
+    """Queued behind a held background job, the same work asked without ``background`` is
+    promoted: it runs in the analysis pool, in this process, and the background worker
+    skips it."""
+    release = threading.Event()
+    results.submit_work(settings, ("held",), _nothing, background=True)  # keeps it busy...
+    holder = results._background.submit(release.wait)  # ...and this holds the worker
+    queued = results.submit_work(settings, ("promoted",), _priority_and_process, background=True)
+    assert queued.waiting_in_background
+    asked = results.submit_work(settings, ("promoted",), _priority_and_process)
+    assert asked is queued
+    assert queued.result(60)[1] == os.getpid()
+    release.set()
+    holder.result(60)
 
 
 def _result(settings: Settings, name: str, size: int) -> bytes:

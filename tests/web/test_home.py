@@ -233,16 +233,19 @@ def test_every_figure_of_a_card_follows_a_saved_version(
 
 @pytest.fixture
 def held_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The fitness replays (only Home runs them) held until the event is set; set when the
-    test ends."""
+    """Home's background figures (each design's fitness replay and silent-customer estimate,
+    handed to a child process) held until the event is set; set when the test ends."""
+    from journeyscope.services import background, studio
+
     release = threading.Event()
-    replay = overview.journey_fitness
+    call = background.call
 
-    def fitness_held(*args: Any, **kwargs: Any) -> Any:
-        release.wait()
-        return replay(*args, **kwargs)
+    def held(work: Any) -> Any:
+        if getattr(work, "func", None) in (overview.journey_fitness, studio.compute_part):
+            release.wait()
+        return call(work)
 
-    monkeypatch.setattr(overview, "journey_fitness", fitness_held)
+    monkeypatch.setattr(background, "call", held)
     try:
         yield release
     finally:
@@ -250,19 +253,10 @@ def held_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 def test_home_held_back_never_delays_an_explore_funnel(
-    app_client, login, held_back: threading.Event, monkeypatch: pytest.MonkeyPatch
+    app_client, login, held_back: threading.Event
 ) -> None:  # type: ignore[no-untyped-def]
     """Every card seen, and every one of Home's jobs held (the fitness replays and the
     silent-customer estimates, more of them than the pool has workers): a funnel answers."""
-    from journeyscope.services import report
-
-    estimate = report._ANALYSIS["silent"]
-
-    def silent_held(run: Any) -> None:
-        held_back.wait()
-        estimate(run)
-
-    monkeypatch.setitem(report._ANALYSIS, "silent", silent_held)
     login(app_client, "viewer")
     home = app_client.get("/").text
     designs = re.findall(r'id="journey-([a-z0-9_]+)"[^>]*hx-trigger="revealed"', home)

@@ -102,10 +102,12 @@ def warm_catalogue(settings: Settings) -> None:
     """Read the catalogue in the background now (the service's start, after an upload), so
     that the first Explore request does not wait for it: a scan of every event (4.8 s at
     9.6M events), which every step, breakdown and filter is checked against."""
+    from functools import partial
+
     from journeyscope.services import results
 
     if settings.store.is_file():
-        results.warm(settings, "catalogue", lambda: catalogue(settings))
+        results.warm(settings, "catalogue", partial(catalogue, settings))
 
 
 def headline(settings: Settings) -> dict[str, Any]:
@@ -540,8 +542,12 @@ def nps_later(settings: Settings, version: DesignVersion) -> tuple[bool, dict[st
         job = nps_job(settings, version)
     except JourneyscopeError as exc:
         return True, {"kind": "none", "reason": str(exc)}
-    done = job.done()
-    return done, corrected_nps(job.result()) if done else None
+    if not job.done():
+        return False, None
+    try:
+        return True, corrected_nps(job.result())
+    except JourneyscopeError as exc:  # its background process ended without an answer
+        return True, {"kind": "none", "reason": str(exc)}
 
 
 def corrected_nps(data: Any) -> dict[str, Any]:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 from journeyscope.analytics.cases import AnalysisQuery
 from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError, StoreError
+from journeyscope.services import background as children
 
 T = TypeVar("T")
 KEPT: Final = 64  # results kept in memory
@@ -349,9 +350,10 @@ def submit_work(
     typed query (the journeys page runs the report's analyses this way). ``kind``: what the
     work is, to time it and estimate the next run of the same kind on this store.
 
-    ``background``: queue it on the single low-priority worker (Home's figures), never in
-    the pool a person's analyses run in. The same work asked without ``background`` joins it
-    when it is running, and when it is still queued there runs it in the pool at once."""
+    ``background``: queue it on the single background worker (Home's figures), which computes
+    it in a low-priority child process (``compute`` must pickle), never in the pool a person's
+    analyses run in. The same work asked without ``background`` joins it when it is running,
+    and when it is still queued there runs it in the pool at once, in this process."""
     key = (store_state(settings.store), *name)
     took = (str(settings.store), kind or "")
 
@@ -360,10 +362,11 @@ def submit_work(
             if job.claimed:  # promoted, and already run by the other pool
                 return
             job.claimed = True
+            in_child = job.waiting_in_background  # not promoted: the background worker's
             job.waiting_in_background = False
         started = time.monotonic()
         try:
-            result = compute()
+            result = children.call(compute) if in_child else compute()
         except BaseException as exc:  # handed to whoever waits on the job
             with _lock:
                 _running.pop(key, None)
@@ -469,47 +472,32 @@ def memo(settings: Settings, name: str, compute: Callable[[], T]) -> T:
 
 _later: dict[tuple[Any, ...], Future[Any]] = {}
 
-#: The background worker's scheduling priority (a Unix nice value: 0 normal, 19 lowest).
-BACKGROUND_NICE: Final = 10
-
-
-def _lower_priority() -> None:
-    """Lower the calling thread's CPU priority to :data:`BACKGROUND_NICE` (Linux schedules
-    threads one by one, so the rest of the process keeps its priority); nothing where the
-    system cannot."""
-    import os
-
-    # where the system has no per-thread priorities: an even share, as before
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-
-
-#: One low-priority worker of its own for background figures (Home's: :func:`memo_later`,
+#: One worker of its own for background figures (Home's: :func:`memo_later`,
 #: ``submit_work(background=True)``; :func:`warm`), so that they never hold up the analyses a
-#: person is waiting for in ``_pool``: a queue of its own, and a lower CPU priority, so that
-#: on a busy machine the scheduler gives the pages' analyses the cores first.
-_background = ThreadPoolExecutor(
-    max_workers=1, thread_name_prefix="background", initializer=_lower_priority
-)
+#: person is waiting for in ``_pool``; it hands each to a low-priority child process
+#: (:mod:`journeyscope.services.background`) and waits for its answer.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="background")
 
 
 def warm(settings: Settings, name: str, compute: Callable[[], Any]) -> None:
-    """Start :func:`memo` of ``compute`` under ``name`` on the background worker, so that the
-    first person to ask finds it computed (or joins the computation) instead of starting it.
-    A failure is left for the asker's own :func:`memo` to meet and report."""
+    """Start :func:`memo` of ``compute`` under ``name`` on the background worker (in a child
+    process: ``compute`` must pickle), so that the first person to ask finds it computed (or
+    joins the computation) instead of starting it. A failure is left for the asker's own
+    :func:`memo` to meet and report."""
 
     def work() -> None:
         # a failure is not kept by memo: the first request computes it again and reports it
         with contextlib.suppress(Exception):
-            memo(settings, name, compute)
+            memo(settings, name, lambda: children.call(compute))
 
     _background.submit(work)
 
 
 def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple[bool, T | None]:
     """``(True, value)`` when ``compute()`` is done for this store state under ``name``;
-    else ``(False, None)`` and it runs in the background (once), so a page stays fast and
-    shows the value on a later request. A failure is kept as ``(True, None)``."""
+    else ``(False, None)`` and it runs in the background (once, in a child process:
+    ``compute`` must pickle), so a page stays fast and shows the value on a later request. A
+    failure is kept as ``(True, None)``."""
     key = (store_state(settings.store), name)
     with _lock:
         if key in _memo:
@@ -520,7 +508,7 @@ def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple
 
         def work() -> None:
             try:
-                value: Any = compute()
+                value: Any = children.call(compute)
             except Exception:  # shown as "not available"; the page never fails for it
                 value = None
             with _lock:

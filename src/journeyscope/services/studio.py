@@ -14,8 +14,9 @@ shows as soon as its own part is done.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
 
@@ -128,22 +129,27 @@ def submit_part(
     its YAML, part of the cache key, so an edited design is computed again). Its result is
     the :class:`ReportData` holding that part's analyses, or :class:`Failed` with the
     message when they refuse the data (kept per store state like a result, so a page
-    polling it sees the reason). ``background``: on the low-priority worker (Home's
-    figures; the page asking for the same part joins it or runs it at once)."""
-    from journeyscope.errors import JourneyscopeError
-
-    analyses = PARTS[part]
+    polling it sees the reason). ``background``: on the background worker, in a
+    low-priority child process (Home's figures; the page asking for the same part joins it
+    or runs it at once)."""
     digest = hashlib.sha256(text.encode()).hexdigest()
-
-    def compute() -> ReportData | Failed:
-        try:
-            return compute_journey(settings, journey, filters, analyses)
-        except JourneyscopeError as exc:
-            return Failed(str(exc))
-
+    compute = partial(compute_part, settings, journey, filters, PARTS[part])
     return submit_work(
         settings, ("journey page", part, digest, filters.key()), compute, background=background
     )
+
+
+def compute_part(
+    settings: Settings, journey: Journey, filters: Filters, analyses: Sequence[str]
+) -> ReportData | Failed:
+    """:func:`compute_journey` of these analyses, or :class:`Failed` with the message when
+    they refuse the data (a module-level function: a background job pickles it)."""
+    from journeyscope.errors import JourneyscopeError
+
+    try:
+        return compute_journey(settings, journey, filters, analyses)
+    except JourneyscopeError as exc:
+        return Failed(str(exc))
 
 
 def submit_parts(
