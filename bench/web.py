@@ -13,7 +13,8 @@ rest (served from the result cache); the same analyses run in-process once, for 
 them, for the memory an analysis needs by itself); the server's peak RSS (VmHWM of the child,
 read from /proc) and its RSS over time, sampled every quarter second: the RSS when each page's
 first response came back, the peak, and the RSS after the users are done and the server has
-been idle for ``--settle`` seconds (does memory come back?). ``--skip-home`` leaves Home out of
+been idle for ``--settle`` seconds (does memory come back?); and the peak of the RSS of the
+server with every process it started (the background figures' child processes), sampled. ``--skip-home`` leaves Home out of
 the browsing, sign-in included (it lands on Customers): Home starts background jobs of its own
 (each design's silent-customer estimate and fitness replay); run with and without it to
 separate their share. Every figure is printed with the machine's load average.
@@ -134,14 +135,34 @@ def _mb(n: float) -> float:
     return round(n / 2**20, 1)
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, their children, and so on (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = (entry / "stat").read_text()
+                parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 class RssSampler(threading.Thread):
-    """Samples the RSS of process ``pid`` every ``every`` seconds until :meth:`stop`."""
+    """Samples the RSS of process ``pid`` every ``every`` seconds until :meth:`stop`, and the
+    RSS of its whole tree (the server and every process it started: the background figures'
+    child processes) beside it."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.started = time.perf_counter()
         self.samples: list[tuple[float, int]] = []
+        self.tree_peak = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -150,6 +171,11 @@ class RssSampler(threading.Thread):
                 rss = _status_bytes(self.pid, "VmRSS")
             except OSError:
                 return
+            tree = rss
+            for child in _descendants(self.pid):
+                with contextlib.suppress(OSError):
+                    tree += _status_bytes(child, "VmRSS")
+            self.tree_peak = max(self.tree_peak, tree)
             self.samples.append((time.perf_counter() - self.started, rss))
             self._halt.wait(self.every)
 
@@ -355,6 +381,8 @@ def main() -> None:
     }
     out["in_process_peak_rss_mb"] = _mb(inproc_peak)
     out["server_peak_rss_mb"] = _mb(rss)
+    # sampled, so it may miss a peak between samples; the children's shared pages count twice
+    out["server_and_children_peak_rss_mb"] = _mb(sampler.tree_peak)
     out["server_rss_when_done_mb"] = {"rss": _mb(done_rss), "load": round(done_load, 1)}
     out["server_rss_settled_mb"] = _mb(settled)
     out["server_rss_timeline"] = sampler.timeline()

@@ -1,8 +1,9 @@
 """Background figures computed in a child process of their own, at a low CPU priority.
 
 Home's slow figures (each design's silent-customer estimate and fitness replay) and the
-catalogue's warm-up run here, one at a time, each in a fresh child process forked from a
-server process that has the analyses imported already (so a child starts in milliseconds, not
+catalogue's warm-up run here (handed over one at a time by the background worker of
+:mod:`journeyscope.services.results`), each in a fresh child process forked from a fork
+server that has the analyses imported already (so a child starts in milliseconds, not
 seconds). Why a process and not a thread of the service:
 
 * **Priority.** The whole child runs at nice :data:`NICE`, its DuckDB threads included. A
@@ -47,9 +48,22 @@ def _lower_priority() -> None:
         os.nice(max(NICE, current) - current)
 
 
+def _end_with_parent() -> None:
+    """Have Linux kill this process when its parent (the fork server, which ends with the
+    service) ends, so that no figure goes on computing for a service that has stopped;
+    nothing where the system cannot."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def _child(work: Callable[[], Any], answer: Connection) -> None:
     """The child: ``work()`` at low priority; ``(True, result)`` or ``(False, exception)``
     sent back."""
+    _end_with_parent()
     _lower_priority()
     try:
         outcome: tuple[bool, Any] = (True, work())
@@ -57,8 +71,13 @@ def _child(work: Callable[[], Any], answer: Connection) -> None:
         outcome = (False, exc)
     try:
         answer.send(outcome)
+    except OSError:  # nobody is waiting any more (the service stopped)
+        pass
     except Exception as exc:  # the result or the exception does not pickle
-        answer.send((False, JourneyscopeError(f"the background result could not be sent: {exc}")))
+        with contextlib.suppress(OSError):
+            answer.send(
+                (False, JourneyscopeError(f"the background result could not be sent: {exc}"))
+            )
     answer.close()
 
 
@@ -71,8 +90,13 @@ def call(work: Callable[[], T]) -> T:
     mine, theirs = context.Pipe(duplex=False)
     # daemon: ended with the service, never waited for when it stops
     process = context.Process(target=_child, args=(work, theirs), daemon=True)
-    process.start()
-    theirs.close()
+    try:
+        process.start()  # a closure fails here: it does not pickle
+    except BaseException:
+        mine.close()
+        raise
+    finally:
+        theirs.close()
     try:
         ok, value = mine.recv()
     except (EOFError, OSError) as exc:  # it ended before it answered

@@ -1,0 +1,65 @@
+"""Background figures in a child process (services.background): the result or the exception
+comes back; a child that dies, or a result that cannot come back, is a clear error; the
+child runs at the lower priority, this process keeps its own."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+
+import pytest
+
+from journeyscope.errors import JourneyscopeError, StoreError
+from journeyscope.services import background
+
+
+def _who() -> tuple[int, int]:
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def _refuse() -> None:
+    raise StoreError("no event store here")
+
+
+def _die() -> None:
+    os._exit(9)  # as a process killed for memory: no answer
+
+
+def _unpicklable() -> threading.Lock:
+    return threading.Lock()
+
+
+def test_the_result_comes_back_from_another_process() -> None:
+    assert background.call(partial(sum, [1, 2, 3])) == 6
+    pid, _ = background.call(_who)
+    assert pid != os.getpid()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_the_child_runs_at_the_lower_priority_and_this_process_keeps_its_own() -> None:
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    _, nice = background.call(_who)
+    assert nice == max(background.NICE, mine)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == mine
+
+
+def test_the_exception_the_work_raised_is_raised_here() -> None:
+    with pytest.raises(StoreError, match="no event store here"):
+        background.call(_refuse)
+
+
+def test_a_child_that_dies_is_an_error_that_says_so_and_the_next_call_works() -> None:
+    with pytest.raises(JourneyscopeError, match=r"ended without a result \(exit code 9"):
+        background.call(_die)
+    assert background.call(partial(int, "7")) == 7
+
+
+def test_a_result_that_cannot_come_back_is_an_error_that_says_so() -> None:
+    with pytest.raises(JourneyscopeError, match="could not be sent"):
+        background.call(_unpicklable)
+
+
+def test_a_closure_is_refused_before_any_work() -> None:
+    with pytest.raises(Exception, match="pickle"):
+        background.call(lambda: 1)
