@@ -70,3 +70,59 @@ def test_a_failed_upload_says_why_without_the_folder_it_was_saved_in(settings: S
     assert uploads.job(job.id) is failed
     with pytest.raises(LookupError):
         uploads.wait("no such job")
+
+
+def _read_for_a_long_time(store: Path, ready: Path) -> int:
+    """A background figure that holds the store open read-only for two minutes."""
+    import time
+
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        ready.touch()
+        time.sleep(120)
+        return int(con.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
+
+
+def test_an_upload_stops_a_background_figure_reading_the_store_and_is_ingested(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A background figure in its child process holds the store read-only (a lock another
+    process cannot write past): the upload stops it, since the write makes that figure
+    stale, instead of failing on the lock or waiting minutes for it."""
+    import threading
+    from functools import partial
+
+    from journeyscope.errors import JourneyscopeError
+    from journeyscope.services import background
+
+    first = uploads.wait(
+        uploads.start(settings, name="a.csv", data=CSV.encode(), user="ann", mapping=MAPPING).id
+    )
+    assert first.state == "done", first.error
+    ready = tmp_path / "reading"
+    outcome: list[object] = []
+
+    def figure() -> None:
+        try:
+            outcome.append(background.call(partial(_read_for_a_long_time, settings.store, ready)))
+        except JourneyscopeError as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=figure)
+    reader.start()
+    for _ in range(600):
+        if ready.exists():
+            break
+        threading.Event().wait(0.1)
+    assert ready.exists(), "the background figure never opened the store"
+    more = CSV.replace("c1,", "c9,").replace("c2,", "c8,")
+    job = uploads.wait(
+        uploads.start(settings, name="b.csv", data=more.encode(), user="ann", mapping=MAPPING).id,
+        timeout=60,
+    )
+    assert job.state == "done", job.error
+    assert (job.report or {})["events_added"] == 3
+    reader.join(60)
+    assert len(outcome) == 1 and isinstance(outcome[0], JourneyscopeError)
+    assert "stopped for a writer" in str(outcome[0])

@@ -25,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any, Final, TypeVar
 
 from journeyscope.errors import JourneyscopeError
@@ -38,6 +40,9 @@ NICE: Final = 10
 
 #: Imported once by the process the children are forked from (what the background figures use).
 PRELOAD: Final = ("journeyscope.services.overview", "journeyscope.services.studio")
+
+_lock = threading.Lock()
+_running: set[BaseProcess] = set()  # the children computing now
 
 
 def _lower_priority() -> None:
@@ -97,18 +102,34 @@ def call(work: Callable[[], T]) -> T:
         raise
     finally:
         theirs.close()
+    with _lock:
+        _running.add(process)
     try:
         ok, value = mine.recv()
     except (EOFError, OSError) as exc:  # it ended before it answered
         process.join()
         raise JourneyscopeError(
             "the background computation's process ended without a result "
-            f"(exit code {process.exitcode}: killed, or out of memory)"
+            f"(exit code {process.exitcode}: stopped for a writer, killed, or out of memory)"
         ) from exc
     finally:
         mine.close()
+        with _lock:
+            _running.discard(process)
     process.join()
     if ok:
         result: T = value
         return result
     raise value
+
+
+def stop_running() -> int:
+    """End the children computing now (a writer needs the store to itself, and their figures
+    are of the store as it is before the write); how many there were. Each one's caller
+    meets the error of a child that ended without a result."""
+    with _lock:
+        found = list(_running)
+    for process in found:
+        with contextlib.suppress(Exception):
+            process.kill()
+    return len(found)

@@ -148,18 +148,24 @@ def start(
 
 def _open_for_writing(settings: Settings, patience: float = 120.0) -> Store:
     """The store opened for writing. While an analysis in this process holds it open
-    read-only, DuckDB refuses a second configuration of the file; analyses are short, so
-    this waits (up to ``patience`` seconds) for a moment when none is reading."""
+    read-only, DuckDB refuses a second configuration of the file, and while another process
+    reads it, a lock; analyses are short, so this waits (up to ``patience`` seconds) for a
+    moment when none is reading. Home's background figures, computed in child processes
+    over the store as it is, are stopped (:func:`~journeyscope.services.background.stop_running`):
+    the write would make them stale, and one can take minutes."""
     from journeyscope.events import Store
     from journeyscope.events.pii import align_secret
+    from journeyscope.services import background
 
     deadline = time.monotonic() + patience
     while True:
         try:
             store = Store(settings.store, memory_limit=settings.memory_limit)
         except StoreError as exc:
-            if "different configuration" not in str(exc) or time.monotonic() > deadline:
+            reading = any(m in str(exc) for m in ("different configuration", "Could not set lock"))
+            if not reading or time.monotonic() > deadline:
                 raise
+            background.stop_running()
             time.sleep(0.1)
             continue
         try:
