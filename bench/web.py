@@ -8,16 +8,18 @@ The server is ``journeyscope serve``'s app under uvicorn in a child process (so 
 its own). One user per role signs in; ``--users`` threads (httpx clients, each its own session)
 then browse Home, the five Explore analyses (a funnel over the most frequent activities),
 Customers, Data and the API, ``--rounds`` times. Reported per page: the first response (the
-analysis computed; others asking at the same time wait for the same job) and p50/p95 of the
-rest (served from the result cache); the same analyses run in-process once, for the ratio (with this process's peak RSS after
-them, for the memory an analysis needs by itself); the server's peak RSS (VmHWM of the child,
-read from /proc) and its RSS over time, sampled every quarter second: the RSS when each page's
-first response came back, the peak, and the RSS after the users are done and the server has
-been idle for ``--settle`` seconds (does memory come back?); and the peak of the RSS of the
-server with every process it started (the background figures' child processes), sampled. ``--skip-home`` leaves Home out of
-the browsing, sign-in included (it lands on Customers): Home starts background jobs of its own
-(each design's silent-customer estimate and fitness replay); run with and without it to
-separate their share. Every figure is printed with the machine's load average.
+analysis computed; others asking at the same time wait for the same job), p50/p95 of the rest,
+and p50/p95 of the requests that began after the first response had come back (served from the
+result cache: ``cached_*``); the same analyses run in-process once, for the ratio (with this
+process's peak RSS after them, for the memory an analysis needs by itself); the server's peak
+RSS (VmHWM of the child, read from /proc) and its RSS over time, sampled every quarter second:
+the RSS when each page's first response came back, the peak, and the RSS after the users are
+done and the server has been idle for ``--settle`` seconds (does memory come back?); and the
+peak of the RSS of the server with every process it started (the background figures' child
+processes), sampled. ``--skip-home`` leaves Home out of the browsing, sign-in included (it lands
+on Customers): Home starts background jobs of its own (each design's silent-customer estimate
+and fitness replay); run with and without it to separate their share. Every figure is printed
+with the machine's load average.
 
 Both sides run compiled code, as an installed package has it: the server with Python's
 bytecode cache on (``_child.bytecode_env``; the package and its libraries compiled into it
@@ -91,6 +93,17 @@ def _import_all(*packages: str) -> None:
         package = importlib.import_module(name)
         for info in pkgutil.walk_packages(package.__path__, f"{name}."):
             importlib.import_module(info.name)
+
+
+def _cached_figures(took: list[float]) -> dict[str, float]:
+    """p50/p95 (ms) of the requests served from the cache, and how many there were."""
+    if len(took) < 2:
+        return {"cached_n": len(took)}
+    return {
+        "cached_n": len(took),
+        "cached_p50_ms": round(1000 * statistics.median(took), 1),
+        "cached_p95_ms": round(1000 * statistics.quantiles(took, n=20)[-1], 1),
+    }
 
 
 def _port() -> int:
@@ -300,6 +313,10 @@ def main() -> None:
         sampler = RssSampler(server.pid)
         sampler.start()
         times: dict[str, list[float]] = {p: [] for p in pages}
+        # the requests that began after the page's first response had come back: served
+        # from the result cache, none waiting for a first computation
+        cached: dict[str, list[float]] = {p: [] for p in pages}
+        first_back: dict[str, float] = {}
         first: dict[str, float] = {}
         at_first: dict[str, dict[str, float]] = {}
         lock = threading.Lock()
@@ -343,6 +360,7 @@ def main() -> None:
                         with lock:
                             if name not in first:
                                 first[name] = took
+                                first_back[name] = time.perf_counter()
                                 at_first[name] = {
                                     "at_s": round(time.perf_counter() - sampler.started, 1),
                                     "rss_mb": _mb(sampler.now()),
@@ -350,6 +368,8 @@ def main() -> None:
                                 }
                             else:
                                 times[name].append(took)
+                                if started >= first_back[name]:
+                                    cached[name].append(took)
 
         threads = [threading.Thread(target=user, args=(k,)) for k in range(args.users)]
         for t in threads:
@@ -370,6 +390,7 @@ def main() -> None:
             "first_s": round(first[p], 3),
             "p50_ms": round(1000 * statistics.median(times[p]), 1),
             "p95_ms": round(1000 * statistics.quantiles(times[p], n=20)[-1], 1),
+            **_cached_figures(cached[p]),
         }
         for p in pages
         if times[p]
