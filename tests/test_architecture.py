@@ -585,6 +585,24 @@ def test_one_keyed_hash_for_customer_identifiers() -> None:
         assert "journeyscope.pseudonyms" in _imports(SRC / where), where
 
 
+def test_one_way_to_suggest_the_closest_names() -> None:
+    """Every "did you mean" hint comes from ``errors.closest`` (case-insensitive, names
+    that contain the typed one included): no other module matches names with difflib itself
+    (``design_diff.py`` uses difflib for line diffs, not for names), except ``lazy.py``, the
+    root package's attribute hook, which lies below ``errors.py`` in the layers."""
+    users = {
+        _where(p)
+        for p in _modules()
+        if any(
+            isinstance(n, ast.Attribute | ast.Name | ast.alias)
+            and "get_close_matches"
+            in {getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "name", None)}
+            for n in ast.walk(_tree(p))
+        )
+    }
+    assert users == {"errors.py", "lazy.py"}, sorted(users)
+
+
 def _global_clients(path: Path) -> list[str]:
     """Where ``path`` builds an HTTP client (``Client(...)`` / ``AsyncClient(...)``) outside
     any function or class: at import time."""

@@ -10,6 +10,8 @@ journeyscope.errors.ColumnNotFoundError: no column 'ts' in orders.csv (columns: 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class JourneyscopeError(Exception):
     """Base of every error journeyscope raises on purpose."""
@@ -186,7 +188,7 @@ class ConditionCostError(ConditionError):
     """An expression went past the cost bound while being evaluated (or folded at load)."""
 
 
-def closest(name: str, known: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+def closest(name: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The known names most like ``name`` (case-insensitive; similarity at least ``cutoff``,
     or one containing the other), best first. Every "closest names" hint comes from here.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
@@ -11,7 +10,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from journeyscope.errors import JourneyscopeError
+from journeyscope.errors import JourneyscopeError, closest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -244,7 +243,7 @@ def _hint(model: type[BaseModel], loc: tuple[int | str, ...], problem: Any) -> s
         if parent is None:
             return ""
         allowed = [f.alias or name for name, f in parent.model_fields.items()]
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        close = closest(str(loc[-1]), allowed, n=1)
         guess = f"did you mean {close[0]!r}? " if close else ""
         return f" ({guess}fields allowed here: {', '.join(allowed)})"
     if kind == "missing":

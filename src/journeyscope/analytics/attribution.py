@@ -38,7 +38,6 @@ A converting case without a touchpoint in the lookback window is credited to
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from datetime import timedelta
@@ -58,6 +57,7 @@ from journeyscope.analytics.cases import (
 )
 from journeyscope.analytics.cohorts import require_activities
 from journeyscope.analytics.semantics import with_stated
+from journeyscope.errors import closest
 
 Rows = list[dict[str, Any]]
 
@@ -109,7 +109,7 @@ class AttributionQuery(AnalysisQuery):
     def _known_models(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for name in value:
             if name not in MODELS:
-                close = difflib.get_close_matches(name, MODELS, n=2)
+                close = closest(name, MODELS, n=2)
                 hint = f"; did you mean {' or '.join(close)}?" if close else ""
                 raise ValueError(f"unknown model {name!r}{hint} (models: {', '.join(MODELS)})")
         if not value:

@@ -20,7 +20,6 @@ belongs to, which any analysis with a ``breakdown`` can break down by.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -33,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import property_value
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, closest
 
 NONE = "(no cohort)"
 
@@ -236,7 +235,7 @@ def load(path: str | Path) -> Cohort:
             where = ".".join(str(p) for p in e["loc"]) or "cohort"
             hint = ""
             if e["type"] == "extra_forbidden":
-                close = difflib.get_close_matches(
+                close = closest(
                     str(e["loc"][-1]), [*Cohort.model_fields, *Condition.model_fields], n=1
                 )
                 hint = f" (did you mean {close[0]}?)" if close else ""
@@ -282,7 +281,7 @@ def resolve(ref: str | Path, folder: str | Path) -> Cohort:
     if named.is_file():
         return load(named)
     known = saved_names(folder)
-    close = difflib.get_close_matches(text.removesuffix(SUFFIX), known, n=3, cutoff=0.5)
+    close = closest(text.removesuffix(SUFFIX), known, n=3, cutoff=0.5)
     if close:
         hint = f"did you mean {', '.join(repr(c) for c in close)}?"
     elif known:
@@ -305,7 +304,7 @@ def saved(name: str, folder: str | Path, option: str = "cohort") -> Cohort:
     known = saved_names(folder)
     if name in known:
         return load(Path(folder) / f"{name}{SUFFIX}")
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    close = closest(name, known, n=3, cutoff=0.5)
     if close:
         hint = f"closest: {', '.join(close)}"
     elif known:
@@ -425,8 +424,6 @@ def require_activities(named: Mapping[str, Iterable[str]], rows: list[dict[str, 
         for name in names:
             if name in known:
                 continue
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-            if not close:
-                close = [k for k in known if k.lower() == name.lower()]
+            close = closest(name, known, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise InvalidQueryError(f"{option}: no analysed event has activity {name!r}{hint}")

@@ -37,7 +37,7 @@ from journeyscope.analytics.semantics import with_stated
 from journeyscope.analytics.value import ValueQuery, failure_demand, value_events
 from journeyscope.definitions.graph import successors
 from journeyscope.definitions.models import Journey
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, closest
 
 Rows = list[dict[str, Any]]
 
@@ -58,9 +58,7 @@ class CompareQuery(AnalysisQuery):
     def _check(self) -> CompareQuery:
         known = [s.id for s in self.journey.steps if not s.anytime]
         if self.step not in known:
-            import difflib
-
-            close = difflib.get_close_matches(self.step, known, n=3)
+            close = closest(self.step, known, n=3)
             hint = (
                 f"; did you mean {', '.join(close)}?" if close else f" (steps: {', '.join(known)})"
             )

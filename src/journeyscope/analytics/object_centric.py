@@ -43,7 +43,6 @@ declare, are left out (and counted in ``left_out``).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +50,7 @@ import ibis
 from pydantic import BaseModel, ConfigDict, Field
 
 from journeyscope.analytics.cases import epoch_ms
-from journeyscope.errors import InvalidQueryError
+from journeyscope.errors import InvalidQueryError, closest
 
 SEMANTICS = (
     "object-centric directly-follows, one graph per object type: b follows a when b is the "
@@ -203,7 +202,7 @@ def result(log: str, query: ObjectDfgQuery, rows: dict[str, Rows]) -> ObjectDfgR
     declared = {str(r["object_type"]): int(r["n"]) for r in rows["objects"]}
     unknown = [t for t in query.object_types if t not in declared]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], list(declared), n=3, cutoff=0.4)
+        close = closest(unknown[0], list(declared), n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else ""
         raise InvalidQueryError(
             f"--object-type {unknown[0]!r}: no objects of that type in {log} "

@@ -31,14 +31,13 @@ journeyscope.errors.DefinitionError: demo.yaml:13: transitions.0.to: no step 'c'
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from journeyscope.definitions.graph import find_cycle
 from journeyscope.definitions.models import Journey
-from journeyscope.errors import DefinitionError
+from journeyscope.errors import DefinitionError, closest
 from journeyscope.yamlfile import YamlDocument, parse_yaml, read_yaml, validate_document
 
 Loc = tuple[int | str, ...]
@@ -110,7 +109,7 @@ def describe(problem: Problem, doc: YamlDocument | None, journey: Journey) -> st
 
 def _guess(name: str, known: Iterable[str]) -> str:
     known = list(known)
-    close = difflib.get_close_matches(name, known, n=1)
+    close = closest(name, known, n=1)
     if close:
         return f" (did you mean {close[0]!r}?)"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")

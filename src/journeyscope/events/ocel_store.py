@@ -23,7 +23,6 @@ kept here; an event whose time has no offset keeps ``timestamp`` null (and its t
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -33,7 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from journeyscope.errors import InputFormatError, InvalidQueryError
+from journeyscope.errors import InputFormatError, InvalidQueryError, closest
 
 TABLES: dict[str, dict[str, str]] = {
     "ocel_types": {
@@ -236,7 +235,7 @@ def choose_log(names: list[str], chosen: str | None, where: str) -> str:
             )
         return names[0]
     if chosen not in names:
-        close = difflib.get_close_matches(chosen, names, n=3, cutoff=0.4)
+        close = closest(chosen, names, n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else ", ".join(names)
         raise InvalidQueryError(f"--log {chosen!r}: no such object-centric log ({hint})")
     return chosen

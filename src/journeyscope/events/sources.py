@@ -28,7 +28,7 @@ from typing import Any, Final, Literal
 
 import ibis
 
-from journeyscope.errors import InputFormatError
+from journeyscope.errors import InputFormatError, closest
 from journeyscope.events.identity import stitch_view
 from journeyscope.events.schema import COLUMNS, ColumnMapping
 
@@ -58,9 +58,7 @@ def parse_source(text: str) -> Source:
     kind, sep, location = text.partition(":")
     if not sep or kind not in KINDS:
         if sep and kind.isalpha() and len(kind) > 1:
-            import difflib
-
-            close = difflib.get_close_matches(kind, KINDS, n=1)
+            close = closest(kind, KINDS, n=1)
             hint = f"; did you mean {close[0]}:?" if close else ""
             raise InputFormatError(
                 f"source {text!r}: unknown kind {kind!r} (write store:, parquet:, csv: or "

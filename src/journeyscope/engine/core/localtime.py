@@ -16,14 +16,13 @@ happens twice (autumn) means the first of the two.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from journeyscope import durations
-from journeyscope.errors import JourneyDefinitionError
+from journeyscope.errors import JourneyDefinitionError, closest
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -70,7 +69,7 @@ def zone(name: str) -> ZoneInfo:
     region (``Europe``), a made-up or over-long name is refused with a clear error, never an
     ``OSError`` from the file system. Close names are suggested."""
     if name not in known_zones():
-        close = difflib.get_close_matches(name[:100], sorted(known_zones()), n=3)
+        close = closest(name[:100], sorted(known_zones()), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise JourneyDefinitionError(f"unknown time zone {name[:100]!r}{hint}")
     try:
