@@ -202,7 +202,7 @@ def result(log: str, query: ObjectDfgQuery, rows: dict[str, Rows]) -> ObjectDfgR
     declared = {str(r["object_type"]): int(r["n"]) for r in rows["objects"]}
     unknown = [t for t in query.object_types if t not in declared]
     if unknown:
-        close = closest(unknown[0], list(declared), n=3, cutoff=0.4)
+        close = closest(unknown[0], declared, n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else ""
         raise InvalidQueryError(
             f"--object-type {unknown[0]!r}: no objects of that type in {log} "

@@ -360,12 +360,14 @@ def path_groups(rows: ibis.Table) -> ibis.Table:
 def edges_of(groups: list[dict[str, Any]], top: int) -> list[PathEdge]:
     """Edges ``(step, source) -> target`` with ``cases`` and ``back_cases``; beyond the
     ``top`` most frequent (ties by step, source, target), targets become ``(other)``."""
-    found: dict[tuple[int, str, str], tuple[int, int]] = {}
-    for g in groups:
-        if g["next_node"] is not None:
-            key = (int(g["step"]), str(g["node"]), str(g["next_node"]))
-            cases, back = found.get(key, (0, 0))
-            found[key] = (cases + int(g["cases"]), back + int(g["back_cases"] or 0))
+    found = {  # one group per (step, node, next_node): nothing to add up here
+        (int(g["step"]), str(g["node"]), str(g["next_node"])): (
+            int(g["cases"]),
+            int(g["back_cases"] or 0),
+        )
+        for g in groups
+        if g["next_node"] is not None
+    }
     ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], *kv[0]))
     merged: dict[tuple[int, str, str], tuple[int, int]] = {}
     for rank, ((step, source, target), (cases, back)) in enumerate(ranked):

@@ -28,6 +28,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -381,6 +382,6 @@ def check_role(role: str) -> str:
     return role
 
 
-def _closest(word: str, names: list[str] | tuple[str, ...]) -> str:
-    close = closest(word, list(names), cutoff=0.5)
+def _closest(word: str, names: Iterable[str]) -> str:
+    close = closest(word, names, cutoff=0.5)
     return f" (did you mean {', '.join(close)}?)" if close else ""

@@ -48,7 +48,7 @@ def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
         raise EngineStoreError(f"give the key at least one scope (--scope; one of {_listed()})")
     for scope in scopes:
         if scope not in SCOPES:
-            close = closest(scope, list(SCOPES), n=1)
+            close = closest(scope, SCOPES, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise EngineStoreError(f"unknown scope {scope!r}: {hint}choose from {_listed()}")
     return tuple(sorted(set(scopes)))

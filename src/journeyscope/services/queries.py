@@ -123,7 +123,7 @@ def _cleaning(text: str) -> dict[str, str]:
 def build_query(kind: str, params: Params) -> AnalysisQuery:
     """The typed query of analysis ``kind`` from CLI-named parameters."""
     if kind not in KINDS:
-        close = closest(kind, list(KINDS), n=2)
+        close = closest(kind, KINDS, n=2)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise InvalidQueryError(f"unknown analysis {kind!r}{hint}; choose {', '.join(KINDS)}")
     rule = case_rule_from_options(
@@ -234,7 +234,7 @@ def check_activities_named(named: Sequence[tuple[str, str]], known: Sequence[str
     problems = []
     for where, name in named:
         if name not in have:
-            close = closest(name, list(known), cutoff=0.5)
+            close = closest(name, known, cutoff=0.5)
             hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else ""
             problems.append(f"{where}: no activity {name!r} in the store{hint}")
     if problems:

@@ -229,7 +229,7 @@ def _with_needs(names: Iterable[str]) -> set[str]:
     while todo:
         name = todo.pop()
         if name not in _ANALYSIS:
-            close = closest(name, list(ANALYSES))
+            close = closest(name, ANALYSES)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise ValueError(f"no report analysis {name!r}{hint}; known: {', '.join(ANALYSES)}")
         if name not in wanted:
