@@ -1,15 +1,18 @@
 """Background figures in a child process (services.background): the result or the exception
 comes back; a child that dies, or a result that cannot come back, is a clear error; the
-child runs at the lower priority, this process keeps its own."""
+child runs at the lower priority and with the lower DuckDB memory limit, this process keeps
+its own."""
 
 from __future__ import annotations
 
 import os
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 
+from journeyscope.config import Settings
 from journeyscope.errors import JourneyscopeError, StoreError
 from journeyscope.services import background
 
@@ -63,3 +66,28 @@ def test_a_result_that_cannot_come_back_is_an_error_that_says_so() -> None:
 def test_a_closure_is_refused_before_any_work() -> None:
     with pytest.raises(Exception, match="pickle"):
         background.call(lambda: 1)
+
+
+def _memory_limit(settings: Settings) -> str:
+    from journeyscope.services.store import open_store
+
+    store = open_store(settings)
+    try:
+        row = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        return str(row[0]) if row else ""
+    finally:
+        store.close()
+
+
+def test_the_childs_duckdb_gets_the_background_memory_limit_and_this_process_its_own(
+    tmp_path: Path,
+) -> None:
+    from journeyscope.events import Store
+
+    Store(str(tmp_path / "store.duckdb")).close()  # an empty store
+    settings = Settings(store=tmp_path / "store.duckdb", memory_limit="2GB")
+    child = background.call(partial(_memory_limit, settings))
+    mine = _memory_limit(settings)
+    assert child != mine
+    assert child.replace(" ", "") == "244.1MiB"  # 256 MB, as DuckDB writes it
+    assert mine.replace(" ", "") == "1.8GiB"  # 2 GB: the settings' own

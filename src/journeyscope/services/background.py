@@ -16,6 +16,9 @@ seconds). Why a process and not a thread of the service:
   with them in the service's process, and 1.5 GB kept afterwards instead of 0.3 GB).
 * **Failure.** A child killed for memory ends that figure ("not available"), not the service.
 
+A child's DuckDB gets memory limit :data:`MEMORY_LIMIT` (its queries spill to disk beyond it):
+the figures are not what a person waits for, the pages are.
+
 The work and its arguments are pickled to the child, and its result or exception back:
 pass a module-level function (or a :func:`functools.partial` of one), never a closure.
 """
@@ -37,6 +40,9 @@ T = TypeVar("T")
 
 #: The children's scheduling priority (a Unix nice value: 0 normal, 19 lowest).
 NICE: Final = 10
+
+#: DuckDB's memory limit in a child (the service's own stays the settings').
+MEMORY_LIMIT: Final = "256MB"
 
 #: Imported once by the process the children are forked from (what the background figures use).
 PRELOAD: Final = ("journeyscope.services.overview", "journeyscope.services.studio")
@@ -66,10 +72,13 @@ def _end_with_parent() -> None:
 
 
 def _child(work: Callable[[], Any], answer: Connection) -> None:
-    """The child: ``work()`` at low priority; ``(True, result)`` or ``(False, exception)``
-    sent back."""
+    """The child: ``work()`` at low priority and with :data:`MEMORY_LIMIT` for DuckDB;
+    ``(True, result)`` or ``(False, exception)`` sent back."""
+    from journeyscope.services import store
+
     _end_with_parent()
     _lower_priority()
+    store.limit_this_process(MEMORY_LIMIT)
     try:
         outcome: tuple[bool, Any] = (True, work())
     except BaseException as exc:  # handed to the caller, as a thread would

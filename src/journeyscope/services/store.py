@@ -20,6 +20,18 @@ if TYPE_CHECKING:
 #: DuckDB's message when this process already holds the file open in read-write mode.
 _OPEN_HERE = "different configuration"
 
+#: This process's DuckDB memory limit in place of the settings' (``None``: the settings').
+_process_limit: str | None = None
+
+
+def limit_this_process(limit: str) -> None:
+    """Every store this process opens from now on gets DuckDB memory limit ``limit`` whatever
+    its settings say: a background child's work then spills to disk rather than take the
+    memory the service's pages use (a limit is per process: DuckDB shares one database
+    instance, and its limit, between a process's connections to a file)."""
+    global _process_limit
+    _process_limit = limit
+
 
 def open_store(settings: Settings) -> Store:
     """The store of ``settings`` opened read-only, with its memory limit.
@@ -56,8 +68,9 @@ def open_store(settings: Settings) -> Store:
     store.con = backend.con
     store.con.execute("SET TimeZone = 'UTC'")
     store.con.execute("SET enable_progress_bar = false")
-    if settings.memory_limit:
-        store.con.execute(f"SET memory_limit = {literal(settings.memory_limit)}")
+    limit = _process_limit or settings.memory_limit
+    if limit:
+        store.con.execute(f"SET memory_limit = {literal(limit)}")
     tables = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
     found = (
         [r[0] for r in store.con.execute("DESCRIBE events").fetchall()]

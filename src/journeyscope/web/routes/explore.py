@@ -2,8 +2,8 @@
 
 The whole query lives in the URL, named as the CLI's options (``/explore/funnel?step=A&step=B
 &breakdown=channel&channel=web``), so a link shares it and back/forward work. A result that is
-not ready within about a second is shown as a progress note that polls
-``/explore/{kind}/result`` until the background job is done; ``/explore/{kind}/csv`` exports
+not ready within about a second is shown as a progress note that asks
+``/explore/{kind}/result``, which answers when the background job is done (a long poll); ``/explore/{kind}/csv`` exports
 the table; ``/explore/funnel/drill`` lists who dropped after a step.
 
 Cohorts (saved by name in the cohorts folder, as ``journeyscope cohort save`` saves them):
@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from journeyscope.analytics.cases import AnalysisQuery
@@ -29,7 +30,7 @@ from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError, closest
 from journeyscope.services import cohorts, overview, queries, results
 from journeyscope.services.accounts import Session
-from journeyscope.web import views
+from journeyscope.web import views, waiting
 from journeyscope.web.auth import csrf, page
 from journeyscope.web.templating import render
 
@@ -266,21 +267,39 @@ def explore(
 
 
 @router.get("/explore/{kind}/result", response_class=HTMLResponse)
-def explore_result(
+async def explore_result(
     request: Request, kind: str, session: Annotated[Session, Depends(page("read"))]
 ) -> Response:
-    """The result part of the page (htmx polls it while the job runs)."""
+    """The result part of the page, which a pending page asks for: answered as soon as the
+    jobs are done (a long poll, :mod:`journeyscope.web.waiting`), or with their progress."""
     kind = _kind(kind)
+    submitted = await run_in_threadpool(_submitted, request, kind)
+    await waiting.until_done(job.future for job in submitted[2])
+    return await run_in_threadpool(_result_part, request, kind, session, submitted)
+
+
+Submitted = tuple[
+    AnalysisQuery | None, list[tuple[str, results.Filters]], list[results.Job], str | None
+]
+
+
+def _submitted(request: Request, kind: str) -> Submitted:
+    """The page's query, its groups, their jobs (started or reused) and the query's error."""
     settings: Settings = request.app.state.settings
-    params = params_of(request)
-    query, filters, error = prepare(settings, kind, params)
+    query, filters, error = prepare(settings, kind, params_of(request))
+    if query is None:
+        return None, [], [], error
+    parts = groups(kind, filters)
+    return query, parts, [results.submit(settings, query, f) for _g, f in parts], error
+
+
+def _result_part(request: Request, kind: str, session: Session, submitted: Submitted) -> Response:
+    query, parts, jobs, error = submitted
     if query is None:
         return render(request, "_result.html", kind=kind, error=error or "pick the steps first")
-    parts = groups(kind, filters)
-    jobs = [results.submit(settings, query, f) for _g, f in parts]
-    waiting = [job for job in jobs if not job.done()]
-    if waiting:
-        slowest = max(waiting, key=lambda j: j.elapsed)
+    unfinished = [job for job in jobs if not job.done()]
+    if unfinished:
+        slowest = max(unfinished, key=lambda j: j.elapsed)
         return render(
             request,
             "_result.html",

@@ -9,7 +9,7 @@
   one per part of the page (the fastest first, the silent-customer estimates last), on the
   events Explore's filters keep (``since``, ``until``, ``channel``, ``where``); each section
   links to its Explore query. ``/journeys/{design}/sections/{section}`` is one section,
-  polled while its job runs.
+  which a pending section asks for (answered when its job is done: a long poll).
 * ``GET /journeys/{design}/edit`` (role designer or admin): the YAML beside a preview of the
   map; ``POST /journeys/validate`` checks as the person types; ``POST /journeys/overlay``
   computes the actual lanes for the text being edited, on demand.
@@ -23,6 +23,7 @@ from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
@@ -41,6 +42,7 @@ from journeyscope.services.studio import (
     submit_part,
     submit_parts,
 )
+from journeyscope.web import waiting
 from journeyscope.web.auth import csrf, page
 from journeyscope.web.routes.explore import catalogue, cohort_choices, params_of, with_cohorts
 from journeyscope.web.templating import render
@@ -265,10 +267,10 @@ def journey_page(
 
 
 @router.get("/journeys/{design}/sections/{section}", response_class=HTMLResponse)
-def journey_section_part(
+async def journey_section_part(
     request: Request, design: str, section: str, _: Annotated[Session, Depends(page("read"))]
 ) -> Response:
-    """One section of the page (polled while its job runs)."""
+    """One section of the page, which a pending section asks for."""
     names = [sid for sid, _title in PAGE_ORDER if sid != "personas"]
     if section not in names:
         close = closest(section, names, cutoff=0.5)
@@ -277,11 +279,23 @@ def journey_section_part(
             status.HTTP_404_NOT_FOUND,
             f"no section {section!r}{hint}; the sections: {', '.join(names)}",
         )
-    context = _page_context(request, design)
+    context = await run_in_threadpool(_page_context, request, design)
     if "error" in context:
         return render(request, "_journey_section.html", **context)
-    one = _section_context(request, context, section, wait=0)
-    return render(request, "_journey_section.html", one=one, **context)
+    part = SECTION_PART.get(section)
+    if part is not None:  # answered when its job is done (a long poll), or with its progress
+        settings: Settings = request.app.state.settings
+        job = await run_in_threadpool(
+            submit_part,
+            settings,
+            context["journey"],
+            context["version"].text,
+            context["filters"],
+            part,
+        )
+        await waiting.until_done([job.future])
+    one = await run_in_threadpool(_section_context, request, context, section, wait=0)
+    return await run_in_threadpool(render, request, "_journey_section.html", one=one, **context)
 
 
 # ----------------------------------------------------------------------------- the editor

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 import journeyscope.analytics.trends  # noqa: F401  (registers the analysis with the engines)
@@ -25,7 +26,7 @@ from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError, closest
 from journeyscope.services import results
 from journeyscope.services.accounts import Session
-from journeyscope.web import trends_view
+from journeyscope.web import trends_view, waiting
 from journeyscope.web.auth import Principal, page, principal
 from journeyscope.web.routes.explore import (
     TABS,
@@ -136,13 +137,31 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
 
 
 @router.get("/explore/trends/result", response_class=HTMLResponse)
-def trends_result(request: Request, session: Annotated[Session, Depends(page("read"))]) -> Response:
-    """The result part of the page (htmx polls it while the job runs)."""
+async def trends_result(
+    request: Request, session: Annotated[Session, Depends(page("read"))]
+) -> Response:
+    """The result part of the page, which a pending page asks for: answered as soon as the
+    job is done (a long poll, :mod:`journeyscope.web.waiting`), or with its progress."""
+    submitted = await run_in_threadpool(_submitted, request)
+    if submitted[0] is not None:
+        await waiting.until_done([submitted[0].future])
+    return await run_in_threadpool(_result_part, request, session, submitted)
+
+
+def _submitted(request: Request) -> tuple[results.Job | None, Any]:
+    """The page's job (started or reused) and its prepared query, filters, measure, error."""
     settings: Settings = request.app.state.settings
-    query, filters, measure, error = trends_prepare(settings, params_of(request))
-    if query is None:
+    prepared = trends_prepare(settings, params_of(request))
+    query, filters = prepared[0], prepared[1]
+    return (results.submit(settings, query, filters) if query is not None else None), prepared
+
+
+def _result_part(
+    request: Request, session: Session, submitted: tuple[results.Job | None, Any]
+) -> Response:
+    job, (query, filters, measure, error) = submitted
+    if job is None:
         return render(request, "_result.html", kind=KIND, error=error or "no query")
-    job = results.submit(settings, query, filters)
     query_string = urlencode(list(request.query_params.multi_items()))
     if not job.done():
         return render(
