@@ -2,9 +2,10 @@
 
 The whole query lives in the URL, named as the CLI's options (``/explore/funnel?step=A&step=B
 &breakdown=channel&channel=web``), so a link shares it and back/forward work. A result that is
-not ready within about a second is shown as a progress note that asks
-``/explore/{kind}/result``, which answers when the background job is done (a long poll); ``/explore/{kind}/csv`` exports
-the table; ``/explore/funnel/drill`` lists who dropped after a step.
+not ready within about a second is shown as a progress note that asks for
+``/explore/{kind}/result``, which answers when the background job is done (a long poll);
+``/explore/{kind}/csv`` exports the table; ``/explore/funnel/drill`` lists who dropped after a
+step.
 
 Cohorts (saved by name in the cohorts folder, as ``journeyscope cohort save`` saves them):
 ``cohort=NAME`` keeps only that cohort's customers; ``by_cohort=NAME`` (repeatable) splits by
