@@ -16,7 +16,8 @@ RSS (VmHWM of the child, read from /proc) and its RSS over time, sampled every q
 the RSS when each page's first response came back, the peak, and the RSS after the users are
 done and the server has been idle for ``--settle`` seconds (does memory come back?); and the
 peak of the RSS of the server with every process it started (the background figures' child
-processes), sampled. ``--skip-home`` leaves Home out of the browsing, sign-in included (it lands
+processes), sampled, and that tree's PSS read at each new high of it (a child's pages shared
+with the fork server counted once). ``--skip-home`` leaves Home out of the browsing, sign-in included (it lands
 on Customers): Home starts background jobs of its own (each design's silent-customer estimate
 and fitness replay); run with and without it to separate their share. Every figure is printed
 with the machine's load average.
@@ -148,6 +149,16 @@ def _mb(n: float) -> float:
     return round(n / 2**20, 1)
 
 
+def _pss_bytes(pid: int) -> int:
+    """The proportional set size of process ``pid`` (its RSS with each shared page divided
+    between the processes sharing it), bytes; 0 where the system does not say."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def _descendants(pid: int) -> list[int]:
     """The processes started by ``pid``, their children, and so on (from /proc)."""
     children: dict[int, list[int]] = {}
@@ -168,7 +179,9 @@ def _descendants(pid: int) -> list[int]:
 class RssSampler(threading.Thread):
     """Samples the RSS of process ``pid`` every ``every`` seconds until :meth:`stop`, and the
     RSS of its whole tree (the server and every process it started: the background figures'
-    child processes) beside it."""
+    child processes) beside it. A sum of RSS counts twice the pages a child shares with the
+    fork server it came from, so each time that sum reaches a new high the tree's PSS is read
+    too (only then: reading it costs more than the RSS), and the highest of those kept."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         super().__init__(daemon=True)
@@ -176,6 +189,7 @@ class RssSampler(threading.Thread):
         self.started = time.perf_counter()
         self.samples: list[tuple[float, int]] = []
         self.tree_peak = 0
+        self.tree_pss_peak = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -184,11 +198,14 @@ class RssSampler(threading.Thread):
                 rss = _status_bytes(self.pid, "VmRSS")
             except OSError:
                 return
-            tree = rss
-            for child in _descendants(self.pid):
+            tree, family = rss, [self.pid, *_descendants(self.pid)]
+            for child in family[1:]:
                 with contextlib.suppress(OSError):
                     tree += _status_bytes(child, "VmRSS")
-            self.tree_peak = max(self.tree_peak, tree)
+            if tree > self.tree_peak:
+                self.tree_peak = tree
+                pss = sum(_pss_bytes(p) for p in family)
+                self.tree_pss_peak = max(self.tree_pss_peak, pss)
             self.samples.append((time.perf_counter() - self.started, rss))
             self._halt.wait(self.every)
 
@@ -404,6 +421,8 @@ def main() -> None:
     out["server_peak_rss_mb"] = _mb(rss)
     # sampled, so it may miss a peak between samples; the children's shared pages count twice
     out["server_and_children_peak_rss_mb"] = _mb(sampler.tree_peak)
+    # the same tree's PSS (shared pages counted once), read at each new high of the RSS sum
+    out["server_and_children_peak_pss_mb"] = _mb(sampler.tree_pss_peak)
     out["server_rss_when_done_mb"] = {"rss": _mb(done_rss), "load": round(done_load, 1)}
     out["server_rss_settled_mb"] = _mb(settled)
     out["server_rss_timeline"] = sampler.timeline()
