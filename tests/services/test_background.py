@@ -91,3 +91,49 @@ def test_the_childs_duckdb_gets_the_background_memory_limit_and_this_process_its
     assert child != mine
     assert child.replace(" ", "") == "244.1MiB"  # 256 MB, as DuckDB writes it
     assert mine.replace(" ", "") == "1.8GiB"  # 2 GB: the settings' own
+
+
+def _state(pid: int) -> str:
+    """The process's state letter from /proc ("T": stopped)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2]
+
+
+def _child_of_this_call() -> int:
+    for _ in range(600):
+        found = [p.pid for p in background._running if p.pid is not None]
+        if found:
+            return found[0]
+        threading.Event().wait(0.05)
+    raise AssertionError("no child started")
+
+
+def _sleep_then_who() -> int:
+    threading.Event().wait(0.3)
+    return os.getpid()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+def test_a_yielding_child_is_stopped_while_a_page_computes_and_goes_on_after() -> None:
+    answers: list[int] = []
+    with background.pages_first():  # a page computing before the child starts
+        caller = threading.Thread(
+            target=lambda: answers.append(background.call(_sleep_then_who, yields=True))
+        )
+        caller.start()
+        pid = _child_of_this_call()
+        for _ in range(200):  # stopped as soon as it is registered
+            if _state(pid) == "T":
+                break
+            threading.Event().wait(0.05)
+        assert _state(pid) == "T"
+        with background.pages_first():  # a second page: still stopped after the first ends
+            pass
+        assert _state(pid) == "T" and not answers
+    caller.join()  # continued when the last page ended: it answers
+    assert answers == [pid]
+
+
+def test_a_child_that_does_not_yield_goes_on_while_pages_compute() -> None:
+    with background.pages_first():
+        assert background.call(partial(int, "5")) == 5

@@ -240,10 +240,10 @@ def held_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release = threading.Event()
     call = background.call
 
-    def held(work: Any) -> Any:
+    def held(work: Any, **how: Any) -> Any:
         if getattr(work, "func", None) in (overview.journey_fitness, studio.compute_part):
             release.wait()
-        return call(work)
+        return call(work, **how)
 
     monkeypatch.setattr(background, "call", held)
     try:

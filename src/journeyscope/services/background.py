@@ -15,6 +15,12 @@ seconds). Why a process and not a thread of the service:
   that of the pages' analyses (measured at 9.6M events: 1.4 GB without Home's figures, 2.7 GB
   with them in the service's process, and 1.5 GB kept afterwards instead of 0.3 GB).
 * **Failure.** A child killed for memory ends that figure ("not available"), not the service.
+* **Pages first.** A child started with ``yields=True`` (Home's figures) is stopped
+  (``SIGSTOP``) while the service computes an analysis a person asked for
+  (:func:`pages_first`), and continued when none is computing: a nice value still leaves a
+  child a tenth of the cores, and its disk reads, beside a page's analysis. Under pages
+  computing without a pause, the figures wait. The catalogue's warm-up does not yield: the
+  pages themselves wait for it.
 
 A child's DuckDB gets memory limit :data:`MEMORY_LIMIT` (its queries spill to disk beyond it):
 the figures are not what a person waits for, the pages are.
@@ -28,8 +34,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Final, TypeVar
@@ -49,6 +56,8 @@ PRELOAD: Final = ("journeyscope.services.overview", "journeyscope.services.studi
 
 _lock = threading.Lock()
 _running: set[BaseProcess] = set()  # the children computing now
+_yielding: set[BaseProcess] = set()  # those of them stopped while pages compute
+_pages = 0  # the analyses people asked for computing now (under ``_lock``)
 
 
 def _lower_priority() -> None:
@@ -64,7 +73,6 @@ def _end_with_parent() -> None:
     service) ends, so that no figure goes on computing for a service that has stopped;
     nothing where the system cannot."""
     import ctypes
-    import signal
 
     pr_set_pdeathsig = 1
     with contextlib.suppress(OSError, AttributeError):
@@ -95,9 +103,35 @@ def _child(work: Callable[[], Any], answer: Connection) -> None:
     answer.close()
 
 
-def call(work: Callable[[], T]) -> T:
+def _signal(processes: set[BaseProcess], signal_number: int) -> None:
+    for process in processes:
+        if process.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal_number)
+
+
+@contextlib.contextmanager
+def pages_first() -> Iterator[None]:
+    """Around an analysis a person asked for: the yielding children are stopped while any
+    such analysis computes, and continued when the last one ends."""
+    global _pages
+    with _lock:
+        _pages += 1
+        if _pages == 1:
+            _signal(_yielding, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        with _lock:
+            _pages -= 1
+            if _pages == 0:
+                _signal(_yielding, signal.SIGCONT)
+
+
+def call(work: Callable[[], T], *, yields: bool = False) -> T:
     """``work()`` computed in a child process of its own at nice :data:`NICE`; its result, or
-    the exception it raised. Raises :class:`~journeyscope.errors.JourneyscopeError` when the
+    the exception it raised. ``yields``: the child is stopped while pages compute
+    (:func:`pages_first`). Raises :class:`~journeyscope.errors.JourneyscopeError` when the
     child ended without an answer (killed, out of memory)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
@@ -113,6 +147,10 @@ def call(work: Callable[[], T]) -> T:
         theirs.close()
     with _lock:
         _running.add(process)
+        if yields:
+            _yielding.add(process)
+            if _pages:
+                _signal({process}, signal.SIGSTOP)
     try:
         ok, value = mine.recv()
     except (EOFError, OSError) as exc:  # it ended before it answered
@@ -125,6 +163,7 @@ def call(work: Callable[[], T]) -> T:
         mine.close()
         with _lock:
             _running.discard(process)
+            _yielding.discard(process)
     process.join()
     if ok:
         result: T = value

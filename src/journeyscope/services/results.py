@@ -366,7 +366,11 @@ def submit_work(
             job.waiting_in_background = False
         started = time.monotonic()
         try:
-            result = children.call(compute) if in_child else compute()
+            if in_child:
+                result = children.call(compute, yields=True)
+            else:
+                with children.pages_first():  # Home's figures stop while a page computes
+                    result = compute()
         except BaseException as exc:  # handed to whoever waits on the job
             with _lock:
                 _running.pop(key, None)
@@ -508,7 +512,7 @@ def memo_later(settings: Settings, name: str, compute: Callable[[], T]) -> tuple
 
         def work() -> None:
             try:
-                value: Any = children.call(compute)
+                value: Any = children.call(compute, yields=True)
             except Exception:  # shown as "not available"; the page never fails for it
                 value = None
             with _lock:
