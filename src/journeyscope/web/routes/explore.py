@@ -246,7 +246,6 @@ def explore(
             shown = panels(kind, query, parts, done)
         except TimeoutError:
             pass
-    slowest = max(jobs, key=lambda j: j.elapsed, default=None)
     return render(
         request,
         "explore.html",
@@ -256,10 +255,7 @@ def explore(
         query_string=urlencode(list(request.query_params.multi_items())),
         catalogue=catalogue(settings),
         error=error,
-        pending=bool(jobs) and not shown,
-        elapsed=slowest.elapsed if slowest is not None else None,
-        expected=slowest.expected if slowest is not None else None,
-        progress=slowest.progress if slowest is not None else None,
+        **(progress_of(jobs) if jobs and not shown else {}),
         may_save=session.user.may("insights"),
         panels=shown,
         result=bool(shown),
@@ -277,6 +273,18 @@ async def explore_result(
     submitted = await run_in_threadpool(_submitted, request, kind)
     await waiting.until_done(job.future for job in submitted[2])
     return await run_in_threadpool(_result_part, request, kind, session, submitted)
+
+
+def progress_of(jobs: list[results.Job]) -> dict[str, Any]:
+    """What a pending page or result part shows: the slowest unfinished job's time so far,
+    its expected time and its progress (the slowest job when all are done)."""
+    slowest = max([job for job in jobs if not job.done()] or jobs, key=lambda job: job.elapsed)
+    return {
+        "pending": True,
+        "elapsed": slowest.elapsed,
+        "expected": slowest.expected,
+        "progress": slowest.progress,
+    }
 
 
 Submitted = tuple[
@@ -298,18 +306,13 @@ def _result_part(request: Request, kind: str, session: Session, submitted: Submi
     query, parts, jobs, error = submitted
     if query is None:
         return render(request, "_result.html", kind=kind, error=error or "pick the steps first")
-    unfinished = [job for job in jobs if not job.done()]
-    if unfinished:
-        slowest = max(unfinished, key=lambda j: j.elapsed)
+    if not all(job.done() for job in jobs):
         return render(
             request,
             "_result.html",
             kind=kind,
-            pending=True,
-            elapsed=slowest.elapsed,
-            expected=slowest.expected,
-            progress=slowest.progress,
             query_string=urlencode(list(request.query_params.multi_items())),
+            **progress_of(jobs),
         )
     return render(
         request,

@@ -158,10 +158,15 @@ def _page_context(request: Request, design: str) -> dict[str, Any]:
 
 
 def _section_context(
-    request: Request, shared: dict[str, Any], section: str, *, wait: float
+    request: Request,
+    shared: dict[str, Any],
+    section: str,
+    *,
+    wait: float,
+    job: results.Job | None = None,
 ) -> dict[str, Any]:
     """One section of the page: pending (with its poll URL and elapsed time), its error, or
-    drawn from its job's results."""
+    drawn from its job's results (``job``: the section's job where the caller has it)."""
     from journeyscope.render.report_data import ReportData
     from journeyscope.render.report_sections import journey_sections
 
@@ -176,7 +181,8 @@ def _section_context(
         alone = ReportData(title="", journey=journey, case_rule="", source="", overview={})
         out["section"] = _figures(next(s for s in journey_sections(alone) if s.id == section))
         return out
-    job = submit_part(settings, journey, shared["version"].text, filters, part)
+    if job is None:
+        job = submit_part(settings, journey, shared["version"].text, filters, part)
     try:
         data = job.result(timeout=wait)
     except TimeoutError:
@@ -283,6 +289,7 @@ async def journey_section_part(
     if "error" in context:
         return render(request, "_journey_section.html", **context)
     part = SECTION_PART.get(section)
+    job = None
     if part is not None:  # answered when its job is done (a long poll), or with its progress
         settings: Settings = request.app.state.settings
         job = await run_in_threadpool(
@@ -294,7 +301,7 @@ async def journey_section_part(
             part,
         )
         await waiting.until_done([job.future])
-    one = await run_in_threadpool(_section_context, request, context, section, wait=0)
+    one = await run_in_threadpool(_section_context, request, context, section, wait=0, job=job)
     return await run_in_threadpool(render, request, "_journey_section.html", one=one, **context)
 
 

@@ -35,6 +35,7 @@ from journeyscope.web.routes.explore import (
     cohort_choices,
     params_of,
     prepare,
+    progress_of,
 )
 from journeyscope.web.templating import render
 
@@ -127,10 +128,7 @@ def trends_page(request: Request, session: Annotated[Session, Depends(page("read
         catalogue=catalogue(settings),
         **cohort_choices(settings),
         error=error,
-        pending=job is not None and not context,
-        elapsed=job.elapsed if job is not None else None,
-        expected=job.expected if job is not None else None,
-        progress=job.progress if job is not None else None,
+        **(progress_of([job]) if job is not None and not context else {}),
         may_save=session.user.may("insights"),
         **context,
     )
@@ -165,14 +163,7 @@ def _result_part(
     query_string = urlencode(list(request.query_params.multi_items()))
     if not job.done():
         return render(
-            request,
-            "_result.html",
-            kind=KIND,
-            pending=True,
-            elapsed=job.elapsed,
-            expected=job.expected,
-            progress=job.progress,
-            query_string=query_string,
+            request, "_result.html", kind=KIND, query_string=query_string, **progress_of([job])
         )
     return render(
         request,
