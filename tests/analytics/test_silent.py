@@ -183,7 +183,7 @@ def test_every_customer_asked_speaks_for_everybody() -> None:
 
 
 def test_the_fetched_tables_are_let_go_before_the_models_are_fitted(
-    survey_store: Store, monkeypatch: pytest.MonkeyPatch
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At a million customers the fetched tables are half a gigabyte: the analysis takes them
     out of the fetched rows as it builds the features, so none is held while models fit."""
@@ -202,4 +202,4 @@ def test_the_fetched_tables_are_let_go_before_the_models_are_fitted(
 
     monkeypatch.setattr(silent.SilentAnalysis, "result", watched)
     monkeypatch.setattr(silent, "estimate", fitting)
-    assert IbisBackend(survey_store.events()).run(SilentQuery()).customers > 0
+    assert IbisBackend(small_store.events()).run(SilentQuery()).customers > 0

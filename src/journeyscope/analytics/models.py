@@ -12,9 +12,18 @@ confidence intervals.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
+
+#: Below this many rows the models fit and predict on one thread. OpenMP's threads gain little
+#: on so few rows, and while the other cores are busy (a service computing pages, Home's
+#: background figures, a test run) their spin-waits made a fit of 300 rows 19x slower,
+#: 0.14 s -> 2.6 s (docs/benchmarks.md). The limit holds for the calling thread only.
+ONE_THREAD_BELOW = 20_000
 
 
 def folds_of(n: int, k: int, seed: int) -> np.ndarray:
@@ -37,6 +46,11 @@ def _params(rows: int, seed: int) -> dict[str, object]:
     return {"max_iter": 60, "early_stopping": False, "random_state": seed}
 
 
+def _threads(rows: int) -> AbstractContextManager[object]:
+    """One OpenMP thread for fitting and predicting below :data:`ONE_THREAD_BELOW` rows."""
+    return threadpool_limits(1, user_api="openmp") if rows < ONE_THREAD_BELOW else nullcontext()
+
+
 def crossfit_classifier(x: np.ndarray, y: np.ndarray, folds: np.ndarray, seed: int) -> np.ndarray:
     """Out-of-fold class probabilities (one column per class of ``y``, in sorted order).
 
@@ -44,15 +58,17 @@ def crossfit_classifier(x: np.ndarray, y: np.ndarray, folds: np.ndarray, seed: i
     """
     classes = np.unique(y)
     out = np.zeros((len(y), len(classes)))
-    for k in np.unique(folds):
-        train, test = folds != k, folds == k
-        seen = np.unique(y[train])
-        if len(seen) < 2:
-            out[np.ix_(test, np.searchsorted(classes, seen))] = 1.0
-            continue
-        model = HistGradientBoostingClassifier(**_params(int(train.sum()), seed))
-        model.fit(x[train], y[train])
-        out[np.ix_(test, np.searchsorted(classes, model.classes_))] = model.predict_proba(x[test])
+    with _threads(len(y)):
+        for k in np.unique(folds):
+            train, test = folds != k, folds == k
+            seen = np.unique(y[train])
+            if len(seen) < 2:
+                out[np.ix_(test, np.searchsorted(classes, seen))] = 1.0
+                continue
+            model = HistGradientBoostingClassifier(**_params(int(train.sum()), seed))
+            model.fit(x[train], y[train])
+            columns = np.searchsorted(classes, model.classes_)
+            out[np.ix_(test, columns)] = model.predict_proba(x[test])
     return out
 
 
@@ -61,16 +77,17 @@ def crossfit_regressor(
 ) -> np.ndarray:
     """Out-of-fold predictions of ``y`` for every row, learnt from the ``labelled`` rows only."""
     out = np.zeros(len(y))
-    for k in np.unique(folds):
-        train, test = labelled & (folds != k), folds == k
-        if train.sum() == 0:
-            continue
-        if np.ptp(y[train]) == 0:
-            out[test] = y[train][0]
-            continue
-        model = HistGradientBoostingRegressor(**_params(int(train.sum()), seed))
-        model.fit(x[train], y[train])
-        out[test] = model.predict(x[test])
+    with _threads(len(y)):
+        for k in np.unique(folds):
+            train, test = labelled & (folds != k), folds == k
+            if train.sum() == 0:
+                continue
+            if np.ptp(y[train]) == 0:
+                out[test] = y[train][0]
+                continue
+            model = HistGradientBoostingRegressor(**_params(int(train.sum()), seed))
+            model.fit(x[train], y[train])
+            out[test] = model.predict(x[test])
     return out
 
 
