@@ -13,6 +13,7 @@ from unittest import mock
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from analytics_kit import BASE, backend_for, journeys
 from funnel_reference import reference
 from hypothesis import HealthCheck, given, settings
@@ -81,6 +82,7 @@ def queries(draw: st.DrawFn) -> FunnelQuery:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(logs(token, [f"c{i}" for i in range(8)]), queries(), st.integers(1, 6))
 def test_small_chunks_give_the_reference_answer(

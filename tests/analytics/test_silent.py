@@ -55,6 +55,7 @@ def test_outcome_selection_recovers_how_strongly_the_score_drives_answering() ->
     assert alpha == pytest.approx(-3.0, abs=0.4)
 
 
+@pytest.mark.slow
 def test_corrected_estimate_lands_on_the_truth_where_the_naive_one_is_biased(
     result: SilentResult,
 ) -> None:
@@ -72,6 +73,7 @@ def test_corrected_estimate_lands_on_the_truth_where_the_naive_one_is_biased(
     assert fit.gamma_ci[0] <= TRUE_GAMMA <= fit.gamma_ci[1]
 
 
+@pytest.mark.slow
 def test_the_answer_model_is_cross_validated_and_calibrated(result: SilentResult) -> None:
     q = result.quality
     assert q is not None and q.folds == 5
@@ -83,6 +85,7 @@ def test_the_answer_model_is_cross_validated_and_calibrated(result: SilentResult
     assert q.propensity_auc is not None and q.propensity_auc > 0.55
 
 
+@pytest.mark.slow
 def test_every_customer_gets_an_estimate(result: SilentResult) -> None:
     rows = pd.DataFrame([p.model_dump() for p in result.predictions])
     assert result.asked is not None  # predictions are for the asked customers
@@ -97,6 +100,7 @@ def test_every_customer_gets_an_estimate(result: SilentResult) -> None:
     assert silent["expected_score"].mean() < rows.loc[rows["answered"], "score"].mean()
 
 
+@pytest.mark.slow
 def test_json_names_each_estimate_by_its_metric(result: SilentResult) -> None:
     data = result.to_json()
     for key in ("naive", "corrected", "doubly_robust", "model"):
@@ -135,6 +139,7 @@ def test_everybody_answered_needs_no_correction() -> None:
     assert r.corrected.metric.value == r.naive.metric.value == pytest.approx(25.0)
 
 
+@pytest.mark.slow
 def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
     result: SilentResult,
 ) -> None:
@@ -174,6 +179,7 @@ def test_strategies_checks_headline_and_sensitivity_come_with_the_result(
     assert any(line.startswith("who was asked") for line in result.lines())
 
 
+@pytest.mark.slow
 def test_every_customer_asked_speaks_for_everybody() -> None:
     facts, x = simulate(1500, "random", seed=2)
     q = SilentQuery(truth=None, bootstrap=10, asked=EVERY_CUSTOMER)

@@ -64,6 +64,7 @@ def _customers(actions: list[Any], activity: str, journey: str) -> Counter[str]:
     )
 
 
+@pytest.mark.slow
 def test_document_reminders_go_to_exactly_those_who_did_not_upload_in_three_days(
     history: list[Event], tenancy: list[Any]
 ) -> None:
@@ -128,6 +129,7 @@ def test_nps_surveys_go_out_a_day_after_the_keys_in_the_customers_daytime(
         assert when.weekday() < 6 and 10 <= when.hour < 19
 
 
+@pytest.mark.slow
 def test_replays_are_deterministic_through_the_command_line(history_file: Path) -> None:
     runner = CliRunner()
     args = ["simulate", str(EXAMPLES / "maintenance_loan.yaml"), str(history_file), "--json"]

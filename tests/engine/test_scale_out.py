@@ -15,6 +15,8 @@ from journeyscope.engine import schema as t
 from journeyscope.engine.core.actions import Event
 from journeyscope.engine.store import EngineStore
 
+pytestmark = pytest.mark.slow
+
 CUSTOMERS, EACH = 150, 12
 
 

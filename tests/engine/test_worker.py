@@ -73,6 +73,7 @@ def test_versions_are_immutable_and_running_customers_keep_theirs(database_url: 
 @pytest.mark.parametrize(
     "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
 )
+@pytest.mark.slow
 def test_the_worker_decides_exactly_as_the_simulator(
     database_url: str, tmp_path: Path, synthetic_table: Any
 ) -> None:

@@ -36,6 +36,7 @@ def _stitched_view(table: pa.Table, con: ibis.BaseBackend) -> dict[str, str | No
     return {r["event_id"]: r["customer_id"] for r in view.to_pyarrow().to_pylist()}
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None)
 @given(st.lists(identifier_events(), min_size=0, max_size=30))
 def test_stitching_in_place_equals_stitching_a_store(events: list[dict[str, str | None]]) -> None:

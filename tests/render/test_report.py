@@ -56,6 +56,7 @@ def page(data) -> str:
     return report_html(data, now=NOW)
 
 
+@pytest.mark.slow
 def test_every_analysis_runs_exactly_once(data):
     assert set(data.runs) == ANALYSES
     assert all(n == 1 for n in data.runs.values()), data.runs
@@ -202,6 +203,7 @@ def test_the_report_counts_contacts_with_the_one_classification(data):
     assert "classification" in data.channels.model_dump()
 
 
+@pytest.mark.slow
 def test_report_command_on_a_small_store(small_store, tmp_path):
     """The command end to end (options, design, variant, the file written) on 300 customers;
     the figures are checked on the computed report above (``small_store``: tests/conftest.py)."""

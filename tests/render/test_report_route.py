@@ -38,6 +38,7 @@ def client(small_store, tmp_path, monkeypatch) -> Iterator[tuple[TestClient, str
         yield test_client, api_keys.issue(engine, "analyst", ["journeys:read"])
 
 
+@pytest.mark.slow
 def test_report_page_with_a_design_is_computed_once(client, monkeypatch):
     test_client, key = client
     calls = []

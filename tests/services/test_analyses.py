@@ -101,6 +101,7 @@ store.close()
 """
 
 
+@pytest.mark.slow
 def test_two_processes_analyse_one_store_at_once(store: Path) -> None:
     """Fails before the services layer: the second read-write open got 'Could not set lock'."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
@@ -132,6 +133,7 @@ def test_two_processes_analyse_one_store_at_once(store: Path) -> None:
                 holder.kill()  # it waits for a line on stdin; never leave it behind
 
 
+@pytest.mark.slow
 def test_ingest_waits_for_the_analyses_reading_the_store(tmp_path: Path) -> None:
     """A writer needs the store to itself: ingest says it waits, and goes on once the readers
     are done (before, it failed at once with 'Could not set lock')."""

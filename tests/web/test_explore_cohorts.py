@@ -59,6 +59,7 @@ def test_cohort_filter_and_breakdown_equal_the_cli(
     assert groups["uploaders"] == [s["cases"] for s in only.json()["steps"]]
 
 
+@pytest.mark.slow
 def test_every_view_splits_by_cohort_into_groups_that_add_up(
     app_client, cohorts: Path, login
 ) -> None:

@@ -88,6 +88,7 @@ def test_fitness_and_its_trend_equal_the_cli(settings: Settings, run_cli) -> Non
     assert abs(weighted - fit["mean"]) < 1e-9
 
 
+@pytest.mark.slow
 def test_home_starts_nothing_and_each_card_shows_the_reports_figures(
     app_client, settings: Settings, login, run_cli
 ) -> None:  # type: ignore[no-untyped-def]
@@ -185,6 +186,7 @@ def test_the_nps_card_shows_an_estimate_with_its_interval_or_a_range() -> None:
     assert "too few" in card({"kind": "none", "reason": "too few"})
 
 
+@pytest.mark.slow
 def test_every_figure_of_a_card_follows_a_saved_version(
     app_client, settings: Settings, login
 ) -> None:  # type: ignore[no-untyped-def]
@@ -275,6 +277,7 @@ def test_home_held_back_never_delays_an_explore_funnel(
     assert not held_back.is_set()  # answered while Home's jobs were still held
 
 
+@pytest.mark.slow
 def test_the_journey_page_runs_a_silent_job_queued_behind_homes_at_once(
     app_client, settings: Settings, login, held_back: threading.Event
 ) -> None:  # type: ignore[no-untyped-def]

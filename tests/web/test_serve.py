@@ -25,6 +25,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_accepts_events_and_answers_with_state(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'engine.sqlite'}"
     cli = [sys.executable, "-m", "journeyscope"]
