@@ -74,7 +74,7 @@ def _greedy_order(
         return sum(w for t, w in out_w[n].items() if t in alive)
 
     def ins(n: str) -> float:
-        return sum(w for s, w in in_w[n].items() if s in alive or s == first)
+        return sum(w for s, w in in_w[n].items() if s in alive)
 
     while alive:
         changed = True

@@ -78,8 +78,10 @@ def missing(why: str) -> Markup:
 
 
 def table(headers: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> Markup:
-    """A data table; the columns whose index is in ``numeric`` are right-aligned."""
-    return Markup(_parts().table(headers, [[str(v) for v in r] for r in rows], numeric or set()))
+    """A data table; the columns whose index is in ``numeric`` are right-aligned; a missing
+    value (``None``) is shown as a dash."""
+    cells = [["–" if v is None else str(v) for v in r] for r in rows]
+    return Markup(_parts().table(headers, cells, numeric or set()))
 
 
 def cards(items: list[tuple[str, str]]) -> Markup:

@@ -106,7 +106,7 @@ def sensitivity_svg(
         out.append(
             f'<circle cx="{sx(p.delta):.1f}" cy="{sy(p.value):.1f}" r="{4 if p.delta == 0 else 2.5}" '
             f'fill="#1f4e79"><title>odds x{p.odds_ratio_per_point:.2f} per point: '
-            f"{metric} {p.value:+.1f}</title></circle>"
+            f"{escape(metric)} {p.value:+.1f}</title></circle>"
         )
     out.append(
         f'<text x="{LEFT + w / 2}" y="{HEIGHT - 6}" text-anchor="middle">odds of answering per '
