@@ -8,7 +8,6 @@ import re
 import pytest
 from render_kit import NS, big_graph, by_class, drawn_text, overlapping, parse, text_lines
 
-from journeyscope.render._layered import layered_layout
 from journeyscope.render._svg import Box
 from journeyscope.render.process_map import Activity, Move, ProcessGraph, process_map_svg
 
@@ -112,18 +111,6 @@ def test_duration_mode_labels_times():
     labels = [g.find(f"{NS}text").text for g in by_class(root, "g", "move-label")]
     assert "1.0 h" in labels
     assert "Process map — duration" in drawn_text(root)
-
-
-def test_layout_removes_avoidable_crossings():
-    # a ladder: the input order would cross every rung; the layout must not
-    nodes = ["a1", "a2", "a3", "b3", "b2", "b1"]
-    edges = [("a1", "a2", 5.0), ("a2", "a3", 5.0), ("b1", "b2", 5.0), ("b2", "b3", 5.0)]
-    edges += [("s", "a1", 1.0), ("s", "b1", 1.0)]
-    layout = layered_layout(
-        ["s", *nodes], edges, width=dict.fromkeys(["s", *nodes], 100.0), first="s"
-    )
-    assert layout.crossings == 0
-    assert layout.layer["a3"] == layout.layer["b3"] == 3
 
 
 def test_deterministic_and_empty_graph():
