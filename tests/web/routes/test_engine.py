@@ -1,5 +1,6 @@
-"""The orchestration API: API keys with scopes, events in (durable, de-duplicated),
-customer-driven commands, state and history out, versions and migration, OpenAPI."""
+"""The orchestration API (``web/routes/engine.py``, under ``/v1``): API keys with scopes,
+events in (durable, de-duplicated), customer-driven commands, state and history out, versions
+and migration, OpenAPI."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 
-from journeyscope.config import Settings
 from journeyscope.engine.core.interactions import InteractionCatalogue, InteractionSpec
 from journeyscope.engine.core.journeys import JourneySpec
 from journeyscope.engine.core.program import Program
@@ -204,13 +204,6 @@ def test_catalogue_levers_status_and_openapi(client: TestClient, admin: dict[str
     assert "/v1/events" in spec["paths"] and "/v1/customers/{customer_id}/history" in spec["paths"]
     assert "APIKeyHeader" in spec["components"]["securitySchemes"]
     assert client.get("/healthz").json()["status"] == "ok"
-
-
-def test_the_app_factory_opens_the_configured_database(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x' / 'engine.sqlite'}")
-    with TestClient(create_app(settings)) as client:
-        assert client.get("/healthz").status_code == 200
-    assert (tmp_path / "x" / "engine.sqlite").exists()
 
 
 # ---------------------------------------------------------------- issue 11: hostile input
