@@ -2,7 +2,7 @@
 hash of their id (and told apart when two ids share a hash), and the same answers as the
 brute-force reference whatever the chunk size.
 
-The kernel's semantics are pinned by ``test_funnel_semantics.py`` and
+The kernel's semantics are pinned by ``test_funnels.py`` and
 ``test_funnel_properties.py`` (DuckDB runs the kernel) and by the ClickHouse oracle."""
 
 from __future__ import annotations

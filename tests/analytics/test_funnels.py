@@ -1,4 +1,5 @@
-"""Every semantic choice of a funnel, pinned by tiny journeys declared as data (one per case).
+"""Funnels (analytics/funnels.py): every semantic choice of a funnel, pinned by tiny journeys
+declared as data (one per case).
 
 Notation: ``A@3`` is activity A at minute 3; tokens are in input order, which breaks ties.
 """
@@ -197,3 +198,33 @@ def test_results_state_their_semantics(declared: Declared) -> None:
 def test_queries_that_cannot_be_computed_as_stated_are_refused(query: dict[str, object]) -> None:
     with pytest.raises((InvalidQueryError, ValueError)):
         FunnelQuery(**query)  # type: ignore[arg-type]
+
+
+def test_a_step_is_written_as_text_a_list_or_in_full() -> None:
+    assert FunnelStep.model_validate("A").activities == ("A",)
+    assert FunnelStep.model_validate(["A", "B"]).name == "A | B"
+    assert FunnelStep(activities=("A",), label="Apply").name == "Apply"
+    q = FunnelQuery(steps=("A", ["B1", "B2"], "C"))
+    assert [s.activities for s in q.steps] == [("A",), ("B1", "B2"), ("C",)]
+
+
+def test_a_refused_query_says_why() -> None:
+    with pytest.raises(ValueError, match=r"exclusion steps 2\.\.5 not in 1\.\.3"):
+        FunnelQuery(steps=ABC, exclusions=(Exclusion(activities=("X",), from_step=2, to_step=5),))
+    with pytest.raises(ValueError, match=r"\['B'\] are funnel steps"):
+        FunnelQuery(steps=ABC, exclusions=(Exclusion(activities=("B",)),))
+
+
+def test_an_open_funnels_semantics_name_its_window_and_what_a_step_counts() -> None:
+    q = FunnelQuery(
+        steps=ABC,
+        open=True,
+        window=timedelta(minutes=5),
+        exclusions=(Exclusion(activities=("X",), from_step=2),),
+    )
+    s = q.semantics()
+    assert (s.window, s.window_seconds, s.open) == ("5 minutes", 300.0, True)
+    assert s.exclusions == ["X between steps 2 and 3"]
+    assert "from the latest entry (every step is an entry)" in s.description
+    assert "each step counts cases reaching that step" in s.description
+    assert "a case with X between steps 2 and 3 does not go on past it" in s.description

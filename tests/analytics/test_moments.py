@@ -18,7 +18,7 @@ from analytics_kit import BASE, backend_for, canonical
 from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.estimators import adjusted_effects
 from journeyscope.analytics.moments import DEVIATIONS, EVERY, MomentsQuery, MomentsResult, rank
-from journeyscope.analytics.moments_weights import AnsweringWeights, ranking_change
+from journeyscope.analytics.moments_weights import AnsweringWeights
 from journeyscope.definitions import load_journey
 from journeyscope.events import Store
 
@@ -258,18 +258,3 @@ def test_weighted_effects_equal_statsmodels_wls_robust() -> None:
         ref = sm.WLS(y, x, weights=w).fit(cov_type="HC1")
         assert fit["effect"][j] == pytest.approx(ref.params[1], rel=1e-9)
         assert fit["se"][j] == pytest.approx(ref.bse[1], rel=1e-6)
-
-
-def test_ranking_change_counts_moves_and_flips() -> None:
-    change = ranking_change(
-        ["a", "b", "c"],
-        np.array([3.0, 2.0, 1.0]),
-        np.array([1.0, 2.0, 3.0]),
-        [True, True, False],
-        [False, True, True],
-        2,
-    )
-    assert change.rank_correlation == pytest.approx(-1.0)
-    assert change.top_overlap == pytest.approx(0.5)
-    assert change.significance_changed == ["a", "c"]
-    assert {m.candidate for m in change.moved} == {"a", "c"}

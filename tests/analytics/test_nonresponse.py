@@ -1,14 +1,13 @@
-"""Answering models, strategies, checks and the headline, on arrays and on the simulated
-mechanisms of :mod:`journeyscope.analytics.silent_sim` (a few thousand customers each)."""
+"""Answering models and their checks on arrays (analytics/nonresponse.py), and the strategies
+and the headline on the simulated mechanisms of :mod:`journeyscope.analytics.silent_sim` (a few
+thousand customers each)."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pytest
 
-from journeyscope.analytics.identification import Check, Strategy, _headline
+from journeyscope.analytics.identification import Strategy
 from journeyscope.analytics.nonresponse import (
     AnsweringEstimate,
     Calibration,
@@ -18,9 +17,8 @@ from journeyscope.analytics.nonresponse import (
     hajek,
     standardise,
 )
-from journeyscope.analytics.sensitivity import sweep, tilted_means
 from journeyscope.analytics.silent import SilentQuery, SilentResult, estimate, headline
-from journeyscope.analytics.silent_sim import MECHANISMS, simulate
+from journeyscope.analytics.silent_sim import simulate
 
 
 def _population(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,54 +148,6 @@ def test_balance_is_zero_for_everyone_and_large_for_a_selected_group() -> None:
     assert smd[0] > 0.8 and abs(smd[1]) < 1e-9
 
 
-def test_sensitivity_at_zero_is_the_estimate_and_moves_the_right_way() -> None:
-    rng = np.random.default_rng(5)
-    y = rng.integers(0, 11, 5_000).astype(float)
-    answered = rng.random(5_000) < 0.3
-    p = np.full(5_000, 0.3)
-    metric = headline("NPS", y)
-    s = sweep(metric, y, answered, p, scale=(0, 10), strategy="shadow")
-    middle = s.points[len(s.points) // 2]
-    assert middle.delta == 0 and middle.value == pytest.approx(metric[answered].mean(), abs=1e-3)
-    values = [pt.value for pt in s.points]
-    # the more the happy answer (delta > 0), the less happy the silent must be
-    assert all(a > b for a, b in itertools.pairwise(values))
-    assert tilted_means([y], y, answered, p, 0.0)[0] == pytest.approx(y[answered].mean())
-
-
-def _strategy(name: str, value: float, low: float, high: float, ok: bool = True) -> Strategy:
-    return Strategy(
-        name=name,
-        assumption="",
-        metric=value,
-        metric_ci=(low, high),
-        mean_score=None,
-        mean_score_ci=None,
-        interval="",
-        checks=[Check(name="balance", passed=ok, detail="")],
-        survives=ok,
-    )
-
-
-def test_headline_is_an_estimate_a_range_or_an_abstention() -> None:
-    agree = _headline([_strategy("mar", -10, -14, -6), _strategy("combined", -12, -17, -8)])
-    assert agree.kind == "estimate" and agree.strategy == "combined" and agree.value == -12
-    clash = _headline([_strategy("mar", 0, -3, 3), _strategy("combined", -20, -25, -15)])
-    assert clash.kind == "range" and clash.value is None
-    assert (clash.low, clash.high) == (-25, 3) and "disagree" in clash.reason
-    rejected = _headline(
-        [_strategy("mar", 0, -3, 3, ok=False), _strategy("combined", -20, -25, -15)]
-    )
-    assert (
-        rejected.kind == "estimate" and "set aside" in rejected.reason and "mar" in rejected.reason
-    )
-    none = _headline(
-        [_strategy("mar", 0, -3, 3, ok=False), _strategy("shadow", -9, -12, -6, ok=False)]
-    )
-    assert none.kind == "abstain" and (none.low, none.high) == (-12, 3)
-    assert "not identified" in none.reason
-
-
 def _run(mechanism: str, seed: int = 11) -> tuple[SilentResult, float]:
     facts, x = simulate(4_000, mechanism, seed)
     truth = float(headline("NPS", facts["truth"].to_numpy(dtype="float64")).mean())
@@ -215,17 +165,6 @@ def _by_name(r: SilentResult) -> dict[str, Strategy]:
     return {s.name: s for s in r.strategies}
 
 
-def test_unknown_mechanism_is_named() -> None:
-    with pytest.raises(ValueError, match="one of random, journey"):
-        simulate(10, "randm", 0)
-    assert set(MECHANISMS) >= {"random", "journey", "logistic", "nonmonotone", "never_asked"}
-
-
-# each of these simulates 4,000 customers and bootstraps 60 times (minutes on a shared
-# machine): the full run only. The fast lane keeps the pieces they rest on: the combined model
-# recovering known effects, the quadratic finding a U shape, the balance check, the headline's
-# estimate / range / abstention (the tests above).
-@pytest.mark.slow
 def test_answering_by_journey_rejects_the_score_only_model() -> None:
     """Before: ``corrected`` (score only) was the figure to read; here it misses the truth."""
     r, truth = _run("journey")

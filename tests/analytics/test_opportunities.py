@@ -1,4 +1,5 @@
-"""Opportunities, scoring and the story map, checked against hand computation."""
+"""Opportunities and their scoring, checked against hand computation (the story map made of
+them: test_story_map.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import math
 import pytest
 
 from journeyscope.analytics import opportunities as opp
-from journeyscope.analytics.story_map import story_map
 from journeyscope.definitions.models import Journey
 
 
@@ -204,41 +204,6 @@ def test_scoring_rule_ranks_effort_first_then_expected_value_and_marks_ties() ->
         "a.clearer_a",
         "a.faster_a",
     ]
-
-
-def test_story_map_stories_releases_and_design_stories() -> None:
-    j = journey(
-        stories=[
-            {
-                "id": "photo",
-                "step": "a",
-                "persona": "q",
-                "want": "to upload a photo",
-                "opportunity": "Clearer A",
-                "effort": 2,
-            },
-            {"id": "loose", "step": "c", "want": "a cup of tea"},
-        ]
-    )
-    evidence = [_evidence("a", 600.0), _evidence("b", 300.0), _evidence("zzz", 100.0)]
-    found = opp.collect(j, evidence, efforts={"a.clearer_a": 2.0})
-    m = story_map(j, found)
-    texts = {c.id: c for c in m.stories}
-    photo = texts["photo"]
-    assert photo.text == "As an Owner, I want to upload a photo, so that it is done."
-    assert not photo.drafted and photo.effort == 2 and photo.opportunity == "a.clearer_a"
-    drafted = texts["draft.a.faster_a"]
-    assert drafted.text == "As a Renter, I want a faster A, so that it is done."
-    assert texts["loose"].opportunity is None and texts["loose"].value_at_stake is None
-    # value per step counted once: a 600, b 300, journey-wide 100 -> total 1000;
-    # ranked a (scored, effort) first, then a.faster_a, b, journey item; cuts at 50% and 80%
-    releases = {r.number: (r.value_at_stake, r.share_of_value) for r in m.releases}
-    assert releases[1] == (600.0, pytest.approx(0.6))
-    assert releases[2] == (300.0, pytest.approx(0.3))
-    assert releases[3][0] == 100.0
-    assert texts["draft.b.keep_customers_going_at_b"].release == 2
-    assert texts["loose"].release == 3  # not measured: the last release
-    assert [c.rank for c in m.stories] == sorted(c.rank for c in m.stories)
 
 
 class C:

@@ -1,0 +1,225 @@
+"""The analytics backends (analytics/backends.py): the registry of runners, how a backend
+runs one (name checks first, the prepared relation cached, rows as plain Python or Arrow),
+opening a store or a source on DuckDB, and Spark's configuration. The tests that start Spark
+are marked ``spark`` (the full lane)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from analytics_kit import backend_for, journeys
+
+from journeyscope.analytics import DfgQuery
+from journeyscope.analytics.backends import (
+    ANALYSES,
+    RUNNERS,
+    SPARK_DEFAULTS,
+    DuckDBBackend,
+    IbisBackend,
+    Registry,
+    allow_arrow_lambdas,
+    connect,
+    spark_conf,
+)
+from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.process import DFG
+from journeyscope.errors import UnknownEngineError, UnknownNameError
+from journeyscope.events import Store
+
+CASES = {"c1": "A@0 B@1 C@2", "c2": "A@0 B@5", "c3": "B@0"}
+
+
+class CountQuery(AnalysisQuery):
+    """A query only these tests run: events per activity of the named ones."""
+
+    kind: Literal["count"] = "count"
+    wanted: tuple[str, ...] = ()
+
+
+class CountAnalysis:
+    """A runner with names to check; it records what the backend hands it."""
+
+    arrow = False
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Any] = {}
+
+    def checks(self, events: ibis.Table, query: CountQuery) -> dict[str, ibis.Table]:
+        return {"activities": events.select("activity").distinct()}
+
+    def validate(self, query: CountQuery, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        known = {r["activity"] for r in rows["activities"]}
+        self.seen["known"] = known
+        missing = [a for a in query.wanted if a not in known]
+        if missing:
+            raise ValueError(f"unknown {missing}")
+
+    def prepare(self, events: ibis.Table, query: CountQuery) -> ibis.Table:
+        return events.filter(events.activity.isin(list(query.wanted)))
+
+    def expressions(
+        self, prepared: ibis.Table, events: ibis.Table, query: CountQuery
+    ) -> dict[str, ibis.Table]:
+        return {
+            "counts": prepared.group_by("activity").aggregate(n=prepared.count()),
+            "first": prepared.aggregate(at=prepared.timestamp.min()),
+        }
+
+    def result(self, query: CountQuery, rows: Mapping[str, Any]) -> dict[str, Any]:
+        self.seen["rows"] = rows
+        return dict(rows)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CountAnalysis:
+    analysis = CountAnalysis()
+    monkeypatch.setitem(ANALYSES, CountQuery, analysis)
+    return analysis
+
+
+def test_a_built_in_runner_is_found_by_its_query_types_name_and_kept() -> None:
+    registry = Registry()
+    assert registry[DfgQuery] is DFG and DfgQuery in registry
+    assert RUNNERS["journeyscope.analytics.process.DfgQuery"] == "DFG"
+    with pytest.raises(KeyError):
+        registry[CountQuery]
+    assert CountQuery not in registry
+
+
+def test_names_are_checked_before_the_analysis_and_rows_come_back_as_plain_python(
+    runner: CountAnalysis,
+) -> None:
+    backend = backend_for(journeys(CASES))
+    got = backend.run(CountQuery(wanted=("A", "B")))
+    assert runner.seen["known"] == {"A", "B", "C"}
+    assert sorted((r["activity"], r["n"]) for r in got["counts"]) == [("A", 2), ("B", 3)]
+    assert got["first"] == [{"at": "2024-01-01T00:00:00"}]  # UTC, as text
+    with pytest.raises(ValueError, match=r"unknown \['Z'\]"):
+        backend.run(CountQuery(wanted=("A", "Z")))
+
+
+def test_an_arrow_runner_gets_arrow_tables(runner: CountAnalysis) -> None:
+    runner.arrow = True
+    got = backend_for(journeys(CASES)).run(CountQuery(wanted=("C",)))
+    assert isinstance(got["counts"], pa.Table)
+    assert got["counts"].to_pylist() == [{"activity": "C", "n": 1}]
+
+
+def test_an_activity_key_naming_no_property_is_an_error_naming_the_known_ones(
+    runner: CountAnalysis,
+) -> None:
+    backend = backend_for(journeys(CASES))
+    with pytest.raises(UnknownNameError, match=r"segmnt.*closest: 'segment'"):
+        backend.run(CountQuery(wanted=("A",), activity_key=("activity", "segmnt")))
+    keyed = backend.run(CountQuery(wanted=("A (seg-c)",), activity_key=("activity", "segment")))
+    assert keyed["counts"] == [{"activity": "A (seg-c)", "n": 2}]
+
+
+def test_rows_are_utc_text_iso_dates_and_no_nan() -> None:
+    backend = backend_for(journeys(CASES))
+    expr = ibis.memtable(
+        pa.table(
+            {
+                "ts": pa.array(
+                    [datetime(2024, 3, 1, 12, 30, tzinfo=UTC)], pa.timestamp("us", "UTC")
+                ),
+                "day": pa.array([date(2024, 3, 1)]),
+                "x": pa.array([math.nan]),
+                "n": pa.array([3]),
+            }
+        )
+    )
+    assert backend.rows(expr) == [
+        {"ts": "2024-03-01T12:30:00", "day": "2024-03-01", "x": None, "n": 3}
+    ]
+    assert backend.arrow(expr).column("n").to_pylist() == [3]
+
+
+def test_a_cached_relation_lives_on_the_events_backend() -> None:
+    backend = backend_for(journeys(CASES))
+    cached = backend.cache(backend.events().filter(ibis._.activity == "B"))
+    try:
+        assert backend.arrow(cached).column("activity").to_pylist() == ["B", "B", "B"]
+        assert cached._find_backend() is backend.events()._find_backend()
+    finally:
+        cached.release()
+
+
+def test_duckdb_accepts_the_single_arrow_lambdas_ibis_writes() -> None:
+    con = ibis.duckdb.connect()
+    allow_arrow_lambdas(con.con)
+    value = con.con.execute("SELECT current_setting('lambda_syntax')").fetchone()
+    assert value is not None and value[0] == "ENABLE_SINGLE_ARROW"
+
+
+@pytest.fixture
+def parquet(tmp_path: Path) -> Path:
+    path = tmp_path / "events.parquet"
+    pq.write_table(journeys(CASES), path)
+    return path
+
+
+def test_connect_opens_a_store_on_duckdb_and_closes_it(tmp_path: Path, parquet: Path) -> None:
+    with Store(tmp_path / "store.duckdb") as db:
+        assert db.ingest(parquet).events_added == 6
+    with connect(tmp_path / "store.duckdb") as backend:
+        assert isinstance(backend, DuckDBBackend) and backend.name == "duckdb"
+        m = backend.run(DfgQuery())
+        assert (m.cases, m.events) == (3, 6)
+    with pytest.raises(Exception, match=r"(?i)closed|connection"):
+        backend.store.con.execute("SELECT 1")
+
+
+def test_connect_reads_a_source_in_place(parquet: Path) -> None:
+    backend = connect("unused.duckdb", source=f"parquet:{parquet}")
+    assert type(backend) is IbisBackend and backend.name == "duckdb"
+    assert backend.run(DfgQuery()).start == {"A": 2, "B": 1}
+
+
+def test_an_unknown_engine_is_refused_by_name() -> None:
+    with pytest.raises(
+        UnknownEngineError, match="unknown engine 'duckbd' \\(choose duckdb or spark\\)"
+    ):
+        connect("x.duckdb", "duckbd")
+
+
+def test_spark_settings_keep_the_drivers_own_java_options_first() -> None:
+    assert spark_conf() == SPARK_DEFAULTS and spark_conf() is not SPARK_DEFAULTS
+    merged = spark_conf({"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "8"})
+    assert merged["spark.driver.memory"] == "4g" and merged["spark.sql.shuffle.partitions"] == "8"
+    assert merged["spark.sql.session.timeZone"] == "UTC"
+    java = spark_conf({"spark.driver.extraJavaOptions": "-Xss4m"})["spark.driver.extraJavaOptions"]
+    assert java == f"{SPARK_DEFAULTS['spark.driver.extraJavaOptions']} -Xss4m"
+    same = {"spark.driver.extraJavaOptions": SPARK_DEFAULTS["spark.driver.extraJavaOptions"]}
+    assert spark_conf(same) == SPARK_DEFAULTS
+
+
+@pytest.mark.spark
+def test_a_spark_backend_needs_a_store_or_events(spark: Any) -> None:
+    from journeyscope.analytics.backends import SparkBackend
+
+    with pytest.raises(ValueError, match="needs a store or an events table"):
+        SparkBackend(session=spark)
+
+
+@pytest.mark.spark
+def test_spark_runs_a_store_as_duckdb_does(spark: Any, tmp_path: Path, parquet: Path) -> None:
+    from journeyscope.analytics.backends import SparkBackend, spark_driver_exit
+
+    with Store(tmp_path / "store.duckdb") as db:
+        db.ingest(parquet)
+    with connect(tmp_path / "store.duckdb", "spark") as backend:
+        assert isinstance(backend, SparkBackend) and backend.view is not None
+        m = backend.run(DfgQuery())
+        assert (m.cases, m.events, m.start) == (3, 6, {"A": 2, "B": 1})
+        view = backend.view
+    assert view not in {t.name for t in spark.catalog.listTables()}  # dropped on close
+    assert spark_driver_exit(spark) is None  # the driver is alive

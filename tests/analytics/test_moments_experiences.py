@@ -1,0 +1,206 @@
+"""The moments-of-truth queries (analytics/moments_experiences.py), run on DuckDB over cases
+written by hand: each case's outcome and cutoff, the experiences it had before the cutoff,
+the risk sets it belongs to, and the work items that mostly come after the outcome."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import ibis
+from analytics_kit import BASE, backend_for, canonical
+
+from journeyscope.analytics.backends import Backend
+from journeyscope.analytics.cases import CaseRule, cased
+from journeyscope.analytics.moments import MomentsQuery
+from journeyscope.analytics.moments_experiences import (
+    ASSISTED,
+    EVERY,
+    after_outcome,
+    case_experiences,
+    case_outcomes,
+    narrowed,
+    risk_sets,
+)
+from journeyscope.definitions.models import Journey
+
+Event = tuple[str, str | None, float] | tuple[str, str | None, float, float]
+
+
+def _backend(cases: dict[str, list[Event]]) -> Backend:
+    """``case -> [(activity, channel, day[, NPS score]), ...]``; segment ``a`` or ``b``."""
+    rows: list[dict[str, Any]] = []
+    for case, events in cases.items():
+        for activity, channel, day, *score in events:
+            rows.append(
+                {
+                    "event_id": f"e{len(rows)}",
+                    "case_id": case,
+                    "customer_id": f"p-{case}",
+                    "timestamp": BASE + timedelta(days=day),
+                    "activity": activity,
+                    "channel": channel,
+                    "survey_type": "NPS" if score else None,
+                    "survey_score": score[0] if score else None,
+                    "source": "hand",
+                    "source_row": len(rows),
+                    "properties": json.dumps({"segment": "b" if case == "c2" else "a"}),
+                }
+            )
+    return backend_for(canonical(rows))
+
+
+CASES: dict[str, list[Event]] = {
+    "c1": [
+        ("Apply", "web", 0),
+        ("Upload", "web", 1),
+        ("Call", "phone", 20),  # after a long wait, in another channel
+        ("Call", "phone", 22),  # a repeat contact
+        ("Apply", "web", 23),  # went back to Apply
+        ("Survey", None, 24, 6.0),  # the answer: experiences count before it
+        ("Upload", "web", 30),
+    ],
+    "c2": [("Apply", "web", 0), ("Survey", None, 1, 9.0)],
+    "c3": [("Apply", "web", 0)],  # never answered
+}
+
+
+def _prepared(backend: Backend, q: MomentsQuery) -> ibis.Table:
+    return narrowed(cased(backend.events(), q.case_rule), q)
+
+
+def test_narrowing_keeps_the_columns_read_and_the_properties_adjusted_for() -> None:
+    q = MomentsQuery(adjust=("segment",))
+    t = _prepared(_backend(CASES), q)
+    assert not {"properties", "case_id", "customer_id", "cost"} & set(t.columns)
+    assert {"case", "seq", "activity", "channel", "survey_score", "segment"} <= set(t.columns)
+    assert "lifecycle:transition" in t.columns  # read once, for the work items
+
+
+def test_a_satisfaction_outcome_is_the_last_answer_and_its_position_the_cutoff() -> None:
+    backend = _backend(CASES)
+    q = MomentsQuery(adjust=("segment",))
+    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    got = {
+        r["case"]: (r["outcome"], r["cutoff"], r["first_channel"], r["adj_segment"]) for r in rows
+    }
+    assert got == {"c1": (6.0, 6, "web", "a"), "c2": (9.0, 2, "web", "b")}  # c3 never answered
+
+
+def test_a_completion_outcome_cuts_at_the_first_outcome_event_or_never() -> None:
+    backend = _backend(CASES)
+    q = MomentsQuery(outcome="completion", outcomes=("Upload",))
+    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    assert {r["case"]: (r["outcome"], r["cutoff"]) for r in rows} == {
+        "c1": (1.0, 2),
+        "c2": (0.0, 2**62),
+        "c3": (0.0, 2**62),
+    }
+
+
+def _experiences(backend: Backend, q: MomentsQuery) -> set[tuple[str, str, str, str, str]]:
+    t = _prepared(backend, q)
+    expr = case_experiences(t, backend.events(), case_outcomes(t, q), q)
+    return {
+        (r["case"], r["candidate"], r["kind"], r["activity"], r["risk"]) for r in backend.rows(expr)
+    }
+
+
+def test_experiences_before_the_answer_are_each_counted_once_per_case() -> None:
+    got = _experiences(_backend(CASES), MomentsQuery())
+    assert got == {
+        ("c1", "went back to Apply", "backtrack", "Apply", "Apply"),
+        ("c1", "switch web -> phone at Call", "switch", "Call", "Call"),
+        ("c1", "switch phone -> web at Apply", "switch", "Apply", "Apply"),
+        ("c1", "waited > 14 days before Call", "wait", "Call", "Call"),
+        ("c1", "repeat contact by phone", "repeat", "Call", ASSISTED),
+        ("c1", "step: Apply", "step", "Apply", EVERY),
+        ("c1", "step: Upload", "step", "Upload", EVERY),
+        ("c1", "step: Call", "step", "Call", EVERY),
+        ("c2", "step: Apply", "step", "Apply", EVERY),
+    }
+
+
+def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candidates() -> None:
+    q = MomentsQuery(
+        outcome="completion",
+        outcomes=("Survey",),
+        wait=timedelta(days=30),
+        repeat_within=timedelta(days=1),
+        assisted=("chat",),
+    )
+    got = _experiences(_backend(CASES), q)
+    assert {e[1] for e in got} == {
+        "went back to Apply",
+        "switch web -> phone at Call",
+        "switch phone -> web at Apply",
+    }
+
+
+def test_a_designs_deviations_before_the_cutoff_are_experiences_at_their_step() -> None:
+    journey = Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "job_to_be_done": "x",
+            "outcome": {"description": "done", "step": "upload"},
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "steps": [
+                        {"id": "apply", "name": "Apply", "activities": ["Apply"]},
+                        {"id": "upload", "name": "Upload", "activities": ["Upload"]},
+                    ],
+                }
+            ],
+        }
+    )
+    backend = _backend(
+        {"d1": [("Upload", "web", 0), ("Apply", "web", 1), ("Survey", None, 2, 5.0)]}
+    )
+    got = _experiences(backend, MomentsQuery(journey=journey))
+    deviations = {e for e in got if e[2] not in {"step", "backtrack", "switch", "wait", "repeat"}}
+    assert deviations == {
+        ("d1", "entered mid-way at upload", "entered_midway", "Upload", "step:upload"),
+        ("d1", "out of order: apply", "out_of_order", "Apply", "step:apply"),
+    }
+    q = MomentsQuery(journey=journey)
+    t = _prepared(backend, q)
+    risks = {r["risk"] for r in backend.rows(risk_sets(t, case_outcomes(t, q), q))}
+    assert risks == {"Upload", "Apply", "step:upload", "step:apply"}
+
+
+def test_a_case_is_at_risk_for_what_it_did_before_its_cutoff() -> None:
+    backend = _backend(CASES)
+    q = MomentsQuery()
+    t = _prepared(backend, q)
+    rows = backend.rows(risk_sets(t, case_outcomes(t, q), q))
+    assert sorted((r["case"], r["risk"]) for r in rows) == [
+        ("c1", ASSISTED),
+        ("c1", "Apply"),
+        ("c1", "Call"),
+        ("c1", "Upload"),
+        ("c2", "Apply"),
+    ]
+
+
+def test_work_items_done_after_the_outcome_are_counted() -> None:
+    backend = _backend(CASES)
+    q = MomentsQuery()
+    t = _prepared(backend, q)
+    rows = backend.rows(after_outcome(t, case_outcomes(t, q)))
+    assert {r["activity"]: (r["events"], r["after"]) for r in rows} == {
+        "Apply": (3, 0),
+        "Upload": (2, 1),  # c1's upload after its answer
+        "Call": (2, 0),
+        "Survey": (2, 0),
+    }
+
+
+def test_per_customer_cases_are_read_the_same_way() -> None:
+    backend = _backend(CASES)
+    q = MomentsQuery(case_rule=CaseRule.per_customer())
+    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    assert {r["case"]: r["outcome"] for r in rows} == {"p-c1": 6.0, "p-c2": 9.0}
