@@ -99,6 +99,13 @@ def test_unknown_design_and_version_name_what_exists(designs: Designs) -> None:
         designs.versions("../etc")
 
 
+def test_saving_a_design_that_does_not_exist_is_refused_not_created(designs: Designs) -> None:
+    text = tenancy(designs).replace("id: tenancy", "id: nowhere", 1)
+    with pytest.raises(DesignNotFound, match="no design 'nowhere'"):
+        designs.save("nowhere", text, "maria", "")
+    assert "nowhere" not in {e.id for e in designs.entries()}
+
+
 def test_a_new_design_lives_in_the_workspace_until_written_back(designs: Designs) -> None:
     text = tenancy(designs).replace("id: tenancy", "id: tenancy_copy", 1)
     created = designs.create(text, "maria", "copy")

@@ -273,9 +273,11 @@ class Designs:
 
     def save(self, design: str, text: str, author: str, message: str) -> Version:
         """A new version of ``design``; refused (:class:`DesignRefused`) when the text has an
-        error. An unchanged text is refused too: there is nothing to save."""
+        error. An unchanged text is refused too: there is nothing to save. A design that does
+        not exist is :class:`DesignNotFound` (a new one is made by :meth:`create`)."""
         self._check_id(design)
         self._seed(design)
+        latest = self.latest(design)
         text = as_written(text)
         result = self.check(design, text)
         if result.errors:
@@ -285,11 +287,8 @@ class Designs:
                 + "\n".join(lines),
                 result.errors,
             )
-        try:
-            if self.latest(design).text == text:
-                raise DesignRefused("not saved: nothing changed since the latest version", [])
-        except DesignNotFound:
-            pass
+        if latest.text == text:
+            raise DesignRefused("not saved: nothing changed since the latest version", [])
         return self._insert(design, text, author, message.strip() or "no message")
 
     def create(self, text: str, author: str, message: str) -> Version:

@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 def _notice(exc: DesignRefused) -> str:
     """The refusal in one line: how many errors, and the first with its line."""
-    head = str(exc).splitlines()[0]
+    head = str(exc).splitlines()[0].rstrip(":")
     first = exc.messages[0] if exc.messages else None
     if first is None:
         return head
