@@ -143,3 +143,13 @@ def test_channels_count_switches_and_digital_completion(store: str) -> None:
 def test_channels_named_digital_count_as_digital(store: str) -> None:
     counted = _json(store, "channels", "--digital", " phone, ,")["digital"]
     assert (counted["completed_digitally"], counted["digital_completion"]) == (4, 1.0)
+
+
+@pytest.mark.parametrize("args", [["dfg"], ["variants"], ["funnel", "Visit", "Apply"], ["paths"]])
+def test_each_table_states_its_semantics_once_with_the_case_rule_first(
+    store: str, args: list[str]
+) -> None:
+    text, _rows = _table(store, *args)
+    flat = " ".join(text.split())  # rich wraps long lines
+    assert flat.count("cases: case_id from the data") == 1
+    assert "activity: the activity column" in flat

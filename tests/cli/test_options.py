@@ -64,3 +64,13 @@ def test_durations_case_rules_and_costs() -> None:
     for bad in ("phone", "phone=cheap", "=3"):
         with pytest.raises(InvalidQueryError, match="write CHANNEL=AMOUNT"):
             options.channel_costs(chosen, [bad])
+
+
+def test_a_choice_out_of_the_list_is_named_with_the_options_spelling_and_the_closest() -> None:
+    steps = ({"activities": ("a",)}, {"activities": ("b",)})
+    with pytest.raises(InvalidQueryError) as refused:
+        options.build_query(FunnelQuery, steps=steps, mode="any_ordr", ties="strict")
+    assert str(refused.value) == (
+        "mode: 'any-ordr' is not one of sequential, strict, any-order (did you mean any-order?); "
+        "ties: 'strict' is not one of advance, strict-increase (did you mean strict-increase?)"
+    )

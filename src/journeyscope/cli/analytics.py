@@ -53,7 +53,9 @@ def _emit(result: BaseModel, as_json: bool, table: Callable[[Any], None]) -> Non
         print_json(result.model_dump(mode="json"))
         return
     table(result)
-    console.print(f"[dim]cases: {getattr(result, 'case_rule', '')}[/]")
+    semantics = getattr(result, "semantics", None)  # it names the case rule first
+    text = getattr(semantics, "description", semantics)
+    console.print(f"[dim]{text or 'cases: ' + getattr(result, 'case_rule', '')}[/]")
 
 
 def _seconds(value: float | None) -> str:
@@ -367,7 +369,6 @@ def _funnel_table(r: Any) -> None:
             f"trend: {len(open_weeks)} recent week(s) from {open_weeks[0]} are incomplete "
             "(their conversion window has not closed by the last event)"
         )
-    console.print(f"[dim]{r.semantics.description}[/]")
 
 
 def _paths_table(r: Any) -> None:
@@ -389,14 +390,15 @@ def _paths_table(r: Any) -> None:
             "source target #count #cases",
             [[e.source, e.target, e.count, e.cases] for e in lp.back_edges[:20]],
         )
-        _table(
-            f"channel ping-pong: {lp.ping_pong_cases:,} cases",
-            "channel via #count #cases",
-            [[p.channel, p.via, p.count, p.cases] for p in lp.ping_pong[:20]],
-        )
-    console.print(f"[dim]{r.semantics}[/]")
-    if r.loops is not None:
-        console.print(f"[dim]loops: {r.loops.semantics}[/]")
+        if lp.ping_pong:
+            _table(
+                f"channel ping-pong: {lp.ping_pong_cases:,} cases",
+                "channel via #count #cases",
+                [[p.channel, p.via, p.count, p.cases] for p in lp.ping_pong[:20]],
+            )
+        else:
+            console.print("channel ping-pong: none")
+        console.print(f"[dim]loops: {lp.semantics}[/]")
 
 
 def _channels_table(r: Any) -> None:
@@ -433,4 +435,3 @@ def _channels_table(r: Any) -> None:
         f"{r.ping_pong:,} in {r.ping_pong_cases:,} cases"
     )
     console.print(f"[dim]{r.classification}[/]")
-    console.print(f"[dim]{r.semantics}[/]")

@@ -9,6 +9,7 @@ Ibis, DuckDB or pandas): each helper imports what it needs when it is called.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -135,9 +136,24 @@ def build_query(kind: Callable[..., Q], **fields: Any) -> Q:
         return kind(**fields)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {_problem(e)}" for e in exc.errors()
         )
         raise InvalidQueryError(problems) from None
+
+
+def _problem(error: Any) -> str:
+    """A validation error as the command line spells it: a value that is not one of a field's
+    choices names them with hyphens (``any-order``, as the options take them) and the
+    closest one."""
+    from journeyscope.errors import closest
+
+    if error["type"] != "literal_error":
+        return str(error["msg"])
+    choices = [c.replace("_", "-") for c in re.findall(r"'([^']*)'", error["ctx"]["expected"])]
+    given = str(error["input"]).replace("_", "-")
+    near = closest(given, choices, n=1)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return f"{given!r} is not one of {', '.join(choices)}{hint}"
 
 
 def duration(text: str | None) -> timedelta | None:
