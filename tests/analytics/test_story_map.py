@@ -144,6 +144,11 @@ def test_a_drafted_story_says_what_the_evidence_worth_most_asks_for() -> None:
         ("Eligibility checker", "an eligibility checker"),
         ("Online form", "an online form"),
         ("Checklist", "a checklist"),
+        ("SMS reminders", "SMS reminders"),
+        ("Clearer letters", "clearer letters"),
+        ("SMS reminder before the visit", "an SMS reminder before the visit"),
+        ("Eligibility checker before applying", "an eligibility checker before applying"),
+        ("Progress tracker for applications", "a progress tracker for applications"),
     ],
 )
 def test_a_designed_opportunity_is_wanted_in_the_designs_words(title: str, wanted: str) -> None:

@@ -165,6 +165,20 @@ VERBS: Final = frozenset(
 )
 
 
+#: Letters an acronym starts with that are said with a vowel sound ("an SMS reminder").
+ACRONYM_VOWELS: Final = "AEFHILMNORSX"
+#: Words after which a title goes on about its head noun ("checker before applying").
+AFTER_HEAD: Final = frozenset(["before", "after", "for", "to", "with", "in", "on", "at", "of"])
+
+
+def _plural(words: list[str]) -> bool:
+    """Whether a title's head noun (its last word before a preposition) is plural: "Clearer
+    letters" takes no article."""
+    head = next((i for i, w in enumerate(words) if w.lower() in AFTER_HEAD), len(words))
+    noun = words[head - 1].lower() if head > 0 else ""
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+
+
 def _want(o: Opportunity) -> str:
     """What the persona wants: the design's words, else after the evidence worth most.
 
@@ -180,12 +194,16 @@ def _want(o: Opportunity) -> str:
     if o.origin == "design":
         words = o.title.split()
         first = words[0].lower() if words else ""
-        text = o.title[:1].lower() + o.title[1:]
+        acronym = o.title[1:2].isupper()  # "SMS reminders" keeps its capitals
+        text = o.title if acronym else o.title[:1].lower() + o.title[1:]
         if first in VERBS:
             return f"you to {text}"
         if first in {"a", "an", "the", "my", "our", "more", "less", "fewer", "no"}:
             return text
-        return ("an " if text[:1] in "aeiou" else "a ") + text
+        if _plural(words):
+            return text
+        vowel = text[:1] in (ACRONYM_VOWELS if acronym else "aeiou")
+        return ("an " if vowel else "a ") + text
     if top == "failure demand":
         return f"{o.step_name} to work the first time, without having to contact you"
     if top == "drop-off":
