@@ -63,6 +63,8 @@ def test_the_breakdown_is_a_known_property_an_event_column_or_none() -> None:
         InvalidQueryError, match="no property 'segmnt' in the events; closest: segment"
     ):
         explore.breakdown_of("segmnt", plain, KNOWN)
+    with pytest.raises(InvalidQueryError, match="closest: survey_type"):
+        explore.breakdown_of("survey_typ", plain, KNOWN)
     with pytest.raises(InvalidQueryError, match="'cohort' needs the cohorts to split by"):
         explore.breakdown_of("cohort", plain, KNOWN)
 
@@ -89,7 +91,7 @@ def test_the_url_names_saved_cohorts_to_keep_split_by_and_one_group(
     params = {
         "cohort": ["web-users", " uploaders ", " "],  # the last named one counts
         "by_cohort": ["web-users", "uploaders", "web-users", ""],
-        "group": ["uploaders"],
+        "group": [" uploaders "],  # trimmed as the cohorts are
     }
     filters = explore.with_cohorts(cohort_settings, results.Filters(channels=("web",)), params)
     assert filters.cohort == UPLOADERS

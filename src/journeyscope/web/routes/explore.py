@@ -83,7 +83,7 @@ def with_cohorts(
     folder = settings.cohorts
     name = next((v.strip() for v in reversed(params.get("cohort", [])) if v.strip()), None)
     split = list(dict.fromkeys(v.strip() for v in params.get("by_cohort", []) if v.strip()))
-    group = next((v for v in reversed(params.get("group", [])) if v.strip()), None)
+    group = next((v.strip() for v in reversed(params.get("group", [])) if v.strip()), None)
     by = tuple(saved(n, folder, "by_cohort") for n in split)
     if group is not None and group != REST and group not in split:
         raise InvalidQueryError(
@@ -128,7 +128,7 @@ def breakdown_of(
             "breakdown: 'cohort' needs the cohorts to split by (by_cohort: a cohort's name)"
         )
     if asked is not None and asked not in (*known.properties, *EVENT_COLUMNS):
-        close = closest(asked, [*known.properties, "channel"], cutoff=0.5)
+        close = closest(asked, [*known.properties, *EVENT_COLUMNS], cutoff=0.5)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise InvalidQueryError(f"breakdown: no property {asked!r} in the events{hint}")
     return asked
