@@ -202,12 +202,17 @@ def test_spark_settings_keep_the_drivers_own_java_options_first() -> None:
     assert spark_conf(same) == SPARK_DEFAULTS
 
 
-@pytest.mark.spark
-def test_a_spark_backend_needs_a_store_or_events(spark: Any) -> None:
-    from journeyscope.analytics.backends import SparkBackend
+def test_a_spark_backend_needs_a_store_or_events_said_before_spark_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from journeyscope.analytics import backends
 
+    def no_spark(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a JVM was started for a backend that cannot run")
+
+    monkeypatch.setattr(backends, "spark_session", no_spark)
     with pytest.raises(ValueError, match="needs a store or an events table"):
-        SparkBackend(session=spark)
+        backends.SparkBackend()
 
 
 @pytest.mark.spark

@@ -419,6 +419,8 @@ class SparkBackend(Backend):
     ) -> None:
         from journeyscope.events import Store
 
+        if store is None and events is None:  # said before a JVM starts
+            raise ValueError("a Spark backend needs a store or an events table")
         self.session = session or spark_session()
         self.ibis = ibis.pyspark.connect(self.session)
         self.driver_memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
@@ -427,8 +429,7 @@ class SparkBackend(Backend):
         if events is not None:
             self._events = self._checkpoint(events) if checkpoint else events
             return
-        if store is None:
-            raise ValueError("a Spark backend needs a store or an events table")
+        assert store is not None
         self._folder = tempfile.TemporaryDirectory(prefix="journeyscope-spark-")
         data = Path(self._folder.name) / "events.parquet"
         with Store(store) as db:
