@@ -20,7 +20,8 @@ functions included (a lazy import is still a dependency):
   no analytics *engine*), one duration grammar (``durations.py``), one keyed hash for
   customer identifiers (``pseudonyms.py``);
 - every import of the package names a module that exists (a rename leaves none behind);
-- no module is over 600 lines, generated data excepted.
+- no module is over 600 lines, generated data excepted;
+- the tests mirror the code: each module has a test file of its name in its layer's folder.
 Start-up cost and the lazy packages are checked by tests/cli/test_startup.py and
 tests/test_lazy.py; importing the engine core without its runtime by
 tests/engine/test_public_api.py."""
@@ -652,3 +653,44 @@ def test_no_module_is_over_600_lines() -> None:
     long = {where: n for where, n in lengths.items() if n > MAX_LINES and where not in GENERATED}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
     assert set(lengths) >= GENERATED, f"generated data moved: update GENERATED {GENERATED}"
+
+
+TESTS = SRC.parents[1] / "tests"
+
+
+def _untested(src: Path, tests: Path) -> list[str]:
+    """The modules under ``src`` with no test file of their name: ``a/b/_c.py`` is mirrored by
+    a ``test_c.py`` anywhere under ``tests/a/``; a module of the root, by ``tests/test_c.py``.
+    Package files, ``__main__`` and generated data have none."""
+    missing = []
+    for path in sorted(src.rglob("*.py")):
+        where = path.relative_to(src)
+        name = path.stem.lstrip("_")
+        if path.name in {"__init__.py", "__main__.py"} or where.as_posix() in GENERATED:
+            continue
+        nested = len(where.parts) > 1
+        found = (
+            (tests / where.parts[0]).rglob(f"test_{name}.py")
+            if nested
+            else tests.glob(f"test_{name}.py")
+        )
+        if next(iter(found), None) is None:
+            missing.append(where.as_posix())
+    return missing
+
+
+def test_each_module_has_a_test_file_of_its_name() -> None:
+    """A reader looking for a module's tests finds them by its name, in its layer's folder."""
+    missing = _untested(SRC, TESTS)
+    assert not missing, f"modules without tests/<layer>/**/test_<name>.py: {missing}"
+
+
+def test_the_mirror_checker_finds_a_module_without_tests(tmp_path: Path) -> None:
+    src, tests = tmp_path / "src", tmp_path / "tests"
+    for module in ["a/b/_c.py", "a/d.py", "e.py", "f.py", "a/__init__.py"]:
+        (src / module).parent.mkdir(parents=True, exist_ok=True)
+        (src / module).write_text("")
+    for test in ["a/x/test_c.py", "test_e.py", "other/test_d.py", "a/test_f.py"]:
+        (tests / test).parent.mkdir(parents=True, exist_ok=True)
+        (tests / test).write_text("")
+    assert _untested(src, tests) == ["a/d.py", "f.py"]

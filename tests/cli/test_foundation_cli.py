@@ -1,4 +1,4 @@
-"""The foundation commands, driven as a user would: ingest, stats, quarantine, catalogue, synthetic."""
+"""The foundation commands, driven as a user would: ingest, stats and quarantine."""
 
 from __future__ import annotations
 
@@ -53,47 +53,3 @@ def test_user_errors_are_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
         "ingest", str(data), "--activity", "Step", "--store", str(tmp_path / "s.duckdb")
     )
     assert code == 2 and "mapped to column 'Step'" in err
-
-
-def test_catalogue_infer_validate_and_strict_ingest(tmp_path: Path) -> None:
-    data = tmp_path / "e.csv"
-    data.write_text(
-        "case_id,activity,timestamp,channel,customer_email,amount\n"
-        "c1,Apply,2024-01-01,web,a@x.org,10\nc1,Pay,2024-01-02,phone,,12.5\n"
-    )
-    store = str(tmp_path / "s.duckdb")
-    assert outcome("ingest", str(data), "--store", store)[0] == 0
-    catalogue = tmp_path / "catalogue.yaml"
-    assert outcome("catalogue", "infer", "--store", store, "--out", str(catalogue))[0] == 0
-    text = catalogue.read_text()
-    assert "Apply:" in text and "customer_email" in text
-    code, _, err = outcome("catalogue", "validate", str(catalogue))
-    assert code == 0 and "2 activities" in err
-    # strict ingest against a catalogue that lacks 'Pay'
-    catalogue.write_text("version: 1\nactivities:\n  Apply:\n    channels: [web]\n")
-    more = tmp_path / "more.csv"
-    more.write_text("case_id,activity,timestamp\nc2,Apply,2024-02-01\nc2,Pay,2024-02-02\n")
-    code, out, _ = outcome(
-        "ingest", str(more), "--store", store, "--catalogue", str(catalogue), "--strict", "--json"
-    )
-    assert code == 0
-    assert json.loads(out)["files"][0]["quarantined"] == 1
-
-
-def test_catalogue_errors_name_file_line_and_field(tmp_path: Path) -> None:
-    bad = tmp_path / "c.yaml"
-    bad.write_text("version: 1\nactivities:\n  Apply:\n    channels: [web]\n    colour: blue\n")
-    code, _, err = outcome("catalogue", "validate", str(bad))
-    assert code == 2
-    assert f"{bad}:5: activities.Apply.colour: Extra inputs are not permitted" in err
-    bad.write_text("version: 1\nactivities:\n  Apply: [unclosed\n")
-    code, _, err = outcome("catalogue", "validate", str(bad))
-    assert code == 2 and f"{bad}:" in err and "not valid YAML" in err
-
-
-def test_synthetic_writes_truth_columns(tmp_path: Path) -> None:
-    out = tmp_path / "s.csv"
-    code, _, _ = outcome("synthetic", "--customers", "50", "--seed", "2", "--out", str(out))
-    assert code == 0
-    header = out.read_text().splitlines()[0]
-    assert "true_satisfaction" in header and "true_customer_id" in header

@@ -1,5 +1,6 @@
-"""Explore > Trends over the small synthetic store: the page, its CSV, and ``/api/trends``,
-which equals ``journeyscope trends --json``; filters and typos as on every Explore view."""
+"""Explore > Trends (web/routes/trends.py) over the small synthetic store: the page, its CSV,
+and ``/api/trends``, which equals ``journeyscope trends --json``; filters and typos as on every
+Explore view; a Trends result saved as an insight and shown on a dashboard."""
 
 from __future__ import annotations
 
@@ -144,9 +145,18 @@ def test_saved_as_an_insight_and_shown_on_a_dashboard(app_client, login) -> None
     assert "Web conversions" in tile and "The chart draws conversions" in tile
 
 
-def test_an_unknown_kind_is_refused_with_the_choices(app_client, login) -> None:
-    token = login(app_client, "analyst")
-    refused = app_client.post(
-        "/insights", data={"csrf_token": token, "name": "x", "kind": "trend", "query": ""}
-    )
-    assert refused.status_code == 422 and "trends" in refused.text
+def test_a_bad_top_is_refused_inline_and_by_the_csv(app_client, login) -> None:
+    login(app_client, "viewer")
+    page = app_client.get("/explore/trends", params={"event": EVENT, "top": "ten"})
+    assert page.status_code == 200 and "top: &#39;ten&#39; is not a whole number" in page.text
+    csv = app_client.get("/explore/trends/csv", params={"event": EVENT, "period": "year"})
+    assert csv.status_code == 422 and "is not day, week or month" in csv.json()["detail"]
+
+
+def test_without_a_store_the_page_asks_for_an_upload(
+    app_client, settings: Settings, tmp_path, login
+) -> None:
+    login(app_client, "viewer")
+    app_client.app.state.settings = settings.model_copy(update={"store": tmp_path / "none"})
+    page = app_client.get("/explore/trends", params={"event": EVENT})
+    assert page.status_code == 200 and "No event store yet" in page.text
