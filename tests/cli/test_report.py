@@ -142,6 +142,8 @@ def test_png_dir_exports_the_pictures_of_the_page_written(
         (["--case-rule", "bogus"], "unknown case rule 'bogus' (choose given, customer, gap"),
         (["--case-rule", "gap"], "--case-rule gap needs --gap"),
         (["--case-rule", "start"], "--case-rule start needs at least one --case-activity"),
+        (["--variant", "assisted"], "give --design too"),
+        (["--design", str(TENANCY), "--variant", "asisted"], "did you mean assisted?"),
     ],
 )
 def test_bad_options_are_one_clear_line_and_write_nothing(

@@ -13,6 +13,7 @@ from journeyscope import synthetic
 from journeyscope.definitions import Journey, json_schema, load_journey, parse_journey
 from journeyscope.definitions.export import to_yaml
 from journeyscope.definitions.models import format_duration, parse_duration
+from journeyscope.errors import DefinitionError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "journeys"
@@ -130,7 +131,7 @@ def test_a_variant_replaces_only_the_fields_it_names() -> None:
     assert step.moment_of_truth is None  # named as null: cleared
     assert branch.variants == []
     assert journey.step("fill_in").channels == ["web"]  # the base is unchanged
-    with pytest.raises(KeyError, match="no variant 'online'"):
+    with pytest.raises(DefinitionError, match="no variant 'online'"):
         journey.variant("online")
 
 

@@ -58,8 +58,8 @@ def _journey(file: Path, variant: str | None) -> Journey:
         return journey
     try:
         return journey.variant(variant)
-    except KeyError as exc:
-        raise DefinitionError(f"{file}: {exc.args[0]}") from None
+    except DefinitionError as exc:
+        raise DefinitionError(f"{file}: {exc}") from None
 
 
 @app.command()

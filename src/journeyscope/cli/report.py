@@ -61,12 +61,20 @@ def report(
     from datetime import UTC, datetime
 
     from journeyscope.definitions import load_journey
+    from journeyscope.errors import DefinitionError
     from journeyscope.render.report import report_html
     from journeyscope.services.report import build_report
 
+    if variant is not None and design is None:
+        raise typer.BadParameter(
+            "a variant is one of a design's: give --design too", param_hint="--variant"
+        )
     journey = load_journey(design) if design is not None else None
     if journey is not None and variant is not None:
-        journey = journey.variant(variant)
+        try:
+            journey = journey.variant(variant)
+        except DefinitionError as exc:
+            raise DefinitionError(f"{design}: {exc}") from None
     chosen = settings(ctx, store=store, engine=engine)
     with console.status("analysing"):
         data = build_report(

@@ -469,8 +469,15 @@ class Journey(_Model):
         """This journey with the variant's overrides applied (and no variants left)."""
         chosen = next((v for v in self.variants if v.id == variant_id), None)
         if chosen is None:
-            known = ", ".join(v.id for v in self.variants) or "none"
-            raise KeyError(f"journey {self.id!r} has no variant {variant_id!r} (variants: {known})")
+            from journeyscope.errors import DefinitionError, closest
+
+            ids = [v.id for v in self.variants]
+            near = closest(variant_id, ids)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise DefinitionError(
+                f"journey {self.id!r} has no variant {variant_id!r} "
+                f"(variants: {', '.join(ids) or 'none'}){hint}"
+            )
         stages = []
         for stage in self.stages:
             steps = []
