@@ -146,7 +146,7 @@ def test_markdown_is_the_default_and_money_carries_the_currency(
 def test_each_format_is_written_to_the_file_asked(
     folder: Path, tmp_path: Path, asked: list[dict[str, Any]], fmt: str
 ) -> None:
-    design, target = folder / "loan.yaml", tmp_path / f"stories.{fmt}"
+    design, target = folder / "loan.yaml", tmp_path / "new folder" / f"stories.{fmt}"
     code, out, err = outcome(
         "backlog",
         str(design),

@@ -76,6 +76,7 @@ def backlog(
     if out is None:
         typer.echo(text, nl=False)
     else:
+        out.parent.mkdir(parents=True, exist_ok=True)  # as report and ocel dfg --svg do
         out.write_text(text, encoding="utf-8")
         console.print(f"{len(result.stories)} stories written to {out}")
 
