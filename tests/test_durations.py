@@ -88,3 +88,10 @@ def test_the_schema_pattern_reads_units_in_any_case_as_the_parser_does(
 def test_the_schema_pattern_uses_the_json_schema_subset_of_regular_expressions() -> None:
     """No non-capturing group, no class shorthand for digits (``\\d`` is Unicode in Python)."""
     assert "(?" not in PATTERN and "\\d" not in PATTERN
+
+
+@pytest.mark.parametrize("seconds", [1, 45, 59.5, 60, 5400, 3600, 43200, 129600, 86400, 604800])
+def test_a_length_written_reads_back_the_same(seconds: float) -> None:
+    from journeyscope.durations import parse, written
+
+    assert parse(written(seconds)).total_seconds == seconds

@@ -93,3 +93,16 @@ def parse(text: str | int | float) -> Parts:
         else:
             seconds += float(number) * size
     return Parts(days, seconds)
+
+
+def written(seconds: float) -> str:
+    """``seconds`` as this grammar writes it, in the largest unit that holds it exactly, so
+    :func:`parse` reads back the same length (``36h``, not ``1d``).
+
+    >>> written(30 * 86400), written(12 * 3600), written(36 * 3600), written(5400), written(45.5)
+    ('30d', '12h', '36h', '90m', '45.5s')
+    """
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s" if float(seconds).is_integer() else f"{seconds}s"

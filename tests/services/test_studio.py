@@ -208,6 +208,9 @@ def test_each_section_links_to_the_explore_query_closest_to_it() -> None:
         assert what, section
     bare = explore_links(_journey(within=None), Filters())
     assert _split(bare["journey-map"][0]) == ("/explore/funnel", path)
+    for within, window in [("12h", "12h"), ("36 hours", "36h"), ("1w", "7d")]:
+        link = explore_links(_journey(within=within), Filters())["journey-map"][0]
+        assert ("window", window) in _split(link)[1], within  # never rounded down to days
 
 
 def _evidence(source: Any, step: str | None) -> Evidence:

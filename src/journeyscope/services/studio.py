@@ -20,6 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
 
+from journeyscope import durations
 from journeyscope.definitions.models import Journey
 from journeyscope.services.results import Filters, Job, filtered_events, submit_work
 
@@ -188,11 +189,8 @@ def explore_links(journey: Journey, filters: Filters) -> dict[str, tuple[str, st
     """For each section, (URL of the Explore query closest to it, what it shows)."""
     keep = filter_params(filters)
     funnel = [("step", a) for a in _main_path(journey)]
-    window = (
-        [("window", f"{int(journey.outcome.within.total_seconds() // 86400)}d")]
-        if (journey.outcome.within)
-        else []
-    )
+    within = journey.outcome.within
+    window = [("window", durations.written(within.total_seconds()))] if within else []
 
     def url(kind: str, params: list[tuple[str, str]]) -> str:
         return f"/explore/{kind}?" + urlencode(params + keep)
