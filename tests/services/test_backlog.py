@@ -181,7 +181,7 @@ def test_the_story_map_scores_drop_offs_and_failure_demand_by_hand() -> None:
         "25.0% of the 4 cases that reached the step before never reached B (1 cases)"
     )
     assert dropped.analysis == (
-        "journeyscope funnel (the designed main path of j, cases started at least 2 days "
+        "journeyscope funnel (the designed main path of j, cases started at least 2d "
         "before the data ends)"
     )
     assert b.value_at_stake == pytest.approx(36 / YEARS)
@@ -209,6 +209,25 @@ def test_drop_offs_under_the_minimum_share_are_left_out() -> None:
     assert evidence == {("c", "drop-off")}
     fix_b = next(o for o in found.opportunities if o.id == "b.fix_b")
     assert fix_b.value_at_stake is None and fix_b.effort is None  # designed, unmeasured
+
+
+def test_data_shorter_than_the_window_leaves_drop_offs_out_and_says_so() -> None:
+    journey = JOURNEY.model_copy(
+        update={"outcome": JOURNEY.outcome.model_copy(update={"within": None})}
+    )
+    found = story_map_on(
+        NoMoments(backend_for(journeys(CASES, unit=DAY))),  # type: ignore[arg-type]
+        journey,
+        value_per_case=10.0,
+        satisfaction=SimpleNamespace(moments=[]),  # type: ignore[arg-type]
+        value=SimpleNamespace(steps=[]),  # type: ignore[arg-type]
+        conformance=SimpleNamespace(steps=[]),  # type: ignore[arg-type]
+    )
+    assert not [e for o in found.opportunities for e in o.evidence if e.source == "drop-off"]
+    assert found.semantics.endswith(
+        "; drop-offs left out: no case started at least 365d before the data ends "
+        "(the outcome has no 'within': a year assumed)"
+    )
 
 
 EVENTS = """\

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from journeyscope import durations
 from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.story_map import StoryMap, story_map
 from journeyscope.config import Settings
@@ -133,9 +134,16 @@ def story_map_on(
         conformance = conform(backend.events(), journey, CaseRule.given()).collect()
     path_steps = main_path(journey)
     window = journey.outcome.within or timedelta(days=365)
-    funnel = None
-    if len(path_steps) >= 2:
-        funnel = IbisBackend(closed_cases(backend, window, last), backend.name).run(
+    closed = closed_cases(backend, window, last)
+    funnel, left_out = None, ""
+    if len(path_steps) >= 2 and backend.arrow(closed.select("case_id").limit(1)).num_rows == 0:
+        assumed = "" if journey.outcome.within else " (the outcome has no 'within': a year assumed)"
+        left_out = (
+            f"; drop-offs left out: no case started at least {durations.written(window.total_seconds())} "
+            f"before the data ends{assumed}"
+        )
+    elif len(path_steps) >= 2:
+        funnel = IbisBackend(closed, backend.name).run(
             FunnelQuery(
                 steps=tuple(FunnelStep(activities=a, label=n) for _, n, a in path_steps),
                 window=window,
@@ -181,7 +189,7 @@ def story_map_on(
             value_per_case=value_per_case,
             min_dropoff=min_dropoff,
             analysis=f"journeyscope funnel (the designed main path of {journey.id}, cases "
-            f"started at least {window.days} days before the data ends)",
+            f"started at least {durations.written(window.total_seconds())} before the data ends)",
         )
     efforts = {}
     for story in journey.stories:
@@ -192,7 +200,7 @@ def story_map_on(
         journey,
         found,
         semantics=f"evidence from {years:.2f} years of data, annualised; "
-        f"value per completed case {value_per_case:,.2f}",
+        f"value per completed case {value_per_case:,.2f}{left_out}",
     )
 
 
