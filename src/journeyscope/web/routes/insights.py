@@ -94,6 +94,10 @@ def add_to_dashboard(
 
 def _tile(settings: Settings, kind: str, query_string: str) -> dict[str, Any]:
     """A saved query run on the store as it is now, as the page of its kind shows it."""
+    if not settings.store.is_file():  # each tile says so; the board itself still opens
+        return {
+            "error": f"no event store at {settings.store.name} yet: upload a file on the Data page"
+        }
     params = parse_qs(query_string)
     if kind == trends.KIND:
         found, filters, measure, error = trends.trends_prepare(settings, params)
