@@ -113,3 +113,16 @@ def test_an_unknown_step_names_the_closest_and_dates_must_be_in_order() -> None:
         compare_step(Settings(store=Path(__file__)), JOURNEY, "bb", BASE, BASE + DAY)
     with pytest.raises(ValidationError, match="earlier"):
         CompareQuery(journey=JOURNEY, step="b", before=BASE + DAY, after=BASE)
+
+
+def test_a_difference_of_shares_stays_within_minus_one_and_one() -> None:
+    from journeyscope.analytics.compare import Measure, _change
+
+    before = Measure(estimate=0.9, low=0.5, high=1.0, n=3, standard_error=0.3)
+    after = Measure(estimate=0.1, low=0.0, high=0.5, n=3, standard_error=0.3)
+    clipped = _change("drop-off", "share", before, after, bounds=(-1.0, 1.0)).difference
+    assert clipped.estimate == pytest.approx(-0.8)
+    assert clipped.low == -1.0  # the normal interval would reach -1.63
+    assert clipped.high == pytest.approx(-0.8 + Z95 * math.hypot(0.3, 0.3))
+    free = _change("waiting", "hours", before, after).difference
+    assert free.low is not None and free.low < -1.0  # a difference of hours is not bounded

@@ -16,7 +16,8 @@ occurrence of it, as the value stream counts occurrences):
   step (respondents only: who answers may differ between periods, so say so when comparing).
 
 Each measure has a 95% interval per period and for the difference (after − before), from the
-two periods' standard errors (independent samples, normal approximation). The comparison is
+two periods' standard errors (independent samples, normal approximation; a share's interval,
+and a difference of shares', clipped to the values it can take). The comparison is
 before/after, not a controlled experiment: anything else that changed between the periods
 moves these figures too.
 """
@@ -184,7 +185,11 @@ class CompareAnalysis:
         b, a = stats.get("before", {}), stats.get("after", {})
         measures = [
             _change(
-                "drop-off", "share of cases that reached the step", _share(b, nxt), _share(a, nxt)
+                "drop-off",
+                "share of cases that reached the step",
+                _share(b, nxt),
+                _share(a, nxt),
+                bounds=(-1.0, 1.0),
             ),
             _change("waiting", "hours", _mean(b, "wait"), _mean(a, "wait")),
             _change(
@@ -254,7 +259,11 @@ def _mean(r: Mapping[str, Any], key: str, n: str | None = None) -> Measure:
     )
 
 
-def _change(name: str, unit: str, before: Measure, after: Measure) -> Change:
+def _change(
+    name: str, unit: str, before: Measure, after: Measure, bounds: tuple[float, float] | None = None
+) -> Change:
+    """After − before with its interval; ``bounds``: the range a difference can take (two
+    shares differ by −1 to 1), where the normal interval is clipped."""
     sb, sa = before.standard_error, after.standard_error
     if before.estimate is None or after.estimate is None:
         diff = Measure(estimate=None, low=None, high=None, n=before.n + after.n)
@@ -264,10 +273,13 @@ def _change(name: str, unit: str, before: Measure, after: Measure) -> Change:
             diff = Measure(estimate=d, low=None, high=None, n=before.n + after.n)
         else:
             half = Z95 * math.sqrt(sb**2 + sa**2)
+            low, high = d - half, d + half
+            if bounds is not None:
+                low, high = max(low, bounds[0]), min(high, bounds[1])
             diff = Measure(
                 estimate=d,
-                low=d - half,
-                high=d + half,
+                low=low,
+                high=high,
                 n=before.n + after.n,
                 standard_error=math.hypot(sb, sa),
             )
