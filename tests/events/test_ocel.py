@@ -237,3 +237,17 @@ def test_xml_is_recognised_by_its_suffix_or_its_first_character(tmp_path: Path) 
         assert [e["id"] for e in data["events"]] == [e["id"] for e in TINY["events"]], name
     json_path = write(tmp_path)
     assert load_log(json_path) == TINY
+
+
+def test_an_object_listed_twice_is_one_case_row_with_both_qualifiers(tmp_path: Path) -> None:
+    links = [
+        {"objectId": "o1", "qualifier": "placed"},
+        {"objectId": "o1", "qualifier": "paid"},
+        {"objectId": "o1", "qualifier": "placed"},
+    ]
+    path = tmp_path / "twice.jsonocel"
+    path.write_text(json.dumps(_doc([_event(relationships=links)])))
+    notes = ReadNotes()
+    rows = read_ocel(path, notes=notes).to_pylist()
+    assert [(r["event_id"], r["qualifier"]) for r in rows] == [("e1@o1", "placed, paid")]
+    assert notes.messages == []  # not "related to several case objects"

@@ -219,19 +219,23 @@ def _flatten(
         (f"ocel:{a['name']}" if a["name"] in HIDDEN else a["name"]): _text(a.get("value"))
         for a in event.get("attributes") or []
     }
-    related = [
-        r
-        for r in event.get("relationships") or []
-        if object_type == EVERY_OBJECT or objects.get(str(r["objectId"]), _NONE).type == object_type
-    ]
+    # an object listed twice (with two qualifiers) is one case of the event, not two rows
+    qualifiers: dict[str, list[str]] = {}
+    for r in event.get("relationships") or []:
+        linked = str(r["objectId"])
+        if object_type == EVERY_OBJECT or objects.get(linked, _NONE).type == object_type:
+            known = qualifiers.setdefault(linked, [])
+            q = _text(r.get("qualifier"))
+            if q is not None and q not in known:
+                known.append(q)
     moment = _when(event.get("time"))
     base = {
         **attributes,
         "concept:name": _text(event.get("type")),
         "time:timestamp": _text(event.get("time")),
     }
-    for rel in related or [None]:
-        oid = None if rel is None else str(rel["objectId"])
+    related: list[tuple[str | None, list[str]]] = list(qualifiers.items()) or [(None, [])]
+    for oid, said in related:
         case = objects.get(oid) if oid is not None else None
         rows.append(
             {
@@ -240,7 +244,7 @@ def _flatten(
                 "event_id": str(event["id"]) + ("" if oid is None else f"@{oid}"),
                 "case:concept:name": oid,
                 "object_type": None if case is None else case.type,
-                "qualifier": None if rel is None else _text(rel.get("qualifier")),
+                "qualifier": ", ".join(said) or None,
                 "case:related_objects": None
                 if not case or not case.links
                 else json.dumps(case.links, ensure_ascii=False),
