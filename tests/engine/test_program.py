@@ -69,6 +69,8 @@ def test_journeys_are_found_by_the_activity_that_may_trigger_them() -> None:
     only_exact = Program.build([APPLY_1, DOCS])
     assert only_exact.triggered_by("Upload") == []
     assert [j.id for j in only_exact.triggered_by("Start")] == ["apply", "docs"]
+    only_exact.triggered_by("Start").clear()  # the caller's list, not the program's index
+    assert [j.id for j in only_exact.triggered_by("Start")] == ["apply", "docs"]
 
 
 def test_only_the_active_version_is_triggered() -> None:

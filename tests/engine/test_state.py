@@ -121,6 +121,7 @@ def test_a_copy_is_equal_and_changing_it_leaves_the_original_alone() -> None:
     copy.instances["new"] = _instance(journey="new")
     copy.history["docs"]["status"] = "exited"
     copy.contacts.append([130.0, "sms", "service"])
+    copy.contacts[0][1] = "push"  # a contact itself is a list too
     copy.timers.pop()
     assert state.to_json() == before
 

@@ -126,10 +126,7 @@ class Program:
 
     def triggered_by(self, activity: str) -> list[OrchestratedJourney]:
         """Active journeys with a trigger (reactive or proactive) that may match ``activity``."""
-        found = self._by_activity.get(activity)
-        if not self._any_activity:
-            return found or []
-        return (found or []) + self._any_activity
+        return [*self._by_activity.get(activity, ()), *self._any_activity]  # a new list
 
     # ------------------------------------------------------------------- (de)serialisation
 

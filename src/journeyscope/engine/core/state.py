@@ -139,7 +139,7 @@ class CustomerState:
             profile={k: dict(v) if isinstance(v, dict) else v for k, v in self.profile.items()},
             instances={k: v.copy() for k, v in self.instances.items()},
             history={k: dict(v) for k, v in self.history.items()},
-            contacts=list(self.contacts),
+            contacts=[list(c) for c in self.contacts],
             timers=list(self.timers),
         )
 
