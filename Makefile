@@ -28,13 +28,19 @@ system:
 demo: $(STAMP)
 	$(BIN)/journeyscope demo
 
-test: $(STAMP) system
-	$(BYTECODE) $(BIN)/python -m pytest -q --durations=25
+# Both lanes run on JOBS processes (the two cores here; much of the slow lane waits on workers,
+# servers, browsers and Spark, which a second process overlaps: 25 -> 18.5 minutes).
+# The whole suite: --dist loadfile, each test file on one worker, so a module fixture (a
+# report, a store) is built once, not once on each worker (371 -> 219 CPU s on four such
+# files). The fast lane, whose files are small: --dist worksteal, an idle worker takes tests
+# from the busy one, so neither waits at the end (179 -> 170 s). docs/benchmarks.md.
+JOBS ?= 2
 
-# --dist loadfile: each test file runs on one worker, so a module fixture (a report, a store)
-# is built once, not once on each worker (measured: 371 -> 219 CPU s on four such files).
+test: $(STAMP) system
+	$(BYTECODE) $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=25
+
 check: $(STAMP) lint
-	$(BYTECODE) $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile -p no:cacheprovider --durations=20
+	$(BYTECODE) $(BIN)/python -m pytest -q -m "not slow" -n $(JOBS) --dist worksteal -p no:cacheprovider --durations=20
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -80,6 +80,7 @@ def test_funnel_options(store: str) -> None:
     assert {g["value"] for g in out["breakdown"]} >= {"Internet", "Desk"}
 
 
+@pytest.mark.slow
 def test_variants_paths_channels_json(store: str) -> None:
     v = run_json("variants", "--top", "3", "--store", store)
     assert len(v["top"]) == 3 and v["variants_for_coverage"] <= v["variants"]

@@ -188,6 +188,7 @@ token = st.tuples(
 touch_logs = logs(token, [f"{s}{i}" for s in "cd" for i in range(8)])
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     touch_logs,

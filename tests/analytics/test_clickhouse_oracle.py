@@ -24,6 +24,8 @@ from journeyscope.analytics import (
     funnel_cases,
 )
 
+pytestmark = pytest.mark.slow  # real logs against an independent engine
+
 #: Each case's events as (µs, source, row, event id, activity, ms) tuples, in product order.
 CASES = """
   SELECT case_id,

@@ -183,6 +183,7 @@ def test_reaching_a_designed_exit_is_not_leaving() -> None:
     assert kinds(rows, "2") == ["left_before_outcome"]
 
 
+@pytest.mark.slow
 def test_out_of_order_is_a_step_done_late_for_the_first_time() -> None:
     per_case, rows = run(LINE, {"1": ["A", "C", "B"]})
     assert kinds(rows, "1") == ["skipped_step", "out_of_order"]
@@ -245,6 +246,7 @@ def test_equal_timestamps_keep_the_input_order() -> None:
     assert kinds(rows, "2") == ["skipped_step", "out_of_order"]
 
 
+@pytest.mark.slow
 def test_cases_of_other_journeys_are_out_of_scope() -> None:
     per_case, _ = run(LINE, {"1": ["A", "B", "C"], "other": ["X", "Y"]})
     assert set(per_case) == {"1"}
@@ -373,6 +375,7 @@ def receipt_store(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> 
     return store
 
 
+@pytest.mark.slow
 def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store) -> None:
     journey = load_journey(EXAMPLES / "permit_receipt.yaml")
     result = conformance(receipt_store.events(), journey)

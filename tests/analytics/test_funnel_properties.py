@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from analytics_kit import BASE, backend_for, journeys
 from funnel_reference import reference
 from hypothesis import HealthCheck, given, settings
@@ -51,6 +52,7 @@ def queries(draw: st.DrawFn) -> FunnelQuery:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases, queries())
 def test_funnel_matches_brute_force_reference(

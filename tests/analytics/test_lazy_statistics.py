@@ -13,6 +13,7 @@ def _loaded_by(module: str, heavy: tuple[str, ...]) -> list[str]:
     return loaded_after(f"import {module}", heavy)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "heavy"),
     [
@@ -30,5 +31,6 @@ def test_importing_an_analysis_loads_no_statistics_library(
     assert _loaded_by(module, heavy) == []
 
 
+@pytest.mark.slow
 def test_the_check_sees_what_is_loaded() -> None:
     assert _loaded_by("journeyscope.analytics.models", ("sklearn",)) == ["sklearn"]

@@ -158,6 +158,7 @@ def tenancy_moments(survey_store: Store) -> MomentsResult:
     return IbisBackend(survey_store.events()).run(query)
 
 
+@pytest.mark.slow
 def test_synthetic_failures_are_found_and_the_design_is_compared(
     tenancy_moments: MomentsResult, survey_store: Store
 ) -> None:
@@ -191,6 +192,7 @@ def test_synthetic_failures_are_found_and_the_design_is_compared(
     assert r.cases == cases[0][0]
 
 
+@pytest.mark.slow
 def test_the_same_experience_under_two_names_is_tested_once(
     tenancy_moments: MomentsResult,
 ) -> None:

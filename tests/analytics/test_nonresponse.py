@@ -102,6 +102,7 @@ def _estimate(
     return est, truth
 
 
+@pytest.mark.slow
 def test_linearised_standard_errors_match_the_bootstrap_spread() -> None:
     """The sandwich of the stacked equations and 200 bootstrap refits measure the same
     spread: the answering model's coefficients, the weighted means and the curve."""
@@ -165,6 +166,7 @@ def _by_name(r: SilentResult) -> dict[str, Strategy]:
     return {s.name: s for s in r.strategies}
 
 
+@pytest.mark.slow
 def test_answering_by_journey_rejects_the_score_only_model() -> None:
     """Before: ``corrected`` (score only) was the figure to read; here it misses the truth."""
     r, truth = _run("journey")

@@ -132,6 +132,7 @@ def test_synthetic_store_identities(synthetic_store: Store) -> None:
     assert customers == cases > 0 and weeks > 4
 
 
+@pytest.mark.slow
 def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
     with Store(real_log("helpdesk.xes.gz").store) as store:
         backend = IbisBackend(store.events())

@@ -93,6 +93,7 @@ def semantics_of(result: Any) -> str:
     return text if isinstance(text, str) else text.description  # the funnel's is structured
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_result_states_case_rule_activity_key_design_and_filters(name: str) -> None:
     query: AnalysisQuery = QUERIES[name]().model_copy(

@@ -188,6 +188,7 @@ def test_every_customer_asked_speaks_for_everybody() -> None:
     assert r.never_asked is None and r.headline_text().startswith("NPS of every customer (1,500)")
 
 
+@pytest.mark.slow
 def test_the_fetched_tables_are_let_go_before_the_models_are_fitted(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

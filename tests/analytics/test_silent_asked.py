@@ -82,6 +82,6 @@ def test_only_the_asked_are_estimated_and_the_never_asked_abstain_when_unlike_th
     assert any(line.startswith("who was asked") for line in r.lines())
 
 
-def test_an_asked_activity_no_event_has_names_the_closest(survey_store: Store) -> None:
+def test_an_asked_activity_no_event_has_names_the_closest(small_store: Store) -> None:
     with pytest.raises(UnknownNameError, match="closest: 'Survey sent'"):
-        IbisBackend(survey_store.events()).run(SilentQuery(asked="Survey snt"))
+        IbisBackend(small_store.events()).run(SilentQuery(asked="Survey snt"))

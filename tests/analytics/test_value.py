@@ -139,6 +139,7 @@ def test_nothing_fails_unless_declared_and_going_back_is_not_failure() -> None:
     assert from_design.totals.failure_demand_contacts == 4
 
 
+@pytest.mark.slow
 def test_cost_sources() -> None:
     backend = backend_for(tiny())
     only_table = backend.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
@@ -192,6 +193,7 @@ def test_processing_time_from_lifecycle_pairs() -> None:
     assert r.totals.processing_observed and "complete - start" in r.semantics
 
 
+@pytest.mark.slow
 def test_scheduled_events_are_no_occurrences() -> None:
     table = journeys({"c1": "A@0 A@1 A@3 B@4"}, unit=HOUR)
     life = ["schedule", "start", "complete", "complete"]

@@ -47,6 +47,7 @@ def run(cli: tuple[CliRunner, str], *args: str) -> dict[str, object]:
     return data
 
 
+@pytest.mark.slow
 def test_funnel_dfg_variants_and_channels_see_only_the_cohort(
     cli: tuple[CliRunner, str],
 ) -> None:
@@ -83,6 +84,7 @@ def test_unknown_cohort_names_the_closest(cli: tuple[CliRunner, str]) -> None:
     assert "did you mean 'buyers'?" in out.output
 
 
+@pytest.mark.slow
 def test_the_report_is_the_cohorts_and_says_so(cli: tuple[CliRunner, str], tmp_path: Path) -> None:
     runner, store = cli
     page = tmp_path / "r.html"

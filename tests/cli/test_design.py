@@ -151,6 +151,7 @@ def test_conformance_without_a_store(tmp_path: Path) -> None:
     assert code == 2 and "no such store" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_conformance_case_rule_options(receipt_store: Path) -> None:
     code, out, _ = outcome(
         "conformance",

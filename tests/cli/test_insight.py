@@ -40,6 +40,7 @@ def test_silent_json_reports_naive_corrected_and_truth(survey_store: Store, tmp_
     assert sum(r["answered"] == "True" for r in rows) == data["respondents"]
 
 
+@pytest.mark.slow
 def test_silent_table_and_a_bad_survey_type(synthetic_store: Store) -> None:
     """The command's table, strategy by strategy, on the 2,000 customers (31 CSAT answers: every
     strategy is computed and shown); on the survey store's 8,000 the same table cost about
@@ -51,6 +52,7 @@ def test_silent_table_and_a_bad_survey_type(synthetic_store: Store) -> None:
     assert bad.exit_code != 0 and "survey" in bad.stderr
 
 
+@pytest.mark.slow
 def test_moments_json_compares_with_the_design(survey_store: Store) -> None:
     data = run_json(
         "moments",
@@ -70,6 +72,7 @@ def test_moments_json_compares_with_the_design(survey_store: Store) -> None:
     assert "observational" in data["assumptions"]
 
 
+@pytest.mark.slow
 def test_emotions_and_value_json(survey_store: Store) -> None:
     design = str(DESIGNS / "tenancy.yaml")
     emotions = run_json("emotions", design, "--store", survey_store.path)
@@ -81,6 +84,7 @@ def test_emotions_and_value_json(survey_store: Store) -> None:
     assert value["totals"]["cost"] > 0
 
 
+@pytest.mark.slow
 def test_value_on_a_real_log_with_a_cost_table(real_data: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "receipt.duckdb")
     assert (

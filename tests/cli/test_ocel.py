@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from ocel_kit import ORDER_EDGES, write
 from typer.testing import CliRunner
 
@@ -13,6 +14,7 @@ from journeyscope.events.ocel import load_log
 from journeyscope.events.ocel_store import canonical
 
 
+@pytest.mark.slow
 def test_dfg_and_export(tmp_path: Path) -> None:
     runner = CliRunner()
     store = str(tmp_path / "s.duckdb")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 import journeyscope
@@ -36,6 +37,7 @@ for args in (["--help"], ["funnel", "--help"], ["ingest", "--help"], ["report", 
     assert _heavy_after(code) == []
 
 
+@pytest.mark.slow
 def test_the_root_package_is_lazy_and_still_public() -> None:
     assert _heavy_after("import journeyscope; journeyscope.Settings; journeyscope.StoreError") == []
     assert _heavy_after("import journeyscope; journeyscope.Store") != []
@@ -46,6 +48,7 @@ def test_the_root_package_is_lazy_and_still_public() -> None:
 STATISTICS = ("pandas", "scipy", "sklearn", "statsmodels", "pyspark", "plotly")
 
 
+@pytest.mark.slow
 def test_a_dfg_and_a_funnel_command_load_no_statistics_library(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Running ``dfg --json`` and ``funnel --json`` (the CLI, the analyses service, the
     backend, Arrow to rows) imports only the analyses they run: before, importing any analysis

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from journeyscope.analytics.trends import TrendsQuery
@@ -30,6 +31,7 @@ def make_store(tmp_path: Path) -> str:
     return store
 
 
+@pytest.mark.slow
 def test_json_is_the_service_result(tmp_path: Path) -> None:
     store = make_store(tmp_path)
     runner = CliRunner()

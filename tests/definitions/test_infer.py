@@ -103,6 +103,7 @@ def test_nothing_frequent_enough() -> None:
         draft_journey(evidence)
 
 
+@pytest.mark.slow
 def test_infer_from_the_receipt_log(tmp_path: Path, real_data: Path) -> None:
     store = Store(tmp_path / "s.duckdb")
     store.ingest(real_data / "receipt.csv")
@@ -154,6 +155,7 @@ def test_the_dominant_move_is_never_a_loop() -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["receipt.csv", "running-example.xes", "sepsis.csv", "helpdesk.xes.gz"]
 )

@@ -98,6 +98,7 @@ def test_the_worker_takes_what_the_budget_allows_and_then_the_rest(
         assert store.counts()["outbox"]["pending"] == 300  # one receipt each, none lost
 
 
+@pytest.mark.slow
 def test_the_setting_reaches_the_embedded_worker_and_its_restart(sqlite_url: str) -> None:
     from journeyscope.config import Settings
     from journeyscope.web.deps import EngineContext

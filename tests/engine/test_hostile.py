@@ -91,6 +91,7 @@ def test_in_asks_whether_a_field_is_there() -> None:
     assert not Condition("'missing' in event.properties")(names)
 
 
+@pytest.mark.slow
 def test_values_past_the_cost_bound_are_a_clear_error_at_evaluation() -> None:
     names = scope(event={"properties": {"n": 100_000_000_000, "s": "ab"}})
     assert Condition("'%0999999999d' % 1 == ''")(names) is False  # no formatting with %

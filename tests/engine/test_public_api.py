@@ -79,6 +79,7 @@ def test_importing_the_core_loads_no_runtime() -> None:
     assert _loaded_after("from journeyscope.engine.core.rules import Rules") == []
 
 
+@pytest.mark.slow
 def test_a_public_name_loads_its_home_on_first_use() -> None:
     assert _loaded_after("import journeyscope.engine as e; e.Rules") == []
     assert "journeyscope.engine.store" in _loaded_after(

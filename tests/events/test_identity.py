@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,7 @@ def _customers(rows: list[dict[str, str | None]]) -> dict[str, str]:
 event = identifier_events(at_least_one=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None)
 @given(st.lists(event, min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_stitching_is_order_independent_and_respects_links(

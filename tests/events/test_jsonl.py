@@ -53,6 +53,13 @@ def test_what_is_not_an_object_says_what_it_is(raw: bytes, reason: str) -> None:
     assert values is None and why is not None and reason in why
 
 
+def test_a_file_that_starts_like_gzip_is_read_as_gzip_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_bytes(b"\x1f\x8b not really")
+    with pytest.raises(InputFormatError, match=r"e.jsonl: cannot read as gzip \(it starts with"):
+        list(read_jsonl(path))
+
+
 def test_values_keep_the_text_they_were_written_with() -> None:
     values, _ = parse_line(
         b'{"case": "c1", "n": 1.50, "big": 12345678901234567890, "x": [1, {"y": null}]}'
@@ -74,6 +81,10 @@ def test_every_non_blank_line_is_one_row_numbered_by_its_line(
     path.write_bytes(b"\n".join(lines))
     expected = [n for n, line in enumerate(lines, start=1) if line.strip()]
     readable = [n for n in expected if parse_line(lines[n - 1])[1] is None]
+    if lines[0].startswith(b"\x1f\x8b"):  # read as gzip, as a .jsonl.gz is
+        with pytest.raises(InputFormatError, match=r"cannot read as gzip \(it starts with"):
+            list(read_jsonl(path))
+        return
     if expected and not readable:
         with pytest.raises(
             InputFormatError, match=r"cannot read any line as JSON Lines \(line \d+"

@@ -74,6 +74,7 @@ def test_a_typo_in_the_identifiers_section_is_an_error_with_the_line(tmp_path: P
         load_catalogue(catalogue)
 
 
+@pytest.mark.slow
 def test_the_same_email_gets_the_same_id_in_the_engine_and_at_ingest(tmp_path: Path) -> None:
     settings = Settings(store=tmp_path / "s.duckdb")
     objects = [

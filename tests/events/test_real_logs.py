@@ -28,6 +28,7 @@ def _ingest(path: Path) -> Store:
     return store
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
 def test_real_log_ingests_without_loss(real_data: Path, name: str) -> None:
     store = _ingest(real_data / name)

@@ -78,6 +78,7 @@ def _write_lake(folder: Path, customers: int) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.kind)
 def test_parquet_folder_in_place_equals_the_store(lake: Path, query: object) -> None:
     with connect(lake / "store.duckdb") as stored:
@@ -100,6 +101,7 @@ def test_identities_are_stitched_in_place_as_at_ingest(lake: Path) -> None:
         assert _customers(in_place) == expected
 
 
+@pytest.mark.slow
 def test_csv_in_place_with_a_column_mapping(lake: Path) -> None:
     mapping = ColumnMapping(case_id="Case", activity="Step")
     with connect(lake / "store.duckdb") as stored:
@@ -160,6 +162,7 @@ def test_spark_sees_in_memory_tables_in_compiled_queries(spark: object) -> None:
     assert backend.rows(joined) == [{"activity": "A", "n": 1}]
 
 
+@pytest.mark.slow
 def test_the_report_reads_a_source_in_place(small_lake: Path, tmp_path: Path) -> None:
     """``journeyscope --source parquet:... report`` draws the same report figures as the
     store holding the same events."""

@@ -46,6 +46,7 @@ def story_map_json(synthetic_store) -> StoryMap:  # type: ignore[no-untyped-def]
     return StoryMap.model_validate_json(result.stdout)
 
 
+@pytest.mark.slow
 def test_stories_are_ordered_by_expected_value_and_link_to_evidence(story_map_json) -> None:  # type: ignore[no-untyped-def]
     m = story_map_json
     assert m.stories and m.opportunities
@@ -67,6 +68,7 @@ def test_stories_are_ordered_by_expected_value_and_link_to_evidence(story_map_js
     assert sum(shares) == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_jira_csv_has_the_importer_columns_epics_first(story_map_json) -> None:  # type: ignore[no-untyped-def]
     rows = list(csv.reader(io.StringIO(export(story_map_json, "jira-csv"))))
     header, body = rows[0], rows[1:]
@@ -86,6 +88,7 @@ def test_jira_csv_has_the_importer_columns_epics_first(story_map_json) -> None: 
     assert sum(k == "Story" for k in kinds) == len(story_map_json.stories)
 
 
+@pytest.mark.slow
 def test_github_issues_and_markdown(story_map_json) -> None:  # type: ignore[no-untyped-def]
     issues = json.loads(export(story_map_json, "github"))
     assert len(issues) == len(story_map_json.stories)
@@ -96,6 +99,7 @@ def test_github_issues_and_markdown(story_map_json) -> None:  # type: ignore[no-
     assert all(c.text in md for c in story_map_json.stories)
 
 
+@pytest.mark.slow
 def test_money_carries_its_currency(story_map_json) -> None:  # type: ignore[no-untyped-def]
     valued = [c for c in story_map_json.stories if c.value_at_stake is not None]
     assert valued
@@ -106,6 +110,7 @@ def test_money_carries_its_currency(story_map_json) -> None:  # type: ignore[no-
     assert "GBP " in svg
 
 
+@pytest.mark.slow
 def test_story_map_svg_text_never_overlaps(story_map_json) -> None:  # type: ignore[no-untyped-def]
     svg = story_map_svg(story_map_json, embed_font=False)
     root = parse(svg)

@@ -63,6 +63,7 @@ def test_every_analysis_runs_exactly_once(data):
     assert set(data.seconds) == ANALYSES
 
 
+@pytest.mark.slow
 def test_numbers_from_different_views_reconcile(data, tenancy):
     cases = data.overview["cases"]
     assert data.process.cases == cases
@@ -79,6 +80,7 @@ def test_numbers_from_different_views_reconcile(data, tenancy):
     assert overlay.reached_outcome == data.conformance.reached_outcome
 
 
+@pytest.mark.slow
 def test_all_sections_with_a_design(page):
     ids = re.findall(r'<section id="([a-z-]+)" data-section', page)
     assert ids[:9] == [
@@ -96,6 +98,7 @@ def test_all_sections_with_a_design(page):
     assert 'class="missing"' not in page.split('id="emotion"')[0]  # nothing left out
 
 
+@pytest.mark.slow
 def test_the_backlog_section_draws_the_story_map(data, page):
     assert data.backlog is not None and data.backlog.stories
     section = _section(page, "backlog")
@@ -110,6 +113,7 @@ def test_the_backlog_section_draws_the_story_map(data, page):
                 assert e.value_per_year is not None and e.value_per_year.estimate > 0
 
 
+@pytest.mark.slow
 def test_self_contained(page):
     assert "<script src" not in page and "<link" not in page and "@import" not in page
     head, _, rest = page.partition("<script>")  # leave plotly.js itself out of the search
@@ -123,6 +127,7 @@ def test_self_contained(page):
     assert page.count("<svg") >= 4
 
 
+@pytest.mark.slow
 def test_html_is_pure(data, page):
     """The same data and time give the same page; the time drawn is the one given."""
     assert report_html(data, now=NOW) == page
@@ -164,6 +169,7 @@ def _section(page: str, sid: str) -> str:
     return page.split(f'<section id="{sid}"')[1].split("</section>")[0]
 
 
+@pytest.mark.slow
 def test_insight_sections_show_their_key_figures(data, page):
     assert data.silent is not None and data.moments is not None and data.value is not None
     silent = _section(page, "silent")
@@ -196,6 +202,7 @@ def test_silent_section_without_nps_answers(without_nps):
     assert 'class="missing"' in silent and "no NPS answers in the data" in silent
 
 
+@pytest.mark.slow
 def test_the_report_counts_contacts_with_the_one_classification(data):
     """The report's channel figures are the channels analysis with the same classification:
     outbound and back-office events are no contacts (no second, name-based rule)."""

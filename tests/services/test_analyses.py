@@ -37,6 +37,7 @@ def store(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_each_analysis_equals_the_backend_result(store: Path) -> None:
     settings = Settings(store=store)
     steps = (

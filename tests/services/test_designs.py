@@ -106,6 +106,7 @@ def test_saving_a_design_that_does_not_exist_is_refused_not_created(designs: Des
     assert "nowhere" not in {e.id for e in designs.entries()}
 
 
+@pytest.mark.slow
 def test_a_new_design_lives_in_the_workspace_until_written_back(designs: Designs) -> None:
     text = tenancy(designs).replace("id: tenancy", "id: tenancy_copy", 1)
     created = designs.create(text, "maria", "copy")
@@ -159,6 +160,7 @@ def test_saves_at_once_each_get_their_own_number(designs: Designs) -> None:
     assert sorted(v.number for v in saved) == [2, 3, 4, 5]
 
 
+@pytest.mark.slow
 def test_many_first_requests_at_once_on_a_fresh_workspace_all_open_it(tmp_path: Path) -> None:
     """Five users signing in together on a new workspace each open the designs (and so create
     the versions table) at the same moment: none fails with "table already exists"."""

@@ -185,6 +185,7 @@ def _segment(value: Any) -> str:
     return quote(str(value), safe="") or "x"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "250")),
     deadline=None,

@@ -37,6 +37,7 @@ def cohorts(app_client, settings: Settings, tmp_path: Path) -> Path:  # type: ig
     return folder
 
 
+@pytest.mark.slow
 def test_cohort_filter_and_breakdown_equal_the_cli(
     app_client, settings: Settings, cohorts: Path, login, run_cli
 ) -> None:
@@ -86,6 +87,7 @@ def test_every_view_splits_by_cohort_into_groups_that_add_up(
     assert "&amp;group=uploaders" in paths  # a group's drill-downs keep the group
 
 
+@pytest.mark.slow
 def test_cohort_filter_applies_to_every_view_and_drill_down(
     app_client, cohorts: Path, login
 ) -> None:

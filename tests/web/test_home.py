@@ -75,6 +75,7 @@ def test_headline_trends_add_up(settings: Settings) -> None:
         assert period in j["how"]["cases"] and "not corrected" in j["how"]["nps_trend"]
 
 
+@pytest.mark.slow
 def test_fitness_and_its_trend_equal_the_cli(settings: Settings, run_cli) -> None:  # type: ignore[no-untyped-def]
     tenancy = version_of(settings, "tenancy")
     assert tenancy.number == 0 and tenancy.journey is not None  # no saved version: the file
@@ -254,6 +255,7 @@ def held_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
         release.set()
 
 
+@pytest.mark.slow
 def test_home_held_back_never_delays_an_explore_funnel(
     app_client, login, held_back: threading.Event
 ) -> None:  # type: ignore[no-untyped-def]

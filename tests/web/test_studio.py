@@ -60,6 +60,7 @@ def sections(client: Any, url: str) -> str:
     raise AssertionError("the journey page never finished")
 
 
+@pytest.mark.slow
 def test_viewer_sees_the_list_and_a_journey_but_may_not_edit(
     app_client: Any, login: Any, settings: Settings
 ) -> None:
@@ -109,6 +110,7 @@ def test_every_change_needs_the_csrf_token(app_client: Any, login: Any, settings
     ] == ["1"]
 
 
+@pytest.mark.slow
 def test_designer_saves_is_refused_with_the_line_then_diffs_and_restores(
     app_client: Any, login: Any, settings: Settings
 ) -> None:
@@ -293,6 +295,7 @@ def test_an_unknown_design_is_404_naming_the_designs(app_client: Any, login: Any
     assert missing.status_code == 404 and "tenancy" in missing.text
 
 
+@pytest.mark.slow
 def test_a_new_design_from_the_template_and_from_the_data(
     app_client: Any, login: Any, settings: Settings
 ) -> None:

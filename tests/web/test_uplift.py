@@ -61,6 +61,7 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 def test_same_numbers_in_the_api_the_page_the_cli_and_the_services(
     app_client: Any, login: Any, settings: Settings, run_cli: Any
 ) -> None:

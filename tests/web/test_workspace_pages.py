@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from journeyscope.config import Settings
 
 
+@pytest.mark.slow
 def test_every_page_answers_for_an_admin(app_client, login) -> None:
     login(app_client, "admin")
     for path in (
@@ -27,6 +30,7 @@ def test_every_page_answers_for_an_admin(app_client, login) -> None:
         assert "Traceback" not in page.text
 
 
+@pytest.mark.slow
 def test_funnel_api_equals_cli_json(app_client, settings: Settings, login, run_cli) -> None:
     login(app_client, "viewer")
     steps = ["Start housing application", "Upload documents", "Accept tenancy offer"]
@@ -40,6 +44,7 @@ def test_funnel_api_equals_cli_json(app_client, settings: Settings, login, run_c
     assert page.json() == expected
 
 
+@pytest.mark.slow
 def test_customer_property_filter_equals_the_breakdown_group(app_client, login) -> None:
     """``where=segment=X`` keeps the customers with segment X: its funnel is the breakdown's
     group X (segment is constant per customer in the synthetic data)."""
@@ -150,6 +155,7 @@ def test_unknown_step_is_an_inline_message_with_closest_names(app_client, login)
     assert api.status_code == 422 and "Upload documents" in api.json()["detail"]
 
 
+@pytest.mark.slow
 def test_paths_options_equal_the_cli_and_say_what_they_did(
     app_client, settings: Settings, login, run_cli
 ) -> None:

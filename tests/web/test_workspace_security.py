@@ -70,6 +70,7 @@ def test_csrf_refused(app_client, login) -> None:
     assert app_client.post("/signout", follow_redirects=False).status_code == 403
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("role", "customers", "ingest", "insights"),
     [
@@ -108,6 +109,7 @@ def test_each_role_is_refused_what_it_may_not_do(
     assert app_client.get("/").status_code == 200  # every role reads
 
 
+@pytest.mark.slow
 def test_expired_session_is_sent_to_sign_in(app_client, login, accounts: Accounts) -> None:
     login(app_client, "viewer")
     assert app_client.get("/", follow_redirects=False).status_code == 200

@@ -110,7 +110,10 @@ def read_jsonl(
                     rows = []
     except (OSError, EOFError) as exc:
         if not rows:
-            raise InputFormatError(f"{path}: cannot read: {exc}") from exc
+            with path.open("rb") as raw:
+                gzipped = raw.read(2) == b"\x1f\x8b"
+            how = " as gzip (it starts with gzip's signature, 1f 8b)" if gzipped else ""
+            raise InputFormatError(f"{path}: cannot read{how}: {exc}") from exc
         rows.append((rows[-1][0] + 1, None, f"the file is cut off or damaged here: {exc}"))
     if not good and first_problem is not None:
         raise InputFormatError(f"{path}: cannot read any line as JSON Lines ({first_problem})")

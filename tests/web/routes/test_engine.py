@@ -371,6 +371,7 @@ def test_engine_database_files_are_readable_by_their_owner_only(tmp_path: Path) 
         assert path.stat().st_mode & 0o077 == 0, path.name
 
 
+@pytest.mark.slow
 def test_an_ended_embedded_worker_is_started_again_and_health_says_so(
     client: TestClient, admin: dict[str, str]
 ) -> None:

@@ -9,11 +9,14 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from journeyscope.config import Settings
 
 EVENT = "Start housing application"
 
 
+@pytest.mark.slow
 def test_api_equals_cli_json(app_client, settings: Settings, login, run_cli) -> None:
     login(app_client, "viewer")
     api = app_client.get(
@@ -55,6 +58,7 @@ def test_page_chart_table_semantics_and_csv(app_client, login) -> None:
     assert 'href="/explore/trends"' in app_client.get("/explore/funnel").text
 
 
+@pytest.mark.slow
 def test_filters_narrow_the_result(app_client, login) -> None:
     login(app_client, "viewer")
     every = app_client.get("/api/trends", params={"event": EVENT}).json()
@@ -77,6 +81,7 @@ def test_typos_are_inline_messages_with_the_closest_names(app_client, login) -> 
     assert "measure: &#39;visits&#39;" in page.text
 
 
+@pytest.mark.slow
 def test_cohorts_filter_and_split_as_the_cli(
     app_client, settings: Settings, tmp_path, login, run_cli
 ) -> None:
@@ -105,6 +110,7 @@ def test_cohorts_filter_and_split_as_the_cli(
     assert "split by cohort at once" in page.text
 
 
+@pytest.mark.slow
 def test_saved_as_an_insight_and_shown_on_a_dashboard(app_client, login) -> None:
     token = login(app_client, "analyst")
     params = {"event": EVENT, "measure": "conversions", "breakdown": "channel", "channel": "web"}
