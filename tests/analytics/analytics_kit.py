@@ -13,7 +13,9 @@ import ibis
 import pyarrow as pa
 import pytest
 
+from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.backends import Backend, IbisBackend
+from journeyscope.definitions.models import Journey
 from journeyscope.events.schema import COLUMNS
 
 #: Real logs used by the oracle tests: quick ones, and the large ones (marked slow).
@@ -124,3 +126,54 @@ def funnel_levels(backend: Backend, query: Any) -> dict[str, int]:
 
     rows = backend.rows(funnel_cases(backend.events(), query).select("case", "level"))
     return {r["case"]: int(r["level"]) for r in rows}
+
+
+def opportunity_journey(**extra: object) -> Journey:
+    """Steps a, b (stage one) and c (stage two) with designed opportunities and two personas;
+    ``extra`` adds or replaces fields."""
+    return Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "job_to_be_done": "Get it done.",
+            "outcome": {"description": "It is done", "step": "c"},
+            "personas": [{"id": "p", "name": "Renter"}, {"id": "q", "name": "Owner"}],
+            "stages": [
+                {
+                    "id": "s1",
+                    "name": "One",
+                    "steps": [
+                        {
+                            "id": "a",
+                            "name": "A",
+                            "activities": ["A"],
+                            "opportunities": ["Faster A", "Clearer A"],
+                        },
+                        {"id": "b", "name": "B", "activities": ["B"]},
+                    ],
+                },
+                {
+                    "id": "s2",
+                    "name": "Two",
+                    "steps": [
+                        {"id": "c", "name": "C", "activities": ["C"], "opportunities": ["Nicer C"]},
+                    ],
+                },
+            ],
+            **extra,
+        }
+    )
+
+
+def evidence_at(step: str, value: float, source: opp.Source = "drop-off") -> opp.Evidence:
+    """Evidence of ``source`` at ``step`` worth ``value`` a year (interval: half to 1.5 times)."""
+    return opp.Evidence(
+        source=source,
+        step=step,
+        finding=f"{source} at {step}",
+        analysis="x",
+        cases=10,
+        cases_per_year=10,
+        value_per_year=opp.Interval(estimate=value, low=value * 0.5, high=value * 1.5),
+        how="by hand",
+    )

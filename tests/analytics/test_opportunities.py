@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from analytics_kit import evidence_at, opportunity_journey
 
 from journeyscope.analytics import opportunities as opp
-from journeyscope.definitions.models import Journey
 
 
 class M:
@@ -38,41 +38,6 @@ class V:
 
 def phi(x: float) -> float:
     return 0.5 * (1 + math.erf(x / math.sqrt(2)))
-
-
-def journey(**extra: object) -> Journey:
-    return Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "Get it done.",
-            "outcome": {"description": "It is done", "step": "c"},
-            "personas": [{"id": "p", "name": "Renter"}, {"id": "q", "name": "Owner"}],
-            "stages": [
-                {
-                    "id": "s1",
-                    "name": "One",
-                    "steps": [
-                        {
-                            "id": "a",
-                            "name": "A",
-                            "activities": ["A"],
-                            "opportunities": ["Faster A", "Clearer A"],
-                        },
-                        {"id": "b", "name": "B", "activities": ["B"]},
-                    ],
-                },
-                {
-                    "id": "s2",
-                    "name": "Two",
-                    "steps": [
-                        {"id": "c", "name": "C", "activities": ["C"], "opportunities": ["Nicer C"]},
-                    ],
-                },
-            ],
-            **extra,
-        }
-    )
 
 
 def test_moment_value_is_cases_a_year_times_lost_share_times_case_value() -> None:
@@ -138,27 +103,14 @@ def test_failure_demand_value_is_the_value_streams_opportunity_a_year() -> None:
     assert e.failure_demand_cost_per_year == pytest.approx(1_200)
 
 
-def _evidence(step: str, value: float, source: opp.Source = "drop-off") -> opp.Evidence:
-    return opp.Evidence(
-        source=source,
-        step=step,
-        finding=f"{source} at {step}",
-        analysis="x",
-        cases=10,
-        cases_per_year=10,
-        value_per_year=opp.Interval(estimate=value, low=value * 0.5, high=value * 1.5),
-        how="by hand",
-    )
-
-
 def test_design_opportunities_take_their_steps_evidence_and_the_largest_value() -> None:
     found = opp.collect(
-        journey(),
+        opportunity_journey(),
         [
-            _evidence("a", 100.0),
-            _evidence("a", 300.0, "failure demand"),
-            _evidence("b", 50.0),
-            _evidence("zzz", 10.0),
+            evidence_at("a", 100.0),
+            evidence_at("a", 300.0, "failure demand"),
+            evidence_at("b", 50.0),
+            evidence_at("zzz", 10.0),
         ],
     )
     by_id = {o.id: o for o in found}
@@ -179,7 +131,9 @@ def test_design_opportunities_take_their_steps_evidence_and_the_largest_value() 
 
 def test_scoring_rule_ranks_effort_first_then_expected_value_and_marks_ties() -> None:
     found = opp.collect(
-        journey(), [_evidence("a", 300.0), _evidence("b", 300.0)], efforts={"c.nicer_c": 2.0}
+        opportunity_journey(),
+        [evidence_at("a", 300.0), evidence_at("b", 300.0)],
+        efforts={"c.nicer_c": 2.0},
     )
     # c has an effort but no measured value: it cannot be scored
     conf = phi(300.0 / ((450.0 - 150.0) / (2 * opp.Z95)))
@@ -192,8 +146,8 @@ def test_scoring_rule_ranks_effort_first_then_expected_value_and_marks_ties() ->
     ]
     assert found[0].expected_value == pytest.approx(300.0 * conf)
     scored = opp.collect(
-        journey(),
-        [_evidence("a", 300.0), _evidence("b", 100.0)],
+        opportunity_journey(),
+        [evidence_at("a", 300.0), evidence_at("b", 100.0)],
         efforts={"a.clearer_a": 3.0, "b.keep_customers_going_at_b": 0.5},
     )
     first = scored[0]
@@ -222,5 +176,9 @@ def test_frequent_deviations_are_counted_evidence_without_money() -> None:
     )
     assert [(e.step, e.cases, e.cases_per_year) for e in found] == [("a", 25, 12.5)]
     assert found[0].value_per_year is None and found[0].confidence is None
-    [o] = [o for o in opp.collect(journey(), found) if o.step == "a" and o.id == "a.faster_a"]
+    [o] = [
+        o
+        for o in opp.collect(opportunity_journey(), found)
+        if o.step == "a" and o.id == "a.faster_a"
+    ]
     assert o.evidence == found and o.value_at_stake is None

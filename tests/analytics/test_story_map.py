@@ -7,62 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from analytics_kit import evidence_at, opportunity_journey
 
 from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.story_map import SLICE_RULE, _want, story_map
-from journeyscope.definitions.models import Journey
-
-
-def journey(**extra: object) -> Journey:
-    return Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "Get it done.",
-            "outcome": {"description": "It is done", "step": "c"},
-            "personas": [{"id": "p", "name": "Renter"}, {"id": "q", "name": "Owner"}],
-            "stages": [
-                {
-                    "id": "s1",
-                    "name": "One",
-                    "steps": [
-                        {
-                            "id": "a",
-                            "name": "A",
-                            "activities": ["A"],
-                            "opportunities": ["Faster A", "Clearer A"],
-                        },
-                        {"id": "b", "name": "B", "activities": ["B"]},
-                    ],
-                },
-                {
-                    "id": "s2",
-                    "name": "Two",
-                    "steps": [
-                        {"id": "c", "name": "C", "activities": ["C"], "opportunities": ["Nicer C"]},
-                    ],
-                },
-            ],
-            **extra,
-        }
-    )
-
-
-def _evidence(step: str, value: float, source: opp.Source = "drop-off") -> opp.Evidence:
-    return opp.Evidence(
-        source=source,
-        step=step,
-        finding=f"{source} at {step}",
-        analysis="x",
-        cases=10,
-        cases_per_year=10,
-        value_per_year=opp.Interval(estimate=value, low=value * 0.5, high=value * 1.5),
-        how="by hand",
-    )
 
 
 def test_story_map_stories_releases_and_design_stories() -> None:
-    j = journey(
+    j = opportunity_journey(
         stories=[
             {
                 "id": "photo",
@@ -75,7 +27,7 @@ def test_story_map_stories_releases_and_design_stories() -> None:
             {"id": "loose", "step": "c", "want": "a cup of tea"},
         ]
     )
-    evidence = [_evidence("a", 600.0), _evidence("b", 300.0), _evidence("zzz", 100.0)]
+    evidence = [evidence_at("a", 600.0), evidence_at("b", 300.0), evidence_at("zzz", 100.0)]
     found = opp.collect(j, evidence, efforts={"a.clearer_a": 2.0})
     m = story_map(j, found)
     texts = {c.id: c for c in m.stories}
@@ -114,7 +66,7 @@ def _opportunity(id: str, step: str | None, rank: int, **kw: Any) -> opp.Opportu
 
 
 def test_the_backbone_is_the_journeys_stages_and_steps_in_order() -> None:
-    m = story_map(journey(), [], semantics="from the data")
+    m = story_map(opportunity_journey(), [], semantics="from the data")
     assert [(s.id, s.name, [(x.id, x.name) for x in s.steps]) for s in m.backbone] == [
         ("s1", "One", [("a", "A"), ("b", "B")]),
         ("s2", "Two", [("c", "C")]),
@@ -125,7 +77,7 @@ def test_the_backbone_is_the_journeys_stages_and_steps_in_order() -> None:
 
 def test_a_drafted_story_says_what_the_evidence_worth_most_asks_for() -> None:
     def want(source: opp.Source | None, step: str | None = "b") -> str:
-        evidence = [_evidence(step or "x", 10.0, source)] if source else []
+        evidence = [evidence_at(step or "x", 10.0, source)] if source else []
         return _want(_opportunity("o", step, 1, evidence=evidence))
 
     assert want("failure demand") == "B to work the first time, without having to contact you"
@@ -156,7 +108,7 @@ def test_a_designed_opportunity_is_wanted_in_the_designs_words(title: str, wante
 
 
 def test_without_personas_the_story_is_a_customers_and_so_that_keeps_a_leading_i() -> None:
-    j = journey(personas=[], outcome={"description": "I have the keys.", "step": "c"})
+    j = opportunity_journey(personas=[], outcome={"description": "I have the keys.", "step": "c"})
     m = story_map(j, [_opportunity("o1", "b", 1, origin="design", title="Offer help")])
     [card] = m.stories
     assert card.text == "As a customer, I want you to offer help, so that I have the keys."
@@ -170,7 +122,7 @@ def test_without_personas_the_story_is_a_customers_and_so_that_keeps_a_leading_i
 
 
 def test_a_story_finds_its_opportunity_by_id_or_title_and_keeps_its_release() -> None:
-    j = journey(
+    j = opportunity_journey(
         stories=[
             {"id": "by_id", "step": "a", "want": "x", "opportunity": "o1", "release": 2},
             {"id": "by_title", "step": "b", "want": "y", "opportunity": "SPEED UP B"},
@@ -199,7 +151,7 @@ def test_a_steps_value_is_counted_once_in_the_release_of_its_first_story() -> No
         _opportunity("o3", "b", 3, value_at_stake=100.0),
         _opportunity("o4", None, 4),  # nothing measured
     ]
-    m = story_map(journey(), found)
+    m = story_map(opportunity_journey(), found)
     assert [(c.id, c.release) for c in m.stories] == [
         ("draft.o1", 1),
         ("draft.o2", 1),
@@ -214,6 +166,6 @@ def test_a_steps_value_is_counted_once_in_the_release_of_its_first_story() -> No
 
 
 def test_nothing_measured_goes_to_the_last_release_with_no_share() -> None:
-    m = story_map(journey(), [_opportunity("o1", "a", 1), _opportunity("o2", "b", 2)])
+    m = story_map(opportunity_journey(), [_opportunity("o1", "a", 1), _opportunity("o2", "b", 2)])
     assert {c.release for c in m.stories} == {3}
     assert [(r.number, r.stories, r.share_of_value) for r in m.releases] == [(3, 2, None)]

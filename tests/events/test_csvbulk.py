@@ -12,27 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from journeyscope.errors import InputFormatError
-from journeyscope.events import csvbulk, csvfile
+from csv_kit import both_ways, row_by_row, write_csv
+from journeyscope.events import csvbulk
 from journeyscope.events.csvbulk import Resume, header_names, read_bulk, scan
-
-
-def _row_by_row(path: Path, header: bool = True, batch_size: int = 100_000) -> Any:
-    try:
-        batches = list(
-            csvfile._read_rows(path, ",", "utf-8-sig", "utf-8", header, batch_size, None, Resume())
-        )
-    except InputFormatError as exc:
-        return str(exc)
-    return [b.to_pylist() for b in batches]
-
-
-def _both_ways(path: Path, header: bool = True, batch_size: int = 100_000) -> Any:
-    try:
-        batches = list(csvfile.read_csv(path, ",", header=header, batch_size=batch_size))
-    except InputFormatError as exc:
-        return str(exc)
-    return [b.to_pylist() for b in batches]
 
 
 def _bulk_only(path: Path, batch_size: int = 100_000) -> tuple[list[Any], Resume | None]:
@@ -45,21 +27,15 @@ def _bulk_only(path: Path, batch_size: int = 100_000) -> tuple[list[Any], Resume
             return out, stop.value
 
 
-def _write(folder: str, data: bytes, name: str = "f.csv") -> Path:
-    path = Path(folder) / name
-    path.write_bytes(data)
-    return path
-
-
 def test_a_clean_file_is_read_in_bulk_with_physical_lines(tmp_path: Path) -> None:
     data = b'id,note\n1,"two\nlines"\n2,"crlf\r\ninside"\n3,plain\n'
-    path = _write(str(tmp_path), data)
+    path = write_csv(str(tmp_path), data)
     batches, resume = _bulk_only(path)
     assert resume is None  # the whole file, in bulk
     rows = batches[0]
     assert [(r["id"], r["__row"]) for r in rows] == [("1", 2), ("2", 4), ("3", 6)]
     assert rows[0]["note"] == "two\nlines" and rows[1]["note"] == "crlf\r\ninside"
-    assert batches == _row_by_row(path)
+    assert batches == row_by_row(path)
 
 
 def test_the_row_by_row_reader_takes_over_at_the_first_record_in_doubt(
@@ -68,12 +44,12 @@ def test_the_row_by_row_reader_takes_over_at_the_first_record_in_doubt(
     monkeypatch.setattr(csvbulk, "_BLOCK", 16)  # Arrow parses a few records at a time
     good = b"".join(b"%d,x\n" % i for i in range(10))
     data = b"id,v\n" + good + b"bad\n" + b"11,y\n"
-    path = _write(str(tmp_path), data)
+    path = write_csv(str(tmp_path), data)
     batches, resume = _bulk_only(path, batch_size=4)
     assert [len(b) for b in batches] == [4, 4]  # only whole batches before the doubt
     assert resume == Resume(line=10, good=8)
-    assert _both_ways(path, batch_size=4) == _row_by_row(path, batch_size=4)
-    rows = [r for b in _both_ways(path, batch_size=4) for r in b]
+    assert both_ways(path, batch_size=4) == row_by_row(path, batch_size=4)
+    rows = [r for b in both_ways(path, batch_size=4) for r in b]
     assert [r["__row"] for r in rows if r["__error"]] == [12]
     assert rows[-1]["__row"] == 13
 
@@ -90,13 +66,13 @@ def test_the_row_by_row_reader_takes_over_at_the_first_record_in_doubt(
     ],
 )
 def test_files_the_bulk_path_cannot_vouch_for(tmp_path: Path, data: bytes) -> None:
-    assert scan(_write(str(tmp_path), data)) is None
+    assert scan(write_csv(str(tmp_path), data)) is None
 
 
 def test_trailing_blank_lines_and_a_bom_are_fine(tmp_path: Path) -> None:
-    path = _write(str(tmp_path), b"\xef\xbb\xbfa,b\n1,2\n\n\r\n")
+    path = write_csv(str(tmp_path), b"\xef\xbb\xbfa,b\n1,2\n\n\r\n")
     batches, resume = _bulk_only(path)
-    assert resume is None and batches == _row_by_row(path)
+    assert resume is None and batches == row_by_row(path)
     assert batches[0] == [{"a": "1", "b": "2", "__row": 2, "__error": None}]
 
 
@@ -105,7 +81,7 @@ def test_gzip_and_a_field_near_the_limit(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "f.csv.gz"
     path.write_bytes(gzip.compress(plain))
     batches, resume = _bulk_only(path)
-    assert resume is None and batches == _row_by_row(path)
+    assert resume is None and batches == row_by_row(path)
     monkeypatch.setattr(csvbulk, "MAX_FIELD", 3)
     assert _bulk_only(path)[1] == Resume(1, 0)  # 'x\ny' is 3 bytes: read row by row
 
@@ -124,7 +100,7 @@ def test_header_names_fill_blanks_rename_hidden_columns_and_number_repeats() -> 
 
 
 def test_without_a_header_every_record_is_a_row_named_by_position(tmp_path: Path) -> None:
-    path = _write(str(tmp_path), b"id,v\n1,a\n")
+    path = write_csv(str(tmp_path), b"id,v\n1,a\n")
     gen = read_bulk(path, ",", False, 10)
     rows = next(gen).to_pylist()
     assert rows == [
@@ -137,15 +113,15 @@ def test_without_a_header_every_record_is_a_row_named_by_position(tmp_path: Path
 
 
 def test_scan_counts_the_line_feeds_before_the_trailing_ones(tmp_path: Path) -> None:
-    assert scan(_write(str(tmp_path), b'a,b\n1,"x\ny"\n2,z\n\n')) == csvbulk.Scan(3, True)
-    assert scan(_write(str(tmp_path), b"a;b\r\n1;2")) == csvbulk.Scan(1, False)
+    assert scan(write_csv(str(tmp_path), b'a,b\n1,"x\ny"\n2,z\n\n')) == csvbulk.Scan(3, True)
+    assert scan(write_csv(str(tmp_path), b"a;b\r\n1;2")) == csvbulk.Scan(1, False)
 
 
 def test_progress_is_reported_per_batch_and_never_passes_100(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(csvbulk, "_BLOCK", 16)  # a few records per Arrow block
-    path = _write(str(tmp_path), b"id,v\n" + b"".join(b"%d,x\n" % i for i in range(40)))
+    path = write_csv(str(tmp_path), b"id,v\n" + b"".join(b"%d,x\n" % i for i in range(40)))
     seen: list[float] = []
     batches = list(read_bulk(path, ",", True, 5, seen.append))
     assert sum(b.num_rows for b in batches) == 40

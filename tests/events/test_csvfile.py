@@ -11,39 +11,13 @@ import csv
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from journeyscope.errors import InputFormatError
-from journeyscope.events import Store, csvbulk, csvfile
-from journeyscope.events.csvbulk import Resume
+from csv_kit import both_ways, row_by_row, write_csv
+from journeyscope.events import Store, csvbulk
 from lanes import examples
-
-
-def _row_by_row(path: Path, header: bool = True, batch_size: int = 100_000) -> Any:
-    try:
-        batches = list(
-            csvfile._read_rows(path, ",", "utf-8-sig", "utf-8", header, batch_size, None, Resume())
-        )
-    except InputFormatError as exc:
-        return str(exc)
-    return [b.to_pylist() for b in batches]
-
-
-def _both_ways(path: Path, header: bool = True, batch_size: int = 100_000) -> Any:
-    try:
-        batches = list(csvfile.read_csv(path, ",", header=header, batch_size=batch_size))
-    except InputFormatError as exc:
-        return str(exc)
-    return [b.to_pylist() for b in batches]
-
-
-def _write(folder: str, data: bytes, name: str = "f.csv") -> Path:
-    path = Path(folder) / name
-    path.write_bytes(data)
-    return path
 
 
 def test_ingest_reads_a_clean_file_in_bulk(tmp_path: Path) -> None:
@@ -102,6 +76,6 @@ def test_both_paths_agree(data: bytes, batch_size: int, block: int, header: bool
 
 def _agree(data: bytes, batch_size: int, header: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        path = _write(folder, data)
-        expected = _row_by_row(path, header, batch_size)
-        assert _both_ways(path, header, batch_size) == expected
+        path = write_csv(folder, data)
+        expected = row_by_row(path, header, batch_size)
+        assert both_ways(path, header, batch_size) == expected

@@ -12,6 +12,7 @@ import random
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any
 
 from journeyscope.definitions import Journey
 from journeyscope.render._svg import text_width
@@ -235,4 +236,17 @@ def big_graph(activities: int = 36, seed: int = 5) -> ProcessGraph:
             Move(s, t, c, median_seconds=rng.uniform(30, 86400 * 20)) for (s, t), c in moves.items()
         ),
         cases=counts[names[0]] + 120,
+    )
+
+
+def one_stage(steps: list[dict[str, Any]]) -> Journey:
+    """A journey ``j`` of one stage ``a`` holding ``steps`` (each a step's fields)."""
+    return Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "job_to_be_done": "x",
+            "outcome": {"description": "d"},
+            "stages": [{"id": "a", "name": "A", "steps": steps}],
+        }
     )

@@ -8,6 +8,7 @@ import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
+from render_kit import NS, one_stage
 
 from journeyscope.definitions import Journey
 from journeyscope.render import palette as pal
@@ -16,31 +17,17 @@ from journeyscope.render._svg import Svg
 from journeyscope.render.journey_map_emotion import EMOTION_H, emotion_lane
 from journeyscope.render.overlay import JourneyOverlay, StepActual
 
-NS = "{http://www.w3.org/2000/svg}"
-
 
 @pytest.fixture(scope="module")
 def design() -> tuple[Journey, list[Column]]:
-    journey = Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "x",
-            "outcome": {"description": "d"},
-            "stages": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "steps": [
-                        {"id": "s1", "name": "One", "emotion": 2},
-                        {"id": "s2", "name": "Two", "emotion": -1, "moment_of_truth": {"why": "w"}},
-                        {"id": "s3", "name": "Three", "emotion": 0},
-                        {"id": "s4", "name": "Any", "emotion": 1, "anytime": True},
-                        {"id": "s5", "name": "Five"},
-                    ],
-                }
-            ],
-        }
+    journey = one_stage(
+        [
+            {"id": "s1", "name": "One", "emotion": 2},
+            {"id": "s2", "name": "Two", "emotion": -1, "moment_of_truth": {"why": "w"}},
+            {"id": "s3", "name": "Three", "emotion": 0},
+            {"id": "s4", "name": "Any", "emotion": 1, "anytime": True},
+            {"id": "s5", "name": "Five"},
+        ]
     )
     return journey, rows_of(journey, max_width=10_000)[0]
 

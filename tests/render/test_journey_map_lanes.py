@@ -7,8 +7,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from render_kit import NS, one_stage
 
-from journeyscope.definitions import Journey
 from journeyscope.render import palette as pal
 from journeyscope.render._grid import Cell, Column, rows_of
 from journeyscope.render._svg import Svg, line_height
@@ -20,47 +20,34 @@ from journeyscope.render.journey_map_lanes import (
     touchpoint_cell,
 )
 
-NS = "{http://www.w3.org/2000/svg}"
 PAIN = [f"Pain number {i} is a somewhat long sentence to wrap" for i in range(6)]
 
 
 @pytest.fixture(scope="module")
 def columns() -> list[Column]:
-    journey = Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "x",
-            "outcome": {"description": "d"},
-            "stages": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "steps": [
-                        {
-                            "id": "apply",
-                            "name": "Apply online for a tenancy agreement today",
-                            "channels": ["web", "phone"],
-                            "touchpoints": [
-                                {"name": f"Touch {i}", "channel": c}
-                                for i, c in enumerate(["web", "email", None, "app", "web", "chat"])
-                            ],
-                            "description": "Reads the form",
-                            "blueprint": {"customer_action": "Fills in the form"},
-                            "moment_of_truth": {"why": "First impression <matters>"},
-                            "pain_points": PAIN,
-                        },
-                        {
-                            "id": "wait",
-                            "name": "Wait",
-                            "description": "Waits for the answer",
-                            "optional": True,
-                            "anytime": True,
-                        },
-                    ],
-                }
-            ],
-        }
+    journey = one_stage(
+        [
+            {
+                "id": "apply",
+                "name": "Apply online for a tenancy agreement today",
+                "channels": ["web", "phone"],
+                "touchpoints": [
+                    {"name": f"Touch {i}", "channel": c}
+                    for i, c in enumerate(["web", "email", None, "app", "web", "chat"])
+                ],
+                "description": "Reads the form",
+                "blueprint": {"customer_action": "Fills in the form"},
+                "moment_of_truth": {"why": "First impression <matters>"},
+                "pain_points": PAIN,
+            },
+            {
+                "id": "wait",
+                "name": "Wait",
+                "description": "Waits for the answer",
+                "optional": True,
+                "anytime": True,
+            },
+        ]
     )
     return rows_of(journey)[0]
 

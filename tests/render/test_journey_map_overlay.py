@@ -7,6 +7,7 @@ import math
 import xml.etree.ElementTree as ET
 
 import pytest
+from render_kit import NS, one_stage
 
 from journeyscope.definitions import Journey
 from journeyscope.render import palette as pal
@@ -15,30 +16,17 @@ from journeyscope.render._svg import Svg
 from journeyscope.render.journey_map_overlay import overlay_lanes
 from journeyscope.render.overlay import JourneyOverlay, StepActual
 
-NS = "{http://www.w3.org/2000/svg}"
 BAR_W = COL_W - 2 * PAD
 
 
 @pytest.fixture(scope="module")
 def design() -> tuple[Journey, list[Column]]:
-    journey = Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "x",
-            "outcome": {"description": "d"},
-            "stages": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "steps": [
-                        {"id": "s1", "name": "One", "time_limit": "2 days"},
-                        {"id": "s2", "name": "Two"},
-                        {"id": "s3", "name": "Three", "time_limit": "3d"},
-                    ],
-                }
-            ],
-        }
+    journey = one_stage(
+        [
+            {"id": "s1", "name": "One", "time_limit": "2 days"},
+            {"id": "s2", "name": "Two"},
+            {"id": "s3", "name": "Three", "time_limit": "3d"},
+        ]
     )
     return journey, rows_of(journey)[0]
 
