@@ -16,6 +16,7 @@ from journeyscope.engine.store import EngineStore
 from journeyscope.services.accounts import Accounts, workspace_database
 from journeyscope.web import create_app
 from journeyscope.web.app import app_from_env
+from journeyscope.web.routes.report import ReportCache
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -43,6 +44,9 @@ def test_the_app_keeps_its_settings_accounts_and_docs_choice(tmp_path: Path) -> 
     assert app.state.settings is settings
     assert app.state.accounts is None  # opened on first use
     assert app.state.public_docs is True
+    # one report cache per app, made with it: two first requests cannot each make one
+    assert isinstance(app.state.report_cache, ReportCache)
+    assert create_app(settings).state.report_cache is not app.state.report_cache
     assert create_app(settings).state.public_docs is False
 
 

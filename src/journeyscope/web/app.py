@@ -89,6 +89,7 @@ def create_app(
     app.state.settings = settings
     app.state.accounts = accounts  # None: opened on first use (web.auth.accounts)
     app.state.public_docs = public_docs
+    app.state.report_cache = report_routes.ReportCache()  # made here: one per app, no race
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(engine_routes.router, prefix="/v1")

@@ -98,7 +98,7 @@ def test_a_computation_that_fails_is_not_kept() -> None:
 
     with pytest.raises(RuntimeError):
         cache.get(("k",), fail)
-    assert cache.pages == {}
+    assert cache.pages == {} and cache.computing == {}  # nor its lock
     assert cache.get(("k",), Counter("k")) == "k 1"
 
 

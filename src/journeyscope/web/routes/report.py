@@ -47,17 +47,19 @@ class ReportCache:
                 self.pages.move_to_end(key)
                 return page
             mine = self.computing.setdefault(key, threading.Lock())
-        with mine:  # one computation per key; other keys go on
-            with self.lock:
-                page = self.pages.get(key)
-            if page is None:
-                page = compute()  # type: ignore[operator]
+        try:
+            with mine:  # one computation per key; other keys go on
                 with self.lock:
-                    self.pages[key] = page
-                    while len(self.pages) > self.kept:
-                        self.pages.popitem(last=False)
-        with self.lock:
-            self.computing.pop(key, None)
+                    page = self.pages.get(key)
+                if page is None:
+                    page = compute()  # type: ignore[operator]
+                    with self.lock:
+                        self.pages[key] = page
+                        while len(self.pages) > self.kept:
+                            self.pages.popitem(last=False)
+        finally:  # a failed computation leaves no lock behind either
+            with self.lock:
+                self.computing.pop(key, None)
         return page
 
 
@@ -109,8 +111,7 @@ def report(
         design,
         path.stat().st_mtime_ns if path is not None else None,
     )
-    cache: ReportCache = getattr(request.app.state, "report_cache", None) or ReportCache()
-    request.app.state.report_cache = cache
+    cache: ReportCache = request.app.state.report_cache
 
     def compute() -> str:
         try:
