@@ -156,3 +156,25 @@ def test_a_bad_cohort_definition_writes_nothing(tmp_path: Path) -> None:
     )
     assert code == 2 and "no such file of customer ids" in err
     assert not file.exists()
+
+
+def test_saving_a_list_names_the_customers_the_store_does_not_hold(
+    store: str, tmp_path: Path
+) -> None:
+    env = {"JOURNEYSCOPE_COHORTS": str(tmp_path / "cohorts"), "JOURNEYSCOPE_STORE": store}
+    ids = tmp_path / "ids.txt"
+    ids.write_text("acct:u2\nu3\n")  # u3 as the raw data wrote it; stitching stored acct:u3
+    code, _, err = outcome("cohort", "save", "raw", "--customers", str(ids), env=env)
+    assert code == 0  # saved all the same: the store may not hold them yet
+    flat = " ".join(err.split())
+    assert "1 of 2 listed customers are not in the store" in flat
+    assert "'u3' (closest: 'acct:u3')" in flat
+    code, _, err = outcome(
+        "cohort",
+        "save",
+        "fine",
+        "--customers",
+        str(ids),
+        env={**env, "JOURNEYSCOPE_STORE": str(tmp_path / "none.duckdb")},
+    )
+    assert code == 0 and "warning" not in err  # no store yet: nothing to check against

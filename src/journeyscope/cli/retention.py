@@ -149,8 +149,24 @@ def register(app: typer.Typer) -> None:
         conditions += [_where(text) for text in where or ()]
         ids = read_list(customers) if customers is not None else ()
         target = out if out is not None else settings(ctx).cohorts / f"{name}.json"
-        saved = save(build_query(Cohort, name=name, conditions=conditions, customers=ids), target)
+        cohort = build_query(Cohort, name=name, conditions=conditions, customers=ids)
+        saved = save(cohort, target)
         console.print(f"saved {name} to {saved}")
+        chosen = settings(ctx)
+        if ids and chosen.store.is_file():
+            from journeyscope.services.cohorts import not_found
+
+            missing = not_found(chosen, cohort)
+            if missing:
+                shown = "; ".join(
+                    f"{m!r}" + (f" (closest: {', '.join(map(repr, c))})" if c else "")
+                    for m, c in list(missing.items())[:5]
+                )
+                console.print(
+                    f"[yellow]warning:[/] {len(missing):,} of {len(ids):,} listed customers "
+                    f"are not in the store {chosen.store.name}: {shown}"
+                    + (" ..." if len(missing) > 5 else "")
+                )
 
     @group.command("show")
     def show_cohort(
