@@ -147,8 +147,8 @@ def _problem(error: Any) -> str:
     closest one."""
     from journeyscope.errors import closest
 
-    if error["type"] != "literal_error":
-        return str(error["msg"])
+    if error["type"] != "literal_error":  # a validator's own sentence, without pydantic's tag
+        return str(error["msg"]).removeprefix("Value error, ")
     choices = [c.replace("_", "-") for c in re.findall(r"'([^']*)'", error["ctx"]["expected"])]
     given = str(error["input"]).replace("_", "-")
     near = closest(given, choices, n=1)

@@ -243,6 +243,8 @@ def compare_step(
             value=ValueQuery(journey=journey, channel_costs=costs),
         )
     except ValidationError as exc:
-        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
+        raise InvalidQueryError(
+            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        ) from None
     result: CompareResult = run(settings, query)
     return result
