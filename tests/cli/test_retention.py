@@ -115,6 +115,7 @@ def test_a_cohort_by_name_lives_in_the_cohorts_folder(store: str, tmp_path: Path
     assert "listed: a list of 3 customers" in err and f"2 customers in {store}" in err
     code, _, err = outcome("cohort", "show", "listd", "--store", store, env=env)
     assert code == 2 and "did you mean 'listed'?" in err
+    assert "cohort 'listd': no such cohort file" in err and "--cohort" not in err  # an argument
 
 
 def test_did_not_and_where_conditions_all_hold(store: str, tmp_path: Path) -> None:

@@ -264,10 +264,10 @@ def saved_names(folder: str | Path) -> list[str]:
     return sorted(p.stem for p in root.glob(f"*{SUFFIX}")) if root.is_dir() else []
 
 
-def resolve(ref: str | Path, folder: str | Path) -> Cohort:
+def resolve(ref: str | Path, folder: str | Path, option: str = "--cohort") -> Cohort:
     """The cohort ``ref`` names: a saved cohort's file, or the name of one saved in ``folder``
     (``journeyscope cohort save NAME`` writes ``folder/NAME.json``). An unknown name is an
-    error listing the closest saved names.
+    error listing the closest saved names, said of ``option`` (how the caller takes it).
 
     >>> resolve("nobody", "/nonexistent")
     Traceback (most recent call last):
@@ -289,7 +289,7 @@ def resolve(ref: str | Path, folder: str | Path) -> Cohort:
     else:
         hint = "none saved yet: journeyscope cohort save NAME ..."
     raise InvalidQueryError(
-        f"--cohort {text!r}: no such cohort file, and no cohort of that name is saved in "
+        f"{option} {text!r}: no such cohort file, and no cohort of that name is saved in "
         f"{folder} ({hint})"
     )
 

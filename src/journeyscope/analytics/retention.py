@@ -224,7 +224,7 @@ class RetentionAnalysis:
         }
 
     def result(self, query: RetentionQuery, rows: Mapping[str, Rows]) -> RetentionResult:
-        named = {"cohort": query.cohort, "returns": query.returns}
+        named = {"cohort event": query.cohort, "return event": query.returns}  # as the options
         require_activities({k: [v] for k, v in named.items() if v}, rows["activities"])
         last = rows["last"][0]["last_idx"] if rows["last"] else None
         got = {(int(r["cohort_idx"]), int(r["k"])): int(r["customers"]) for r in rows["retained"]}

@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         from journeyscope.services.analyses import backend as open_backend
 
         chosen = settings(ctx, store=store, engine="duckdb")
-        c = resolve(file, chosen.cohorts)
+        c = resolve(file, chosen.cohorts, option="cohort")
         chosen = chosen.model_copy(update={"cohort": None, "cohort_breakdown": ()})
         with open_backend(chosen) as e:
             size = len(e.rows(members(e.events(), c)))
