@@ -90,7 +90,8 @@ def test_lifecycle_by_hand(declared: Declared) -> None:
 def test_unknown_events_name_the_closest_activities(declared: Declared) -> None:
     backend = declared(LOG, unit=DAY)
     with pytest.raises(
-        InvalidQueryError, match="return event: no analysed event has activity 'c'; did you mean 'C'"
+        InvalidQueryError,
+        match="return event: no analysed event has activity 'c'; did you mean 'C'",
     ):
         run_retention(backend, RetentionQuery(returns="c"))
     with pytest.raises(InvalidQueryError, match="active: no analysed event has activity 'Bb'"):
