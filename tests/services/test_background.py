@@ -6,7 +6,10 @@ its own."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -137,3 +140,57 @@ def test_a_yielding_child_is_stopped_while_a_page_computes_and_goes_on_after() -
 def test_a_child_that_does_not_yield_goes_on_while_pages_compute() -> None:
     with background.pages_first():
         assert background.call(partial(int, "5")) == 5
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(1200):  # a bound against a hang, not a speed: the test is what ends
+        if condition():
+            return
+        threading.Event().wait(0.05)
+    raise AssertionError(f"still waiting for {what} after a minute")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+def test_a_child_ends_when_the_process_that_asked_for_it_is_killed() -> None:
+    """The fork server outlives the service while a child holds its "alive" pipe: the child
+    itself must notice that nobody waits for its answer (here: its caller killed with -9)."""
+    script = (
+        "import time\nfrom functools import partial\n"
+        "from journeyscope.services import background\n"
+        "background.call(partial(time.sleep, 600))\n"
+    )
+    caller = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        figures: list[int] = []
+
+        def started() -> bool:  # the caller's fork server, and the child under it
+            figures[:] = [c for server in _children(caller.pid) for c in _children(server)]
+            return bool(figures)
+
+        _wait_for(started, "the background child to start")
+    finally:
+        caller.kill()
+        caller.wait()
+    _wait_for(lambda: not any(_alive(pid) for pid in figures), "the child to end")

@@ -119,3 +119,33 @@ def test_an_app_from_the_environment_takes_its_choices_from_there(
         assert client.get("/healthz").json()["embedded_worker"] is False
         assert client.get("/docs").status_code == 200  # public: no sign-in
     assert (tmp_path / "env.sqlite").exists()
+
+
+def test_stopping_the_app_ends_the_background_children_computing(tmp_path: Path) -> None:
+    """A figure computing in a child (Home's) is ended with the app, not left running for a
+    service that has stopped: its caller meets the error of a child without a result."""
+    import threading
+    import time
+    from functools import partial
+
+    from journeyscope.errors import JourneyscopeError
+    from journeyscope.services import background
+
+    outcome: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            background.call(partial(time.sleep, 600))
+        except JourneyscopeError as exc:
+            outcome.append(exc)
+
+    with TestClient(create_app(_settings(tmp_path))):
+        asking = threading.Thread(target=ask)
+        asking.start()
+        for _ in range(1200):  # until the child is running (a bound against a hang)
+            if background._running:
+                break
+            threading.Event().wait(0.05)
+        assert background._running
+    asking.join(timeout=60)  # a bound against a hang: the child sleeps ten minutes
+    assert outcome and "ended without a result" in str(outcome[0])

@@ -65,3 +65,20 @@ def test_each_role_is_offered_the_pages_it_may_open() -> None:
         "API",
     ]
     assert all("Customers" in offered[r] for r in ROLES if r != "viewer")
+
+
+def test_every_template_compiles_once_ahead_and_is_not_checked_on_each_page(monkeypatch) -> None:
+    """The service's start compiles every template, so that no first page compiles one (ten
+    users' first pages compiled the same template ten times over, beside their analysis);
+    a page then asks the file system nothing."""
+    env = templating.templates.env
+    assert env.auto_reload is False
+    monkeypatch.setattr(env, "cache", type(env.cache)(400))  # an empty cache, as at start
+    templating.compile_all()
+    compiled = {name for _loader, name in env.cache}
+    assert compiled == set(env.list_templates()) and "explore.html" in compiled
+    loads: list[str] = []
+    real = env.loader.get_source  # type: ignore[union-attr]
+    monkeypatch.setattr(env.loader, "get_source", lambda e, n: loads.append(n) or real(e, n))
+    env.get_template("explore.html")
+    assert loads == []

@@ -79,12 +79,32 @@ def _end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
+def _end_when_nobody_waits(answer: Connection) -> None:
+    """End this process as soon as nobody holds the other end of ``answer`` (the service
+    stopped, even by ``kill -9``, or its caller gave up): a watching thread waits for the
+    pipe's error (no reader left). The fork server cannot end the children for the service:
+    each child holds the fork server's "alive" pipe, so it stays up as long as they do."""
+    import select
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(answer.fileno(), select.POLLERR | select.POLLHUP)
+        while True:
+            with contextlib.suppress(InterruptedError):
+                if poller.poll():
+                    os._exit(1)
+
+    with contextlib.suppress(AttributeError, OSError):  # no poll() here: the parent's death ends it
+        threading.Thread(target=watch, name="end-when-nobody-waits", daemon=True).start()
+
+
 def _child(work: Callable[[], Any], answer: Connection) -> None:
     """The child: ``work()`` at low priority and with :data:`MEMORY_LIMIT` for DuckDB;
     ``(True, result)`` or ``(False, exception)`` sent back."""
     from journeyscope.services import store
 
     _end_with_parent()
+    _end_when_nobody_waits(answer)
     _lower_priority()
     store.limit_this_process(MEMORY_LIMIT)
     try:
@@ -173,8 +193,8 @@ def call(work: Callable[[], T], *, yields: bool = False) -> T:
 
 def stop_running() -> int:
     """End the children computing now (a writer needs the store to itself, and their figures
-    are of the store as it is before the write); how many there were. Each one's caller
-    meets the error of a child that ended without a result."""
+    are of the store as it is before the write; the service is stopping); how many there
+    were. Each one's caller meets the error of a child that ended without a result."""
     with _lock:
         found = list(_running)
     for process in found:

@@ -13,6 +13,7 @@ The workspace (``/``, sign-in, pages, ``/api/``) is served beside the engine API
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,9 +24,9 @@ from fastapi.staticfiles import StaticFiles
 from journeyscope import __version__
 from journeyscope.config import Settings
 from journeyscope.engine.store import EngineStore
-from journeyscope.services import overview
+from journeyscope.services import background, overview
 from journeyscope.services.accounts import Accounts
-from journeyscope.web import errors
+from journeyscope.web import errors, templating
 from journeyscope.web.deps import EngineContext
 from journeyscope.web.limits import FailedAuth, Gate
 from journeyscope.web.routes import api as api_routes
@@ -67,9 +68,11 @@ def create_app(
         context = EngineContext.open(settings, store=store, embedded_worker=embedded_worker)
         app.state.engine = context
         overview.warm_catalogue(settings)  # the first Explore request need not wait for it
+        threading.Thread(target=templating.compile_all, name="templates", daemon=True).start()
         try:
             yield
         finally:
+            background.stop_running()  # no figure goes on computing for a stopped service
             context.close()
 
     app = FastAPI(

@@ -202,3 +202,48 @@ def test_the_funnel_drill_down_lists_who_dropped_after_a_step(app_client, login)
         wrong = app_client.get("/explore/funnel/drill", params={**params, "at": at})
         assert wrong.status_code == 422 and "at: a step from 1 to 3" in wrong.text
     assert app_client.get("/explore/funnel/drill", params={"at": 1}).status_code == 422
+
+
+def _variants(cases: int) -> Any:
+    from journeyscope.analytics.variants import Variant, VariantsResult
+
+    top = [Variant(rank=1, activities=["A", "B"], cases=cases, share=1.0, cumulative_share=1.0)]
+    return VariantsResult(
+        cases=cases,
+        variants=1,
+        top=top,
+        coverage=0.8,
+        variants_for_coverage=1,
+        curve=[],
+        case_rule="given",
+    )
+
+
+def test_a_result_is_drawn_once_and_each_request_gets_its_own_context(monkeypatch) -> None:
+    """A page served from the cache gets the same result object: its table, chart and picture
+    are not drawn again; another result is drawn; the filters line is the request's own."""
+    import gc
+
+    from journeyscope.analytics.variants import VariantsQuery
+    from journeyscope.web import views
+
+    drawn: list[int] = []
+    real = views.table
+    monkeypatch.setattr(views, "table", lambda kind, r: drawn.append(r.cases) or real(kind, r))
+    query, result = VariantsQuery(), _variants(7)
+    first = explore.result_context("variants", query, results.Filters(), result)
+    second = explore.result_context("variants", query, results.Filters(), result)
+    assert drawn == [7]
+    assert first == second and first is not second and second["result"] is result
+    assert second["table"].rows[0][1] == 7
+    second["group"] = "changed"  # one request's additions do not reach the next
+    assert "group" not in explore.result_context("variants", query, results.Filters(), result)
+    other = _variants(9)
+    assert (
+        explore.result_context("variants", query, results.Filters(), other)["table"].rows[0][1] == 9
+    )
+    assert drawn == [7, 9]
+    kept = len(explore._drawn)
+    del result, other, first, second  # the contexts hold their result too
+    gc.collect()
+    assert len(explore._drawn) == kept - 2  # held weakly: gone with their results

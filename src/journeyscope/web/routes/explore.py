@@ -17,6 +17,9 @@ export carry).
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import weakref
 from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -176,19 +179,46 @@ def prepare(
         return None, results.Filters(), str(exc)
 
 
+#: What each result shows, drawn once per result object: a result served from the cache is
+#: the same object on every request, so a cached page draws no table, chart or picture again
+#: (the process map's layout alone is about a tenth of a second). Keyed by ``id(result)`` and
+#: dropped when the result is (a weak reference: this holds no result alive).
+_drawn: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
+_drawn_lock = threading.Lock()
+
+
 def result_context(
     kind: str, query: AnalysisQuery, filters: results.Filters, result: Any
 ) -> dict[str, Any]:
-    return {
+    """What the page shows of ``result`` (a new dict each call; its parts drawn once)."""
+    key = id(result)
+    with _drawn_lock:
+        hit = _drawn.get(key)
+    own = {
         "kind": kind,
         "result": result,
+        "filters_text": results.describe_filters(filters, cohorts=False),
+    }
+    if hit is not None and hit[0]() is result and hit[1]["kind"] == kind:
+        return {**hit[1], **own}
+    drawn = {
+        "kind": kind,
         "table": views.table(kind, result),
         "figure": views.chart(kind, result),
         "svg": views.svg(kind, result),
         "semantics": views.semantics(kind, result),
-        "filters_text": results.describe_filters(filters, cohorts=False),
         "headline": views.headline(kind, result),
     }
+    with contextlib.suppress(TypeError):  # a result that takes no weak reference: not kept
+
+        def forget(_: object, key: int = key) -> None:
+            with _drawn_lock:
+                _drawn.pop(key, None)
+
+        ref = weakref.ref(result, forget)
+        with _drawn_lock:
+            _drawn[key] = (ref, drawn)
+    return {**drawn, **own}
 
 
 def group_title(group: str) -> str:
