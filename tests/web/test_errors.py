@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import Response, StreamingResponse
 
 from journeyscope.errors import JourneyscopeError
 from journeyscope.web import errors
@@ -50,6 +51,18 @@ def client() -> Iterator[TestClient]:
     def count(n: int) -> int:
         return n
 
+    @app.get("/framed")
+    def framed() -> Response:
+        return Response("ok", headers={"X-Frame-Options": "SAMEORIGIN"})
+
+    @app.get("/half")
+    def half() -> StreamingResponse:
+        def body() -> Iterator[bytes]:
+            yield b"first part"
+            raise RuntimeError("failed after the answer began")
+
+        return StreamingResponse(body())
+
     with TestClient(app, raise_server_exceptions=False) as found:
         yield found
 
@@ -83,6 +96,17 @@ def test_every_answer_has_an_id_of_its_own_and_safe_headers(client: TestClient) 
     assert first.headers["X-Content-Type-Options"] == "nosniff"
     assert first.headers["X-Frame-Options"] == "DENY"
     assert first.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_an_answers_own_header_is_kept_and_a_failure_after_the_answer_began_is_not_answered_twice(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    framed = client.get("/framed")
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN" and framed.headers["X-Request-ID"]
+    with caplog.at_level(logging.ERROR, logger="journeyscope.web"):
+        half = client.get("/half")
+    assert half.status_code == 200 and "Something went wrong" not in half.text
+    assert any(half.headers["X-Request-ID"] in r.getMessage() for r in caplog.records)
 
 
 def test_an_http_error_is_a_titled_page_or_json(client: TestClient) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyscope.errors import JourneyscopeError
 from journeyscope.web.auth import SignInRequired
@@ -30,22 +31,53 @@ def _wants_json(request: Request) -> bool:
     return "text/html" not in request.headers.get("accept", "")
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.request_id = secrets.token_hex(6)
+#: Headers every answer carries (beside its request id), unless the answer set its own.
+SAFE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class RequestIds:
+    """Plain ASGI middleware: each request gets an id (``request.state.request_id``), every
+    answer carries it and :data:`SAFE_HEADERS`, and a request that fails is logged under its
+    id and answered by :func:`_failure`. Plain ASGI rather than ``@app.middleware``: that
+    one runs each request in a task of its own and streams the answer through a queue
+    (measured: about a third of the service's own time on a cached page)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = secrets.token_hex(6)
+        scope.setdefault("state", {})["request_id"] = rid
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for name, value in SAFE_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
         try:
-            response = await call_next(request)
-        except Exception:  # the handler below answers; this keeps the id on the log line
-            log.exception("request %s failed", request.state.request_id)
-            response = _failure(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+            await self.app(scope, receive, sending)
+        except Exception:  # the handlers below answered all they know; this is the rest
+            log.exception("request %s failed", rid)
+            if started:  # half an answer is out: nothing else can be said
+                raise
+            await _failure(Request(scope))(scope, receive, sending)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, exc: SignInRequired) -> Response:
