@@ -194,3 +194,22 @@ def test_a_child_ends_when_the_process_that_asked_for_it_is_killed() -> None:
         caller.kill()
         caller.wait()
     _wait_for(lambda: not any(_alive(pid) for pid in figures), "the child to end")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+def test_a_child_stopped_for_pages_longer_than_the_bound_goes_on_beside_them(monkeypatch) -> None:
+    """Under pages that never stop computing, a figure still comes: stopped for pages at most
+    MAX_PAUSE seconds in all, then it computes beside them."""
+    monkeypatch.setattr(background, "MAX_PAUSE", 0.5)
+    answers: list[int] = []
+    with background.pages_first():  # a page that computes for the whole test
+        caller = threading.Thread(
+            target=lambda: answers.append(background.call(_sleep_then_who, yields=True))
+        )
+        caller.start()
+        pid = _child_of_this_call()
+        _wait_for(lambda: _state(pid) == "T", "the child to be stopped")
+        _wait_for(lambda: bool(answers), "the child's answer while the page computes")
+    caller.join()
+    assert answers == [pid]
+    assert not background._stopped_at and not background._paused  # nothing kept for it

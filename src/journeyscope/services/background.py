@@ -19,8 +19,9 @@ seconds). Why a process and not a thread of the service:
   (``SIGSTOP``) while the service computes an analysis a person asked for
   (:func:`pages_first`), and continued when none is computing: a nice value still leaves a
   child a tenth of the cores, and its disk reads, beside a page's analysis. Under pages
-  computing without a pause, the figures wait. The catalogue's warm-up does not yield: the
-  pages themselves wait for it.
+  computing without a pause, a figure waits :data:`MAX_PAUSE` seconds in all, then computes
+  beside them at its low priority (Home's figures come, late, even on a busy service). The
+  catalogue's warm-up does not yield: the pages themselves wait for it.
 
 A child's DuckDB gets memory limit :data:`MEMORY_LIMIT` (its queries spill to disk beyond it):
 the figures are not what a person waits for, the pages are.
@@ -36,6 +37,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -51,12 +53,18 @@ NICE: Final = 10
 #: DuckDB's memory limit in a child (the service's own stays the settings').
 MEMORY_LIMIT: Final = "256MB"
 
+#: The longest a yielding child is kept stopped for pages, in all (seconds): past it, it computes
+#: beside them at its low priority, so that Home's figures do come under pages that never stop.
+MAX_PAUSE: float = 120.0
+
 #: Imported once by the process the children are forked from (what the background figures use).
 PRELOAD: Final = ("journeyscope.services.overview", "journeyscope.services.studio")
 
 _lock = threading.Lock()
 _running: set[BaseProcess] = set()  # the children computing now
 _yielding: set[BaseProcess] = set()  # those of them stopped while pages compute
+_stopped_at: dict[BaseProcess, float] = {}  # when each stopped child was stopped
+_paused: dict[BaseProcess, float] = {}  # seconds each child was stopped before that
 _pages = 0  # the analyses people asked for computing now (under ``_lock``)
 
 
@@ -130,6 +138,53 @@ def _signal(processes: set[BaseProcess], signal_number: int) -> None:
                 os.kill(process.pid, signal_number)
 
 
+def _stop(processes: set[BaseProcess]) -> None:
+    """Stop ``processes`` for pages (``_lock`` held), and see them continued once the first
+    of them has been stopped :data:`MAX_PAUSE` seconds in all."""
+    if not processes:
+        return
+    now = time.monotonic()
+    for process in processes:
+        _stopped_at[process] = now
+    _signal(processes, signal.SIGSTOP)
+    _release_later()
+
+
+def _release_later() -> None:
+    """Have :func:`_release_overdue` run when the next stopped child is due (``_lock``
+    held)."""
+    if not _stopped_at:
+        return
+    now = time.monotonic()
+    due = min(MAX_PAUSE - _paused.get(p, 0.0) - (now - t) for p, t in _stopped_at.items())
+    timer = threading.Timer(max(0.0, due) + 0.01, _release_overdue)
+    timer.daemon = True
+    timer.start()
+
+
+def _continue(processes: set[BaseProcess]) -> None:
+    """Continue ``processes`` (``_lock`` held), counting how long each was stopped."""
+    now = time.monotonic()
+    for process in processes:
+        since = _stopped_at.pop(process, None)
+        if since is not None:
+            _paused[process] = _paused.get(process, 0.0) + now - since
+    _signal(processes, signal.SIGCONT)
+
+
+def _release_overdue() -> None:
+    """Continue, for good, the children stopped :data:`MAX_PAUSE` seconds in all."""
+    with _lock:
+        now = time.monotonic()
+        overdue = {
+            p for p, since in _stopped_at.items() if _paused.get(p, 0.0) + now - since >= MAX_PAUSE
+        }
+        _continue(overdue)
+        _yielding.difference_update(overdue)
+        if not overdue:  # early (another child's timer): wait for the next one due
+            _release_later()
+
+
 @contextlib.contextmanager
 def pages_first() -> Iterator[None]:
     """Around an analysis a person asked for: the yielding children are stopped while any
@@ -138,14 +193,14 @@ def pages_first() -> Iterator[None]:
     with _lock:
         _pages += 1
         if _pages == 1:
-            _signal(_yielding, signal.SIGSTOP)
+            _stop(_yielding)
     try:
         yield
     finally:
         with _lock:
             _pages -= 1
             if _pages == 0:
-                _signal(_yielding, signal.SIGCONT)
+                _continue(_yielding)
 
 
 def call(work: Callable[[], T], *, yields: bool = False) -> T:
@@ -170,7 +225,7 @@ def call(work: Callable[[], T], *, yields: bool = False) -> T:
         if yields:
             _yielding.add(process)
             if _pages:
-                _signal({process}, signal.SIGSTOP)
+                _stop({process})
     try:
         ok, value = mine.recv()
     except (EOFError, OSError) as exc:  # it ended before it answered
@@ -184,6 +239,8 @@ def call(work: Callable[[], T], *, yields: bool = False) -> T:
         with _lock:
             _running.discard(process)
             _yielding.discard(process)
+            _stopped_at.pop(process, None)
+            _paused.pop(process, None)
     process.join()
     if ok:
         result: T = value
