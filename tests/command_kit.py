@@ -10,6 +10,7 @@ processes holding one store) start one themselves.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
@@ -40,3 +41,24 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None, stdin: str | None 
         done.stderr or repr(done.exception)
     )
     return done.stdout
+
+
+#: Four cases a person can count: c1 buys after web then email, c3 after web; c2 and c4 never buy.
+FOUR_CASES = """case_id,customer_id,activity,timestamp,channel
+c1,u1,Visit,2024-01-01T10:00:00Z,web
+c1,u1,Email,2024-01-01T10:30:00Z,email
+c1,u1,Buy,2024-01-01T11:00:00Z,web
+c2,u2,Visit,2024-01-02T10:00:00Z,app
+c2,u2,Call,2024-01-02T12:00:00Z,phone
+c3,u3,Visit,2024-01-03T10:00:00Z,web
+c3,u3,Buy,2024-01-03T10:30:00Z,app
+c4,u4,Call,2024-01-04T10:00:00Z,phone
+"""
+
+
+def four_case_store(folder: Path) -> str:
+    """:data:`FOUR_CASES` ingested, as a person would, into a store in ``folder``; its path."""
+    (folder / "events.csv").write_text(FOUR_CASES)
+    path = str(folder / "store.duckdb")
+    run_cli("ingest", str(folder / "events.csv"), "--store", path)
+    return path

@@ -4,6 +4,7 @@ data. This folder is on ``sys.path`` in tests (``from analytics_kit import ...``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -177,3 +178,39 @@ def evidence_at(step: str, value: float, source: opp.Source = "drop-off") -> opp
         value_per_year=opp.Interval(estimate=value, low=value * 0.5, high=value * 1.5),
         how="by hand",
     )
+
+
+#: A case for :func:`hourly`: activities one hour apart, or ``(activity, hours)`` pairs.
+HourlyCase = Sequence[str | tuple[str, float]]
+#: When :func:`hourly`'s cases begin.
+HOURLY_T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+
+def hourly(cases: dict[str, HourlyCase]) -> ibis.Table:
+    """Canonical events of ``cases`` (case id -> its activities one hour apart from
+    :data:`HOURLY_T0`, or ``(activity, hours)`` pairs); case ``k``'s customer is ``c-k``."""
+    rows = []
+    for case, items in cases.items():
+        for i, item in enumerate(items):
+            activity, hours = (item, float(i)) if isinstance(item, str) else item
+            rows.append(
+                {
+                    "event_id": f"e{len(rows) + 1}",
+                    "case_id": case,
+                    "customer_id": f"c-{case}",
+                    "activity": activity,
+                    "timestamp": HOURLY_T0 + timedelta(hours=hours),
+                    "source": "test",
+                    "source_row": len(rows) + 1,
+                }
+            )
+    schema = {
+        "event_id": "string",
+        "case_id": "string",
+        "customer_id": "string",
+        "activity": "string",
+        "timestamp": "timestamp('UTC')",
+        "source": "string",
+        "source_row": "int64",
+    }
+    return ibis.memtable(rows, schema=schema)

@@ -7,12 +7,12 @@ one hour apart (or ``(activity, hours)`` pairs for explicit times).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import ibis
 import pytest
+from analytics_kit import HOURLY_T0, HourlyCase, hourly
 
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
@@ -21,9 +21,9 @@ from journeyscope.definitions.graph import judge
 from journeyscope.events import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
-T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+T0 = HOURLY_T0
 
-Case = Sequence[str | tuple[str, float]]
+Case = HourlyCase
 
 
 def design(
@@ -51,41 +51,11 @@ def design(
     return Journey.model_validate(data)
 
 
-def events(cases: dict[str, Case]) -> ibis.Table:
-    rows = []
-    n = 0
-    for case, items in cases.items():
-        for i, item in enumerate(items):
-            activity, hours = (item, float(i)) if isinstance(item, str) else item
-            n += 1
-            rows.append(
-                {
-                    "event_id": f"e{n}",
-                    "case_id": case,
-                    "customer_id": f"c-{case}",
-                    "activity": activity,
-                    "timestamp": T0 + timedelta(hours=hours),
-                    "source": "test",
-                    "source_row": n,
-                }
-            )
-    schema = {
-        "event_id": "string",
-        "case_id": "string",
-        "customer_id": "string",
-        "activity": "string",
-        "timestamp": "timestamp('UTC')",
-        "source": "string",
-        "source_row": "int64",
-    }
-    return ibis.memtable(rows, schema=schema)
-
-
 def run(
     journey: Journey, cases: dict[str, Case]
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(per-case rows by case id, deviation rows ordered by case and position)."""
-    result = conformance(events(cases), journey)
+    result = conformance(hourly(cases), journey)
     per_case = {r["case"]: r for r in result.cases.to_pyarrow().to_pylist()}
     devs = result.deviations
     rows = devs.order_by(["case", "seq", "type"]).to_pyarrow().to_pylist()
@@ -275,7 +245,7 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
         "4": ["A", "C"],
         "5": ["B", "C"],
     }
-    report = conformance(events(cases), LINE).collect()
+    report = conformance(hourly(cases), LINE).collect()
     assert report.cases == 5 and report.reached_outcome == 4
     a = next(s for s in report.steps if s.id == "a")
     # out of a: a->b twice, Call twice, the end once (case 3), a->c once
@@ -300,7 +270,7 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
     assert moves[("move", "a", "b")] == 2 and moves[("unexpected", "a", "Call")] == 2
     # 1: 4 of 4 moves allowed; 2: 4 of 5 (Call); 3: entry, Call, end -> 1 of 3;
     # 4: entry, a->c, end -> 2 of 3; 5: entry mid-way, b->c, end -> 2 of 3
-    rows = conformance(events(cases), LINE).cases.to_pyarrow().to_pylist()
+    rows = conformance(hourly(cases), LINE).cases.to_pyarrow().to_pylist()
     fitness = sorted(r["fitness"] for r in rows)
     assert fitness == pytest.approx(sorted([1.0, 4 / 5, 1 / 3, 2 / 3, 2 / 3]))
     assert report.fitness.mean == pytest.approx(sum(fitness) / 5)
@@ -308,7 +278,7 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
 
 
 def test_the_case_rule_is_stated_and_used() -> None:
-    ev = events({"x": ["A", "B"], "y": [("C", 2)]}).mutate(customer_id=ibis.literal("same"))
+    ev = hourly({"x": ["A", "B"], "y": [("C", 2)]}).mutate(customer_id=ibis.literal("same"))
     report = conformance(ev, LINE, CaseRule.per_customer()).collect()
     assert report.cases == 1 and sum(report.deviations.values()) == 0
     assert (
@@ -515,7 +485,7 @@ def test_spark_gives_the_same_results_as_duckdb() -> None:
         "late": [("A", 0), ("B", 1), ("C", 40.5), ("D", 41)],
         "order": ["A", "C", "B", "D"],
     }
-    table = events(cases)
+    table = hourly(cases)
     result = conformance(table, journey)
     expected = result.cases.order_by("case").to_pyarrow().to_pylist()
     got = spark.to_pyarrow(result.cases.order_by("case")).to_pylist()
@@ -540,7 +510,7 @@ def test_lifecycle_transitions_of_one_work_item_are_not_moves() -> None:
     journey = design(["a", "b", "c", "d"])
     steps = [("A", None), ("B", "schedule"), ("C", "complete"), ("B", "start"), ("B", "complete")]
     steps += [("D", "complete")]
-    table = events({"1": [a for a, _ in steps]}).mutate(properties=ibis.literal("{}"))
+    table = hourly({"1": [a for a, _ in steps]}).mutate(properties=ibis.literal("{}"))
     lives = {f"e{i}": life for i, (_, life) in enumerate(steps, start=1)}
     table = table.mutate(
         properties=ibis.cases(

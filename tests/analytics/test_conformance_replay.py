@@ -5,15 +5,16 @@ time limits count them. The deviations built on the moves: test_conformance.py."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import ibis
+from analytics_kit import HOURLY_T0, HourlyCase, hourly
 
 from journeyscope.analytics.conformance_replay import DEVIATIONS, replay, seconds, step_table
 from journeyscope.definitions.models import Journey
 
-T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+T0 = HOURLY_T0
 
 
 def design(steps: Sequence[str | dict[str, Any]], **extra: Any) -> Journey:
@@ -38,37 +39,8 @@ def design(steps: Sequence[str | dict[str, Any]], **extra: Any) -> Journey:
     )
 
 
-def events(cases: dict[str, Sequence[str | tuple[str, float]]]) -> ibis.Table:
-    """A case is a list of activities one hour apart, or ``(activity, hours)`` pairs."""
-    rows = []
-    for case, items in cases.items():
-        for i, item in enumerate(items):
-            activity, hours = (item, float(i)) if isinstance(item, str) else item
-            rows.append(
-                {
-                    "event_id": f"e{len(rows)}",
-                    "case_id": case,
-                    "customer_id": None,
-                    "activity": activity,
-                    "timestamp": T0 + timedelta(hours=hours),
-                    "source": "test",
-                    "source_row": len(rows),
-                }
-            )
-    schema = {
-        "event_id": "string",
-        "case_id": "string",
-        "customer_id": "string",
-        "activity": "string",
-        "timestamp": "timestamp('UTC')",
-        "source": "string",
-        "source_row": "int64",
-    }
-    return ibis.memtable(rows, schema=schema)
-
-
-def moves(journey: Journey, cases: dict[str, Sequence[str | tuple[str, float]]]) -> list[tuple]:
-    t = replay(events(cases), journey).order_by(["case", "seq"]).to_pyarrow().to_pylist()
+def moves(journey: Journey, cases: dict[str, HourlyCase]) -> list[tuple]:
+    t = replay(hourly(cases), journey).order_by(["case", "seq"]).to_pyarrow().to_pylist()
     return [
         (r["case"], r["seq"], r["kind"], r["from_step"], r["to_step"], r["allowed"], r["deviation"])
         for r in t
@@ -108,7 +80,7 @@ def test_cases_without_a_regular_step_are_out_of_scope() -> None:
 
 
 def test_a_move_the_design_does_not_allow_is_judged_and_names_what_it_skipped() -> None:
-    t = replay(events({"1": ["B", "C"], "2": ["A", "C", "B", "C"]}), LINE)
+    t = replay(hourly({"1": ["B", "C"], "2": ["A", "C", "B", "C"]}), LINE)
     rows = t.order_by(["case", "seq"]).to_pyarrow().to_pylist()
     got = [(r["case"], r["kind"], r["to_step"], r["deviation"], r["skipped"]) for r in rows]
     assert got == [
@@ -132,7 +104,7 @@ def test_going_back_to_a_visited_step_is_backtracking() -> None:
 
 def test_a_step_change_later_than_the_steps_time_limit_is_late() -> None:
     j = design(["a", {"id": "b", "time_limit": "2h"}, "c"])
-    t = replay(events({"1": [("A", 0), ("A", 1), ("B", 3.5), ("C", 10)]}), j)
+    t = replay(hourly({"1": [("A", 0), ("A", 1), ("B", 3.5), ("C", 10)]}), j)
     rows = {r["to_step"]: r for r in t.to_pyarrow().to_pylist() if r["kind"] == "move"}
     # measured from a's last event: 2.5 hours
     assert (rows["b"]["late"], rows["b"]["elapsed_seconds"]) == (True, 9000.0)

@@ -10,31 +10,15 @@ from typing import Any
 
 import pytest
 
-from command_kit import outcome, run_cli
+from command_kit import four_case_store, outcome, run_cli
 from journeyscope.analytics.attribution import AttributionQuery
 from journeyscope.config import Settings
 from journeyscope.services import analyses
 
-# c1 converts after web then email; c3 after web; c2 and c4 never buy
-ROWS = """case_id,customer_id,activity,timestamp,channel
-c1,u1,Visit,2024-01-01T10:00:00Z,web
-c1,u1,Email,2024-01-01T10:30:00Z,email
-c1,u1,Buy,2024-01-01T11:00:00Z,web
-c2,u2,Visit,2024-01-02T10:00:00Z,app
-c2,u2,Call,2024-01-02T12:00:00Z,phone
-c3,u3,Visit,2024-01-03T10:00:00Z,web
-c3,u3,Buy,2024-01-03T10:30:00Z,app
-c4,u4,Call,2024-01-04T10:00:00Z,phone
-"""
-
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("attribution-cli")
-    (folder / "events.csv").write_text(ROWS)
-    path = str(folder / "store.duckdb")
-    run_cli("ingest", str(folder / "events.csv"), "--store", path)
-    return path
+    return four_case_store(tmp_path_factory.mktemp("attribution-cli"))
 
 
 def credits(data: dict[str, Any], model: str) -> dict[str, float]:

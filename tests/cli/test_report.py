@@ -15,22 +15,11 @@ from typing import Any
 
 import pytest
 
-from command_kit import outcome, run_cli
+from command_kit import four_case_store, outcome, run_cli
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.definitions import load_journey
 
 TENANCY = Path(__file__).resolve().parents[2] / "examples" / "journeys" / "tenancy.yaml"
-
-ROWS = """case_id,customer_id,activity,timestamp,channel
-c1,u1,Visit,2024-01-01T10:00:00Z,web
-c1,u1,Email,2024-01-01T10:30:00Z,email
-c1,u1,Buy,2024-01-01T11:00:00Z,web
-c2,u2,Visit,2024-01-02T10:00:00Z,app
-c2,u2,Call,2024-01-02T12:00:00Z,phone
-c3,u3,Visit,2024-01-03T10:00:00Z,web
-c3,u3,Buy,2024-01-03T10:30:00Z,app
-c4,u4,Call,2024-01-04T10:00:00Z,phone
-"""
 
 
 @pytest.fixture
@@ -159,9 +148,7 @@ def test_bad_options_are_one_clear_line_and_write_nothing(
 @pytest.mark.slow
 def test_the_real_page_of_a_four_case_store(tmp_path: Path) -> None:
     """The real services and page (seconds of imports and analyses: the full lane)."""
-    (tmp_path / "events.csv").write_text(ROWS)
-    store = str(tmp_path / "s.duckdb")
-    run_cli("ingest", str(tmp_path / "events.csv"), "--store", store)
+    store = four_case_store(tmp_path)
     out = tmp_path / "a" / "b" / "r.html"
     code, _, err = outcome("report", "--store", store, "--out", str(out), "--title", "Tiny shop")
     assert code == 0, err
