@@ -223,6 +223,7 @@ def test_a_result_is_drawn_once_and_each_request_gets_its_own_context(monkeypatc
     """A page served from the cache gets the same result object: its table, chart and picture
     are not drawn again; another result is drawn; the filters line is the request's own."""
     import gc
+    import weakref
 
     from journeyscope.analytics.variants import VariantsQuery
     from journeyscope.web import views
@@ -243,7 +244,10 @@ def test_a_result_is_drawn_once_and_each_request_gets_its_own_context(monkeypatc
         explore.result_context("variants", query, results.Filters(), other)["table"].rows[0][1] == 9
     )
     assert drawn == [7, 9]
-    kept = len(explore._drawn)
+    gone = [weakref.ref(result), weakref.ref(other)]
     del result, other, first, second  # the contexts hold their result too
     gc.collect()
-    assert len(explore._drawn) == kept - 2  # held weakly: gone with their results
+    assert [r() for r in gone] == [None, None]  # held weakly: nothing kept them alive
+    third = _variants(11)
+    explore.result_context("variants", query, results.Filters(), third)
+    assert all(r() is not None for r, _ in explore._drawn.values())  # dropped at that drawing
