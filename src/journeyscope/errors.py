@@ -10,7 +10,8 @@ journeyscope.errors.ColumnNotFoundError: no column 'ts' in orders.csv (columns: 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class JourneyscopeError(Exception):
@@ -202,6 +203,17 @@ def closest(name: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) ->
     within = sorted(k for k in lowered if name.lower() in k or (k and k in name.lower()))
     picked = list(dict.fromkeys([*hits, *within]))[:n]
     return [lowered[h] for h in picked]
+
+
+def validation_message(problem: Mapping[str, Any]) -> str:
+    """The sentence of one problem a pydantic validation found (an item of
+    ``ValidationError.errors()``), without the ``Value error, `` tag pydantic puts before a
+    validator's own sentence.
+
+    >>> validation_message({"msg": "Value error, give a window of at least 1 day"})
+    'give a window of at least 1 day'
+    """
+    return str(problem["msg"]).removeprefix("Value error, ")
 
 
 def unknown_name(what: str, name: str, known: list[str], where: str) -> UnknownNameError:

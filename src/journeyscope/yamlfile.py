@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from journeyscope.errors import JourneyscopeError, closest
+from journeyscope.errors import JourneyscopeError, closest, validation_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -231,7 +231,7 @@ def validate_document(doc: YamlDocument, model: type[M], error: type[Journeyscop
             loc = tuple(problem["loc"])
             field = ".".join(str(p) for p in loc) or "(top level)"
             hint = _hint(model, loc, problem)
-            message = str(problem["msg"]).removeprefix("Value error, ")
+            message = validation_message(problem)
             lines.append(f"{doc.where(loc)}: {field}: {message}{hint}")
         raise error("\n".join(lines)) from exc
 

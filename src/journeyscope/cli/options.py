@@ -145,10 +145,10 @@ def _problem(error: Any) -> str:
     """A validation error as the command line spells it: a value that is not one of a field's
     choices names them with hyphens (``any-order``, as the options take them) and the
     closest one."""
-    from journeyscope.errors import closest
+    from journeyscope.errors import closest, validation_message
 
-    if error["type"] != "literal_error":  # a validator's own sentence, without pydantic's tag
-        return str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] != "literal_error":
+        return validation_message(error)
     choices = [c.replace("_", "-") for c in re.findall(r"'([^']*)'", error["ctx"]["expected"])]
     given = str(error["input"]).replace("_", "-")
     near = closest(given, choices, n=1)

@@ -148,11 +148,11 @@ def register(app: typer.Typer) -> None:
         conditions += [{"activity": a, "negate": True} for a in did_not or ()]
         conditions += [_where(text) for text in where or ()]
         ids = read_list(customers) if customers is not None else ()
-        target = out if out is not None else settings(ctx).cohorts / f"{name}.json"
+        chosen = settings(ctx)
+        target = out if out is not None else chosen.cohorts / f"{name}.json"
         cohort = build_query(Cohort, name=name, conditions=conditions, customers=ids)
         saved = save(cohort, target)
         console.print(f"saved {name} to {saved}")
-        chosen = settings(ctx)
         if ids and chosen.store.is_file():
             from journeyscope.services.cohorts import not_found
 

@@ -230,7 +230,7 @@ def compare_step(
 
     from journeyscope.analytics.compare import CompareQuery
     from journeyscope.analytics.value import ValueQuery
-    from journeyscope.errors import InvalidQueryError
+    from journeyscope.errors import InvalidQueryError, validation_message
     from journeyscope.services.analyses import run
 
     costs = {**settings.channel_costs, **(channel_costs or {})}
@@ -243,8 +243,6 @@ def compare_step(
             value=ValueQuery(journey=journey, channel_costs=costs),
         )
     except ValidationError as exc:
-        raise InvalidQueryError(
-            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        ) from None
+        raise InvalidQueryError("; ".join(validation_message(e) for e in exc.errors())) from None
     result: CompareResult = run(settings, query)
     return result

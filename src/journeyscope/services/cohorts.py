@@ -43,7 +43,8 @@ def not_found(settings: Settings, cohort: Cohort) -> dict[str, list[str]]:
         who = customer(events).name("who")
         listed = list(cohort.customers)
         found = events.select(who).filter(who.isin(listed)).distinct().to_pyarrow()
-        missing = [c for c in listed if c not in set(found.column("who").to_pylist())]
+        held = set(found.column("who").to_pylist())
+        missing = [c for c in listed if c not in held]
         if not missing:
             return {}
         known = events.select(who).filter(who.notnull()).distinct().to_pyarrow()
