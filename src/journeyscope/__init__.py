@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyscope.lazy import lazy_names
+from journeyscope.lazy import IBIS_COMPILERS, lazy_names, lazy_reexports
 
 if TYPE_CHECKING:
     from journeyscope.config import Settings
@@ -80,3 +80,4 @@ __all__ = [
 
 
 __getattr__, __dir__ = lazy_names(globals(), _HOMES)
+lazy_reexports(IBIS_COMPILERS)  # each of Ibis's SQL compilers imported when used
