@@ -161,13 +161,11 @@ def stitch_view(view: ibis.Table) -> ibis.Table:
     value, exactly as :func:`stitch` orders them.
     """
     anchor = _anchor(view)
-    edges = None
-    for kind in KINDS:
-        pair = view.filter(view[kind].notnull()).select(a=anchor, b=_node(view, kind))
-        edges = pair if edges is None else edges.union(pair, distinct=False)
-    assert edges is not None
+    # every row's identifiers as one array, unnested: one pass over the events, not one per kind
+    nodes = ibis.array([ibis.ifelse(view[k].notnull(), _node(view, k), None) for k in KINDS])
+    pairs = view.select(a=anchor, b=nodes.unnest())
     kept = _Kept(view)
-    one_way = edges.distinct()
+    one_way = pairs.filter(pairs.b.notnull()).distinct()
     both = kept(one_way.union(one_way.select(a=one_way.b, b=one_way.a), distinct=True))
     labels = kept(both.select(node=both.a).distinct().mutate(label=ibis._.node))
     for _ in range(MAX_ROUNDS):
