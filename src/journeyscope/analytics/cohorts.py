@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import property_value
-from journeyscope.errors import InvalidQueryError, closest
+from journeyscope.errors import InvalidQueryError, closest, validation_message
 
 NONE = "(no cohort)"
 
@@ -204,7 +204,7 @@ def from_filter(
     try:
         return Cohort(name=name, conditions=tuple(conditions))
     except ValidationError as exc:
-        raise InvalidQueryError("; ".join(str(e["msg"]) for e in exc.errors())) from None
+        raise InvalidQueryError("; ".join(validation_message(e) for e in exc.errors())) from None
 
 
 # -------------------------------------------------------------------------- saved cohorts

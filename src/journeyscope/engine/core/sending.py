@@ -18,7 +18,7 @@ from journeyscope.engine.core.interactions import Category, InteractionObject
 from journeyscope.engine.core.journeys import OrchestratedStep
 from journeyscope.engine.core.localtime import add
 from journeyscope.engine.core.state import Instance
-from journeyscope.errors import ConditionError
+from journeyscope.errors import ConditionError, validation_message
 
 if TYPE_CHECKING:
     from journeyscope.engine.core.rules import Turn
@@ -81,7 +81,9 @@ def invoke(
     try:
         payload = build_payload(turn, obj, inst, step, given)
     except (ValidationError, ConditionError, TypeError, ValueError, ArithmeticError) as exc:
-        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        reason = (
+            validation_message(exc.errors()[0]) if isinstance(exc, ValidationError) else str(exc)
+        )
         turn.record(
             "Interaction failed",
             channel=obj.channel,
