@@ -403,6 +403,9 @@ class CohortBackend(Backend):
     def register(self, expr: ibis.Expr) -> None:
         self.inner.register(expr)
 
+    def hand_back_memory(self) -> None:
+        self.inner.hand_back_memory()
+
     def close(self) -> None:
         self.inner.close()
 
