@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +52,17 @@ def last_json(stdout: str) -> dict[str, Any]:
             found: dict[str, Any] = json.loads(line[line.index("{") :])
             return found
     raise ValueError(f"no result line in the child's output: {stdout[-500:]!r}")
+
+
+def whole_process(command: list[str], env: dict[str, str]) -> tuple[float, resource.struct_rusage]:
+    """Wall seconds and resource usage (CPU, peak RSS) of one fresh process running
+    ``command``, from spawn to exit; a failure stops the benchmark with the command's errors."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    assert child.stderr is not None
+    errors = child.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command[:5])} failed:\n{errors[-2000:]}")
+    return wall, usage

@@ -27,13 +27,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import analytics
-from _child import bytecode_env
+from _child import bytecode_env, whole_process
 
 HAND_DFG = r"""
 import sys, duckdb
@@ -76,14 +74,7 @@ def commands(store: Path, parquet: Path) -> dict[str, tuple[list[str], list[str]
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh process running ``command``."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    assert child.stderr is not None
-    errors = child.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command[:4])} failed:\n{errors[-2000:]}")
+    wall, usage = whole_process(command, env)
     return wall, usage.ru_utime + usage.ru_stime
 
 

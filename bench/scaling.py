@@ -24,33 +24,18 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from _child import bytecode_env
-from analytics import machine
+from _child import bytecode_env, whole_process
+from analytics import STEPS, WINDOW_DAYS, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGN = ROOT / "examples" / "journeys" / "tenancy.yaml"
-STEPS = (
-    "Start housing application",
-    "Upload documents",
-    "Eligibility decision sent",
-    "Book viewing",
-    "Attend viewing",
-)
 
 
 def run(command: list[str], env: dict[str, str]) -> dict[str, float]:
     """Wall s, CPU s and peak RSS (MB) of one fresh process running ``command``."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    assert child.stderr is not None
-    errors = child.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command[2:5])} failed:\n{errors[-2000:]}")
+    wall, usage = whole_process(command, env)
     return {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
@@ -66,7 +51,7 @@ def commands(store: Path, parquet: Path, out: Path) -> dict[str, list[str]]:
     return {
         "ingest": [*js, "ingest", str(parquet), *at],
         "dfg": [*js, "dfg", "--json", *at],
-        "funnel": [*js, "funnel", *STEPS, "--window", "30d", "--json", *at],
+        "funnel": [*js, "funnel", *STEPS, "--window", f"{WINDOW_DAYS}d", "--json", *at],
         "paths": [*js, "paths", "--start", STEPS[0], "--json", *at],
         "conformance": [*js, "conformance", str(DESIGN), "--json", *at],
         "report": [*js, "report", "--design", str(DESIGN), "--out", str(out), *at],
