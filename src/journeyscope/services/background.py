@@ -65,6 +65,7 @@ _running: set[BaseProcess] = set()  # the children computing now
 _yielding: set[BaseProcess] = set()  # those of them stopped while pages compute
 _stopped_at: dict[BaseProcess, float] = {}  # when each stopped child was stopped
 _paused: dict[BaseProcess, float] = {}  # seconds each child was stopped before that
+_release: threading.Timer | None = None  # the one timer that continues them (:func:`_stop`)
 _pages = 0  # the analyses people asked for computing now (under ``_lock``)
 
 
@@ -152,14 +153,19 @@ def _stop(processes: set[BaseProcess]) -> None:
 
 def _release_later() -> None:
     """Have :func:`_release_overdue` run when the next stopped child is due (``_lock``
-    held)."""
+    held): one timer at a time, the one before it cancelled, so that pages starting one after
+    another while a child is stopped leave no sleeping timer thread each."""
+    global _release
+    if _release is not None:
+        _release.cancel()
+        _release = None
     if not _stopped_at:
         return
     now = time.monotonic()
     due = min(MAX_PAUSE - _paused.get(p, 0.0) - (now - t) for p, t in _stopped_at.items())
-    timer = threading.Timer(max(0.0, due) + 0.01, _release_overdue)
-    timer.daemon = True
-    timer.start()
+    _release = threading.Timer(max(0.0, due) + 0.01, _release_overdue)
+    _release.daemon = True
+    _release.start()
 
 
 def _continue(processes: set[BaseProcess]) -> None:
@@ -181,8 +187,7 @@ def _release_overdue() -> None:
         }
         _continue(overdue)
         _yielding.difference_update(overdue)
-        if not overdue:  # early (another child's timer): wait for the next one due
-            _release_later()
+        _release_later()  # for the children still stopped, if any
 
 
 @contextlib.contextmanager
