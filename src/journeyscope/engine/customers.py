@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from journeyscope.engine import dialects
 from journeyscope.engine import schema as t
 from journeyscope.engine.core.state import CustomerState
 
@@ -48,14 +49,15 @@ def states(conn: Connection, customer_ids: Iterable[str]) -> dict[str, CustomerS
 def due(conn: Connection, partitions: Sequence[int], now: float, limit: int) -> list[str]:
     """Up to ``limit`` customers of ``partitions`` whose earliest timer is due at ``now``,
     the longest overdue first."""
-    return list(
-        conn.execute(
-            select(t.customers.c.customer_id)
-            .where(t.customers.c.partition.in_(list(partitions)), t.customers.c.wake_at <= now)
-            .order_by(t.customers.c.wake_at)
-            .limit(limit)
-        ).scalars()
+    sqlite = dialects.on_sqlite(conn)
+    parts, params = dialects.one_of(sqlite, "partition", partitions, "int")
+    mark = dialects.mark(sqlite)
+    rows = conn.exec_driver_sql(
+        f"SELECT customer_id FROM customers WHERE {parts} AND wake_at <= {mark} "
+        f"ORDER BY wake_at LIMIT {mark}",
+        (*params, now, limit),
     )
+    return [r[0] for r in rows]
 
 
 def save(

@@ -1,5 +1,5 @@
-"""What differs between SQLite and PostgreSQL: opening a database, inserting in bulk, and
-``INSERT … ON CONFLICT``.
+"""What differs between SQLite and PostgreSQL: opening a database, inserting in bulk,
+``INSERT … ON CONFLICT``, and a column matched against a list in the worker's hot reads.
 
 SQLite is opened in WAL mode with ``synchronous=FULL`` (a commit survives a power cut), the
 file readable by its owner only; its writer engine says ``BEGIN IMMEDIATE`` (the write lock at
@@ -21,6 +21,11 @@ from sqlalchemy.pool import StaticPool
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def on_sqlite(conn: Connection) -> bool:
+    """``conn`` is a connection to SQLite."""
+    return bool(conn.dialect.name == "sqlite")
 
 
 def open_engine(url: str, *, immediate: bool) -> Engine:
@@ -87,6 +92,30 @@ def bulk(
     return int(
         conn.exec_driver_sql(sql, tuple(list(col) for col in zip(*rows, strict=True))).rowcount
     )
+
+
+def one_of(on_sqlite: bool, column: str, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
+    """``column`` is one of ``values``, as driver SQL and its positional parameters: an
+    ``IN (?, …)`` list on SQLite, ``= ANY(%s::kind[])`` with one array on PostgreSQL
+    (``kind``: the column's element type, so that its index is used).
+
+    The worker's reads at every step (its partitions' pending inputs, due timers, leases) are
+    written this way: building and expanding the same statement through SQLAlchemy took about
+    ten times as long as the query (0.25 ms against 0.03 ms for 64 partitions).
+
+    >>> one_of(True, "partition", [1, 2], "int")
+    ('partition IN (?, ?)', [1, 2])
+    >>> one_of(False, "partition", [1, 2], "int")
+    ('partition = ANY(%s::int[])', [[1, 2]])
+    """
+    if on_sqlite:
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{column} = ANY(%s::{kind}[])", [list(values)]
+
+
+def mark(on_sqlite: bool) -> str:
+    """The driver's positional parameter mark (``?`` on SQLite, ``%s`` with psycopg)."""
+    return "?" if on_sqlite else "%s"
 
 
 def pg_type(kind: Any) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, text
 
+from journeyscope.engine import dialects
 from journeyscope.engine import schema as t
 from journeyscope.engine.core.actions import Command, Event
 from journeyscope.engine.core.state import dumps
@@ -142,18 +143,12 @@ def pending(
 ) -> list[tuple[int, str, str, str, float, str]]:
     """Up to ``limit`` unprocessed rows of ``partitions``, oldest first:
     ``(seq, event_id, customer_id, kind, event_time, body)``."""
-    rows = conn.execute(
-        select(
-            t.inbox.c.seq,
-            t.inbox.c.event_id,
-            t.inbox.c.customer_id,
-            t.inbox.c.kind,
-            t.inbox.c.event_time,
-            t.inbox.c.body,
-        )
-        .where(t.inbox.c.processed_at.is_(None), t.inbox.c.partition.in_(list(partitions)))
-        .order_by(t.inbox.c.seq)
-        .limit(limit)
+    on_sqlite = dialects.on_sqlite(conn)
+    parts, params = dialects.one_of(on_sqlite, "partition", partitions, "int")
+    rows = conn.exec_driver_sql(
+        "SELECT seq, event_id, customer_id, kind, event_time, body FROM inbox "
+        f"WHERE processed_at IS NULL AND {parts} ORDER BY seq LIMIT {dialects.mark(on_sqlite)}",
+        (*params, limit),
     )
     return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 

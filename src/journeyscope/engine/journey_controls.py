@@ -34,10 +34,8 @@ def paused_in(conn: Connection) -> frozenset[str]:
     """The journeys paused, as ``conn`` sees them. Workers read it in each batch's
     transaction *after* reading the inbox: the switch is committed before the console sends
     its pause (or resume) commands, so a batch that sees those commands sees the switch too."""
-    rows = conn.execute(
-        select(t.journey_controls.c.journey).where(t.journey_controls.c.paused == 1)
-    ).scalars()
-    return frozenset(rows)
+    rows = conn.exec_driver_sql("SELECT journey FROM journey_controls WHERE paused = 1")
+    return frozenset(r[0] for r in rows)
 
 
 def controls(store: EngineStore) -> dict[str, Control]:

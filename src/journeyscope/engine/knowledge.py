@@ -20,6 +20,14 @@ from journeyscope.engine.core.decisions import Knowledge
 if TYPE_CHECKING:
     from journeyscope.engine.store import EngineStore
 
+COLUMNS = ("interaction", "context", "successes", "trials")
+#: Counts add up: the stored ones plus the batch's.
+ADD = (
+    "ON CONFLICT (interaction, context) DO UPDATE SET "
+    "successes = propensity.successes + excluded.successes, "
+    "trials = propensity.trials + excluded.trials"
+)
+
 
 def load(conn: Connection) -> Knowledge:
     stats = {
@@ -44,18 +52,5 @@ def learn(store: EngineStore, conn: Connection, lessons: Sequence[Learn]) -> Non
         d = deltas[(lesson.interaction, lesson.context)]
         d[0] += 1.0 if lesson.success else 0.0
         d[1] += 1.0
-    stmt = store.insert(t.propensity)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["interaction", "context"],
-        set_={
-            "successes": t.propensity.c.successes + stmt.excluded.successes,
-            "trials": t.propensity.c.trials + stmt.excluded.trials,
-        },
-    )
-    conn.execute(
-        stmt,
-        [
-            {"interaction": k[0], "context": k[1], "successes": v[0], "trials": v[1]}
-            for k, v in sorted(deltas.items())
-        ],
-    )
+    rows = [(k[0], k[1], v[0], v[1]) for k, v in sorted(deltas.items())]
+    store.bulk(conn, t.propensity, COLUMNS, rows, ADD)

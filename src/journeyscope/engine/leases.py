@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, func, select
 
+from journeyscope.engine import dialects
 from journeyscope.engine import schema as t
 from journeyscope.engine.store import EngineStore
 
@@ -108,12 +109,11 @@ class Leases:
         """Inside a batch transaction: lock ``wanted`` partitions and keep those still ours."""
         if not wanted:
             return []
-        query = select(t.partitions.c.id).where(
-            t.partitions.c.id.in_(list(wanted)), t.partitions.c.owner == self.owner
-        )
-        if not self.store.sqlite:
-            query = query.with_for_update()
-        return sorted(conn.execute(query).scalars())
+        on_sqlite = self.store.sqlite
+        ids, params = dialects.one_of(on_sqlite, "id", wanted, "int")
+        lock = "" if on_sqlite else " FOR UPDATE"
+        sql = f"SELECT id FROM partitions WHERE {ids} AND owner = {dialects.mark(on_sqlite)}{lock}"
+        return sorted(r[0] for r in conn.exec_driver_sql(sql, (*params, self.owner)))
 
     def release(self) -> None:
         """Give every partition back (a clean shutdown: others need not wait for the ttl)."""

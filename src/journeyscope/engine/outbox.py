@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from journeyscope.engine import dialects, records
 from journeyscope.engine import schema as t
 from journeyscope.engine.core.actions import Send
 from journeyscope.engine.core.holdouts import bucket
@@ -176,33 +177,20 @@ class Dispatcher:
             return [self._one(d, now) for d in deliveries]
         return list(self._pool.map(lambda d: self._one(d, now), deliveries))
 
-    def write(
-        self, conn: Connection, insert_ignore: Callable[[Any], Any], results: Sequence[Result]
-    ) -> None:
+    def write(self, store: EngineStore, conn: Connection, results: Sequence[Result]) -> None:
         """Record outcomes: sent, retry later, or dead letter; and the engine events."""
         if not results:
             return
         sent = [
-            {
-                "k": r.delivery.key,
-                "a": r.attempts,
-                "at": r.at,
-                "resp": json.dumps(r.response, default=str),
-            }
+            (r.attempts, r.at, json.dumps(r.response, default=str), r.delivery.key)
             for r in results
             if r.ok
         ]
-        if sent:
-            conn.execute(
-                t.outbox.update()
-                .where(t.outbox.c.key == bindparam("k"))
-                .values(
-                    status="sent",
-                    attempts=bindparam("a"),
-                    sent_at=bindparam("at"),
-                    response=bindparam("resp"),
-                    next_attempt_at=None,
-                ),
+        if sent:  # the most frequent outcome, written as driver SQL (see dialects.one_of)
+            m = dialects.mark(store.sqlite)
+            conn.exec_driver_sql(
+                f"UPDATE outbox SET status = 'sent', attempts = {m}, sent_at = {m}, "
+                f"response = {m}, next_attempt_at = NULL WHERE key = {m}",
                 sent,
             )
         failed = [r for r in results if not r.ok]
@@ -240,7 +228,7 @@ class Dispatcher:
                 [{"k": r.delivery.key, "a": r.attempts, "e": r.error} for r in dead],
             )
             conn.execute(
-                insert_ignore(t.dead_letters).on_conflict_do_nothing(index_elements=["key"]),
+                store.insert(t.dead_letters).on_conflict_do_nothing(index_elements=["key"]),
                 [
                     {
                         "key": r.delivery.key,
@@ -256,14 +244,14 @@ class Dispatcher:
                 ],
             )
         events = [
-            {
-                "event_id": f"{r.delivery.key}:{'delivered' if r.ok else 'failed'}",
-                "customer_id": r.delivery.customer_id,
-                "case_id": r.delivery.case_id,
-                "timestamp": r.at,
-                "activity": "Interaction delivered" if r.ok else "Interaction failed",
-                "channel": r.delivery.channel,
-                "properties": json.dumps(
+            (
+                f"{r.delivery.key}:{'delivered' if r.ok else 'failed'}",
+                r.delivery.customer_id,
+                r.delivery.case_id,
+                r.at,
+                "Interaction delivered" if r.ok else "Interaction failed",
+                r.delivery.channel,
+                json.dumps(
                     {
                         "interaction": r.delivery.interaction,
                         "key": r.delivery.key,
@@ -277,15 +265,11 @@ class Dispatcher:
                     | ({} if r.ok else {"error": r.error, "dead_letter": True}),
                     default=str,
                 ),
-            }
+            )
             for r in results
             if r.ok or r in dead
         ]
-        if events:
-            conn.execute(
-                insert_ignore(t.engine_events).on_conflict_do_nothing(index_elements=["event_id"]),
-                events,
-            )
+        records.write(store, conn, events)
 
 
 def due(

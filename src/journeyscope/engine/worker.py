@@ -10,7 +10,8 @@ Each :meth:`Worker.step`:
    earliest timer is due, applies the transitions (each customer's events in arrival order,
    then a tick for due timers), and writes the new states (with ``wake_at``), the outbox rows,
    the engine events, the propensity counts and the inbox rows marked processed;
-3. after the commit, delivers the new sends and any due retries (:mod:`~journeyscope.engine.outbox`).
+3. after the commit, delivers the new sends and any due retries (:mod:`~journeyscope.engine.outbox`;
+   a busy worker looks for due retries every ``retry_scan`` seconds, an idle one at every step).
 
 A crash anywhere loses nothing: uncommitted work is simply done again (transitions are
 deterministic), and a committed send that was not yet marked ``sent`` is delivered again with
@@ -86,7 +87,8 @@ class Worker:
     ``batch_size`` bounds the inputs of one transaction; ``latency_budget`` (seconds, ``0``:
     none) closes a batch earlier, at what the worker can apply within it
     (:mod:`.batching`); ``freeze_heap`` settles the heap when the worker starts
-    (:func:`settle_heap`)."""
+    (:func:`settle_heap`); ``retry_scan`` (seconds) is how often a busy worker looks for due
+    retries in the outbox (an idle one looks at every step)."""
 
     def __init__(
         self,
@@ -103,6 +105,7 @@ class Worker:
         reload_every: float = 1.0,
         cache_size: int = 200_000,
         latency_budget: float = 0.025,
+        retry_scan: float = 0.1,
         freeze_heap: bool = True,
         failpoint: str = "",
     ) -> None:
@@ -113,6 +116,8 @@ class Worker:
         self.batching = BatchPolicy(batch_size, latency_budget)  # :mod:`.batching`
         self.idle_wait = idle_wait
         self.reload_every = reload_every
+        self.retry_scan = retry_scan
+        self._scanned = 0.0  # monotonic() of the last retry scan
         self.cache_size = cache_size
         self.leases = Leases(store, self.id, lease_ttl)
         self.program = store.load_program()
@@ -316,10 +321,15 @@ class Worker:
             subs, self._subs = self._subs, []
             times.waited(time.perf_counter() - self._oldest if subs else 0.0)
         done, full = self._batch(subs)
-        sent = self._dispatch(scan=not full)
+        sent = self._dispatch(scan=not full and (done == 0 or self._scan_due()))
         times.lap("deliver")
         times.end(done)
         return done + sent + len(subs)
+
+    def _scan_due(self) -> bool:
+        """A busy step looks for due retries at most every ``retry_scan`` seconds: the scan is
+        a read of its own, about a tenth of a small step, and retries wait seconds anyway."""
+        return time.monotonic() - self._scanned >= self.retry_scan
 
     def drain(self, max_steps: int = 1_000_000) -> int:
         """Step until there is nothing left to do now (tests, ``simulate``-like runs)."""
@@ -337,7 +347,7 @@ class Worker:
         """Write the outcomes of deliveries made so far."""
         if self._results and self.dispatcher is not None:
             with self.store.write() as conn:
-                self.dispatcher.write(conn, self.store.insert, self._results)
+                self.dispatcher.write(self.store, conn, self._results)
             self._written(self._results)
 
     def _written(self, results: Iterable[out.Result]) -> None:
@@ -354,7 +364,7 @@ class Worker:
         try:
             with store.write() as conn:
                 if results and self.dispatcher is not None:
-                    self.dispatcher.write(conn, store.insert, results)
+                    self.dispatcher.write(store, conn, results)
                     times.lap("write")
                 # in-process submissions: accepted in this transaction (group commit); their
                 # rows are applied from memory when the stored body is the same text
@@ -524,6 +534,7 @@ class Worker:
         batch, self._sends = self._sends, []
         now = self.clock.now()
         if scan and self.leases.owned:
+            self._scanned = time.monotonic()
             skip = self._inflight | {d.key for d in batch}
             with self.store.read() as conn:
                 retries = out.due(conn, sorted(self.leases.owned), now, self.batch_size, skip)
