@@ -114,6 +114,23 @@ def backend_for(table: pa.Table, backend: str = "duckdb") -> Backend:
     return IbisBackend(con.create_table("events", table))
 
 
+def count_replays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """From now on, each conformance replay built (``conformance.conformance``, which every
+    caller goes through) recorded as (design id, case rule kind): one entry is one replay of
+    the events against a design, whoever asked for it."""
+    from journeyscope.analytics import conformance
+
+    built: list[tuple[str, str]] = []
+    replay = conformance.replay
+
+    def counted(events: Any, journey: Journey, rule: Any = None) -> Any:
+        built.append((journey.id, rule.kind if rule is not None else "given"))
+        return replay(events, journey, rule)
+
+    monkeypatch.setattr(conformance, "replay", counted)
+    return built
+
+
 def _spark_schema(table: pa.Table) -> Any:
     """The Spark schema of ``table`` (so all-null columns keep their type)."""
     from pyspark.sql.pandas.types import from_arrow_schema

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,23 +17,25 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from analytics_kit import backend_for, journeys
+from analytics_kit import backend_for, count_replays, journeys
 
 from journeyscope.analytics import DfgQuery
 from journeyscope.analytics.backends import (
     ANALYSES,
     RUNNERS,
     SPARK_DEFAULTS,
+    Backend,
     DuckDBBackend,
     IbisBackend,
     Registry,
-    allow_arrow_lambdas,
     connect,
-    same_limit,
     spark_conf,
 )
-from journeyscope.analytics.cases import AnalysisQuery
+from journeyscope.analytics.cases import AnalysisQuery, CaseRule
+from journeyscope.analytics.conformance import conformance
+from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.process import DFG
+from journeyscope.definitions.models import Journey
 from journeyscope.errors import UnknownEngineError, UnknownNameError
 from journeyscope.events import Store
 
@@ -133,12 +135,6 @@ print(before, after, shown == limit() == '1.8 GiB')
     assert same == "True"
 
 
-def test_the_memory_limit_is_set_back_as_what_duckdb_shows() -> None:
-    assert same_limit("953.6 MiB") == "953.65 MiB"
-    assert same_limit("18 bytes") == "18 bytes"
-    assert same_limit("unlimited") == "unlimited"
-
-
 def test_a_built_in_runner_is_found_by_its_query_types_name_and_kept() -> None:
     registry = Registry()
     assert registry[DfgQuery] is DFG and DfgQuery in registry
@@ -197,6 +193,75 @@ def test_rows_are_utc_text_iso_dates_and_no_nan() -> None:
     assert backend.arrow(expr).column("n").to_pylist() == [3]
 
 
+#: a -> b -> c, the outcome c; the cases skip, enter mid-way, go back and leave
+LINE = {
+    "id": "line",
+    "name": "Line",
+    "job_to_be_done": "get it done",
+    "outcome": {"description": "done", "step": "c"},
+    "stages": [
+        {
+            "id": "s",
+            "name": "S",
+            "steps": [{"id": x, "name": x.upper(), "activities": [x.upper()]} for x in "abc"],
+        }
+    ],
+}
+DEVIANT = {
+    "c1~p1": "A@0 B@1 C@2",
+    "c2~p1": "A@0 C@1",
+    "c3~p2": "B@0 C@1",
+    "c4~p3": "A@0 B@1 A@2 C@3",
+    "c5~p4": "A@0 X@1",
+}
+
+
+def test_the_conformance_replay_is_kept_once_per_events_design_and_rule(
+    declared: Callable[..., Backend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replays = count_replays(monkeypatch)
+    backend = declared(DEVIANT)
+    design = Journey.model_validate(LINE)
+    kept = backend.conformance(backend.events(), design, CaseRule.given())
+    # the same events, design and rule, each built again: the replay kept, not another
+    again = backend.conformance(backend.events(), Journey.model_validate(LINE), CaseRule("given"))
+    assert again is kept
+    # moments of truth with the design read the kept replay (both outcomes)
+    for outcome in ("completion", "satisfaction"):
+        backend.run(MomentsQuery(outcome=outcome, journey=design, min_cases=1))
+    report = kept.collect()
+    assert replays == [("line", "given")]
+    assert report.cases == 5 and report.deviations["entered_midway"] == 1
+    # another rule is another replay
+    per_customer = backend.conformance(backend.events(), design, CaseRule.per_customer())
+    assert per_customer is not kept and replays[-1] == ("line", "customer")
+    assert report == conformance(backend.events(), design).collect()  # a lazy replay of its own
+
+    backend.close()  # the kept tables are dropped, and a later ask replays again
+    with pytest.raises(Exception, match=r"does not exist|cannot be found"):
+        backend.arrow(kept.moves)
+    assert backend.conformance(backend.events(), design, CaseRule.given()) is not kept
+
+
+def test_moments_read_the_kept_replay_and_give_what_a_replay_of_their_own_gives(
+    declared: Callable[..., Backend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    design = Journey.model_validate(LINE)
+    query = MomentsQuery(outcome="completion", journey=design, min_cases=1)
+    alone = declared(DEVIANT)  # as before: the replay built inside the experiences query
+    monkeypatch.setattr(alone, "conformance", lambda e, j, r: conformance(e, j, r))
+    shared = declared(DEVIANT)
+    replays = count_replays(monkeypatch)
+    expected = alone.run(query)
+    assert shared.run(query) == expected and len(replays) == 2  # a run alone replays itself
+    shared.conformance(shared.events(), design, CaseRule.given())  # now kept: runs read it
+    got = shared.run(query)
+    assert {m.kind for m in got.moments} >= {"entered_midway"}  # deviations are candidates
+    assert got == expected
+    shared.run(query.model_copy(update={"outcome": "satisfaction"}))
+    assert len(replays) == 3  # the kept one, read twice
+
+
 def test_a_cached_relation_lives_on_the_events_backend() -> None:
     backend = backend_for(journeys(CASES))
     cached = backend.cache(backend.events().filter(ibis._.activity == "B"))
@@ -205,13 +270,6 @@ def test_a_cached_relation_lives_on_the_events_backend() -> None:
         assert cached._find_backend() is backend.events()._find_backend()
     finally:
         cached.release()
-
-
-def test_duckdb_accepts_the_single_arrow_lambdas_ibis_writes() -> None:
-    con = ibis.duckdb.connect()
-    allow_arrow_lambdas(con.con)
-    value = con.con.execute("SELECT current_setting('lambda_syntax')").fetchone()
-    assert value is not None and value[0] == "ENABLE_SINGLE_ARROW"
 
 
 @pytest.fixture

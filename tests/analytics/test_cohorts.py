@@ -8,14 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from analytics_kit import BASE, RealLog
+from analytics_kit import BASE, RealLog, count_replays
 from pydantic import ValidationError
 
 from journeyscope.analytics import Backend, FunnelQuery, IbisBackend, InvalidQueryError
 from journeyscope.analytics.attribution import AttributionQuery, run_attribution
+from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.cohorts import (
     NONE,
     Cohort,
+    CohortBackend,
     Condition,
     filter_events,
     load,
@@ -24,7 +26,9 @@ from journeyscope.analytics.cohorts import (
     save,
     with_cohort,
 )
+from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.retention import RetentionQuery, run_retention
+from journeyscope.definitions.models import Journey
 from journeyscope.events import Store
 
 Declared = Callable[..., Backend]
@@ -89,6 +93,42 @@ def test_as_a_breakdown(declared: Declared) -> None:
     assert {s.segment: s.conversions for s in a.by_segment} == {"callers": 0, "web": 2}
     rows = labelled.rows(labelled.events().select("cohort").distinct())
     assert NONE not in {r["cohort"] for r in rows}
+
+
+def test_a_cohorts_analyses_read_one_replay_kept_by_the_backend_it_narrows(
+    declared: Declared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    design = Journey.model_validate(
+        {
+            "id": "shop",
+            "name": "Shop",
+            "job_to_be_done": "buy",
+            "outcome": {"description": "bought", "step": "buy"},
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "steps": [
+                        {"id": "visit", "name": "Visit", "activities": ["Visit"]},
+                        {"id": "buy", "name": "Buy", "activities": ["Buy"]},
+                    ],
+                }
+            ],
+        }
+    )
+    replays = count_replays(monkeypatch)
+    inner = declared(LOG)
+    buyers = CohortBackend(inner, Cohort(name="buyers", conditions=(Condition(activity="Buy"),)))
+    kept = buyers.conformance(buyers.events(), design, CaseRule.given())
+    for outcome in ("completion", "satisfaction"):  # the cohort's events, built again, read it
+        buyers.run(MomentsQuery(outcome=outcome, journey=design, min_cases=1))
+    assert kept.collect().cases == 2  # a1 and b3, the buyers' cases
+    assert len(replays) == 1
+    # kept by the backend the cohort narrows; everyone's events are another replay
+    assert inner.conformance(buyers.events(), design, CaseRule.given()) is kept
+    assert inner.conformance(inner.events(), design, CaseRule.given()) is not kept
+    buyers.close()  # closes the inner backend, which drops what it kept
+    assert inner.conformance(buyers.events(), design, CaseRule.given()) is not kept
 
 
 def test_save_and_load(tmp_path: Path) -> None:

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from analytics_kit import count_replays
 
+from journeyscope.analytics.backends import IbisBackend
+from journeyscope.analytics.conformance import conformance
 from journeyscope.definitions import load_journey
 from journeyscope.definitions.models import Journey
 from journeyscope.events import Store
@@ -63,3 +66,27 @@ def test_without_a_design_the_design_parts_say_why(synthetic_store: Store) -> No
     assert data.conformance is None and data.moments is None
     assert set(data.missing) == {"journey-map", "blueprint", "conformance", "moments"}
     assert "no designed journey" in data.missing["moments"]
+
+
+def test_conformance_moments_and_the_backlog_read_one_replay_and_give_what_three_gave(
+    synthetic_store: Store, tenancy: Journey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replays = count_replays(monkeypatch)
+    once = compute_analyses(synthetic_store.events(), tenancy, ["backlog"])
+    assert set(once.runs) == {"cases", "conformance", "moments", "value", "backlog"}
+    assert replays == [(tenancy.id, "given")]  # the conformance section's, read by the rest
+    assert once.moments is not None and any(
+        m.kind in ("skipped_step", "out_of_order", "time_limit_broken", "entered_midway")
+        for m in once.moments.moments
+    )  # deviations are among the candidates ranked
+
+    # as before: the conformance section, the moments and the backlog's moments each
+    # replayed the events themselves
+    def replay_of_its_own(_: IbisBackend, events: Any, journey: Journey, rule: Any) -> Any:
+        return conformance(events, journey, rule)
+
+    monkeypatch.setattr(IbisBackend, "conformance", replay_of_its_own)
+    thrice = compute_analyses(synthetic_store.events(), tenancy, ["backlog"])
+    assert len(replays) == 1 + 3
+    for part in ("conformance", "moments", "value", "backlog"):
+        assert rounded(getattr(once, part)) == rounded(getattr(thrice, part)), part

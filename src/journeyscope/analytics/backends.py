@@ -18,6 +18,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -28,10 +29,10 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
 import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
-from ibis.formats.pyarrow import PyArrowData
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
+from journeyscope.analytics.duckdb_connection import allow_arrow_lambdas, duckdb_arrow, same_limit
 from journeyscope.errors import SparkDriverLostError, UnknownEngineError
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
@@ -39,8 +40,10 @@ from journeyscope.events.sources import Source, canonical_view, parse_source, re
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from journeyscope.analytics.cases import CaseRule
     from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
     from journeyscope.analytics.compare import CompareQuery, CompareResult
+    from journeyscope.analytics.conformance import Conformance
     from journeyscope.analytics.emotion import EmotionQuery, EmotionResult
     from journeyscope.analytics.funnels import FunnelQuery, FunnelResult
     from journeyscope.analytics.moments import MomentsQuery, MomentsResult
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from journeyscope.analytics.silent import SilentQuery, SilentResult
     from journeyscope.analytics.value import ValueQuery, ValueResult
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
+    from journeyscope.definitions.models import Journey
 
 Q = TypeVar("Q", bound=AnalysisQuery, contravariant=True)
 R = TypeVar("R", covariant=True)
@@ -68,7 +72,11 @@ class Analysis(Protocol[Q, R]):
     (:meth:`Backend.hand_back_memory`). A runner with names to
     check (activities, properties) also has ``checks(events, query)``, expressions the backend
     executes first, and ``validate(query, rows)``, which raises on an unknown name (see
-    :mod:`journeyscope.analytics.names`).
+    :mod:`journeyscope.analytics.names`). A runner that reads the conformance replay (moments
+    of truth with a design) has ``replays(query)``, the design and case rule it replays (or
+    None), and gets ``expressions(..., replay=...)``: the replay the backend keeps for the
+    events, design and rule (:meth:`Backend.conformance`), or None, and then it replays the
+    events inside its own queries.
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -119,9 +127,17 @@ ANALYSES: Final = Registry()
 
 
 class Backend:
-    """Executes analyses on an Ibis table of canonical events."""
+    """Executes analyses on an Ibis table of canonical events.
+
+    A backend also keeps what several analyses on it read, computed once: the conformance
+    replay of its events for each design and case rule (:meth:`conformance`), until it is
+    closed."""
 
     name = "ibis"
+
+    def __init__(self) -> None:
+        self._replays: dict[tuple[Any, str, CaseRule], Conformance] = {}
+        self._replaying = threading.Lock()
 
     def events(self) -> ibis.Table:
         raise NotImplementedError
@@ -168,11 +184,14 @@ class Backend:
             known = {name: self.rows(expr) for name, expr in checks(events, query).items()}
             if known:
                 getattr(analysis, "validate")(query, known)  # noqa: B009 (optional method)
+        replays = getattr(analysis, "replays", None)
+        design = replays(query) if replays is not None else None
         built = analysis.prepare(events, query)
         self.register(built)
         prepared = self.cache(built)
         try:
-            exprs = analysis.expressions(prepared, events, query)
+            shared = {} if design is None else {"replay": self.kept_conformance(events, *design)}
+            exprs = analysis.expressions(prepared, events, query, **shared)
             in_python = getattr(analysis, "arrow", False)
             fetch = self.arrow if in_python else self.rows
             rows = {name: fetch(expr) for name, expr in exprs.items()}
@@ -186,6 +205,52 @@ class Backend:
         """``expr`` computed once and kept until released (``.release()``)."""
         return expr.cache()
 
+    def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
+        """The conformance replay of ``events`` (the backend's, or a table derived from them)
+        against ``journey``, cases grouped by ``rule``: replayed the first time it is asked,
+        its moves and per-case facts kept (:meth:`cache`) until the backend is closed, and
+        handed back as it is every later time for the same events, design and rule.
+        Analyses that read the replay (moments of truth with a design) read the kept one
+        (:meth:`kept_conformance`): the report's conformance section keeps it, and its two
+        moments-of-truth runs (satisfaction, and the backlog's completion) read it, so the
+        report replays the events once instead of three times.
+
+        Whoever expects several readers asks for it; a lone run replays in its own queries
+        (it would hold the tables through its model fits). Events are the same when their
+        expressions are (Ibis compares them by structure)."""
+        from journeyscope.analytics.conformance import conformance
+
+        key = self._replay_key(events, journey, rule)
+        with self._replaying:
+            kept = self._replays.get(key)
+            if kept is None:
+                kept = conformance(events, journey, rule).kept_by(self._keep)
+                self._replays[key] = kept
+            return kept
+
+    def kept_conformance(
+        self, events: ibis.Table, journey: Journey, rule: CaseRule
+    ) -> Conformance | None:
+        """The replay :meth:`conformance` keeps for these events, design and rule, if it
+        keeps one (nothing is replayed here)."""
+        with self._replaying:
+            return self._replays.get(self._replay_key(events, journey, rule))
+
+    @staticmethod
+    def _replay_key(events: ibis.Table, journey: Journey, rule: CaseRule) -> Any:
+        return (events.op(), journey.model_dump_json(), rule)
+
+    def _keep(self, expr: ibis.Table) -> ibis.Table:
+        self.register(expr)
+        return self.cache(expr)
+
+    def release_replays(self) -> None:
+        """Drop the conformance replays :meth:`conformance` keeps (closing does it too)."""
+        with self._replaying:
+            kept, self._replays = list(self._replays.values()), {}
+        for replay in kept:
+            replay.release()
+
     def hand_back_memory(self) -> None:
         """Return to the operating system what the backend's finished queries still hold,
         before a runner's Python part needs memory of its own (no-op by default)."""
@@ -195,7 +260,9 @@ class Backend:
         compiled or cached (backends that execute through Ibis do it themselves)."""
 
     def close(self) -> None:
-        """Release what the backend holds."""
+        """Release what the backend holds (subclasses call this first, then close their own
+        connection)."""
+        self.release_replays()
 
     def __enter__(self) -> Backend:
         return self
@@ -208,6 +275,7 @@ class IbisBackend(Backend):
     """Any Ibis table of canonical events, on the backend it belongs to (DuckDB by default)."""
 
     def __init__(self, events: ibis.Table, name: str = "duckdb") -> None:
+        super().__init__()
         self._events = events
         self.name = name
         backend = events._find_backend()
@@ -252,55 +320,8 @@ class DuckDBBackend(IbisBackend):
         super().__init__(self.store.events(), "duckdb")
 
     def close(self) -> None:
+        super().close()
         self.store.close()
-
-
-def same_limit(shown: str) -> str:
-    """A memory limit as DuckDB shows it (cut to one decimal: ``953.6 MiB`` for 1GB) turned
-    into a value DuckDB shows the same way again: the middle of what the text stands for.
-    Setting the shown text itself lowers the limit by a tenth of a unit each time.
-
-    >>> same_limit("953.6 MiB"), same_limit("1.8 GiB"), same_limit("512 bytes")
-    ('953.65 MiB', '1.85 GiB', '512 bytes')
-    """
-    number, _, unit = shown.partition(" ")
-    try:
-        value = float(number)
-    except ValueError:
-        return shown
-    return f"{value + 0.05:.2f} {unit}" if "." in number else shown
-
-
-def allow_arrow_lambdas(con: Any) -> None:
-    """Let DuckDB 2.0 accept the ``x -> ...`` lambdas that Ibis 12 writes (variants use one)."""
-    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
-
-
-class _ArrowOfDuckDB(PyArrowData):  # type: ignore[misc]
-    """Ibis's conversion of DuckDB's Arrow results (``DuckDBPyArrowData``): a column of the
-    null type becomes nulls of the expression's type."""
-
-    @classmethod
-    def convert_scalar(cls, scalar: pa.Scalar, dtype: dt.DataType) -> pa.Scalar:
-        if dtype.is_null():
-            return pa.scalar(None)
-        return super().convert_scalar(scalar, dtype)
-
-    @classmethod
-    def convert_column(cls, column: pa.Array, dtype: dt.DataType) -> pa.Array:
-        if dtype.is_null():
-            return pa.nulls(len(column))
-        return super().convert_column(column, dtype)
-
-
-def duckdb_arrow(backend: Any, expr: ibis.Table) -> pa.Table:
-    """``expr.to_pyarrow()`` on Ibis's DuckDB ``backend``, the same steps without importing
-    pandas: Ibis's module that holds the DuckDB result converters imports pandas on import
-    (about 0.3 CPU s with a bytecode cache, 0.8 s without), for a conversion Arrow results do
-    not use. A command that runs a DFG or a funnel then loads no pandas at all."""
-    table = backend._to_duckdb_relation(expr).to_arrow_table()
-    result: pa.Table = expr.__pyarrow_result__(table, data_mapper=_ArrowOfDuckDB)
-    return result
 
 
 SPARK_DEFAULTS = {
@@ -336,7 +357,6 @@ def _spark_epoch_seconds_keep_the_fraction() -> None:
     median time was 206,189.0 s on Spark and 206,188.419 s on DuckDB. Compile it for Spark as
     DuckDB computes it, the microseconds since 1970 divided by a million, so both engines
     return the same double; DuckDB is untouched."""
-    import ibis.expr.datatypes as dt
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
     def visit_epoch_seconds(self: Any, op: Any, *, arg: Any) -> Any:
@@ -457,6 +477,7 @@ class SparkBackend(Backend):
 
         if store is None and events is None:  # said before a JVM starts
             raise ValueError("a Spark backend needs a store or an events table")
+        super().__init__()
         self.session = session or spark_session()
         self.ibis = ibis.pyspark.connect(self.session)
         self.driver_memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
@@ -495,6 +516,7 @@ class SparkBackend(Backend):
         return self.session.sql(self.ibis.compile(expr)).toArrow()
 
     def close(self) -> None:
+        super().close()
         if self.view is not None:
             self.session.catalog.dropTempView(self.view)
         if self._folder is not None:

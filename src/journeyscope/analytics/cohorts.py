@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pyarrow as pa
@@ -33,6 +33,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import property_value
 from journeyscope.errors import InvalidQueryError, closest, validation_message
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.cases import CaseRule
+    from journeyscope.analytics.conformance import Conformance
+    from journeyscope.definitions.models import Journey
 
 NONE = "(no cohort)"
 
@@ -380,6 +385,7 @@ class CohortBackend(Backend):
     def __init__(
         self, inner: Backend, cohort: Cohort | None, breakdown: Sequence[Cohort] = ()
     ) -> None:
+        super().__init__()
         self.inner = inner
         self.cohort = cohort
         self.breakdown = tuple(breakdown)
@@ -399,6 +405,16 @@ class CohortBackend(Backend):
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
         return self.inner.cache(expr)  # where the inner backend keeps it (its own connection)
+
+    def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
+        # kept by the inner backend too (the cohort's events are built the same way each
+        # time, so every analysis of the cohort reads one replay), released when it closes
+        return self.inner.conformance(events, journey, rule)
+
+    def kept_conformance(
+        self, events: ibis.Table, journey: Journey, rule: CaseRule
+    ) -> Conformance | None:
+        return self.inner.kept_conformance(events, journey, rule)
 
     def register(self, expr: ibis.Expr) -> None:
         self.inner.register(expr)

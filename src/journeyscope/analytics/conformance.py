@@ -72,6 +72,7 @@ Loops (``loop: true``) are allowed moves like any other transition.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ibis.expr.types as ir
@@ -119,6 +120,8 @@ class Conformance:
     events: ir.Table = field(repr=False)
     facts: ir.Table | None = field(default=None, repr=False)
     """Per-case facts (computed from ``moves`` and ``events`` when not given)."""
+    kept: bool = False
+    """Whether ``moves`` and ``facts`` are tables computed already (:meth:`kept_by`)."""
 
     @property
     def info(self) -> ir.Table:
@@ -161,15 +164,42 @@ class Conformance:
         """Execute and gather everything into a :class:`ConformanceReport`.
 
         The moves and then the per-case facts are computed once each (cached on the
-        backend) and every aggregate is read from them. ``top``: moves off the path listed per step; ``transitions``: the most
-        frequent moves listed.
+        backend) and every aggregate is read from them; a replay kept already
+        (:meth:`kept_by`, as an analytics backend keeps it) is read as it is. ``top``: moves
+        off the path listed per step; ``transitions``: the most frequent moves listed.
         """
-        with (
-            _cache(self.moves) as moves,
-            _cache(tables.case_facts(self.events, self.journey, self.rule, moves)) as facts,
-        ):
-            view = Conformance(self.journey, self.rule, moves, self.events, facts)
+        if self.kept:
+            return self._gather(self, top, transitions)
+        view = self.kept_by(_cached)
+        try:
             return self._gather(view, top, transitions)
+        finally:
+            view.release()
+
+    def kept_by(self, cache: Callable[[ir.Table], ir.Table]) -> Conformance:
+        """This replay with its moves, then its per-case facts, computed now by ``cache``
+        (``Table.cache``, or an analytics backend's
+        :meth:`~journeyscope.analytics.backends.Backend.cache`) and kept until
+        :meth:`release`: every table of the result (deviations, cases, steps...) then reads
+        them instead of replaying the events again."""
+        if self.kept:
+            return self
+        moves = cache(_registered(self.moves))
+        try:
+            facts = cache(
+                _registered(tables.case_facts(self.events, self.journey, self.rule, moves))
+            )
+        except BaseException:
+            moves.release()
+            raise
+        return Conformance(self.journey, self.rule, moves, self.events, facts, kept=True)
+
+    def release(self) -> None:
+        """Drop the tables :meth:`kept_by` computed (nothing to do for a lazy replay)."""
+        if self.kept:
+            if self.facts is not None:
+                self.facts.release()
+            self.moves.release()
 
     def _gather(self, view: Conformance, top: int, transitions: int) -> ConformanceReport:
         summary = view.summary.to_pyarrow().to_pylist()[0]
@@ -188,15 +218,20 @@ class Conformance:
         )
 
 
-def _cache(table: ir.Table) -> ir.Table:
-    """``table.cache()``, with its in-memory tables registered first: Ibis 12 caches on
-    PySpark without registering them (DuckDB does), so the cached query would not find them."""
+def _cached(table: ir.Table) -> ir.Table:
+    return table.cache()
+
+
+def _registered(table: ir.Table) -> ir.Table:
+    """``table``, its in-memory tables (the design's) registered first on the backends it
+    reads: Ibis 12 caches on PySpark without registering them (DuckDB does), so the cached
+    query would not find them."""
     backends, _ = table._find_backends()
     for backend in backends:
         register = getattr(backend, "_register_in_memory_tables", None)
         if register is not None:
             register(table)
-    return table.cache()
+    return table
 
 
 def conformance(events: ir.Table, journey: Journey, rule: CaseRule | None = None) -> Conformance:

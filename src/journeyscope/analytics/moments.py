@@ -34,13 +34,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import pyarrow as pa
 from pydantic import Field
 
-from journeyscope.analytics.cases import AnalysisQuery, cased
+from journeyscope.analytics.cases import AnalysisQuery, CaseRule, cased
 from journeyscope.analytics.moments_experiences import (
     ASSISTED,
     DEVIATIONS,
@@ -56,6 +56,9 @@ from journeyscope.analytics.moments_rank import ASSUMPTIONS, rank
 from journeyscope.analytics.moments_result import DesignedMoment, Moment, MomentsResult
 from journeyscope.analytics.moments_weights import AnsweringWeights
 from journeyscope.definitions.models import Journey
+
+if TYPE_CHECKING:
+    from journeyscope.analytics.conformance import Conformance
 
 __all__ = [
     "ASSISTED",
@@ -115,13 +118,22 @@ class MomentsAnalysis:
         scope = t.filter(t.activity.isin(regular)).select("case").distinct()
         return t.semi_join(scope, "case")
 
+    def replays(self, query: MomentsQuery) -> tuple[Journey, CaseRule] | None:
+        """With a design, the conformance replay its deviations come from (the backend
+        replays the events once for every analysis that reads it)."""
+        return None if query.journey is None else (query.journey, query.case_rule)
+
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: MomentsQuery
+        self,
+        prepared: ibis.Table,
+        events: ibis.Table,
+        query: MomentsQuery,
+        replay: Conformance | None = None,
     ) -> dict[str, ibis.Table]:
         outcomes = case_outcomes(prepared, query)
         return {
             "cases": outcomes,
-            "experiences": case_experiences(prepared, events, outcomes, query),
+            "experiences": case_experiences(prepared, events, outcomes, query, replay),
             "reach": risk_sets(prepared, outcomes, query),
             "after": after_outcome(prepared, outcomes),
         }

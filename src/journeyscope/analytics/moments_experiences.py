@@ -15,6 +15,7 @@ from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.work_items import LIFECYCLE, instances, work_item
 
 if TYPE_CHECKING:
+    from journeyscope.analytics.conformance import Conformance
     from journeyscope.analytics.moments import MomentsQuery
 
 #: Risk-set keys besides activities, channels and steps.
@@ -82,9 +83,18 @@ def case_outcomes(t: ibis.Table, q: MomentsQuery) -> ibis.Table:
 
 
 def case_experiences(
-    t: ibis.Table, events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery
+    t: ibis.Table,
+    events: ibis.Table,
+    outcomes: ibis.Table,
+    q: MomentsQuery,
+    replay: Conformance | None = None,
 ) -> ibis.Table:
-    """Distinct (case, candidate, kind, activity) of experiences before each case's cutoff."""
+    """Distinct (case, candidate, kind, activity) of experiences before each case's cutoff.
+
+    With a design, its deviations come from ``replay``, the conformance replay of ``events``
+    by the query's design and case rule (an analytics backend hands its kept one over:
+    :meth:`~journeyscope.analytics.backends.Backend.conformance`); without one, the events
+    are replayed inside this query."""
     t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"))
     w = ibis.window(group_by=t.case, order_by=t.seq)
     t = t.mutate(
@@ -148,7 +158,7 @@ def case_experiences(
             )
         )
     if q.journey is not None:
-        parts.append(_deviation_experiences(events, outcomes, q))
+        parts.append(_deviation_experiences(events, outcomes, q, replay))
     return ibis.union(*parts, distinct=True)
 
 
@@ -199,11 +209,13 @@ def risk_sets(t: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Tabl
     return ibis.union(*parts, distinct=True)
 
 
-def _deviation_experiences(events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery) -> ibis.Table:
+def _deviation_experiences(
+    events: ibis.Table, outcomes: ibis.Table, q: MomentsQuery, replay: Conformance | None
+) -> ibis.Table:
     assert q.journey is not None
     steps = q.journey.steps
     first_activity = {s.id: s.activities[0] for s in steps if s.activities}
-    c = conformance(events, q.journey, q.case_rule)
+    c = replay if replay is not None else conformance(events, q.journey, q.case_rule)
     d = c.deviations.filter(c.deviations.type.isin(list(DEVIATIONS)))
     d = d.inner_join(outcomes.select("case", "cutoff"), "case")
     d = d.filter(d.seq < d.cutoff)

@@ -111,6 +111,7 @@ def story_map_on(
     truth for the survey score) and ``value`` (the value stream) are reused when the caller
     has them already (the report does); the other analyses run here."""
     from journeyscope.analytics.backends import IbisBackend
+    from journeyscope.analytics.cases import CaseRule
     from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
     from journeyscope.analytics.moments import MomentsQuery
     from journeyscope.analytics.value import ValueQuery
@@ -118,6 +119,11 @@ def story_map_on(
     where = f"--design {journey.id}"
     first, last = data_span(backend, journey)
     years = (last - first).total_seconds() / YEAR_S
+    given = CaseRule.given()
+    if satisfaction is None or conformance is None:
+        # the moments of truth and the deviations below read one replay, kept by the backend
+        # (in the report, its conformance section has kept it for the moments already)
+        backend.conformance(backend.events(), journey, given)
     completion = backend.run(MomentsQuery(outcome="completion", journey=journey))
     if satisfaction is None:
         satisfaction = backend.run(MomentsQuery(outcome="satisfaction", journey=journey))
@@ -128,10 +134,7 @@ def story_map_on(
             )
         )
     if conformance is None:
-        from journeyscope.analytics.cases import CaseRule
-        from journeyscope.analytics.conformance import conformance as conform
-
-        conformance = conform(backend.events(), journey, CaseRule.given()).collect()
+        conformance = backend.conformance(backend.events(), journey, given).collect()
     path_steps = main_path(journey)
     window = journey.outcome.within or timedelta(days=365)
     closed = closed_cases(backend, window, last)

@@ -32,7 +32,6 @@ import ibis
 from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.cases import CaseRule, with_cases
 from journeyscope.analytics.channels import ChannelsQuery
-from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.analytics.emotion import EmotionQuery
 from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
@@ -191,20 +190,16 @@ def compute_analyses(
     clock = _Clock(data)
     with clock.analysis("cases"):
         scoped = _scope(events, journey, rule).cache()
+    backend = IbisBackend(scoped)
     try:
         run = _Run(
-            data,
-            clock,
-            scoped,
-            IbisBackend(scoped),
-            journey,
-            contacts or ContactRules(),
-            value_per_case,
+            data, clock, scoped, backend, journey, contacts or ContactRules(), value_per_case
         )
         for name in ANALYSES:
             if name in wanted:
                 _ANALYSIS[name](run)
     finally:
+        backend.close()  # the conformance replay its analyses shared
         scoped.release()
     return data
 
@@ -306,7 +301,9 @@ def conformance_analysis(run: _Run) -> None:
         return
     assert run.journey is not None
     with run.clock.analysis("conformance"):
-        run.data.conformance = conformance(run.scoped, run.journey, run.given).collect()
+        # the backend's replay: the moments and the backlog's moments read the same one
+        replay = run.backend.conformance(run.scoped, run.journey, run.given)
+        run.data.conformance = replay.collect()
 
 
 def step_times_analysis(run: _Run) -> None:
