@@ -177,6 +177,13 @@ def attempt_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     return {"status": "ok"}
 
 
+#: An object whose implementation fails the first ``FAILURES[customer]`` attempts.
+FLAKY = """
+- {name: flaky, category: transactional, channel: email,
+   implementation: {python: "engine_kit:flaky_impl"}}
+"""
+
+
 def flaky_impl(payload: Any, context: DeliveryContext) -> dict[str, Any]:
     """Fails the first ``FAILURES[customer]`` attempts for that customer."""
     with _lock:

@@ -116,9 +116,8 @@ def test_the_worker_decides_exactly_as_the_simulator(
 def test_failed_deliveries_are_retried_with_backoff_then_dead_lettered(sqlite_url: str) -> None:
     objects = (
         engine_kit.OBJECTS
+        + engine_kit.FLAKY
         + """
-- {name: flaky, category: transactional, channel: email,
-   implementation: {python: "engine_kit:flaky_impl"}}
 - {name: broken, category: transactional, channel: email,
    implementation: {python: "engine_kit:broken_impl"}}
 """
@@ -162,6 +161,48 @@ steps:
     assert rows["bad"]["status"] == "dead" and rows["bad"]["attempts"] == 1  # permanent: no retry
     assert counts["dead_letters"] == 2
     assert "temporarily down" in rows["always"]["last_error"]
+
+
+def test_a_busy_worker_looks_for_due_retries_every_retry_scan_and_an_idle_one_at_once(
+    sqlite_url: str,
+) -> None:
+    objects = engine_kit.OBJECTS + engine_kit.FLAKY
+    journey = """
+journey: j
+re_entry: anytime
+triggers: [{event: Start}]
+steps:
+  go: {invoke: flaky}
+"""
+    engine_kit.FAILURES.update({"scan": 2})
+    clock = FakeClock(at("2025-05-05T09:00:00+00:00"))
+    with EngineStore(sqlite_url, clock=clock) as store:
+        store.deploy(program(journey, objects=objects))
+        worker = Worker(store, clock=clock, backoff=10.0, retry_scan=3600.0)
+
+        def attempts() -> int:
+            return int(store.history("scan")["outbox"][0]["attempts"])
+
+        def busy_step(customer: str) -> None:
+            store.accept([ev(customer, "Other", "2025-05-05T09:00:00+00:00")])
+            assert worker.step() > 0
+            worker.flush()
+
+        store.accept([ev("scan", "Start", "2025-05-05T09:00:00+00:00")])
+        worker.drain()  # the first attempt fails; the retry is due in about 10 s
+        assert attempts() == 1
+        clock.advance(60)
+        busy_step("a")  # a step with an input: the last scan was within retry_scan
+        assert attempts() == 1
+        worker.step()  # an idle step looks at once: the second attempt (fails)
+        worker.flush()
+        assert attempts() == 2
+        clock.advance(60)
+        worker.retry_scan = 0.0
+        busy_step("b")  # busy, and the scan is due: the third attempt
+        worker.close()
+        row = store.history("scan")["outbox"][0]
+    assert (row["attempts"], row["status"]) == (3, "sent")
 
 
 def test_engine_events_flow_back_into_the_analytics_store(sqlite_url: str, tmp_path: Path) -> None:
