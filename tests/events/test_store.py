@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -49,6 +50,39 @@ def test_csv_ingests_with_ids_as_strings_and_utc_timestamps(tmp_path: Path) -> N
     assert json.loads(str(rows[0]["properties"])) == {"amount": "10"}
     assert json.loads(str(rows[1]["properties"])) == {"amount": None}  # no value: null
     assert rows[0]["source_row"] == 2 and rows[0]["source"] == "e.csv"  # line 2: after the header
+
+
+def test_an_ingest_holds_one_batch_at_a_time_not_every_batch_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ingest is one transaction; a batch registered with DuckDB and dropped after its
+    load stayed in memory until the commit (the catalog keeps what a transaction drops)."""
+    from journeyscope.events import store as store_module
+
+    rows = "".join(
+        f"c{i},Apply,2024-03-01 10:00:{i % 60:02d},web,{'x' * 200}\n" for i in range(6000)
+    )
+    file = write(tmp_path / "big.csv", "case_id,activity,timestamp,channel,note\n" + rows)
+    read_csv, real_load = store_module.read_csv, store_module.load
+    held: list[int] = []
+
+    def small_batches(*args: object, **kwargs: object) -> Iterator[pa.Table]:
+        read = list(read_csv(*args, **{**kwargs, "batch_size": 1000}))  # type: ignore[arg-type]
+        for batch in read:  # the reader's memory is now constant; each batch a fresh copy
+            yield pa.Table.from_pylist(batch.to_pylist(), schema=batch.schema)
+
+    def load(*args: object, **kwargs: object) -> object:
+        held.append(pa.total_allocated_bytes())
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "read_csv", small_batches)
+    monkeypatch.setattr(store_module, "_GROUP_ROWS", 1000)
+    monkeypatch.setattr(store_module, "load", load)
+    with Store(tmp_path / "s.duckdb") as store:  # a database file, as users have
+        report = store.ingest(file)
+    assert report.events_added == 6000 and len(held) == 6
+    one = 1000 * 200  # bytes of one batch's notes alone
+    assert held[-1] - held[0] < 2 * one  # the batch being loaded held, not every one before it
 
 
 def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:

@@ -373,8 +373,15 @@ class Store:
                     ),
                 )
         name = "js_read_batch"
+        current = CurrentBatch()
+        schema: pa.Schema | None = None
         for batch in batches:
-            self.con.register(name, batch)
+            current.table = batch
+            if batch.schema != schema:  # registered once per schema, not once per batch
+                if schema is not None:
+                    self.con.unregister(name)
+                self.con.register(name, current)
+                schema = batch.schema
             yield spec(
                 name,
                 [
@@ -382,6 +389,8 @@ class Store:
                     for f in batch.schema
                 ],
             )
+        current.table = None
+        if schema is not None:
             self.con.unregister(name)
 
     def _reasons(self, fp: str) -> dict[str, int]:
@@ -425,6 +434,23 @@ class Store:
             "case_rule": "cases = distinct case ids given by the data; channels = cases with at "
             "least one event in the channel; customers = after identity stitching",
         }
+
+
+class CurrentBatch:
+    """The batch being loaded, as DuckDB scans it: an Arrow stream (``__arrow_c_stream__``) of
+    whichever table is ``table`` when a statement reads it.
+
+    The ingest is one transaction, and DuckDB's catalog keeps what a transaction drops until
+    it ends: a table registered per batch (and unregistered after it) stayed in memory until
+    the commit. Registered once, this holder keeps only the current batch (a 9.6M-event CSV:
+    Arrow held 2.1 GB at the end of its ingest that way, peak RSS 3.5 GB)."""
+
+    table: pa.Table | None = None
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        if self.table is None:
+            raise StoreError("no batch is being loaded")
+        return self.table.__arrow_c_stream__(requested_schema)
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
