@@ -96,9 +96,11 @@ def backend(settings: Settings) -> Iterator[Backend]:
         settings = settings.model_copy(update={"store": parse_source(settings.source).location})
     if settings.engine == "duckdb":
         store = open_store(settings)
+        opened = IbisBackend(store.events(), "duckdb")
         try:
-            yield IbisBackend(store.events(), "duckdb")
+            yield opened
         finally:
+            opened.close()  # what it keeps (a conformance replay) before the store goes
             store.close()
     elif settings.engine == "spark":
         open_store(settings).close()  # the same checks and errors as on DuckDB
