@@ -146,6 +146,21 @@ def funnel_levels(backend: Backend, query: Any) -> dict[str, int]:
     return {r["case"]: int(r["level"]) for r in rows}
 
 
+def line_journey(journey_id: str, activities: Sequence[str]) -> Journey:
+    """One stage of steps in a line, one activity each (step id: the activity in lower case),
+    the outcome the last step."""
+    steps = [{"id": a.lower(), "name": a, "activities": [a]} for a in activities]
+    return Journey.model_validate(
+        {
+            "id": journey_id,
+            "name": journey_id.title(),
+            "job_to_be_done": "Get it done.",
+            "outcome": {"description": "Done", "step": steps[-1]["id"]},
+            "stages": [{"id": "s", "name": "S", "steps": steps}],
+        }
+    )
+
+
 def opportunity_journey(**extra: object) -> Journey:
     """Steps a, b (stage one) and c (stage two) with designed opportunities and two personas;
     ``extra`` adds or replaces fields."""

@@ -17,7 +17,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from analytics_kit import backend_for, count_replays, journeys
+from analytics_kit import backend_for, count_replays, journeys, line_journey
 
 from journeyscope.analytics import DfgQuery
 from journeyscope.analytics.backends import (
@@ -35,7 +35,6 @@ from journeyscope.analytics.cases import AnalysisQuery, CaseRule
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.process import DFG
-from journeyscope.definitions.models import Journey
 from journeyscope.errors import UnknownEngineError, UnknownNameError
 from journeyscope.events import Store
 
@@ -193,20 +192,7 @@ def test_rows_are_utc_text_iso_dates_and_no_nan() -> None:
     assert backend.arrow(expr).column("n").to_pylist() == [3]
 
 
-#: a -> b -> c, the outcome c; the cases skip, enter mid-way, go back and leave
-LINE = {
-    "id": "line",
-    "name": "Line",
-    "job_to_be_done": "get it done",
-    "outcome": {"description": "done", "step": "c"},
-    "stages": [
-        {
-            "id": "s",
-            "name": "S",
-            "steps": [{"id": x, "name": x.upper(), "activities": [x.upper()]} for x in "abc"],
-        }
-    ],
-}
+#: cases of the line A -> B -> C that skip, enter mid-way, go back and leave
 DEVIANT = {
     "c1~p1": "A@0 B@1 C@2",
     "c2~p1": "A@0 C@1",
@@ -221,10 +207,10 @@ def test_the_conformance_replay_is_kept_once_per_events_design_and_rule(
 ) -> None:
     replays = count_replays(monkeypatch)
     backend = declared(DEVIANT)
-    design = Journey.model_validate(LINE)
+    design = line_journey("line", "ABC")
     kept = backend.conformance(backend.events(), design, CaseRule.given())
     # the same events, design and rule, each built again: the replay kept, not another
-    again = backend.conformance(backend.events(), Journey.model_validate(LINE), CaseRule("given"))
+    again = backend.conformance(backend.events(), line_journey("line", "ABC"), CaseRule("given"))
     assert again is kept
     # moments of truth with the design read the kept replay (both outcomes)
     for outcome in ("completion", "satisfaction"):
@@ -246,7 +232,7 @@ def test_the_conformance_replay_is_kept_once_per_events_design_and_rule(
 def test_moments_read_the_kept_replay_and_give_what_a_replay_of_their_own_gives(
     declared: Callable[..., Backend], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    design = Journey.model_validate(LINE)
+    design = line_journey("line", "ABC")
     query = MomentsQuery(outcome="completion", journey=design, min_cases=1)
     alone = declared(DEVIANT)  # as before: the replay built inside the experiences query
     monkeypatch.setattr(alone, "conformance", lambda e, j, r: conformance(e, j, r))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from analytics_kit import BASE, RealLog, count_replays
+from analytics_kit import BASE, RealLog, count_replays, line_journey
 from pydantic import ValidationError
 
 from journeyscope.analytics import Backend, FunnelQuery, IbisBackend, InvalidQueryError
@@ -28,7 +28,6 @@ from journeyscope.analytics.cohorts import (
 )
 from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.retention import RetentionQuery, run_retention
-from journeyscope.definitions.models import Journey
 from journeyscope.events import Store
 
 Declared = Callable[..., Backend]
@@ -98,24 +97,7 @@ def test_as_a_breakdown(declared: Declared) -> None:
 def test_a_cohorts_analyses_read_one_replay_kept_by_the_backend_it_narrows(
     declared: Declared, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    design = Journey.model_validate(
-        {
-            "id": "shop",
-            "name": "Shop",
-            "job_to_be_done": "buy",
-            "outcome": {"description": "bought", "step": "buy"},
-            "stages": [
-                {
-                    "id": "s",
-                    "name": "S",
-                    "steps": [
-                        {"id": "visit", "name": "Visit", "activities": ["Visit"]},
-                        {"id": "buy", "name": "Buy", "activities": ["Buy"]},
-                    ],
-                }
-            ],
-        }
-    )
+    design = line_journey("shop", ["Visit", "Buy"])
     replays = count_replays(monkeypatch)
     inner = declared(LOG)
     buyers = CohortBackend(inner, Cohort(name="buyers", conditions=(Condition(activity="Buy"),)))

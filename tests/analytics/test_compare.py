@@ -8,37 +8,18 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from analytics_kit import BASE, backend_for, journeys
+from analytics_kit import BASE, backend_for, journeys, line_journey
 from pydantic import ValidationError
 
 from journeyscope.analytics.compare import Z95, CompareQuery
 from journeyscope.analytics.value import ValueQuery
 from journeyscope.config import Settings
-from journeyscope.definitions.models import Journey
 from journeyscope.errors import InvalidQueryError
 from journeyscope.services.backlog import compare_step
 
 DAY = timedelta(days=1)
 
-JOURNEY = Journey.model_validate(
-    {
-        "id": "j",
-        "name": "J",
-        "job_to_be_done": "Get it done.",
-        "outcome": {"description": "Done", "step": "c"},
-        "stages": [
-            {
-                "id": "s",
-                "name": "S",
-                "steps": [
-                    {"id": "a", "name": "A", "activities": ["A"]},
-                    {"id": "b", "name": "B", "activities": ["B"]},
-                    {"id": "c", "name": "C", "activities": ["C"]},
-                ],
-            },
-        ],
-    }
-)
+JOURNEY = line_journey("j", "ABC")
 
 
 def _log() -> pa.Table:

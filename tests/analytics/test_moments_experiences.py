@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import ibis
-from analytics_kit import BASE, backend_for, canonical
+from analytics_kit import BASE, backend_for, canonical, line_journey
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import CaseRule, cased
@@ -23,7 +23,6 @@ from journeyscope.analytics.moments_experiences import (
     narrowed,
     risk_sets,
 )
-from journeyscope.definitions.models import Journey
 
 Event = tuple[str, str | None, float] | tuple[str, str | None, float, float]
 
@@ -139,24 +138,7 @@ def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candi
 
 
 def test_a_designs_deviations_before_the_cutoff_are_experiences_at_their_step() -> None:
-    journey = Journey.model_validate(
-        {
-            "id": "j",
-            "name": "J",
-            "job_to_be_done": "x",
-            "outcome": {"description": "done", "step": "upload"},
-            "stages": [
-                {
-                    "id": "s",
-                    "name": "S",
-                    "steps": [
-                        {"id": "apply", "name": "Apply", "activities": ["Apply"]},
-                        {"id": "upload", "name": "Upload", "activities": ["Upload"]},
-                    ],
-                }
-            ],
-        }
-    )
+    journey = line_journey("j", ["Apply", "Upload"])
     backend = _backend(
         {"d1": [("Upload", "web", 0), ("Apply", "web", 1), ("Survey", None, 2, 5.0)]}
     )
