@@ -113,6 +113,7 @@ from journeyscope.analytics.backends import IbisBackend
 def rss():
     return next(int(l.split()[1]) // 1024 for l in open('/proc/self/status') if l.startswith('VmRSS'))
 con = ibis.duckdb.connect()
+con.raw_sql("SET enable_progress_bar = false")  # as the store does: stdout holds the figures
 con.raw_sql("SET memory_limit = '2GB'")
 con.raw_sql("CREATE TEMP TABLE big AS SELECT range AS i, repeat('x', 60) || range AS s FROM range(4000000)")
 con.raw_sql("DROP TABLE big")
