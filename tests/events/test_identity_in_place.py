@@ -79,3 +79,17 @@ def test_stitching_on_spark_equals_stitching_a_store(spark: object) -> None:
     view = stitch_view(ibis.pyspark.connect(spark).table(name))
     got = {r["event_id"]: r["customer_id"] for r in view.to_pyarrow().to_pylist()}
     assert got == _stitched_store(table)
+
+
+def test_a_long_chain_settles_in_a_few_rounds_and_is_named_after_its_smallest_device() -> None:
+    # cookie z00 -- device y00 -- cookie z01 -- device y01 -- ... : 120 links in a line, in
+    # shuffled order, so label propagation alone would need 120 rounds (pointer jumping: few)
+    import random
+
+    links = [{"anonymous_id": f"z{k:02d}", "device_id": f"y{k:02d}"} for k in range(60)]
+    links += [{"device_id": f"y{k:02d}", "anonymous_id": f"z{k + 1:02d}"} for k in range(60)]
+    random.Random(3).shuffle(links)
+    table = _table([{k: e.get(k) for k in KINDS} for e in links])
+    got = _stitched_view(table, ibis.duckdb.connect())
+    assert set(got.values()) == {"device:y00"}
+    assert got == _stitched_store(table)

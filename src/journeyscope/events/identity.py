@@ -158,50 +158,52 @@ def stitch_view(view: ibis.Table) -> ibis.Table:
 
     A node is written ``"<rank>:<value>"`` (rank = the kind's strength, one digit), so the
     smallest string of a component is its strongest identifier, ties broken by the smallest
-    value, exactly as :func:`stitch` orders them.
+    value, exactly as :func:`stitch` orders them. Only linked nodes (two identifiers seen on
+    one event) take part in the rounds; an identifier never linked names its own events.
     """
     anchor = _anchor(view)
     # every row's identifiers as one array, unnested: one pass over the events, not one per kind
     nodes = ibis.array([ibis.ifelse(view[k].notnull(), _node(view, k), None) for k in KINDS])
     pairs = view.select(a=anchor, b=nodes.unnest())
     kept = _Kept(view)
-    one_way = pairs.filter(pairs.b.notnull()).distinct()
-    both = kept(one_way.union(one_way.select(a=one_way.b, b=one_way.a), distinct=True))
-    labels = kept(both.select(node=both.a).distinct().mutate(label=ibis._.node))
+    one_way = pairs.filter(pairs.b.notnull() & (pairs.b != pairs.a)).distinct()
+    # both directions; an edge seen both ways appears twice, which no minimum minds
+    both = kept(one_way.union(one_way.select(a=one_way.b, b=one_way.a)))
+    # the first round from every node labelled by itself: its smallest neighbour, or itself
+    first = both.group_by(node=both.a).agg(m=both.b.min())
+    step = kept(first.select(node=first.node, label=_least(first.node, first.m), old=first.node))
     for _ in range(MAX_ROUNDS):
+        target = step.view()
+        labels = kept(
+            step.join(target, step.label == target.node).select(
+                node=step.node, label=_least(step.label, target.label), old=step.old
+            )
+        )
+        kept.release(step)
+        changed = int(labels.filter(labels.label != labels.old).count().execute())
+        if changed == 0:
+            break
         seen = (
             both.join(labels, both.b == labels.node).group_by(node=both.a).agg(m=labels.label.min())
         )
         step = kept(
-            labels.left_join(seen, labels.node == seen.node).select(
-                node=labels.node, label=_least(labels.label, seen.m.fill_null(labels.label))
+            labels.join(seen, labels.node == seen.node).select(
+                node=labels.node, label=_least(labels.label, seen.m), old=labels.label
             )
         )
-        target = step.view()
-        jumped = kept(
-            step.join(target, step.label == target.node).select(
-                node=step.node, label=_least(step.label, target.label)
-            )
-        )
-        moved = jumped.join(labels, jumped.node == labels.node).filter(jumped.label != labels.label)
-        changed = int(moved.count().execute())
-        kept.release(step)
         kept.release(labels)
-        labels = jumped
-        if changed == 0:
-            break
     else:
         raise RuntimeError(f"identity stitching did not settle in {MAX_ROUNDS} rounds")
-    rank = labels.label.left(1)
-    value = labels.label.substr(2)
-    names = ibis.cases(
+    keyed = view.mutate(js_anchor=anchor)
+    joined = keyed.left_join(labels, keyed.js_anchor == labels.node)
+    label = joined.label.fill_null(joined.js_anchor)
+    rank = label.left(1)
+    value = label.substr(2)
+    stitched = ibis.cases(
         *((rank == str(r), ibis.literal(f"{PREFIX[k]}:") + value) for r, k in enumerate(KINDS))
     )
-    customers = labels.select(node=labels.node, stitched=names)
-    keyed = view.mutate(js_anchor=anchor)
-    joined = keyed.left_join(customers, keyed.js_anchor == customers.node)
     return joined.select(
-        *[joined.stitched.name(c) if c == "customer_id" else joined[c] for c in view.columns]
+        *[stitched.name(c) if c == "customer_id" else joined[c] for c in view.columns]
     )
 
 
