@@ -127,7 +127,7 @@ def main() -> None:
     folder, events = prepare(args.customers, args.seed, args.workdir)
     print(f"{events:,} events of {args.customers:,} customers; {machine()}", flush=True)
     print(
-        f"{'analysis':<10} {'DuckDB s':>9} {'Spark s':>9} {'ratio':>6} "
+        f"{'analysis':<10} {'DuckDB s':>9} {'open':>6} {'query':>6} {'Spark s':>9} {'ratio':>6} "
         f"{'Spark start':>11} {'Spark open':>10} {'Spark query':>11} {'equal':>6} {'load':>5}",
         flush=True,
     )
@@ -141,7 +141,8 @@ def main() -> None:
         equal = duck["digest"] == spark["digest"]
         results[analysis] = {"duckdb": duck, "spark": spark, "equal": equal, "load": load}
         print(
-            f"{analysis:<10} {duck['seconds']:>9.2f} {spark['seconds']:>9.2f} "
+            f"{analysis:<10} {duck['seconds']:>9.2f} {duck['open']:>6.2f} {duck['analysis']:>6.2f} "
+            f"{spark['seconds']:>9.2f} "
             f"{spark['seconds'] / duck['seconds']:>6.2f} {spark['session']:>11.2f} "
             f"{spark['open']:>10.2f} {spark['analysis']:>11.2f} {'yes' if equal else 'NO':>6} "
             f"{load:>5.1f}",

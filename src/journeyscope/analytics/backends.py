@@ -196,13 +196,18 @@ class Backend:
             fetch = self.arrow if in_python else self.rows
             rows = {name: fetch(expr) for name, expr in exprs.items()}
         finally:
-            prepared.release()
+            if prepared is not built:
+                prepared.release()
         if in_python:
             self.hand_back_memory()
         return analysis.result(query, rows)
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
-        """``expr`` computed once and kept until released (``.release()``)."""
+        """``expr`` computed once and kept until released (``.release()``); an expression
+        that is already rows in this process's memory (a funnel computed by its kernel) is
+        handed back as it is, with nothing to release: caching would only copy it."""
+        if _in_memory(expr):
+            return expr
         return expr.cache()
 
     def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
@@ -287,8 +292,10 @@ class IbisBackend(Backend):
         return self._events
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
-        # on the events' backend, also for an expression that reads in-memory tables only
-        # (a funnel computed by its kernel), which Ibis would cache on its default backend
+        if _in_memory(expr):
+            return expr
+        # on the events' backend, also for an expression that reads in-memory tables only,
+        # which Ibis would cache on its default backend
         cached: ibis.Table = self._events._find_backend()._cached_table(expr)
         return cached
 
@@ -571,6 +578,12 @@ def connect(
     con = ibis.pyspark.connect(session)
     view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
     return SparkBackend(session=session, events=view, checkpoint=True)
+
+
+def _in_memory(expr: ibis.Table) -> bool:
+    from ibis.expr import operations
+
+    return isinstance(expr.op(), operations.InMemoryTable)
 
 
 def _plain(table: pa.Table) -> Rows:
