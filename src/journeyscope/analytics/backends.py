@@ -14,14 +14,12 @@ which turns them into a typed result. The analysis code never knows which backen
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
@@ -33,6 +31,7 @@ import pyarrow as pa
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.duckdb_connection import allow_arrow_lambdas, duckdb_arrow, same_limit
+from journeyscope.analytics.plain_rows import plain_rows
 from journeyscope.errors import SparkDriverLostError, UnknownEngineError
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
@@ -144,7 +143,7 @@ class Backend:
 
     def rows(self, expr: ibis.Table) -> Rows:
         """Execute ``expr``; values come back as plain Python (timestamps as UTC ISO text)."""
-        return _plain(self.arrow(expr))
+        return plain_rows(self.arrow(expr))
 
     def arrow(self, expr: ibis.Table) -> pa.Table:
         """Execute ``expr`` into an Arrow table (for analyses that model many rows)."""
@@ -584,30 +583,3 @@ def _in_memory(expr: ibis.Table) -> bool:
     from ibis.expr import operations
 
     return isinstance(expr.op(), operations.InMemoryTable)
-
-
-def _plain(table: pa.Table) -> Rows:
-    return [{k: _value(v) for k, v in row.items()} for row in _naive_utc(table).to_pylist()]
-
-
-def _naive_utc(table: pa.Table) -> pa.Table:
-    """Zoned timestamp columns as naive UTC: the same instants, written as the same UTC text
-    by :func:`_value`. Turning a zoned Arrow timestamp into Python makes pyarrow import pandas
-    (to ask whether it is there), which a command would otherwise pay for at its start."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
-            naive = table.column(i).cast(pa.timestamp(field.type.unit))
-            table = table.set_column(i, field.name, naive)
-    return table
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
