@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, overload
 
 import ibis
-import ibis.expr.datatypes as dt
 import pyarrow as pa
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.duckdb_connection import allow_arrow_lambdas, duckdb_arrow, same_limit
 from journeyscope.analytics.plain_rows import plain_rows
+from journeyscope.analytics.spark_compiler import adapt_spark_compiler
 from journeyscope.errors import SparkDriverLostError, UnknownEngineError
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
@@ -343,35 +343,6 @@ SPARK_DEFAULTS = {
 }
 
 
-def _spark_trims_whitespace_only() -> None:
-    """Ibis compiles ``strip()`` for Spark as ``TRIM(... FROM x)`` with Python's
-    ``string.whitespace``, whose vertical tab and form feed reach Spark as ``\\v`` and ``\\f``:
-    escapes Spark does not know, read as the letters ``v`` and ``f``. So "field visit" came
-    back as "ield visit" (and the channel was not recognised). Trim the whitespace Spark's
-    literals can say instead; DuckDB is untouched."""
-    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
-
-    def visit_strip(self: Any, op: Any, *, arg: Any) -> Any:
-        return self.f.trim(arg, " \t\n\r")
-
-    PySparkCompiler.visit_Strip = visit_strip
-
-
-def _spark_epoch_seconds_keep_the_fraction() -> None:
-    """Ibis compiles ``epoch_seconds()`` for Spark as ``UNIX_TIMESTAMP(x)``, whole seconds
-    (the fraction dropped), where DuckDB's ``EPOCH(x)`` keeps the microseconds: a step's
-    median time was 206,189.0 s on Spark and 206,188.419 s on DuckDB. Compile it for Spark as
-    DuckDB computes it, the microseconds since 1970 divided by a million, so both engines
-    return the same double; DuckDB is untouched."""
-    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
-
-    def visit_epoch_seconds(self: Any, op: Any, *, arg: Any) -> Any:
-        micros = self.cast(self.f.unix_micros(self.cast(arg, dt.timestamp)), dt.float64)
-        return micros / 1_000_000
-
-    PySparkCompiler.visit_ExtractEpochSeconds = visit_epoch_seconds
-
-
 def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) -> SparkSession:
     """The process's SparkSession (created on first use) at ``master``: :data:`SPARK_DEFAULTS`
     (UTC, no UI, few shuffle partitions) overridden by ``conf``. Spark keeps one session per
@@ -380,8 +351,7 @@ def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) 
     from pyspark.sql import SparkSession
 
     _forget_a_stopped_driver()
-    _spark_trims_whitespace_only()
-    _spark_epoch_seconds_keep_the_fraction()
+    adapt_spark_compiler()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder: Any = SparkSession.builder.master(master).appName("journeyscope")

@@ -313,7 +313,7 @@ def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
 
     The whole seconds are floored explicitly and the milliseconds added back, an integer on
     every engine (``epoch_seconds`` keeps the microseconds on DuckDB and, as journeyscope
-    compiles it, on Spark: see ``backends._spark_epoch_seconds_keep_the_fraction``).
+    compiles it, on Spark: see ``spark_compiler._epoch_seconds_keep_the_fraction``).
     """
     seconds = ts.epoch_seconds().cast("float64").floor().cast("int64")
     return seconds * 1000 + ts.millisecond().cast("int64")
