@@ -187,7 +187,9 @@ class Backend:
         design = replays(query) if replays is not None else None
         built = analysis.prepare(events, query)
         self.register(built)
-        prepared = self.cache(built)
+        # rows already in this process's memory (a funnel computed by its kernel) are read as
+        # they are, with nothing to release: caching them would only copy them
+        prepared = built if _in_memory(built) else self.cache(built)
         try:
             shared = {} if design is None else {"replay": self.kept_conformance(events, *design)}
             exprs = analysis.expressions(prepared, events, query, **shared)
@@ -202,11 +204,7 @@ class Backend:
         return analysis.result(query, rows)
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
-        """``expr`` computed once and kept until released (``.release()``); an expression
-        that is already rows in this process's memory (a funnel computed by its kernel) is
-        handed back as it is, with nothing to release: caching would only copy it."""
-        if _in_memory(expr):
-            return expr
+        """``expr`` computed once and kept until released (``.release()``)."""
         return expr.cache()
 
     def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
@@ -291,8 +289,6 @@ class IbisBackend(Backend):
         return self._events
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
-        if _in_memory(expr):
-            return expr
         # on the events' backend, also for an expression that reads in-memory tables only,
         # which Ibis would cache on its default backend
         cached: ibis.Table = self._events._find_backend()._cached_table(expr)

@@ -75,9 +75,7 @@ def _quantiles_by_sorting() -> None:
     def exact(self: Any, arg: Any, quantile: Any, where: Any) -> Any:
         if where is not None:
             arg = self.if_(where, arg, sge.Null())
-        level = self.cast(quantile, dt.float64)
-
-        values = {"__x__": arg, "__q__": level}
+        values = {"__x__": arg, "__q__": self.cast(quantile, dt.float64)}
 
         def fill(node: sge.Expression) -> Any:
             if isinstance(node, sge.Column) and node.name in values:
