@@ -14,6 +14,11 @@ and, for Spark, also the session's start. Results must be equal on both engines:
 difference stops the benchmark. The aim (issue 14): Spark within 3× DuckDB on one machine at
 10M events.
 
+The first rows, ``floor`` and ``floor-lean``, are the DFG's figures written by hand on each
+engine alone (``FLOOR_SQL``: the data's case ids, no mapping, no stitching; ``-lean`` without
+the quantiles), each in a fresh process, the Spark session's start included: what Spark itself
+costs against DuckDB on this machine, before anything journeyscope adds.
+
 Spark in local mode runs its executors inside the driver's JVM: ``--spark-conf`` (JSON; by
 default ``spark.driver.memory`` 8g) gives it memory for 10M events and more. ``--only`` runs
 some analyses. Each row also says the machine's 1-minute load average when it started, since
@@ -59,6 +64,62 @@ print(json.dumps({"seconds": done - started, "session": ready - started, "open":
 """
 
 ANALYSES = ("dfg", "variants", "funnel", "paths", "channels")
+
+# The floor: the DFG's figures written by hand on each engine, straight from the Parquet (the
+# data's case ids, no column mapping, no identity stitching), as a user of that engine alone
+# would write them. Its ratio is what Spark itself costs against DuckDB on this machine, before
+# anything journeyscope adds. "floor-lean" leaves the quantiles out on both engines (Spark's
+# exact percentile is its slowest part): a lower bound for any plan.
+EDGES = """SELECT activity, target, count(*) AS n, count(DISTINCT case_id) AS cases,
+           count(ms) AS timed, sum(ms) AS total, {quantiles} AS q
+    FROM (SELECT case_id, activity, lead(activity) OVER w AS target,
+                 {us}(lead(timestamp) OVER w) {div} 1000 - {us}(timestamp) {div} 1000 AS ms
+          FROM events WHERE case_id IS NOT NULL
+          WINDOW w AS (PARTITION BY case_id ORDER BY timestamp, activity)) f
+    GROUP BY activity, target"""
+FLOOR_SQL = {
+    ("floor", "duckdb"): EDGES.format(
+        quantiles="quantile_cont(ms, [0.5, 0.9])", us="epoch_us", div="//"
+    ),
+    ("floor", "spark"): EDGES.format(
+        quantiles="percentile(ms, array(0.5, 0.9))", us="unix_micros", div="div"
+    ),
+    ("floor-lean", "duckdb"): EDGES.format(quantiles="NULL", us="epoch_us", div="//"),
+    ("floor-lean", "spark"): EDGES.format(quantiles="NULL", us="unix_micros", div="div"),
+}
+
+FLOOR = r"""
+import hashlib, json, resource, sys, time
+started = time.perf_counter()
+floor, engine, folder, master = sys.argv[1:5]
+sys.path.insert(0, sys.argv[5])
+conf = json.loads(sys.argv[6])
+from scale import FLOOR_SQL
+if engine == "spark":
+    from journeyscope.analytics.backends import spark_session
+    session = spark_session(master, conf)
+    ready = time.perf_counter()
+    session.read.parquet(folder).createOrReplaceTempView("events")
+    rows = [tuple(r) for r in session.sql(FLOOR_SQL[floor, "spark"]).collect()]
+else:
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    ready = time.perf_counter()
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{folder}/*.parquet')")
+    rows = con.execute(FLOOR_SQL[floor, "duckdb"]).fetchall()
+done = time.perf_counter()
+def plain(v):
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    return float(f"{v:.9g}") if isinstance(v, float) else v  # sums added in any order
+text = json.dumps(sorted((plain(list(r)) for r in rows), key=str))
+digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": done - started, "session": ready - started, "open": 0.0,
+                  "analysis": done - ready, "digest": digest, "peak_mb": round(peak),
+                  "edges": len(rows)}))
+"""
 
 
 def query(analysis: str) -> object:
@@ -134,10 +195,14 @@ def main() -> None:
     here = Path(__file__).parent
     results = {}
     conf = json.dumps(args.spark_conf)
-    for analysis in args.only:
+    for analysis in ["floor", "floor-lean", *args.only]:
         load = os.getloadavg()[0]  # other work on the machine inflates wall times: say how much
-        duck = run_child(CHILD, "duckdb", analysis, folder, args.spark_master, here, conf)
-        spark = run_child(CHILD, "spark", analysis, folder, args.spark_master, here, conf)
+        if analysis.startswith("floor"):  # the DFG by hand on each engine alone (FLOOR_SQL)
+            duck = run_child(FLOOR, analysis, "duckdb", folder, args.spark_master, here, conf)
+            spark = run_child(FLOOR, analysis, "spark", folder, args.spark_master, here, conf)
+        else:
+            duck = run_child(CHILD, "duckdb", analysis, folder, args.spark_master, here, conf)
+            spark = run_child(CHILD, "spark", analysis, folder, args.spark_master, here, conf)
         equal = duck["digest"] == spark["digest"]
         results[analysis] = {"duckdb": duck, "spark": spark, "equal": equal, "load": load}
         print(
