@@ -321,9 +321,9 @@ def test_spark_runs_a_store_as_duckdb_does(spark: Any, tmp_path: Path, parquet: 
     with Store(tmp_path / "store.duckdb") as db:
         db.ingest(parquet)
     with connect(tmp_path / "store.duckdb", "spark") as backend:
-        assert isinstance(backend, SparkBackend) and backend.view is not None
+        assert isinstance(backend, SparkBackend) and len(backend.views) == 1
         m = backend.run(DfgQuery())
         assert (m.cases, m.events, m.start) == (3, 6, {"A": 2, "B": 1})
-        view = backend.view
+        (view,) = backend.views
     assert view not in {t.name for t in spark.catalog.listTables()}  # dropped on close
     assert spark_driver_exit(spark) is None  # the driver is alive

@@ -32,6 +32,7 @@ from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.duckdb_connection import allow_arrow_lambdas, duckdb_arrow, same_limit
 from journeyscope.analytics.plain_rows import plain_rows
 from journeyscope.analytics.spark_compiler import adapt_spark_compiler
+from journeyscope.analytics.unstitched import SourceEvents
 from journeyscope.errors import SparkDriverLostError, UnknownEngineError
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
@@ -137,8 +138,12 @@ class Backend:
     def __init__(self) -> None:
         self._replays: dict[tuple[Any, str, CaseRule], Conformance] = {}
         self._replaying = threading.Lock()
+        self._source: SourceEvents | None = None
 
-    def events(self) -> ibis.Table:
+    def events(self, customers: bool = True) -> ibis.Table:
+        """The canonical events. ``customers=False``: the caller reads no ``customer_id``,
+        so a source's identities need not be stitched for it
+        (:mod:`journeyscope.analytics.unstitched`)."""
         raise NotImplementedError
 
     def rows(self, expr: ibis.Table) -> Rows:
@@ -173,7 +178,7 @@ class Backend:
     def run(self, query: AnalysisQuery) -> Any:
         """Run the analysis registered for the query's type and return its typed result."""
         analysis = ANALYSES[type(query)]
-        raw = self.events()
+        raw = self.events(customers=query.reads_customers())
         for part in query.activity_key[1:]:  # the first part is the activity itself
             found = {n: self.rows(e) for n, e in names.property_checks(raw, part).items()}
             names.check_property(part, raw.columns, found, "--activity-key")
@@ -276,7 +281,9 @@ class Backend:
 class IbisBackend(Backend):
     """Any Ibis table of canonical events, on the backend it belongs to (DuckDB by default)."""
 
-    def __init__(self, events: ibis.Table, name: str = "duckdb") -> None:
+    def __init__(self, events: ibis.Table, name: str = "duckdb", *, stitch: bool = False) -> None:
+        """``stitch``: ``events`` are a source's, mapped but not stitched; customers are
+        stitched when a caller first reads them."""
         super().__init__()
         self._events = events
         self.name = name
@@ -284,8 +291,12 @@ class IbisBackend(Backend):
         self._duckdb: Any = backend if backend.name == "duckdb" else None
         if self._duckdb is not None:
             allow_arrow_lambdas(backend.con)
+        if stitch:
+            self._source = SourceEvents(events)
 
-    def events(self) -> ibis.Table:
+    def events(self, customers: bool = True) -> ibis.Table:
+        if self._source is not None:
+            return self._source.events(customers)
         return self._events
 
     def cache(self, expr: ibis.Table) -> ibis.Table:
@@ -428,7 +439,10 @@ class SparkBackend(Backend):
     any Ibis table of canonical events on the session (a source read in place).
 
     ``checkpoint``: compute ``events`` once, now, and keep its rows on the executors (a local
-    checkpoint under a temporary view), so every analysis starts from a short plan. A source's
+    checkpoint under a temporary view), so every analysis starts from a short plan; with
+    ``stitch`` (a source's events, mapped but not stitched) the stitched events are kept the
+    same way when a caller first reads customers. ``views``: the temporary views, dropped
+    on close. A source's
     view (the column mapping and identity stitching) inlined into every query made Spark's
     optimiser run out of memory on the larger analyses (moments of truth): each use of the
     events repeated the view's dozens of derived columns, and the constraints Spark infers
@@ -444,6 +458,7 @@ class SparkBackend(Backend):
         session: SparkSession | None = None,
         events: ibis.Table | None = None,
         checkpoint: bool = False,
+        stitch: bool = False,
     ) -> None:
         from journeyscope.events import Store
 
@@ -454,9 +469,11 @@ class SparkBackend(Backend):
         self.ibis = ibis.pyspark.connect(self.session)
         self.driver_memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
         self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self.view: str | None = None
+        self.views: list[str] = []
         if events is not None:
             self._events = self._checkpoint(events) if checkpoint else events
+            if stitch:  # the stitched events kept as the mapped ones are
+                self._source = SourceEvents(self._events, self._checkpoint if checkpoint else None)
             return
         assert store is not None
         self._folder = tempfile.TemporaryDirectory(prefix="journeyscope-spark-")
@@ -464,18 +481,22 @@ class SparkBackend(Backend):
         with Store(store) as db:
             target = str(data).replace("'", "''")
             db.con.execute(f"COPY events TO '{target}' (FORMAT PARQUET)")
-        self.view = f"js_events_{uuid.uuid4().hex[:12]}"
-        self.session.read.parquet(str(data)).createOrReplaceTempView(self.view)
-        self._events = self.ibis.table(self.view)
+        view = f"js_events_{uuid.uuid4().hex[:12]}"
+        self.session.read.parquet(str(data)).createOrReplaceTempView(view)
+        self.views.append(view)
+        self._events = self.ibis.table(view)
 
     def _checkpoint(self, events: ibis.Table) -> ibis.Table:
         self.register(events)
         frame = self.session.sql(self.ibis.compile(events)).localCheckpoint()
-        self.view = f"js_events_{uuid.uuid4().hex[:12]}"
-        frame.createOrReplaceTempView(self.view)
-        return self.ibis.table(self.view)
+        view = f"js_events_{uuid.uuid4().hex[:12]}"
+        frame.createOrReplaceTempView(view)
+        self.views.append(view)
+        return self.ibis.table(view)
 
-    def events(self) -> ibis.Table:
+    def events(self, customers: bool = True) -> ibis.Table:
+        if self._source is not None:
+            return self._source.events(customers)
         return self._events
 
     def register(self, expr: ibis.Expr) -> None:
@@ -489,8 +510,8 @@ class SparkBackend(Backend):
 
     def close(self) -> None:
         super().close()
-        if self.view is not None:
-            self.session.catalog.dropTempView(self.view)
+        for view in self.views:
+            self.session.catalog.dropTempView(view)
         if self._folder is not None:
             self._folder.cleanup()
 
@@ -538,11 +559,11 @@ def connect(
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
         view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
-        return IbisBackend(view, "duckdb")
+        return IbisBackend(view, "duckdb", stitch=True)
     session = spark_session(spark_master, spark_conf)
     con = ibis.pyspark.connect(session)
     view = canonical_view(read_raw(con, found), mapping or ColumnMapping(), found)
-    return SparkBackend(session=session, events=view, checkpoint=True)
+    return SparkBackend(session=session, events=view, checkpoint=True, stitch=True)
 
 
 def _in_memory(expr: ibis.Table) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import ibis
 from ibis import _
@@ -202,6 +202,30 @@ class AnalysisQuery(BaseModel):
     activity_key: tuple[str, ...] = ()
     """Fields that together name an activity, e.g. ``("concept:name",
     "lifecycle:transition")``; empty: the activity column alone."""
+
+    #: The analysis draws its figures from cases alone (the DFG, variants, funnels): with
+    #: the data's case ids as its cases it reads no customer id.
+    CASES_ONLY: ClassVar[bool] = False
+
+    def named_fields(self) -> tuple[str, ...]:
+        """The event fields the query names (its activity key, and for some analyses a
+        breakdown)."""
+        return self.activity_key
+
+    def reads_customers(self) -> bool:
+        """Whether the analysis reads ``customer_id``, so that a source's identities must be
+        stitched before it runs (see :mod:`journeyscope.analytics.unstitched`): always, but
+        for an analysis drawn from cases alone whose cases are the data's case ids and whose
+        fields do not name the customer.
+
+        >>> AnalysisQuery().reads_customers()
+        True
+        """
+        return (
+            not self.CASES_ONLY
+            or self.case_rule.kind != "given"
+            or "customer_id" in self.named_fields()
+        )
 
 
 #: Names that mean the canonical activity column in an activity key.

@@ -391,8 +391,9 @@ class CohortBackend(Backend):
         self.breakdown = tuple(breakdown)
         self.name = inner.name
 
-    def events(self) -> ibis.Table:
-        events = self.inner.events()
+    def events(self, customers: bool = True) -> ibis.Table:
+        # a cohort is a set of customers: narrowing to it or splitting by it reads them
+        events = self.inner.events(customers or self.cohort is not None or bool(self.breakdown))
         if self.cohort is not None:
             events = filter_events(events, self.cohort)
         return with_cohort(events, self.breakdown) if self.breakdown else events

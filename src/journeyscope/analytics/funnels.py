@@ -96,6 +96,10 @@ class FunnelQuery(AnalysisQuery):
     open: bool = False
     breakdown: str | None = None
     dropped_limit: int = Field(20, ge=0)
+    CASES_ONLY = True
+
+    def named_fields(self) -> tuple[str, ...]:
+        return (*self.activity_key, *([self.breakdown] if self.breakdown else []))
 
     @model_validator(mode="after")
     def _check(self) -> FunnelQuery:

@@ -99,6 +99,7 @@ class DfgQuery(AnalysisQuery):
     """Ask for the process map (directly-follows graph)."""
 
     kind: Literal["dfg"] = "dfg"
+    CASES_ONLY = True
 
 
 class Edge(BaseModel):

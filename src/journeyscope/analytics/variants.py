@@ -73,6 +73,7 @@ class VariantsQuery(AnalysisQuery):
     """Ask for the most common variants and the coverage curve."""
 
     kind: Literal["variants"] = "variants"
+    CASES_ONLY = True
     top: int = Field(20, ge=1, description="variants listed")
     coverage: float = Field(0.8, gt=0, le=1, description="share of cases to cover")
 

@@ -16,8 +16,9 @@ The view differs from an ingested store in three stated ways: rows without an ac
 parseable timestamp are left out of the view — :func:`summarise` counts them by reason, since
 nothing may vanish unseen; ``customer_id`` is stitched by the same rule as ingest, but by
 queries on the engine where the data lives (:func:`~journeyscope.events.identity.stitch_view`;
-on Spark nothing is collected to the driver), each time a source is opened; and ``event_id``
-is the data's own or a hash of the row's mapped fields.
+on Spark nothing is collected to the driver), once a source is opened, when an analysis
+first reads customers (:mod:`journeyscope.analytics.unstitched`); and ``event_id`` is the
+data's own or a hash of the row's mapped fields.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from typing import Any, Final, Literal
 import ibis
 
 from journeyscope.errors import InputFormatError, closest
-from journeyscope.events.identity import stitch_view
 from journeyscope.events.schema import COLUMNS, ColumnMapping
 
 SourceKind = Literal["store", "parquet", "csv", "table"]
@@ -128,9 +128,9 @@ def _timestamp(column: ibis.Value, fmt: str | None) -> ibis.TimestampValue:
 
 
 def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> ibis.Table:
-    """Every row with a usable activity and timestamp, as the canonical event columns, with
-    identities stitched across rows where the data lives
-    (:func:`~journeyscope.events.identity.stitch_view`: a few queries run now)."""
+    """Every row with a usable activity and timestamp, as the canonical event columns;
+    ``customer_id`` is null, for :func:`~journeyscope.events.identity.stitch_view` to fill
+    where the data lives."""
     found = mapping.resolve(list(raw.columns))
     if "activity" not in found or "timestamp" not in found:
         missing = [f for f in ("activity", "timestamp") if f not in found]
@@ -151,7 +151,7 @@ def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> i
             values[field] = _text(column).try_cast("float64")
         else:
             values[field] = _text(column)
-    values["customer_id"] = ibis.null("string")  # stitched below, across rows
+    values["customer_id"] = ibis.null("string")  # stitched across rows by stitch_view
     if "event_id" not in found:
         key = ibis.literal("|").join(
             [values[f].cast("string").fill_null("") for f in found if f != "event_id"]
@@ -163,8 +163,7 @@ def canonical_view(raw: ibis.Table, mapping: ColumnMapping, source: Source) -> i
     values["properties"] = _properties(raw, others)
     view = raw.select(**{name: values[name] for name in COLUMNS})
     activity = view.activity.strip()
-    usable = view.filter(activity.notnull() & (activity != "") & view.timestamp.notnull())
-    return stitch_view(usable)
+    return view.filter(activity.notnull() & (activity != "") & view.timestamp.notnull())
 
 
 @dataclass(frozen=True)
