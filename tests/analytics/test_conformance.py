@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 import pytest
-from analytics_kit import HOURLY_T0, HourlyCase, hourly
+from analytics_kit import HOURLY_T0, HourlyCase, backend_for, hourly
 
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
@@ -52,13 +52,14 @@ def design(
 
 
 def run(
-    journey: Journey, cases: dict[str, Case]
+    journey: Journey, cases: dict[str, Case], engine: str = "duckdb"
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    """(per-case rows by case id, deviation rows ordered by case and position)."""
-    result = conformance(hourly(cases), journey)
-    per_case = {r["case"]: r for r in result.cases.to_pyarrow().to_pylist()}
-    devs = result.deviations
-    rows = devs.order_by(["case", "seq", "type"]).to_pyarrow().to_pylist()
+    """(per-case rows by case id, deviation rows ordered by case and position), replayed
+    on ``engine`` (the ``backend`` fixture: DuckDB, and Spark in the whole suite)."""
+    backend = backend_for(hourly(cases).to_pyarrow(), engine)
+    result = conformance(backend.events(), journey)
+    per_case = {r["case"]: r for r in backend.rows(result.cases)}
+    rows = backend.rows(result.deviations.order_by(["case", "seq", "type"]))
     return per_case, rows
 
 
@@ -69,114 +70,114 @@ def kinds(rows: list[dict[str, Any]], case: str) -> list[str]:
 LINE = design(["a", "b", "c"])  # a -> b -> c, implied by the listed order
 
 
-def test_a_case_that_follows_the_design_has_fitness_one() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "B", "C"]})
+def test_a_case_that_follows_the_design_has_fitness_one(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B", "C"]}, backend)
     assert per_case["1"]["moves"] == 4  # entry, a->b, b->c, exit
     assert per_case["1"]["fitness"] == 1.0
     assert per_case["1"]["reached_outcome"] is True
     assert rows == []
 
 
-def test_skipped_step_names_the_steps_jumped_over() -> None:
+def test_skipped_step_names_the_steps_jumped_over(backend: str) -> None:
     journey = design(["a", "b", "x", "c"])  # a -> b -> x -> c
-    per_case, rows = run(journey, {"1": ["A", "C"]})
+    per_case, rows = run(journey, {"1": ["A", "C"]}, backend)
     assert kinds(rows, "1") == ["skipped_step"]
     assert rows[0]["from_step"] == "a" and rows[0]["to_step"] == "c"
     assert rows[0]["skipped"] == "b,x"
     assert per_case["1"]["fitness"] == pytest.approx(2 / 3)  # entry ok, a->c not, exit ok
 
 
-def test_moving_past_optional_and_unobservable_steps_is_allowed() -> None:
+def test_moving_past_optional_and_unobservable_steps_is_allowed(backend: str) -> None:
     journey = design(["a", {"id": "b", "optional": True}, {"id": "x", "activities": []}, "c"])
-    per_case, rows = run(journey, {"1": ["A", "C"], "2": ["A", "B", "C"]})
+    per_case, rows = run(journey, {"1": ["A", "C"], "2": ["A", "B", "C"]}, backend)
     assert rows == []
     assert per_case["1"]["fitness"] == per_case["2"]["fitness"] == 1.0
 
 
-def test_unexpected_activity_is_one_deviation_per_visit_from_the_last_step() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "Oops", "Oops", "B", "C"]})
+def test_unexpected_activity_is_one_deviation_per_visit_from_the_last_step(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "Oops", "Oops", "B", "C"]}, backend)
     assert kinds(rows, "1") == ["unexpected_activity"]
     assert rows[0]["activity"] == "Oops" and rows[0]["from_step"] == "a"
     # entry, Oops (one visit), a->b, b->c, exit: 5 moves, 4 allowed
     assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (5, 4)
 
 
-def test_a_detour_does_not_break_a_step_into_two_visits() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "Oops", "A", "B", "C"]})
+def test_a_detour_does_not_break_a_step_into_two_visits(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "Oops", "A", "B", "C"]}, backend)
     assert kinds(rows, "1") == ["unexpected_activity"]
     assert per_case["1"]["moves"] == 5
 
 
-def test_backtracking_is_going_back_to_a_visited_step_without_a_loop() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "B", "A", "B", "C"]})
+def test_backtracking_is_going_back_to_a_visited_step_without_a_loop(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B", "A", "B", "C"]}, backend)
     assert kinds(rows, "1") == ["backtracking"]
     assert (rows[0]["from_step"], rows[0]["to_step"]) == ("b", "a")
     assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (6, 5)
 
 
-def test_a_loop_in_the_design_makes_going_back_allowed() -> None:
+def test_a_loop_in_the_design_makes_going_back_allowed(backend: str) -> None:
     journey = design(["a", "b", "c"], [("a", "b"), ("b", "a", True), ("b", "c")])
-    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"]})
+    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"]}, backend)
     assert rows == [] and per_case["1"]["fitness"] == 1.0
 
 
-def test_entering_midway_is_starting_at_a_step_that_is_not_an_entry() -> None:
-    per_case, rows = run(LINE, {"1": ["B", "C"]})
+def test_entering_midway_is_starting_at_a_step_that_is_not_an_entry(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["B", "C"]}, backend)
     assert kinds(rows, "1") == ["entered_midway"]
     assert rows[0]["to_step"] == "b" and rows[0]["skipped"] == "a"
     assert per_case["1"]["entered_at"] == "b"
     assert per_case["1"]["fitness"] == pytest.approx(2 / 3)
 
 
-def test_several_entry_points_and_entries_through_optional_steps() -> None:
+def test_several_entry_points_and_entries_through_optional_steps(backend: str) -> None:
     journey = design(
         [{"id": "a", "optional": True}, "b", "c", "d"],
         [("a", "b"), ("b", "c"), ("c", "d")],
         entries=["a", "c"],
     )
-    _, rows = run(journey, {"1": ["B", "C", "D"], "2": ["C", "D"], "3": ["D"]})
+    _, rows = run(journey, {"1": ["B", "C", "D"], "2": ["C", "D"], "3": ["D"]}, backend)
     assert kinds(rows, "1") == [] and kinds(rows, "2") == []
     assert kinds(rows, "3") == ["entered_midway"]
 
 
-def test_leaving_before_the_outcome_is_one_deviation_at_the_last_step() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "B"]})
+def test_leaving_before_the_outcome_is_one_deviation_at_the_last_step(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "B"]}, backend)
     assert kinds(rows, "1") == ["left_before_outcome"]
     assert rows[0]["from_step"] == "b"
     assert per_case["1"]["left_at"] == "b" and per_case["1"]["reached_outcome"] is False
 
 
-def test_reaching_a_designed_exit_is_not_leaving() -> None:
+def test_reaching_a_designed_exit_is_not_leaving(backend: str) -> None:
     journey = design(["a", "declined", "c"], [("a", "declined"), ("a", "c")], exits=["declined"])
-    _, rows = run(journey, {"1": ["A", "DECLINED"], "2": ["A"]})
+    _, rows = run(journey, {"1": ["A", "DECLINED"], "2": ["A"]}, backend)
     assert kinds(rows, "1") == []
     assert kinds(rows, "2") == ["left_before_outcome"]
 
 
 @pytest.mark.slow
-def test_out_of_order_is_a_step_done_late_for_the_first_time() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "C", "B"]})
+def test_out_of_order_is_a_step_done_late_for_the_first_time(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "C", "B"]}, backend)
     assert kinds(rows, "1") == ["skipped_step", "out_of_order"]
     assert (rows[1]["from_step"], rows[1]["to_step"]) == ("c", "b")
     # entry ok, a->c skip, c->b out of order, exit ok (the outcome c was reached)
     assert (per_case["1"]["moves"], per_case["1"]["allowed_moves"]) == (4, 2)
 
 
-def test_out_of_order_is_also_crossing_between_alternative_branches() -> None:
+def test_out_of_order_is_also_crossing_between_alternative_branches(backend: str) -> None:
     journey = design(["a", "b1", "b2", "c"], [("a", "b1"), ("a", "b2"), ("b1", "c"), ("b2", "c")])
-    _, rows = run(journey, {"1": ["A", "B1", "B2", "C"], "2": ["A", "B2", "C"]})
+    _, rows = run(journey, {"1": ["A", "B1", "B2", "C"], "2": ["A", "B2", "C"]}, backend)
     assert kinds(rows, "1") == ["out_of_order"]
     assert kinds(rows, "2") == []
 
 
-def test_time_limit_broken_is_measured_from_the_previous_steps_last_event() -> None:
+def test_time_limit_broken_is_measured_from_the_previous_steps_last_event(backend: str) -> None:
     journey = design(["a", {"id": "b", "time_limit": "1 day"}, "c"])
     cases: dict[str, Case] = {
         "late": [("A", 0), ("B", 30), ("C", 31)],
         "in time": [("A", 0), ("A", 10), ("B", 30), ("C", 31)],  # 20 hours after the last A
         "detour": [("A", 0), ("Oops", 20), ("B", 30), ("C", 31)],  # 30 hours after A
     }
-    per_case, rows = run(journey, cases)
+    per_case, rows = run(journey, cases, backend)
     assert kinds(rows, "late") == ["time_limit_broken"]
     late = next(r for r in rows if r["case"] == "late")
     assert late["to_step"] == "b" and late["elapsed_seconds"] == 30 * 3600
@@ -185,40 +186,42 @@ def test_time_limit_broken_is_measured_from_the_previous_steps_last_event() -> N
     assert per_case["late"]["fitness"] == 1.0  # time limits do not change fitness
 
 
-def test_outcome_time_limit_counts_from_the_first_event() -> None:
+def test_outcome_time_limit_counts_from_the_first_event(backend: str) -> None:
     journey = design(
         ["a", "b"],
         outcome={"description": "done", "step": "b", "within": "2 days"},
     )
-    _, rows = run(journey, {"slow": [("A", 0), ("B", 72)], "quick": [("A", 0), ("B", 24)]})
+    _, rows = run(journey, {"slow": [("A", 0), ("B", 72)], "quick": [("A", 0), ("B", 24)]}, backend)
     assert kinds(rows, "slow") == ["time_limit_broken"]
     assert kinds(rows, "quick") == []
 
 
-def test_anytime_steps_are_neither_moves_nor_deviations() -> None:
+def test_anytime_steps_are_neither_moves_nor_deviations(backend: str) -> None:
     journey = design(
         ["a", "b", "c", {"id": "help", "activities": ["Call"], "anytime": True}],
         outcome={"description": "done", "step": "c"},
     )
-    per_case, rows = run(journey, {"1": ["Call", "A", "Call", "B", "C", "Call"]})
+    per_case, rows = run(journey, {"1": ["Call", "A", "Call", "B", "C", "Call"]}, backend)
     assert rows == []
     assert per_case["1"]["moves"] == 4
 
 
-def test_repeats_of_a_step_are_one_visit() -> None:
-    per_case, rows = run(LINE, {"1": ["A", "A", "B", "B", "B", "C"]})
+def test_repeats_of_a_step_are_one_visit(backend: str) -> None:
+    per_case, rows = run(LINE, {"1": ["A", "A", "B", "B", "B", "C"]}, backend)
     assert rows == [] and per_case["1"]["moves"] == 4
 
 
-def test_equal_timestamps_keep_the_input_order() -> None:
-    _, rows = run(LINE, {"1": [("A", 0), ("B", 1), ("C", 1)], "2": [("A", 0), ("C", 1), ("B", 1)]})
+def test_equal_timestamps_keep_the_input_order(backend: str) -> None:
+    _, rows = run(
+        LINE, {"1": [("A", 0), ("B", 1), ("C", 1)], "2": [("A", 0), ("C", 1), ("B", 1)]}, backend
+    )
     assert kinds(rows, "1") == []
     assert kinds(rows, "2") == ["skipped_step", "out_of_order"]
 
 
 @pytest.mark.slow
-def test_cases_of_other_journeys_are_out_of_scope() -> None:
-    per_case, _ = run(LINE, {"1": ["A", "B", "C"], "other": ["X", "Y"]})
+def test_cases_of_other_journeys_are_out_of_scope(backend: str) -> None:
+    per_case, _ = run(LINE, {"1": ["A", "B", "C"], "other": ["X", "Y"]}, backend)
     assert set(per_case) == {"1"}
 
 
@@ -237,7 +240,9 @@ def test_each_deviation_type_has_a_definition() -> None:
 # ------------------------------------------------------------------------ aggregates
 
 
-def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instead() -> None:
+def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instead(
+    backend: str,
+) -> None:
     cases: dict[str, Case] = {
         "1": ["A", "B", "C"],
         "2": ["A", "Call", "B", "C"],
@@ -245,7 +250,8 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
         "4": ["A", "C"],
         "5": ["B", "C"],
     }
-    report = conformance(hourly(cases), LINE).collect()
+    events = backend_for(hourly(cases).to_pyarrow(), backend).events()
+    report = conformance(events, LINE).collect()
     assert report.cases == 5 and report.reached_outcome == 4
     a = next(s for s in report.steps if s.id == "a")
     # out of a: a->b twice, Call twice, the end once (case 3), a->c once
@@ -270,15 +276,16 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
     assert moves[("move", "a", "b")] == 2 and moves[("unexpected", "a", "Call")] == 2
     # 1: 4 of 4 moves allowed; 2: 4 of 5 (Call); 3: entry, Call, end -> 1 of 3;
     # 4: entry, a->c, end -> 2 of 3; 5: entry mid-way, b->c, end -> 2 of 3
-    rows = conformance(hourly(cases), LINE).cases.to_pyarrow().to_pylist()
+    rows = conformance(events, LINE).cases.to_pyarrow().to_pylist()
     fitness = sorted(r["fitness"] for r in rows)
     assert fitness == pytest.approx(sorted([1.0, 4 / 5, 1 / 3, 2 / 3, 2 / 3]))
     assert report.fitness.mean == pytest.approx(sum(fitness) / 5)
     assert report.fitness.perfect == pytest.approx(1 / 5)
 
 
-def test_the_case_rule_is_stated_and_used() -> None:
-    ev = hourly({"x": ["A", "B"], "y": [("C", 2)]}).mutate(customer_id=ibis.literal("same"))
+def test_the_case_rule_is_stated_and_used(backend: str) -> None:
+    events = backend_for(hourly({"x": ["A", "B"], "y": [("C", 2)]}).to_pyarrow(), backend).events()
+    ev = events.mutate(customer_id=ibis.literal("same"))
     report = conformance(ev, LINE, CaseRule.per_customer()).collect()
     assert report.cases == 1 and sum(report.deviations.values()) == 0
     assert (
@@ -497,9 +504,9 @@ def test_spark_gives_the_same_results_as_duckdb() -> None:
     assert summary["mean"] == pytest.approx(result.summary.to_pyarrow().to_pylist()[0]["mean"])
 
 
-def test_loops_marked_both_ways_are_one_designed_back_edge() -> None:
+def test_loops_marked_both_ways_are_one_designed_back_edge(backend: str) -> None:
     journey = design(["a", "b", "c"], [("a", "b", True), ("b", "a", True), ("b", "c")])
-    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"], "2": ["A", "C"]})
+    per_case, rows = run(journey, {"1": ["A", "B", "A", "B", "C"], "2": ["A", "C"]}, backend)
     assert kinds(rows, "1") == [] and per_case["1"]["fitness"] == 1.0
     # a -> b is the forward move, so going from a straight to c skips b (not "out of order")
     assert kinds(rows, "2") == ["skipped_step"]

@@ -1,6 +1,7 @@
 """Conformance replay (analytics/conformance_replay.py): every move of every case in scope,
 judged by the design, as one row each; the design's step table; and whole seconds as the
-time limits count them. The deviations built on the moves: test_conformance.py."""
+time limits count them, on DuckDB and on Spark (the ``backend`` fixture). The deviations built
+on the moves: test_conformance.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import ibis
-from analytics_kit import HOURLY_T0, HourlyCase, hourly
+from analytics_kit import HOURLY_T0, HourlyCase, backend_for, hourly
 
 from journeyscope.analytics.conformance_replay import DEVIATIONS, replay, seconds, step_table
 from journeyscope.definitions.models import Journey
@@ -39,8 +40,14 @@ def design(steps: Sequence[str | dict[str, Any]], **extra: Any) -> Journey:
     )
 
 
-def moves(journey: Journey, cases: dict[str, HourlyCase]) -> list[tuple]:
-    t = replay(hourly(cases), journey).order_by(["case", "seq"]).to_pyarrow().to_pylist()
+def replayed(journey: Journey, cases: dict[str, HourlyCase], engine: str) -> list[dict[str, Any]]:
+    """The replay's rows on ``engine``, ordered by case and position."""
+    b = backend_for(hourly(cases).to_pyarrow(), engine)
+    return b.rows(replay(b.events(), journey).order_by(["case", "seq"]))
+
+
+def moves(journey: Journey, cases: dict[str, HourlyCase], engine: str) -> list[tuple]:
+    t = replayed(journey, cases, engine)
     return [
         (r["case"], r["seq"], r["kind"], r["from_step"], r["to_step"], r["allowed"], r["deviation"])
         for r in t
@@ -50,8 +57,8 @@ def moves(journey: Journey, cases: dict[str, HourlyCase]) -> list[tuple]:
 LINE = design(["a", "b", "c", {"id": "h", "anytime": True}])
 
 
-def test_a_case_on_the_designed_path_is_an_entry_step_changes_and_an_exit() -> None:
-    assert moves(LINE, {"1": ["A", "B", "C"]}) == [
+def test_a_case_on_the_designed_path_is_an_entry_step_changes_and_an_exit(backend: str) -> None:
+    assert moves(LINE, {"1": ["A", "B", "C"]}, backend) == [
         ("1", 1, "entry", None, "a", True, None),
         ("1", 2, "move", "a", "b", True, None),
         ("1", 3, "move", "b", "c", True, None),
@@ -59,8 +66,10 @@ def test_a_case_on_the_designed_path_is_an_entry_step_changes_and_an_exit() -> N
     ]
 
 
-def test_anytime_steps_are_no_moves_and_unclaimed_activities_are_one_move_per_visit() -> None:
-    got = moves(LINE, {"1": ["A", "H", "Oops", "Oops", "A", "B"]})
+def test_anytime_steps_are_no_moves_and_unclaimed_activities_are_one_move_per_visit(
+    backend: str,
+) -> None:
+    got = moves(LINE, {"1": ["A", "H", "Oops", "Oops", "A", "B"]}, backend)
     assert got == [
         ("1", 1, "entry", None, "a", True, None),
         ("1", 3, "unexpected", "a", None, False, "unexpected_activity"),
@@ -69,8 +78,8 @@ def test_anytime_steps_are_no_moves_and_unclaimed_activities_are_one_move_per_vi
     ]
 
 
-def test_cases_without_a_regular_step_are_out_of_scope() -> None:
-    got = moves(LINE, {"other": ["H", "Oops"], "1": ["A", "B", "C"]})
+def test_cases_without_a_regular_step_are_out_of_scope(backend: str) -> None:
+    got = moves(LINE, {"other": ["H", "Oops"], "1": ["A", "B", "C"]}, backend)
     assert [(m[0], m[2]) for m in got] == [
         ("1", "entry"),
         ("1", "move"),
@@ -79,9 +88,10 @@ def test_cases_without_a_regular_step_are_out_of_scope() -> None:
     ]
 
 
-def test_a_move_the_design_does_not_allow_is_judged_and_names_what_it_skipped() -> None:
-    t = replay(hourly({"1": ["B", "C"], "2": ["A", "C", "B", "C"]}), LINE)
-    rows = t.order_by(["case", "seq"]).to_pyarrow().to_pylist()
+def test_a_move_the_design_does_not_allow_is_judged_and_names_what_it_skipped(
+    backend: str,
+) -> None:
+    rows = replayed(LINE, {"1": ["B", "C"], "2": ["A", "C", "B", "C"]}, backend)
     got = [(r["case"], r["kind"], r["to_step"], r["deviation"], r["skipped"]) for r in rows]
     assert got == [
         ("1", "entry", "b", "entered_midway", "a"),
@@ -97,15 +107,15 @@ def test_a_move_the_design_does_not_allow_is_judged_and_names_what_it_skipped() 
     assert first == [("a", True), ("c", True), ("b", True), ("c", False)]
 
 
-def test_going_back_to_a_visited_step_is_backtracking() -> None:
-    got = moves(LINE, {"1": ["A", "B", "A", "B", "C"]})
+def test_going_back_to_a_visited_step_is_backtracking(backend: str) -> None:
+    got = moves(LINE, {"1": ["A", "B", "A", "B", "C"]}, backend)
     assert got[2] == ("1", 3, "move", "b", "a", False, "backtracking")
 
 
-def test_a_step_change_later_than_the_steps_time_limit_is_late() -> None:
+def test_a_step_change_later_than_the_steps_time_limit_is_late(backend: str) -> None:
     j = design(["a", {"id": "b", "time_limit": "2h"}, "c"])
-    t = replay(hourly({"1": [("A", 0), ("A", 1), ("B", 3.5), ("C", 10)]}), j)
-    rows = {r["to_step"]: r for r in t.to_pyarrow().to_pylist() if r["kind"] == "move"}
+    t = replayed(j, {"1": [("A", 0), ("A", 1), ("B", 3.5), ("C", 10)]}, backend)
+    rows = {r["to_step"]: r for r in t if r["kind"] == "move"}
     # measured from a's last event: 2.5 hours
     assert (rows["b"]["late"], rows["b"]["elapsed_seconds"]) == (True, 9000.0)
     assert (rows["c"]["late"], rows["c"]["elapsed_seconds"]) == (False, 23400.0)

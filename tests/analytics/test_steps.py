@@ -84,25 +84,26 @@ def test_without_an_outcome_step_the_mandatory_steps_in_listed_order() -> None:
     assert [s.label for s in design_funnel(j)] == ["Aee", "Cee", "Dee"]
 
 
-def test_time_into_a_step_runs_from_the_last_event_of_the_previous_one() -> None:
+def test_time_into_a_step_runs_from_the_last_event_of_the_previous_one(backend: str) -> None:
     j = design(["a", "b", "c", {"id": "d", "anytime": True}], outcome="c")
-    backend = backend_for(
+    b = backend_for(
         journeys(
             {
                 "c1": "A@0 A@1 D@2 B@5 B@6 C@10",  # into b after 4 min, into c after 4 min
                 "c2": "A@0 C@2 X@3",  # into c after 2 min; X is no step
                 "c3": "B@0",  # no move at all
             }
-        )
+        ),
+        backend,
     )
-    rows = backend.rows(step_times(backend.events(), j))
+    rows = b.rows(step_times(b.events(), j))
     got = {r["step"]: (r["median_seconds"], r["moves"]) for r in rows}
     assert got == {"b": (240.0, 1), "c": (pytest.approx(180.0), 2)}
 
 
-def test_going_back_is_a_move_into_the_earlier_step() -> None:
+def test_going_back_is_a_move_into_the_earlier_step(backend: str) -> None:
     j = design(["a", "b"], outcome="b")
-    backend = backend_for(journeys({"c1": "A@0 B@3 A@4 B@10"}))
-    rows = backend.rows(step_times(backend.events(), j))
+    b = backend_for(journeys({"c1": "A@0 B@3 A@4 B@10"}), backend)
+    rows = b.rows(step_times(b.events(), j))
     got = {r["step"]: (r["median_seconds"], r["moves"]) for r in rows}
     assert got == {"a": (60.0, 1), "b": (270.0, 2)}  # b: 3 and 6 minutes
