@@ -114,6 +114,18 @@ def backend_for(table: pa.Table, backend: str = "duckdb") -> Backend:
     return IbisBackend(con.create_table("events", table))
 
 
+def executed(expr: ibis.Table, engine: str) -> list[dict[str, Any]]:
+    """``expr``, built on in-memory tables only, run on ``engine`` (the ``backend`` fixture):
+    on DuckDB as Ibis runs it, on Spark through a Spark backend, which registers the
+    in-memory tables it reads; the rows as Arrow hands them back."""
+    if engine == "spark":
+        from journeyscope.analytics.backends import SparkBackend, spark_session
+
+        spark = SparkBackend(session=spark_session("local[2]"), events=ibis.memtable({"x": [1]}))
+        return spark.arrow(expr).to_pylist()  # type: ignore[no-any-return]
+    return expr.to_pyarrow().to_pylist()  # type: ignore[no-any-return]
+
+
 def count_replays(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """From now on, each conformance replay built (``conformance.conformance``, which every
     caller goes through) recorded as (design id, case rule kind): one entry is one replay of

@@ -22,24 +22,24 @@ def lifecycle(table: pa.Table, transitions: list[str | None]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=table.schema)
 
 
-def test_activity_key_joins_the_lifecycle_onto_the_activity() -> None:
+def test_activity_key_joins_the_lifecycle_onto_the_activity(backend: str) -> None:
     table = lifecycle(
         journeys({"c1": "A@0 A@1 B@2", "c2": "A@0 A@1"}),
         ["start", "complete", None, "start", "complete"],
     )
-    backend = backend_for(table)
-    plain = backend.run(DfgQuery())
+    on = backend_for(table, backend)
+    plain = on.run(DfgQuery())
     assert {(e.source, e.target): e.count for e in plain.edges} == {("A", "A"): 2, ("A", "B"): 1}
     key = parse_activity_key("concept:name+lifecycle:transition")
-    keyed = backend.run(DfgQuery(activity_key=key))
+    keyed = on.run(DfgQuery(activity_key=key))
     assert {(e.source, e.target): e.count for e in keyed.edges} == {
         ("A (start)", "A (complete)"): 2,
         ("A (complete)", "B"): 1,  # no lifecycle value: the activity alone
     }
-    f = backend.run(FunnelQuery(steps=("A (start)", "B"), activity_key=key))
+    f = on.run(FunnelQuery(steps=("A (start)", "B"), activity_key=key))
     assert [s.cases for s in f.steps] == [2, 1]
     with pytest.raises(UnknownNameError, match="closest: 'A \\(start\\)'"):
-        backend.run(FunnelQuery(steps=("A (strat)", "B"), activity_key=key))
+        on.run(FunnelQuery(steps=("A (strat)", "B"), activity_key=key))
     with pytest.raises(InvalidQueryError):
         parse_activity_key(" + ")
 

@@ -1,5 +1,5 @@
-"""How events become cases (analytics/cases.py), on a small table run by DuckDB: each case
-rule, the order within a case (ties in input order), durations and rules from options with
+"""How events become cases (analytics/cases.py), on a small table run by DuckDB and by Spark
+(the ``backend`` fixture): each case rule, the order within a case (ties in input order), durations and rules from options with
 clear errors, activity keys, and properties read out of the JSON text."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from typing import Any
 
 import ibis
 import pytest
+from analytics_kit import backend_for
 
+from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import (
     CaseRule,
     case_rule_from_options,
@@ -52,9 +54,15 @@ def _events() -> ibis.Table:
     )
 
 
-def _cases(rule: CaseRule) -> dict[str, list[str]]:
-    t = cased(_events(), rule)
-    rows = t.order_by(["case", "seq"]).select("case", "event_id", "seq").to_pyarrow().to_pylist()
+def _on(engine: str) -> Backend:
+    """A backend on ``engine`` holding :func:`_events`."""
+    return backend_for(_events().to_pyarrow(), engine)
+
+
+def _cases(rule: CaseRule, engine: str) -> dict[str, list[str]]:
+    b = _on(engine)
+    t = cased(b.events(), rule)
+    rows = b.rows(t.order_by(["case", "seq"]).select("case", "event_id", "seq"))
     out: dict[str, list[str]] = {}
     for r in rows:
         out.setdefault(r["case"], []).append(r["event_id"])
@@ -62,26 +70,29 @@ def _cases(rule: CaseRule) -> dict[str, list[str]]:
     return out
 
 
-def test_each_case_rule_groups_the_events() -> None:
-    assert _cases(CaseRule.given()) == {
+def test_each_case_rule_groups_the_events(backend: str) -> None:
+    assert _cases(CaseRule.given(), backend) == {
         "k1": ["e0", "e1"],
         "k2": ["e2", "e3"],  # equal timestamps: input order
         "k3": ["e4"],
         "k4": ["e6"],
     }
-    assert _cases(CaseRule.per_customer()) == {"ann": ["e0", "e1", "e2", "e3"], "bob": ["e4", "e5"]}
-    assert _cases(CaseRule.inactivity(timedelta(hours=24))) == {
+    assert _cases(CaseRule.per_customer(), backend) == {
+        "ann": ["e0", "e1", "e2", "e3"],
+        "bob": ["e4", "e5"],
+    }
+    assert _cases(CaseRule.inactivity(timedelta(hours=24)), backend) == {
         "ann#1": ["e0", "e1"],
         "ann#2": ["e2", "e3"],
         "bob#1": ["e4", "e5"],
     }
-    assert _cases(CaseRule.starting_at("Visit")) == {
+    assert _cases(CaseRule.starting_at("Visit"), backend) == {
         "ann#1": ["e0", "e1"],
         "ann#2": ["e2"],
         "ann#3": ["e3"],
         "bob#1": ["e4", "e5"],
     }
-    assert _cases(CaseRule.ending_at("Buy")) == {
+    assert _cases(CaseRule.ending_at("Buy"), backend) == {
         "ann#0": ["e0", "e1"],
         "ann#1": ["e2", "e3"],
         "bob#0": ["e4", "e5"],
@@ -106,12 +117,13 @@ def test_rules_from_options_and_durations_say_what_is_wrong() -> None:
     assert CaseRule.ending_at("Buy").describe().startswith("per customer, a case ends after")
 
 
-def _column(t: ibis.Table, value: Any) -> list[Any]:
-    return t.select(v=value).order_by("v").to_pyarrow()["v"].to_pylist()  # type: ignore[no-any-return]
+def _column(b: Backend, t: ibis.Table, value: Any) -> list[Any]:
+    return [r["v"] for r in b.rows(t.select(v=value).order_by("v"))]
 
 
-def test_properties_are_read_out_of_the_json_text() -> None:
-    t = _events()
+def test_properties_are_read_out_of_the_json_text(backend: str) -> None:
+    b = _on(backend)
+    t = b.events()
     values = t.select(
         t.event_id,
         s=property_value(t, "segment"),
@@ -119,11 +131,11 @@ def test_properties_are_read_out_of_the_json_text() -> None:
         note=property_value(t, "note"),
         flag=property_value(t, "flag"),
     )
-    got = {r["event_id"]: r for r in values.to_pyarrow().to_pylist()}
+    got = {r["event_id"]: r for r in b.rows(values)}
     assert (got["e0"]["s"], got["e0"]["n"]) == ("gold", "3")
     assert got["e1"]["note"] == 'said \\"hi\\"'  # the string as written inside its quotes
     assert got["e5"]["flag"] == "true" and got["e2"]["s"] is None
-    assert _column(t, property_value(t, "activity")) == [
+    assert _column(b, t, property_value(t, "activity")) == [
         "Buy",
         "Buy",
         "Visit",
@@ -134,21 +146,21 @@ def test_properties_are_read_out_of_the_json_text() -> None:
     ]
 
 
-def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case() -> None:
+def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case(
+    backend: str,
+) -> None:
     assert parse_activity_key(" activity + lifecycle:transition ") == (
         "activity",
         "lifecycle:transition",
     )
     with pytest.raises(InvalidQueryError, match="no activity key"):
         parse_activity_key(" + ")
-    t = keyed(_events(), ("activity", "lifecycle:transition"))
-    rows = {
-        r["event_id"]: r
-        for r in t.select("event_id", "activity", "work_item").to_pyarrow().to_pylist()
-    }
+    b = _on(backend)
+    t = keyed(b.events(), ("activity", "lifecycle:transition"))
+    rows = {r["event_id"]: r for r in b.rows(t.select("event_id", "activity", "work_item"))}
     assert rows["e4"]["activity"] == "Visit (start)" and rows["e4"]["work_item"] == "Visit"
     assert rows["e0"]["activity"] == "Visit"
-    assert "work_item" not in keyed(_events(), ()).columns, "no key: the activity column"
+    assert "work_item" not in keyed(b.events(), ()).columns, "no key: the activity column"
     assert describe_key(()) == "activity = the activity column"
-    c = with_cases(_events())
-    assert sorted(_column(c, person(c))) == ["ann", "ann", "ann", "ann", "bob", "k4"]
+    c = with_cases(b.events())
+    assert sorted(_column(b, c, person(c))) == ["ann", "ann", "ann", "ann", "bob", "k4"]

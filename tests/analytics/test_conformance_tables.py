@@ -9,6 +9,7 @@ from typing import Any
 
 import ibis
 import pytest
+from analytics_kit import executed
 
 from journeyscope.analytics.conformance_replay import DEVIATIONS
 from journeyscope.analytics.conformance_tables import (
@@ -134,11 +135,7 @@ def _info() -> ibis.Table:
     return ibis.memtable(rows, schema=schema)
 
 
-def _rows(t: ibis.Table) -> list[dict[str, Any]]:
-    return t.to_pyarrow().to_pylist()
-
-
-def test_case_facts_join_the_entry_and_exit_to_the_events_of_cases_in_scope() -> None:
+def test_case_facts_join_the_entry_and_exit_to_the_events_of_cases_in_scope(backend: str) -> None:
     events = ibis.memtable(
         {
             "case_id": ["1", "1", "1", "2", "9"],
@@ -147,7 +144,7 @@ def test_case_facts_join_the_entry_and_exit_to_the_events_of_cases_in_scope() ->
         },
         schema={"case_id": "string", "activity": "string", "timestamp": "timestamp('UTC')"},
     )
-    got = {r["case"]: r for r in _rows(case_facts(events, JOURNEY, None, _moves()))}
+    got = {r["case"]: r for r in executed(case_facts(events, JOURNEY, None, _moves()), backend)}
     assert set(got) == {"1", "2"}  # case 9 has no moves: out of scope
     one, two = got["1"], got["2"]
     assert (one["entered_at"], one["left_at"], one["reached"]) == ("a", "c", True)
@@ -160,9 +157,10 @@ def test_case_facts_join_the_entry_and_exit_to_the_events_of_cases_in_scope() ->
     )
 
 
-def test_deviations_are_the_flagged_moves_the_late_ones_and_a_late_outcome() -> None:
-    rows = _rows(
-        deviations(_moves(), JOURNEY, _info()).order_by(["case", "type", "elapsed_seconds"])
+def test_deviations_are_the_flagged_moves_the_late_ones_and_a_late_outcome(backend: str) -> None:
+    rows = executed(
+        deviations(_moves(), JOURNEY, _info()).order_by(["case", "type", "elapsed_seconds"]),
+        backend,
     )
     got = [(r["case"], r["type"], r["to_step"], r["elapsed_seconds"]) for r in rows]
     assert got == [
@@ -176,9 +174,12 @@ def test_deviations_are_the_flagged_moves_the_late_ones_and_a_late_outcome() -> 
     assert outcome["seq"] is None and outcome["timestamp"] == T0 + 48 * HOUR
 
 
-def test_each_case_has_its_fitness_and_one_count_per_deviation_type() -> None:
+def test_each_case_has_its_fitness_and_one_count_per_deviation_type(backend: str) -> None:
     info = _info()
-    got = {r["case"]: r for r in _rows(cases(_moves(), deviations(_moves(), JOURNEY, info), info))}
+    got = {
+        r["case"]: r
+        for r in executed(cases(_moves(), deviations(_moves(), JOURNEY, info), info), backend)
+    }
     one, two = got["1"], got["2"]
     assert (one["moves"], one["allowed_moves"], one["fitness"]) == (4, 4, 1.0)
     assert (two["moves"], two["allowed_moves"], two["fitness"]) == (3, 0, 0.0)
@@ -197,10 +198,10 @@ def test_each_case_has_its_fitness_and_one_count_per_deviation_type() -> None:
     )
 
 
-def test_the_summary_spreads_fitness_over_the_cases() -> None:
+def test_the_summary_spreads_fitness_over_the_cases(backend: str) -> None:
     fitness = [1.0, 0.0, 0.5, 1.0]
     table = ibis.memtable({"fitness": fitness, "reached_outcome": [True, False, True, True]})
-    [s] = _rows(summary(table))
+    [s] = executed(summary(table), backend)
     assert (s["cases"], s["reached_outcome"], s["perfect"]) == (4, 3, 2)
     assert (s["mean"], s["min"]) == (0.625, 0.0)
     # interpolated between the two nearest of 0, 0.5, 1, 1
@@ -209,8 +210,10 @@ def test_the_summary_spreads_fitness_over_the_cases() -> None:
     )
 
 
-def test_each_observable_step_counts_its_arrivals_and_departures_in_design_order() -> None:
-    got = _rows(steps(_moves(), JOURNEY))
+def test_each_observable_step_counts_its_arrivals_and_departures_in_design_order(
+    backend: str,
+) -> None:
+    got = executed(steps(_moves(), JOURNEY), backend)
     assert [(r["step"], r["name"], r["stage"]) for r in got] == [
         ("a", "Apply", "one"),
         ("b", "Buy", "one"),
@@ -230,9 +233,9 @@ def test_each_observable_step_counts_its_arrivals_and_departures_in_design_order
     ]
 
 
-def test_moves_are_counted_by_kind_and_target_most_frequent_first() -> None:
+def test_moves_are_counted_by_kind_and_target_most_frequent_first(backend: str) -> None:
     rows = [*MOVES, *(m | {"case": "3"} for m in MOVES[4:])]  # case 3 does what case 2 did
-    got = _rows(transitions(_moves(rows)))
+    got = executed(transitions(_moves(rows)), backend)
     counted = [(r["kind"], r["from_step"], r["target"], r["count"], r["cases"]) for r in got]
     assert counted[:3] == [
         ("exit", "b", "(end)", 2, 2),

@@ -77,8 +77,8 @@ def _customers(persons: list[str]) -> pa.Table:
     )
 
 
-def _run(**kw: Any) -> dict[str, list[dict[str, Any]]]:
-    backend = backend_for(canonical(_events()))
+def _run(engine: str, **kw: Any) -> dict[str, list[dict[str, Any]]]:
+    backend = backend_for(canonical(_events()), engine)
     t = with_person(backend.events(), CaseRule.given())
     invitation = t.activity == "Survey sent" if kw.pop("invited", False) else None
     exprs = customer_features(t, "NPS", invitation=invitation, **kw)
@@ -88,20 +88,22 @@ def _run(**kw: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def test_the_person_is_the_customer_or_else_the_case_and_events_outside_cases_leave() -> None:
-    backend = backend_for(canonical(_events()))
-    rows = backend.rows(with_person(backend.events(), CaseRule.given()).select("case", "person"))
+def test_the_person_is_the_customer_or_else_the_case_and_events_outside_cases_leave(
+    backend: str,
+) -> None:
+    b = backend_for(canonical(_events()), backend)
+    rows = b.rows(with_person(b.events(), CaseRule.given()).select("case", "person"))
     assert {(r["case"], r["person"]) for r in rows} == {
         ("c1", "p1"),
         ("c2", "p1"),
         ("c9", "c9"),
     }
-    per_customer = with_person(backend.events(), CaseRule.per_customer())
-    assert {r["person"] for r in backend.rows(per_customer.select("person"))} == {"p1", "p2"}
+    per_customer = with_person(b.events(), CaseRule.per_customer())
+    assert {r["person"] for r in b.rows(per_customer.select("person"))} == {"p1", "p2"}
 
 
-def test_the_surveys_answers_are_the_target_never_a_feature() -> None:
-    got = _run(properties=("segment",))
+def test_the_surveys_answers_are_the_target_never_a_feature(backend: str) -> None:
+    got = _run(backend, properties=("segment",))
     p1 = next(r for r in got["customers"] if r["person"] == "p1")
     # Apply, Call, Rate, Survey sent: the two NPS answers are left out of the counts
     assert (p1["events"], p1["cases"], p1["activities"]) == (4, 2, 4)
@@ -123,22 +125,22 @@ def test_the_surveys_answers_are_the_target_never_a_feature() -> None:
     ]
 
 
-def test_invitations_are_counted_apart_and_left_out_of_the_features() -> None:
-    got = _run(invited=True)
+def test_invitations_are_counted_apart_and_left_out_of_the_features(backend: str) -> None:
+    got = _run(backend, invited=True)
     p1 = next(r for r in got["customers"] if r["person"] == "p1")
     assert p1["invited"] == 1 and p1["events"] == 3
     assert "Survey sent" not in {r["activity"] for r in got["activities"]}
     assert got["invitations"] == [{"activity": "Survey sent", "customers": 1}]
-    assert "invitations" not in _run()
+    assert "invitations" not in _run(backend)
 
 
-def test_a_truth_property_is_averaged_per_customer() -> None:
+def test_a_truth_property_is_averaged_per_customer(backend: str) -> None:
     rows = _events()
     rows[0]["properties"] = json.dumps({"true_score": 6})
     rows[1]["properties"] = json.dumps({"true_score": 9})
-    backend = backend_for(canonical(rows))
-    t = with_person(backend.events(), CaseRule.given())
-    got = backend.rows(customer_features(t, "NPS", truth="true_score")["customers"])
+    b = backend_for(canonical(rows), backend)
+    t = with_person(b.events(), CaseRule.given())
+    got = b.rows(customer_features(t, "NPS", truth="true_score")["customers"])
     assert {r["person"]: r["truth"] for r in got} == {"p1": 7.5, "c9": None}
 
 

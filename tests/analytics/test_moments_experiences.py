@@ -27,8 +27,9 @@ from journeyscope.analytics.moments_experiences import (
 Event = tuple[str, str | None, float] | tuple[str, str | None, float, float]
 
 
-def _backend(cases: dict[str, list[Event]]) -> Backend:
-    """``case -> [(activity, channel, day[, NPS score]), ...]``; segment ``a`` or ``b``."""
+def _backend(cases: dict[str, list[Event]], engine: str) -> Backend:
+    """``case -> [(activity, channel, day[, NPS score]), ...]``; segment ``a`` or ``b``; on
+    ``engine`` (the ``backend`` fixture)."""
     rows: list[dict[str, Any]] = []
     for case, events in cases.items():
         for activity, channel, day, *score in events:
@@ -47,7 +48,7 @@ def _backend(cases: dict[str, list[Event]]) -> Backend:
                     "properties": json.dumps({"segment": "b" if case == "c2" else "a"}),
                 }
             )
-    return backend_for(canonical(rows))
+    return backend_for(canonical(rows), engine)
 
 
 CASES: dict[str, list[Event]] = {
@@ -69,28 +70,30 @@ def _prepared(backend: Backend, q: MomentsQuery) -> ibis.Table:
     return narrowed(cased(backend.events(), q.case_rule), q)
 
 
-def test_narrowing_keeps_the_columns_read_and_the_properties_adjusted_for() -> None:
+def test_narrowing_keeps_the_columns_read_and_the_properties_adjusted_for(backend: str) -> None:
     q = MomentsQuery(adjust=("segment",))
-    t = _prepared(_backend(CASES), q)
+    t = _prepared(_backend(CASES, backend), q)
     assert not {"properties", "case_id", "customer_id", "cost"} & set(t.columns)
     assert {"case", "seq", "activity", "channel", "survey_score", "segment"} <= set(t.columns)
     assert "lifecycle:transition" in t.columns  # read once, for the work items
 
 
-def test_a_satisfaction_outcome_is_the_last_answer_and_its_position_the_cutoff() -> None:
-    backend = _backend(CASES)
+def test_a_satisfaction_outcome_is_the_last_answer_and_its_position_the_cutoff(
+    backend: str,
+) -> None:
+    b = _backend(CASES, backend)
     q = MomentsQuery(adjust=("segment",))
-    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    rows = b.rows(case_outcomes(_prepared(b, q), q))
     got = {
         r["case"]: (r["outcome"], r["cutoff"], r["first_channel"], r["adj_segment"]) for r in rows
     }
     assert got == {"c1": (6.0, 6, "web", "a"), "c2": (9.0, 2, "web", "b")}  # c3 never answered
 
 
-def test_a_completion_outcome_cuts_at_the_first_outcome_event_or_never() -> None:
-    backend = _backend(CASES)
+def test_a_completion_outcome_cuts_at_the_first_outcome_event_or_never(backend: str) -> None:
+    b = _backend(CASES, backend)
     q = MomentsQuery(outcome="completion", outcomes=("Upload",))
-    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    rows = b.rows(case_outcomes(_prepared(b, q), q))
     assert {r["case"]: (r["outcome"], r["cutoff"]) for r in rows} == {
         "c1": (1.0, 2),
         "c2": (0.0, 2**62),
@@ -106,8 +109,8 @@ def _experiences(backend: Backend, q: MomentsQuery) -> set[tuple[str, str, str, 
     }
 
 
-def test_experiences_before_the_answer_are_each_counted_once_per_case() -> None:
-    got = _experiences(_backend(CASES), MomentsQuery())
+def test_experiences_before_the_answer_are_each_counted_once_per_case(backend: str) -> None:
+    got = _experiences(_backend(CASES, backend), MomentsQuery())
     assert got == {
         ("c1", "went back to Apply", "backtrack", "Apply", "Apply"),
         ("c1", "switch web -> phone at Call", "switch", "Call", "Call"),
@@ -121,7 +124,9 @@ def test_experiences_before_the_answer_are_each_counted_once_per_case() -> None:
     }
 
 
-def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candidates() -> None:
+def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candidates(
+    backend: str,
+) -> None:
     q = MomentsQuery(
         outcome="completion",
         outcomes=("Survey",),
@@ -129,7 +134,7 @@ def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candi
         repeat_within=timedelta(days=1),
         assisted=("chat",),
     )
-    got = _experiences(_backend(CASES), q)
+    got = _experiences(_backend(CASES, backend), q)
     assert {e[1] for e in got} == {
         "went back to Apply",
         "switch web -> phone at Call",
@@ -137,28 +142,28 @@ def test_the_waits_and_repeats_follow_the_query_and_completion_has_no_step_candi
     }
 
 
-def test_a_designs_deviations_before_the_cutoff_are_experiences_at_their_step() -> None:
+def test_a_designs_deviations_before_the_cutoff_are_experiences_at_their_step(backend: str) -> None:
     journey = line_journey("j", ["Apply", "Upload"])
-    backend = _backend(
-        {"d1": [("Upload", "web", 0), ("Apply", "web", 1), ("Survey", None, 2, 5.0)]}
+    b = _backend(
+        {"d1": [("Upload", "web", 0), ("Apply", "web", 1), ("Survey", None, 2, 5.0)]}, backend
     )
-    got = _experiences(backend, MomentsQuery(journey=journey))
+    got = _experiences(b, MomentsQuery(journey=journey))
     deviations = {e for e in got if e[2] not in {"step", "backtrack", "switch", "wait", "repeat"}}
     assert deviations == {
         ("d1", "entered mid-way at upload", "entered_midway", "Upload", "step:upload"),
         ("d1", "out of order: apply", "out_of_order", "Apply", "step:apply"),
     }
     q = MomentsQuery(journey=journey)
-    t = _prepared(backend, q)
-    risks = {r["risk"] for r in backend.rows(risk_sets(t, case_outcomes(t, q), q))}
+    t = _prepared(b, q)
+    risks = {r["risk"] for r in b.rows(risk_sets(t, case_outcomes(t, q), q))}
     assert risks == {"Upload", "Apply", "step:upload", "step:apply"}
 
 
-def test_a_case_is_at_risk_for_what_it_did_before_its_cutoff() -> None:
-    backend = _backend(CASES)
+def test_a_case_is_at_risk_for_what_it_did_before_its_cutoff(backend: str) -> None:
+    b = _backend(CASES, backend)
     q = MomentsQuery()
-    t = _prepared(backend, q)
-    rows = backend.rows(risk_sets(t, case_outcomes(t, q), q))
+    t = _prepared(b, q)
+    rows = b.rows(risk_sets(t, case_outcomes(t, q), q))
     assert sorted((r["case"], r["risk"]) for r in rows) == [
         ("c1", ASSISTED),
         ("c1", "Apply"),
@@ -168,11 +173,11 @@ def test_a_case_is_at_risk_for_what_it_did_before_its_cutoff() -> None:
     ]
 
 
-def test_work_items_done_after_the_outcome_are_counted() -> None:
-    backend = _backend(CASES)
+def test_work_items_done_after_the_outcome_are_counted(backend: str) -> None:
+    b = _backend(CASES, backend)
     q = MomentsQuery()
-    t = _prepared(backend, q)
-    rows = backend.rows(after_outcome(t, case_outcomes(t, q)))
+    t = _prepared(b, q)
+    rows = b.rows(after_outcome(t, case_outcomes(t, q)))
     assert {r["activity"]: (r["events"], r["after"]) for r in rows} == {
         "Apply": (3, 0),
         "Upload": (2, 1),  # c1's upload after its answer
@@ -181,8 +186,8 @@ def test_work_items_done_after_the_outcome_are_counted() -> None:
     }
 
 
-def test_per_customer_cases_are_read_the_same_way() -> None:
-    backend = _backend(CASES)
+def test_per_customer_cases_are_read_the_same_way(backend: str) -> None:
+    b = _backend(CASES, backend)
     q = MomentsQuery(case_rule=CaseRule.per_customer())
-    rows = backend.rows(case_outcomes(_prepared(backend, q), q))
+    rows = b.rows(case_outcomes(_prepared(b, q), q))
     assert {r["case"]: r["outcome"] for r in rows} == {"p-c1": 6.0, "p-c2": 9.0}

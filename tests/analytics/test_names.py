@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ibis
 import pytest
+from analytics_kit import executed
 
 from journeyscope.analytics.names import (
     activities,
@@ -24,12 +25,12 @@ EVENTS = ibis.memtable(
 )
 
 
-def _rows(expressions: dict[str, ibis.Table]) -> dict[str, list[dict[str, object]]]:
-    return {name: expr.to_pyarrow().to_pylist() for name, expr in expressions.items()}
+def _rows(expressions: dict[str, ibis.Table], engine: str) -> dict[str, list[dict[str, object]]]:
+    return {name: executed(expr, engine) for name, expr in expressions.items()}
 
 
-def test_a_known_activity_passes_and_a_typo_names_the_closest() -> None:
-    rows = _rows({"activities": activities(EVENTS)})
+def test_a_known_activity_passes_and_a_typo_names_the_closest(backend: str) -> None:
+    rows = _rows({"activities": activities(EVENTS)}, backend)
     check_activities([("Apply", "step 1"), ("Upload documents", "step 2")], rows)
     with pytest.raises(UnknownNameError) as wrong:
         check_activities([("Apply", "step 1"), ("Uplaod documents", "step 2")], rows)
@@ -37,13 +38,14 @@ def test_a_known_activity_passes_and_a_typo_names_the_closest() -> None:
     assert "Uplaod documents" in message and "Upload documents" in message and "step 2" in message
 
 
-def test_a_property_with_a_value_somewhere_passes() -> None:
+def test_a_property_with_a_value_somewhere_passes(backend: str) -> None:
     for name in ("segment", "region", "channel"):
-        check_property(name, EVENTS.columns, _rows(property_checks(EVENTS, name)), "--by")
+        found = _rows(property_checks(EVENTS, name), backend)
+        check_property(name, EVENTS.columns, found, "--by")
 
 
-def test_an_unknown_property_names_the_closest_columns_and_keys() -> None:
-    rows = _rows(property_checks(EVENTS, "segmnet"))
+def test_an_unknown_property_names_the_closest_columns_and_keys(backend: str) -> None:
+    rows = _rows(property_checks(EVENTS, "segmnet"), backend)
     with pytest.raises(UnknownNameError) as wrong:
         check_property("segmnet", EVENTS.columns, rows, "--by")
     message = str(wrong.value)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import ibis
 import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, backend_for, journeys
@@ -57,12 +56,12 @@ CASES = {
 }
 
 
-def opened(table: pa.Table, key: tuple[str, ...] = ()) -> dict[str, list[str]]:
+def opened(table: pa.Table, engine: str, key: tuple[str, ...] = ()) -> dict[str, list[str]]:
     from journeyscope.analytics.cases import keyed
 
-    con = ibis.duckdb.connect()
-    t = instances(with_cases(keyed(con.create_table("events", table), key)))
-    rows = t.filter(t.opens).order_by(["case", "source_row"]).to_pyarrow().to_pylist()
+    b = backend_for(table, engine)
+    t = instances(with_cases(keyed(b.events(), key)))
+    rows = b.rows(t.filter(t.opens).order_by(["case", "source_row"]))
     out: dict[str, list[str]] = {}
     for r in rows:
         out.setdefault(r["case"], []).append(r["item"])
@@ -70,8 +69,8 @@ def opened(table: pa.Table, key: tuple[str, ...] = ()) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("key", [(), KEY])
-def test_instances_open_at_new_work_only(key: tuple[str, ...]) -> None:
-    got = opened(lifecycle_log(CASES), key)
+def test_instances_open_at_new_work_only(key: tuple[str, ...], backend: str) -> None:
+    got = opened(lifecycle_log(CASES), backend, key)
     assert got["sessions"] == ["A", "W", "B", "C"]
     assert got["around"] == ["W", "X"]
     assert got["again"] == ["W", "X", "W"]
@@ -83,9 +82,10 @@ def test_instances_open_at_new_work_only(key: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("key", [(), KEY])
-def test_going_back_ignores_the_transitions_of_one_work_item(key: tuple[str, ...]) -> None:
-    backend = backend_for(lifecycle_log(CASES))
-    loops = backend.run(PathsQuery(activity_key=key)).loops
+def test_going_back_ignores_the_transitions_of_one_work_item(
+    key: tuple[str, ...], backend: str
+) -> None:
+    loops = backend_for(lifecycle_log(CASES), backend).run(PathsQuery(activity_key=key)).loops
     assert loops is not None
     back = {(e.source, e.target): e.cases for e in loops.back_edges}
     status = ("T", "S (open)") if key else ("T", "S")
@@ -95,7 +95,7 @@ def test_going_back_ignores_the_transitions_of_one_work_item(key: tuple[str, ...
     assert "schedule, start, complete" in loops.semantics
 
 
-def test_moments_name_work_items_and_skip_their_transitions() -> None:
+def test_moments_name_work_items_and_skip_their_transitions(backend: str) -> None:
     cases = {
         **{f"ok{i}": "W:schedule@0 X:complete@1 W:start@2 W:complete@3 Done@4" for i in range(4)},
         **{
@@ -103,8 +103,7 @@ def test_moments_name_work_items_and_skip_their_transitions() -> None:
             for i in range(4)
         },
     }
-    backend = backend_for(lifecycle_log(cases))
-    r = backend.run(
+    r = backend_for(lifecycle_log(cases), backend).run(
         MomentsQuery(
             outcome="completion", outcomes=("Done",), min_cases=2, activity_key=KEY, top=50
         )
