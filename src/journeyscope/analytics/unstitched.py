@@ -72,8 +72,3 @@ class SourceEvents:
             if self._stitched is None:
                 self._stitched = self._keep(stitch_view(self._mapped))
             return self._stitched
-
-    @property
-    def stitched(self) -> bool:
-        """Whether the identities have been stitched (a caller has read customers)."""
-        return self._stitched is not None

@@ -16,9 +16,9 @@ The view differs from an ingested store in three stated ways: rows without an ac
 parseable timestamp are left out of the view — :func:`summarise` counts them by reason, since
 nothing may vanish unseen; ``customer_id`` is stitched by the same rule as ingest, but by
 queries on the engine where the data lives (:func:`~journeyscope.events.identity.stitch_view`;
-on Spark nothing is collected to the driver), once a source is opened, when an analysis
-first reads customers (:mod:`journeyscope.analytics.unstitched`); and ``event_id`` is the
-data's own or a hash of the row's mapped fields.
+on Spark nothing is collected to the driver), once per opened source and only when an
+analysis first reads customers (:mod:`journeyscope.analytics.unstitched`); and ``event_id``
+is the data's own or a hash of the row's mapped fields.
 """
 
 from __future__ import annotations
