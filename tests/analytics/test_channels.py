@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from analytics_kit import backend_for, journeys
-
 from journeyscope.analytics import Backend, ChannelsQuery
 from journeyscope.analytics.channels import (
     completion,
@@ -72,17 +70,22 @@ def test_the_overrides_change_only_the_kinds_they_name() -> None:
     )
 
 
-def _prepared(cases: dict[str, str], rules: ContactRules | None = None) -> tuple[Backend, Any]:
-    backend = backend_for(journeys(cases))
+def _prepared(
+    declared: Declared, cases: dict[str, str], rules: ContactRules | None = None
+) -> tuple[Backend, Any]:
+    backend = declared(cases)
     return backend, contact_events(backend.events(), rules or ContactRules(), None)
 
 
-def test_moves_pair_consecutive_contacts_and_skip_events_that_are_not_contacts() -> None:
+def test_moves_pair_consecutive_contacts_and_skip_events_that_are_not_contacts(
+    declared: Declared,
+) -> None:
     backend, p = _prepared(
+        declared,
         {
             "c1": "Apply/web@0 Note@1 Call/phone@2 Call/phone@3 Apply/web@4",
             "c2": "Apply/app@0",
-        }
+        },
     )
     got = sorted((r["case"], r["source"], r["target"]) for r in backend.rows(moves(p)))
     assert got == [("c1", "phone", "phone"), ("c1", "phone", "web"), ("c1", "web", "phone")]
@@ -93,13 +96,16 @@ def test_moves_pair_consecutive_contacts_and_skip_events_that_are_not_contacts()
     assert cells == {("web", "phone"): (1, 1), ("phone", "phone"): (1, 1), ("phone", "web"): (1, 1)}
 
 
-def test_completion_is_the_first_outcome_and_assisted_contacts_after_it_do_not_count() -> None:
+def test_completion_is_the_first_outcome_and_assisted_contacts_after_it_do_not_count(
+    declared: Declared,
+) -> None:
     backend, p = _prepared(
+        declared,
         {
             "c1": "Apply/web@0 Done/web@1 Call/phone@2",  # the call comes after completion
             "c2": "Apply/phone@0 Done/web@1",  # assisted first contact
             "c3": "Apply/web@0 Upload/app@1",  # never done
-        }
+        },
     )
     rows = {r["case"]: r for r in backend.rows(completion(p, ("Done",)))}
     flags = ("completed", "assisted", "first_digital", "switched")
@@ -113,9 +119,10 @@ def test_completion_is_the_first_outcome_and_assisted_contacts_after_it_do_not_c
     assert last["c1"]["assisted"] is True and last["c3"]["completed"] is True
 
 
-def test_an_activity_that_cannot_be_done_digitally_is_counted_apart() -> None:
+def test_an_activity_that_cannot_be_done_digitally_is_counted_apart(declared: Declared) -> None:
     rules = ContactRules(not_digital=("Collect keys",))
     backend, p = _prepared(
+        declared,
         {"c1": "Apply/web@0 Collect_keys/branch@1 Done/web@2", "c2": "Apply/web@0 Done/web@1"},
         rules,
     )
@@ -124,13 +131,16 @@ def test_an_activity_that_cannot_be_done_digitally_is_counted_apart() -> None:
     assert (rows["c2"]["assisted"], rows["c2"]["not_digital"]) == (False, False)
 
 
-def test_a_repeat_is_the_same_customers_assisted_contact_within_the_limit() -> None:
+def test_a_repeat_is_the_same_customers_assisted_contact_within_the_limit(
+    declared: Declared,
+) -> None:
     backend, p = _prepared(
+        declared,
         {
             "a~p1": "Call/phone@0",
             "b~p1": "Call/chat@1440",  # one day later, another case of the same customer
             "c~p2": "Call/phone@0 Apply/web@1 Call/phone@20000",  # about 14 days later
-        }
+        },
     )
     rows = backend.rows(repeat_contacts(p, timedelta(days=2)))
     assert sorted((r["channel"], r["repeat"]) for r in rows) == [
@@ -141,10 +151,11 @@ def test_a_repeat_is_the_same_customers_assisted_contact_within_the_limit() -> N
     ]
 
 
-def test_volumes_count_events_contacts_and_cases_per_period_and_channel() -> None:
+def test_volumes_count_events_contacts_and_cases_per_period_and_channel(declared: Declared) -> None:
     # 2024-01-01 is a Monday: minute 10080 is the next Monday
     backend, p = _prepared(
-        {"c1": "Apply/web@0 Letter_sent/web@1 Call/phone@10080", "c2": "Apply/web@10081 X@10082"}
+        declared,
+        {"c1": "Apply/web@0 Letter_sent/web@1 Call/phone@10080", "c2": "Apply/web@10081 X@10082"},
     )
     weekly = {
         (r["period"], r["channel"]): (r["events"], r["contacts"], r["cases"])
@@ -162,10 +173,10 @@ def test_volumes_count_events_contacts_and_cases_per_period_and_channel() -> Non
     }
 
 
-def test_the_result_counts_cases_apart_and_states_its_rules() -> None:
+def test_the_result_counts_cases_apart_and_states_its_rules(declared: Declared) -> None:
     rules = ContactRules(not_digital=("Collect keys",))
-    backend = backend_for(
-        journeys({"c1": "Apply/web@0 Collect_keys/branch@1 Done/web@2", "c2": "Apply@0 Done@1"})
+    backend = declared(
+        {"c1": "Apply/web@0 Collect_keys/branch@1 Done/web@2", "c2": "Apply@0 Done@1"}
     )
     r = backend.run(ChannelsQuery(outcomes=("Done",), contacts=rules))
     d = r.digital

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from analytics_kit import backend_for, journeys
 
 from journeyscope.analytics import Backend, CaseRule, DfgQuery
 from journeyscope.analytics.process import activity_counts, dfg, duration_stats, follows
@@ -32,8 +31,8 @@ def test_equal_timestamps_keep_input_order(declared: Declared) -> None:
     assert {(e.source, e.target) for e in m.edges} == {("B", "A"), ("A", "C")}
 
 
-def test_each_event_knows_the_next_activity_and_the_time_to_it() -> None:
-    backend = backend_for(journeys({"c1": "A@0 B@2 C@7", "c2": "B@0"}))
+def test_each_event_knows_the_next_activity_and_the_time_to_it(declared: Declared) -> None:
+    backend = declared({"c1": "A@0 B@2 C@7", "c2": "B@0"})
     rows = backend.rows(follows(backend.events()).order_by("case", "timestamp"))
     got = [
         (r["case"], r["activity"], r["next_activity"], r["ms_to_next"], r["first"]) for r in rows
@@ -46,8 +45,10 @@ def test_each_event_knows_the_next_activity_and_the_time_to_it() -> None:
     ]
 
 
-def test_the_graph_counts_ends_on_rows_without_a_target_and_starts_per_source() -> None:
-    backend = backend_for(journeys({"c1": "A@0 B@1 A@2", "c2": "A@0"}))
+def test_the_graph_counts_ends_on_rows_without_a_target_and_starts_per_source(
+    declared: Declared,
+) -> None:
+    backend = declared({"c1": "A@0 B@1 A@2", "c2": "A@0"})
     rows = backend.rows(dfg(backend.events()))
     got = {(r["source"], r["target"]): (r["count"], r["cases"], r["starts"]) for r in rows}
     # A -> B, B -> A; A ended both cases; both began with A (counted on A's rows)
@@ -59,8 +60,8 @@ def test_the_graph_counts_ends_on_rows_without_a_target_and_starts_per_source() 
     assert sum(r["starts"] for r in rows if r["source"] == "A") == 2
 
 
-def test_activity_counts_are_events_and_the_cases_they_occur_in() -> None:
-    backend = backend_for(journeys({"c1": "A@0 A@1 B@2", "c2": "A@0"}))
+def test_activity_counts_are_events_and_the_cases_they_occur_in(declared: Declared) -> None:
+    backend = declared({"c1": "A@0 A@1 B@2", "c2": "A@0"})
     rows = backend.rows(activity_counts(backend.events()))
     assert {r["activity"]: (r["events"], r["cases"]) for r in rows} == {"A": (3, 2), "B": (1, 1)}
 
@@ -80,8 +81,8 @@ def test_duration_statistics_come_from_exact_sums_rounded_to_a_tenth_of_a_millis
     }
 
 
-def test_the_map_lists_activities_by_events_and_states_its_semantics() -> None:
-    m = backend_for(journeys({"c1": "B@0 A@1 B@2", "c2": "A@0"})).run(DfgQuery())
+def test_the_map_lists_activities_by_events_and_states_its_semantics(declared: Declared) -> None:
+    m = declared({"c1": "B@0 A@1 B@2", "c2": "A@0"}).run(DfgQuery())
     assert [(a.activity, a.events, a.cases) for a in m.activities] == [("A", 2, 2), ("B", 2, 1)]
     assert "directly-follows" in m.semantics
     assert [(e.source, e.target, e.p90_seconds) for e in m.edges] == [

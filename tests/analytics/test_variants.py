@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import ibis
 import pytest
-from analytics_kit import backend_for, journeys
 from pydantic import ValidationError
 
 from journeyscope.analytics import Backend, VariantsQuery
@@ -29,15 +28,15 @@ def test_variants_counts_share_and_coverage(declared: Declared) -> None:
     assert [(p.variants, p.share) for p in v.curve] == [(1, 0.6), (2, 0.8), (3, 1.0)]
 
 
-def test_a_cases_variant_keeps_repeats_and_orders_ties_by_input() -> None:
-    backend = backend_for(journeys({"c1": "B@0 A@0 A@1 C@2", "c2": "A@0"}))
+def test_a_cases_variant_keeps_repeats_and_orders_ties_by_input(declared: Declared) -> None:
+    backend = declared({"c1": "B@0 A@0 A@1 C@2", "c2": "A@0"})
     rows = backend.rows(case_variants(backend.events()))
     got = {r["case"]: (r["variant"].split(SEPARATOR), r["length"]) for r in rows}
     assert got == {"c1": (["B", "A", "A", "C"], 4), "c2": (["A"], 1)}
 
 
-def test_variants_group_cases_with_the_same_sequence() -> None:
-    backend = backend_for(journeys({"c1": "A@0 B@1", "c2": "A@5 B@9", "c3": "B@0"}))
+def test_variants_group_cases_with_the_same_sequence(declared: Declared) -> None:
+    backend = declared({"c1": "A@0 B@1", "c2": "A@5 B@9", "c3": "B@0"})
     rows = backend.rows(variants(backend.events()))
     assert {r["variant"]: (r["cases"], r["length"]) for r in rows} == {
         f"A{SEPARATOR}B": (2, 2),
@@ -56,9 +55,9 @@ def test_ranks_run_by_cases_then_name_with_the_running_coverage() -> None:
     ]
 
 
-def test_the_coverage_rank_is_the_first_to_reach_the_share() -> None:
+def test_the_coverage_rank_is_the_first_to_reach_the_share(declared: Declared) -> None:
     cases = {f"x{i}": "A@0" for i in range(6)} | {f"y{i}": "B@0" for i in range(3)}
-    backend = backend_for(journeys({**cases, "z": "C@0"}))
+    backend = declared({**cases, "z": "C@0"})
     v = backend.run(VariantsQuery(top=1, coverage=0.9))
     assert (v.cases, v.variants, v.variants_for_coverage) == (10, 3, 2)  # 6 + 3 = 90%
     assert [(x.rank, x.activities, x.cumulative_share) for x in v.top] == [(1, ["A"], 0.6)]
