@@ -85,7 +85,7 @@ def test_collinear_covariates_adjust_like_their_independent_columns() -> None:
     assert fit["se"][0] == pytest.approx(ref.bse[1], rel=1e-9)
 
 
-def test_an_online_error_costs_two_points_of_satisfaction() -> None:
+def test_an_online_error_costs_two_points_of_satisfaction(backend: str) -> None:
     cases = {}
     for i in range(40):
         failed = i % 2 == 0
@@ -97,7 +97,7 @@ def test_an_online_error_costs_two_points_of_satisfaction() -> None:
         events.append(("Decision", "letter", 2, None))
         events.append(("Answer", "email", 3, (6.0 if failed else 8.0) + (i % 3 - 1) * 0.5))
         cases[f"k{i:02d}"] = events
-    result = backend_for(_log(cases)).run(MomentsQuery(min_cases=5))
+    result = backend_for(_log(cases), backend).run(MomentsQuery(min_cases=5))
     error = _find(result, "step: Online error")
     assert error.effect == pytest.approx(-2.0, abs=0.05)
     assert error.outcome_with - error.outcome_without == pytest.approx(error.effect, abs=0.05)
@@ -108,7 +108,7 @@ def test_an_online_error_costs_two_points_of_satisfaction() -> None:
     assert result.cases == 40 and "observational" in result.assumptions
 
 
-def test_late_waits_are_compared_among_the_cases_that_got_that_far() -> None:
+def test_late_waits_are_compared_among_the_cases_that_got_that_far(backend: str) -> None:
     """Half the cases stop after A; of those that reach B, half waited long before it. The
     wait changes nothing: completion is 50% with or without it. Compared with every case,
     the wait would look like it doubles completion."""
@@ -121,7 +121,7 @@ def test_late_waits_are_compared_among_the_cases_that_got_that_far() -> None:
             if i % 4 < 2:
                 events.append(("Done", "web", 40, None))
         cases[f"c{i:02d}"] = events
-    result = backend_for(_log(cases)).run(
+    result = backend_for(_log(cases), backend).run(
         MomentsQuery(outcome="completion", outcomes=("Done",), min_cases=5)
     )
     wait = _find(result, "waited > 14 days before B")
@@ -131,7 +131,7 @@ def test_late_waits_are_compared_among_the_cases_that_got_that_far() -> None:
     assert not any(m.kind == "step" for m in result.moments)  # not for completion
 
 
-def test_adjustment_removes_a_segment_difference() -> None:
+def test_adjustment_removes_a_segment_difference(backend: str) -> None:
     """Segment b is 2 points less satisfied and more often goes back; going back itself does
     nothing. Unadjusted it looks harmful; adjusted for segment it does not."""
     cases = {}
@@ -144,9 +144,9 @@ def test_adjustment_removes_a_segment_difference() -> None:
         score = (8.0 if i < 30 else 6.0) + (i % 3 - 1) * 0.3
         events.append(("Answer", "email", 5, score))
         cases[name] = events
-    backend = backend_for(_log(cases))
-    plain = _find(backend.run(MomentsQuery(min_cases=5)), "went back to A")
-    adjusted = _find(backend.run(MomentsQuery(min_cases=5, adjust=("segment",))), "went back to A")
+    b = backend_for(_log(cases), backend)
+    plain = _find(b.run(MomentsQuery(min_cases=5)), "went back to A")
+    adjusted = _find(b.run(MomentsQuery(min_cases=5, adjust=("segment",))), "went back to A")
     assert plain.effect < -1 and plain.significant
     assert abs(adjusted.effect) < 0.2 and not adjusted.significant
 

@@ -86,11 +86,11 @@ def tiny() -> pa.Table:
     return patched(journeys(CASES, unit=HOUR), {"e17": {"cost": 5.0}})
 
 
-def test_value_stream_by_hand() -> None:
+def test_value_stream_by_hand(backend: str) -> None:
     q = ValueQuery(
         journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0, failure_activities=FAILURES
     )
-    r = backend_for(tiny()).run(q)
+    r = backend_for(tiny(), backend).run(q)
     t = r.totals
     assert (t.events, t.cases, t.cost) == (17, 4, 76.0)
     assert t.cost_from == {"column": 1, "table": 16, "none": 0}
@@ -128,34 +128,32 @@ def test_value_stream_by_hand() -> None:
     assert "not observed" in r.semantics and "failures: Online error" in r.classification
 
 
-def test_nothing_fails_unless_declared_and_going_back_is_not_failure() -> None:
-    r = backend_for(tiny()).run(ValueQuery(journey=JOURNEY))
+def test_nothing_fails_unless_declared_and_going_back_is_not_failure(backend: str) -> None:
+    r = backend_for(tiny(), backend).run(ValueQuery(journey=JOURNEY))
     assert r.failure_activities == [] and r.totals.failure_demand_contacts == 0
     assert all(s.failures == 0 for s in r.steps) and r.opportunities == []
     assert "none declared" in r.semantics
     declared = JOURNEY.model_copy(update={"failure_activities": list(FAILURES)})
-    from_design = backend_for(tiny()).run(ValueQuery(journey=declared))
+    from_design = backend_for(tiny(), backend).run(ValueQuery(journey=declared))
     assert from_design.failure_activities == list(FAILURES)
     assert from_design.totals.failure_demand_contacts == 4
 
 
 @pytest.mark.slow
-def test_cost_sources() -> None:
-    backend = backend_for(tiny())
-    only_table = backend.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
+def test_cost_sources(backend: str) -> None:
+    b = backend_for(tiny(), backend)
+    only_table = b.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="table"))
     assert only_table.totals.cost == 72.0 and only_table.totals.cost_from["table"] == 17
-    only_column = backend.run(
-        ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="column")
-    )
+    only_column = b.run(ValueQuery(journey=JOURNEY, channel_costs=COSTS, cost_source="column"))
     assert only_column.totals.cost == 5.0 and only_column.totals.cost_from["none"] == 16
     # no outcome value and no costs: the opportunity is the failure-demand cost, 0
-    plain = backend.run(ValueQuery(journey=JOURNEY, failure_activities=FAILURES))
+    plain = b.run(ValueQuery(journey=JOURNEY, failure_activities=FAILURES))
     assert plain.opportunities[0].value == 0.0
 
 
-def test_without_a_journey_steps_are_activities() -> None:
+def test_without_a_journey_steps_are_activities(backend: str) -> None:
     q = ValueQuery(channel_costs=COSTS, failure_activities=FAILURES)
-    r = backend_for(tiny()).run(q)
+    r = backend_for(tiny(), backend).run(q)
     steps = {s.step: s for s in r.steps}
     # failures and help contacts (calls) are no steps; B done in the branch is
     assert set(steps) == {"A", "B", "C"} and r.journey is None
@@ -165,7 +163,7 @@ def test_without_a_journey_steps_are_activities() -> None:
     assert r.totals.unattributed_demand_contacts == 2 and r.outcomes == []
 
 
-def test_processing_time_from_lifecycle_pairs() -> None:
+def test_processing_time_from_lifecycle_pairs(backend: str) -> None:
     table = journeys({"c1": "A@0 A@2 B@5 B@6", "c2": "A@0 B@1 B@3"}, unit=HOUR)
     life = ["start", "complete", "start", "complete", "complete", "start", "complete"]
     table = patched(
@@ -175,7 +173,7 @@ def test_processing_time_from_lifecycle_pairs() -> None:
             for i, x in enumerate(life, start=1)
         },
     )
-    r = backend_for(table).run(ValueQuery(journey=JOURNEY))
+    r = backend_for(table, backend).run(ValueQuery(journey=JOURNEY))
     steps = {s.step: s for s in r.steps}
     a, b = steps["a"], steps["b"]
     assert (a.events, a.occurrences) == (3, 2)  # the paired complete is not a new occurrence
@@ -194,7 +192,7 @@ def test_processing_time_from_lifecycle_pairs() -> None:
 
 
 @pytest.mark.slow
-def test_scheduled_events_are_no_occurrences() -> None:
+def test_scheduled_events_are_no_occurrences(backend: str) -> None:
     table = journeys({"c1": "A@0 A@1 A@3 B@4"}, unit=HOUR)
     life = ["schedule", "start", "complete", "complete"]
     table = patched(
@@ -204,7 +202,7 @@ def test_scheduled_events_are_no_occurrences() -> None:
             for i, x in enumerate(life, start=1)
         },
     )
-    a = {s.step: s for s in backend_for(table).run(ValueQuery(journey=JOURNEY)).steps}["a"]
+    a = {s.step: s for s in backend_for(table, backend).run(ValueQuery(journey=JOURNEY)).steps}["a"]
     assert (a.events, a.occurrences) == (3, 1)  # the start only: scheduled 1 hour before
     assert (a.waiting.observed, a.waiting.total_hours) == (1, 1.0)
     assert a.processing is not None and a.processing.total_hours == 2.0
