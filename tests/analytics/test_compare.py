@@ -56,9 +56,9 @@ def _log() -> pa.Table:
     return pa.Table.from_pylist(events, schema=journeys({"x": "A@0"}).schema)
 
 
-def test_each_measure_before_and_after_by_hand() -> None:
-    backend = backend_for(_log())
-    result = backend.run(
+def test_each_measure_before_and_after_by_hand(backend: str) -> None:
+    b = backend_for(_log(), backend)
+    result = b.run(
         CompareQuery(
             journey=JOURNEY,
             step="b",

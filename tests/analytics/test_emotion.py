@@ -107,8 +107,8 @@ def tiny() -> pa.Table:
     return with_measures(journeys(CASES), MEASURES)
 
 
-def test_linking_scaling_and_intervals_by_hand() -> None:
-    r = backend_for(tiny()).run(EmotionQuery(journey=JOURNEY))
+def test_linking_scaling_and_intervals_by_hand(backend: str) -> None:
+    r = backend_for(tiny(), backend).run(EmotionQuery(journey=JOURNEY))
     assert (r.measures, r.linked, r.unlinked) == (7, 5, 2)
     assert r.by_measure == {"CES": 1, "CSAT": 1, "NPS": 3, "sentiment": 2}
     steps = {s.step: s for s in r.steps}
@@ -137,33 +137,35 @@ def test_linking_scaling_and_intervals_by_hand() -> None:
     assert r.window == "14 days" and r.case_rule.startswith("case_id")
 
 
-def test_a_gap_whose_interval_excludes_zero_is_significant() -> None:
+def test_a_gap_whose_interval_excludes_zero_is_significant(backend: str) -> None:
     table = with_measures(
         journeys({"x": "A@0", "y": "A@0", "z": "A@0"}),
         {"e1": ("sentiment", 0.5), "e2": ("sentiment", 0.6), "e3": ("sentiment", 0.7)},
     )
     journey = JOURNEY.model_copy(deep=True)
-    r = backend_for(table).run(EmotionQuery(journey=journey, confidence=0.9))
+    r = backend_for(table, backend).run(EmotionQuery(journey=journey, confidence=0.9))
     a = r.steps[0]
     # values 1.0, 1.2, 1.4: mean 1.2, se 0.2/sqrt(3), t(0.95, 2) = 2.919986
     assert a.felt == pytest.approx(1.2) and a.low == pytest.approx(1.2 - 0.337171, abs=1e-5)
     assert a.gap == pytest.approx(0.2) and a.significant is False
-    r = backend_for(table).run(EmotionQuery(journey=journey, confidence=0.5))
+    r = backend_for(table, backend).run(EmotionQuery(journey=journey, confidence=0.5))
     assert r.steps[0].significant  # t(0.75, 2) = 0.816497: 0.2 - 0.0943 > 0
 
 
-def test_window_edge_and_options() -> None:
+def test_window_edge_and_options(backend: str) -> None:
     cases = {"c1": "A@0 B@10 Survey_answered@20"}
     table = with_measures(journeys(cases), {"e3": ("CES", 1.0)})
     edge = EmotionQuery(journey=JOURNEY, window=timedelta(minutes=10))
-    r = backend_for(table).run(edge)
+    r = backend_for(table, backend).run(edge)
     assert r.linked == 1 and r.steps[1].felt == -2.0  # exactly at the window: linked
-    r = backend_for(table).run(edge.model_copy(update={"window": timedelta(minutes=9)}))
+    r = backend_for(table, backend).run(edge.model_copy(update={"window": timedelta(minutes=9)}))
     assert r.unlinked == 1
-    r = backend_for(table).run(EmotionQuery(journey=JOURNEY, ces_high_is_easy=False))
+    r = backend_for(table, backend).run(EmotionQuery(journey=JOURNEY, ces_high_is_easy=False))
     assert r.steps[1].felt == 2.0
     # excluding B: the answer goes to the step before it
-    r = backend_for(table).run(EmotionQuery(journey=JOURNEY, exclude_steps=("b", "survey")))
+    r = backend_for(table, backend).run(
+        EmotionQuery(journey=JOURNEY, exclude_steps=("b", "survey"))
+    )
     assert r.steps[0].n == 1 and r.steps[1].n == 0 and not r.steps[1].link_target
     with pytest.raises(ValueError, match="unknown steps: nope"):
         EmotionQuery(journey=JOURNEY, exclude_steps=("nope",))

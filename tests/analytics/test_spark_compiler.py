@@ -1,6 +1,7 @@
 """Spark's compilation, adapted where Ibis's would give other numbers than DuckDB's or be
 slow for no reason: exact quantiles and medians by one sort per group, equal to DuckDB's
-``quantile_cont`` (nulls skipped, a group without values gives null, ``where`` honoured)."""
+``quantile_cont`` (nulls skipped, a group without values gives null, ``where`` honoured);
+float literals as doubles."""
 
 from __future__ import annotations
 
@@ -59,3 +60,14 @@ def test_a_quantile_is_compiled_as_one_sort_per_group_not_a_percentile(spark: An
     t = ibis.memtable(_groups(0))
     sql = con.compile(t.group_by("g").aggregate(p90=t.x.quantile(0.9), m=t.x.median())).upper()
     assert "PERCENTILE" not in sql and sql.count("ARRAY_SORT(COLLECT_LIST(") == 2
+
+
+@pytest.mark.spark
+def test_a_float_literal_is_a_double_on_spark_as_on_duckdb(spark: Any) -> None:
+    # Spark reads 1000.0 as a DECIMAL(5,1): milliseconds / 1000.0 came back as a Decimal
+    t = ibis.memtable(pa.table({"ms": pa.array([1500, 2], pa.int64())}))
+    expr = t.select(s=t.ms / 1000.0, half=t.ms * 0.5)
+    on_spark = ibis.pyspark.connect(spark).to_pyarrow(expr)
+    assert on_spark.schema.field("s").type == pa.float64()
+    assert on_spark.to_pylist() == [{"s": 1.5, "half": 750.0}, {"s": 0.002, "half": 1.0}]
+    assert ibis.duckdb.connect().to_pyarrow(expr).to_pylist() == on_spark.to_pylist()

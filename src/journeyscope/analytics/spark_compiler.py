@@ -4,6 +4,7 @@ the session starts); DuckDB's compilation is untouched."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ibis.expr.datatypes as dt
@@ -14,6 +15,7 @@ def adapt_spark_compiler() -> None:
     _trims_whitespace_only()
     _epoch_seconds_keep_the_fraction()
     _quantiles_by_sorting()
+    _float_literals_are_doubles()
 
 
 def _trims_whitespace_only() -> None:
@@ -28,6 +30,26 @@ def _trims_whitespace_only() -> None:
         return self.f.trim(arg, " \t\n\r")
 
     PySparkCompiler.visit_Strip = visit_strip
+
+
+def _float_literals_are_doubles() -> None:
+    """Ibis writes a float literal as ``1000.0``, which Spark reads as a ``DECIMAL(5,1)``: so
+    ``ms / 1000.0`` is a decimal on Spark where Ibis and DuckDB have a double, and a cast to
+    double after it is dropped by Ibis as a no-op. Compare's mean waiting time came back as a
+    ``Decimal`` and its interval failed. Compile a finite float literal as a double; DuckDB
+    is untouched."""
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    literal = PySparkCompiler.__dict__.get("_js_ibis_literal", PySparkCompiler.visit_NonNullLiteral)
+    PySparkCompiler._js_ibis_literal = literal  # the first call's, so this stays idempotent
+
+    def visit_non_null_literal(self: Any, op: Any, *, value: Any, dtype: Any) -> Any:
+        result = literal(self, op, value=value, dtype=dtype)
+        if dtype.is_floating() and math.isfinite(value):
+            return self.cast(result, dt.float64)
+        return result
+
+    PySparkCompiler.visit_NonNullLiteral = visit_non_null_literal
 
 
 def _epoch_seconds_keep_the_fraction() -> None:
