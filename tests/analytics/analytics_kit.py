@@ -258,3 +258,8 @@ def hourly(cases: dict[str, HourlyCase]) -> ibis.Table:
         "source_row": "int64",
     }
     return ibis.memtable(rows, schema=schema)
+
+
+def hourly_backend(cases: dict[str, HourlyCase], engine: str) -> Backend:
+    """A backend on ``engine`` (the ``backend`` fixture) holding :func:`hourly` of ``cases``."""
+    return backend_for(hourly(cases).to_pyarrow(), engine)

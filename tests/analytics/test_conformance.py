@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 import pytest
-from analytics_kit import HOURLY_T0, HourlyCase, backend_for, hourly
+from analytics_kit import HOURLY_T0, HourlyCase, hourly, hourly_backend
 
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
@@ -56,7 +56,7 @@ def run(
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(per-case rows by case id, deviation rows ordered by case and position), replayed
     on ``engine`` (the ``backend`` fixture: DuckDB, and Spark in the whole suite)."""
-    backend = backend_for(hourly(cases).to_pyarrow(), engine)
+    backend = hourly_backend(cases, engine)
     result = conformance(backend.events(), journey)
     per_case = {r["case"]: r for r in backend.rows(result.cases)}
     rows = backend.rows(result.deviations.order_by(["case", "seq", "type"]))
@@ -250,7 +250,7 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
         "4": ["A", "C"],
         "5": ["B", "C"],
     }
-    events = backend_for(hourly(cases).to_pyarrow(), backend).events()
+    events = hourly_backend(cases, backend).events()
     report = conformance(events, LINE).collect()
     assert report.cases == 5 and report.reached_outcome == 4
     a = next(s for s in report.steps if s.id == "a")
@@ -284,7 +284,7 @@ def test_steps_and_transitions_say_where_customers_leave_and_what_they_do_instea
 
 
 def test_the_case_rule_is_stated_and_used(backend: str) -> None:
-    events = backend_for(hourly({"x": ["A", "B"], "y": [("C", 2)]}).to_pyarrow(), backend).events()
+    events = hourly_backend({"x": ["A", "B"], "y": [("C", 2)]}, backend).events()
     ev = events.mutate(customer_id=ibis.literal("same"))
     report = conformance(ev, LINE, CaseRule.per_customer()).collect()
     assert report.cases == 1 and sum(report.deviations.values()) == 0

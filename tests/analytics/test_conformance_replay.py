@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import ibis
-from analytics_kit import HOURLY_T0, HourlyCase, backend_for, hourly
+from analytics_kit import HOURLY_T0, HourlyCase, hourly_backend
 
 from journeyscope.analytics.conformance_replay import DEVIATIONS, replay, seconds, step_table
 from journeyscope.definitions.models import Journey
@@ -42,7 +42,7 @@ def design(steps: Sequence[str | dict[str, Any]], **extra: Any) -> Journey:
 
 def replayed(journey: Journey, cases: dict[str, HourlyCase], engine: str) -> list[dict[str, Any]]:
     """The replay's rows on ``engine``, ordered by case and position."""
-    b = backend_for(hourly(cases).to_pyarrow(), engine)
+    b = hourly_backend(cases, engine)
     return b.rows(replay(b.events(), journey).order_by(["case", "seq"]))
 
 

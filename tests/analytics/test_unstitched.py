@@ -18,7 +18,7 @@ from journeyscope.analytics import ChannelsQuery, DfgQuery, FunnelQuery, PathsQu
 from journeyscope.analytics.backends import Backend, SparkBackend, connect
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.funnels import Exclusion, FunnelStep
-from journeyscope.analytics.unstitched import GUARD, guarded
+from journeyscope.analytics.unstitched import guarded
 from journeyscope.events import Store
 from lanes import examples
 
@@ -37,6 +37,15 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("unstitched") / "events.parquet"
     synthetic.write(synthetic.generate(80, seed=5), path)
     return f"parquet:{path}"
+
+
+@pytest.fixture
+def stitchings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, one entry per stitching of a source's identities."""
+    calls: list[int] = []
+    real = unstitched.stitch_view
+    monkeypatch.setattr(unstitched, "stitch_view", lambda view: calls.append(1) or real(view))
+    return calls
 
 
 def _guarded_duckdb() -> ibis.Table:
@@ -77,20 +86,17 @@ def test_only_an_analysis_drawn_from_cases_alone_on_given_cases_skips_stitching(
 
 
 def test_a_source_is_stitched_once_when_an_analysis_first_reads_customers(
-    lake: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lake: str, tmp_path: Path, stitchings: list[int]
 ) -> None:
-    calls: list[int] = []
-    real = unstitched.stitch_view
-    monkeypatch.setattr(unstitched, "stitch_view", lambda view: calls.append(1) or real(view))
     with connect(tmp_path / "none.duckdb", source=lake) as e:
         e.run(DfgQuery())
         e.run(VariantsQuery())
         e.run(FunnelQuery(steps=STEPS[:3], window=timedelta(days=30), breakdown="segment"))
-        assert calls == []
+        assert stitchings == []
         e.run(PathsQuery(start=STEPS[0], steps=3))  # paths count people
         e.run(ChannelsQuery())
         e.run(DfgQuery(case_rule=CaseRule.per_customer()))
-        assert calls == [1]
+        assert stitchings == [1]
         customers = e.rows(e.events().aggregate(n=e.events().customer_id.nunique()))
     with Store(tmp_path / "store.duckdb") as store:  # stitched at ingest, by the same rule
         store.ingest(Path(lake.removeprefix("parquet:")))
@@ -159,20 +165,16 @@ def test_an_analysis_on_unstitched_events_equals_it_on_stitched_ones(
 
 @pytest.mark.spark
 def test_spark_guards_and_skips_stitching_as_duckdb_does(
-    spark: Any, lake: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spark: Any, lake: str, tmp_path: Path, stitchings: list[int]
 ) -> None:
-    calls: list[int] = []
-    real = unstitched.stitch_view
-    monkeypatch.setattr(unstitched, "stitch_view", lambda view: calls.append(1) or real(view))
     query = FunnelQuery(steps=STEPS[:3], window=timedelta(days=30))
     with connect(tmp_path / "none.duckdb", source=lake) as duck:
         expected = duck.run(query)
     with connect(tmp_path / "none.duckdb", "spark", source=lake) as e:
         assert isinstance(e, SparkBackend) and len(e.views) == 1  # the mapped events, kept
         assert e.run(query) == expected
-        assert calls == []
+        assert stitchings == []
         with pytest.raises(Exception, match="before its identities were stitched"):
             e.rows(e.events(customers=False).select("customer_id"))
         e.run(PathsQuery(start=STEPS[0], steps=3))
-        assert calls == [1] and len(e.views) == 2  # the stitched events, kept too
-    assert GUARD.startswith("journeyscope")
+        assert stitchings == [1] and len(e.views) == 2  # the stitched events, kept too
