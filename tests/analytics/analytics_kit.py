@@ -4,6 +4,7 @@ data. This folder is on ``sys.path`` in tests (``from analytics_kit import ...``
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ import pytest
 from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.backends import Backend, IbisBackend
 from journeyscope.definitions.models import Journey
+from journeyscope.events import Store
 from journeyscope.events.schema import COLUMNS
 
 #: Real logs used by the oracle tests: quick ones, and the large ones (marked slow).
@@ -25,6 +27,13 @@ LARGE_LOGS = ("07_bpic2013_incidents.xes.gz", "bpic2012.xes.gz")
 ALL_LOGS = [
     *QUICK_LOGS,
     *(pytest.param(name, marks=pytest.mark.slow) for name in LARGE_LOGS),
+]
+
+#: The engines the analytics tests run on (the ``backend`` and ``declared`` fixtures): Spark's
+#: runs are slow (a JVM, seconds a query), so the fast lane leaves them out.
+BACKENDS = [
+    "duckdb",
+    pytest.param("spark", marks=pytest.mark.slow),
 ]
 
 
@@ -112,6 +121,28 @@ def backend_for(table: pa.Table, backend: str = "duckdb") -> Backend:
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
     return IbisBackend(con.create_table("events", table))
+
+
+#: Each store's events as Parquet for Spark, exported once per test process (path -> folder).
+_EXPORTED: dict[str, tempfile.TemporaryDirectory[str]] = {}
+
+
+def stored(store: Store, engine: str) -> Backend:
+    """The events of an open ``store`` analysed on ``engine`` (the ``backend`` fixture): on
+    DuckDB the store's own table; on Spark the same rows, exported once to Parquet and read in
+    place (as a lake is), while the test keeps the store open for its hand-written SQL."""
+    if engine != "spark":
+        return IbisBackend(store.events())
+    from journeyscope.analytics.backends import SparkBackend, spark_session
+
+    if store.path not in _EXPORTED:
+        folder = tempfile.TemporaryDirectory(prefix="journeyscope-test-")
+        target = str(Path(folder.name) / "events.parquet").replace("'", "''")
+        store.con.execute(f"COPY events TO '{target}' (FORMAT PARQUET)")
+        _EXPORTED[store.path] = folder
+    session = spark_session("local[2]")
+    data = Path(_EXPORTED[store.path].name) / "events.parquet"
+    return SparkBackend(session=session, events=ibis.pyspark.connect(session).read_parquet(data))
 
 
 def executed(expr: ibis.Table, engine: str) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from analytics_kit import RealLog, backend_for, journeys
+from analytics_kit import BACKENDS, RealLog, backend_for, journeys
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.events import Store
@@ -30,12 +30,6 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
         return made[name]
 
     return get
-
-
-BACKENDS = [
-    "duckdb",
-    pytest.param("spark", marks=pytest.mark.slow),
-]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -10,13 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from analytics_kit import RealLog, backend_for, journeys
+from analytics_kit import RealLog, backend_for, journeys, stored
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from event_logs import logs
-from journeyscope.analytics import Backend, CaseRule, FunnelQuery, IbisBackend, InvalidQueryError
+from journeyscope.analytics import Backend, CaseRule, FunnelQuery, InvalidQueryError
 from journeyscope.analytics.attribution import (
     MODELS,
     NO_TOUCH,
@@ -198,6 +198,29 @@ touch_logs = logs(token, [f"{s}{i}" for s in "cd" for i in range(8)])
 def test_every_model_sums_to_the_conversions(
     log: dict[str, list[Any]], lookback: timedelta | None, breakdown: str | None
 ) -> None:
+    check_every_model_sums("duckdb", log, lookback, breakdown)
+
+
+@pytest.mark.spark
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    touch_logs,
+    st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)]),
+    st.sampled_from([None, "segment"]),
+)
+def test_spark_every_model_sums_to_the_conversions(
+    spark: object,
+    log: dict[str, list[Any]],
+    lookback: timedelta | None,
+    breakdown: str | None,
+) -> None:
+    """The same property on Spark, on fewer examples: each is a few Spark jobs."""
+    check_every_model_sums("spark", log, lookback, breakdown)
+
+
+def check_every_model_sums(
+    engine: str, log: dict[str, list[Any]], lookback: timedelta | None, breakdown: str | None
+) -> None:
     declared = {
         c: " ".join(f"{a}/{ch}@{t}" if ch else f"{a}@{t}" for a, ch, t in evs)
         for c, evs in log.items()
@@ -206,7 +229,7 @@ def test_every_model_sums_to_the_conversions(
     q = AttributionQuery(
         conversions=("Buy",), lookback=lookback, breakdown=breakdown, half_life=timedelta(minutes=3)
     )
-    backend = backend_for(journeys(declared))
+    backend = backend_for(journeys(declared), engine)
     if not converting:
         with pytest.raises(InvalidQueryError, match="no analysed event has activity 'Buy'"):
             run_attribution(backend, q)
@@ -220,30 +243,30 @@ def test_every_model_sums_to_the_conversions(
             assert all(c.conversions > 0 for c in m.credits)
 
 
-def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store) -> None:
-    backend = IbisBackend(synthetic_store.events())
+def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store, backend: str) -> None:
+    b = stored(synthetic_store, backend)
     rule = CaseRule.per_customer()
     conv = "Sign loan agreement"
     r = run_attribution(
-        backend, AttributionQuery(conversions=(conv,), case_rule=rule, breakdown="segment")
+        b, AttributionQuery(conversions=(conv,), case_rule=rule, breakdown="segment")
     )
-    f = backend.run(FunnelQuery(steps=(conv,), case_rule=rule))
+    f = b.run(FunnelQuery(steps=(conv,), case_rule=rule))
     assert r.overall.conversions == f.steps[0].cases > 0
     assert sum(s.conversions for s in r.by_segment) == r.overall.conversions
     for m in r.overall.models:
         assert m.total == pytest.approx(r.overall.conversions, abs=1e-4), m.model
 
 
-def test_real_log_every_model_sums(real_log: Callable[[str], RealLog]) -> None:
+def test_real_log_every_model_sums(real_log: Callable[[str], RealLog], backend: str) -> None:
     log = real_log("receipt.csv")
     with Store(log.store) as store:
-        backend = IbisBackend(store.events())
+        b = stored(store, backend)
         conv = "T10 Determine necessity to stop indication"
         r = run_attribution(
-            backend,
+            b,
             AttributionQuery(conversions=(conv,), touchpoint="activity", lookback=None),
         )
-        f = backend.run(FunnelQuery(steps=(conv,)))
+        f = b.run(FunnelQuery(steps=(conv,)))
     assert r.overall.conversions == f.steps[0].cases > 0
     for m in r.overall.models:
         assert m.total == pytest.approx(r.overall.conversions, abs=1e-4), m.model

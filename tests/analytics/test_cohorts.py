@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from analytics_kit import BASE, RealLog, count_replays, line_journey
+from analytics_kit import BASE, RealLog, count_replays, line_journey, stored
 from pydantic import ValidationError
 
 from journeyscope.analytics import Backend, FunnelQuery, IbisBackend, InvalidQueryError
@@ -145,24 +145,23 @@ def test_a_cohort_is_a_rule_or_a_list() -> None:
         Condition(property="segment")
 
 
-def test_complements_partition_the_synthetic_customers(synthetic_store: Store) -> None:
-    backend = IbisBackend(synthetic_store.events())
+def test_complements_partition_the_synthetic_customers(
+    synthetic_store: Store, backend: str
+) -> None:
+    b = stored(synthetic_store, backend)
     keys = Condition(activity="Collect keys")
-    did = who(backend, Cohort(name="movers", conditions=(keys,)))
-    did_not = who(
-        backend, Cohort(name="others", conditions=(keys.model_copy(update={"negate": True}),))
-    )
+    did = who(b, Cohort(name="movers", conditions=(keys,)))
+    did_not = who(b, Cohort(name="others", conditions=(keys.model_copy(update={"negate": True}),)))
     total = synthetic_store.con.execute("SELECT count(DISTINCT customer_id) FROM events").fetchall()
     assert not did & did_not and len(did | did_not) == total[0][0] and did
 
 
-def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog]) -> None:
+def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog], backend: str) -> None:
     with Store(real_log("receipt.csv").store) as store:
-        backend = IbisBackend(store.events())
         internet = Cohort(
             name="internet", conditions=(Condition(property="channel", equals="Internet"),)
         )
-        got = who(backend, internet)
+        got = who(stored(store, backend), internet)
         sql = store.con.execute(
             "SELECT DISTINCT coalesce(customer_id, case_id) FROM events WHERE channel = 'Internet'"
         ).fetchall()

@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 import pytest
-from analytics_kit import HOURLY_T0, HourlyCase, hourly, hourly_backend
+from analytics_kit import HOURLY_T0, HourlyCase, hourly, hourly_backend, stored
 
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
@@ -353,12 +353,12 @@ def receipt_store(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> 
 
 
 @pytest.mark.slow
-def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store) -> None:
+def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "permit_receipt.yaml")
-    result = conformance(receipt_store.events(), journey)
+    t = stored(receipt_store, backend).events()
+    result = conformance(t, journey)
     per_case = {r["case"]: r for r in result.cases.to_pyarrow().to_pylist()}
     assert len(per_case) == 1434
-    t = receipt_store.events()
     rows = t.order_by([t.case_id, t.timestamp, t.source, t.source_row]).select(
         "case_id", "activity"
     )
@@ -376,9 +376,9 @@ def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store) -> No
     assert mismatches == []
 
 
-def test_real_log_receipt_report(receipt_store: Store) -> None:
+def test_real_log_receipt_report(receipt_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "permit_receipt.yaml")
-    report = conformance(receipt_store.events(), journey).collect()
+    report = conformance(stored(receipt_store, backend).events(), journey).collect()
     assert report.cases == 1434
     # the confirmation letter (T05) was sent in 1,300 cases
     assert report.reached_outcome == 1300
@@ -398,9 +398,9 @@ def test_real_log_receipt_report(receipt_store: Store) -> None:
     assert report.case_rule.startswith("case_id from the data")
 
 
-def test_synthetic_tenancy(synthetic_store: Store) -> None:
+def test_synthetic_tenancy(synthetic_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
-    report = conformance(synthetic_store.events(), journey).collect()
+    report = conformance(stored(synthetic_store, backend).events(), journey).collect()
     con = synthetic_store.con
     steps = (
         "'View property listing', 'Start housing application', 'Upload documents', "
@@ -433,9 +433,9 @@ def test_synthetic_tenancy(synthetic_store: Store) -> None:
     assert 0.5 < report.fitness.mean < 1.0
 
 
-def test_replay_columns(synthetic_store: Store) -> None:
+def test_replay_columns(synthetic_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "maintenance_loan.yaml")
-    moves = replay(synthetic_store.events(), journey)
+    moves = replay(stored(synthetic_store, backend).events(), journey)
     assert moves.columns == (
         "case",
         "seq",

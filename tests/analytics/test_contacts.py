@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from analytics_kit import RealLog
+from analytics_kit import RealLog, stored
 
 from journeyscope import synthetic
 from journeyscope.analytics import (
     Backend,
     ChannelsQuery,
-    DuckDBBackend,
-    IbisBackend,
     PathsQuery,
     ValueQuery,
 )
@@ -132,10 +130,12 @@ def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> Non
     assert backend.run(ChannelsQuery()).failure_demand.failure_demand_contacts == 0
 
 
-def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store) -> None:
-    backend = IbisBackend(synthetic_store.events())
-    ch = backend.run(ChannelsQuery(contacts=RULES))
-    value = backend.run(ValueQuery(contacts=RULES))
+def test_synthetic_truth_is_recovered_and_views_reconcile(
+    synthetic_store: Store, backend: str
+) -> None:
+    b = stored(synthetic_store, backend)
+    ch = b.run(ChannelsQuery(contacts=RULES))
+    value = b.run(ValueQuery(contacts=RULES))
     # contacts: the customer's events in a known channel; assisted: in an assisted one
     initiated = truth(synthetic_store, "{initiator} = 'customer' AND channel IS NOT NULL")
     assisted = truth(synthetic_store, "{initiator} = 'customer' AND channel IN " + ASSISTED)
@@ -154,9 +154,9 @@ def test_synthetic_truth_is_recovered_and_views_reconcile(synthetic_store: Store
     assert ch.contacts.by_initiator["organisation"] == outbound
 
 
-def test_synthetic_defaults_by_name_come_close(synthetic_store: Store) -> None:
+def test_synthetic_defaults_by_name_come_close(synthetic_store: Store, backend: str) -> None:
     """Without the catalogue, the name rules miss only the organisation's field visit."""
-    r = IbisBackend(synthetic_store.events()).run(ChannelsQuery())
+    r = stored(synthetic_store, backend).run(ChannelsQuery())
     missed = synthetic_store.con.execute(
         "SELECT count(*) FROM events WHERE case_id IS NOT NULL AND activity = 'Move-in check'"
     ).fetchall()[0][0]
@@ -190,15 +190,12 @@ def test_catalogue_infer_proposes_the_classification() -> None:
     }
 
 
-def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog]) -> None:
-    backend = DuckDBBackend(real_log("receipt.csv").store)
-    try:
-        r = backend.run(ChannelsQuery())
-        cases = backend.store.con.execute(
+def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog], backend: str) -> None:
+    with Store(real_log("receipt.csv").store) as store:
+        r = stored(store, backend).run(ChannelsQuery())
+        cases = store.con.execute(
             "SELECT count(DISTINCT case_id) FROM events WHERE channel IS NOT NULL"
         ).fetchall()[0][0]
-    finally:
-        backend.close()
     assert r.contacts.channel_is_case_attribute
     assert r.contacts.contacts == cases  # one contact per case, not one per back-office task
     assert r.repeats.repeat_rate < 0.2

@@ -9,9 +9,9 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import backend_for, journeys
+from analytics_kit import backend_for, journeys, stored
 
-from journeyscope.analytics import DuckDBBackend, EmotionQuery, IbisBackend, SparkBackend
+from journeyscope.analytics import DuckDBBackend, EmotionQuery, SparkBackend
 from journeyscope.analytics.emotion import interval
 from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
@@ -177,9 +177,11 @@ def test_interval_helper() -> None:
     assert (ci.mean, ci.low, ci.high) == (1.0, 1.0, 1.0)
 
 
-def test_synthetic_emotion_curve_shows_the_generators_truths(synthetic_store: Store) -> None:
+def test_synthetic_emotion_curve_shows_the_generators_truths(
+    synthetic_store: Store, backend: str
+) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
-    r = IbisBackend(synthetic_store.events()).run(EmotionQuery(journey=journey))
+    r = stored(synthetic_store, backend).run(EmotionQuery(journey=journey))
     # every measure of a case is counted once: surveys with a score plus sentiment scores
     expected = synthetic_store.con.execute(
         "SELECT count(*) FILTER (WHERE survey_type IS NOT NULL AND survey_score IS NOT NULL)"

@@ -58,8 +58,25 @@ def queries(draw: st.DrawFn) -> FunnelQuery:
 def test_funnel_matches_brute_force_reference(
     logs: dict[str, list[Any]], query: FunnelQuery
 ) -> None:
+    check_against_the_reference("duckdb", logs, query)
+
+
+@pytest.mark.spark
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, queries())
+def test_spark_funnel_matches_brute_force_reference(
+    spark: object, logs: dict[str, list[Any]], query: FunnelQuery
+) -> None:
+    """The same property on Spark, whose funnel is another plan (chains of joins, not
+    DuckDB's kernel), on fewer examples: each is a Spark job (about a second)."""
+    check_against_the_reference("spark", logs, query)
+
+
+def check_against_the_reference(
+    engine: str, logs: dict[str, list[Any]], query: FunnelQuery
+) -> None:
     declared = {c: " ".join(f"{a}@{t}" for a, t in evs) for c, evs in logs.items()}
-    backend = backend_for(journeys(declared))
+    backend = backend_for(journeys(declared), engine)
     n = len(query.steps)
     rows = backend.rows(funnel_cases(backend.events(), query))
     ours = {

@@ -13,9 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import statsmodels.api as sm
-from analytics_kit import BASE, backend_for, canonical
+from analytics_kit import BACKENDS, BASE, backend_for, canonical, stored
 
-from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.estimators import adjusted_effects
 from journeyscope.analytics.moments import DEVIATIONS, EVERY, MomentsQuery, MomentsResult, rank
 from journeyscope.analytics.moments_weights import AnsweringWeights
@@ -151,11 +150,14 @@ def test_adjustment_removes_a_segment_difference(backend: str) -> None:
     assert abs(adjusted.effect) < 0.2 and not adjusted.significant
 
 
-@pytest.fixture(scope="module")
-def tenancy_moments(survey_store: Store) -> MomentsResult:
+@pytest.fixture(scope="module", params=BACKENDS)
+def tenancy_moments(request: pytest.FixtureRequest, survey_store: Store) -> MomentsResult:
+    """The tenancy journey's moments of truth on the survey store, on each engine."""
+    if request.param == "spark":
+        request.getfixturevalue("spark")
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     query = MomentsQuery(journey=journey, adjust=("segment",), top=1_000)
-    return IbisBackend(survey_store.events()).run(query)
+    return stored(survey_store, request.param).run(query)
 
 
 @pytest.mark.slow

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from analytics_kit import stored
 
 from journeyscope.analytics import (
     Backend,
     CaseRule,
     DfgQuery,
     FunnelQuery,
-    IbisBackend,
     PathsQuery,
     VariantsQuery,
     parse_duration,
@@ -40,16 +40,16 @@ def test_durations_parse() -> None:
         parse_duration("soon")
 
 
-def test_views_reconcile_on_the_synthetic_store(synthetic_store: Store) -> None:
+def test_views_reconcile_on_the_synthetic_store(synthetic_store: Store, backend: str) -> None:
     """DFG, variants, funnel and paths count the same cases and events."""
-    backend = IbisBackend(synthetic_store.events())
-    m = backend.run(DfgQuery())
-    v = backend.run(VariantsQuery())
+    b = stored(synthetic_store, backend)
+    m = b.run(DfgQuery())
+    v = b.run(VariantsQuery())
     assert m.cases == v.cases == sum(m.start.values()) == sum(m.end.values())
     edges = sum(e.count for e in m.edges)
     assert edges + m.cases == m.events == sum(a.events for a in m.activities)
     first = "Start housing application"
-    f = backend.run(FunnelQuery(steps=(first, "Upload documents")))
+    f = b.run(FunnelQuery(steps=(first, "Upload documents")))
     assert f.steps[0].cases == next(a.cases for a in m.activities if a.activity == first)
-    p = backend.run(PathsQuery(start=first, steps=2, loops=False, top_edges=1000))
+    p = b.run(PathsQuery(start=first, steps=2, loops=False, top_edges=1000))
     assert p.paths == f.steps[0].cases

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from analytics_kit import RealLog
+from analytics_kit import RealLog, stored
 from pydantic import ValidationError
 
-from journeyscope.analytics import Backend, CaseRule, IbisBackend, InvalidQueryError, VariantsQuery
+from journeyscope.analytics import Backend, CaseRule, InvalidQueryError, VariantsQuery
 from journeyscope.analytics.retention import (
     LifecycleQuery,
     LifecycleResult,
@@ -126,19 +126,19 @@ def check_identities(backend: Backend, period: str) -> tuple[int, int]:
     return news, len(life.periods)
 
 
-def test_synthetic_store_identities(synthetic_store: Store) -> None:
-    backend = IbisBackend(synthetic_store.events())
-    customers, weeks = check_identities(backend, "week")
-    cases = backend.run(VariantsQuery(case_rule=CaseRule.per_customer())).cases
+def test_synthetic_store_identities(synthetic_store: Store, backend: str) -> None:
+    b = stored(synthetic_store, backend)
+    customers, weeks = check_identities(b, "week")
+    cases = b.run(VariantsQuery(case_rule=CaseRule.per_customer())).cases
     assert customers == cases > 0 and weeks > 4
 
 
 @pytest.mark.slow
-def test_real_log_identities(real_log: Callable[[str], RealLog]) -> None:
+def test_real_log_identities(real_log: Callable[[str], RealLog], backend: str) -> None:
     with Store(real_log("helpdesk.xes.gz").store) as store:
-        backend = IbisBackend(store.events())
-        customers, months = check_identities(backend, "month")
-        cases = backend.run(VariantsQuery()).cases  # one customer per case in this log
+        b = stored(store, backend)
+        customers, months = check_identities(b, "month")
+        cases = b.run(VariantsQuery()).cases  # one customer per case in this log
     assert customers == cases and months > 12
 
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from analytics_kit import stored
 from pydantic import ValidationError
 
-from journeyscope.analytics import Backend, CaseRule, IbisBackend
+from journeyscope.analytics import Backend, CaseRule
 from journeyscope.analytics.retention import LifecycleQuery, run_lifecycle
 from journeyscope.analytics.trends import OTHER, TrendsQuery, TrendsResult, run_trends
 from journeyscope.errors import UnknownNameError
@@ -107,9 +108,11 @@ def check(result: TrendsResult) -> None:
         assert p.conversions <= p.cases <= p.events
 
 
-def test_synthetic_store_reconciles_with_the_catalogue(synthetic_store: Store) -> None:
-    backend = IbisBackend(synthetic_store.events())
-    everything = run_trends(backend, TrendsQuery())
+def test_synthetic_store_reconciles_with_the_catalogue(
+    synthetic_store: Store, backend: str
+) -> None:
+    b = stored(synthetic_store, backend)
+    everything = run_trends(b, TrendsQuery())
     check(everything)
     stats = synthetic_store.stats()
     assert everything.totals.events == stats["events"]
@@ -122,12 +125,12 @@ def test_synthetic_store_reconciles_with_the_catalogue(synthetic_store: Store) -
         .fetchone()
     )
     assert busiest is not None
-    one = run_trends(backend, TrendsQuery(event=busiest[0], breakdown="channel"))
+    one = run_trends(b, TrendsQuery(event=busiest[0], breakdown="channel"))
     check(one)
     assert (one.totals.events, one.totals.cases) == (busiest[1], busiest[2])
     # every customer's first active week is a new customer of the lifecycle view
-    life = run_lifecycle(backend, LifecycleQuery(case_rule=CaseRule.per_customer()))
-    weekly = run_trends(backend, TrendsQuery(case_rule=CaseRule.per_customer()))
+    life = run_lifecycle(b, LifecycleQuery(case_rule=CaseRule.per_customer()))
+    weekly = run_trends(b, TrendsQuery(case_rule=CaseRule.per_customer()))
     assert [p.new for p in life.periods if p.new] == [
         p.conversions for p in weekly.points if p.conversions
     ]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog, backend_for, journeys
+from analytics_kit import RealLog, backend_for, journeys, stored
 
 from journeyscope import synthetic
-from journeyscope.analytics import DuckDBBackend, IbisBackend, SparkBackend, ValueQuery
+from journeyscope.analytics import DuckDBBackend, SparkBackend, ValueQuery
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
@@ -208,10 +208,12 @@ def test_scheduled_events_are_no_occurrences(backend: str) -> None:
     assert a.processing is not None and a.processing.total_hours == 2.0
 
 
-def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) -> None:
+def test_synthetic_failure_demand_follows_the_generator(
+    synthetic_store: Store, backend: str
+) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     rules = ContactRules.from_catalogue(synthetic.catalogue())
-    r = IbisBackend(synthetic_store.events()).run(ValueQuery(journey=journey, contacts=rules))
+    r = stored(synthetic_store, backend).run(ValueQuery(journey=journey, contacts=rules))
     steps = {s.step: s for s in r.steps}
     # the cost column is there on every event, and the totals are the tenancy cases' events
     regular = [a for s in journey.steps if not s.anytime for a in s.activities]
@@ -245,13 +247,12 @@ def test_synthetic_failure_demand_follows_the_generator(synthetic_store: Store) 
     assert not r.totals.processing_observed
 
 
-def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog]) -> None:
+def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog], backend: str) -> None:
     log = real_log("receipt.csv")
     costs = {"Internet": 0.5, "Desk": 12.0, "Post": 3.0, "e-mail": 1.5}
-    backend = DuckDBBackend(log.store)
-    try:
-        r = backend.run(ValueQuery(channel_costs=costs))
-        con = backend.store.con
+    with Store(log.store) as store:
+        r = stored(store, backend).run(ValueQuery(channel_costs=costs))
+        con = store.con
         per_channel = dict(
             con.execute("SELECT channel, count(*) FROM events GROUP BY channel").fetchall()
         )
@@ -259,8 +260,6 @@ def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog]) -> 
             "SELECT sum(epoch_ms(b) - epoch_ms(a)) / 3600000.0 FROM (SELECT min(timestamp) a,"
             " max(timestamp) b FROM events GROUP BY case_id)"
         ).fetchall()[0][0]
-    finally:
-        backend.close()
     assert (r.totals.events, r.totals.cases) == (8577, 1434)
     assert r.totals.cost == pytest.approx(
         sum(costs.get(k, 0.0) * n for k, n in per_channel.items())
