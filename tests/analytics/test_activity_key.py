@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, backend_for, journeys
 
-from journeyscope.analytics import DfgQuery, DuckDBBackend, FunnelQuery
+from journeyscope.analytics import DfgQuery, FunnelQuery
+from journeyscope.analytics.backends import connect
 from journeyscope.analytics.cases import parse_activity_key
 from journeyscope.errors import InvalidQueryError, UnknownNameError
 
@@ -45,13 +46,10 @@ def test_activity_key_joins_the_lifecycle_onto_the_activity(backend: str) -> Non
 
 
 @pytest.mark.slow
-def test_bpic2013_keeps_its_sub_statuses(real_log: Callable[[str], RealLog]) -> None:
-    backend = DuckDBBackend(real_log("07_bpic2013_incidents.xes.gz").store)
-    try:
-        plain = backend.run(DfgQuery())
-        keyed = backend.run(DfgQuery(activity_key=("concept:name", "lifecycle:transition")))
-    finally:
-        backend.close()
+def test_bpic2013_keeps_its_sub_statuses(real_log: Callable[[str], RealLog], backend: str) -> None:
+    with connect(real_log("07_bpic2013_incidents.xes.gz").store, backend) as b:
+        plain = b.run(DfgQuery())
+        keyed = b.run(DfgQuery(activity_key=("concept:name", "lifecycle:transition")))
 
     def acts(m: object) -> set[str]:
         edges = m.edges  # type: ignore[attr-defined]

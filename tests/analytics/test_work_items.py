@@ -13,7 +13,8 @@ import pyarrow as pa
 import pytest
 from analytics_kit import RealLog, backend_for, journeys
 
-from journeyscope.analytics import DuckDBBackend, MomentsQuery, PathsQuery
+from journeyscope.analytics import MomentsQuery, PathsQuery
+from journeyscope.analytics.backends import connect
 from journeyscope.analytics.cases import with_cases
 from journeyscope.analytics.work_items import instances
 
@@ -115,18 +116,15 @@ def test_moments_name_work_items_and_skip_their_transitions(backend: str) -> Non
 
 @pytest.mark.slow
 def test_bpic2012_goes_back_far_less_once_work_items_are_one(
-    real_log: Callable[[str], RealLog],
+    real_log: Callable[[str], RealLog], backend: str
 ) -> None:
     log = real_log("bpic2012.xes.gz")
-    backend = DuckDBBackend(log.store)
-    try:
-        plain = backend.run(PathsQuery(steps=2, top_edges=1)).loops
-        keyed = backend.run(PathsQuery(steps=2, top_edges=1, activity_key=KEY)).loops
-        moments = backend.run(
+    with connect(log.store, backend) as b:
+        plain = b.run(PathsQuery(steps=2, top_edges=1)).loops
+        keyed = b.run(PathsQuery(steps=2, top_edges=1, activity_key=KEY)).loops
+        moments = b.run(
             MomentsQuery(outcome="completion", outcomes=("A_APPROVED",), activity_key=())
         )
-    finally:
-        backend.close()
     assert plain is not None and keyed is not None
     # read event by event 9,367 of 13,087 cases (71.6%) "went back"; now 2,322 (17.7%): new
     # offers (O_SELECTED, O_CREATED, O_SENT again) and work items scheduled again
