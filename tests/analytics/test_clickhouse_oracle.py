@@ -13,12 +13,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from analytics_kit import ALL_LOGS, RealLog
+from analytics_kit import ALL_LOGS, QUICK_LOGS, RealLog
 
 from journeyscope.analytics import (
+    Backend,
     DfgQuery,
     DuckDBBackend,
     FunnelQuery,
+    SparkBackend,
     VariantsQuery,
     case_variants,
     funnel_cases,
@@ -41,13 +43,38 @@ def log(request: pytest.FixtureRequest, real_log: Callable[[str], RealLog]) -> R
     return real_log(request.param)
 
 
+#: Each quick log on Spark too; the two large ones on DuckDB only, for the suite's time (the
+#: work-items and activity-key tests read them on Spark)
+ON_SPARK = [pytest.param(name, marks=pytest.mark.spark) for name in QUICK_LOGS]
+
+
+@pytest.mark.parametrize("name", ON_SPARK)
+def test_spark_equals_clickhouse(
+    name: str, real_log: Callable[[str], RealLog], spark: object
+) -> None:
+    """The same oracle for Spark, whose every analysis is another plan."""
+    log = real_log(name)
+    with SparkBackend(log.store, session=spark) as backend:  # type: ignore[arg-type]
+        check_counts_and_variants(log, backend)
+        check_full_dfg(log, backend)
+
+
 def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
     with DuckDBBackend(log.store) as backend:
-        dfg = backend.run(DfgQuery())
-        ours = Counter(
-            r["variant"] for r in backend.rows(case_variants(backend.events()).select("variant"))
-        )
-        top = backend.run(VariantsQuery(top=5))
+        check_counts_and_variants(log, backend)
+
+
+def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
+    with DuckDBBackend(log.store) as backend:
+        check_full_dfg(log, backend)
+
+
+def check_counts_and_variants(log: RealLog, backend: Backend) -> None:
+    dfg = backend.run(DfgQuery())
+    ours = Counter(
+        r["variant"] for r in backend.rows(case_variants(backend.events()).select("variant"))
+    )
+    top = backend.run(VariantsQuery(top=5))
     (totals,) = log.ch(
         "SELECT count() AS events, uniqExact(case_id) AS cases FROM {events} "
         "WHERE case_id IS NOT NULL"
@@ -62,9 +89,8 @@ def test_counts_and_variants_equal_clickhouse(log: RealLog) -> None:
     assert top.top[0].cases == max(int(r["n"]) for r in theirs)
 
 
-def test_full_dfg_equals_clickhouse(log: RealLog) -> None:
-    with DuckDBBackend(log.store) as backend:
-        dfg = backend.run(DfgQuery())
+def check_full_dfg(log: RealLog, backend: Backend) -> None:
+    dfg = backend.run(DfgQuery())
     rows = log.ch(
         f"""SELECT a.5 AS source, b.5 AS target, count() AS count, uniqExact(case_id) AS cases,
                   quantileExactInclusive(0.5)(b.6 - a.6) AS median_ms,

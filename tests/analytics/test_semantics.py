@@ -109,16 +109,15 @@ def test_every_result_states_case_rule_activity_key_design_and_filters(name: str
     assert text.startswith("cases: ") and all(text.count(p) == 1 for p in PARTS)
 
 
-def test_conformance_states_its_scope_and_design() -> None:
-    backend = backend_for(log())
-    report = conformance(backend.events(), DESIGN.model_copy(), RULE).collect()
+def test_conformance_states_its_scope_and_design(backend: str) -> None:
+    report = conformance(backend_for(log(), backend).events(), DESIGN.model_copy(), RULE).collect()
     assert report.semantics.startswith(stated(RULE, (), DESIGN, []).split("; filters")[0])
     assert "filters: cases with an event of a regular (not anytime) step" in report.semantics
 
 
-def test_filters_are_named() -> None:
+def test_filters_are_named(backend: str) -> None:
     paths = PathsQuery(start="A", end="C")
-    backend = backend_for(journeys({"c1": "A@0 B@1 C@2"}))
-    assert "filters: paths: cases with 'C' after 'A'" in backend.run(paths).semantics
-    plain = backend.run(DfgQuery()).semantics
+    b = backend_for(journeys({"c1": "A@0 B@1 C@2"}), backend)
+    assert "filters: paths: cases with 'C' after 'A'" in b.run(paths).semantics
+    plain = b.run(DfgQuery()).semantics
     assert "activity: the activity column; design: none; filters: none" in plain

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from analytics_kit import stored
 
-from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.silent import SilentQuery, estimate, headline
 from journeyscope.analytics.silent_asked import (
     EVERY_CUSTOMER,
@@ -82,6 +82,6 @@ def test_only_the_asked_are_estimated_and_the_never_asked_abstain_when_unlike_th
     assert any(line.startswith("who was asked") for line in r.lines())
 
 
-def test_an_asked_activity_no_event_has_names_the_closest(small_store: Store) -> None:
+def test_an_asked_activity_no_event_has_names_the_closest(small_store: Store, backend: str) -> None:
     with pytest.raises(UnknownNameError, match="closest: 'Survey sent'"):
-        IbisBackend(small_store.events()).run(SilentQuery(asked="Survey snt"))
+        stored(small_store, backend).run(SilentQuery(asked="Survey snt"))
