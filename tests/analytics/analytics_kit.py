@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 import pytest
+from pydantic import BaseModel
 
 from journeyscope.analytics import opportunities as opp
 from journeyscope.analytics.backends import Backend, IbisBackend
@@ -143,6 +144,12 @@ def stored(store: Store, engine: str) -> Backend:
     session = spark_session("local[2]")
     data = Path(_EXPORTED[store.path].name) / "events.parquet"
     return SparkBackend(session=session, events=ibis.pyspark.connect(session).read_parquet(data))
+
+
+def as_json(*results: BaseModel) -> list[str]:
+    """Results as their JSON: equal only when the values and their types are (a ``Decimal``
+    from Spark equals the float DuckDB gives; its JSON does not)."""
+    return [r.model_dump_json() for r in results]
 
 
 def executed(expr: ibis.Table, engine: str) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from analytics_kit import RealLog, backend_for, journeys, stored
+from analytics_kit import RealLog, as_json, backend_for, journeys, stored
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -309,9 +309,9 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
     )
     # one backend at a time: the store is opened by one of them only
     with DuckDBBackend(log.store) as duck:
-        ours = run_attribution(duck, query).model_dump()
+        ours = as_json(run_attribution(duck, query))
     with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
-        assert ours == run_attribution(sparky, query).model_dump()
+        assert ours == as_json(run_attribution(sparky, query))
 
 
 def absorbed(counts: dict[tuple[str, str], int], removed: str | None) -> float:

@@ -82,6 +82,7 @@ def test_a_channel_constant_within_cases_is_a_case_attribute(declared: Declared)
     assert r.contacts.channel_is_case_attribute
     assert r.contacts.contacts == 3  # each case's first event: how the case came in
     assert r.contacts.by_initiator == {"customer": 3, "internal": 5}
+    assert list(r.contacts.by_initiator) == ["internal", "customer"]  # most first, any engine
     assert (r.repeats.contacts, r.repeats.repeats) == (2, 1)  # p came in twice, 100 min apart
     per_event = backend.run(ChannelsQuery(contacts=ContactRules(channel_scope="event")))
     assert per_event.contacts.contacts == 7 and not per_event.contacts.channel_is_case_attribute

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import backend_for, journeys, stored
+from analytics_kit import as_json, backend_for, journeys, stored
 
 from journeyscope.analytics import DuckDBBackend, EmotionQuery, SparkBackend
 from journeyscope.analytics.emotion import interval
@@ -214,4 +214,4 @@ def test_duckdb_and_spark_agree(spark: object, tmp_path: Path) -> None:
         store.con.execute("INSERT INTO events SELECT * FROM tiny")
     query = EmotionQuery(journey=JOURNEY)
     with DuckDBBackend(path) as duck, SparkBackend(path, session=spark) as sparky:  # type: ignore[arg-type]
-        assert sparky.run(query) == duck.run(query)
+        assert as_json(sparky.run(query)) == as_json(duck.run(query))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from analytics_kit import RealLog, stored
+from analytics_kit import RealLog, as_json, stored
 from pydantic import ValidationError
 
 from journeyscope.analytics import Backend, CaseRule, InvalidQueryError, VariantsQuery
@@ -160,4 +160,4 @@ def test_duckdb_and_spark_agree(spark: object, real_log: Callable[[str], RealLog
     with DuckDBBackend(log.store) as duck:
         ours = [duck.run(q) for q in queries]  # type: ignore[call-overload]
     with SparkBackend(log.store, session=spark) as sparky:  # type: ignore[arg-type]
-        assert ours == [sparky.run(q) for q in queries]  # type: ignore[call-overload]
+        assert as_json(*ours) == as_json(*(sparky.run(q) for q in queries))  # type: ignore[call-overload]

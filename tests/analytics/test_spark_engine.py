@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog
+from analytics_kit import RealLog, as_json
 
 from journeyscope.analytics import (
     AnalysisQuery,
@@ -66,6 +66,7 @@ def test_duckdb_and_spark_agree_on_a_real_log(
         for query in QUERIES:
             ours, theirs = duck.run(query), sparky.run(query)  # type: ignore[call-overload]
             assert ours.model_dump() == theirs.model_dump(), type(query).__name__
+            assert as_json(ours) == as_json(theirs), type(query).__name__  # the types too
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from analytics_kit import RealLog, backend_for, journeys, stored
+from analytics_kit import RealLog, as_json, backend_for, journeys, stored
 
 from journeyscope import synthetic
 from journeyscope.analytics import DuckDBBackend, SparkBackend, ValueQuery
@@ -288,4 +288,4 @@ def test_duckdb_and_spark_agree(spark: object, tmp_path: Path) -> None:
         store.con.execute("INSERT INTO events SELECT * FROM tiny")
     query = ValueQuery(journey=JOURNEY, channel_costs=COSTS, value_per_case=100.0)
     with DuckDBBackend(path) as duck, SparkBackend(path, session=spark) as sparky:  # type: ignore[arg-type]
-        assert sparky.run(query) == duck.run(query)
+        assert as_json(sparky.run(query)) == as_json(duck.run(query))

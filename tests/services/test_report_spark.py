@@ -59,6 +59,11 @@ def differences(ours: Any, theirs: Any, where: str = "") -> list[str]:
             for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
             for d in differences(a, b, f"{where}[{i}]")
         ]
+    if type(ours) is not type(theirs):  # a Decimal for a float once passed as equal
+        return [
+            f"{where}: duckdb {ours!r} ({type(ours).__name__}) != spark {theirs!r} "
+            f"({type(theirs).__name__})"
+        ]
     if isinstance(ours, float) and isinstance(theirs, float) and same_figure(ours, theirs):
         return []
     return [] if ours == theirs else [f"{where}: duckdb {ours!r} != spark {theirs!r}"]

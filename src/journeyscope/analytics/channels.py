@@ -202,7 +202,7 @@ class ContactCounts(BaseModel):
     assisted_contacts: int
     digital_contacts: int
     by_initiator: dict[str, int]
-    """Events by who initiated them: customer, organisation, internal."""
+    """Events by who initiated them: customer, organisation, internal; most events first."""
     channel_is_case_attribute: bool
 
 
@@ -309,7 +309,10 @@ class ChannelsAnalysis:
                 contacts=sum(int(r["contacts"] or 0) for r in c),
                 assisted_contacts=assisted,
                 digital_contacts=sum(int(r["digital_contacts"] or 0) for r in c),
-                by_initiator={str(r["initiator"]): int(r["events"]) for r in c},
+                by_initiator={  # most events first: the same order on every engine
+                    str(r["initiator"]): int(r["events"])
+                    for r in sorted(c, key=lambda r: (-int(r["events"]), str(r["initiator"])))
+                },
                 channel_is_case_attribute=any(bool(r["case_attribute"]) for r in c),
             ),
             switches=cells,
