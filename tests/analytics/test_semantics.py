@@ -95,11 +95,13 @@ def semantics_of(result: Any) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_every_result_states_case_rule_activity_key_design_and_filters(name: str) -> None:
+def test_every_result_states_case_rule_activity_key_design_and_filters(
+    name: str, backend: str
+) -> None:
     query: AnalysisQuery = QUERIES[name]().model_copy(
         update={"case_rule": RULE, "activity_key": KEY}
     )
-    text = semantics_of(backend_for(log()).run(query))
+    text = semantics_of(backend_for(log(), backend).run(query))
     assert f"cases: {RULE.describe()}" in text
     assert KEY_TEXT in text
     design = "design: tiny (Tiny)" if name in WITH_DESIGN else "design: none"
