@@ -186,15 +186,13 @@ token = st.tuples(
     st.sampled_from(["A", "B", "Buy"]), st.sampled_from((*CHANNELS, "")), st.integers(0, 40)
 )
 touch_logs = logs(token, [f"{s}{i}" for s in "cd" for i in range(8)])
+lookbacks = st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)])
+breakdowns = st.sampled_from([None, "segment"])
 
 
 @pytest.mark.slow
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    touch_logs,
-    st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)]),
-    st.sampled_from([None, "segment"]),
-)
+@given(touch_logs, lookbacks, breakdowns)
 def test_every_model_sums_to_the_conversions(
     log: dict[str, list[Any]], lookback: timedelta | None, breakdown: str | None
 ) -> None:
@@ -203,11 +201,7 @@ def test_every_model_sums_to_the_conversions(
 
 @pytest.mark.spark
 @settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    touch_logs,
-    st.sampled_from([None, timedelta(minutes=5), timedelta(minutes=20)]),
-    st.sampled_from([None, "segment"]),
-)
+@given(touch_logs, lookbacks, breakdowns)
 def test_spark_every_model_sums_to_the_conversions(
     spark: object,
     log: dict[str, list[Any]],
