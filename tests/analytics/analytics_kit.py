@@ -131,7 +131,8 @@ _EXPORTED: dict[str, tempfile.TemporaryDirectory[str]] = {}
 def stored(store: Store, engine: str) -> Backend:
     """The events of an open ``store`` analysed on ``engine`` (the ``backend`` fixture): on
     DuckDB the store's own table; on Spark the same rows, exported once to Parquet and read in
-    place (as a lake is), while the test keeps the store open for its hand-written SQL."""
+    place (as a lake is), while the test keeps the store open for its hand-written SQL. The
+    export is kept for the process: for stores no test changes (the session's fixtures)."""
     if engine != "spark":
         return IbisBackend(store.events())
     from journeyscope.analytics.backends import SparkBackend, spark_session
