@@ -1,12 +1,13 @@
-"""The funnel kernel's own machinery: rows read in chunks of whole cases, cases found from a
-hash of their id (and told apart when two ids share a hash), and the same answers as the
-brute-force reference whatever the chunk size.
+"""The funnel kernel's own machinery: rows read in chunks of whole cases, cases found where
+the id changes (within a batch and at a batch's edge), the chunks computed on threads in
+their order, and the same answers as the brute-force reference whatever the chunk size.
 
 The kernel's semantics are pinned by ``test_funnels.py`` and
 ``test_funnel_properties.py`` (DuckDB runs the kernel) and by the ClickHouse oracle."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 from unittest import mock
@@ -26,11 +27,10 @@ ACTIVITIES = ("A", "B", "C", "X")
 token = st.tuples(st.sampled_from(ACTIVITIES), st.integers(0, 4))
 
 
-def batch(keys: list[int], cases: list[str], minutes: list[int], codes: list[int]) -> Any:
+def batch(cases: list[str], minutes: list[int], codes: list[int]) -> Any:
     micros = [m * 60_000_000 for m in minutes]
     return pa.record_batch(
         {
-            "key": pa.array(keys, pa.int64()),
             "case": pa.array(cases, pa.string()),
             "ts": pa.array(micros, pa.timestamp("us", tz="UTC")),
             "code": pa.array(codes, pa.int64()),
@@ -38,21 +38,20 @@ def batch(keys: list[int], cases: list[str], minutes: list[int], codes: list[int
     )
 
 
-def test_cases_that_share_a_hash_are_told_apart() -> None:
-    rows = list(
-        funnel_kernel.chunks(iter([batch([7, 7, 7], ["a", "a", "b"], [0, 1, 0], [1, 2, 1])]))
-    )
+def test_cases_open_where_the_id_changes() -> None:
+    one = batch(["a", "a", "b", "ab"], [0, 1, 0, 0], [1] * 4)
+    rows = list(funnel_kernel.chunks(iter([one])))
     assert len(rows) == 1
-    assert rows[0].bounds.tolist() == [0, 2, 3]
-    assert rows[0].cases.to_pylist() == ["a", "b"]
-    assert rows[0].case_of.tolist() == [0, 0, 1]
+    assert rows[0].bounds.tolist() == [0, 2, 3, 4]
+    assert rows[0].cases.to_pylist() == ["a", "b", "ab"]
+    assert rows[0].case_of.tolist() == [0, 0, 1, 2]
 
 
 def test_a_case_across_batches_stays_in_one_chunk() -> None:
     batches = [
-        batch([1, 1], ["a", "a"], [0, 1], [1, 2]),
-        batch([1, 2], ["a", "b"], [2, 0], [3, 1]),
-        batch([2, 3], ["b", "c"], [1, 0], [2, 1]),
+        batch(["a", "a"], [0, 1], [1, 2]),
+        batch(["a", "b"], [2, 0], [3, 1]),
+        batch(["b", "c"], [1, 0], [2, 1]),
     ]
     chunks = list(funnel_kernel.chunks(iter(batches), size=2))
     assert [c.cases.to_pylist() for c in chunks] == [["a"], ["b"], ["c"]]
@@ -62,6 +61,46 @@ def test_a_case_across_batches_stays_in_one_chunk() -> None:
         [0],
     ]
     assert np.concatenate([c.code for c in chunks]).tolist() == [1, 2, 3, 1, 2, 1]
+
+
+def test_a_case_that_opens_a_batch_is_a_new_case() -> None:
+    batches = [batch(["a", "a"], [0, 1], [1, 2]), batch(["b"], [0], [1]), batch(["b"], [1], [2])]
+    chunks = list(funnel_kernel.chunks(iter(batches), size=100))
+    assert [c.cases.to_pylist() for c in chunks] == [["a", "b"]]
+    assert chunks[0].bounds.tolist() == [0, 2, 4]
+
+
+def test_rows_without_a_case_are_refused() -> None:
+    rows = pa.record_batch(
+        {
+            "case": pa.array(["a", None], pa.string()),
+            "ts": pa.array([0, 1], pa.timestamp("us")),
+            "code": pa.array([1, 2], pa.int64()),
+        }
+    )
+    with pytest.raises(ValueError, match="without a case"):
+        list(funnel_kernel.chunks(iter([rows])))
+
+
+def test_the_chunks_come_back_in_their_order_from_the_threads() -> None:
+    def slow_for_the_first(x: int) -> int:
+        if x == 0:
+            time.sleep(0.05)  # the first item finishes last
+        return x * 10
+
+    for threads in (1, 2, 4):
+        got = list(funnel_kernel.in_order(slow_for_the_first, iter(range(9)), threads))
+        assert got == [x * 10 for x in range(9)]
+
+
+def test_an_error_in_a_thread_reaches_the_caller() -> None:
+    def fails_on_three(x: int) -> int:
+        if x == 3:
+            raise ValueError("three")
+        return x
+
+    with pytest.raises(ValueError, match="three"):
+        list(funnel_kernel.in_order(fails_on_three, iter(range(6)), 2))
 
 
 @st.composite

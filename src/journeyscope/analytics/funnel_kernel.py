@@ -19,8 +19,11 @@ The rows and how they are read are :mod:`journeyscope.analytics.funnel_rows`.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ibis
 import numpy as np
@@ -48,6 +51,7 @@ __all__ = [
     "chunks",
     "funnel_table",
     "in_memory",
+    "in_order",
     "levels",
     "ordered_rows",
     "running_max",
@@ -56,18 +60,40 @@ __all__ = [
 NONE = -1
 BIG = np.iinfo(np.int64).max
 
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
 
 def funnel_table(backend: Any, t: ibis.Table, query: FunnelQuery) -> pa.Table:
     """The columns of :func:`~journeyscope.analytics.funnels.funnel_cases` for ``t`` (a
-    table with ``case``) on Ibis's DuckDB ``backend``, computed by the kernel."""
+    table with ``case``) on Ibis's DuckDB ``backend``, computed by the kernel: the chunks on
+    as many threads as DuckDB is set to use (NumPy lets go of the interpreter in its loops)."""
+    ((threads,),) = backend.con.execute("SELECT current_setting('threads')").fetchall()
     relation = backend._to_duckdb_relation(ordered_rows(t, query))
     batches = relation.to_arrow_reader(BATCH_ROWS)
-    parts = [levels(rows, query) for rows in chunks(iter(batches), CHUNK_ROWS)]
+    work = chunks(iter(batches), CHUNK_ROWS)
+    parts = list(in_order(lambda rows: levels(rows, query), work, int(threads)))
     if not parts:
         empty = np.zeros(0, np.int64)
         nothing = Rows.of(take_strings([], empty), np.zeros(1, np.int64), empty, empty)
         return levels(nothing, query)
     return pa.concat_tables(parts)
+
+
+def in_order(fn: Callable[[_In], _Out], items: Iterable[_In], threads: int) -> Iterator[_Out]:
+    """``fn`` of each of ``items``, in their order, on up to ``threads`` threads, with at most
+    ``threads + 1`` items taken and not yet given back (memory stays bounded by the chunks)."""
+    if threads <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="funnel") as pool:
+        pending: deque[Future[_Out]] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def running_max(values: np.ndarray, first: np.ndarray, at: np.ndarray) -> np.ndarray:

@@ -2,13 +2,12 @@
 query that sorts the funnel's events by case and time, and the reading of its record batches
 into :class:`Rows`, whole cases at a time, so memory is bounded by the chunk, not the log.
 
-Cases are found where a hash of the case id changes; a stretch of two cases whose ids share
-a hash (rare) is split where the id changes.
+Cases are found where the case id differs from the row before (compared by Arrow, exactly).
 
-Arrow arrays are read and built through their buffers: pyarrow's conversion functions
-(``pa.array``, ``to_numpy`` of booleans, compute functions) import pandas, which would cost
-a funnel command about half a second before it does anything (see
-``tests/cli/test_startup.py``).
+Arrow arrays are read and built through their buffers, and only Arrow's ``take`` and
+comparisons are called: pyarrow's conversion functions (``pa.array``, ``to_numpy`` of
+booleans) import pandas, which would cost a funnel command about half a second before it
+does anything (see ``tests/cli/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 import ibis
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from journeyscope.analytics.cases import ORDER_KEYS
 from journeyscope.analytics.chains import long_rows
@@ -27,8 +27,9 @@ from journeyscope.analytics.chains import long_rows
 if TYPE_CHECKING:
     from journeyscope.analytics.funnels import FunnelQuery
 
-#: Rows held in memory at once (whole cases: a chunk ends at a case boundary).
-CHUNK_ROWS = 1 << 18
+#: Rows per chunk, the kernel's unit of work (whole cases: a chunk ends at a case boundary);
+#: a chunk's arrays stay in the processor's cache (1 << 18 was slower on 5M events).
+CHUNK_ROWS = 1 << 17
 #: Rows per record batch read from DuckDB.
 BATCH_ROWS = 1 << 16
 
@@ -64,8 +65,7 @@ class Rows:
 
 
 def ordered_rows(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
-    """What the kernel reads, sorted by case: ``key`` (a hash of the case, to find where
-    cases change), ``case``, ``ts``, ``code`` (see :class:`Rows`).
+    """What the kernel reads, sorted by case: ``case``, ``ts``, ``code`` (see :class:`Rows`).
 
     Strict funnels read every event of a case (a step must be the very next event), in
     :data:`ORDER_KEYS` order; the others read one row per (event, step it does), equal
@@ -82,30 +82,38 @@ def ordered_rows(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
         r = long_rows(t, query).rename(code="step")
         order = [r.case, r.ts, r.code if query.ties == "advance" else -r.code]
     r = r.order_by(order)
-    return r.select(key=r.case.hash(), case=r.case, ts=r.ts, code=r.code)
+    return r.select(case=r.case, ts=r.ts, code=r.code)
 
 
 @dataclass(frozen=True)
 class _Piece:
     """Rows of one record batch of :func:`ordered_rows` (or a slice of them)."""
 
-    key: np.ndarray
+    opens: np.ndarray
+    """Whether each row's case differs from the row before it (the first row read: true)."""
     ts: np.ndarray
     code: np.ndarray
     cases: pa.Array
 
     @classmethod
-    def of(cls, batch: pa.RecordBatch) -> _Piece:
-        ts = batch.column(2)
+    def of(cls, batch: pa.RecordBatch, before: str | None) -> _Piece:
+        """The rows of ``batch``, read after a row of case ``before`` (None: the first)."""
+        cases, ts = batch.column(0), batch.column(1)
+        if cases.null_count:
+            raise ValueError("events without a case cannot be in a funnel")
         if ts.null_count:
             raise ValueError("events without a timestamp cannot be in a funnel")
         scale = {"s": 1_000_000, "ms": 1000, "us": 1, "ns": -1000}[ts.type.unit]
         micros = _numbers(ts)
         micros = micros * scale if scale > 0 else micros // -scale
-        return cls(_numbers(batch.column(0)), micros, _numbers(batch.column(3)), batch.column(1))
+        opens = np.ones(len(cases), bool)
+        if len(cases) > 1:
+            opens[1:] = _flags(pc.not_equal(cases.slice(1), cases.slice(0, len(cases) - 1)))
+        opens[0] = before is None or cases[0].as_py() != before
+        return cls(opens, micros, _numbers(batch.column(2)), cases)
 
     def slice(self, start: int) -> _Piece:
-        return _Piece(self.key[start:], self.ts[start:], self.code[start:], self.cases[start:])
+        return _Piece(self.opens[start:], self.ts[start:], self.code[start:], self.cases[start:])
 
 
 def chunks(batches: Iterator[pa.RecordBatch], size: int = CHUNK_ROWS) -> Iterator[Rows]:
@@ -113,19 +121,19 @@ def chunks(batches: Iterator[pa.RecordBatch], size: int = CHUNK_ROWS) -> Iterato
     rows at a time."""
     held: list[_Piece] = []
     count = 0
+    before: str | None = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        held.append(_Piece.of(batch))
+        held.append(_Piece.of(batch, before))
+        before = batch.column(0)[-1].as_py()
         count += batch.num_rows
         if count < size:
             continue
-        key = np.concatenate([p.key for p in held])
-        changed = np.flatnonzero(key != key[-1])
-        if len(changed) == 0:  # one case so far: read on
+        keep = int(np.flatnonzero(np.concatenate([p.opens for p in held]))[-1])
+        if keep == 0:  # one case so far: read on
             continue
-        keep = int(changed[-1]) + 1
-        yield _rows(held, keep)
+        yield _rows(held, keep)  # up to where the last case read (perhaps unfinished) opens
         held, count = _after(held, keep), count - keep
     if count:
         yield _rows(held, count)
@@ -135,7 +143,7 @@ def _after(pieces: list[_Piece], start: int) -> list[_Piece]:
     """The rows of ``pieces`` from position ``start`` on."""
     out = []
     for piece in pieces:
-        size = len(piece.key)
+        size = len(piece.ts)
         if start < size:
             out.append(piece.slice(max(start, 0)))
         start -= size
@@ -143,21 +151,13 @@ def _after(pieces: list[_Piece], start: int) -> list[_Piece]:
 
 
 def _rows(pieces: list[_Piece], stop: int) -> Rows:
-    """The first ``stop`` rows of ``pieces`` (whole cases)."""
-    key = np.concatenate([p.key for p in pieces])[:stop]
-    starts = np.flatnonzero(key[1:] != key[:-1]) + 1
-    bounds = np.concatenate(([0], starts, [stop])).astype(np.int64)
-    cases = take_strings(_cases(pieces), bounds[:-1])
-    if not _same_strings(cases, take_strings(_cases(pieces), bounds[1:] - 1)).all():
-        bounds = _split_collisions(pieces, bounds)
-        cases = take_strings(_cases(pieces), bounds[:-1])
+    """The first ``stop`` rows of ``pieces`` (whole cases; the first row opens one)."""
+    opens = np.flatnonzero(np.concatenate([p.opens for p in pieces])[:stop])
+    bounds = np.append(opens, stop).astype(np.int64)
+    cases = take_strings([p.cases for p in pieces], bounds[:-1])
     ts = np.concatenate([p.ts for p in pieces])[:stop]
     code = np.concatenate([p.code for p in pieces])[:stop]
     return Rows.of(cases, bounds, ts, code)
-
-
-def _cases(pieces: list[_Piece]) -> list[pa.Array]:
-    return [p.cases for p in pieces]
 
 
 def _numbers(array: pa.Array) -> np.ndarray:
@@ -166,53 +166,21 @@ def _numbers(array: pa.Array) -> np.ndarray:
     return values[array.offset : array.offset + len(array)]
 
 
-def _strings(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets (one more than the strings) and bytes of a string array."""
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    buffers = array.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=width)[array.offset : array.offset + len(array) + 1]
-    return offsets.astype(np.int64), np.frombuffer(buffers[2] or b"", dtype=np.uint8)
+def _flags(array: pa.BooleanArray) -> np.ndarray:
+    """The values of a boolean array without nulls, as NumPy."""
+    bits = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+    count = array.offset + len(array)
+    flags: np.ndarray = np.unpackbits(bits, count=count, bitorder="little")[array.offset :]
+    return flags.astype(bool)
 
 
 def take_strings(arrays: list[pa.Array], at: np.ndarray) -> pa.Array:
     """The strings at the (increasing) positions ``at`` of ``arrays`` laid end to end, as
-    one string array."""
-    lengths, data = [], []
-    begin = 0
-    for array in arrays:
-        end = begin + len(array)
-        lo, hi = np.searchsorted(at, [begin, end])
-        local = at[lo:hi] - begin
-        offsets, raw = _strings(array)
-        size = offsets[local + 1] - offsets[local]
-        within = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
-        lengths.append(size)
-        data.append(raw[np.repeat(offsets[local], size) + within])
-        begin = end
-    size = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
-    offsets = np.concatenate(([0], np.cumsum(size))).astype(np.int64)
-    raw = np.concatenate(data) if data else np.zeros(0, np.uint8)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(raw)]
-    return pa.Array.from_buffers(pa.large_string(), len(at), buffers)
-
-
-def _same_strings(left: pa.Array, right: pa.Array) -> np.ndarray:
-    """Whether the strings of ``left`` equal those of ``right``, pair by pair."""
-    (a_offsets, a), (b_offsets, b) = _strings(left), _strings(right)
-    if np.array_equal(a_offsets, b_offsets) and np.array_equal(a, b):
-        return np.ones(len(left), bool)
-    return np.array([x == y for x, y in zip(left.to_pylist(), right.to_pylist(), strict=True)])
-
-
-def _split_collisions(pieces: list[_Piece], bounds: np.ndarray) -> np.ndarray:
-    """``bounds`` found from the hash of the case, with a stretch of two cases whose hashes
-    are equal (rare) split where the case changes. Rows are sorted by case, so a stretch
-    holds one case exactly when its first and last case are the same."""
-    firsts = take_strings(_cases(pieces), bounds[:-1])
-    mixed = np.flatnonzero(~_same_strings(firsts, take_strings(_cases(pieces), bounds[1:] - 1)))
-    extra = []
-    for c in mixed:
-        rows = np.arange(bounds[c], bounds[c + 1])
-        names = take_strings(_cases(pieces), rows).to_pylist()
-        extra += [int(r) for r, x, y in zip(rows[1:], names, names[1:], strict=False) if x != y]
-    return np.sort(np.concatenate((bounds, np.array(extra, np.int64))))
+    one string array (Arrow's ``take``, which imports no pandas)."""
+    positions = np.ascontiguousarray(at, np.int64)
+    indices = pa.Array.from_buffers(pa.int64(), len(positions), [None, pa.py_buffer(positions)])
+    kinds = {a.type for a in arrays}
+    kind = kinds.pop() if len(kinds) == 1 else pa.large_string()
+    strings = pa.chunked_array([a.cast(kind) for a in arrays], type=kind)
+    taken: pa.Array = strings.take(indices).combine_chunks()
+    return taken.cast(pa.large_string())

@@ -318,7 +318,8 @@ class FunnelAnalysis:
     ) -> dict[str, ibis.Table]:
         p, n = prepared, len(query.steps)
         counts = _step_counts(p, n)
-        ms = ibis.cases((p[f"reached_{n}"], p.ms_to_convert), else_=ibis.null("int64"))
+        converting = p.filter(p[f"reached_{n}"])  # only they have a time to convert
+        ms = converting.ms_to_convert
         bins = [
             ((ms >= _ms(lo)) & (ms < _ms(hi)) if hi is not None else ms >= _ms(lo))
             .cast("int64")
@@ -326,12 +327,17 @@ class FunnelAnalysis:
             .name(f"bin{i}")
             for i, (lo, hi) in enumerate(_bins())
         ]
-        ranked = p.mutate(n=ibis.row_number().over(ibis.window(group_by=p.level, order_by=p.case)))
+        left = p.filter(p.level < n)  # the cases that dropped out (a converted case did not)
+        ranked = left.mutate(
+            n=ibis.row_number().over(ibis.window(group_by=left.level, order_by=left.case))
+        )
         week = p.entry_time.truncate("W").cast("date")
         converted = p[f"reached_{n}"].cast("int64")
         out = {
             "steps": p.aggregate(counts),
-            "ttc": p.aggregate([v.name(k) for k, v in duration_aggregates(ms).items()] + bins),
+            "ttc": converting.aggregate(
+                [v.name(k) for k, v in duration_aggregates(ms).items()] + bins
+            ),
             "dropped": ranked.filter(ranked.n < query.dropped_limit).select("level", "case"),
             "trend": p.group_by(week=week).aggregate(entered=p.count(), converted=converted.sum()),
             "end": events.aggregate(end=events.timestamp.max()),
