@@ -134,17 +134,13 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
         t = t.mutate(__pos=ibis.row_number().over(case_w))
     else:
         t = t.mutate(__pos=t[position])
-    whole_case = ibis.window(group_by=t.case)
     if rules.channel_scope == "detect":
-        varies = t.channel.min().over(whole_case) != t.channel.max().over(whole_case)
-        t = t.mutate(
-            __varies=varies.fill_null(False), __multi=t.channel.count().over(whole_case) > 1
+        c = t.channel
+        per_case = t.group_by("case").aggregate(
+            __varies=(c.min() != c.max()).fill_null(False), __multi=c.count() > 1
         )
-        everything = ibis.window()
-        t = t.mutate(
-            __scope=t["__multi"].any().over(everything) & ~t["__varies"].any().over(everything)
-        )
-        t = t.drop("__varies", "__multi")
+        scope = per_case.aggregate(__scope=per_case["__multi"].any() & ~per_case["__varies"].any())
+        t = t.cross_join(scope)
         scope_case = t["__scope"]
     else:
         scope_case = ibis.literal(rules.channel_scope == "case")
@@ -179,12 +175,13 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
     ).drop(*[c for c in ("__pos", "__scope") if c in t.columns])
 
 
-def with_failure_demand(classified: ibis.Table) -> ibis.Table:
+def with_failure_demand(classified: ibis.Table, step: str | None = None) -> ibis.Table:
     """Add ``failure_demand`` (see the module text), ``caused_by`` (the position, in
     :data:`ORDER_KEYS` order within the case, of the failure it follows) and ``resolution``
     (the position of the step attempt that ends it; null: none followed), plus ``pos`` (each
     event's position, from 0; kept where :func:`classify`'s input already had it) to
-    :func:`classify`'s output."""
+    :func:`classify`'s output. ``step``: a column naming each event's step; adds
+    ``resolution_step``, the step of that attempt (found in the same window pass)."""
     t = classified
     if "pos" not in t.columns:
         order = [t[k] for k in ORDER_KEYS]
@@ -194,10 +191,16 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
     before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))
     after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
     none = ibis.null("int64")
+    found = {}
+    if step is not None:  # the least (position, step) of the attempts at or after the event
+        nothing = ibis.literal(None, "struct<pos: int64, step: string>")
+        pair = ibis.struct({"pos": t.pos, "step": t[step].cast("string")})
+        found = {"__next": ibis.cases((attempt, pair), else_=nothing).min().over(after)}
     t = t.mutate(
         caused_by=ibis.cases((t.failure, t.pos), else_=none).max().over(running),
         prev_attempt=ibis.cases((attempt, t.pos), else_=none).max().over(before),
         resolution=ibis.cases((attempt, t.pos), else_=none).min().over(after),
+        **found,
     )
     demand = (
         t.assisted_contact
@@ -205,10 +208,15 @@ def with_failure_demand(classified: ibis.Table) -> ibis.Table:
         & t.caused_by.notnull()
         & (t.prev_attempt.isnull() | (t.prev_attempt < t.caused_by))
     ).fill_null(False)
+    ended = demand | t.failure
+    if step is not None:
+        t = t.mutate(
+            resolution_step=ibis.cases((ended, t["__next"].step), else_=ibis.null("string"))
+        ).drop("__next")
     return t.mutate(
         failure_demand=demand,
         caused_by=ibis.cases((demand, t.caused_by), else_=none),
-        resolution=ibis.cases((demand | t.failure, t.resolution), else_=none),
+        resolution=ibis.cases((ended, t.resolution), else_=none),
     ).drop("prev_attempt")
 
 

@@ -50,14 +50,12 @@ from journeyscope.analytics.cases import (
     AnalysisQuery,
     epoch_ms,
     lookup,
-    ordered,
     property_value,
     with_cases,
 )
 from journeyscope.analytics.contacts import (
     ContactRules,
     classify,
-    step_attempt,
     with_failure_demand,
 )
 from journeyscope.definitions.models import Journey
@@ -112,7 +110,6 @@ def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
 #: rest, the ``properties`` JSON above all (read once, for the lifecycle), is left behind
 #: before the per-case windows: each window carries and sorts every column it is given.
 CARRIED = ("case", "timestamp", "activity", "channel", "survey_type", "survey_score")
-_NO_STEP = ibis.literal(None, "struct<pos: int64, step: string>")
 
 
 def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
@@ -132,27 +129,30 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         step = ibis.null("string")  # set once the failures and help contacts are known
     keys = [k for k in ORDER_KEYS if k not in CARRIED]
     narrow = cased.select(*CARRIED, *keys, cost=cost, cost_from=origin, life=life, step=step)
-    t = ordered(narrow)
-    case_w = ibis.window(group_by=t.case, order_by=t.seq)
-    act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
-    ms = epoch_ms(t.timestamp)
-    t = t.mutate(
+    ms = epoch_ms(narrow.timestamp)
+    # the case's order and the time since the event before, in one window (one sort)
+    case_w = ibis.window(group_by=narrow.case, order_by=[narrow[k] for k in ORDER_KEYS])
+    t = narrow.mutate(
+        seq=ibis.row_number().over(case_w) + 1,
+        pos=ibis.row_number().over(case_w),  # the classification's position: no sort again
         ms=ms,
         prev_ms=ms.lag().over(case_w),
+    )
+    act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
+    t = t.mutate(
         prev_life=t.life.lag().over(act_w),
         next_life=t.life.lead().over(act_w),
-        next_ms=ms.lead().over(act_w),
+        next_ms=t.ms.lead().over(act_w),
     )
-    t = with_failure_demand(classify(t, rules)).drop(*keys)
+    classified = classify(t, rules, position="pos")
+    # without a design, an attempt's step is its activity (set below for every event)
+    step_of = "step" if q.journey is not None else "activity"
+    t = with_failure_demand(classified, step=step_of).drop(*keys)
     if q.journey is None:
         t = t.mutate(step=ibis.cases((~(t.failure | t.help), t.activity), else_=t.step))
     else:
         with_step = t.filter(t.step.notnull()).select(step_case=t.case).distinct()
         t = t.filter(t.case.isin(with_step.step_case))
-    after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
-    attempt = ibis.struct({"pos": t.pos, "step": t.step})
-    # the step of the case's next step attempt, in the window that finds that attempt
-    t = t.mutate(n_step=ibis.cases((step_attempt(t), attempt), else_=_NO_STEP).min().over(after))
     paired = ((t.life == "complete") & (t.prev_life == "start")).fill_null(False)
     return t.mutate(
         paired=paired,
@@ -164,10 +164,10 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
             ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - t.ms) / 1000.0),
             else_=ibis.null("float64"),
         ),
-        failed_step=ibis.cases((t.failure, t.n_step.step), else_=ibis.null("string")),
-        demand_step=ibis.cases((t.failure_demand, t.n_step.step), else_=ibis.null("string")),
+        failed_step=ibis.cases((t.failure, t.resolution_step), else_=ibis.null("string")),
+        demand_step=ibis.cases((t.failure_demand, t.resolution_step), else_=ibis.null("string")),
         contact=t.assisted_contact,
-    ).drop("ms", "prev_life", "n_step")
+    ).drop("ms", "prev_life", "resolution_step")
 
 
 def failure_demand(prepared: ibis.Table) -> ibis.Table:
