@@ -47,19 +47,19 @@ def rank(
     n = len(cases)
     y = cases["outcome"].astype("float64").to_numpy()
     index = pd.Series(np.arange(n), index=cases["case"])
-    experiences = experiences[experiences["case"].isin(index.index)]
+    experiences = experiences[_isin(experiences["case"], index.index)]
     if query.journey is not None:
         # like the emotion curve: anytime steps with no designed emotion (the survey itself)
         # are bookkeeping around the journey, not experiences of it
         silent_steps = [s for s in query.journey.steps if s.anytime and s.emotion is None]
         quiet = {a for s in silent_steps for a in s.activities}
-        experiences = experiences[~experiences["activity"].isin(quiet)]
+        experiences = experiences[~_isin(experiences["activity"], quiet)]
     if query.outcome == "completion" and after is not None and len(after):
         # activities that mostly follow the outcome (a survey after the journey) would only
         # ever count for cases that did not complete: they are left out
         late = set(after.loc[after["after"] > after["events"] / 2, "activity"])
-        experiences = experiences[~experiences["activity"].isin(late)]
-    reach = reach[reach["case"].isin(index.index)]
+        experiences = experiences[~_isin(experiences["activity"], late)]
+    reach = reach[_isin(reach["case"], index.index)]
     adjust_cols = ["first_channel", *[f"adj_{a}" for a in query.adjust]]
     covariates = pd.get_dummies(
         cases[adjust_cols].astype("string").fillna("(none)"), drop_first=True, dtype="float64"
@@ -162,6 +162,18 @@ def rank(
     )
 
 
+def _isin(column: pd.Series, values: Any) -> np.ndarray:
+    """``column.isin(values)``, by Arrow: pandas' ``isin`` on Arrow strings makes a Python
+    object of every value first (a second in a report at 1M events)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = pa.array(column)
+    found = pc.is_in(data, value_set=pa.array(list(values), type=data.type))
+    flags: np.ndarray = found.to_numpy(zero_copy_only=False)
+    return flags
+
+
 def distinct_candidates(
     query: MomentsQuery,
     experiences: pd.DataFrame,
@@ -189,7 +201,8 @@ def distinct_candidates(
         meta = group.drop_duplicates("candidate").set_index("candidate")
         for name in names:
             design = str(meta.at[name, "kind"]) in DEVIATIONS
-            keys.setdefault(frozenset(per[name]), []).append((design, str(risk), str(name)))
+            same_cases = frozenset(np.asarray(per[name]))  # not pandas' element by element
+            keys.setdefault(same_cases, []).append((design, str(risk), str(name)))
         groups.append((risk, rows, per, names, meta))
     same_as: dict[str, list[str]] = {}
     dropped: set[str] = set()
