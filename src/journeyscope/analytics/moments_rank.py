@@ -46,8 +46,9 @@ def rank(
     cases = cases.sort_values("case", kind="stable").reset_index(drop=True)
     n = len(cases)
     y = cases["outcome"].astype("float64").to_numpy()
-    index = pd.Series(np.arange(n), index=cases["case"])
-    experiences = experiences[_isin(experiences["case"], index.index)]
+    # each experience with its case's row (cases without an outcome are left out)
+    experiences = experiences.assign(row=_rows_of(experiences["case"], cases["case"]))
+    experiences = experiences[experiences["row"] >= 0]
     if query.journey is not None:
         # like the emotion curve: anytime steps with no designed emotion (the survey itself)
         # are bookkeeping around the journey, not experiences of it
@@ -59,27 +60,29 @@ def rank(
         # ever count for cases that did not complete: they are left out
         late = set(after.loc[after["after"] > after["events"] / 2, "activity"])
         experiences = experiences[~_isin(experiences["activity"], late)]
-    reach = reach[_isin(reach["case"], index.index)]
+    reach = reach.assign(row=_rows_of(reach["case"], cases["case"]))
+    reach = reach[reach["row"] >= 0]
     adjust_cols = ["first_channel", *[f"adj_{a}" for a in query.adjust]]
     covariates = pd.get_dummies(
         cases[adjust_cols].astype("string").fillna("(none)"), drop_first=True, dtype="float64"
     ).to_numpy()
-    members = reach.groupby("risk")["case"].apply(lambda c: index[c].to_numpy())
+    members = reach.groupby("risk")["row"].apply(lambda r: r.to_numpy())
     steps = query.journey.activity_steps() if query.journey else {}
     weights = (
         query.answering.weight(y)
         if query.answering is not None and query.outcome == "satisfaction"
         else None
     )
-    groups, same_as = distinct_candidates(query, experiences, members, n, index)
+    groups, same_as = distinct_candidates(query, experiences, members, n)
     found: list[tuple[str, str, str | None, np.ndarray, np.ndarray, dict[str, float]]] = []
     plain: list[dict[str, float]] = []
     for risk, rows, per, names, meta in groups:
-        position = pd.Series(np.arange(len(rows)), index=rows)
+        position = np.full(n, -1)  # each case's row in the risk set, -1: not in it
+        position[rows] = np.arange(len(rows))
         exposed = np.zeros((len(rows), len(names)), dtype=np.float32)
         for j, name in enumerate(names):
-            hit = position.reindex(index[per[name]].to_numpy()).dropna().astype(int).to_numpy()
-            exposed[hit, j] = 1.0
+            hit = position[per[name]]
+            exposed[hit[hit >= 0], j] = 1.0
         w = None if weights is None else weights[rows]
         fit = adjusted_effects(y[rows], exposed, covariates[rows], z, w)
         unweighted = fit if w is None else adjusted_effects(y[rows], exposed, covariates[rows], z)
@@ -168,10 +171,29 @@ def _isin(column: pd.Series, values: Any) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    data = pa.array(column)
+    data = _arrow(column)
     found = pc.is_in(data, value_set=pa.array(list(values), type=data.type))
     flags: np.ndarray = found.to_numpy(zero_copy_only=False)
     return flags
+
+
+def _arrow(column: pd.Series) -> Any:
+    """``column`` as an Arrow array (strings when it is empty and has no type)."""
+    import pyarrow as pa
+
+    data = pa.array(column)
+    return data.cast(pa.string()) if pa.types.is_null(data.type) else data
+
+
+def _rows_of(column: pd.Series, cases: pd.Series) -> np.ndarray:
+    """The position in ``cases`` of each value of ``column``, -1 where it is not there."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = _arrow(column)
+    found = pc.index_in(data, value_set=pa.array(cases, type=data.type)).fill_null(-1)
+    rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows
 
 
 def distinct_candidates(
@@ -179,20 +201,20 @@ def distinct_candidates(
     experiences: pd.DataFrame,
     members: pd.Series,
     n: int,
-    index: pd.Series,
 ) -> tuple[list[tuple[Any, np.ndarray, pd.Series, list[str], pd.DataFrame]], dict[str, list[str]]]:
     """The candidates to test per risk set, each experience once: candidates with exactly the
     same cases (``went back (design) to attend_viewing`` and ``went back to Attend viewing``)
     are one experience under two names; it is tested once, under the name the data gives it
     (a design deviation's name only when no other has those cases), so the false-discovery
-    correction does not count it twice. Returns the groups and, per kept name, the others."""
+    correction does not count it twice. Returns the groups (each candidate's cases as rows of
+    the outcome) and, per kept name, the others."""
     groups = []
-    keys: dict[frozenset[Any], list[tuple[bool, str, str]]] = {}
+    keys: dict[bytes, list[tuple[bool, str, str]]] = {}
     for risk, group in experiences.groupby("risk", sort=True):
         rows = np.arange(n) if risk == EVERY else members.get(risk, np.array([], dtype=int))
         if len(rows) < 2 * query.min_cases:
             continue
-        per = group.groupby("candidate")["case"].unique()
+        per = group.groupby("candidate")["row"].unique()  # the rows of its cases
         names = [
             c for c, v in per.items() if query.min_cases <= len(v) <= len(rows) - query.min_cases
         ]
@@ -201,7 +223,7 @@ def distinct_candidates(
         meta = group.drop_duplicates("candidate").set_index("candidate")
         for name in names:
             design = str(meta.at[name, "kind"]) in DEVIATIONS
-            same_cases = frozenset(np.asarray(per[name]))  # not pandas' element by element
+            same_cases = np.sort(per[name]).tobytes()
             keys.setdefault(same_cases, []).append((design, str(risk), str(name)))
         groups.append((risk, rows, per, names, meta))
     same_as: dict[str, list[str]] = {}
