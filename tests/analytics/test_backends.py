@@ -249,6 +249,43 @@ def test_moments_read_the_kept_replay_and_give_what_a_replay_of_their_own_gives(
     assert len(replays) == 3  # the kept one, read twice
 
 
+class KeepingAnalysis(CountAnalysis):
+    """A runner whose two outputs read one intermediate, kept by the backend."""
+
+    keeps = True
+
+    def expressions(  # type: ignore[override]
+        self,
+        prepared: ibis.Table,
+        events: ibis.Table,
+        query: CountQuery,
+        keep: Callable[[ibis.Table], ibis.Table],
+    ) -> dict[str, ibis.Table]:
+        later = keep(prepared.filter(prepared.timestamp > prepared.timestamp.min()))
+        self.seen["kept"] = later
+        return {
+            "counts": later.group_by("activity").aggregate(n=later.count()),
+            "first": later.aggregate(at=later.timestamp.min()),
+        }
+
+
+def test_a_kept_intermediate_is_computed_once_read_by_each_output_and_released(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    analysis = KeepingAnalysis()
+    monkeypatch.setitem(ANALYSES, CountQuery, analysis)
+    backend = backend_for(journeys(CASES))
+    cached: list[ibis.Table] = []
+    cache = backend.cache
+    monkeypatch.setattr(backend, "cache", lambda e: cached.append(cache(e)) or cached[-1])
+    rows = backend.run(CountQuery(wanted=("A", "B")))
+    assert sorted((r["activity"], r["n"]) for r in rows["counts"]) == [("B", 2)]  # B@1, B@5
+    assert len(cached) == 2  # the prepared relation and the one intermediate
+    assert analysis.seen["kept"] is cached[1]
+    with pytest.raises(Exception, match="does not exist"):  # released: its table is gone
+        backend.arrow(cached[1])
+
+
 def test_a_cached_relation_lives_on_the_events_backend() -> None:
     backend = backend_for(journeys(CASES))
     cached = backend.cache(backend.events().filter(ibis._.activity == "B"))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from journeyscope.analytics import Backend, CleaningRule, PathsQuery
+from journeyscope.analytics.paths import PathsAnalysis
 
 Declared = Callable[..., Backend]
 
@@ -157,3 +160,24 @@ def test_hiding_an_anchor_or_an_unknown_activity_is_an_error(declared: Declared)
     backend = declared({"c1": "A@0 Survey_sent@1"})
     with pytest.raises(UnknownNameError, match=r"closest: 'Survey sent'"):
         backend.run(PathsQuery(hide=("Survey snet",), loops=False))
+
+
+def test_intermediates_kept_once_give_what_each_output_computing_them_gives(
+    declared: Declared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = declared(
+        {
+            "c1": "A@0 B@1 A@2 B@3 C@4",
+            "c2": "A@0 A@1 B@2 A@3",
+            "c3": "B@0 C@1 B@2",
+            "c4": "A@0 C@1",
+        }
+    )
+    queries = [
+        PathsQuery(steps=3, collapse_repeats=True, loops=True, top_edges=1),
+        PathsQuery(start="A", steps=2, back_moves="collapse", min_cases=2, hide=("C",)),
+    ]
+    kept = [backend.run(q) for q in queries]
+    monkeypatch.setattr(PathsAnalysis, "keeps", False)  # each output computes its own
+    assert [backend.run(q) for q in queries] == kept
+    assert kept[0].loops is not None and kept[0].loops.back_edges  # something was counted

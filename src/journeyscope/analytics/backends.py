@@ -76,7 +76,10 @@ class Analysis(Protocol[Q, R]):
     of truth with a design) has ``replays(query)``, the design and case rule it replays (or
     None), and gets ``expressions(..., replay=...)``: the replay the backend keeps for the
     events, design and rule (:meth:`Backend.conformance`), or None, and then it replays the
-    events inside its own queries.
+    events inside its own queries. A runner whose ``keeps`` attribute is true gets
+    ``expressions(..., keep=...)``: ``keep(expr)`` computes an intermediate that several of
+    its outputs read once (materialised as the prepared relation is) and releases it after
+    the outputs are read, instead of each output's query computing it again.
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -195,13 +198,27 @@ class Backend:
         # rows already in this process's memory (a funnel computed by its kernel) are read as
         # they are, with nothing to release: caching them would only copy them
         prepared = built if _in_memory(built) else self.cache(built)
+        kept: list[ibis.Table] = []
+
+        def keep(expr: ibis.Table) -> ibis.Table:
+            """``expr`` computed once for the expressions that read it, released after."""
+            self.register(expr)
+            kept.append(self.cache(expr))
+            return kept[-1]
+
         try:
-            shared = {} if design is None else {"replay": self.kept_conformance(events, *design)}
+            shared: dict[str, Any] = {}
+            if design is not None:
+                shared["replay"] = self.kept_conformance(events, *design)
+            if getattr(analysis, "keeps", False):  # its expressions share intermediates
+                shared["keep"] = keep
             exprs = analysis.expressions(prepared, events, query, **shared)
             in_python = getattr(analysis, "arrow", False)
             fetch = self.arrow if in_python else self.rows
             rows = {name: fetch(expr) for name, expr in exprs.items()}
         finally:
+            for table in kept:
+                table.release()
             if prepared is not built:
                 prepared.release()
         if in_python:

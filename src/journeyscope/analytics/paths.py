@@ -22,7 +22,7 @@ says what each option did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import ibis
@@ -137,6 +137,15 @@ _COLUMNS = (
     "work_item",
     LIFECYCLE,
 )
+
+
+#: Computes an intermediate once for the outputs that read it (the runner's ``keep``).
+Keep = Callable[[ibis.Table], ibis.Table]
+
+
+def _as_is(expr: ibis.Table) -> ibis.Table:
+    """A ``keep`` that keeps nothing: each output computes the intermediate itself."""
+    return expr
 
 
 def ordered_events(
@@ -270,17 +279,26 @@ def shape(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
     """The sequences the paths are drawn on (``case``, ``person``, ``node``, ``channel``,
     ``seq`` renumbered from 0, ``back``): the query's options applied in the module's order;
     with ``back_moves="collapse"`` each activity kept at its first occurrence only."""
-    t = _flagged(seqs, query)
+    return _shaped(_flagged(seqs, query), query)
+
+
+def _shaped(flagged: ibis.Table, query: PathsQuery) -> ibis.Table:
+    """:func:`shape` of the sequences :func:`_flagged` already."""
+    t = flagged
     if query.back_moves == "collapse":
         t = t.filter(t.first)
     w = ibis.window(group_by=t.case, order_by=t.seq)
     return t.select("case", "person", "node", "channel", "back", seq=ibis.row_number().over(w))
 
 
-def shaping_counts(seqs: ibis.Table, query: PathsQuery) -> dict[str, ibis.Table]:
+def shaping_counts(
+    seqs: ibis.Table, query: PathsQuery, flagged: ibis.Table | None = None
+) -> dict[str, ibis.Table]:
     """What the options did, as one-row tables: ``hidden`` (events, cases), ``rare``
     (activities, events), ``merged`` (events before and after merging repeats),
-    ``back_moves`` (back-move events, cases with one, events a collapse removed)."""
+    ``back_moves`` (back-move events, cases with one, events a collapse removed).
+    ``flagged``: :func:`_flagged` of ``seqs``, when the caller has it."""
+    f = _flagged(seqs, query) if flagged is None else flagged
     out: dict[str, ibis.Table] = {}
     if query.hide:
         h = seqs.filter(seqs.node.isin(list(query.hide)))
@@ -292,13 +310,11 @@ def shaping_counts(seqs: ibis.Table, query: PathsQuery) -> dict[str, ibis.Table]
         out["rare"] = r.aggregate(events=r.count()).cross_join(
             _rare(kept, query).aggregate(activities=ibis._.count())
         )
-    if query.collapse_repeats:
+    if query.collapse_repeats:  # the flagged sequences are the merged ones
         grouped = _grouped(kept, query)
-        merged = merge_repeats(grouped, [grouped.seq])
         out["merged"] = grouped.aggregate(before=grouped.count()).cross_join(
-            merged.aggregate(after=merged.count())
+            f.aggregate(after=f.count())
         )
-    f = _flagged(seqs, query)
     out["back_moves"] = f.aggregate(
         events=f.back.cast("int64").sum(),
         cases=f.case.nunique(where=f.back),
@@ -405,19 +421,24 @@ def paths_of(groups: list[dict[str, Any]], query: PathsQuery) -> int:
     return sum(int(g["cases"]) for g in groups if g["step"] == anchor)
 
 
-def loops(seqs: ibis.Table, items: ibis.Table | None = None) -> dict[str, ibis.Table]:
+def loops(
+    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep | None = None
+) -> dict[str, ibis.Table]:
     """Loops as results: ``back_edges`` (a -> b where b was done before in the case),
     ``rework`` (activities repeated in a case), ``ping_pong`` (channel X -> Y -> X) and
     ``went_back`` (cases and people with at least one back-edge, out of all).
 
     ``items`` (default ``seqs``): the sequences of work-item instances that back-edges,
-    rework and going back are counted on; ping-pong follows every event of ``seqs``."""
+    rework and going back are counted on; ping-pong follows every event of ``seqs``.
+    ``keep``: computes the back-moves and the ping-pong returns once for the two outputs that
+    read each (see :class:`~journeyscope.analytics.backends.Analysis`)."""
+    keep = keep or _as_is
     items = seqs if items is None else items
     s = items
     w = ibis.window(group_by=s.case, order_by=s.seq)
     seen = s.seq.min().over(ibis.window(group_by=[s.case, s.node]))
     prev = s.node.lag().over(w)
-    s = s.mutate(prev=prev, back=(s.seq > seen) & prev.notnull() & (prev != s.node))
+    s = keep(s.mutate(prev=prev, back=(s.seq > seen) & prev.notnull() & (prev != s.node)))
     b = s.filter(s.back)
     back_edges = b.group_by(source=b.prev, target=b.node).aggregate(
         count=b.count(), cases=b.case.nunique()
@@ -432,7 +453,7 @@ def loops(seqs: ibis.Table, items: ibis.Table | None = None) -> dict[str, ibis.T
         people=went.person.nunique(),
         people_back=went.person.nunique(where=went.back),
     )
-    pp = ping_pong(seqs, "seq")
+    pp = keep(ping_pong(seqs, "seq"))
     ping = pp.group_by("channel", "via").aggregate(count=pp.count(), cases=pp.case.nunique())
     ping_cases = pp.aggregate(cases=pp.case.nunique())
     return {
@@ -466,17 +487,22 @@ class PathsAnalysis:
         contacts = query.contacts if query.loops else None
         return ordered_events(events, query.case_rule, query.cleaning, contacts, query.loops)
 
+    #: the shaped sequences, the back-moves and the ping-pong returns are each read by two
+    #: outputs: computed once (``keep``)
+    keeps = True
+
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery
+        self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery, keep: Keep = _as_is
     ) -> dict[str, ibis.Table]:
         seqs = selected(prepared)
-        out = {"groups": path_groups(path_rows(shape(seqs, query), query))}
-        out |= shaping_counts(seqs, query)
+        flagged = keep(_flagged(seqs, query))
+        out = {"groups": path_groups(path_rows(_shaped(flagged, query), query))}
+        out |= shaping_counts(seqs, query, flagged)
         if query.loops:
             collapse = query.collapse_repeats
             contacts = selected(prepared, collapse, contacts=True)
             items = selected(prepared, collapse, instances=True)
-            out |= loops(contacts, items)
+            out |= loops(contacts, items, keep)
         return out
 
     def result(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> PathsResult:
