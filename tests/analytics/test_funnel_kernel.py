@@ -93,6 +93,20 @@ def test_the_chunks_come_back_in_their_order_from_the_threads() -> None:
         assert got == [x * 10 for x in range(9)]
 
 
+def test_the_threads_take_at_most_one_chunk_more_than_they_compute() -> None:
+    taken: list[int] = []
+
+    def items() -> Any:
+        for x in range(20):
+            taken.append(x)
+            yield x
+
+    results = funnel_kernel.in_order(lambda x: x, items(), 3)
+    for done, x in enumerate(results, start=1):
+        assert x == done - 1
+        assert len(taken) <= done + 3  # memory bounded by the chunks in flight, not the log
+
+
 def test_an_error_in_a_thread_reaches_the_caller() -> None:
     def fails_on_three(x: int) -> int:
         if x == 3:
