@@ -422,7 +422,7 @@ def paths_of(groups: list[dict[str, Any]], query: PathsQuery) -> int:
 
 
 def loops(
-    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep | None = None
+    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep = _as_is
 ) -> dict[str, ibis.Table]:
     """Loops as results: ``back_edges`` (a -> b where b was done before in the case),
     ``rework`` (activities repeated in a case), ``ping_pong`` (channel X -> Y -> X) and
@@ -432,7 +432,6 @@ def loops(
     rework and going back are counted on; ping-pong follows every event of ``seqs``.
     ``keep``: computes the back-moves and the ping-pong returns once for the two outputs that
     read each (see :class:`~journeyscope.analytics.backends.Analysis`)."""
-    keep = keep or _as_is
     items = seqs if items is None else items
     s = items
     w = ibis.window(group_by=s.case, order_by=s.seq)
