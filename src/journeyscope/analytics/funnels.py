@@ -327,10 +327,6 @@ class FunnelAnalysis:
             .name(f"bin{i}")
             for i, (lo, hi) in enumerate(_bins())
         ]
-        left = p.filter(p.level < n)  # the cases that dropped out (a converted case did not)
-        ranked = left.mutate(
-            n=ibis.row_number().over(ibis.window(group_by=left.level, order_by=left.case))
-        )
         week = p.entry_time.truncate("W").cast("date")
         converted = p[f"reached_{n}"].cast("int64")
         out = {
@@ -338,10 +334,15 @@ class FunnelAnalysis:
             "ttc": converting.aggregate(
                 [v.name(k) for k, v in duration_aggregates(ms).items()] + bins
             ),
-            "dropped": ranked.filter(ranked.n < query.dropped_limit).select("level", "case"),
             "trend": p.group_by(week=week).aggregate(entered=p.count(), converted=converted.sum()),
             "end": events.aggregate(end=events.timestamp.max()),
         }
+        if query.dropped_limit > 0:  # the report and the backlog list none: no query
+            left = p.filter(p.level < n)  # the cases that dropped out (a converted case did not)
+            ranked = left.mutate(
+                n=ibis.row_number().over(ibis.window(group_by=left.level, order_by=left.case))
+            )
+            out["dropped"] = ranked.filter(ranked.n < query.dropped_limit).select("level", "case")
         if query.breakdown is not None:
             out["breakdown"] = p.group_by("breakdown").aggregate(counts)
         return out
@@ -352,7 +353,7 @@ class FunnelAnalysis:
         cases = [int(c[f"reached_{k}"] or 0) for k in range(1, n + 1)]
         entered = int(c["entered"] or 0)
         dropped: dict[int, list[str]] = {}
-        for r in sorted(rows["dropped"], key=lambda r: (r["level"], r["case"])):
+        for r in sorted(rows.get("dropped", []), key=lambda r: (r["level"], r["case"])):
             dropped.setdefault(int(r["level"]), []).append(r["case"])
         steps = []
         every = [a for s in query.steps for a in s.activities]

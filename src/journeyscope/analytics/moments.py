@@ -40,7 +40,7 @@ import ibis
 import pyarrow as pa
 from pydantic import Field
 
-from journeyscope.analytics.cases import AnalysisQuery, CaseRule, cased
+from journeyscope.analytics.cases import AnalysisQuery, CaseRule
 from journeyscope.analytics.moments_experiences import (
     ASSISTED,
     DEVIATIONS,
@@ -110,7 +110,7 @@ class MomentsAnalysis:
     arrow = True
 
     def prepare(self, events: ibis.Table, query: MomentsQuery) -> ibis.Table:
-        t = narrowed(cased(events, query.case_rule), query)
+        t = narrowed(events, query)
         if query.journey is None:
             return t
         # as in conformance: the cases with an event of a regular (not anytime) step
