@@ -141,18 +141,9 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
         )
         scope = per_case.aggregate(__scope=per_case["__multi"].any() & ~per_case["__varies"].any())
         t = t.cross_join(scope)
-    scope_case = ibis.literal(rules.channel_scope == "case")
-    kinds = {**CHANNEL_KINDS, **{k.strip().lower(): v for k, v in rules.channel_kinds.items()}}
-    # each distinct channel's kind, joined back: the name is lowered once per channel, not
-    # once per event, and no IN list becomes a join over every event
-    named = t.select("channel").distinct()
-    named = named.select(
-        __channel=named.channel,
-        __kind=lookup(named.channel.strip().lower(), kinds, "string").fill_null("other"),
-    )
-    t = t.left_join(named, t.channel == named["__channel"]).drop("__channel")
-    if rules.channel_scope == "detect":
         scope_case = t["__scope"]
+    else:
+        scope_case = ibis.literal(rules.channel_scope == "case")
     declared = lookup(t.activity, dict(rules.initiators), "string")
     by_name = ibis.cases(
         (t.activity.re_search(OUTBOUND), ibis.literal("organisation")),
@@ -160,7 +151,10 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
     )
     later = scope_case & (t["__pos"] > 0)
     initiator = declared.fill_null(ibis.cases((later, ibis.literal("internal")), else_=by_name))
-    kind = ibis.cases((t.channel.isnull() | later, ibis.null("string")), else_=t["__kind"])
+    lowered = t.channel.strip().lower()
+    kinds = {**CHANNEL_KINDS, **{k.strip().lower(): v for k, v in rules.channel_kinds.items()}}
+    kind = lookup(lowered, kinds, "string").fill_null("other")
+    kind = ibis.cases((t.channel.isnull() | later, ibis.null("string")), else_=kind)
     t = t.mutate(initiator=initiator, channel_kind=kind, channel_is_case_attribute=scope_case)
     contact = (t.initiator == "customer") & t.channel_kind.notnull() & t.survey_type.isnull()
     if rules.help is None:
@@ -178,7 +172,7 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
         failure=failure.fill_null(False),
         help=help_.fill_null(False),
         not_digital=not_digital.fill_null(False),
-    ).drop(*[c for c in ("__pos", "__scope", "__kind") if c in t.columns])
+    ).drop(*[c for c in ("__pos", "__scope") if c in t.columns])
 
 
 def with_failure_demand(classified: ibis.Table, step: str | None = None) -> ibis.Table:
