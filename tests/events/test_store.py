@@ -85,6 +85,23 @@ def test_an_ingest_holds_one_batch_at_a_time_not_every_batch_read(
     assert held[-1] - held[0] < 2 * one  # the batch being loaded held, not every one before it
 
 
+def test_event_ids_and_properties_are_stored_with_zstd(tmp_path: Path) -> None:
+    """The two columns DuckDB's own compression choice made slowest to write."""
+    rows = "".join(f"c{i},Apply,2024-03-01 10:00:{i % 60:02d},web,{i * 7}\n" for i in range(3000))
+    file = write(tmp_path / "e.csv", "case_id,activity,timestamp,channel,amount\n" + rows)
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(file)
+        store.con.execute("CHECKPOINT")
+        found = store.con.execute(
+            "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') "
+            "WHERE column_name IN ('event_id', 'properties', 'activity') AND segment_type = "
+            "'VARCHAR' GROUP BY ALL"
+        ).fetchall()
+    methods = {name: set(kinds) for name, kinds in found}
+    assert methods["event_id"] == methods["properties"] == {"ZSTD"}
+    assert methods["activity"] != {"ZSTD"}  # the others as DuckDB chooses
+
+
 def test_same_file_twice_adds_nothing(tmp_path: Path) -> None:
     store = Store(":memory:")
     file = write(tmp_path / "e.csv", CSV)
