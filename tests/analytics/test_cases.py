@@ -22,6 +22,7 @@ from journeyscope.analytics.cases import (
     parse_duration,
     person,
     property_value,
+    read_properties,
     with_cases,
 )
 from journeyscope.errors import InvalidQueryError
@@ -144,6 +145,20 @@ def test_properties_are_read_out_of_the_json_text(backend: str) -> None:
         "Visit",
         "Visit",
     ]
+
+
+def test_properties_read_before_a_sort_give_what_reading_them_after_gives() -> None:
+    t = _events()
+    read = read_properties(t, ["segment", "activity", "missing", None, "segment"])
+    assert "properties" not in read.columns
+    assert [c for c in read.columns if c not in t.columns] == ["segment", "missing"]
+    before = cased(read, CaseRule.given())
+    after = cased(t, CaseRule.given())
+    got = before.select("event_id", "seq", s=property_value(before, "segment"))
+    want = after.select("event_id", "seq", s=property_value(after, "segment"))
+    order = ["event_id"]
+    assert got.order_by(order).to_pyarrow().equals(want.order_by(order).to_pyarrow())
+    assert read_properties(read, ["segment"]).equals(read)  # nothing left to read
 
 
 def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case(

@@ -54,6 +54,7 @@ from journeyscope.analytics.cases import (
     epoch_ms,
     human_duration,
     property_value,
+    read_properties,
 )
 from journeyscope.analytics.cohorts import require_activities
 from journeyscope.analytics.semantics import with_stated
@@ -135,7 +136,7 @@ def touchpoints(events: ibis.Table, query: AttributionQuery) -> ibis.Table:
     Also one row with a null ``touch`` for each case that has no touchpoint (``n = 0``), so
     that every case is present exactly once with ``pos <= 1``.
     """
-    t = cased(events, query.case_rule)
+    t = cased(read_properties(events, [query.touchpoint, query.breakdown]), query.case_rule)
     t = t.mutate(
         touch=property_value(t, query.touchpoint),
         segment=_segment(t, query.breakdown),

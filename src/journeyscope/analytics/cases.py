@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
@@ -313,6 +313,19 @@ def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
     quoted = table.properties.re_extract(pattern, 1)
     bare = table.properties.re_extract(pattern, 2)
     return ibis.cases((quoted != "", quoted), (bare != "", bare), else_=ibis.null("string"))
+
+
+def read_properties(events: ibis.Table, names: Iterable[str | None]) -> ibis.Table:
+    """``events`` with each of the properties ``names`` read out of ``properties`` into a
+    column of its own name (:func:`property_value`; a canonical column stays as it is), and
+    ``properties`` left out. For analyses that order the events and read no other property:
+    their sort then carries these short values instead of the properties text, which at 10M
+    events is more than DuckDB's memory limit holds (the sort spilled)."""
+    if "properties" not in events.columns:
+        return events
+    wanted = [n for n in dict.fromkeys(names) if n is not None and n not in events.columns]
+    read = {n: property_value(events, n) for n in wanted}
+    return events.select(*[c for c in events.columns if c != "properties"], **read)
 
 
 def lookup(column: ibis.Value, mapping: Mapping[Any, Any], dtype: str) -> ibis.Value:

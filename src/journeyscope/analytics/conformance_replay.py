@@ -12,8 +12,8 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
-from journeyscope.analytics.cases import CaseRule, ordered, with_cases
-from journeyscope.analytics.work_items import instances
+from journeyscope.analytics.cases import CaseRule, ordered, read_properties, with_cases
+from journeyscope.analytics.work_items import LIFECYCLE, instances
 from journeyscope.definitions.graph import move_table, ranks
 from journeyscope.definitions.models import Journey
 
@@ -129,7 +129,9 @@ def replay(events: ir.Table, journey: Journey, rule: CaseRule | None = None) -> 
 
 def _events(events: ir.Table, journey: Journey, rule: CaseRule | None) -> ir.Table:
     """Events of cases, in case order (``seq``), with the design's step for each activity."""
-    cased = instances(ordered(with_cases(events, rule)))
+    # the lifecycle transition, the one property the instances read, before the sort
+    cased = ordered(with_cases(read_properties(events, [LIFECYCLE]), rule))
+    cased = instances(cased, position="seq")  # seq orders a case's events as the keys do
     cased = cased.select("case", "seq", "activity", "timestamp", "opens")
     acts = _activity_table(journey)
     ev = cased.left_join(acts, "activity").select(

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Final
 
 import ibis
 
-from journeyscope.analytics.cases import ORDER_KEYS, cased, human_duration, lookup, property_value
+from journeyscope.analytics.cases import (
+    ORDER_KEYS,
+    cased,
+    human_duration,
+    lookup,
+    property_value,
+    read_properties,
+)
 from journeyscope.analytics.conformance import conformance
 from journeyscope.analytics.work_items import LIFECYCLE, instances, work_item
 
@@ -48,14 +55,10 @@ EVENT_COLUMNS: Final = (
 def narrowed(events: ibis.Table, q: MomentsQuery) -> ibis.Table:
     """``events`` :func:`cased` by the query's rule, with only the columns the analysis reads.
     The properties it reads (the adjustment properties and the lifecycle transition) are read
-    out of ``properties`` once, before the events are ordered: the sort then carries a few
-    short values instead of the properties text (at 10M events, more than DuckDB's memory
-    limit holds), and the cached table holds about a dozen columns."""
+    out of ``properties`` once, before the events are ordered (:func:`read_properties`),
+    and the cached table holds about a dozen columns."""
     named = dict.fromkeys((*q.adjust, LIFECYCLE))
-    if "properties" in events.columns:
-        read = {p: property_value(events, p) for p in named if p not in events.columns}
-        events = events.select(*[c for c in events.columns if c != "properties"], **read)
-    t = cased(events, q.case_rule)
+    t = cased(read_properties(events, named), q.case_rule)
     return t.select(*[c for c in dict.fromkeys((*EVENT_COLUMNS, *named)) if c in t.columns])
 
 
