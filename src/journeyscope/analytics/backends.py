@@ -202,8 +202,7 @@ class Backend:
 
         def keep(expr: ibis.Table) -> ibis.Table:
             """``expr`` computed once for the expressions that read it, released after."""
-            self.register(expr)
-            kept.append(self.cache(expr))
+            kept.append(self._keep(expr))
             return kept[-1]
 
         try:

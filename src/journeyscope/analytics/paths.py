@@ -34,7 +34,7 @@ from journeyscope.analytics.cases import (
     AnalysisQuery,
     CaseRule,
     person,
-    property_value,
+    read_properties,
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
@@ -162,10 +162,9 @@ def ordered_events(
     and internal events); with ``instances``: ``item`` (the cleaned work item of the
     instance the event opens, null when it continues one; see
     :mod:`journeyscope.analytics.work_items`)."""
+    if instances:  # the one property the instances read, taken out of the JSON before any sort
+        events = read_properties(events, [LIFECYCLE])
     wanted = {c: events[c] for c in _COLUMNS if c in events.columns}
-    if instances and LIFECYCLE not in wanted and "properties" in events.columns:
-        # the one property the instances read, taken out of the JSON before any sort
-        wanted[LIFECYCLE] = property_value(events, LIFECYCLE)
     t = with_cases(events.select(**wanted), rule)
     t = t.mutate(
         pos=ibis.row_number().over(
