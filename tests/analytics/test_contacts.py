@@ -207,3 +207,53 @@ def test_catalogue_round_trips_the_classification(scope: str) -> None:
     c = infer_catalogue([("A", "web", 1)], [], channel_scope=scope)  # type: ignore[arg-type]
     rules = ContactRules.from_catalogue(c)
     assert rules.channel_scope == scope and rules.kind_of("web") == "digital"
+
+
+def test_the_resolving_step_found_by_number_is_the_one_found_by_pair() -> None:
+    """With the design's steps known, the attempt that ends a failure is found as one integer
+    (position and step number); on generated cases, with attempts of activities in no step,
+    that gives what the (position, step) pair gives, row by row."""
+    import random
+
+    import ibis
+
+    from journeyscope.analytics.cases import lookup
+    from journeyscope.analytics.contacts import classify, with_failure_demand
+
+    rng = random.Random(7)
+    activities = ["Apply", "Upload", "Error", "Call", "Visit", "Chat", "Notify", "Loose end"]
+    steps = {"Apply": "apply", "Upload": "upload", "Visit": "upload", "Chat": "talk"}
+    channels = ["web", "phone", "branch", "chat", None]
+    rows = [
+        {
+            "case": f"c{c}",
+            "pos": i,
+            "activity": rng.choice(activities),
+            "channel": rng.choice(channels),
+            "survey_type": None,
+        }
+        for c in range(400)
+        for i in range(rng.randint(1, 12))
+    ]
+    events = ibis.memtable(
+        rows,
+        schema={
+            "case": "string",
+            "pos": "int64",
+            "activity": "string",
+            "channel": "string",
+            "survey_type": "string",
+        },
+    )
+    events = events.mutate(step=lookup(events.activity, steps, "string"))
+    classified = classify(events, ContactRules(failures=("Error",)), position="pos")
+    columns = ["case", "pos", "failure_demand", "caused_by", "resolution", "resolution_step"]
+    by_pair = with_failure_demand(classified, step="step").select(*columns)
+    by_number = with_failure_demand(
+        classified, step="step", steps=list(dict.fromkeys(steps.values()))
+    ).select(*columns)
+    pair = by_pair.order_by(["case", "pos"]).to_pyarrow().to_pylist()
+    number = by_number.order_by(["case", "pos"]).to_pyarrow().to_pylist()
+    assert number == pair
+    assert sum(r["resolution_step"] is not None for r in pair) > 100  # the case is exercised
+    assert any(r["resolution"] is not None and r["resolution_step"] is None for r in pair)

@@ -74,8 +74,11 @@ def contact_events(events: ibis.Table, rules: ContactRules, rule: CaseRule | Non
     """Every event with its case, classification and failure demand (the prepared relation):
     the columns the analyses read, of :data:`_COLUMNS`, and those they add."""
     t = with_cases(events.select(*[c for c in _COLUMNS if c in events.columns]), rule)
+    t = t.drop("case_id")  # read by the case rule only: no sort carries it
     order = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
     t = t.mutate(pos=ibis.row_number().over(order))  # sorted once, for every window after
+    # the other order keys are read by that sort only: no later window carries them
+    t = t.drop(*[k for k in ORDER_KEYS if k != "timestamp"])
     return with_failure_demand(classify(t, rules, position="pos"))
 
 

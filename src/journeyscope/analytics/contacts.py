@@ -46,6 +46,8 @@ from journeyscope.events.catalogue import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from journeyscope.events.catalogue import Catalogue
 
 ChannelScope = Literal["event", "case", "detect"]
@@ -175,13 +177,18 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
     ).drop(*[c for c in ("__pos", "__scope") if c in t.columns])
 
 
-def with_failure_demand(classified: ibis.Table, step: str | None = None) -> ibis.Table:
+def with_failure_demand(
+    classified: ibis.Table, step: str | None = None, steps: Sequence[str] = ()
+) -> ibis.Table:
     """Add ``failure_demand`` (see the module text), ``caused_by`` (the position, in
     :data:`ORDER_KEYS` order within the case, of the failure it follows) and ``resolution``
     (the position of the step attempt that ends it; null: none followed), plus ``pos`` (each
     event's position, from 0; kept where :func:`classify`'s input already had it) to
     :func:`classify`'s output. ``step``: a column naming each event's step; adds
-    ``resolution_step``, the step of that attempt (found in the same window pass)."""
+    ``resolution_step``, the step of that attempt (found in the same window pass).
+    ``steps``: every value ``step`` takes (a design's step ids), if known; the attempt is then
+    found as one integer (its position and its step's number) rather than as a pair, which
+    costs DuckDB about half of this function's windows at 10M events."""
     t = classified
     if "pos" not in t.columns:
         order = [t[k] for k in ORDER_KEYS]
@@ -191,17 +198,32 @@ def with_failure_demand(classified: ibis.Table, step: str | None = None) -> ibis
     before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))
     after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
     none = ibis.null("int64")
-    found = {}
-    if step is not None:  # the least (position, step) of the attempts at or after the event
+    found: dict[str, ibis.Value] = {
+        "resolution": ibis.cases((attempt, t.pos), else_=none).min().over(after)
+    }
+    width = len(steps) + 1  # step numbers 1..len(steps); 0: no step
+    if step is not None and steps:  # the least position * width + step number at or after
+        number = lookup(t[step], {s: i + 1 for i, s in enumerate(steps)}, "int64").fill_null(0)
+        found = {
+            "__next": ibis.cases((attempt, t.pos * width + number), else_=none).min().over(after)
+        }
+    elif step is not None:  # the least (position, step) of the attempts at or after the event
         nothing = ibis.literal(None, "struct<pos: int64, step: string>")
         pair = ibis.struct({"pos": t.pos, "step": t[step].cast("string")})
-        found = {"__next": ibis.cases((attempt, pair), else_=nothing).min().over(after)}
+        found["__next"] = ibis.cases((attempt, pair), else_=nothing).min().over(after)
     t = t.mutate(
         caused_by=ibis.cases((t.failure, t.pos), else_=none).max().over(running),
         prev_attempt=ibis.cases((attempt, t.pos), else_=none).max().over(before),
-        resolution=ibis.cases((attempt, t.pos), else_=none).min().over(after),
         **found,
     )
+    if step is not None and steps:
+        numbers = {i + 1: s for i, s in enumerate(steps)}
+        t = t.mutate(
+            resolution=(t["__next"] // width).cast("int64"),
+            __next=lookup(t["__next"] % width, numbers, "string"),
+        )
+    elif step is not None:
+        t = t.mutate(__next=t["__next"].step)
     demand = (
         t.assisted_contact
         & ~t.failure
@@ -211,7 +233,7 @@ def with_failure_demand(classified: ibis.Table, step: str | None = None) -> ibis
     ended = demand | t.failure
     if step is not None:
         t = t.mutate(
-            resolution_step=ibis.cases((ended, t["__next"].step), else_=ibis.null("string"))
+            resolution_step=ibis.cases((ended, t["__next"]), else_=ibis.null("string"))
         ).drop("__next")
     return t.mutate(
         failure_demand=demand,

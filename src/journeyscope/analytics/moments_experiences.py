@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Final
 import ibis
 
 from journeyscope.analytics.cases import (
-    ORDER_KEYS,
     cased,
     human_duration,
     lookup,
@@ -39,14 +38,16 @@ DEVIATIONS: Final[dict[str, str]] = {
 }
 
 
-#: The event columns the experiences, outcomes and risk sets read (besides properties).
+#: The event columns the experiences, outcomes and risk sets read (besides properties). Of
+#: the order keys only the timestamp: the others order the case once (``seq``), no later
+#: sort carries them.
 EVENT_COLUMNS: Final = (
     "case",
     "seq",
     "activity",
     "work_item",
     "channel",
-    *ORDER_KEYS,
+    "timestamp",
     "survey_type",
     "survey_score",
 )
@@ -99,7 +100,8 @@ def case_experiences(
     by the query's design and case rule (an analytics backend hands its kept one over:
     :meth:`~journeyscope.analytics.backends.Backend.conformance`); without one, the events
     are replayed inside this query."""
-    t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"))
+    # seq orders a case's events as the order keys do
+    t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"), position="seq")
     w = ibis.window(group_by=t.case, order_by=t.seq)
     t = t.mutate(
         prev_channel=t.channel.lag().over(w),

@@ -173,6 +173,8 @@ def ordered_events(
         node=_cleaned(t.activity, cleaning),
         person=person(t),
     )
+    # the identifiers and order keys are read by that sort only: no later window carries them
+    t = t.drop(*[c for c in (*ORDER_KEYS, "case_id", "customer_id") if c in t.columns])
     out = ["case", "person", "pos", "node", "channel"]
     if instances:
         t = work_instances(t, position="pos")

@@ -115,12 +115,15 @@ class SilentAnalysis:
         named = dict.fromkeys(p for p in (*query.properties, query.truth) if p is not None)
         kept = list(dict.fromkeys(c for c in (*FEATURE_COLUMNS, *named) if c in t.columns))
         read = {p: property_value(t, p) for p in named if p not in t.columns}
+        invites = invitation(t, query.asked)  # a regular expression: evaluated once, here
+        if invites is not None:
+            read[INVITED] = invites
         return t.select(*kept, **read)
 
     def expressions(
         self, prepared: ibis.Table, events: ibis.Table, query: SilentQuery
     ) -> dict[str, ibis.Table]:
-        invites = invitation(prepared, query.asked)
+        invites = prepared[INVITED] if INVITED in prepared.columns else None
         from journeyscope.analytics.features import customer_features
 
         return customer_features(
@@ -147,6 +150,10 @@ class SilentAnalysis:
 #: The tables :func:`customer_features` builds that :func:`feature_matrix` reads.
 FETCHED: Final = ("customers", "activities", "channels")
 
+
+#: The prepared events' column saying whether each event invites to the survey
+#: (:func:`invitation`), when the query singles out who was asked.
+INVITED: Final = "__invited"
 
 #: The event columns :func:`customer_features` and :func:`invitation` read.
 FEATURE_COLUMNS: Final = (

@@ -121,6 +121,7 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     cased = with_cases(events, q.case_rule)
     cost, origin = _cost(cased, q)
     life = property_value(cased, "lifecycle:transition").lower()
+    regular: dict[str, str] = {}  # activity: step, without a design none
     if q.journey is not None:
         steps = [s for s in q.journey.steps if s.activities]
         regular = {a: s.id for s in steps if not s.anytime for a in s.activities}
@@ -137,7 +138,7 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         pos=ibis.row_number().over(case_w),  # the classification's position: no sort again
         ms=ms,
         prev_ms=ms.lag().over(case_w),
-    )
+    ).drop(*keys)  # read by that sort only: no later window carries them
     act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
     t = t.mutate(
         prev_life=t.life.lag().over(act_w),
@@ -147,12 +148,12 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     classified = classify(t, rules, position="pos")
     # without a design, an attempt's step is its activity (set below for every event)
     step_of = "step" if q.journey is not None else "activity"
-    t = with_failure_demand(classified, step=step_of).drop(*keys)
+    t = with_failure_demand(classified, step=step_of, steps=list(dict.fromkeys(regular.values())))
     if q.journey is None:
         t = t.mutate(step=ibis.cases((~(t.failure | t.help), t.activity), else_=t.step))
-    else:
-        with_step = t.filter(t.step.notnull()).select(step_case=t.case).distinct()
-        t = t.filter(t.case.isin(with_step.step_case))
+    else:  # the cases with a step, read from the events (not from the classified ones)
+        stepped = cased.filter(cased.activity.isin(list(regular)))
+        t = t.filter(t.case.isin(stepped.select(step_case=stepped.case).distinct().step_case))
     paired = ((t.life == "complete") & (t.prev_life == "start")).fill_null(False)
     return t.mutate(
         paired=paired,
