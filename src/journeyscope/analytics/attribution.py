@@ -49,6 +49,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     cased,
     epoch_ms,
@@ -136,25 +137,27 @@ def touchpoints(events: ibis.Table, query: AttributionQuery) -> ibis.Table:
     Also one row with a null ``touch`` for each case that has no touchpoint (``n = 0``), so
     that every case is present exactly once with ``pos <= 1``.
     """
-    t = cased(read_properties(events, [query.touchpoint, query.breakdown]), query.case_rule)
+    named = [query.touchpoint, query.breakdown]
+    t = read_properties(events, named)
+    # what the case rule, the order and the touchpoints read: no sort carries the rest
+    read = (*ORDER_KEYS, "case_id", "customer_id", "activity", *(n for n in named if n))
+    t = cased(t.select(*[c for c in dict.fromkeys(read) if c in t.columns]), query.case_rule)
     t = t.mutate(
         touch=property_value(t, query.touchpoint),
         segment=_segment(t, query.breakdown),
         ms=epoch_ms(t.timestamp),
     )
-    whole = ibis.window(group_by=t.case)
+    t = t.drop(*[c for c in (*ORDER_KEYS, "case_id", "customer_id") if c in t.columns])
+    # per case, in one aggregate joined back (a hash join, not a sort per window level): the
+    # first conversion, its time (else the last event's) and the first segment given
     is_conv = t.activity.isin(list(query.conversions))
-    t = t.mutate(
-        conv_seq=ibis.cases((is_conv, t.seq), else_=None).min().over(whole),
-        last_seq=t.seq.max().over(whole),
+    per_case = t.group_by(per_case=t.case).aggregate(
+        conv_seq=t.seq.min(where=is_conv),
+        ref_ms=t.ms.argmin(t.seq, where=is_conv).fill_null(t.ms.argmax(t.seq)),
+        case_segment=t.segment.argmin(t.seq, where=t.segment.notnull()),
     )
-    ref_seq = t.conv_seq.fill_null(t.last_seq)
-    t = t.mutate(
-        converted=t.conv_seq.notnull(),
-        ref_ms=ibis.cases((t.seq == ref_seq, t.ms), else_=None).max().over(whole),
-        seg_seq=ibis.cases((t.segment.notnull(), t.seq), else_=None).min().over(whole),
-    )
-    t = t.mutate(segment=ibis.cases((t.seq == t.seg_seq, t.segment), else_=None).max().over(whole))
+    t = t.inner_join(per_case, t.case == per_case.per_case).drop("per_case")
+    t = t.mutate(converted=t.conv_seq.notnull(), segment=t.case_segment).drop("case_segment")
     age_s = (t.ref_ms - t.ms).cast("float64") / 1000.0
     keep = t.touch.notnull() & ((t.converted & (t.seq < t.conv_seq)) | ~t.converted)
     if query.lookback is not None:
