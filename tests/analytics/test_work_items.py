@@ -82,6 +82,16 @@ def test_instances_open_at_new_work_only(key: tuple[str, ...], backend: str) -> 
     assert got["status"] == (["S (open)", "T", "S (open)"] if key else ["S", "T", "S"])
 
 
+def test_a_case_opens_the_same_instances_whatever_the_other_cases_carry(backend: str) -> None:
+    """Cases without a lifecycle transition skip the instances' windows; alone, among
+    lifecycle cases, or among cases without one, each case opens the same instances."""
+    mixed = opened(lifecycle_log(CASES), backend)
+    without = {c: t for c, t in CASES.items() if ":" not in t}
+    assert without and opened(lifecycle_log(without), backend) == {c: mixed[c] for c in without}
+    for case in ("sessions", "again", "plain"):
+        assert opened(lifecycle_log({case: CASES[case]}), backend) == {case: mixed[case]}
+
+
 @pytest.mark.parametrize("key", [(), KEY])
 def test_going_back_ignores_the_transitions_of_one_work_item(
     key: tuple[str, ...], backend: str

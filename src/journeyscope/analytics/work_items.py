@@ -88,6 +88,13 @@ def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
     column that already orders the events of a case as the order keys do (one sort key
     instead of four)."""
     t = cases.mutate(item=work_item(cases), life=transition(cases))
+    # Only the cases with a lifecycle transition need the windows below: every event of the
+    # others opens an instance. A hash join tells them apart, so on a log without
+    # lifecycles no event is sorted here.
+    marked = t.filter(t.life.notnull()).select(l_case=t.case).distinct()
+    plain = t.anti_join(marked, t.case == marked.l_case)
+    plain = plain.mutate(opens=ibis.literal(True)).drop("life")
+    t = t.semi_join(marked, t.case == marked.l_case)
     order = [t[k] for k in ORDER_KEYS] if position is None else [t[position]]
     same = ibis.window(group_by=[t.case, t.item], order_by=order)
     earlier = ibis.window(group_by=[t.case, t.item], order_by=order, rows=(None, -1))
@@ -101,4 +108,4 @@ def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
         | prev_life.isnull()
         | (prev_life.isin(list(ENDS)) & (scheduled.fill_null(0) == 0))
     )
-    return t.mutate(opens=opens.fill_null(True)).drop("life")
+    return t.mutate(opens=opens.fill_null(True)).drop("life").union(plain)
