@@ -187,8 +187,9 @@ def with_failure_demand(
     :func:`classify`'s output. ``step``: a column naming each event's step; adds
     ``resolution_step``, the step of that attempt (found in the same window pass).
     ``steps``: every value ``step`` takes (a design's step ids), if known; the attempt is then
-    found as one integer (its position and its step's number) rather than as a pair, which
-    costs DuckDB about half of this function's windows at 10M events."""
+    found as one integer (its position and its step's number) rather than as a (position,
+    step) pair, which DuckDB's window keeps as structs (at 10M events the windows here took
+    11.2 s of operator time with the pair, 8.5 s with the integer)."""
     t = classified
     if "pos" not in t.columns:
         order = [t[k] for k in ORDER_KEYS]
