@@ -199,16 +199,16 @@ def with_failure_demand(
     before = ibis.window(group_by=t.case, order_by=t.pos, rows=(None, -1))
     after = ibis.window(group_by=t.case, order_by=t.pos, rows=(0, None))
     none = ibis.null("int64")
-    found: dict[str, ibis.Value] = {
-        "resolution": ibis.cases((attempt, t.pos), else_=none).min().over(after)
-    }
+    numbered = step is not None and bool(steps)
     width = len(steps) + 1  # step numbers 1..len(steps); 0: no step
-    if step is not None and steps:  # the least position * width + step number at or after
+    found: dict[str, ibis.Value] = {}
+    if numbered:  # the least position * width + step number of the attempts at or after
         number = lookup(t[step], {s: i + 1 for i, s in enumerate(steps)}, "int64").fill_null(0)
-        found = {
-            "__next": ibis.cases((attempt, t.pos * width + number), else_=none).min().over(after)
-        }
-    elif step is not None:  # the least (position, step) of the attempts at or after the event
+        packed = ibis.cases((attempt, t.pos * width + number), else_=none)
+        found["__next"] = packed.min().over(after)
+    else:
+        found["resolution"] = ibis.cases((attempt, t.pos), else_=none).min().over(after)
+    if step is not None and not numbered:  # the least (position, step) at or after
         nothing = ibis.literal(None, "struct<pos: int64, step: string>")
         pair = ibis.struct({"pos": t.pos, "step": t[step].cast("string")})
         found["__next"] = ibis.cases((attempt, pair), else_=nothing).min().over(after)
@@ -217,7 +217,7 @@ def with_failure_demand(
         prev_attempt=ibis.cases((attempt, t.pos), else_=none).max().over(before),
         **found,
     )
-    if step is not None and steps:
+    if numbered:
         numbers = {i + 1: s for i, s in enumerate(steps)}
         t = t.mutate(
             resolution=(t["__next"] // width).cast("int64"),
