@@ -11,6 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csv_kit import both_ways, row_by_row, write_csv
 from journeyscope.events import csvbulk
@@ -127,3 +129,32 @@ def test_progress_is_reported_per_batch_and_never_passes_100(
     assert sum(b.num_rows for b in batches) == 40
     assert len(seen) == 8  # one per batch of 5
     assert seen == sorted(seen) and 0 < seen[0] < 100 and seen[-1] <= 100
+
+
+def _scan_at_once(data: bytes) -> csvbulk.Scan | None:
+    """What :func:`scan` says, written for the whole file at once."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    body = data.rstrip(b"\r\n")
+    if data[:1] in (b"\r", b"\n") or not body or b"\x00" in body or b"\n\n" in body:
+        return None
+    if b"\r" in body and (b"\n\r\n" in body or body.count(b"\r") != body.count(b"\r\n")):
+        return None
+    return csvbulk.Scan(body.count(b"\n"), b'"' in body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from([b"a", b",", b'"', b"\n", b"\r\n", b"\r", b"\x00", b"\xef\xbb\xbf"]),
+        max_size=40,
+    ).map(b"".join),
+    chunk=st.integers(3, 9),  # the first read holds a whole byte-order mark, as 16 MiB does
+)
+def test_scan_in_chunks_says_what_the_whole_file_says(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, chunk: int
+) -> None:
+    path = tmp_path_factory.mktemp("scan") / "f.csv"
+    path.write_bytes(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csvbulk, "_SCAN_CHUNK", chunk)  # line breaks split across reads
+        assert scan(path) == _scan_at_once(data)

@@ -105,6 +105,20 @@ def test_each_bad_row_says_what_is_wrong_and_where(values: dict[str, Any], reaso
     assert _reasons(GOOD, _with(**values)) == [None, reason]
 
 
+@pytest.mark.parametrize("word", ["EPOCH", " epoch ", "Infinity", "-infinity"])
+def test_a_word_read_as_a_timestamp_is_quarantined_whatever_its_case_and_blanks(
+    word: str,
+) -> None:
+    assert _reasons(_with(timestamp=word)) == [
+        f"timestamp {word} is a word, not a moment (column 'timestamp')"
+    ]
+
+
+@pytest.mark.parametrize("word", ["now", "Today", "tomorrow", "+infinity", "allballs"])
+def test_a_word_not_read_as_a_timestamp_is_unparseable(word: str) -> None:
+    assert _reasons(_with(timestamp=word)) == [f"unparseable timestamp {word} (column 'timestamp')"]
+
+
 def test_the_first_rule_that_applies_is_the_reason() -> None:
     """A row wrong in two ways is quarantined for the first: a missing activity before a
     negative cost."""

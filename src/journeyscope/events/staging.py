@@ -35,6 +35,8 @@ _BAD_OFFSET = (
     r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? ?[+-]"
     r"(?:(?:19|[2-9][0-9]):?(?:[0-9]{2})?|[0-9]{2}:?[6-9][0-9]) *$"
 )
+#: Words DuckDB reads as a timestamp that are no moment (lower case, trimmed).
+_WORDS = "epoch|[+-]?infinity|now|today|tomorrow|yesterday|allballs"
 _NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "HUGEINT", "SMALLINT", "TINYINT")
 
 
@@ -262,9 +264,11 @@ def _reason_sql(spec: StagingSpec, resolved: dict[str, str], raw: dict[str, str]
         return f"{raw[field]} IS NOT NULL" if text(field) else f"{_RAW_INPUTS[field]} IS NOT NULL"
 
     ts_raw, at = raw["timestamp"], literal(" (" + where("timestamp") + ")")
+    # a text that starts with a digit is no word: only the others are matched (as an IN list,
+    # DuckDB joined every row with the words: 0.18 CPU s per million rows, twice per query)
     words = (
-        f" OR lower(trim({ts_raw})) IN ('epoch', 'infinity', '+infinity', '-infinity', 'now', "
-        "'today', 'tomorrow', 'yesterday', 'allballs')"
+        f" OR CASE WHEN ascii({ts_raw}) BETWEEN 48 AND 57 THEN false "
+        f"ELSE regexp_full_match(lower(trim({ts_raw})), {literal(_WORDS)}) END"
         if text("timestamp")
         else ""
     )
