@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import queue
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -82,3 +84,51 @@ def grouped(
             held, count = [], 0
     if held:
         yield pa.concat_tables(held)
+
+
+def read_ahead(tables: Iterator[pa.Table]) -> Generator[pa.Table, None, None]:
+    """The tables of ``tables``, each read in a thread while the caller loads the one before.
+
+    At most two are held at once: the one handed over and the next. What ``tables`` raises
+    is raised here, in order; closing this generator stops the reading after the table being
+    read.
+
+    >>> [t.num_rows for t in read_ahead(iter([pa.table({"a": [1]}), pa.table({"a": [2, 3]})]))]
+    [1, 2]
+    """
+    handed: queue.Queue[tuple[str, Any]] = queue.Queue()
+    wanted = threading.Semaphore(1)  # a table may be read: the one before was taken
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while True:
+                wanted.acquire()
+                if stop.is_set():
+                    return
+                table = next(tables, None)
+                if table is None:
+                    handed.put(("end", None))
+                    return
+                handed.put(("table", table))
+        except BaseException as exc:  # handed to the caller, who raises it
+            handed.put(("error", exc))
+
+    reader = threading.Thread(target=read, name="read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = handed.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            wanted.release()  # read the next while this one loads
+            yield value
+    finally:
+        stop.set()
+        wanted.release()
+        reader.join()
+        close = getattr(tables, "close", None)
+        if close is not None:  # a generator: its files are closed now, not when collected
+            close()

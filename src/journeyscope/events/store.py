@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreErro
 from journeyscope.events import ocel_store, pii, readers
 from journeyscope.events.csvfile import read_csv
 from journeyscope.events.loading import QUARANTINE_COLUMNS, LoadPlan, Progress, load, scalar
-from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes, grouped
+from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes, grouped, read_ahead
 from journeyscope.events.readers import CsvOptions, Format
 from journeyscope.events.schema import COLUMNS, IDENTIFIERS, ColumnMapping, create_events_sql
 from journeyscope.events.staging import JSON_KIND, StagingSpec, literal
@@ -218,7 +218,7 @@ class Store:
         try:
             self.con.execute("SET preserve_insertion_order = false")
             checked = False
-            for spec in self._staging_specs(
+            specs = self._staging_specs(
                 file,
                 fmt,
                 mapping,
@@ -230,26 +230,28 @@ class Store:
                 object_type,
                 notes,
                 dedupe,
-            ):
-                spec = StagingSpec(**{**spec.__dict__, "already_hashed": tuple(already_hashed)})
-                if not checked:
-                    checked = self._check_mapped(file, spec)
-                plan = LoadPlan(
-                    dedupe=dedupe
-                    or "event_id" in spec.mapping.resolve([c for c, _ in spec.columns]),
-                    replace_held=held_before > 0,
-                    other_sources=other_sources,
-                )
-                reported = progress if spec.relation.startswith("(") else None
-                try:
-                    loaded = load(self.con, spec, plan, reported)
-                except duckdb.Error as exc:
-                    raise InputFormatError(
-                        f"{spec.source}: cannot read: {_first_line(exc)}"
-                    ) from exc
-                read, added = read + loaded.read, added + loaded.added
-                invalid, overlap = invalid + loaded.quarantined, overlap + loaded.overlap
-                others |= loaded.others
+            )
+            with contextlib.closing(specs):  # a failed load stops the reading at once
+                for spec in specs:
+                    spec = StagingSpec(**{**spec.__dict__, "already_hashed": tuple(already_hashed)})
+                    if not checked:
+                        checked = self._check_mapped(file, spec)
+                    plan = LoadPlan(
+                        dedupe=dedupe
+                        or "event_id" in spec.mapping.resolve([c for c, _ in spec.columns]),
+                        replace_held=held_before > 0,
+                        other_sources=other_sources,
+                    )
+                    reported = progress if spec.relation.startswith("(") else None
+                    try:
+                        loaded = load(self.con, spec, plan, reported)
+                    except duckdb.Error as exc:
+                        raise InputFormatError(
+                            f"{spec.source}: cannot read: {_first_line(exc)}"
+                        ) from exc
+                    read, added = read + loaded.read, added + loaded.added
+                    invalid, overlap = invalid + loaded.quarantined, overlap + loaded.overlap
+                    others |= loaded.others
             if held_before:  # rows that made it in this time are no longer in quarantine
                 self.con.execute(
                     "DELETE FROM quarantine WHERE fingerprint = ? AND event_id IN "
@@ -330,7 +332,7 @@ class Store:
         object_type: str | None,
         notes: ReadNotes,
         dedupe: bool,
-    ) -> Iterator[StagingSpec]:
+    ) -> Generator[StagingSpec, None, None]:
         def spec(relation: str, columns: list[tuple[str, str]]) -> StagingSpec:
             return StagingSpec(
                 relation=relation,
@@ -375,22 +377,26 @@ class Store:
         name = "js_read_batch"
         current = CurrentBatch()
         schema: pa.Schema | None = None
-        for batch in batches:
-            current.table = batch
-            if batch.schema != schema:  # registered once per schema, not once per batch
-                if schema is not None:
-                    self.con.unregister(name)
-                self.con.register(name, current)
-                schema = batch.schema
-            yield spec(
-                name,
-                [
-                    (f.name, JSON_KIND if fmt == "jsonl" else _arrow_kind(f.type))
-                    for f in batch.schema
-                ],
-            )
-        current.table = None
-        if schema is not None:
+        ahead = read_ahead(batches)  # the next batch is read while this one loads
+        try:
+            for batch in ahead:
+                current.table = batch
+                if batch.schema != schema:  # registered once per schema, not once per batch
+                    if schema is not None:
+                        self.con.unregister(name)
+                    self.con.register(name, current)
+                    schema = batch.schema
+                yield spec(
+                    name,
+                    [
+                        (f.name, JSON_KIND if fmt == "jsonl" else _arrow_kind(f.type))
+                        for f in batch.schema
+                    ],
+                )
+        finally:  # also when a load failed: the reading ends, the batch is let go
+            ahead.close()
+            current.table = None
+        if schema is not None:  # (after a failed load the aborted transaction refuses this)
             self.con.unregister(name)
 
     def _reasons(self, fp: str) -> dict[str, int]:
