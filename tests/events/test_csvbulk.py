@@ -158,3 +158,12 @@ def test_scan_in_chunks_says_what_the_whole_file_says(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csvbulk, "_SCAN_CHUNK", chunk)  # line breaks split across reads
         assert scan(path) == _scan_at_once(data)
+
+
+def test_a_scan_run_in_a_thread_says_what_the_scan_says_and_raises_what_it_raises(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(str(tmp_path), b'a,b\n1,"x\ny"\n')
+    assert csvbulk.scan_in_thread(path).result() == scan(path)
+    with pytest.raises(FileNotFoundError):
+        csvbulk.scan_in_thread(tmp_path / "missing.csv").result()

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Generator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +116,21 @@ def scan(path: Path) -> Scan | None:
     if first or not before:
         return None  # empty, or only line breaks
     return Scan(newlines, quoted)
+
+
+def scan_in_thread(path: Path) -> Future[Scan | None]:
+    """:func:`scan` of ``path`` in a thread, to run beside other work on the same bytes (the
+    file's fingerprint): reading, NumPy and the byte searches mostly release the GIL."""
+    future: Future[Scan | None] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(scan(path))
+        except BaseException as exc:  # raised where the result is asked for
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="csv-scan", daemon=True).start()
+    return future
 
 
 def _line_feeds(data: bytes) -> np.ndarray:
@@ -211,10 +228,12 @@ def read_bulk(
     header: bool,
     batch_size: int,
     on_progress: Callable[[float], None] | None = None,
+    scanned: Future[Scan | None] | None = None,
 ) -> Generator[pa.Table, None, Resume | None]:
     """Yield the batches the bulk path vouches for; return None when that was the whole
-    file, else where the row-by-row reader takes over."""
-    found = scan(path)
+    file, else where the row-by-row reader takes over. ``scanned``: the file's
+    :func:`scan_in_thread`, when the caller started it."""
+    found = scan(path) if scanned is None else scanned.result()
     first = _header(path, sep) if found is not None else None
     if found is None or first is None or first == [""]:
         return Resume()

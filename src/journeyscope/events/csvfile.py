@@ -23,13 +23,21 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from journeyscope.errors import InputFormatError
-from journeyscope.events.csvbulk import MAX_FIELD, Resume, header_names, read_bulk
+from journeyscope.events.csvbulk import (
+    MAX_FIELD,
+    Resume,
+    Scan,
+    header_names,
+    read_bulk,
+    scan_in_thread,
+)
 from journeyscope.events.rawio import ERROR, ROW, maybe_gunzip
 
 __all__ = ["MAX_FIELD", "read_csv"]
@@ -60,6 +68,16 @@ def _sniff(path: Path, encoding: str) -> str:
         return best if counts[best] else ","
 
 
+def scan_ahead(path: Path, encoding: str) -> Future[Scan | None] | None:
+    """The bulk path's scan of ``path`` started in a thread, for :func:`read_csv`'s
+    ``scanned``, when the bulk path may read the file (UTF-8); else None."""
+    try:
+        bulk = _codec(encoding) == "utf-8-sig"
+    except InputFormatError:
+        return None  # read_csv says so
+    return scan_in_thread(path) if bulk else None
+
+
 def read_csv(
     path: Path,
     delimiter: str | None = None,
@@ -67,11 +85,14 @@ def read_csv(
     header: bool = True,
     batch_size: int = 100_000,
     on_progress: Callable[[float], None] | None = None,
+    scanned: Future[Scan | None] | None = None,
 ) -> Iterator[pa.Table]:
     """Stream a delimited text file as Arrow tables of text columns plus ``__row``/``__error``.
 
     The delimiter is sniffed from the first 64 KiB unless given. Batches hold ``batch_size``
     rows each (the last fewer) whichever path reads them (see the module docstring).
+    ``scanned``: the bulk path's scan of the file, started by the caller
+    (:func:`~journeyscope.events.csvbulk.scan_in_thread`).
     """
     codec = _codec(encoding)
     sep = delimiter or _sniff(path, codec)
@@ -79,7 +100,7 @@ def read_csv(
         raise InputFormatError(f"{path}: the delimiter must be one character, not {sep!r}")
     resume: Resume | None = Resume()
     if codec == "utf-8-sig" and sep.isascii() and sep not in '"\r\n':
-        resume = yield from read_bulk(path, sep, header, batch_size, on_progress)
+        resume = yield from read_bulk(path, sep, header, batch_size, on_progress, scanned)
     if resume is not None:
         yield from _read_rows(path, sep, codec, encoding, header, batch_size, on_progress, resume)
 

@@ -10,6 +10,7 @@ import contextlib
 import os
 import time
 from collections.abc import Collection, Generator, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,8 @@ import pyarrow as pa
 
 from journeyscope.errors import ColumnNotFoundError, InputFormatError, StoreError
 from journeyscope.events import ocel_store, pii, readers
-from journeyscope.events.csvfile import read_csv
+from journeyscope.events.csvbulk import Scan
+from journeyscope.events.csvfile import read_csv, scan_ahead
 from journeyscope.events.loading import QUARANTINE_COLUMNS, LoadPlan, Progress, load, scalar
 from journeyscope.events.rawio import ERROR, HIDDEN, ReadNotes, grouped, read_ahead
 from journeyscope.events.readers import CsvOptions, Format
@@ -186,6 +188,8 @@ class Store:
             raise InputFormatError(f"{file}: no such file")
         fmt = fmt or readers.detect_format(file)
         mapping = mapping or ColumnMapping()
+        # the CSV reader's scan of the bytes runs beside their fingerprint
+        scanned = scan_ahead(file, (csv or CsvOptions()).encoding) if fmt == "csv" else None
         fp = readers.fingerprint(file)
         options = "|".join(
             [
@@ -230,6 +234,7 @@ class Store:
                 object_type,
                 notes,
                 dedupe,
+                scanned,
             )
             with contextlib.closing(specs):  # a failed load stops the reading at once
                 for spec in specs:
@@ -332,6 +337,7 @@ class Store:
         object_type: str | None,
         notes: ReadNotes,
         dedupe: bool,
+        scanned: Future[Scan | None] | None,
     ) -> Generator[StagingSpec, None, None]:
         def spec(relation: str, columns: list[tuple[str, str]]) -> StagingSpec:
             return StagingSpec(
@@ -363,7 +369,12 @@ class Store:
         else:
             opts = csv or CsvOptions()
             batches = read_csv(
-                file, opts.delimiter, opts.encoding, opts.header, on_progress=progress
+                file,
+                opts.delimiter,
+                opts.encoding,
+                opts.header,
+                on_progress=progress,
+                scanned=scanned,
             )
             if not dedupe:  # no duplicate checks: batches can be loaded together
                 batches = grouped(
