@@ -258,6 +258,26 @@ def test_parquet_and_jsonl_keep_types_and_event_ids(tmp_path: Path) -> None:
     assert json.loads(str(row["properties"])) == {"meta": {"k": 1}}
 
 
+def test_json_lines_read_a_survey_type_as_its_text_and_null_as_no_survey(tmp_path: Path) -> None:
+    """A JSON null or a quoted survey type was read as its JSON text ('null', '"NPS"'), and
+    every row of a JSON Lines file with a survey_type column went to quarantine."""
+    base = {"case_id": "c1", "activity": "A", "timestamp": "2024-01-01T00:00:00Z"}
+    lines = [
+        {**base, "survey_type": None, "survey_score": None},
+        {**base, "survey_type": "nps", "survey_score": 9},
+        {**base, "survey_type": " CSAT ", "survey_score": "4"},
+        {**base, "survey_type": "stars", "survey_score": 4},
+    ]
+    store = Store(":memory:")
+    report = store.ingest(
+        write(tmp_path / "s.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
+    )
+    assert (report.events_added, report.quarantined) == (3, 1)
+    stored = sorted((str(r["survey_type"]), r["survey_score"]) for r in events(store))
+    assert stored == [("CSAT", 4.0), ("NPS", 9.0), ("None", None)]
+    assert report.reasons == {"survey type STARS is not one of NPS, CSAT, CES": 1}
+
+
 def test_unreadable_inputs_raise_and_leave_the_store_unchanged(tmp_path: Path) -> None:
     store = Store(":memory:")
     with pytest.raises(InputFormatError, match="no such file"):

@@ -176,7 +176,7 @@ def staged_sql(spec: StagingSpec) -> str:
     survey_type_sql = (
         "CAST(NULL AS VARCHAR)"
         if survey_type is None
-        else f"UPPER(NULLIF(TRIM(CAST({quote(survey_type)} AS VARCHAR)), ''))"
+        else f"UPPER(NULLIF(TRIM({_text(survey_type, kind('survey_type'))}), ''))"
     )
     inputs = {field: _column(get(field)) for field in _RAW_INPUTS}
     raw = {field: _text(_RAW_INPUTS[field], kind(field)) for field in _RAW_INPUTS}
