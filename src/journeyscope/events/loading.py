@@ -5,11 +5,11 @@ and writes its good rows into ``events`` and the others, with their reason and r
 into ``quarantine``, inside the caller's transaction. Two ways, the same rows:
 
 - **direct** (a file seen for the first time, ids generated from its content: no row can
-  be a duplicate): the staging query feeds ``quarantine`` and then ``events`` straight
-  from the input, each keeping the rows it needs. DuckDB pushes the check below the
-  columns built for the table written, so ``properties`` and the raw text are built only
-  for the rows kept; when the quarantine's pass found nothing, the events' pass leaves the
-  checks out. Nothing is staged, written and read back.
+  be a duplicate): the staging query feeds ``events`` and then, only when fewer rows were
+  added than the input has, ``quarantine``, straight from the input, each keeping the rows
+  it needs. DuckDB pushes the check below the columns built for the table written, so
+  ``properties`` and the raw text are built only for the rows kept; an input without a bad
+  row is read once. Nothing is staged, written and read back.
 - **staged** (the data gives event ids, or the file was ingested before with other
   options): the relation is staged once into a temporary table, the duplicate checks mark
   conflicting rows there, and good rows not stored yet are copied into ``events``.
@@ -121,7 +121,8 @@ def _quarantine_and_overlap(
     held: bool = True,
 ) -> tuple[int, int, frozenset[str]]:
     """Put the rows of ``staged`` that have a reason in quarantine (replacing this file's
-    earlier reasons for them); count its good rows that overlap other sources."""
+    earlier reasons for them); count its good rows that overlap other sources. ``held``:
+    some rows may have a reason (False: none has, and quarantine is not written)."""
     fp = literal(spec.id_prefix)
     if plan.replace_held:  # a row quarantined again gets today's reason, once
         con.execute(
@@ -129,11 +130,15 @@ def _quarantine_and_overlap(
             AND q.source_row = s.source_row AND q.event_id = s.event_id"""
         ).fetchall()
     record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
-    quarantined = held and scalar(
-        con,
-        f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
-        SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
-        FROM {staged} s WHERE __reason IS NOT NULL""",
+    quarantined = (
+        scalar(
+            con,
+            f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
+            SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
+            FROM {staged} s WHERE __reason IS NOT NULL""",
+        )
+        if held
+        else 0
     )
     if not plan.other_sources:
         return quarantined, 0, frozenset()
