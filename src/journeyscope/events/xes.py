@@ -114,6 +114,9 @@ class _Target:
         return None
 
 
+_ARROW = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "boolean": pa.bool_()}
+
+
 @dataclass
 class _Batch:
     rows: list[tuple[Row, str | None, int]] = field(default_factory=list)
@@ -125,14 +128,16 @@ class _Batch:
                 seen = kinds.setdefault(key, kind)
                 if seen != kind:
                     kinds[key] = "string"
-        columns: dict[str, pa.Array] = {}
-        for key, kind in kinds.items():
-            cells = [row.get(key) for row, _, _ in self.rows]
-            if kind == "string":
-                columns[key] = pa.array([None if c is None else c[2] for c in cells], pa.string())
-            else:
-                arrow = {"int": pa.int64(), "float": pa.float64(), "boolean": pa.bool_()}[kind]
-                columns[key] = pa.array([None if c is None else c[1] for c in cells], arrow)
+        text = {key for key, kind in kinds.items() if kind == "string"}  # else typed values
+        # one conversion of every row (Arrow's, in C++), instead of one list per key
+        objects = pa.array(
+            [
+                {k: cell[2] if k in text else cell[1] for k, cell in row.items()}
+                for row, _, _ in self.rows
+            ],
+            pa.struct([(key, _ARROW[kind]) for key, kind in kinds.items()]),
+        )
+        columns: dict[str, pa.Array] = dict(zip(kinds, objects.flatten(), strict=True))
         columns[ROW] = pa.array([n for _, _, n in self.rows], pa.int64())
         columns[ERROR] = pa.array([e for _, e, _ in self.rows], pa.string())
         return pa.table(columns)
