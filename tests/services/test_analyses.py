@@ -18,12 +18,12 @@ from journeyscope.analytics import (
     PathsQuery,
     VariantsQuery,
 )
+from journeyscope.analytics.conformance import ConformanceQuery
 from journeyscope.config import Settings
 from journeyscope.definitions import load_journey
 from journeyscope.errors import StoreError, UnknownEngineError
 from journeyscope.events import Store
 from journeyscope.services import analyses
-from journeyscope.services.analyses import ConformanceQuery
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

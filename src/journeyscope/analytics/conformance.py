@@ -76,6 +76,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ibis.expr.types as ir
+from pydantic import BaseModel, ConfigDict, Field
 
 from journeyscope.analytics import conformance_tables as tables
 from journeyscope.analytics.cases import CaseRule
@@ -95,6 +96,7 @@ __all__ = [
     "DEVIATIONS",
     "SCOPE",
     "Conformance",
+    "ConformanceQuery",
     "ConformanceReport",
     "Fitness",
     "Instead",
@@ -103,6 +105,17 @@ __all__ = [
     "conformance",
     "replay",
 ]
+
+
+class ConformanceQuery(BaseModel):
+    """How far the cases follow ``journey``: cases grouped by ``case_rule``, ``top`` moves
+    off the path listed per step."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    journey: Journey
+    case_rule: CaseRule = Field(default_factory=CaseRule.given)
+    top: int = Field(default=5, ge=0)
 
 
 @dataclass(frozen=True)

@@ -248,9 +248,10 @@ def register(parent: typer.Typer) -> None:
         """How far real cases follow a designed journey, and where they leave it."""
         from rich.table import Table
 
+        from journeyscope.analytics.conformance import ConformanceQuery
         from journeyscope.services import analyses
 
-        query = analyses.ConformanceQuery(
+        query = ConformanceQuery(
             journey=_journey(file, variant), case_rule=case_rule(rule, gap, case_activity), top=top
         )
         report = analyses.conformance(settings(store=store), query)

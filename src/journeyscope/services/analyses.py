@@ -23,17 +23,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from journeyscope.analytics.cases import CaseRule
-from journeyscope.definitions.models import Journey
 from journeyscope.services.store import open_store
 
 if TYPE_CHECKING:
     from journeyscope.analytics.backends import Backend
     from journeyscope.analytics.cases import AnalysisQuery
     from journeyscope.analytics.channels import ChannelsQuery, ChannelsResult
-    from journeyscope.analytics.conformance import ConformanceReport
+    from journeyscope.analytics.conformance import ConformanceQuery, ConformanceReport
     from journeyscope.analytics.emotion import EmotionQuery, EmotionResult
     from journeyscope.analytics.funnels import FunnelQuery, FunnelResult
     from journeyscope.analytics.moments import MomentsQuery, MomentsResult
@@ -46,17 +42,6 @@ if TYPE_CHECKING:
     from journeyscope.analytics.variants import VariantsQuery, VariantsResult
     from journeyscope.config import Settings
     from journeyscope.events.schema import ColumnMapping
-
-
-class ConformanceQuery(BaseModel):
-    """How far the cases follow ``journey``: cases grouped by ``case_rule``, ``top`` moves
-    off the path listed per step."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    journey: Journey
-    case_rule: CaseRule = Field(default_factory=CaseRule.given)
-    top: int = Field(default=5, ge=0)
 
 
 @contextmanager
