@@ -208,10 +208,10 @@ def with_failure_demand(
         found["__next"] = packed.min().over(after)
     else:
         found["resolution"] = ibis.cases((attempt, t.pos), else_=none).min().over(after)
-    if step is not None and not numbered:  # the least (position, step) at or after
-        nothing = ibis.literal(None, "struct<pos: int64, step: string>")
-        pair = ibis.struct({"pos": t.pos, "step": t[step].cast("string")})
-        found["__next"] = ibis.cases((attempt, pair), else_=nothing).min().over(after)
+        if step is not None:  # the least (position, step) of the attempts at or after
+            nothing = ibis.literal(None, "struct<pos: int64, step: string>")
+            pair = ibis.struct({"pos": t.pos, "step": t[step].cast("string")})
+            found["__next"] = ibis.cases((attempt, pair), else_=nothing).min().over(after)
     t = t.mutate(
         caused_by=ibis.cases((t.failure, t.pos), else_=none).max().over(running),
         prev_attempt=ibis.cases((attempt, t.pos), else_=none).max().over(before),
