@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from journeyscope.errors import InputFormatError
-from journeyscope.events.rawio import ERROR, HIDDEN, ROW, maybe_gunzip
+from journeyscope.events.rawio import ERROR, HIDDEN, ROW, columns, maybe_gunzip
 
 #: Column kind of JSON Lines columns: each cell is the JSON text of the value.
 JSON_KIND = "JSON"
@@ -81,14 +81,12 @@ def _batch(rows: list[tuple[int, dict[str, str] | None, str | None]]) -> pa.Tabl
     for _, values, _ in rows:
         if values:
             keys.update(dict.fromkeys(values))
-    # one conversion of every row's object (Arrow's, in C++), instead of one list per key
-    objects = pa.array([v or {} for _, v, _ in rows], pa.struct([(k, pa.string()) for k in keys]))
-    columns: dict[str, pa.Array] = dict(zip(keys, objects.flatten(), strict=True))
-    columns[ROW] = pa.array([n for n, _, _ in rows], pa.int64())
-    columns[ERROR] = pa.array(
+    table = columns([v or {} for _, v, _ in rows], dict.fromkeys(keys, pa.string()))
+    table[ROW] = pa.array([n for n, _, _ in rows], pa.int64())
+    table[ERROR] = pa.array(
         [None if e is None else f"line {n}: {e}" for n, _, e in rows], pa.string()
     )
-    return pa.table(columns)
+    return pa.table(table)
 
 
 def read_jsonl(

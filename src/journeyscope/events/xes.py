@@ -20,7 +20,7 @@ import pyarrow as pa
 from lxml import etree
 
 from journeyscope.errors import InputFormatError, NothingIngestedError
-from journeyscope.events.rawio import ERROR, HIDDEN, ROW, ReadNotes, maybe_gunzip
+from journeyscope.events.rawio import ERROR, HIDDEN, ROW, ReadNotes, columns, maybe_gunzip
 
 _XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
 _CONTAINERS = ("list", "container", "values")
@@ -129,18 +129,16 @@ class _Batch:
                 if seen != kind:
                     kinds[key] = "string"
         text = {key for key, kind in kinds.items() if kind == "string"}  # else typed values
-        # one conversion of every row (Arrow's, in C++), instead of one list per key
-        objects = pa.array(
+        table = columns(
             [
                 {k: cell[2] if k in text else cell[1] for k, cell in row.items()}
                 for row, _, _ in self.rows
             ],
-            pa.struct([(key, _ARROW[kind]) for key, kind in kinds.items()]),
+            {key: _ARROW[kind] for key, kind in kinds.items()},
         )
-        columns: dict[str, pa.Array] = dict(zip(kinds, objects.flatten(), strict=True))
-        columns[ROW] = pa.array([n for _, _, n in self.rows], pa.int64())
-        columns[ERROR] = pa.array([e for _, e, _ in self.rows], pa.string())
-        return pa.table(columns)
+        table[ROW] = pa.array([n for _, _, n in self.rows], pa.int64())
+        table[ERROR] = pa.array([e for _, e, _ in self.rows], pa.string())
+        return pa.table(table)
 
 
 def read_xes(
