@@ -129,17 +129,15 @@ def _quarantine_and_overlap(
             f"""DELETE FROM quarantine q USING {staged} s WHERE q.fingerprint = {fp}
             AND q.source_row = s.source_row AND q.event_id = s.event_id"""
         ).fetchall()
-    record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
-    quarantined = (
-        scalar(
+    quarantined = 0
+    if held:
+        record = record_sql(spec.mapping.resolve([c for c, _ in spec.columns]))
+        quarantined = scalar(
             con,
             f"""INSERT INTO quarantine ({", ".join(QUARANTINE_COLUMNS)})
             SELECT event_id, {fp}, source, source_row, __reason, {record}, now()
             FROM {staged} s WHERE __reason IS NOT NULL""",
         )
-        if held
-        else 0
-    )
     if not plan.other_sources:
         return quarantined, 0, frozenset()
     return quarantined, *_overlap(con, staged)
