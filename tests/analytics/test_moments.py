@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 import statsmodels.api as sm
@@ -210,28 +209,34 @@ def test_the_same_experience_under_two_names_is_tested_once(
     assert any(n.startswith(tuple(DEVIATIONS.values())) for n in merged)
 
 
-def _cases_and_answers(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, float]:
-    """Cases whose experience costs 1.44 points; the happy answer more often."""
+def _cases_and_answers(n: int, seed: int) -> tuple[pa.Table, pa.Table, pa.Table, float]:
+    """Cases whose experience costs 1.44 points; the happy answer more often (the cases,
+    their experiences and risk sets as the engine gives them)."""
     rng = np.random.default_rng(seed)
     exposed = rng.random(n) < 0.3
     score = np.clip(np.rint(7.0 - 1.44 * exposed + rng.normal(0, 2.0, n)), 0, 10)
     population = sm.OLS(score, sm.add_constant(exposed.astype(float))).fit().params[1]
     answered = rng.random(n) < 1 / (1 + np.exp(-(-2.2 + 0.42 * (score - 5))))
     ids = np.array([f"k{i:06d}" for i in range(n)])[answered]
-    cases = pd.DataFrame(
-        {"case": ids, "outcome": score[answered], "cutoff": 10, "first_channel": "web"}
-    )
-    hit = ids[exposed[answered]]
-    experiences = pd.DataFrame(
+    cases = pa.table(
         {
-            "case": hit,
-            "candidate": "step: Online error",
-            "kind": "step",
-            "activity": "Online error",
-            "risk": EVERY,
+            "case": ids,
+            "outcome": score[answered],
+            "cutoff": [10] * len(ids),
+            "first_channel": ["web"] * len(ids),
         }
     )
-    reach = pd.DataFrame({"case": ids, "risk": EVERY})
+    hit = ids[exposed[answered]]
+    experiences = pa.table(
+        {
+            "case": hit,
+            "candidate": ["step: Online error"] * len(hit),
+            "kind": ["step"] * len(hit),
+            "activity": ["Online error"] * len(hit),
+            "risk": [EVERY] * len(hit),
+        }
+    )
+    reach = pa.table({"case": ids, "risk": [EVERY] * len(ids)})
     return cases, experiences, reach, float(population)
 
 

@@ -139,13 +139,7 @@ class MomentsAnalysis:
         }
 
     def result(self, query: MomentsQuery, rows: Mapping[str, pa.Table]) -> MomentsResult:
-        return rank(
-            query,
-            rows["cases"].to_pandas(),
-            rows["experiences"].to_pandas(),
-            rows["reach"].to_pandas(),
-            rows["after"].to_pandas(),
-        )
+        return rank(query, rows["cases"], rows["experiences"], rows["reach"], rows["after"])
 
 
 MOMENTS = MomentsAnalysis()

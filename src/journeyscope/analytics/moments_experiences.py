@@ -117,55 +117,64 @@ def case_experiences(
     before = t.filter(t.seq < t.cutoff)
     answers = before.survey_type.notnull() & before.survey_score.notnull()
     gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
+    # each part is made distinct on the few short values its experience is named by, and
+    # only then named: the names are long strings, built and compared once per case and
+    # experience instead of once per event; the parts' kinds differ, so no row is in two
+    switches = before.filter(
+        before.prev_channel.notnull(),
+        before.channel.notnull(),
+        before.prev_channel != before.channel,
+    )
+    switches = switches.select("case", "prev_channel", "channel", "item").distinct()
+    waits = before.filter(gap > q.wait.total_seconds()).select("case", "item").distinct()
+    repeats = contacts.filter(
+        contacts.timestamp.epoch_seconds() - contacts.prev_contact.epoch_seconds()
+        <= q.repeat_within.total_seconds()
+    )
+    repeats = repeats.select("case", "channel", "item").distinct()
     parts = [
         _went_back(t),
-        before.filter(
-            before.prev_channel.notnull(),
-            before.channel.notnull(),
-            before.prev_channel != before.channel,
-        ).select(
+        switches.select(
             "case",
             candidate="switch "
-            + before.prev_channel
+            + switches.prev_channel
             + " -> "
-            + before.channel
+            + switches.channel
             + " at "
-            + before.item,
+            + switches.item,
             kind=ibis.literal("switch"),
-            activity=before.item,
-            risk=before.item,
+            activity=switches.item,
+            risk=switches.item,
         ),
-        before.filter(gap > q.wait.total_seconds()).select(
+        waits.select(
             "case",
-            candidate=f"waited > {human_duration(q.wait)} before " + before.item,
+            candidate=f"waited > {human_duration(q.wait)} before " + waits.item,
             kind=ibis.literal("wait"),
-            activity=before.item,
-            risk=before.item,
+            activity=waits.item,
+            risk=waits.item,
         ),
-        contacts.filter(
-            contacts.timestamp.epoch_seconds() - contacts.prev_contact.epoch_seconds()
-            <= q.repeat_within.total_seconds()
-        ).select(
+        repeats.select(
             "case",
-            candidate="repeat contact by " + contacts.channel,
+            candidate="repeat contact by " + repeats.channel,
             kind=ibis.literal("repeat"),
-            activity=contacts.item,
+            activity=repeats.item,
             risk=ibis.literal(ASSISTED),
         ),
     ]
     if q.outcome == "satisfaction":
+        steps = before.filter(~answers).select("case", "item").distinct()
         parts.append(
-            before.filter(~answers).select(
+            steps.select(
                 "case",
-                candidate="step: " + before.item,
+                candidate="step: " + steps.item,
                 kind=ibis.literal("step"),
-                activity=before.item,
+                activity=steps.item,
                 risk=ibis.literal(EVERY),
             )
         )
     if q.journey is not None:
         parts.append(_deviation_experiences(events, outcomes, q, replay))
-    return ibis.union(*parts, distinct=True)
+    return ibis.union(*parts, distinct=False)
 
 
 def _went_back(t: ibis.Table) -> ibis.Table:
@@ -177,6 +186,7 @@ def _went_back(t: ibis.Table) -> ibis.Table:
         nth=ibis.row_number().over(ibis.window(group_by=[o.case, o.item], order_by=o.seq)),
     )
     o = o.filter(o.seq < o.cutoff, o.nth > 0, o.prev_item != o.item)
+    o = o.select("case", "item").distinct()
     return o.select(
         "case",
         candidate="went back to " + o.item,
@@ -224,7 +234,7 @@ def _deviation_experiences(
     c = replay if replay is not None else conformance(events, q.journey, q.case_rule)
     d = c.deviations.filter(c.deviations.type.isin(list(DEVIATIONS)))
     d = d.inner_join(outcomes.select("case", "cutoff"), "case")
-    d = d.filter(d.seq < d.cutoff)
+    d = d.filter(d.seq < d.cutoff).select("case", "type", "to_step").distinct()
     label = ibis.cases(
         *[(d.type == kind, ibis.literal(text + " ")) for kind, text in DEVIATIONS.items()],
         else_=ibis.literal(""),

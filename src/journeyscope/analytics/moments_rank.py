@@ -1,14 +1,16 @@
-"""The moments-of-truth analysis's estimates (pandas, NumPy, statsmodels; loaded when a
-ranking is computed): each candidate experience's adjusted effect on the outcome within its
+"""The moments-of-truth analysis's estimates (Arrow and NumPy; SciPy, statsmodels and pandas,
+for the covariates' indicators, loaded when a ranking is computed): each candidate experience's adjusted effect on the outcome within its
 risk set, the false-discovery control, the designers' moments of truth checked against the
 result, and the result's words (assumptions and semantics). The rows it ranks come from
 :mod:`journeyscope.analytics.moments_experiences`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
+import pyarrow as pa
 
 from journeyscope.analytics.cases import human_duration
 from journeyscope.analytics.moments_experiences import DEVIATIONS, EVERY
@@ -17,25 +19,25 @@ from journeyscope.analytics.semantics import with_stated
 from journeyscope.analytics.work_items import WENT_BACK
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from journeyscope.analytics.moments import MomentsQuery
 
 
 def rank(
     query: MomentsQuery,
-    cases: pd.DataFrame,
-    experiences: pd.DataFrame,
-    reach: pd.DataFrame,
-    after: pd.DataFrame | None = None,
+    cases: pa.Table,
+    experiences: pa.Table,
+    reach: pa.Table,
+    after: pa.Table | None = None,
 ) -> MomentsResult:
-    """Fit the effect of every candidate on the outcome and rank them (pure pandas/NumPy).
+    """Fit the effect of every candidate on the outcome and rank them (Arrow and NumPy; the
+    rows as :mod:`~journeyscope.analytics.moments_experiences` gives them).
 
     Each candidate is compared within its *risk set*: the cases that could have had it (that
     reached the activity it happens at, had an assisted contact, reached the designed step), so that reaching a late step is not mistaken for
     the effect of what happened there.
     """
     import pandas as pd
+    import pyarrow.compute as pc
     from scipy import stats
     from statsmodels.stats.multitest import multipletests
 
@@ -43,10 +45,11 @@ def rank(
     from journeyscope.analytics.moments_weights import ranking_change
 
     z = float(stats.norm.ppf(0.5 + query.confidence / 2))
-    cases = cases.sort_values("case", kind="stable").reset_index(drop=True)
-    n = len(cases)
-    y = cases["outcome"].astype("float64").to_numpy()
-    # each experience with its case's row (cases without an outcome are left out)
+    cases = cases.take(pc.sort_indices(cases["case"]))
+    n = cases.num_rows
+    y = _numbers(cases["outcome"])
+    # each experience with its case's row (cases without an outcome are left out); the
+    # strings are looked at once each, and from then on only integers are moved
     row = _rows_of(experiences["case"], cases["case"])
     kept = row >= 0
     if query.journey is not None:
@@ -54,30 +57,31 @@ def rank(
         # are bookkeeping around the journey, not experiences of it
         silent_steps = [s for s in query.journey.steps if s.anytime and s.emotion is None]
         kept &= ~_isin(experiences["activity"], {a for s in silent_steps for a in s.activities})
-    if query.outcome == "completion" and after is not None and len(after):
+    if query.outcome == "completion" and after is not None and after.num_rows:
         # activities that mostly follow the outcome (a survey after the journey) would only
         # ever count for cases that did not complete: they are left out
-        late = set(after.loc[after["after"] > after["events"] / 2, "activity"])
+        mostly = _numbers(after["after"]) > _numbers(after["events"]) / 2
+        late = {a for a, m in zip(after["activity"].to_pylist(), mostly, strict=True) if m}
         kept &= ~_isin(experiences["activity"], late)
-    # one filter for all three (pandas filters Arrow-backed strings slowly: about 2 s for
-    # 4.7M experiences, at 10M events)
-    experiences = experiences.assign(row=row)
-    if not kept.all():
-        experiences = experiences[kept]
-    reach = reach.assign(row=_rows_of(reach["case"], cases["case"]))
-    reach = reach[reach["row"] >= 0]
+    reach_rows = _rows_of(reach["case"], cases["case"])
+    risk_codes, risks = _codes(reach["risk"])
+    inside = reach_rows >= 0
+    members = _split(risk_codes[inside], reach_rows[inside], len(risks))
     adjust_cols = ["first_channel", *[f"adj_{a}" for a in query.adjust]]
     covariates = pd.get_dummies(
-        cases[adjust_cols].astype("string").fillna("(none)"), drop_first=True, dtype="float64"
+        cases.select(adjust_cols).to_pandas().astype("string").fillna("(none)"),
+        drop_first=True,
+        dtype="float64",
     ).to_numpy()
-    members = reach.groupby("risk")["row"].apply(lambda r: r.to_numpy())
     steps = query.journey.activity_steps() if query.journey else {}
     weights = (
         query.answering.weight(y)
         if query.answering is not None and query.outcome == "satisfaction"
         else None
     )
-    groups, same_as = distinct_candidates(query, experiences, members, n)
+    groups, same_as = distinct_candidates(
+        query, _Candidates.of(experiences, row, kept, n), dict(zip(risks, members, strict=True)), n
+    )
     found: list[tuple[str, str, str | None, np.ndarray, np.ndarray, dict[str, float]]] = []
     plain: list[dict[str, float]] = []
     for risk, rows, per, names, meta in groups:
@@ -93,8 +97,7 @@ def rank(
         for j, name in enumerate(names):
             if not np.isfinite(fit["effect"][j]):
                 continue
-            activity = meta.at[name, "activity"]
-            kind = str(meta.at[name, "kind"])
+            kind, activity = meta[name]
             step = (
                 None
                 if kind == "repeat"
@@ -169,76 +172,137 @@ def rank(
     )
 
 
-def _isin(column: pd.Series, values: Any) -> np.ndarray:
-    """``column.isin(values)``, by Arrow: pandas' ``isin`` on Arrow strings makes a Python
-    object of every value first (a second in a report at 1M events)."""
-    import pyarrow as pa
+def _isin(column: pa.ChunkedArray, values: Any) -> np.ndarray:
+    """Whether each value of ``column`` is one of ``values``."""
     import pyarrow.compute as pc
 
-    data = _arrow(column)
+    data = _strings(column)
     found = pc.is_in(data, value_set=pa.array(list(values), type=data.type))
     flags: np.ndarray = found.to_numpy(zero_copy_only=False)
     return flags
 
 
-def _arrow(column: pd.Series) -> Any:
-    """``column`` as an Arrow array (strings when it is empty and has no type)."""
-    import pyarrow as pa
-
-    data = pa.array(column)
-    return data.cast(pa.string()) if pa.types.is_null(data.type) else data
+def _strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``column``, strings when it is empty and has no type."""
+    return column.cast(pa.string()) if pa.types.is_null(column.type) else column
 
 
-def _rows_of(column: pd.Series, cases: pd.Series) -> np.ndarray:
+def _numbers(column: pa.ChunkedArray) -> np.ndarray:
+    """``column`` as float64 (nulls as NaN)."""
+    values: np.ndarray = column.cast(pa.float64()).to_numpy()
+    return values
+
+
+def _rows_of(column: pa.ChunkedArray, cases: pa.ChunkedArray) -> np.ndarray:
     """The position in ``cases`` of each value of ``column``, -1 where it is not there."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    data = _arrow(column)
-    found = pc.index_in(data, value_set=pa.array(cases, type=data.type)).fill_null(-1)
-    rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    data = _strings(column)
+    found = pc.index_in(data, value_set=cases.cast(data.type)).fill_null(-1)
+    rows: np.ndarray = found.to_numpy().astype(np.int64)
     return rows
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Each value of ``column`` as a number, and the values the numbers stand for."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(_strings(column)).combine_chunks()
+    codes: np.ndarray = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def _split(codes: np.ndarray, rows: np.ndarray, count: int) -> list[np.ndarray]:
+    """``rows`` split by their ``codes`` (0 .. count - 1), each part in its first order."""
+    if not count:
+        return []
+    order = np.argsort(codes, kind="stable")
+    return np.split(rows[order], np.cumsum(np.bincount(codes, minlength=count))[:-1])
+
+
+#: (kind, activity) of a candidate experience.
+Meta = tuple[str, "str | None"]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Per risk set, each candidate's cases (their rows of the outcome, sorted, each once)
+    and its kind and activity."""
+
+    rows: dict[str, dict[str, np.ndarray]]
+    meta: dict[str, dict[str, Meta]]
+
+    @classmethod
+    def of(cls, experiences: pa.Table, row: np.ndarray, kept: np.ndarray, n: int) -> _Candidates:
+        """From the experiences, each with its case's ``row`` (of ``n``) and whether it is
+        ``kept``."""
+        risk_codes, risks = _codes(experiences["risk"])
+        name_codes, names = _codes(experiences["candidate"])
+        at = np.flatnonzero(kept)
+        # one number per (risk set, candidate, case): sorted, its distinct values are the
+        # pairs, each candidate's cases in order
+        key = (risk_codes[at] * len(names) + name_codes[at]) * n + row[at]
+        order = np.argsort(key, kind="stable")
+        key, at = key[order], at[order]
+        fresh = np.ones(len(key), dtype=bool)
+        fresh[1:] = key[1:] != key[:-1]
+        key, at = key[fresh], at[fresh]
+        if not len(key):
+            return cls({}, {})
+        pair = key // n
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        first = at[starts]  # one experience of each pair: its kind and activity
+        kinds = experiences["kind"].take(first).to_pylist()
+        activities = experiences["activity"].take(first).to_pylist()
+        rows: dict[str, dict[str, np.ndarray]] = {}
+        meta: dict[str, dict[str, Meta]] = {}
+        for j, (code, part) in enumerate(
+            zip(pair[starts], np.split(key % n, starts[1:]), strict=True)
+        ):
+            risk, name = risks[code // len(names)], names[code % len(names)]
+            rows.setdefault(risk, {})[name] = part
+            meta.setdefault(risk, {})[name] = (str(kinds[j]), activities[j])
+        return cls(rows, meta)
+
+
+Group = tuple[str, np.ndarray, dict[str, np.ndarray], list[str], dict[str, Meta]]
 
 
 def distinct_candidates(
     query: MomentsQuery,
-    experiences: pd.DataFrame,
-    members: pd.Series,
+    candidates: _Candidates,
+    members: dict[str, np.ndarray],
     n: int,
-) -> tuple[list[tuple[Any, np.ndarray, pd.Series, list[str], pd.DataFrame]], dict[str, list[str]]]:
+) -> tuple[list[Group], dict[str, list[str]]]:
     """The candidates to test per risk set, each experience once: candidates with exactly the
     same cases (``went back (design) to attend_viewing`` and ``went back to Attend viewing``)
     are one experience under two names; it is tested once, under the name the data gives it
     (a design deviation's name only when no other has those cases), so the false-discovery
     correction does not count it twice. Returns the groups (each candidate's cases as rows of
-    the outcome) and, per kept name, the others."""
-    groups = []
+    the outcome), risk sets and candidates in the order of their names, and, per kept name,
+    the others."""
+    groups: list[Group] = []
     keys: dict[bytes, list[tuple[bool, str, str]]] = {}
-    # grouped once by (risk, candidate), not split into a frame per risk set and grouped
-    # again (pandas splits Arrow-backed strings slowly: 2.9 s against 1.4 s at 4.7M rows)
-    every_per = experiences.groupby(["risk", "candidate"], sort=True)["row"].unique()
-    every_meta = experiences.drop_duplicates(["risk", "candidate"]).set_index(["risk", "candidate"])
-    for risk in every_per.index.get_level_values(0).unique():
+    for risk in sorted(candidates.rows):
         rows = np.arange(n) if risk == EVERY else members.get(risk, np.array([], dtype=int))
         if len(rows) < 2 * query.min_cases:
             continue
-        per = every_per.loc[risk]  # each candidate's rows of its cases
+        per = candidates.rows[risk]  # each candidate's rows of its cases
         names = [
-            c for c, v in per.items() if query.min_cases <= len(v) <= len(rows) - query.min_cases
+            c for c in sorted(per) if query.min_cases <= len(per[c]) <= len(rows) - query.min_cases
         ]
         if not names:
             continue
-        meta = every_meta.loc[risk]  # each candidate's first experience in the risk set
+        meta = candidates.meta[risk]
         for name in names:
-            design = str(meta.at[name, "kind"]) in DEVIATIONS
-            same_cases = np.sort(per[name]).tobytes()
-            keys.setdefault(same_cases, []).append((design, str(risk), str(name)))
+            design = meta[name][0] in DEVIATIONS
+            keys.setdefault(per[name].tobytes(), []).append((design, risk, name))
         groups.append((risk, rows, per, names, meta))
     same_as: dict[str, list[str]] = {}
     dropped: set[str] = set()
-    for names in keys.values():
-        if len(names) > 1:
-            keep, *rest = sorted(names)
+    for named in keys.values():
+        if len(named) > 1:
+            keep, *rest = sorted(named)
             same_as[keep[2]] = [r[2] for r in rest]
             dropped |= {r[2] for r in rest}
     kept = [
