@@ -134,7 +134,7 @@ def test_properties_are_read_out_of_the_json_text(backend: str) -> None:
     )
     got = {r["event_id"]: r for r in b.rows(values)}
     assert (got["e0"]["s"], got["e0"]["n"]) == ("gold", "3")
-    assert got["e1"]["note"] == 'said \\"hi\\"'  # the string as written inside its quotes
+    assert got["e1"]["note"] == 'said "hi"'  # the string, its escapes undone
     assert got["e5"]["flag"] == "true" and got["e2"]["s"] is None
     assert _column(b, t, property_value(t, "activity")) == [
         "Buy",

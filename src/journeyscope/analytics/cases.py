@@ -11,8 +11,7 @@ All functions here are pure: they take an Ibis table and return an Ibis expressi
 
 from __future__ import annotations
 
-import json
-import re
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -303,16 +302,38 @@ def person(table: ibis.Table) -> ibis.Value:
 def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
     """A canonical column (``channel``) or a key of the ``properties`` JSON (``segment``).
 
-    Properties are read with a regular expression that both DuckDB and Spark evaluate the same
-    way: string values come back without their quotes, numbers and booleans as written.
+    Properties are read by the engine's JSON function, the same way on DuckDB and Spark:
+    a string value comes back as the string (without its quotes, escapes undone), a number
+    or a boolean as its JSON text, an object or a list as its JSON text; a missing key, a
+    JSON ``null`` and text that is not a JSON object give null. DuckDB finds the key by a
+    JSON pointer (any key), Spark by a bracketed path (``$['lifecycle:transition']``).
     """
     if name in table.columns and name != "properties":
         return table[name].cast("string")
-    key = re.escape(json.dumps(name, ensure_ascii=False))
-    pattern = key + r'\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^,}\]"\s]+))'
-    quoted = table.properties.re_extract(pattern, 1)
-    bare = table.properties.re_extract(pattern, 2)
-    return ibis.cases((quoted != "", quoted), (bare != "", bare), else_=ibis.null("string"))
+    if table._find_backend(use_default=True).name == "pyspark":
+        if "']" in name:
+            raise InvalidQueryError(
+                f'the property {name!r} cannot be read on Spark: its name holds "\']"'
+            )
+        return _engine_function("get_json_object")(table.properties, f"$['{name}']")
+    pointer = "/" + name.replace("~", "~0").replace("/", "~1")
+    value = _engine_function("json_extract_string")(table.properties, pointer)
+    return _engine_function("try")(value)  # null, not an error, for text that is not JSON
+
+
+@functools.cache
+def _engine_function(name: str) -> Any:
+    """The engine's own function ``name`` of strings, as an Ibis function (made once, so
+    that expressions that read the same property are equal)."""
+    arity = 1 if name == "try" else 2
+
+    def one(value: str) -> str:  # only the types are read: the engine runs ``name``
+        return value
+
+    def two(value: str, path: str) -> str:
+        return value
+
+    return ibis.udf.scalar.builtin(one if arity == 1 else two, name=name)
 
 
 def read_properties(events: ibis.Table, names: Iterable[str | None]) -> ibis.Table:
