@@ -33,10 +33,10 @@ ROWS = [
     ("k1", "ann", "Visit", 0, '{"segment": "gold", "n": 3}'),
     ("k1", "ann", "Buy", 1, '{"segment": "gold", "note": "said \\"hi\\""}'),
     ("k2", "ann", "Visit", 50, "{}"),
-    ("k2", "ann", "Visit", 50, "{}"),
+    ("k2", "ann", "Visit", 50, '{"segment": null}'),
     ("k3", "bob", "Visit", 2, '{"lifecycle:transition": "start"}'),
     (None, "bob", "Buy", 3, '{"flag": true}'),
-    ("k4", None, "Visit", 4, "{}"),
+    ("k4", None, "Visit", 4, "not JSON"),
 ]
 
 
@@ -136,6 +136,8 @@ def test_properties_are_read_out_of_the_json_text(backend: str) -> None:
     assert (got["e0"]["s"], got["e0"]["n"]) == ("gold", "3")
     assert got["e1"]["note"] == 'said "hi"'  # the string, its escapes undone
     assert got["e5"]["flag"] == "true" and got["e2"]["s"] is None
+    assert got["e3"]["s"] is None, "a JSON null is no value"
+    assert got["e6"]["s"] is None and got["e6"]["n"] is None, "text that is not JSON has none"
     assert _column(b, t, property_value(t, "activity")) == [
         "Buy",
         "Buy",
