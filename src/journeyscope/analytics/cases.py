@@ -11,8 +11,7 @@ All functions here are pure: they take an Ibis table and return an Ibis expressi
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
@@ -305,35 +304,31 @@ def property_value(table: ibis.Table, name: str) -> ibis.StringValue:
     Properties are read by the engine's JSON function, the same way on DuckDB and Spark:
     a string value comes back as the string (without its quotes, escapes undone), a number
     or a boolean as its JSON text, an object or a list as its JSON text; a missing key, a
-    JSON ``null`` and text that is not a JSON object give null. DuckDB finds the key by a
-    JSON pointer (any key), Spark by a bracketed path (``$['lifecycle:transition']``).
+    JSON ``null`` and text that is not a JSON object give null. The key is found by a JSON
+    pointer (any key), which Spark's compilation turns into its bracketed path
+    (:mod:`~journeyscope.analytics.spark_compiler`).
     """
     if name in table.columns and name != "properties":
         return table[name].cast("string")
-    if table._find_backend(use_default=True).name == "pyspark":
-        if "']" in name:
-            raise InvalidQueryError(
-                f'the property {name!r} cannot be read on Spark: its name holds "\']"'
-            )
-        return _engine_function("get_json_object")(table.properties, f"$['{name}']")
     pointer = "/" + name.replace("~", "~0").replace("/", "~1")
-    value = _engine_function("json_extract_string")(table.properties, pointer)
-    return _engine_function("try")(value)  # null, not an error, for text that is not JSON
+    return _or_null(_json_text(table.properties, pointer))
 
 
-@functools.cache
-def _engine_function(name: str) -> Any:
-    """The engine's own function ``name`` of strings, as an Ibis function (made once, so
-    that expressions that read the same property are equal)."""
-    arity = 1 if name == "try" else 2
+def _text_at(properties: str, pointer: str) -> str:
+    """DuckDB's ``json_extract_string``: the text at the JSON ``pointer`` of ``properties``
+    (only the types are read here: the engine runs it)."""
+    return properties
 
-    def one(value: str) -> str:  # only the types are read: the engine runs ``name``
-        return value
 
-    def two(value: str, path: str) -> str:
-        return value
+def _tried(value: str) -> str:
+    """DuckDB's ``try``: ``value``, null where computing it fails (text that is not JSON)."""
+    return value
 
-    return ibis.udf.scalar.builtin(one if arity == 1 else two, name=name)
+
+_json_text: Callable[[ibis.Value, str], ibis.StringValue] = ibis.udf.scalar.builtin(
+    _text_at, name="json_extract_string"
+)
+_or_null: Callable[[ibis.Value], ibis.StringValue] = ibis.udf.scalar.builtin(_tried, name="try")
 
 
 def read_properties(events: ibis.Table, names: Iterable[str | None]) -> ibis.Table:

@@ -100,21 +100,24 @@ def case_experiences(
     by the query's design and case rule (an analytics backend hands its kept one over:
     :meth:`~journeyscope.analytics.backends.Backend.conformance`); without one, the events
     are replayed inside this query."""
-    # seq orders a case's events as the order keys do
-    t = instances(t.inner_join(outcomes.select("case", "cutoff"), "case"), position="seq")
+    # Only the events before the cutoff have experiences, and what each one had (the event
+    # before it, its work item's earlier instances, the contact before it) depends on earlier
+    # events alone: the later ones are left out before any window sorts them. seq orders a
+    # case's events as the order keys do.
+    t = t.inner_join(outcomes.select("case", "cutoff"), "case")
+    t = instances(t.filter(t.seq < t.cutoff), position="seq")
     w = ibis.window(group_by=t.case, order_by=t.seq)
-    t = t.mutate(
+    before = t.mutate(
         prev_channel=t.channel.lag().over(w),
         prev_ts=t.timestamp.lag().over(w),
     )
-    contacts = t.filter(t.channel.isin(list(q.assisted)))
+    contacts = before.filter(before.channel.isin(list(q.assisted)))
     contacts = contacts.mutate(
         prev_contact=contacts.timestamp.lag().over(
             ibis.window(group_by=contacts.case, order_by=contacts.seq)
         )
     )
-    contacts = contacts.filter(contacts.seq < contacts.cutoff, contacts.prev_contact.notnull())
-    before = t.filter(t.seq < t.cutoff)
+    contacts = contacts.filter(contacts.prev_contact.notnull())
     answers = before.survey_type.notnull() & before.survey_score.notnull()
     gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
     # each part is made distinct on the few short values its experience is named by, and
@@ -133,7 +136,7 @@ def case_experiences(
     )
     repeats = repeats.select("case", "channel", "item").distinct()
     parts = [
-        _went_back(t),
+        _went_back(before),
         switches.select(
             "case",
             candidate="switch "
@@ -179,13 +182,13 @@ def case_experiences(
 
 def _went_back(t: ibis.Table) -> ibis.Table:
     """``went back to`` experiences: instances of a work item opened again right after
-    another work item's, before the cutoff (see :mod:`journeyscope.analytics.work_items`)."""
+    another work item's (see :mod:`journeyscope.analytics.work_items`)."""
     o = t.filter(t.opens)
     o = o.mutate(
         prev_item=o.item.lag().over(ibis.window(group_by=o.case, order_by=o.seq)),
         nth=ibis.row_number().over(ibis.window(group_by=[o.case, o.item], order_by=o.seq)),
     )
-    o = o.filter(o.seq < o.cutoff, o.nth > 0, o.prev_item != o.item)
+    o = o.filter(o.nth > 0, o.prev_item != o.item)
     o = o.select("case", "item").distinct()
     return o.select(
         "case",

@@ -16,6 +16,7 @@ def adapt_spark_compiler() -> None:
     _epoch_seconds_keep_the_fraction()
     _quantiles_by_sorting()
     _float_literals_are_doubles()
+    _properties_by_get_json_object()
 
 
 def _trims_whitespace_only() -> None:
@@ -30,6 +31,37 @@ def _trims_whitespace_only() -> None:
         return self.f.trim(arg, " \t\n\r")
 
     PySparkCompiler.visit_Strip = visit_strip
+
+
+def _properties_by_get_json_object() -> None:
+    """A property is read by DuckDB's ``json_extract_string`` at a JSON pointer, under
+    ``try`` (:func:`~journeyscope.analytics.cases.property_value`). Spark has neither: compile
+    the first as ``get_json_object`` at the key's bracketed path (``$['lifecycle:transition']``),
+    which gives the same text and null where the text is not JSON, and the second as its
+    value. A key holding ``']`` cannot be said in that path: it is an error that says so."""
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    from journeyscope.errors import InvalidQueryError
+
+    udf = PySparkCompiler.__dict__.get("_js_ibis_scalar_udf", PySparkCompiler.visit_ScalarUDF)
+    PySparkCompiler._js_ibis_scalar_udf = udf  # the first call's, so this stays idempotent
+
+    def visit_scalar_udf(self: Any, op: Any, **kw: Any) -> Any:
+        name = op.__func_name__
+        if name == "try":
+            (value,) = kw.values()
+            return value
+        if name == "json_extract_string":
+            properties, _ = kw.values()
+            key = op.pointer.value[1:].replace("~1", "/").replace("~0", "~")
+            if "']" in key:
+                raise InvalidQueryError(
+                    f'the property {key!r} cannot be read on Spark: its name holds "\']"'
+                )
+            return self.f.get_json_object(properties, f"$['{key}']")
+        return udf(self, op, **kw)
+
+    PySparkCompiler.visit_ScalarUDF = visit_scalar_udf
 
 
 def _float_literals_are_doubles() -> None:
