@@ -191,6 +191,25 @@ def test_processing_time_from_lifecycle_pairs(backend: str) -> None:
     assert r.totals.processing_observed and "complete - start" in r.semantics
 
 
+def test_lifecycle_pairs_are_the_same_among_cases_without_lifecycles(backend: str) -> None:
+    """Only cases with a transition pair their events: a case without one beside them adds
+    its events and occurrences, untimed, and changes no pair."""
+    plan = {"c1": "A@0 A@2 B@5 B@6", "c2": "A@0 B@1 B@3"}
+    life = ["start", "complete", "start", "complete", "complete", "start", "complete"]
+    changes = {
+        f"e{i}": {"properties": json.dumps({"lifecycle:transition": x})}
+        for i, x in enumerate(life, start=1)
+    }
+    alone = patched(journeys(plan, unit=HOUR), changes)
+    mixed = patched(journeys({**plan, "c3": "A@0 A@2 B@5"}, unit=HOUR), changes)
+    before = {s.step: s for s in backend_for(alone, backend).run(ValueQuery(journey=JOURNEY)).steps}
+    after = {s.step: s for s in backend_for(mixed, backend).run(ValueQuery(journey=JOURNEY)).steps}
+    for step, added in (("a", 2), ("b", 1)):
+        assert after[step].processing == before[step].processing
+        assert after[step].events == before[step].events + added
+        assert after[step].occurrences == before[step].occurrences + added
+
+
 @pytest.mark.slow
 def test_scheduled_events_are_no_occurrences(backend: str) -> None:
     table = journeys({"c1": "A@0 A@1 A@3 B@4"}, unit=HOUR)

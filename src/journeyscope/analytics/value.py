@@ -139,12 +139,7 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         ms=ms,
         prev_ms=ms.lag().over(case_w),
     ).drop(*keys)  # read by that sort only: no later window carries them
-    act_w = ibis.window(group_by=[t.case, t.activity], order_by=t.seq)
-    t = t.mutate(
-        prev_life=t.life.lag().over(act_w),
-        next_life=t.life.lead().over(act_w),
-        next_ms=t.ms.lead().over(act_w),
-    )
+    t = _paired_lives(t)
     classified = classify(t, rules, position="pos")
     # without a design, an attempt's step is its activity (set below for every event)
     step_of = "step" if q.journey is not None else "activity"
@@ -169,6 +164,29 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         demand_step=ibis.cases((t.failure_demand, t.resolution_step), else_=ibis.null("string")),
         contact=t.assisted_contact,
     ).drop("ms", "prev_life", "resolution_step")
+
+
+def _paired_lives(t: ibis.Table) -> ibis.Table:
+    """``t`` with ``prev_life``, ``next_life`` and ``next_ms``: the lifecycle transition
+    before and after each event, and the time of the one after, among its case's events of
+    the same activity. Only an event with a transition reads them (a ``complete`` after a
+    ``start`` is paired, a ``start`` before a ``complete`` is timed), so the window runs over
+    the cases that have a transition alone, told apart by a hash join; the other cases'
+    events get nulls (on a log without lifecycles no event is sorted here)."""
+    marked = t.filter(t.life.notnull()).select(l_case=t.case).distinct()
+    lives = t.semi_join(marked, t.case == marked.l_case)
+    act_w = ibis.window(group_by=[lives.case, lives.activity], order_by=lives.seq)
+    lives = lives.mutate(
+        prev_life=lives.life.lag().over(act_w),
+        next_life=lives.life.lead().over(act_w),
+        next_ms=lives.ms.lead().over(act_w),
+    )
+    plain = t.anti_join(marked, t.case == marked.l_case).mutate(
+        prev_life=ibis.null("string"),
+        next_life=ibis.null("string"),
+        next_ms=ibis.null(t.ms.type()),
+    )
+    return lives.union(plain)
 
 
 def failure_demand(prepared: ibis.Table) -> ibis.Table:
