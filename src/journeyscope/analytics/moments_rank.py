@@ -239,9 +239,13 @@ class _Candidates:
         risk_codes, risks = _codes(experiences["risk"])
         name_codes, names = _codes(experiences["candidate"])
         at = np.flatnonzero(kept)
+        pairs = risk_codes[at] * len(names) + name_codes[at]  # (risk set, candidate)
+        codes = None
+        if len(risks) * len(names) * max(n, 1) >= 2**62:  # numbered densely, so the key fits
+            codes, pairs = np.unique(pairs, return_inverse=True)
         # one number per (risk set, candidate, case): sorted, its distinct values are the
         # pairs, each candidate's cases in order
-        key = (risk_codes[at] * len(names) + name_codes[at]) * n + row[at]
+        key = pairs * n + row[at]
         order = np.argsort(key, kind="stable")
         key, at = key[order], at[order]
         fresh = np.ones(len(key), dtype=bool)
@@ -256,9 +260,8 @@ class _Candidates:
         activities = experiences["activity"].take(first).to_pylist()
         rows: dict[str, dict[str, np.ndarray]] = {}
         meta: dict[str, dict[str, Meta]] = {}
-        for j, (code, part) in enumerate(
-            zip(pair[starts], np.split(key % n, starts[1:]), strict=True)
-        ):
+        found = pair[starts] if codes is None else codes[pair[starts]]
+        for j, (code, part) in enumerate(zip(found, np.split(key % n, starts[1:]), strict=True)):
             risk, name = risks[code // len(names)], names[code % len(names)]
             rows.setdefault(risk, {})[name] = part
             meta.setdefault(risk, {})[name] = (str(kinds[j]), activities[j])
