@@ -58,6 +58,7 @@ from journeyscope.analytics.contacts import (
     classify,
     with_failure_demand,
 )
+from journeyscope.analytics.work_items import by_lifecycle
 from journeyscope.definitions.models import Journey
 
 CostSource = Literal["auto", "column", "table"]
@@ -171,17 +172,16 @@ def _paired_lives(t: ibis.Table) -> ibis.Table:
     before and after each event, and the time of the one after, among its case's events of
     the same activity. Only an event with a transition reads them (a ``complete`` after a
     ``start`` is paired, a ``start`` before a ``complete`` is timed), so the window runs over
-    the cases that have a transition alone, told apart by a hash join; the other cases'
-    events get nulls (on a log without lifecycles no event is sorted here)."""
-    marked = t.filter(t.life.notnull()).select(l_case=t.case).distinct()
-    lives = t.semi_join(marked, t.case == marked.l_case)
+    the cases that have a transition alone (``work_items.by_lifecycle``); the other cases'
+    events get nulls."""
+    lives, plain = by_lifecycle(t)
     act_w = ibis.window(group_by=[lives.case, lives.activity], order_by=lives.seq)
     lives = lives.mutate(
         prev_life=lives.life.lag().over(act_w),
         next_life=lives.life.lead().over(act_w),
         next_ms=lives.ms.lead().over(act_w),
     )
-    plain = t.anti_join(marked, t.case == marked.l_case).mutate(
+    plain = plain.mutate(
         prev_life=ibis.null("string"),
         next_life=ibis.null("string"),
         next_ms=ibis.null(t.ms.type()),

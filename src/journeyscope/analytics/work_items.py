@@ -82,19 +82,24 @@ def work_item(events: ibis.Table) -> ibis.StringValue:
     return events["work_item"] if "work_item" in events.columns else events.activity
 
 
+def by_lifecycle(events: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
+    """The events (with ``case`` and ``life``, the transition) of the cases that have a
+    lifecycle transition, and those of the other cases. A hash join tells them apart, so a
+    window that only lifecycle cases need sorts no event on a log without lifecycles."""
+    marked = events.filter(events.life.notnull()).select(l_case=events.case).distinct()
+    lives = events.semi_join(marked, events.case == marked.l_case)
+    return lives, events.anti_join(marked, events.case == marked.l_case)
+
+
 def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
     """Events with a ``case`` column (and the order keys), with ``item`` (the work item)
     and ``opens`` (the event opens an instance; see the module text). ``position``: a
     column that already orders the events of a case as the order keys do (one sort key
     instead of four)."""
-    t = cases.mutate(item=work_item(cases), life=transition(cases))
-    # Only the cases with a lifecycle transition need the windows below: every event of the
-    # others opens an instance. A hash join tells them apart, so on a log without
-    # lifecycles no event is sorted here.
-    marked = t.filter(t.life.notnull()).select(l_case=t.case).distinct()
-    plain = t.anti_join(marked, t.case == marked.l_case)
+    # only the cases with a lifecycle transition need the windows below: every event of the
+    # others opens an instance
+    t, plain = by_lifecycle(cases.mutate(item=work_item(cases), life=transition(cases)))
     plain = plain.mutate(opens=ibis.literal(True)).drop("life")
-    t = t.semi_join(marked, t.case == marked.l_case)
     order = [t[k] for k in ORDER_KEYS] if position is None else [t[position]]
     same = ibis.window(group_by=[t.case, t.item], order_by=order)
     earlier = ibis.window(group_by=[t.case, t.item], order_by=order, rows=(None, -1))
