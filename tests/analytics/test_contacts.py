@@ -5,6 +5,7 @@ hand."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from analytics_kit import RealLog, stored
@@ -19,6 +20,9 @@ from journeyscope.analytics import (
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.events import Store
 from journeyscope.events.catalogue import infer_catalogue
+
+if TYPE_CHECKING:
+    import ibis
 
 Declared = Callable[..., Backend]
 RULES = ContactRules.from_catalogue(synthetic.catalogue(), "the synthetic catalogue")
@@ -215,8 +219,6 @@ def test_the_resolving_step_found_by_number_is_the_one_found_by_pair() -> None:
     that gives what the (position, step) pair gives, row by row."""
     import random
 
-    import ibis
-
     from journeyscope.analytics.cases import lookup
     from journeyscope.analytics.contacts import classify, with_failure_demand
 
@@ -235,16 +237,7 @@ def test_the_resolving_step_found_by_number_is_the_one_found_by_pair() -> None:
         for c in range(400)
         for i in range(rng.randint(1, 12))
     ]
-    events = ibis.memtable(
-        rows,
-        schema={
-            "case": "string",
-            "pos": "int64",
-            "activity": "string",
-            "channel": "string",
-            "survey_type": "string",
-        },
-    )
+    events = _generated_events(rows)
     events = events.mutate(step=lookup(events.activity, steps, "string"))
     classified = classify(events, ContactRules(failures=("Error",)), position="pos")
     columns = ["case", "pos", "failure_demand", "caused_by", "resolution", "resolution_step"]
@@ -257,3 +250,49 @@ def test_the_resolving_step_found_by_number_is_the_one_found_by_pair() -> None:
     assert number == pair
     assert sum(r["resolution_step"] is not None for r in pair) > 100  # the case is exercised
     assert any(r["resolution"] is not None and r["resolution_step"] is None for r in pair)
+
+
+@pytest.mark.parametrize("numbered", [False, True])
+def test_windows_over_the_failed_cases_alone_change_no_row(numbered: bool) -> None:
+    """The failure-demand windows run over the cases that have a failure alone (``split``);
+    on generated cases, most without any failure, every row is what the windows over every
+    case give."""
+    import random
+
+    from journeyscope.analytics.contacts import classify, with_failure_demand
+
+    rng = random.Random(11)
+    activities = ["Apply", "Upload", "Call", "Visit", "Chat", "Notify"]
+    rows = [
+        {
+            "case": f"c{c}",
+            "pos": i,
+            "activity": "Error" if rng.random() < 0.04 else rng.choice(activities),
+            "channel": rng.choice(["web", "phone", "branch", "chat", None]),
+            "survey_type": None,
+            "step": rng.choice(["apply", "upload", None]),
+        }
+        for c in range(300)
+        for i in range(rng.randint(1, 10))
+    ]
+    events = _generated_events(rows)
+    classified = classify(events, ContactRules(failures=("Error",)), position="pos")
+    steps = ["apply", "upload"] if numbered else []
+    both = [
+        with_failure_demand(classified, step="step", steps=steps, split=split)
+        .order_by(["case", "pos"])
+        .to_pyarrow()
+        .to_pylist()
+        for split in (True, False)
+    ]
+    assert both[0] == both[1]
+    failed = {r["case"] for r in both[1] if r["failure"]}
+    assert 0 < len(failed) < 150  # cases with and without a failure
+    assert any(r["failure_demand"] for r in both[1])
+
+
+def _generated_events(rows: list[dict[str, Any]]) -> ibis.Table:
+    """Generated events: ``pos`` an integer, every other column text."""
+    import ibis
+
+    return ibis.memtable(rows, schema={k: "int64" if k == "pos" else "string" for k in rows[0]})

@@ -363,6 +363,17 @@ def lookup(column: ibis.Value, mapping: Mapping[Any, Any], dtype: str) -> ibis.V
     return ibis.map(keys, values).get(column)
 
 
+def split_cases(events: ibis.Table, marked: ibis.BooleanValue) -> tuple[ibis.Table, ibis.Table]:
+    """The events (with ``case``) of the cases that have an event where ``marked`` holds, and
+    those of the other cases. A hash join tells them apart, so a window that only such cases
+    need sorts none of the others' events."""
+    found = events.filter(marked).select(m_case=events.case).distinct()
+    return (
+        events.semi_join(found, events.case == found.m_case),
+        events.anti_join(found, events.case == found.m_case),
+    )
+
+
 def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
     """Milliseconds since 1970 (UTC), computed the same way on every engine.
 

@@ -144,7 +144,8 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     classified = classify(t, rules, position="pos")
     # without a design, an attempt's step is its activity (set below for every event)
     step_of = "step" if q.journey is not None else "activity"
-    t = with_failure_demand(classified, step=step_of, steps=list(dict.fromkeys(regular.values())))
+    step_ids = list(dict.fromkeys(regular.values()))
+    t = with_failure_demand(classified, step=step_of, steps=step_ids, split=False)
     if q.journey is None:
         t = t.mutate(step=ibis.cases((~(t.failure | t.help), t.activity), else_=t.step))
     else:  # the cases with a step, read from the events (not from the classified ones)

@@ -34,7 +34,7 @@ from typing import Final
 
 import ibis
 
-from journeyscope.analytics.cases import ORDER_KEYS, property_value
+from journeyscope.analytics.cases import ORDER_KEYS, property_value, split_cases
 
 #: The property that holds an event's lifecycle transition.
 LIFECYCLE: Final = "lifecycle:transition"
@@ -86,9 +86,7 @@ def by_lifecycle(events: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
     """The events (with ``case`` and ``life``, the transition) of the cases that have a
     lifecycle transition, and those of the other cases. A hash join tells them apart, so a
     window that only lifecycle cases need sorts no event on a log without lifecycles."""
-    marked = events.filter(events.life.notnull()).select(l_case=events.case).distinct()
-    lives = events.semi_join(marked, events.case == marked.l_case)
-    return lives, events.anti_join(marked, events.case == marked.l_case)
+    return split_cases(events, events.life.notnull())
 
 
 def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
