@@ -50,3 +50,40 @@ def test_the_paths_are_counted_at_the_anchor_step() -> None:
     assert paths_of(GROUPS, PathsQuery(start="Apply")) == 12
     assert paths_of(GROUPS, PathsQuery(end="Pay", steps=2)) == 11  # backward: the last step
     assert paths_of([], PathsQuery()) == 0
+
+
+def test_first_occurrences_and_back_moves_are_those_of_their_definition() -> None:
+    """``with_repeats`` finds each node's first occurrence by one sort of the case by node,
+    then order; on generated sequences (repeats, null nodes, positions with gaps, in any row
+    order) ``first`` is the least position of its (case, node) and ``back`` a later
+    occurrence right after another node, row by row."""
+    import random
+
+    import ibis
+
+    from journeyscope.analytics.paths import with_repeats
+
+    rng = random.Random(5)
+    rows = []
+    for c in range(300):
+        seqs = rng.sample(range(40), rng.randint(1, 12))
+        nodes = ["A", "B", "C", None]
+        rows += [{"case": f"c{c}", "node": rng.choice(nodes), "seq": s} for s in seqs]
+    rng.shuffle(rows)
+    table = ibis.memtable(rows, schema={"case": "string", "node": "string", "seq": "int64"})
+    got = with_repeats(table).order_by(["case", "seq"]).to_pyarrow().to_pylist()
+    least: dict[tuple[str, str | None], int] = {}
+    for r in rows:
+        key = (r["case"], r["node"])
+        least[key] = min(least.get(key, r["seq"]), r["seq"])
+    previous: dict[str, str | None] = {}
+    for r in got:
+        first = r["seq"] == least[(r["case"], r["node"])]
+        prev = previous.get(r["case"])
+        assert r["prev"] == prev
+        assert r["first"] == first, r
+        other = prev is not None and r["node"] is not None and prev != r["node"]  # as SQL's <>
+        assert bool(r["back"]) == (not first and other), r
+        previous[r["case"]] = r["node"]
+    assert sum(not r["first"] for r in got) > 300 and sum(bool(r["back"]) for r in got) > 100
+    assert any(r["node"] is None and not r["first"] for r in got)

@@ -268,12 +268,24 @@ def _flagged(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
     t = _grouped(_without_hidden(seqs, query), query)
     if query.collapse_repeats:
         t = merge_repeats(t, [t.seq])
-    first = t.seq.min().over(ibis.window(group_by=[t.case, t.node]))
-    previous = t.node.lag().over(ibis.window(group_by=t.case, order_by=t.seq))
-    return t.mutate(
-        first=t.seq == first,
-        back=(t.seq > first) & previous.notnull() & (previous != t.node),
+    return with_repeats(t).drop("prev")
+
+
+def with_repeats(seqs: ibis.Table) -> ibis.Table:
+    """``seqs`` (``case``, ``node``, ``seq``: unique within the case) with ``prev`` (the
+    previous event's node), ``first`` (the node's first occurrence in the case) and ``back``
+    (a back-move: not the first occurrence, and the previous event is another node). The
+    first occurrence is the one whose node differs from the row before it with the case's
+    rows sorted by node, then order: one more sort of the case, where the least position
+    per (case, node) partitions by both (each of the loops' two intermediates at 10.1M
+    events: 5.9-6.2 -> 4.4-4.7 s)."""
+    t = seqs
+    by_node = ibis.window(group_by=t.case, order_by=[t.node, t.seq])
+    first = (ibis.row_number().over(by_node) == 0) | ~t.node.identical_to(
+        t.node.lag().over(by_node)
     )
+    prev = t.node.lag().over(ibis.window(group_by=t.case, order_by=t.seq))
+    return t.mutate(prev=prev, first=first, back=~first & prev.notnull() & (prev != t.node))
 
 
 def shape(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
@@ -434,11 +446,7 @@ def loops(
     ``keep``: computes the back-moves and the ping-pong returns once for the two outputs that
     read each (see :class:`~journeyscope.analytics.backends.Analysis`)."""
     items = seqs if items is None else items
-    s = items
-    w = ibis.window(group_by=s.case, order_by=s.seq)
-    seen = s.seq.min().over(ibis.window(group_by=[s.case, s.node]))
-    prev = s.node.lag().over(w)
-    s = keep(s.mutate(prev=prev, back=(s.seq > seen) & prev.notnull() & (prev != s.node)))
+    s = keep(with_repeats(items).drop("first"))
     b = s.filter(s.back)
     back_edges = b.group_by(source=b.prev, target=b.node).aggregate(
         count=b.count(), cases=b.case.nunique()
