@@ -141,6 +141,17 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         prev_ms=ms.lag().over(case_w),
     ).drop(*keys)  # read by that sort only: no later window carries them
     t = _paired_lives(t)
+    # the times and the lifecycle read before the failure-demand windows, which carry (and
+    # sort) every column they are given: two numbers and a flag instead of six columns
+    paired = ((t.life == "complete") & (t.prev_life == "start")).fill_null(False)
+    t = t.mutate(
+        waiting_s=((t.ms - t.prev_ms) / 1000.0).cast("float64"),
+        processing_s=ibis.cases(
+            ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - t.ms) / 1000.0),
+            else_=ibis.null("float64"),
+        ),
+        occurs=~paired & (t.life.isnull() | t.life.isin(["start", "complete"])).fill_null(True),
+    ).drop("ms", "prev_ms", "life", "prev_life", "next_life", "next_ms")
     classified = classify(t, rules, position="pos")
     # without a design, an attempt's step is its activity (set below for every event)
     step_of = "step" if q.journey is not None else "activity"
@@ -151,21 +162,21 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
     else:  # the cases with a step, read from the events (not from the classified ones)
         stepped = cased.filter(cased.activity.isin(list(regular)))
         t = t.filter(t.case.isin(stepped.select(step_case=stepped.case).distinct().step_case))
-    paired = ((t.life == "complete") & (t.prev_life == "start")).fill_null(False)
-    return t.mutate(
-        paired=paired,
-        occurrence=t.step.notnull()
-        & ~paired
-        & (t.life.isnull() | t.life.isin(["start", "complete"])).fill_null(True),
-        waiting_s=((t.ms - t.prev_ms) / 1000.0).cast("float64"),
-        processing_s=ibis.cases(
-            ((t.life == "start") & (t.next_life == "complete"), (t.next_ms - t.ms) / 1000.0),
-            else_=ibis.null("float64"),
-        ),
+    return t.select(
+        *CARRIED,
+        "step",
+        "cost",
+        "cost_from",
+        "seq",
+        "waiting_s",
+        "processing_s",
+        "failure",
+        "failure_demand",
+        occurrence=t.step.notnull() & t.occurs,
         failed_step=ibis.cases((t.failure, t.resolution_step), else_=ibis.null("string")),
         demand_step=ibis.cases((t.failure_demand, t.resolution_step), else_=ibis.null("string")),
         contact=t.assisted_contact,
-    ).drop("ms", "prev_life", "resolution_step")
+    )
 
 
 def _paired_lives(t: ibis.Table) -> ibis.Table:
