@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -33,6 +33,7 @@ from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.cases import CaseRule, with_cases
 from journeyscope.analytics.channels import ChannelsQuery
 from journeyscope.analytics.contacts import ContactRules
+from journeyscope.analytics.duckdb_connection import kept
 from journeyscope.analytics.emotion import EmotionQuery
 from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
 from journeyscope.analytics.moments import MomentsQuery
@@ -188,19 +189,17 @@ def compute_analyses(
         overview={},
     )
     clock = _Clock(data)
-    with clock.analysis("cases"):
-        scoped = _scope(events, journey, rule).cache()
-    backend = IbisBackend(scoped)
-    try:
+    with ExitStack() as stack:
+        with clock.analysis("cases"):
+            scoped = stack.enter_context(kept(_scope(events, journey, rule)))
+        backend = IbisBackend(scoped)
+        stack.callback(backend.close)  # the replay its analyses shared, before the table goes
         run = _Run(
             data, clock, scoped, backend, journey, contacts or ContactRules(), value_per_case
         )
         for name in ANALYSES:
             if name in wanted:
                 _ANALYSIS[name](run)
-    finally:
-        backend.close()  # the conformance replay its analyses shared
-        scoped.release()
     return data
 
 
