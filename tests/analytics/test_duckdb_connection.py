@@ -80,3 +80,25 @@ def test_a_scratch_table_holds_the_rows_compressed_and_goes_with_its_block(
     assert con.con.execute(
         "SELECT count(*) FROM duckdb_databases() WHERE NOT internal"
     ).fetchall() == [(1,)]
+
+
+def test_rows_in_memory_alone_are_kept_on_the_default_backend_under_any_folder_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kept`` of an expression over in-memory rows only (Ibis's default DuckDB backend),
+    with a quote in the temporary folder's name; the folder is empty again after."""
+    import tempfile
+
+    from journeyscope.analytics.duckdb_connection import kept
+
+    folder = tmp_path / "it's here"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    t = ibis.memtable({"a": [1, 2, 3], "s": ["x", "y", "z"]})
+    with kept(t.filter(t.a > 1)) as table:
+        assert table.order_by("a").to_pyarrow().to_pylist() == [
+            {"a": 2, "s": "y"},
+            {"a": 3, "s": "z"},
+        ]
+        assert len(list(folder.iterdir())) == 1
+    assert list(folder.iterdir()) == []

@@ -87,7 +87,8 @@ def scratch_table(backend: Any, expr: ibis.Table) -> Iterator[ibis.Table]:
     folder = Path(tempfile.mkdtemp(prefix="journeyscope-scratch-"))
     alias = f"scratch_{uuid.uuid4().hex}"
     con = backend.con
-    con.execute(f"ATTACH '{folder / 'scratch.duckdb'}' AS {alias} (READ_WRITE)")
+    path = str(folder / "scratch.duckdb").replace("'", "''")  # a quote in the temporary folder
+    con.execute(f"ATTACH '{path}' AS {alias} (READ_WRITE)")
     try:
         types = backend.compiler.type_mapper
         columns = ", ".join(
@@ -110,7 +111,7 @@ def kept(expr: ibis.Table) -> Iterator[ibis.Table]:
     """``expr`` computed once and kept while the block runs, for many queries to read: on
     DuckDB as a table of a scratch database file (:func:`scratch_table`: compressed, read
     back as the store is), on another engine by its cache."""
-    backend = expr._find_backend()
+    backend = expr._find_backend(use_default=True)  # in-memory tables alone: Ibis's default
     if backend.name == "duckdb":
         with scratch_table(backend, expr) as table:
             yield table
