@@ -51,6 +51,7 @@ from journeyscope.analytics.cases import (
     epoch_ms,
     lookup,
     property_value,
+    split_cases,
     with_cases,
 )
 from journeyscope.analytics.contacts import (
@@ -58,7 +59,6 @@ from journeyscope.analytics.contacts import (
     classify,
     with_failure_demand,
 )
-from journeyscope.analytics.work_items import by_lifecycle
 from journeyscope.definitions.models import Journey
 
 CostSource = Literal["auto", "column", "table"]
@@ -184,9 +184,9 @@ def _paired_lives(t: ibis.Table) -> ibis.Table:
     before and after each event, and the time of the one after, among its case's events of
     the same activity. Only an event with a transition reads them (a ``complete`` after a
     ``start`` is paired, a ``start`` before a ``complete`` is timed), so the window runs over
-    the cases that have a transition alone (``work_items.by_lifecycle``); the other cases'
+    the cases that have a transition alone (``cases.split_cases``); the other cases'
     events get nulls."""
-    lives, plain = by_lifecycle(t)
+    lives, plain = split_cases(t, t.life.notnull())
     act_w = ibis.window(group_by=[lives.case, lives.activity], order_by=lives.seq)
     lives = lives.mutate(
         prev_life=lives.life.lag().over(act_w),

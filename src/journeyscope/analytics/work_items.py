@@ -82,21 +82,15 @@ def work_item(events: ibis.Table) -> ibis.StringValue:
     return events["work_item"] if "work_item" in events.columns else events.activity
 
 
-def by_lifecycle(events: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
-    """The events (with ``case`` and ``life``, the transition) of the cases that have a
-    lifecycle transition, and those of the other cases. A hash join tells them apart, so a
-    window that only lifecycle cases need sorts no event on a log without lifecycles."""
-    return split_cases(events, events.life.notnull())
-
-
 def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
     """Events with a ``case`` column (and the order keys), with ``item`` (the work item)
     and ``opens`` (the event opens an instance; see the module text). ``position``: a
     column that already orders the events of a case as the order keys do (one sort key
     instead of four)."""
     # only the cases with a lifecycle transition need the windows below: every event of the
-    # others opens an instance
-    t, plain = by_lifecycle(cases.mutate(item=work_item(cases), life=transition(cases)))
+    # others opens an instance (on a log without lifecycles no event is sorted here)
+    t = cases.mutate(item=work_item(cases), life=transition(cases))
+    t, plain = split_cases(t, t.life.notnull())
     plain = plain.mutate(opens=ibis.literal(True)).drop("life")
     order = [t[k] for k in ORDER_KEYS] if position is None else [t[position]]
     same = ibis.window(group_by=[t.case, t.item], order_by=order)
