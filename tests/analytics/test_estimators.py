@@ -50,6 +50,28 @@ def test_collinear_covariates_and_explained_exposures() -> None:
     assert np.isnan(explained["effect"]).all(), "an exposure the covariates explain: no effect"
 
 
+def test_an_exposure_where_the_covariates_explain_the_outcome_has_no_effect_in_any_row_order() -> (
+    None
+):
+    """Every exposed row sits in a group (a covariate) whose outcomes are all equal: the
+    adjusted effect is 0 and so is its error, and p is 1 whatever order the rows come in
+    (both were rounding error, and p anything between 0.80 and 0.93, in moments of truth)."""
+    rng = np.random.default_rng(2)
+    n = 300
+    group = (np.arange(n) < 60).astype(float)  # the first 60 rows: all succeed
+    y = np.where(group == 1, 1.0, (rng.random(n) < 0.6).astype(float))
+    exposed = np.zeros((n, 2))
+    exposed[:11, 0] = 1.0  # inside the group
+    exposed[::7, 1] = 1.0  # across both
+    segment = ((rng.random(n) < 0.5) & (group == 0)).astype(float)  # outside the group only
+    covariates = np.column_stack([group, segment])
+    for seed in range(5):
+        order = np.random.default_rng(seed).permutation(n)
+        got = adjusted_effects(y[order], exposed[order], covariates[order], Z)
+        assert (got["effect"][0], got["se"][0], got["p"][0]) == (0.0, 0.0, 1.0)
+        assert got["se"][1] > 0 and 0 < got["p"][1] < 1
+
+
 def test_aipw_is_the_mean_when_everybody_answers_and_corrects_when_they_do_not() -> None:
     rng = np.random.default_rng(5)
     n = 20_000

@@ -146,6 +146,14 @@ def adjusted_effects(
     (Frisch-Waugh-Lovell), so K exposures cost one QR of the covariates and K dot
     products, not K regressions. Returns arrays ``effect``, ``se``, ``low``, ``high``, ``p``.
     Columns that the covariates explain entirely get ``nan``.
+
+    What is left of ``y`` and of each exposure once the covariates are partialled out is
+    rounding error where it is below :data:`NOISE` of their scale, and is set to 0. An
+    exposure whose rows all sit where the covariates explain ``y`` exactly (every exposed
+    case in a group whose outcomes are all equal) then has effect 0 and standard error 0,
+    and p 1: no evidence of an effect. Without it, the effect and its error were both
+    rounding error, and their ratio, the p-value, anything from 0.80 to 0.93 for the same
+    data, as the rows happened to come in.
     """
     n = len(y)
     base = np.column_stack([np.ones(n), covariates]) if covariates.size else np.ones((n, 1))
@@ -158,14 +166,14 @@ def adjusted_effects(
     q, r, _ = linalg.qr(base, mode="economic", pivoting=True)
     rank = int(np.sum(np.abs(np.diag(r)) > 1e-10 * max(1.0, float(np.abs(r).max()))))
     q = q[:, :rank]
-    yt = y - q @ (q.T @ y)
+    yt = _denoised(y - q @ (q.T @ y), y)
     k = rank + 1
     out = {
         name: np.full(exposures.shape[1], np.nan) for name in ("effect", "se", "low", "high", "p")
     }
     for start in range(0, exposures.shape[1], 16):
         block = exposures[:, start : start + 16].astype("float64")
-        ct = block - q @ (q.T @ block)
+        ct = _denoised(block - q @ (q.T @ block), block)
         ss = np.einsum("ij,ij->j", ct, ct)
         ok = ss > 1e-9 * n
         beta = np.where(ok, (ct * yt[:, None]).sum(0) / np.where(ok, ss, 1.0), np.nan)
@@ -176,5 +184,17 @@ def adjusted_effects(
         out["effect"][sl], out["se"][sl] = beta, se
         out["low"][sl], out["high"][sl] = beta - z * se, beta + z * se
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["p"][sl] = 2 * stats.norm.sf(np.abs(beta / se))
+            p = 2 * stats.norm.sf(np.abs(beta / se))
+        out["p"][sl] = np.where(ok & (beta == 0) & (se == 0), 1.0, p)
     return out
+
+
+#: Below this share of a column's largest value, what a projection leaves is rounding error.
+NOISE = 1e-10
+
+
+def _denoised(residual: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """``residual`` (of ``of``, a vector or columns, once projected out) with the entries
+    below :data:`NOISE` of ``of``'s scale (its largest absolute value, at least 1) set to 0."""
+    scale = np.maximum(np.abs(of).max(axis=0) if of.size else 0.0, 1.0)
+    return np.where(np.abs(residual) < NOISE * scale, 0.0, residual)
