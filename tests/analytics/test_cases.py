@@ -4,52 +4,28 @@ clear errors, activity keys, and properties read out of the JSON text."""
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import ibis
 import pytest
 from analytics_kit import backend_for
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from ibis import _
 
-from journeyscope.analytics.attribution import AttributionQuery
-from journeyscope.analytics.backends import Backend, IbisBackend
+from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import (
-    ORDER_KEYS,
-    POSITION,
     CaseRule,
     case_rule_from_options,
     cased,
     describe_key,
     keyed,
-    order_keys,
     parse_activity_key,
     parse_duration,
     person,
     property_value,
     read_properties,
     with_cases,
-    with_position,
 )
-from journeyscope.analytics.channels import ChannelsQuery
-from journeyscope.analytics.contacts import ContactRules
-from journeyscope.analytics.emotion import EmotionQuery
-from journeyscope.analytics.funnels import FunnelQuery
-from journeyscope.analytics.moments import MomentsQuery
-from journeyscope.analytics.paths import PathsQuery
-from journeyscope.analytics.process import DfgQuery
-from journeyscope.analytics.steps import step_times
-from journeyscope.analytics.value import ValueQuery
-from journeyscope.definitions import load_journey
 from journeyscope.errors import InvalidQueryError
-from journeyscope.events import Store
-from lanes import examples
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 #: (case_id, customer_id, activity, hours after T0, properties)
@@ -205,95 +181,3 @@ def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case(
     assert describe_key(()) == "activity = the activity column"
     c = with_cases(b.events())
     assert sorted(_column(b, c, person(c))) == ["ann", "ann", "ann", "ann", "bob", "k4"]
-
-
-@settings(max_examples=examples(60), deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["k1", "k2", None]),
-            st.integers(0, 3),  # hours: equal timestamps are frequent
-            st.sampled_from(["a.csv", "b.csv"]),
-            st.integers(0, 3),  # rows: equal too, so the event id decides
-        ),
-        min_size=1,
-        max_size=25,
-    )
-)
-def test_a_position_orders_each_case_as_the_four_keys_do(
-    rows: list[tuple[str | None, int, str, int]],
-) -> None:
-    t = ibis.memtable(
-        {
-            "event_id": [f"e{i:02d}" for i in range(len(rows))],
-            "case_id": [r[0] for r in rows],
-            "customer_id": ["ann"] * len(rows),
-            "activity": [f"A{i % 3}" for i in range(len(rows))],
-            "timestamp": [T0 + timedelta(hours=r[1]) for r in rows],
-            "source": [r[2] for r in rows],
-            "source_row": [r[3] for r in rows],
-        }
-    )
-    positioned = with_position(with_cases(t).mutate(case_id=_.case).drop("case"))
-    got = positioned.select("event_id", "case_id", POSITION).to_pyarrow().to_pylist()
-    in_order = sorted(
-        ((r[0], T0 + timedelta(hours=r[1]), r[2], r[3], f"e{i:02d}") for i, r in enumerate(rows)),
-        key=lambda r: (r[0] or "", *r[1:]),
-    )
-    want = {}
-    for case in {r[0] for r in rows if r[0] is not None}:
-        ids = [r[4] for r in in_order if r[0] == case]
-        want |= {event: n for n, event in enumerate(ids)}
-    assert {r["event_id"]: r[POSITION] for r in got} == want
-    # a window over a case sorts by the position, and numbers the events as the keys do,
-    # with rows left out too
-    assert order_keys(positioned) == (POSITION,)
-    for kept in (positioned, positioned.filter(positioned.activity != "A1")):
-        by_keys = cased(kept.drop(POSITION), CaseRule.given()).select("event_id", "seq")
-        by_position = cased(kept, CaseRule.given()).select("event_id", "seq")
-        order = ["event_id"]
-        assert by_position.order_by(order).to_pyarrow().equals(by_keys.order_by(order).to_pyarrow())
-    # another case rule makes other cases: the position is not theirs, so it is dropped
-    gap = CaseRule(kind="gap", gap=timedelta(hours=1))
-    assert order_keys(positioned, gap) == ORDER_KEYS
-    assert POSITION not in with_cases(positioned, gap).columns
-
-
-def test_every_analysis_gives_on_positioned_events_what_it_gives_on_the_events(
-    small_store: Store,
-) -> None:
-    """The report keeps its events with their positions (:func:`with_position`) and every
-    analysis sorts a case's events by it: the same results as sorting by the four keys."""
-    design = load_journey(EXAMPLES / "tenancy.yaml")
-    steps = tuple(a for s in design.steps if not s.anytime for a in s.activities)[:4]
-    queries = [
-        DfgQuery(),
-        PathsQuery(steps=2, collapse_repeats=True, loops=True, top_edges=1),
-        PathsQuery(steps=3, back_moves="collapse", contacts=ContactRules(channel_scope="case")),
-        ChannelsQuery(),
-        FunnelQuery(steps=steps, mode="strict", breakdown="segment"),
-        FunnelQuery(steps=steps),
-        ValueQuery(journey=design),
-        EmotionQuery(journey=design),
-        MomentsQuery(outcome="completion", outcomes=steps[-1:], journey=design, min_cases=1),
-        AttributionQuery(conversions=steps[-1:]),
-    ]
-    plain = IbisBackend(small_store.events())
-    positioned = IbisBackend(with_position(small_store.events()))
-    for query in queries:
-        got, want = positioned.run(query).model_dump(), plain.run(query).model_dump()
-        assert _same(got, want), query
-    steps_by = [step_times(b.events(), design).order_by("step") for b in (plain, positioned)]
-    assert steps_by[0].to_pyarrow().equals(steps_by[1].to_pyarrow())
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal, floats to 9 significant digits (sums in another row order differ in their last
-    bits)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b))
-    return bool(a == b)

@@ -49,11 +49,11 @@ from pydantic import BaseModel, Field, field_validator
 
 from journeyscope.analytics.backends import ANALYSES, Backend
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     cased,
     epoch_ms,
     human_duration,
-    order_keys,
     property_value,
     read_properties,
 )
@@ -140,16 +140,14 @@ def touchpoints(events: ibis.Table, query: AttributionQuery) -> ibis.Table:
     named = [query.touchpoint, query.breakdown]
     t = read_properties(events, named)
     # what the case rule, the order and the touchpoints read: no sort carries the rest
-    keys = order_keys(t, query.case_rule)
-    read = ("timestamp", *keys, "case_id", "customer_id", "activity", *(n for n in named if n))
+    read = (*ORDER_KEYS, "case_id", "customer_id", "activity", *(n for n in named if n))
     t = cased(t.select(*[c for c in dict.fromkeys(read) if c in t.columns]), query.case_rule)
     t = t.mutate(
         touch=property_value(t, query.touchpoint),
         segment=_segment(t, query.breakdown),
         ms=epoch_ms(t.timestamp),
     )
-    gone = dict.fromkeys(("timestamp", *keys, "case_id", "customer_id"))
-    t = t.drop(*[c for c in gone if c in t.columns])
+    t = t.drop(*[c for c in (*ORDER_KEYS, "case_id", "customer_id") if c in t.columns])
     # per case, in one aggregate joined back (a hash join, not a sort per window level): the
     # first conversion, its time (else the last event's) and the first segment given
     is_conv = t.activity.isin(list(query.conversions))

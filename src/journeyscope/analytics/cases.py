@@ -108,41 +108,12 @@ def _human(gap: timedelta) -> str:
 #: Sort keys that make event order total and reproducible.
 ORDER_KEYS = ("timestamp", "source", "source_row", "event_id")
 
-#: A column some event tables carry (the report's kept events: :func:`with_position`): each
-#: event's position in its ``case_id`` (from 0, :data:`ORDER_KEYS` order). A window over a
-#: case's events sorts by it instead of by the four keys (:func:`order_keys`).
-POSITION = "case_position"
-
-
-def with_position(events: ibis.Table) -> ibis.Table:
-    """``events`` (with ``case_id``) with :data:`POSITION`, for a table many analyses read:
-    each of their windows over a case then sorts one integer, not a timestamp, two strings
-    and a number (at 10M events: a third of the time)."""
-    w = ibis.window(group_by=events.case_id, order_by=[events[k] for k in ORDER_KEYS])
-    return events.mutate(**{POSITION: ibis.row_number().over(w)})
-
-
-def order_keys(events: ibis.Table, rule: CaseRule | None = None) -> tuple[str, ...]:
-    """The columns that order the events of a case of ``rule`` (default: the given one):
-    :data:`POSITION` where ``events`` carry it and the cases are the data's, else
-    :data:`ORDER_KEYS`. Both give the same order, rows left out or not: the position is a
-    rank by the keys. (:func:`with_cases` drops the position under another rule.)"""
-    given = rule is None or rule.kind == "given"
-    return (POSITION,) if given and POSITION in events.columns else ORDER_KEYS
-
-
-def case_order(events: ibis.Table) -> list[ibis.Value]:
-    """:func:`order_keys` as columns of ``events``, for a window grouped by the case."""
-    return [events[k] for k in order_keys(events)]
-
 
 def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
     """Add a string ``case`` column according to ``rule`` (default: the data's case ids)."""
     rule = rule or CaseRule.given()
     if rule.kind == "given":
         return events.filter(_.case_id.notnull()).mutate(case=_.case_id)
-    if POSITION in events.columns:  # a position in the data's case, not in this rule's
-        events = events.drop(POSITION)
     events = events.filter(_.customer_id.notnull())  # per-customer rules need a customer
     if rule.kind == "customer":
         return events.mutate(case=_.customer_id)
@@ -174,7 +145,7 @@ def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
 
 def ordered(cases: ibis.Table) -> ibis.Table:
     """Add ``seq``: the 1-based position of each event in its case (ties: input order)."""
-    window = ibis.window(group_by=cases.case, order_by=case_order(cases))
+    window = ibis.window(group_by=cases.case, order_by=[cases[k] for k in ORDER_KEYS])
     return cases.mutate(seq=ibis.row_number().over(window) + 1)
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from journeyscope.analytics.cases import epoch_ms, order_keys
+from journeyscope.analytics.cases import ORDER_KEYS, epoch_ms
 
 if TYPE_CHECKING:
     from journeyscope.analytics.funnels import FunnelQuery
@@ -176,11 +176,9 @@ def strict(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
     cols |= {f"s{k}": NULL_TS for k in range(1, n + 1) if k not in entries}
     # f<k>: chains that began at step 1 (time to convert); only differ from s<k> when open
     chains_from_one = {f"f{k}": NULL_TS for k in range(2, n + 1)} if query.open else {}
-    keys = order_keys(t)
     r = t.select(
         "case",
-        "timestamp",
-        *[k for k in keys if k != "timestamp"],
+        *ORDER_KEYS,
         own=ibis.cases((entry_ok, t.timestamp), else_=NULL_TS),
         **{f"m{k}": m for k, m in match.items()},
         **cols,
@@ -191,7 +189,7 @@ def strict(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
         r = r.mutate(f1=ibis.cases((r.m1, r.s1), else_=NULL_TS))
     f = "f" if query.open else "s"
     for k in range(2, n + 1):
-        w = ibis.window(group_by=r.case, order_by=[r[c] for c in keys])
+        w = ibis.window(group_by=r.case, order_by=[r[c] for c in ORDER_KEYS])
         ok = r[f"m{k}"]
         if query.ties == "strict_increase":
             ok &= r.timestamp > r.timestamp.lag().over(w)

@@ -28,11 +28,10 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     CaseRule,
-    case_order,
     human_duration,
-    order_keys,
     person,
     with_cases,
 )
@@ -65,23 +64,21 @@ class ChannelsQuery(AnalysisQuery):
         return self.contacts.model_copy(update={"channel_kinds": kinds})
 
 
-#: The event columns the channel analyses read beside the order keys (:func:`order_keys`):
-#: what cases and people are made of, what the classification reads; the others are left
-#: out before any window, so that no sort carries them.
-_COLUMNS = ("timestamp", "case_id", "customer_id", "activity", "channel", "survey_type")
+#: The event columns the channel analyses read (the order keys, what cases and people are
+#: made of, what the classification reads); the others are left out before any window, so
+#: that no sort carries them.
+_COLUMNS = (*ORDER_KEYS, "case_id", "customer_id", "activity", "channel", "survey_type")
 
 
 def contact_events(events: ibis.Table, rules: ContactRules, rule: CaseRule | None) -> ibis.Table:
     """Every event with its case, classification and failure demand (the prepared relation):
     the columns the analyses read, of :data:`_COLUMNS`, and those they add."""
-    keys = order_keys(events, rule)
-    read = dict.fromkeys([*keys, *(c for c in _COLUMNS if c in events.columns)])
-    t = with_cases(events.select(*read), rule)
+    t = with_cases(events.select(*[c for c in _COLUMNS if c in events.columns]), rule)
     t = t.drop("case_id")  # read by the case rule only: no sort carries it
-    order = ibis.window(group_by=t.case, order_by=case_order(t))
+    order = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
     t = t.mutate(pos=ibis.row_number().over(order))  # sorted once, for every window after
     # the other order keys are read by that sort only: no later window carries them
-    t = t.drop(*[k for k in keys if k != "timestamp"])
+    t = t.drop(*[k for k in ORDER_KEYS if k != "timestamp"])
     return with_failure_demand(classify(t, rules, position="pos"))
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Literal
 import ibis
 from pydantic import BaseModel, ConfigDict, Field
 
-from journeyscope.analytics.cases import case_order, lookup, split_cases
+from journeyscope.analytics.cases import ORDER_KEYS, lookup, split_cases
 from journeyscope.events.catalogue import (
     CHANNEL_KINDS,
     HELP_NAMES,
@@ -132,7 +132,7 @@ def classify(events: ibis.Table, rules: ContactRules, position: str | None = Non
     again."""
     t = events
     if position is None:
-        case_w = ibis.window(group_by=t.case, order_by=case_order(t))
+        case_w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
         t = t.mutate(__pos=ibis.row_number().over(case_w))
     else:
         t = t.mutate(__pos=t[position])
@@ -200,8 +200,8 @@ def with_failure_demand(
     where it is wide and spilled (the value stream's: 29-32 -> 35-42 s)."""
     t = classified
     if "pos" not in t.columns:
-        order = ibis.window(group_by=t.case, order_by=case_order(t))
-        t = t.mutate(pos=ibis.row_number().over(order))
+        order = [t[k] for k in ORDER_KEYS]
+        t = t.mutate(pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=order)))
     if not split:
         return _failure_demand(t, step, steps)
     failed, plain = split_cases(t, t.failure)

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeyscope.analytics.cases import order_keys
+from journeyscope.analytics.cases import ORDER_KEYS
 from journeyscope.analytics.chains import long_rows
 
 if TYPE_CHECKING:
@@ -76,9 +76,8 @@ def ordered_rows(t: ibis.Table, query: FunnelQuery) -> ibis.Table:
             for k, s in enumerate(query.steps)
         ]
         code = sum(bits[1:], bits[0])
-        keys = ["ts" if k == "timestamp" else k for k in order_keys(t)]
-        r = t.select(*[k for k in keys if k != "ts"], case=t.case, ts=t.timestamp, code=code)
-        order = ["case", *keys]
+        r = t.select(*ORDER_KEYS[1:], case=t.case, ts=t.timestamp, code=code)
+        order = ["case", "ts", *ORDER_KEYS[1:]]
     else:
         r = long_rows(t, query).rename(code="step")
         order = [r.case, r.ts, r.code if query.ties == "advance" else -r.code]

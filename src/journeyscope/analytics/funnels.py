@@ -29,8 +29,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from journeyscope.analytics import chains, funnel_kernel, names
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
-    case_order,
     human_duration,
     property_value,
     with_cases,
@@ -215,7 +215,7 @@ def funnel_cases(events: ibis.Table, query: FunnelQuery) -> ibis.Table:
     if query.mode == "any_order":
         entering = [a for s in query.steps for a in s.activities]
     e = t.filter(t.activity.isin(entering))
-    w = ibis.window(group_by=e.case, order_by=case_order(e))
+    w = ibis.window(group_by=e.case, order_by=[e[k] for k in ORDER_KEYS])
     first = e.mutate(n=ibis.row_number().over(w), breakdown=property_value(e, query.breakdown))
     first = first.filter(first.n == 0).select("case", "breakdown")
     joined = out.left_join(first, out.case == first.case)

@@ -30,10 +30,9 @@ from pydantic import Field, model_validator
 
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
     CaseRule,
-    case_order,
-    order_keys,
     person,
     read_properties,
     with_cases,
@@ -125,11 +124,12 @@ class PathsQuery(AnalysisQuery):
         return "backward" if self.end is not None else "forward"
 
 
-#: The event columns paths read beside the order keys (:func:`order_keys`): what cases,
-#: people, nodes and channels are made of, and what contacts and work-item instances are
-#: told by. The others (identifiers, measures, the ``properties`` JSON when no instances are
-#: asked) are left out before any window, so that no sort carries them.
+#: The event columns paths read: the order keys, what cases, people, nodes and channels are
+#: made of, and what contacts and work-item instances are told by. The others (identifiers,
+#: measures, the ``properties`` JSON when no instances are asked) are left out before any
+#: window, so that no sort carries them.
 _COLUMNS = (
+    *ORDER_KEYS,
     "case_id",
     "customer_id",
     "activity",
@@ -165,15 +165,17 @@ def ordered_events(
     :mod:`journeyscope.analytics.work_items`)."""
     if instances:  # the one property the instances read, taken out of the JSON before any sort
         events = read_properties(events, [LIFECYCLE])
-    keys = order_keys(events, rule)
-    t = with_cases(events.select(*keys, *[c for c in _COLUMNS if c in events.columns]), rule)
+    wanted = {c: events[c] for c in _COLUMNS if c in events.columns}
+    t = with_cases(events.select(**wanted), rule)
     t = t.mutate(
-        pos=ibis.row_number().over(ibis.window(group_by=t.case, order_by=case_order(t))),
+        pos=ibis.row_number().over(
+            ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
+        ),
         node=_cleaned(t.activity, cleaning),
         person=person(t),
     )
     # the identifiers and order keys are read by that sort only: no later window carries them
-    t = t.drop(*[c for c in (*keys, "case_id", "customer_id") if c in t.columns])
+    t = t.drop(*[c for c in (*ORDER_KEYS, "case_id", "customer_id") if c in t.columns])
     out = ["case", "person", "pos", "node", "channel"]
     if instances:
         t = work_instances(t, position="pos")

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import ibis
 from pydantic import BaseModel
 
-from journeyscope.analytics.cases import AnalysisQuery, CaseRule, case_order, epoch_ms, with_cases
+from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, epoch_ms, with_cases
 from journeyscope.analytics.semantics import with_stated
 
 DFG_SEMANTICS = (
@@ -36,7 +36,7 @@ def follows(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
     event), ``ms_to_next`` (milliseconds) and ``first`` (true for the case's first event).
     """
     t = with_cases(events, rule)
-    w = ibis.window(group_by=t.case, order_by=case_order(t))
+    w = ibis.window(group_by=t.case, order_by=[t[k] for k in ORDER_KEYS])
     ms = epoch_ms(t.timestamp)
     return t.select(
         case=t.case,

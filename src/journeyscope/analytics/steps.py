@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ibis
 
-from journeyscope.analytics.cases import case_order
+from journeyscope.analytics.cases import ORDER_KEYS
 from journeyscope.analytics.funnels import FunnelStep
 from journeyscope.definitions.graph import passable, successors
 from journeyscope.definitions.models import Journey
@@ -68,7 +68,7 @@ def step_times(events: ibis.Table, journey: Journey) -> ibis.Table:
         schema={"activity": "string", "step": "string"},
     )
     t = events.filter(events.activity.isin(acts)).join(table, "activity")
-    w = ibis.window(group_by=t.case_id, order_by=case_order(t))
+    w = ibis.window(group_by=t.case_id, order_by=[t[k] for k in ORDER_KEYS])
     t = t.mutate(prev_step=t.step.lag().over(w), prev_ts=t.timestamp.lag().over(w))
     moved = t.filter(t.prev_step.notnull() & (t.prev_step != t.step))
     seconds = moved.timestamp.epoch_seconds() - moved.prev_ts.epoch_seconds()

@@ -46,11 +46,10 @@ from journeyscope.analytics._value_result import (
     value_result,
 )
 from journeyscope.analytics.cases import (
+    ORDER_KEYS,
     AnalysisQuery,
-    case_order,
     epoch_ms,
     lookup,
-    order_keys,
     property_value,
     split_cases,
     with_cases,
@@ -108,7 +107,7 @@ def _cost(t: ibis.Table, q: ValueQuery) -> tuple[ibis.Value, ibis.Value]:
 
 
 #: The columns of the events the value stream (and what builds on it: ``compare``) reads,
-#: and those that order a case's events (:func:`order_keys`, left behind once ordered). The
+#: and those that order a case's events (:data:`ORDER_KEYS`, left behind once ordered). The
 #: rest, the ``properties`` JSON above all (read once, for the lifecycle), is left behind
 #: before the per-case windows: each window carries and sorts every column it is given.
 CARRIED = ("case", "timestamp", "activity", "channel", "survey_type", "survey_score")
@@ -130,11 +129,11 @@ def value_events(events: ibis.Table, q: ValueQuery) -> ibis.Table:
         step = lookup(cased.activity, regular, "string")
     else:
         step = ibis.null("string")  # set once the failures and help contacts are known
-    keys = [k for k in order_keys(cased) if k not in CARRIED]
+    keys = [k for k in ORDER_KEYS if k not in CARRIED]
     narrow = cased.select(*CARRIED, *keys, cost=cost, cost_from=origin, life=life, step=step)
     ms = epoch_ms(narrow.timestamp)
     # the case's order and the time since the event before, in one window (one sort)
-    case_w = ibis.window(group_by=narrow.case, order_by=case_order(narrow))
+    case_w = ibis.window(group_by=narrow.case, order_by=[narrow[k] for k in ORDER_KEYS])
     t = narrow.mutate(
         seq=ibis.row_number().over(case_w) + 1,
         pos=ibis.row_number().over(case_w),  # the classification's position: no sort again

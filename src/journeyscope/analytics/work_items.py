@@ -34,7 +34,7 @@ from typing import Final
 
 import ibis
 
-from journeyscope.analytics.cases import case_order, property_value, split_cases
+from journeyscope.analytics.cases import ORDER_KEYS, property_value, split_cases
 
 #: The property that holds an event's lifecycle transition.
 LIFECYCLE: Final = "lifecycle:transition"
@@ -92,7 +92,7 @@ def instances(cases: ibis.Table, position: str | None = None) -> ibis.Table:
     t = cases.mutate(item=work_item(cases), life=transition(cases))
     t, plain = split_cases(t, t.life.notnull())
     plain = plain.mutate(opens=ibis.literal(True)).drop("life")
-    order = case_order(t) if position is None else [t[position]]
+    order = [t[k] for k in ORDER_KEYS] if position is None else [t[position]]
     same = ibis.window(group_by=[t.case, t.item], order_by=order)
     earlier = ibis.window(group_by=[t.case, t.item], order_by=order, rows=(None, -1))
     prev_life = t.life.lag().over(same)

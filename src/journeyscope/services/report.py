@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import ibis
 
 from journeyscope.analytics.backends import IbisBackend
-from journeyscope.analytics.cases import CaseRule, with_cases, with_position
+from journeyscope.analytics.cases import CaseRule, with_cases
 from journeyscope.analytics.channels import ChannelsQuery
 from journeyscope.analytics.contacts import ContactRules
 from journeyscope.analytics.duckdb_connection import kept
@@ -124,16 +124,14 @@ class _Clock:
 
 
 def _scope(events: ibis.Table, journey: Journey | None, rule: CaseRule) -> ibis.Table:
-    """Events with ``case_id`` set by ``rule``; with a design, only the cases it covers; with
-    each event's position in its case (:func:`with_position`), which every analysis's
-    windows over a case sort by."""
+    """Events with ``case_id`` set by ``rule``; with a design, only the cases it covers."""
     cased = with_cases(events, rule)
     if journey is not None:
         acts = [a for s in journey.steps if not s.anytime for a in s.activities]
         if acts:
             hit = cased.filter(cased.activity.isin(acts)).select("case").distinct()
             cased = cased.filter(cased.case.isin(hit.case))
-    return with_position(cased.mutate(case_id=cased.case).drop("case"))
+    return cased.mutate(case_id=cased.case).drop("case")
 
 
 def compute_report(
