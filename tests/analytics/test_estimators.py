@@ -50,9 +50,7 @@ def test_collinear_covariates_and_explained_exposures() -> None:
     assert np.isnan(explained["effect"]).all(), "an exposure the covariates explain: no effect"
 
 
-def test_an_exposure_where_the_covariates_explain_the_outcome_has_no_effect_in_any_row_order() -> (
-    None
-):
+def test_an_exposure_inside_a_group_of_equal_outcomes_has_p_one_in_any_row_order() -> None:
     """Every exposed row sits in a group (a covariate) whose outcomes are all equal: the
     adjusted effect is 0 and so is its error, and p is 1 whatever order the rows come in
     (both were rounding error, and p anything between 0.80 and 0.93, in moments of truth)."""

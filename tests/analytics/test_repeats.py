@@ -3,9 +3,11 @@ occurrences and back-moves."""
 
 from __future__ import annotations
 
+import random
+
 import ibis
 
-from journeyscope.analytics.repeats import merge_repeats
+from journeyscope.analytics.repeats import merge_repeats, with_repeats
 
 
 def test_consecutive_repeats_merge_into_their_first_event() -> None:
@@ -30,12 +32,6 @@ def test_first_occurrences_and_back_moves_are_those_of_their_definition() -> Non
     then order; on generated sequences (repeats, null nodes, positions with gaps, in any row
     order) ``first`` is the least position of its (case, node) and ``back`` a later
     occurrence right after another node, row by row."""
-    import random
-
-    import ibis
-
-    from journeyscope.analytics.repeats import with_repeats
-
     rng = random.Random(5)
     rows = []
     for c in range(300):
