@@ -32,22 +32,35 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
     return get
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The engines a test that uses ``declared`` or ``backend`` runs on: DuckDB, and Spark as
+    well where it is marked ``both_engines``. Each analysis is one Ibis expression on either
+    engine, and each Spark query costs seconds of a JVM's planning, so Spark runs where it
+    can differ: each analysis on a whole log (real or synthetic), the rules that depend on
+    the engine (ties in time, input order, time zones, kept intermediates), and a test per
+    analysis that runs its hand-checked cases together on both; the other hand-checked cases
+    run on DuckDB only."""
+    engines = BACKENDS if metafunc.definition.get_closest_marker("both_engines") else ["duckdb"]
+    for name in ("declared", "backend"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, engines, indirect=True)
+
+
+@pytest.fixture
 def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Backend]]:
-    """``declared({"c1": "A@0 B@1"})``: a backend over journeys declared as data, on each
-    backend (DuckDB, and Spark in local mode): every test that uses it runs on both, and its
-    expected figures hold on both."""
+    """``declared({"c1": "A@0 B@1"})``: a backend over journeys declared as data, on the
+    test's engine (:func:`pytest_generate_tests`)."""
     backend = request.param
     if backend == "spark":
         request.getfixturevalue("spark")  # the session, stopped at the end of the test session
     yield lambda cases, **kw: backend_for(journeys(cases, **kw), backend)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    """The backend's name (``duckdb``, and ``spark`` with its session started), for the
-    analyses a service runs from settings (``Settings.engine``): each test that uses it runs
-    on both, and its expected figures hold on both."""
+    """The engine's name (``duckdb``, or ``spark`` with its session started: see
+    :func:`pytest_generate_tests`), for the analyses a service runs from settings
+    (``Settings.engine``)."""
     name: str = request.param
     if name == "spark":
         request.getfixturevalue("spark")

@@ -23,6 +23,7 @@ def lifecycle(table: pa.Table, transitions: list[str | None]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=table.schema)
 
 
+@pytest.mark.both_engines
 def test_activity_key_joins_the_lifecycle_onto_the_activity(backend: str) -> None:
     table = lifecycle(
         journeys({"c1": "A@0 A@1 B@2", "c2": "A@0 A@1"}),

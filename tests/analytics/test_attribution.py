@@ -237,6 +237,7 @@ def check_every_model_sums(
             assert all(c.conversions > 0 for c in m.credits)
 
 
+@pytest.mark.both_engines
 def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store, backend: str) -> None:
     b = stored(synthetic_store, backend)
     rule = CaseRule.per_customer()
@@ -251,6 +252,7 @@ def test_synthetic_store_reconciles_with_the_funnel(synthetic_store: Store, back
         assert m.total == pytest.approx(r.overall.conversions, abs=1e-4), m.model
 
 
+@pytest.mark.both_engines
 def test_real_log_every_model_sums(real_log: Callable[[str], RealLog], backend: str) -> None:
     log = real_log("receipt.csv")
     with Store(log.store) as store:

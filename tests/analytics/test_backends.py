@@ -203,6 +203,7 @@ DEVIANT = {
 }
 
 
+@pytest.mark.both_engines
 def test_the_conformance_replay_is_kept_once_per_events_design_and_rule(
     declared: Callable[..., Backend], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,6 +231,7 @@ def test_the_conformance_replay_is_kept_once_per_events_design_and_rule(
     assert backend.conformance(backend.events(), design, CaseRule.given()) is not kept
 
 
+@pytest.mark.both_engines
 def test_moments_read_the_kept_replay_and_give_what_a_replay_of_their_own_gives(
     declared: Callable[..., Backend], monkeypatch: pytest.MonkeyPatch
 ) -> None:

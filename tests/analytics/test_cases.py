@@ -27,6 +27,8 @@ from journeyscope.analytics.cases import (
 )
 from journeyscope.errors import InvalidQueryError
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 #: (case_id, customer_id, activity, hours after T0, properties)
 ROWS = [

@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from analytics_kit import backend_for, journeys
 
 from journeyscope.analytics import chains
 from journeyscope.analytics.cases import with_cases
 from journeyscope.analytics.funnels import Exclusion, FunnelQuery, FunnelStep
+
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
 
 ABC = ("A", "B", "C")
 

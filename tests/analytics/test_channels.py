@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from journeyscope.analytics import Backend, ChannelsQuery
 from journeyscope.analytics.channels import (
     completion,
@@ -45,6 +47,7 @@ def test_channel_switches_digital_completion_and_repeats(declared: Declared) -> 
     assert "first of: Done" in r.semantics
 
 
+@pytest.mark.both_engines
 def test_channel_sets_are_parameters(declared: Declared) -> None:
     backend = declared({"c1": "Apply/web@0 Help/email@1 Done/web@2"})
     default = backend.run(ChannelsQuery(outcomes=("Done",)))
@@ -77,6 +80,7 @@ def _prepared(
     return backend, contact_events(backend.events(), rules or ContactRules(), None)
 
 
+@pytest.mark.both_engines
 def test_moves_pair_consecutive_contacts_and_skip_events_that_are_not_contacts(
     declared: Declared,
 ) -> None:

@@ -44,6 +44,7 @@ def who(backend: Backend, cohort: Cohort) -> set[str]:
     return {r["who"] for r in backend.rows(members(backend.events(), cohort))}
 
 
+@pytest.mark.both_engines
 def test_rules_by_hand(declared: Declared) -> None:
     e = declared(LOG)
     buy = Condition(activity="Buy")
@@ -63,6 +64,7 @@ def test_rules_by_hand(declared: Declared) -> None:
     assert who(e, Cohort(name="x", conditions=(phone,))) == {"p4"}
 
 
+@pytest.mark.both_engines
 def test_list_cohort_keeps_only_known_customers(declared: Declared) -> None:
     e = declared(LOG)
     assert who(e, Cohort(name="vip", customers=("p2", "p4", "nobody"))) == {"p2", "p4"}
@@ -94,6 +96,7 @@ def test_as_a_breakdown(declared: Declared) -> None:
     assert NONE not in {r["cohort"] for r in rows}
 
 
+@pytest.mark.both_engines
 def test_a_cohorts_analyses_read_one_replay_kept_by_the_backend_it_narrows(
     declared: Declared, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,6 +148,7 @@ def test_a_cohort_is_a_rule_or_a_list() -> None:
         Condition(property="segment")
 
 
+@pytest.mark.both_engines
 def test_complements_partition_the_synthetic_customers(
     synthetic_store: Store, backend: str
 ) -> None:
@@ -156,6 +160,7 @@ def test_complements_partition_the_synthetic_customers(
     assert not did & did_not and len(did | did_not) == total[0][0] and did
 
 
+@pytest.mark.both_engines
 def test_real_log_cohort_matches_sql(real_log: Callable[[str], RealLog], backend: str) -> None:
     with Store(real_log("receipt.csv").store) as store:
         internet = Cohort(

@@ -17,6 +17,8 @@ from journeyscope.config import Settings
 from journeyscope.errors import InvalidQueryError
 from journeyscope.services.backlog import compare_step
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 DAY = timedelta(days=1)
 
 JOURNEY = line_journey("j", "ABC")

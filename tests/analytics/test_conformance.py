@@ -353,6 +353,7 @@ def receipt_store(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.both_engines
 def test_real_log_receipt_matches_a_reference_replay(receipt_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "permit_receipt.yaml")
     t = stored(receipt_store, backend).events()
@@ -398,6 +399,7 @@ def test_real_log_receipt_report(receipt_store: Store, backend: str) -> None:
     assert report.case_rule.startswith("case_id from the data")
 
 
+@pytest.mark.both_engines
 def test_synthetic_tenancy(synthetic_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "tenancy.yaml")
     report = conformance(stored(synthetic_store, backend).events(), journey).collect()
@@ -433,6 +435,7 @@ def test_synthetic_tenancy(synthetic_store: Store, backend: str) -> None:
     assert 0.5 < report.fitness.mean < 1.0
 
 
+@pytest.mark.both_engines
 def test_replay_columns(synthetic_store: Store, backend: str) -> None:
     journey = load_journey(EXAMPLES / "maintenance_loan.yaml")
     moves = replay(stored(synthetic_store, backend).events(), journey)
@@ -458,19 +461,32 @@ def test_replay_columns(synthetic_store: Store, backend: str) -> None:
 # --------------------------------------------------------------------------- on Spark
 
 
+def same_on_spark(journey: Journey, events: ibis.Table, rule: CaseRule | None = None) -> set[str]:
+    """Conformance of ``events`` to ``journey`` gives the same cases, deviations and summary
+    on Spark as on DuckDB; the deviation types found."""
+    from journeyscope.analytics.backends import spark_session
+
+    spark = ibis.pyspark.connect(spark_session("local[2]"))
+    result = conformance(events, journey, rule)
+    expected = result.cases.order_by("case").to_pyarrow().to_pylist()
+    assert expected
+    assert spark.to_pyarrow(result.cases.order_by("case")).to_pylist() == expected
+    devs = result.deviations.order_by(["case", "seq", "type"])
+    assert spark.to_pyarrow(devs).to_pylist() == devs.to_pyarrow().to_pylist()
+    (summary,) = spark.to_pyarrow(result.summary).to_pylist()
+    (duck,) = result.summary.to_pyarrow().to_pylist()
+    assert summary["cases"] == duck["cases"]
+    assert summary["mean"] == pytest.approx(duck["mean"])
+    return {row["type"] for row in devs.to_pyarrow().to_pylist()}
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark_gives_the_same_results_as_duckdb() -> None:
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("journeyscope-conformance-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-    spark = ibis.pyspark.connect(session)
+    """The hand-checked cases above (run on DuckDB only: each is several Spark queries of
+    seconds), together on two journeys: every deviation type, designed loops, anytime,
+    optional and unobservable steps, several entries, a designed exit, time limits on a
+    step and on the outcome, repeats, equal timestamps and cases out of scope."""
     journey = design(
         [
             "a",
@@ -482,26 +498,60 @@ def test_spark_gives_the_same_results_as_duckdb() -> None:
         [("a", "b"), ("b", "c"), ("c", "b", True), ("c", "d")],
         outcome={"description": "done", "step": "d"},
     )
+    found = same_on_spark(
+        journey,
+        hourly(
+            {
+                "ok": ["A", "B", "C", "D"],
+                "skip": ["A", "C", "D"],
+                "odd": ["A", "Oops", "Call", "B", "C", "D"],
+                "back": ["A", "B", "A", "B", "C", "D"],
+                "mid": ["B", "C", "D"],
+                "left": ["A", "B"],
+                "late": [("A", 0), ("B", 1), ("C", 40.5), ("D", 41)],
+                "order": ["A", "C", "B", "D"],
+                "repeats": ["A", "A", "B", "B", "C", "C", "D"],
+                "ties": [("A", 0), ("C", 1), ("B", 1), ("C", 2), ("D", 3)],
+                "other": ["X", "Y"],
+            }
+        ),
+    )
+    branches = design(
+        [
+            {"id": "a", "optional": True},
+            "b",
+            {"id": "x", "activities": []},
+            "b1",
+            "b2",
+            "c",
+            "declined",
+        ],
+        [
+            ("a", "b"),
+            ("b", "x"),
+            ("x", "b1"),
+            ("x", "b2"),
+            ("b1", "c"),
+            ("b2", "c"),
+            ("b", "declined"),
+        ],
+        entries=["a", "b"],
+        exits=["declined"],
+        outcome={"description": "done", "step": "c", "within": "2 days"},
+    )
     cases: dict[str, Case] = {
-        "ok": ["A", "B", "C", "D"],
-        "skip": ["A", "C", "D"],
-        "odd": ["A", "Oops", "Call", "B", "C", "D"],
-        "back": ["A", "B", "A", "B", "C", "D"],
-        "mid": ["B", "C", "D"],
-        "left": ["A", "B"],
-        "late": [("A", 0), ("B", 1), ("C", 40.5), ("D", 41)],
-        "order": ["A", "C", "B", "D"],
+        "through": ["A", "B", "B1", "C"],
+        "second entry": ["B", "B2", "C"],
+        "cross": ["A", "B", "B1", "B2", "C"],
+        "declined": ["A", "B", "DECLINED"],
+        "slow": [("B", 0), ("B1", 30), ("C", 72)],
+        "mid": ["B1", "C"],
     }
-    table = hourly(cases)
-    result = conformance(table, journey)
-    expected = result.cases.order_by("case").to_pyarrow().to_pylist()
-    got = spark.to_pyarrow(result.cases.order_by("case")).to_pylist()
-    assert got == expected
-    devs = result.deviations.order_by(["case", "seq", "type"])
-    assert spark.to_pyarrow(devs).to_pylist() == devs.to_pyarrow().to_pylist()
-    summary = spark.to_pyarrow(result.summary).to_pylist()[0]
-    assert summary["cases"] == 8
-    assert summary["mean"] == pytest.approx(result.summary.to_pyarrow().to_pylist()[0]["mean"])
+    events = hourly(cases)
+    found |= same_on_spark(branches, events)
+    assert found == set(DEVIATIONS)
+    two_customers = events.mutate(customer_id=ibis.ifelse(events.case_id < "m", "p1", "p2"))
+    same_on_spark(branches, two_customers, CaseRule.per_customer())
 
 
 def test_loops_marked_both_ways_are_one_designed_back_edge(backend: str) -> None:

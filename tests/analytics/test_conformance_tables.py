@@ -22,6 +22,8 @@ from journeyscope.analytics.conformance_tables import (
 )
 from journeyscope.definitions.models import Journey
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 

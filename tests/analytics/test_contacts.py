@@ -135,6 +135,7 @@ def test_failure_demand_ends_at_the_next_step_attempt(declared: Declared) -> Non
     assert backend.run(ChannelsQuery()).failure_demand.failure_demand_contacts == 0
 
 
+@pytest.mark.both_engines
 def test_synthetic_truth_is_recovered_and_views_reconcile(
     synthetic_store: Store, backend: str
 ) -> None:
@@ -195,6 +196,7 @@ def test_catalogue_infer_proposes_the_classification() -> None:
     }
 
 
+@pytest.mark.both_engines
 def test_receipt_desk_is_a_case_attribute(real_log: Callable[[str], RealLog], backend: str) -> None:
     with Store(real_log("receipt.csv").store) as store:
         r = stored(store, backend).run(ChannelsQuery())

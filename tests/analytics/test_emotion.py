@@ -17,6 +17,8 @@ from journeyscope.definitions import Journey
 from journeyscope.definitions.loader import load_journey
 from journeyscope.events import Store
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
 
 JOURNEY = Journey.model_validate(

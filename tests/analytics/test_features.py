@@ -24,6 +24,8 @@ from journeyscope.analytics.features import (
     with_person,
 )
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 DAY = timedelta(days=1)
 
 

@@ -34,6 +34,7 @@ def test_strict_mode_needs_the_very_next_event(declared: Declared) -> None:
     assert levels(declared, cases, mode="strict") == {"c1": 3, "c2": 1, "c3": 3}
 
 
+@pytest.mark.both_engines
 def test_strict_mode_orders_equal_timestamps_by_input(declared: Declared) -> None:
     cases = {"c1": "A@0 B@0 C@0", "c2": "B@0 A@0 C@0"}
     assert levels(declared, cases, mode="strict") == {"c1": 3, "c2": 1}
@@ -64,6 +65,7 @@ def test_latest_entry_is_kept_for_each_step(declared: Declared) -> None:
     assert levels(declared, cases, window=timedelta(minutes=5)) == {"c1": 3}
 
 
+@pytest.mark.both_engines
 def test_equal_timestamps_may_advance_in_step_order(declared: Declared) -> None:
     """Ties advance whatever the input order (ClickHouse's default)."""
     cases = {"c1": "A@0 B@0 C@0", "c2": "C@0 B@0 A@0", "c3": "A@0 B@1 C@1"}
@@ -152,6 +154,7 @@ def test_time_to_convert_is_the_fastest_converting_attempt(declared: Declared) -
     assert backend.run(first).time_to_convert.median_seconds == 720.0
 
 
+@pytest.mark.both_engines
 def test_breakdown_takes_the_value_on_the_entry_event(declared: Declared) -> None:
     backend = declared({"a1": "A/web@0 B/phone@1", "a2": "A/app@0", "b1": "A/web@0 B@1 C@2"})
     r = backend.run(FunnelQuery(steps=ABC, breakdown="channel"))
@@ -169,6 +172,7 @@ def test_alternative_activities_in_one_step(declared: Declared) -> None:
     assert got == {"c1": 3, "c2": 3}
 
 
+@pytest.mark.both_engines
 def test_results_state_their_semantics(declared: Declared) -> None:
     q = FunnelQuery(steps=ABC, window=timedelta(days=30), entry="first", ties="strict_increase")
     s = declared({"c1": "A@0 B@1 C@2"}).run(q).semantics

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import ibis
+import pytest
 from analytics_kit import BASE, backend_for, canonical, line_journey
 
 from journeyscope.analytics.backends import Backend
@@ -23,6 +24,8 @@ from journeyscope.analytics.moments_experiences import (
     narrowed,
     risk_sets,
 )
+
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
 
 Event = tuple[str, str | None, float] | tuple[str, str | None, float, float]
 

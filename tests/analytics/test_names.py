@@ -16,6 +16,8 @@ from journeyscope.analytics.names import (
 )
 from journeyscope.errors import UnknownNameError
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 EVENTS = ibis.memtable(
     {
         "activity": ["Apply", "Upload documents", "Apply", None],

@@ -17,6 +17,8 @@ from journeyscope.analytics import (
 from journeyscope.analytics.paths import CleaningRule
 from journeyscope.errors import UnknownNameError
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 Declared = Callable[..., Backend]
 CASES = {
     "c1~p1": "Apply/web@0 Upload_documents/web@1 Pay/web@2",

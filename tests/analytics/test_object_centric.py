@@ -88,6 +88,7 @@ def reference(data: dict[str, Any]) -> dict[str, Counter[tuple[str, str]]]:
     return out
 
 
+@pytest.mark.both_engines
 def test_real_example_matches_a_reference_implementation(
     real_data: Path, tmp_path: Path, backend: str
 ) -> None:

@@ -16,6 +16,7 @@ def edges(result: object) -> set[tuple[int, str, str, int]]:
     return {(e.step, e.source, e.target, e.cases) for e in result.edges}  # type: ignore[attr-defined]
 
 
+@pytest.mark.both_engines
 def test_forward_paths_from_the_first_start(declared: Declared) -> None:
     backend = declared({"c1": "X@0 A@1 B@2 C@3 D@4", "c2": "A@0 B@1 A@2 C@3", "c3": "B@0 C@1"})
     r = backend.run(PathsQuery(start="A", steps=3, loops=False))
@@ -29,6 +30,7 @@ def test_forward_paths_from_the_first_start(declared: Declared) -> None:
     }
 
 
+@pytest.mark.both_engines
 def test_backward_paths_end_at_the_last_step(declared: Declared) -> None:
     backend = declared({"c1": "A@0 B@1 C@2 D@3", "c2": "B@0 D@1 D@2"})
     r = backend.run(PathsQuery(end="D", steps=3, loops=False))
@@ -162,6 +164,7 @@ def test_hiding_an_anchor_or_an_unknown_activity_is_an_error(declared: Declared)
         backend.run(PathsQuery(hide=("Survey snet",), loops=False))
 
 
+@pytest.mark.both_engines
 def test_intermediates_kept_once_give_what_each_output_computing_them_gives(
     declared: Declared, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,8 @@ import pytest
 from journeyscope.analytics import Backend, CaseRule, DfgQuery
 from journeyscope.analytics.process import activity_counts, dfg, duration_stats, follows
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 Declared = Callable[..., Backend]
 
 

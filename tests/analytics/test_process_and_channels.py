@@ -21,6 +21,8 @@ from journeyscope.analytics import (
 )
 from journeyscope.events import Store
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 Declared = Callable[..., Backend]
 
 

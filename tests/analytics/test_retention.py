@@ -126,6 +126,7 @@ def check_identities(backend: Backend, period: str) -> tuple[int, int]:
     return news, len(life.periods)
 
 
+@pytest.mark.both_engines
 def test_synthetic_store_identities(synthetic_store: Store, backend: str) -> None:
     b = stored(synthetic_store, backend)
     customers, weeks = check_identities(b, "week")
@@ -134,6 +135,7 @@ def test_synthetic_store_identities(synthetic_store: Store, backend: str) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.both_engines
 def test_real_log_identities(real_log: Callable[[str], RealLog], backend: str) -> None:
     with Store(real_log("helpdesk.xes.gz").store) as store:
         b = stored(store, backend)

@@ -117,6 +117,7 @@ def test_conformance_states_its_scope_and_design(backend: str) -> None:
     assert "filters: cases with an event of a regular (not anytime) step" in report.semantics
 
 
+@pytest.mark.both_engines
 def test_filters_are_named(backend: str) -> None:
     paths = PathsQuery(start="A", end="C")
     b = backend_for(journeys({"c1": "A@0 B@1 C@2"}), backend)

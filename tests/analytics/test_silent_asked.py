@@ -19,6 +19,8 @@ from journeyscope.analytics.silent_sim import simulate
 from journeyscope.errors import UnknownNameError
 from journeyscope.events import Store
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 
 def test_asked_is_invited_or_answered_and_says_how_it_was_found() -> None:
     invited = np.array([True, True, False, True])

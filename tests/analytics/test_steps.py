@@ -12,6 +12,8 @@ from analytics_kit import backend_for, journeys
 from journeyscope.analytics.steps import design_funnel, main_route, step_times
 from journeyscope.definitions.models import Journey
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 
 def design(
     steps: Sequence[str | dict[str, Any]],

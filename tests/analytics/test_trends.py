@@ -108,6 +108,7 @@ def check(result: TrendsResult) -> None:
         assert p.conversions <= p.cases <= p.events
 
 
+@pytest.mark.both_engines
 def test_synthetic_store_reconciles_with_the_catalogue(
     synthetic_store: Store, backend: str
 ) -> None:

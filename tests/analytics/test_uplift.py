@@ -26,6 +26,8 @@ from journeyscope.events import Store
 from journeyscope.services.analyses import UPLIFT_TABLES
 from journeyscope.services.spark_views import spark_views
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 
 def _t(day: str) -> float:
     return datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()

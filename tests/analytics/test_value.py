@@ -227,6 +227,7 @@ def test_scheduled_events_are_no_occurrences(backend: str) -> None:
     assert a.processing is not None and a.processing.total_hours == 2.0
 
 
+@pytest.mark.both_engines
 def test_synthetic_failure_demand_follows_the_generator(
     synthetic_store: Store, backend: str
 ) -> None:
@@ -266,6 +267,7 @@ def test_synthetic_failure_demand_follows_the_generator(
     assert not r.totals.processing_observed
 
 
+@pytest.mark.both_engines
 def test_value_stream_on_the_receipt_log(real_log: Callable[[str], RealLog], backend: str) -> None:
     log = real_log("receipt.csv")
     costs = {"Internet": 0.5, "Desk": 12.0, "Post": 3.0, "e-mail": 1.5}

@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from journeyscope.analytics import Backend, VariantsQuery
 from journeyscope.analytics.variants import SEPARATOR, case_variants, ranked, variants
 
+pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
+
 Declared = Callable[..., Backend]
 
 

@@ -70,6 +70,7 @@ def opened(table: pa.Table, engine: str, key: tuple[str, ...] = ()) -> dict[str,
 
 
 @pytest.mark.parametrize("key", [(), KEY])
+@pytest.mark.both_engines
 def test_instances_open_at_new_work_only(key: tuple[str, ...], backend: str) -> None:
     got = opened(lifecycle_log(CASES), backend, key)
     assert got["sessions"] == ["A", "W", "B", "C"]
@@ -82,6 +83,7 @@ def test_instances_open_at_new_work_only(key: tuple[str, ...], backend: str) -> 
     assert got["status"] == (["S (open)", "T", "S (open)"] if key else ["S", "T", "S"])
 
 
+@pytest.mark.both_engines
 def test_a_case_opens_the_same_instances_whatever_the_other_cases_carry(backend: str) -> None:
     """Cases without a lifecycle transition skip the instances' windows; alone, among
     lifecycle cases, or among cases without one, each case opens the same instances."""
@@ -93,6 +95,7 @@ def test_a_case_opens_the_same_instances_whatever_the_other_cases_carry(backend:
 
 
 @pytest.mark.parametrize("key", [(), KEY])
+@pytest.mark.both_engines
 def test_going_back_ignores_the_transitions_of_one_work_item(
     key: tuple[str, ...], backend: str
 ) -> None:
@@ -106,6 +109,7 @@ def test_going_back_ignores_the_transitions_of_one_work_item(
     assert "schedule, start, complete" in loops.semantics
 
 
+@pytest.mark.both_engines
 def test_moments_name_work_items_and_skip_their_transitions(backend: str) -> None:
     cases = {
         **{f"ok{i}": "W:schedule@0 X:complete@1 W:start@2 W:complete@3 Done@4" for i in range(4)},
