@@ -23,7 +23,7 @@ survey_type    string       NPS, CSAT or CES when the event is a survey answer
 survey_score   float64      0-10 (NPS), 1-5 (CSAT), 1-7 (CES)
 sentiment      float64      -1 (negative) ... +1 (positive)
 cost           float64      cost to serve this interaction, >= 0
-properties     JSON string  every other input column, nulls left out
+properties     JSON string  every other input column (an empty value as JSON null)
 =============  ===========  =====================================================
 """
 
