@@ -37,9 +37,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     well where it is marked ``both_engines``. Each analysis is one Ibis expression on either
     engine, and each Spark query costs seconds of a JVM's planning, so Spark runs where it
     can differ: each analysis on a whole log (real or synthetic), the rules that depend on
-    the engine (ties in time, input order, time zones, kept intermediates), and a test per
-    analysis that runs its hand-checked cases together on both; the other hand-checked cases
-    run on DuckDB only."""
+    the engine (ties in time, input order, time zones, kept intermediates), whole modules
+    whose cases are cheap on Spark, and conformance's hand-checked cases together in one test
+    (``test_spark_gives_the_same_results_as_duckdb``); the other hand-checked cases run on
+    DuckDB only."""
     engines = BACKENDS if metafunc.definition.get_closest_marker("both_engines") else ["duckdb"]
     for name in ("declared", "backend"):
         if name in metafunc.fixturenames:
