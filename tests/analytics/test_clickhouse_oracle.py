@@ -43,8 +43,9 @@ def log(request: pytest.FixtureRequest, real_log: Callable[[str], RealLog]) -> R
     return real_log(request.param)
 
 
-#: Each quick log on Spark too; the two large ones on DuckDB only, for the suite's time (the
-#: work-items and activity-key tests read them on Spark)
+#: Each quick log on Spark too; the two large ones on DuckDB only, for the suite's time (each
+#: is checked against ClickHouse here, and the work-items and activity-key tests read them on
+#: DuckDB)
 ON_SPARK = [pytest.param(name, marks=pytest.mark.spark) for name in QUICK_LOGS]
 
 

@@ -55,7 +55,8 @@ def run(
     journey: Journey, cases: dict[str, Case], engine: str = "duckdb"
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """(per-case rows by case id, deviation rows ordered by case and position), replayed
-    on ``engine`` (the ``backend`` fixture: DuckDB, and Spark in the whole suite)."""
+    on ``engine`` (the ``backend`` fixture: DuckDB, and Spark too for the tests marked
+    ``both_engines``)."""
     backend = hourly_backend(cases, engine)
     result = conformance(backend.events(), journey)
     per_case = {r["case"]: r for r in backend.rows(result.cases)}

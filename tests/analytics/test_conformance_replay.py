@@ -1,7 +1,8 @@
 """Conformance replay (analytics/conformance_replay.py): every move of every case in scope,
 judged by the design, as one row each; the design's step table; and whole seconds as the
-time limits count them, on DuckDB and on Spark (the ``backend`` fixture). The deviations built
-on the moves: test_conformance.py."""
+time limits count them, on DuckDB (the ``backend`` fixture; hand-checked cases are replayed
+on Spark together in test_conformance.py). The deviations built on the moves:
+test_conformance.py."""
 
 from __future__ import annotations
 

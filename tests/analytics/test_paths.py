@@ -1,7 +1,8 @@
 """The paths picture drawn from one grouped query (analytics/paths.py): edges beyond the top
 become "(other)" per source, nodes count the paths that ended there, and the number of paths
 is read at the anchor's step, forward and backward. The whole analysis against hand counts
-and on both backends is tests/analytics/test_paths_and_loops.py."""
+(and a few of them, with the kept intermediates, on Spark too) is
+tests/analytics/test_paths_and_loops.py."""
 
 from __future__ import annotations
 

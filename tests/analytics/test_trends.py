@@ -1,6 +1,7 @@
 """Trends against hand computation on declared journeys (one unit = a day; 2024-01-01, the
-common start, is a Monday), on DuckDB and Spark; and their identities on the synthetic store
-(conversions add up to the cases that did the event; the total line equals the catalogue)."""
+common start, is a Monday), on DuckDB; and their identities on the synthetic store, on DuckDB
+and Spark (conversions add up to the cases that did the event; the total line equals the
+catalogue)."""
 
 from __future__ import annotations
 
