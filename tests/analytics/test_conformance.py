@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 import pytest
-from analytics_kit import HOURLY_T0, HourlyCase, hourly, hourly_backend, stored
+from analytics_kit import HOURLY_T0, HourlyCase, executed, hourly, hourly_backend, stored
 
 from journeyscope.analytics.cases import CaseRule
 from journeyscope.analytics.conformance import DEVIATIONS, conformance, replay
@@ -464,26 +464,25 @@ def test_replay_columns(synthetic_store: Store, backend: str) -> None:
 
 def same_on_spark(journey: Journey, events: ibis.Table, rule: CaseRule | None = None) -> set[str]:
     """Conformance of ``events`` to ``journey`` gives the same cases, deviations and summary
-    on Spark as on DuckDB; the deviation types found."""
-    from journeyscope.analytics.backends import spark_session
-
-    spark = ibis.pyspark.connect(spark_session("local[2]"))
+    on Spark as on DuckDB (``executed`` on each); the deviation types found."""
     result = conformance(events, journey, rule)
-    expected = result.cases.order_by("case").to_pyarrow().to_pylist()
-    assert expected
-    assert spark.to_pyarrow(result.cases.order_by("case")).to_pylist() == expected
+    cases = result.cases.order_by("case")
     devs = result.deviations.order_by(["case", "seq", "type"])
-    assert spark.to_pyarrow(devs).to_pylist() == devs.to_pyarrow().to_pylist()
-    (summary,) = spark.to_pyarrow(result.summary).to_pylist()
-    (duck,) = result.summary.to_pyarrow().to_pylist()
+    expected = executed(cases, "duckdb")
+    deviations = executed(devs, "duckdb")
+    assert expected
+    assert executed(cases, "spark") == expected
+    assert executed(devs, "spark") == deviations
+    (summary,) = executed(result.summary, "spark")
+    (duck,) = executed(result.summary, "duckdb")
     assert summary["cases"] == duck["cases"]
     assert summary["mean"] == pytest.approx(duck["mean"])
-    return {row["type"] for row in devs.to_pyarrow().to_pylist()}
+    return {row["type"] for row in deviations}
 
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_spark_gives_the_same_results_as_duckdb() -> None:
+def test_spark_gives_the_same_results_as_duckdb(spark: object) -> None:
     """The hand-checked cases above (run on DuckDB only: each is several Spark queries of
     seconds), together on two journeys: every deviation type, designed loops, anytime,
     optional and unobservable steps, several entries, a designed exit, time limits on a
