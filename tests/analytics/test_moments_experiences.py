@@ -11,6 +11,8 @@ from typing import Any
 import ibis
 import pytest
 from analytics_kit import BASE, backend_for, canonical, line_journey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import CaseRule, cased
@@ -24,6 +26,7 @@ from journeyscope.analytics.moments_experiences import (
     narrowed,
     risk_sets,
 )
+from lanes import examples
 
 pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
 
@@ -194,3 +197,50 @@ def test_per_customer_cases_are_read_the_same_way(backend: str) -> None:
     q = MomentsQuery(case_rule=CaseRule.per_customer())
     rows = b.rows(case_outcomes(_prepared(b, q), q))
     assert {r["case"]: r["outcome"] for r in rows} == {"p-c1": 6.0, "p-c2": 9.0}
+
+
+#: Generated cases for the property below: (activity, channel, days after the one before).
+_generated_cases = st.dictionaries(
+    st.sampled_from(["g1", "g2", "g3", "g4"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["web", "phone", "chat", None]),
+            st.sampled_from([0, 0, 1, 3, 9]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    min_size=1,
+)
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_generated_cases)
+def test_went_back_and_repeat_contacts_follow_their_definitions(
+    generated: dict[str, list[tuple[str, str | None, int]]],
+) -> None:
+    """On generated cases (equal times included; no lifecycles, so every event opens an
+    instance), against the definitions written plainly: a work item was gone back to when it
+    is done again right after another one, having been done before; a contact is a repeat
+    when the case's latest earlier assisted contact is at most ``repeat_within`` before it.
+    DuckDB only: the hand-written cases above run on both engines."""
+    cases: dict[str, list[Event]] = {}
+    went_back: set[tuple[str, str]] = set()
+    repeats: set[tuple[str, str, str]] = set()
+    for case, steps in generated.items():
+        day, events = 0.0, list[Event]()
+        for activity, channel, gap in steps:
+            day += gap
+            events.append((activity, channel, day))
+        cases[case] = events
+        for i, (activity, channel, day, *_) in enumerate(events):
+            if i and events[i - 1][0] != activity and activity in {e[0] for e in events[:i]}:
+                went_back.add((case, activity))
+            earlier = [e[2] for e in events[:i] if e[1] in ("phone", "chat")]
+            if channel in ("phone", "chat") and earlier and day - max(earlier) <= 2:
+                repeats.add((case, f"repeat contact by {channel}", activity))
+    q = MomentsQuery(outcome="completion", outcomes=("Z",), repeat_within=timedelta(days=2))
+    got = _experiences(_backend(cases, "duckdb"), q)
+    assert {(e[0], e[3]) for e in got if e[2] == "backtrack"} == went_back
+    assert {(e[0], e[1], e[3]) for e in got if e[2] == "repeat"} == repeats

@@ -107,17 +107,18 @@ def case_experiences(
     t = t.inner_join(outcomes.select("case", "cutoff"), "case")
     t = instances(t.filter(t.seq < t.cutoff), position="seq")
     w = ibis.window(group_by=t.case, order_by=t.seq)
+    assisted = t.channel.isin(list(q.assisted))
     before = t.mutate(
         prev_channel=t.channel.lag().over(w),
         prev_ts=t.timestamp.lag().over(w),
+        # the previous assisted contact's time: the latest among the earlier ones (seq
+        # orders a case by time first), in the same sort of the case as the lags
+        prev_contact=t.timestamp.max(where=assisted).over(
+            ibis.window(group_by=t.case, order_by=t.seq, rows=(None, -1))
+        ),
+        assisted=assisted.fill_null(False),
     )
-    contacts = before.filter(before.channel.isin(list(q.assisted)))
-    contacts = contacts.mutate(
-        prev_contact=contacts.timestamp.lag().over(
-            ibis.window(group_by=contacts.case, order_by=contacts.seq)
-        )
-    )
-    contacts = contacts.filter(contacts.prev_contact.notnull())
+    contacts = before.filter(before.assisted, before.prev_contact.notnull())
     answers = before.survey_type.notnull() & before.survey_score.notnull()
     gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
     # each part is made distinct on the few short values its experience is named by, and
@@ -182,14 +183,16 @@ def case_experiences(
 
 def _went_back(t: ibis.Table) -> ibis.Table:
     """``went back to`` experiences: instances of a work item opened again right after
-    another work item's (see :mod:`journeyscope.analytics.work_items`)."""
-    o = t.filter(t.opens)
-    o = o.mutate(
-        prev_item=o.item.lag().over(ibis.window(group_by=o.case, order_by=o.seq)),
-        nth=ibis.row_number().over(ibis.window(group_by=[o.case, o.item], order_by=o.seq)),
-    )
-    o = o.filter(o.nth > 0, o.prev_item != o.item)
-    o = o.select("case", "item").distinct()
+    another work item's (see :mod:`journeyscope.analytics.work_items`).
+
+    Among a case's opened instances, a work item's runs start where the instance before is
+    of another item (or there is none); it was gone back to when it has two runs or more:
+    one sort of the case, then counts, instead of a second sort per (case, item)."""
+    o = t.filter(t.opens, t.item.notnull())
+    o = o.mutate(prev_item=o.item.lag().over(ibis.window(group_by=o.case, order_by=o.seq)))
+    starts = o.filter(o.prev_item.isnull() | (o.prev_item != o.item))
+    runs = starts.group_by(["case", "item"]).aggregate(runs=starts.count())
+    o = runs.filter(runs.runs >= 2)
     return o.select(
         "case",
         candidate="went back to " + o.item,
