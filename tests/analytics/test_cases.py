@@ -9,7 +9,9 @@ from typing import Any
 
 import ibis
 import pytest
-from analytics_kit import backend_for
+from analytics_kit import backend_for, executed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journeyscope.analytics.backends import Backend
 from journeyscope.analytics.cases import (
@@ -17,6 +19,8 @@ from journeyscope.analytics.cases import (
     case_rule_from_options,
     cased,
     describe_key,
+    epoch_ms,
+    epoch_seconds,
     keyed,
     parse_activity_key,
     parse_duration,
@@ -26,6 +30,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.errors import InvalidQueryError
+from lanes import examples
 
 pytestmark = pytest.mark.both_engines  # every test here runs on Spark as well
 
@@ -183,3 +188,53 @@ def test_an_activity_key_joins_its_parts_and_the_person_falls_back_to_the_case(
     assert describe_key(()) == "activity = the activity column"
     c = with_cases(b.events())
     assert sorted(_column(b, c, person(c))) == ["ann", "ann", "ann", "ann", "bob", "k4"]
+
+
+#: Times whose milliseconds since 1970 a rounding, a truncation toward zero or a double's
+#: last digit would get wrong: before 1970, a microsecond short of a whole millisecond, whole
+#: milliseconds, half a millisecond.
+EDGE_TIMES = [
+    datetime(1969, 12, 31, 23, 59, 59, 499500, tzinfo=UTC),
+    datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(1900, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    datetime(1970, 1, 1, tzinfo=UTC),
+    datetime(2025, 10, 4, 1, 33, 37, 502549, tzinfo=UTC),
+    datetime(2025, 10, 4, 1, 33, 37, 503000, tzinfo=UTC),
+    datetime(2025, 10, 4, 1, 33, 37, 999999, tzinfo=UTC),
+    datetime(2199, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _since_1970(times: list[datetime], engine: str) -> list[tuple[int, float]]:
+    """(:func:`epoch_ms`, :func:`epoch_seconds`) of each time, computed by ``engine``."""
+    t = ibis.memtable({"i": list(range(len(times))), "ts": times})
+    rows = executed(t.select("i", ms=epoch_ms(t.ts), s=epoch_seconds(t.ts)), engine)
+    return [(r["ms"], r["s"]) for r in sorted(rows, key=lambda r: r["i"])]
+
+
+def _exact(times: list[datetime]) -> list[tuple[int, float]]:
+    """The floored milliseconds and the seconds (the microseconds over a million, rounded
+    once to a double) by Python's exact arithmetic."""
+    micros = [(ts - EPOCH) // timedelta(microseconds=1) for ts in times]
+    return [(us // 1000, us / 1_000_000) for us in micros]
+
+
+def test_times_since_1970_are_computed_alike_on_each_engine(backend: str) -> None:
+    want = _exact(EDGE_TIMES)
+    assert [ms for ms, _ in want[:2]] == [-501, -1]  # floored, not truncated toward zero
+    assert _since_1970(EDGE_TIMES, backend) == want
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    st.lists(
+        st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_times_since_1970_are_exact_for_generated_times(times: list[datetime]) -> None:
+    """On DuckDB, generated times to the microsecond (Spark: the edge cases above)."""
+    zoned = [ts.replace(tzinfo=UTC) for ts in times]
+    assert _since_1970(zoned, "duckdb") == _exact(zoned)

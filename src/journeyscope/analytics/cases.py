@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import ibis
@@ -123,7 +123,7 @@ def with_cases(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
         previous = _.timestamp.lag().over(window)
         gap_seconds = int(rule.gap.total_seconds())
         opens = previous.isnull() | (
-            (_.timestamp.epoch_seconds() - previous.epoch_seconds()) > gap_seconds
+            (epoch_seconds(_.timestamp) - epoch_seconds(previous)) > gap_seconds
         )
     elif rule.kind == "start":
         opens = _.activity.isin(list(rule.activities))
@@ -374,12 +374,33 @@ def split_cases(events: ibis.Table, marked: ibis.BooleanValue) -> tuple[ibis.Tab
     )
 
 
-def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
-    """Milliseconds since 1970 (UTC), computed the same way on every engine.
+def _micros(ts: datetime) -> int:
+    """DuckDB's ``epoch_us``: microseconds since 1970 (UTC) of a time (the engine runs it;
+    Spark's compilation says it as ``unix_micros``)."""
+    return 0
 
-    The whole seconds are floored explicitly and the milliseconds added back, an integer on
-    every engine (``epoch_seconds`` keeps the microseconds on DuckDB and, as journeyscope
-    compiles it, on Spark: see ``spark_compiler._epoch_seconds_keep_the_fraction``).
+
+_epoch_us: Callable[[ibis.Value], ibis.IntegerValue] = ibis.udf.scalar.builtin(
+    _micros, name="epoch_us"
+)
+
+
+def epoch_seconds(ts: ibis.TimestampValue) -> ibis.FloatingValue:
+    """Seconds since 1970 (UTC) with their fraction, a double: the engine's integer
+    microseconds divided by a million, as Ibis's ``epoch_seconds`` is compiled for Spark
+    (``spark_compiler``). On DuckDB Ibis compiles that as the epoch of the time cast without
+    its zone, a conversion value by value (5.0M events: 0.26 CPU s, against 0.02 for this)."""
+    return _epoch_us(ts) / 1_000_000
+
+
+def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
+    """Milliseconds since 1970 (UTC), floored, computed the same way on every engine: the
+    engine's integer microseconds since 1970, divided by a thousand and floored.
+
+    On DuckDB that reads the stored integer (5.0M events: 0.02-0.06 CPU s), where the whole
+    seconds of ``epoch_seconds`` plus the time's millisecond part took 0.9 (DuckDB converts a
+    zoned time to its calendar parts value by value). A double holds every microsecond count
+    of the years a log can have (below 2**53, about 285 years from 1970) exactly, and the
+    division's rounding cannot carry a fraction of a thousandth past a whole number.
     """
-    seconds = ts.epoch_seconds().cast("float64").floor().cast("int64")
-    return seconds * 1000 + ts.millisecond().cast("int64")
+    return (_epoch_us(ts) / 1000).floor().cast("int64")

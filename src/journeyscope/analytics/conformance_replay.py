@@ -12,7 +12,13 @@ from typing import Final
 import ibis
 import ibis.expr.types as ir
 
-from journeyscope.analytics.cases import CaseRule, ordered, read_properties, with_cases
+from journeyscope.analytics.cases import (
+    CaseRule,
+    epoch_seconds,
+    ordered,
+    read_properties,
+    with_cases,
+)
 from journeyscope.analytics.work_items import LIFECYCLE, instances
 from journeyscope.definitions.graph import move_table, ranks
 from journeyscope.definitions.models import Journey
@@ -44,7 +50,7 @@ def _deviation_of(relation: ir.StringValue, first_visit: ir.BooleanValue) -> ir.
 def seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
     """Whole seconds since 1970, floored (``epoch_seconds`` keeps the microseconds, on
     every engine)."""
-    return ts.epoch_seconds().cast("float64").floor().cast("float64")
+    return epoch_seconds(ts).floor().cast("float64")
 
 
 def _numbers(journey: Journey) -> dict[str, int]:

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeyscope.analytics.cases import CaseRule, person, property_value, with_cases
+from journeyscope.analytics.cases import CaseRule, epoch_seconds, person, property_value, with_cases
 from journeyscope.events.schema import SURVEY_SCALES
 
 #: At most this many activities (the most frequent) and channels become count features.
@@ -66,7 +66,7 @@ def customer_features(
         ],
         else_=ibis.null("float64"),
     )
-    seconds = t.timestamp.epoch_seconds()
+    seconds = epoch_seconds(t.timestamp)
     aggregates: dict[str, ibis.Value] = {
         "events": t.count(where=~target),
         "cases": t.case.nunique(where=~target),

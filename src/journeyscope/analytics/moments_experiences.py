@@ -12,6 +12,7 @@ import ibis
 
 from journeyscope.analytics.cases import (
     cased,
+    epoch_seconds,
     human_duration,
     lookup,
     property_value,
@@ -120,7 +121,7 @@ def case_experiences(
     )
     contacts = before.filter(before.assisted, before.prev_contact.notnull())
     answers = before.survey_type.notnull() & before.survey_score.notnull()
-    gap = before.timestamp.epoch_seconds() - before.prev_ts.epoch_seconds()
+    gap = epoch_seconds(before.timestamp) - epoch_seconds(before.prev_ts)
     # each part is made distinct on the few short values its experience is named by, and
     # only then named: the names are long strings, built and compared once per case and
     # experience instead of once per event; the parts' kinds differ, so no row is in two
@@ -132,7 +133,7 @@ def case_experiences(
     switches = switches.select("case", "prev_channel", "channel", "item").distinct()
     waits = before.filter(gap > q.wait.total_seconds()).select("case", "item").distinct()
     repeats = contacts.filter(
-        contacts.timestamp.epoch_seconds() - contacts.prev_contact.epoch_seconds()
+        epoch_seconds(contacts.timestamp) - epoch_seconds(contacts.prev_contact)
         <= q.repeat_within.total_seconds()
     )
     repeats = repeats.select("case", "channel", "item").distinct()

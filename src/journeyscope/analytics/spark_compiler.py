@@ -38,7 +38,9 @@ def _properties_by_get_json_object() -> None:
     ``try`` (:func:`~journeyscope.analytics.cases.property_value`). Spark has neither: compile
     the first as ``get_json_object`` at the key's bracketed path (``$['lifecycle:transition']``),
     which gives the same text and null where the text is not JSON, and the second as its
-    value. A key holding ``']`` cannot be said in that path: it is an error that says so."""
+    value. A key holding ``']`` cannot be said in that path: it is an error that says so.
+    DuckDB's ``epoch_us`` (:func:`~journeyscope.analytics.cases.epoch_ms`, ``epoch_seconds``),
+    the microseconds since 1970, is Spark's ``unix_micros``."""
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
     from journeyscope.errors import InvalidQueryError
@@ -51,6 +53,9 @@ def _properties_by_get_json_object() -> None:
         if name == "try":
             (value,) = kw.values()
             return value
+        if name == "epoch_us":  # DuckDB's microseconds since 1970
+            (ts,) = kw.values()
+            return self.f.unix_micros(self.cast(ts, dt.timestamp))
         if name == "json_extract_string":
             properties, _ = kw.values()
             key = op.pointer.value[1:].replace("~1", "/").replace("~0", "~")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ibis
 
-from journeyscope.analytics.cases import ORDER_KEYS
+from journeyscope.analytics.cases import ORDER_KEYS, epoch_seconds
 from journeyscope.analytics.funnels import FunnelStep
 from journeyscope.definitions.graph import passable, successors
 from journeyscope.definitions.models import Journey
@@ -71,7 +71,7 @@ def step_times(events: ibis.Table, journey: Journey) -> ibis.Table:
     w = ibis.window(group_by=t.case_id, order_by=[t[k] for k in ORDER_KEYS])
     t = t.mutate(prev_step=t.step.lag().over(w), prev_ts=t.timestamp.lag().over(w))
     moved = t.filter(t.prev_step.notnull() & (t.prev_step != t.step))
-    seconds = moved.timestamp.epoch_seconds() - moved.prev_ts.epoch_seconds()
+    seconds = epoch_seconds(moved.timestamp) - epoch_seconds(moved.prev_ts)
     moved = moved.mutate(seconds=seconds)
     return moved.group_by("step").aggregate(
         median_seconds=moved.seconds.median(), moves=moved.count()
