@@ -398,8 +398,8 @@ def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
     engine's integer microseconds since 1970, divided by a thousand and floored.
 
     On DuckDB that reads the stored integer (5.0M events: 0.02-0.06 CPU s), where the whole
-    seconds of ``epoch_seconds`` plus the time's millisecond part took 0.9 (DuckDB converts a
-    zoned time to its calendar parts value by value). A double holds every microsecond count
+    seconds of Ibis's ``epoch_seconds`` plus the time's millisecond part took 0.9 (DuckDB
+    converts a zoned time to its calendar parts value by value). A double holds every microsecond count
     of the years a log can have (below 2**53, about 285 years from 1970) exactly, and the
     division's rounding cannot carry a fraction of a thousandth past a whole number.
     """
