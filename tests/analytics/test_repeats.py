@@ -56,3 +56,35 @@ def test_first_occurrences_and_back_moves_are_those_of_their_definition() -> Non
         previous[r["case"]] = r["node"]
     assert sum(not r["first"] for r in got) > 300 and sum(bool(r["back"]) for r in got) > 100
     assert any(r["node"] is None and not r["first"] for r in got)
+
+
+def test_merged_sequences_keep_the_node_before_each_kept_event() -> None:
+    """On generated sequences (repeats, null nodes, positions with gaps, in any row order):
+    an event is merged away only when its node equals the previous event's (a null node
+    equals nothing), and the ``prev`` kept is the node of the kept event before it, so
+    ``with_repeats`` gives the same back-moves with it as with a sort of its own."""
+    rng = random.Random(7)
+    rows = []
+    for c in range(300):
+        seqs = rng.sample(range(40), rng.randint(1, 12))
+        rows += [{"case": f"c{c}", "node": rng.choice(["A", "B", None]), "seq": s} for s in seqs]
+    rng.shuffle(rows)
+    table = ibis.memtable(rows, schema={"case": "string", "node": "string", "seq": "int64"})
+    merged = merge_repeats(table, [table.seq], keep_prev=True)
+    got = merged.order_by(["case", "seq"]).to_pyarrow().to_pylist()
+    want = []
+    for case in sorted({r["case"] for r in rows}):
+        events = sorted((r for r in rows if r["case"] == case), key=lambda r: r["seq"])
+        for i, r in enumerate(events):
+            before = events[i - 1]["node"] if i else None
+            if before is None or r["node"] is None or before != r["node"]:
+                want.append({**r, "prev": before})
+    assert got == want
+    for r in got:  # prev is the node of the kept event before it
+        earlier = [x for x in got if x["case"] == r["case"] and x["seq"] < r["seq"]]
+        assert r["prev"] == (earlier[-1]["node"] if earlier else None), r
+    order = ["case", "seq"]
+    reused = with_repeats(merged).order_by(order).to_pyarrow()
+    sorted_again = with_repeats(merged.drop("prev")).order_by(order).to_pyarrow()
+    assert reused.select(sorted_again.column_names).equals(sorted_again)
+    assert any(r["node"] is None for r in got) and any(r["back"] for r in reused.to_pylist())

@@ -201,20 +201,22 @@ def selected(
     collapse_repeats: bool = False,
     contacts: bool = False,
     instances: bool = False,
+    keep_prev: bool = False,
 ) -> ibis.Table:
     """A sequence of :func:`ordered_events` (``case``, ``person``, ``node``, ``channel``,
     ``seq``): every event, or with ``instances`` the events that open a work-item instance
     (named by the work item), with ``contacts`` the channel on contacts only; consecutive
     equal nodes merged into their first when asked. ``seq`` is the event's position in the
     whole case (gaps where events were left out): it orders and compares as a renumbering
-    would, at no window's cost."""
+    would, at no window's cost. ``keep_prev``: merged sequences keep ``prev`` (see
+    :func:`~journeyscope.analytics.repeats.merge_repeats`)."""
     t = ordered
     if instances:
         t = t.filter(t.item.notnull()).mutate(node=t.item)
     if contacts:
         t = t.mutate(channel=t.contact_channel)
     t = t.select("case", "person", "node", "channel", seq=t.pos)
-    return merge_repeats(t, [t.seq]) if collapse_repeats else t
+    return merge_repeats(t, [t.seq], keep_prev=keep_prev) if collapse_repeats else t
 
 
 def sequences(
@@ -261,7 +263,7 @@ def _flagged(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
     occurrence in the case."""
     t = _grouped(_without_hidden(seqs, query), query)
     if query.collapse_repeats:
-        t = merge_repeats(t, [t.seq])
+        t = merge_repeats(t, [t.seq], keep_prev=True)
     return with_repeats(t).drop("prev")
 
 
@@ -486,7 +488,7 @@ class PathsAnalysis:
         if query.loops:
             collapse = query.collapse_repeats
             contacts = selected(prepared, collapse, contacts=True)
-            items = selected(prepared, collapse, instances=True)
+            items = selected(prepared, collapse, instances=True, keep_prev=True)
             out |= loops(contacts, items, keep)
         return out
 
