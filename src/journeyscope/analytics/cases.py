@@ -399,8 +399,9 @@ def epoch_ms(ts: ibis.TimestampValue) -> ibis.IntegerValue:
 
     On DuckDB that reads the stored integer (5.0M events: 0.02-0.06 CPU s), where the whole
     seconds of Ibis's ``epoch_seconds`` plus the time's millisecond part took 0.9 (DuckDB
-    converts a zoned time to its calendar parts value by value). A double holds every microsecond count
-    of the years a log can have (below 2**53, about 285 years from 1970) exactly, and the
-    division's rounding cannot carry a fraction of a thousandth past a whole number.
+    converts a zoned time to its calendar parts value by value). A double holds every
+    microsecond count of the years a log can have (below 2**53, about 285 years from 1970)
+    exactly, and the division's rounding cannot carry a fraction of a thousandth past a whole
+    number.
     """
     return (_epoch_us(ts) / 1000).floor().cast("int64")
