@@ -33,8 +33,8 @@ def real_log(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Calla
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """The engines a test that uses ``declared`` or ``backend`` runs on: DuckDB, and Spark as
-    well where it is marked ``both_engines``. Each analysis is one Ibis expression on either
+    """The engines a test that uses ``backend`` (or ``declared``, which reads it) runs on:
+    DuckDB, and Spark as well where it is marked ``both_engines``. Each analysis is one Ibis expression on either
     engine, and each Spark query costs seconds of a JVM's planning, so Spark runs where it
     can differ: each analysis on a whole log (real or synthetic), the rules that depend on
     the engine (ties in time, input order, time zones, kept intermediates), whole modules
@@ -42,18 +42,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     (``test_spark_gives_the_same_results_as_duckdb``); the other hand-checked cases run on
     DuckDB only."""
     engines = BACKENDS if metafunc.definition.get_closest_marker("both_engines") else ["duckdb"]
-    for name in ("declared", "backend"):
-        if name in metafunc.fixturenames:
-            metafunc.parametrize(name, engines, indirect=True)
+    if "backend" in metafunc.fixturenames:  # the fixtures a test reads, those they read too
+        metafunc.parametrize("backend", engines, indirect=True)
 
 
 @pytest.fixture
-def declared(request: pytest.FixtureRequest) -> Iterator[Callable[..., Backend]]:
+def declared(backend: str) -> Iterator[Callable[..., Backend]]:
     """``declared({"c1": "A@0 B@1"})``: a backend over journeys declared as data, on the
-    test's engine (:func:`pytest_generate_tests`)."""
-    backend = request.param
-    if backend == "spark":
-        request.getfixturevalue("spark")  # the session, stopped at the end of the test session
+    test's engine (``backend``)."""
     yield lambda cases, **kw: backend_for(journeys(cases, **kw), backend)
 
 
@@ -64,5 +60,5 @@ def backend(request: pytest.FixtureRequest) -> str:
     (``Settings.engine``)."""
     name: str = request.param
     if name == "spark":
-        request.getfixturevalue("spark")
+        request.getfixturevalue("spark")  # the session, stopped at the end of the test session
     return name

@@ -40,16 +40,27 @@ def _conftest(request: pytest.FixtureRequest) -> ModuleType:
     raise AssertionError("this folder's conftest is not loaded")
 
 
-@pytest.mark.parametrize("fixture", ["backend", "declared"])
+@pytest.mark.parametrize(
+    "fixtures", [["backend"], ["declared", "backend"]], ids=["backend", "declared"]
+)
 def test_the_engine_fixtures_run_on_duckdb_unless_marked(
-    request: pytest.FixtureRequest, fixture: str
+    request: pytest.FixtureRequest, fixtures: list[str]
 ) -> None:
+    """``fixtures``: what pytest hands the hook for a test that reads ``backend``, or
+    ``declared`` (which reads ``backend``)."""
     hook = _conftest(request).pytest_generate_tests
-    plain, marked = _Metafunc([fixture, "tmp_path"], set()), _Metafunc([fixture], {"both_engines"})
+    plain = _Metafunc([*fixtures, "tmp_path"], set())
+    marked = _Metafunc(fixtures, {"both_engines"})
     hook(plain)
     hook(marked)
-    assert plain.calls == [(fixture, ["duckdb"], True)]
-    assert marked.calls == [(fixture, ["duckdb", "spark"], True)]
+    assert plain.calls == [("backend", ["duckdb"], True)]
+    assert marked.calls == [("backend", ["duckdb", "spark"], True)]
+
+
+def test_a_declared_test_gets_one_engine(
+    declared: object, backend: str, request: pytest.FixtureRequest
+) -> None:
+    assert backend == "duckdb" and request.node.name.endswith("[duckdb]")
 
 
 def test_a_test_without_either_fixture_is_not_parametrized(request: pytest.FixtureRequest) -> None:
