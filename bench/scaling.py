@@ -2,9 +2,11 @@
 
     python bench/scaling.py                          # 115,000 and 1,150,000 customers (1M, 10M events)
     python bench/scaling.py --customers 20000        # one small size
+    python bench/scaling.py --customers 11500000 --only dfg funnel   # 100M events, two commands
 
 For each size the synthetic tenancy and loan journeys are generated (``journeyscope
-synthetic``, seeded; about 8.7 events per customer), then each command runs as a user runs
+synthetic``, seeded; about 8.7 events per customer; above 1.5M customers in parts, each with
+its own random stream), then each command runs as a user runs
 it, in a fresh process, timed from spawn to exit: ``ingest`` of the Parquet file into a new
 store (identity stitching included), ``dfg``, ``funnel`` (5 steps, 30-day window),
 ``paths`` (forward from the first step), ``conformance`` to the tenancy design, and the
@@ -77,7 +79,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path(".journeyscope/bench-scaling"))
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        help="the commands to run besides ingest (which the others read), e.g. dfg funnel",
+    )
     args = parser.parse_args()
+    known = list(commands(Path(), Path(), Path()))
+    for name in args.only or ():
+        if name not in known:
+            parser.error(f"--only: unknown command {name!r}; choose from {', '.join(known)}")
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     env = bytecode_env(args.workdir)
@@ -96,6 +108,8 @@ def main() -> None:
         )  # fmt: skip
         n = 0
         for name, command in commands(store, parquet, folder / "report.html").items():
+            if args.only is not None and name not in ("ingest", *args.only):
+                continue
             figures = run(command, env)
             n = n or events_in(store, env)
             results.append({"customers": customers, "events": n, "command": name} | figures)

@@ -49,6 +49,7 @@ BELOW: dict[str, set[str]] = {
     "analytics": SHARED | {"events", "definitions"},
     "engine": SHARED | {"events", "definitions"},
     "synthetic": SHARED | {"events", "definitions"},
+    "synthetic_parts": SHARED | {"synthetic"},
     "render": SHARED | {"events", "definitions", "analytics", "engine"},
 }
 BELOW["services"] = set(BELOW) | {"render", "synthetic"}

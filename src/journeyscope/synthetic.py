@@ -310,14 +310,17 @@ def _choose_channel(
     return np.where(use_digital, d, o)
 
 
-def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
+def generate(customers: int = 10_000, seed: int = 7, *, first: int = 0, width: int = 7) -> pa.Table:
     """Generate the events of ``customers`` customers (about 11 events each) as an Arrow table.
+
+    ``first``: the first customer's number (ids follow from it); other than 0, a random stream
+    of its own (:mod:`journeyscope.synthetic_parts`). ``width``: least digits of the numbers.
 
     >>> t = generate(200, seed=1)
     >>> t.num_rows > 1000, "true_satisfaction" in t.column_names
     (True, True)
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_stream(seed, first))
     names, stages, code = _activity_table()
     act_of = {name: i for i, name in enumerate(names)}
     n = customers
@@ -446,7 +449,13 @@ def generate(customers: int = 10_000, seed: int = 7) -> pa.Table:
         rated = rng.random(len(cc)) < 0.2 / (1 + np.exp(-(sat[cc] - 6)))
         cs = np.clip(np.rint(1 + 4 * sat[cc[rated]] / 10 + rng.normal(0, 0.5, rated.sum())), 1, 5)
         out.emit(cc[rated], act_of["Contact rated"], ch[rated], ct[rated] + _HOUR // 2, True, cs, 2)
-    return _format(out.arrays(), names, stages, journey, segment, sat, would, seed)
+    digits = max(width, len(str(first + customers - 1)))
+    return _format(out.arrays(), names, stages, journey, segment, sat, would, seed, first, digits)
+
+
+def _stream(seed: int, first: int) -> int | list[int]:
+    """``seed`` itself for the first part: one part is what the population always was."""
+    return seed if first == 0 else [seed, first]
 
 
 def _format(
@@ -458,11 +467,13 @@ def _format(
     sat: np.ndarray,
     would: np.ndarray,
     seed: int,
+    first: int,
+    digits: int,
 ) -> pa.Table:
     order = np.lexsort((ev["act"], ev["ts"], ev["cust"]))
     ev = {k: v[order] for k, v in ev.items()}
     cust = ev["cust"]
-    rng = np.random.default_rng(seed + 1)
+    rng = np.random.default_rng(_stream(seed + 1, first))
     n_cust = len(journey)
     has_account = rng.random(n_cust) < 0.93
     calls_verified = rng.random(len(cust)) < 0.7
@@ -473,7 +484,7 @@ def _format(
     sentiment_noise = rng.normal(0, 0.25, len(cust))
     raw = pa.table(
         {
-            "cust": pa.array(cust.astype(np.int64)),
+            "cust": pa.array(cust.astype(np.int64) + first),  # the customer's number
             "act": pa.DictionaryArray.from_arrays(ev["act"].astype(np.int32), names),
             "stage": pa.DictionaryArray.from_arrays(ev["act"].astype(np.int32), stages),
             "chan": pa.DictionaryArray.from_arrays(chan.astype(np.int32), list(CHANNELS)),
@@ -511,7 +522,7 @@ def _format(
         con.sql(
             f"""
         SELECT
-          CASE WHEN in_case THEN prefix || '-' || lpad(CAST(cust AS VARCHAR), 7, '0') END AS case_id,
+          CASE WHEN in_case THEN prefix || '-' || lpad(CAST(cust AS VARCHAR), {digits}, '0') END AS case_id,
           CASE WHEN has_account AND in_case AND (
                  digital OR chan IN ('branch', 'letter', 'field visit') OR (chan = 'phone' AND verified))
                THEN 'A' || CAST(100000 + cust AS VARCHAR) END AS account_id,
@@ -531,7 +542,7 @@ def _format(
           CAST(journey AS VARCHAR) AS journey,
           CAST(segment AS VARCHAR) AS segment,
           CAST(stage AS VARCHAR) AS stage,
-          'C' || lpad(CAST(cust AS VARCHAR), 7, '0') AS true_customer_id,
+          'C' || lpad(CAST(cust AS VARCHAR), {digits}, '0') AS true_customer_id,
           round(sat, 3) AS true_satisfaction,
           CAST(would AS INTEGER) AS true_score,
           CAST(initiator AS VARCHAR) AS true_initiator,

@@ -69,16 +69,15 @@ def demo(
     """Generate omnichannel journeys, ingest them into DuckDB, stitch identities, report."""
     from rich.table import Table
 
-    from journeyscope import synthetic
     from journeyscope.services.demo import build_demo_store
+    from journeyscope.synthetic_parts import write_population
 
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     data = workdir / "events.parquet"
     console.rule("1. realistic synthetic journeys")
-    table = synthetic.generate(customers, seed)
-    synthetic.write(table, data)
-    console.print(f"{table.num_rows:,} events of {customers:,} customers -> {data}")
+    events = write_population(customers, seed, data)
+    console.print(f"{events:,} events of {customers:,} customers -> {data}")
 
     console.rule("2. ingest into the embedded store (DuckDB)")
     store_file = workdir / "store.duckdb"

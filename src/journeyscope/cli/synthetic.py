@@ -21,12 +21,11 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Random seed; same seed, same data.")] = 7,
     ) -> None:
         """Generate the tenancy and home-maintenance-loan journeys, truth columns included."""
-        from journeyscope import synthetic as gen
+        from journeyscope.synthetic_parts import write_population
 
         started = time.perf_counter()
-        table = gen.generate(customers, seed)
-        gen.write(table, out)
+        events = write_population(customers, seed, out)
         console.print(
-            f"wrote {table.num_rows:,} events of {customers:,} customers to {out} "
+            f"wrote {events:,} events of {customers:,} customers to {out} "
             f"in {time.perf_counter() - started:.1f}s"
         )
