@@ -27,6 +27,7 @@ from journeyscope.analytics.cases import (
     person,
     property_value,
     read_properties,
+    utc_time,
     with_cases,
 )
 from journeyscope.errors import InvalidQueryError
@@ -204,6 +205,12 @@ EDGE_TIMES = [
     datetime(2199, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
 ]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Up to 20 times to the microsecond, 1900-2200, made UTC by the tests.
+GENERATED_TIMES = st.lists(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+    min_size=1,
+    max_size=20,
+)
 
 
 def _since_1970(times: list[datetime], engine: str) -> list[tuple[int, float]]:
@@ -227,14 +234,47 @@ def test_times_since_1970_are_computed_alike_on_each_engine(backend: str) -> Non
 
 
 @settings(max_examples=examples(60), deadline=None)
-@given(
-    st.lists(
-        st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
-        min_size=1,
-        max_size=20,
-    )
-)
+@given(GENERATED_TIMES)
 def test_times_since_1970_are_exact_for_generated_times(times: list[datetime]) -> None:
     """On DuckDB, generated times to the microsecond (Spark: the edge cases above)."""
     zoned = [ts.replace(tzinfo=UTC) for ts in times]
     assert _since_1970(zoned, "duckdb") == _exact(zoned)
+
+
+#: Times at the edges of days, Monday-weeks, months and years, and before 1970.
+PERIOD_EDGES = [
+    *EDGE_TIMES,
+    datetime(2025, 3, 2, 23, 59, 59, 999999, tzinfo=UTC),  # a Sunday's last microsecond
+    datetime(2025, 3, 3, tzinfo=UTC),  # the Monday after
+    datetime(2024, 2, 29, 12, tzinfo=UTC),
+    datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(1969, 12, 29, tzinfo=UTC),  # a Monday before 1970
+]
+
+
+def _periods(times: list[datetime], engine: str) -> list[tuple[Any, ...]]:
+    """Each time's day, Monday-week and month start and its year and month, computed by
+    ``engine`` on :func:`utc_time`."""
+    t = ibis.memtable({"i": list(range(len(times))), "ts": times})
+    u = utc_time(t.ts)
+    parts = {f"p{k}": u.truncate(k).cast("date") for k in ("D", "W", "M")}
+    rows = executed(t.select("i", **parts, y=u.year(), m=u.month()), engine)
+    by = sorted(rows, key=lambda r: r["i"])
+    return [(r["pD"], r["pW"], r["pM"], r["y"], r["m"]) for r in by]
+
+
+def _periods_exact(times: list[datetime]) -> list[tuple[Any, ...]]:
+    days = [ts.astimezone(UTC).date() for ts in times]
+    return [(d, d - timedelta(days=d.weekday()), d.replace(day=1), d.year, d.month) for d in days]
+
+
+def test_calendar_periods_of_utc_times_on_each_engine(backend: str) -> None:
+    assert _periods(PERIOD_EDGES, backend) == _periods_exact(PERIOD_EDGES)
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(GENERATED_TIMES)
+def test_calendar_periods_of_generated_utc_times(times: list[datetime]) -> None:
+    """On DuckDB, generated times to the microsecond (Spark: the edges above)."""
+    zoned = [ts.replace(tzinfo=UTC) for ts in times]
+    assert _periods(zoned, "duckdb") == _periods_exact(zoned)

@@ -33,6 +33,7 @@ from journeyscope.analytics.cases import (
     CaseRule,
     human_duration,
     person,
+    utc_time,
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong, with_failure_demand
@@ -139,7 +140,7 @@ def repeat_contacts(prepared: ibis.Table, within: timedelta) -> ibis.Table:
 def volumes(prepared: ibis.Table, period: Period) -> ibis.Table:
     """Events, contacts and cases per ``period`` and channel."""
     t = prepared.filter(prepared.channel.notnull())
-    start = t.timestamp.truncate(_UNITS[period]).cast("date")
+    start = utc_time(t.timestamp).truncate(_UNITS[period]).cast("date")
     return t.group_by(period=start, channel=t.channel).aggregate(
         events=t.count(), contacts=t.contact.cast("int64").sum(), cases=t.case.nunique()
     )

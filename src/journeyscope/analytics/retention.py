@@ -33,7 +33,7 @@ import ibis
 from pydantic import BaseModel, Field
 
 from journeyscope.analytics.backends import ANALYSES, Backend
-from journeyscope.analytics.cases import AnalysisQuery, epoch_ms
+from journeyscope.analytics.cases import AnalysisQuery, epoch_ms, utc_time
 from journeyscope.analytics.cohorts import customer, require_activities
 from journeyscope.analytics.semantics import with_stated
 
@@ -75,7 +75,8 @@ def period_index(ts: ibis.TimestampValue, period: Period) -> ibis.IntegerValue:
     """The calendar period of ``ts`` (UTC) as an integer: days or Monday-weeks since 1970, or
     ``12 * year + month - 1``. The same on every backend (computed from epoch milliseconds)."""
     if period == "month":
-        return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
+        utc = utc_time(ts)
+        return utc.year().cast("int64") * 12 + utc.month().cast("int64") - 1
     days = (epoch_ms(ts) / 86_400_000).floor().cast("int64")
     if period == "day":
         return days

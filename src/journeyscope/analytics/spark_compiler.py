@@ -40,7 +40,8 @@ def _properties_by_get_json_object() -> None:
     which gives the same text and null where the text is not JSON, and the second as its
     value. A key holding ``']`` cannot be said in that path: it is an error that says so.
     DuckDB's ``epoch_us`` (:func:`~journeyscope.analytics.cases.epoch_ms`, ``epoch_seconds``),
-    the microseconds since 1970, is Spark's ``unix_micros``."""
+    the microseconds since 1970, is Spark's ``unix_micros``, and its ``make_timestamp`` of
+    them (:func:`~journeyscope.analytics.cases.utc_time`) Spark's ``timestamp_micros``."""
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
     from journeyscope.errors import InvalidQueryError
@@ -56,6 +57,9 @@ def _properties_by_get_json_object() -> None:
         if name == "epoch_us":  # DuckDB's microseconds since 1970
             (ts,) = kw.values()
             return self.f.unix_micros(self.cast(ts, dt.timestamp))
+        if name == "make_timestamp":  # DuckDB's time from microseconds since 1970
+            (micros,) = kw.values()
+            return self.f.timestamp_micros(micros)
         if name == "json_extract_string":
             properties, _ = kw.values()
             key = op.pointer.value[1:].replace("~1", "/").replace("~0", "~")
