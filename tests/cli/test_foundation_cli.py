@@ -53,3 +53,14 @@ def test_user_errors_are_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
         "ingest", str(data), "--activity", "Step", "--store", str(tmp_path / "s.duckdb")
     )
     assert code == 2 and "mapped to column 'Step'" in err
+
+
+def test_running_out_of_memory_is_one_clear_message(tmp_path: Path, real_data: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    assert outcome("ingest", str(real_data / "receipt.csv"), "--store", store)[0] == 0
+    code, _, err = outcome(
+        "dfg", "--json", "--store", store, env={"JOURNEYSCOPE_MEMORY_LIMIT": "1MB"}
+    )
+    assert code == 2 and "Traceback" not in err
+    assert "DuckDB ran out of memory" in err and "JOURNEYSCOPE_MEMORY_LIMIT" in err
+    assert outcome("dfg", "--json", "--store", store)[0] == 0  # nothing was lost

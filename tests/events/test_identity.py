@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from event_logs import identifier_events
-from journeyscope.events import Store
+from journeyscope.events import Store, identity
 from journeyscope.events.identity import representatives, stitch
 from journeyscope.events.schema import IDENTIFIERS
 from lanes import examples
@@ -112,3 +112,65 @@ def test_synthetic_customers_are_never_merged(synthetic_store: Store) -> None:
     assert mixed == 0
     # people who only browsed on one device and applied on another stay split: a minority
     assert people <= stitched < people * 1.35
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(st.lists(event, min_size=1, max_size=25), st.integers(2, 9))
+def test_the_stitch_in_parts_names_the_same_customers(
+    rows: list[dict[str, str | None]], parts: int
+) -> None:
+    """Above a size the stitch updates the events in parts (by their anchor's hash), each
+    part one statement: the same customers as in one."""
+    rows = [{**r, "row": str(i)} for i, r in enumerate(rows)]
+    whole = _customers(rows)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(identity, "update_parts", lambda con, table="events": parts)
+        assert _customers(rows) == whole
+
+
+def test_update_parts_follow_the_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store_from([{"row": str(i), "account_id": f"A{i}"} for i in range(100)])
+    store.con.execute("SET memory_limit = '1GB'")  # DuckDB prints it as 953.6 MiB
+    monkeypatch.setattr(identity, "EVENTS_PER_GIB", 10)
+    assert identity.update_parts(store.con) == 11  # 100 / (10 x 0.93125) = 10.7
+    store.con.execute("SET memory_limit = '4GiB'")
+    assert identity.update_parts(store.con) == 3  # 100 / 40 = 2.5
+    monkeypatch.setattr(identity, "EVENTS_PER_GIB", 4_000_000)
+    assert identity.update_parts(store.con) == 1
+    with pytest.raises(ValueError, match="not a memory setting"):
+        identity.memory_gib("lots")
+
+
+class _StopsAtSecondUpdate:
+    """A connection that fails its second UPDATE, as a process stopped half-way would."""
+
+    def __init__(self, con: object) -> None:
+        self.con, self.updates = con, 0
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.lstrip().startswith("UPDATE"):
+            self.updates += 1
+            if self.updates == 2:
+                raise KeyboardInterrupt
+        return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
+
+
+def test_a_stitch_stopped_between_parts_is_done_again_when_the_store_opens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [{"row": str(i), "account_id": f"A{i % 7}", "device_id": f"d{i}"} for i in range(60)]
+    whole = _customers(rows)
+    monkeypatch.setattr(identity, "update_parts", lambda con, table="events": 3)
+    store = _store_from(rows)
+    with pytest.raises(KeyboardInterrupt):
+        stitch(_StopsAtSecondUpdate(store.con))  # type: ignore[arg-type]
+    pending = store.con.execute("SELECT count(*) FROM pending_stitch").fetchall()
+    assert pending == [(1,)]  # the first part is committed, the stitch still pending
+    done = store.con.execute("SELECT count(customer_id) FROM events").fetchall()[0][0]
+    assert 0 < done < len(rows)
+    store.complete_pending_stitch()
+    assert dict(store.con.execute("SELECT event_id, customer_id FROM events").fetchall()) == whole
+    assert store.con.execute("SELECT count(*) FROM pending_stitch").fetchall() == [(0,)]

@@ -37,7 +37,8 @@ from journeyscope.errors import JourneyscopeError
 
 
 class _Commands(TyperGroup):
-    """Prints a JourneyscopeError as one clear message and exits with code 2."""
+    """Prints a JourneyscopeError, or DuckDB running out of memory, as one clear message and
+    exits with code 2."""
 
     def invoke(self, ctx: Any) -> object:  # click's or typer's own vendored Context
         try:
@@ -45,6 +46,28 @@ class _Commands(TyperGroup):
         except JourneyscopeError as exc:
             console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            if not out_of_memory(exc):
+                raise
+            console.print(
+                f"[bold red]error:[/] {_memory_advice(exc)}", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(2) from None
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's out-of-memory error (told by its type, so that DuckDB
+    need not be imported to start a command)."""
+    return type(exc).__name__ == "OutOfMemoryException" and "duckdb" in type(exc).__module__
+
+
+def _memory_advice(exc: BaseException) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else "out of memory"
+    return (
+        f"DuckDB ran out of memory ({first}). What was committed before stays, and "
+        "identities left to stitch are stitched when the store is next opened. Raise DuckDB's "
+        "memory limit (JOURNEYSCOPE_MEMORY_LIMIT, 1GB unless set) or free memory on this machine."
+    )
 
 
 app = typer.Typer(
