@@ -110,7 +110,15 @@ def main() -> None:
         for name, command in commands(store, parquet, folder / "report.html").items():
             if args.only is not None and name not in ("ingest", *args.only):
                 continue
-            figures = run(command, env)
+            try:
+                figures = run(command, env)
+            except SystemExit as failed:  # reported, as a user would meet it, and the run goes on
+                reason = str(failed).strip().splitlines()[-1]
+                results.append({"customers": customers, "command": name, "failed": reason})
+                print(f"{'':>11} {name:12} failed: {reason}", flush=True)
+                if name == "ingest":
+                    break
+                continue
             n = n or events_in(store, env)
             results.append({"customers": customers, "events": n, "command": name} | figures)
             print(
