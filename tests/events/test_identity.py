@@ -137,6 +137,8 @@ def test_update_parts_follow_the_memory_limit(monkeypatch: pytest.MonkeyPatch) -
     assert identity.update_parts(store.con) == 3  # 100 / 40 = 2.5
     monkeypatch.setattr(identity, "EVENTS_PER_GIB", 4_000_000)
     assert identity.update_parts(store.con) == 1
+    store.con.execute("SET memory_limit = '-1'")  # no limit: DuckDB shows 16383.9 PiB
+    assert identity.update_parts(store.con) == 1
     with pytest.raises(ValueError, match="not a memory setting"):
         identity.memory_gib("lots")
 

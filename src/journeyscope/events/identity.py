@@ -84,9 +84,10 @@ class StitchReport:
 #: 1 GB, 10.1M events updated in one, 12.5M ran out of memory, as did 29M in parts of 4.2M).
 EVENTS_PER_GIB: Final[int] = 6_000_000
 
+#: The units DuckDB shows a memory setting in (no limit, ``-1``, shows as 16383.9 PiB).
 _UNITS: Final[dict[str, int]] = {
-    "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
-    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4,
+    "B": 1, "BYTES": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4, "PB": 1000**5,
+    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4, "PIB": 1024**5,
 }  # fmt: skip
 
 
@@ -105,6 +106,8 @@ def memory_gib(setting: str) -> float:
 
     >>> memory_gib("953.6 MiB"), memory_gib("16.0 GiB"), round(memory_gib("2GB"), 3)
     (0.93125, 16.0, 1.863)
+    >>> memory_gib("16383.9 PiB"), memory_gib("512 bytes") * 1024**3
+    (17179764326.4, 512.0)
     """
     found = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", setting)
     if found is None or (found[2] or "B").upper() not in _UNITS:
