@@ -45,7 +45,8 @@ sys.path.insert(0, sys.argv[5])
 conf = json.loads(sys.argv[6])
 from datetime import timedelta
 from journeyscope import analytics as a
-from journeyscope.analytics.backends import connect, spark_session
+from journeyscope.analytics.backends import connect
+from journeyscope.analytics.spark_session import spark_session
 from scale import query
 if engine == "spark":
     spark_session(master, conf)

@@ -69,7 +69,7 @@ def _stitched_store(folder: Path, customers: int, seed: int) -> Store:
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
     """One SparkSession (local[2], UTC) for the whole test session; Java must be present."""
-    from journeyscope.analytics.backends import spark_session
+    from journeyscope.analytics.spark_session import spark_session
 
     session = spark_session("local[2]")
     yield session

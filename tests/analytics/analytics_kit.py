@@ -111,7 +111,8 @@ def backend_for(table: pa.Table, backend: str = "duckdb") -> Backend:
     if backend == "spark":
         import uuid
 
-        from journeyscope.analytics.backends import SparkBackend, spark_session
+        from journeyscope.analytics.backends import SparkBackend
+        from journeyscope.analytics.spark_session import spark_session
 
         session = spark_session("local[2]")
         view = f"declared_{uuid.uuid4().hex[:12]}"
@@ -135,7 +136,8 @@ def stored(store: Store, engine: str) -> Backend:
     export is kept for the process: for stores no test changes (the session's fixtures)."""
     if engine != "spark":
         return IbisBackend(store.events())
-    from journeyscope.analytics.backends import SparkBackend, spark_session
+    from journeyscope.analytics.backends import SparkBackend
+    from journeyscope.analytics.spark_session import spark_session
 
     if store.path not in _EXPORTED:
         folder = tempfile.TemporaryDirectory(prefix="journeyscope-test-")
@@ -158,7 +160,8 @@ def executed(expr: ibis.Table, engine: str) -> list[dict[str, Any]]:
     on DuckDB as Ibis runs it, on Spark through a Spark backend, which registers the
     in-memory tables it reads; the rows as Arrow hands them back."""
     if engine == "spark":
-        from journeyscope.analytics.backends import SparkBackend, spark_session
+        from journeyscope.analytics.backends import SparkBackend
+        from journeyscope.analytics.spark_session import spark_session
 
         spark = SparkBackend(session=spark_session("local[2]"), events=ibis.memtable({"x": [1]}))
         return spark.arrow(expr).to_pylist()  # type: ignore[no-any-return]

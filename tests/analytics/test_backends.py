@@ -23,13 +23,11 @@ from journeyscope.analytics import DfgQuery
 from journeyscope.analytics.backends import (
     ANALYSES,
     RUNNERS,
-    SPARK_DEFAULTS,
     Backend,
     DuckDBBackend,
     IbisBackend,
     Registry,
     connect,
-    spark_conf,
 )
 from journeyscope.analytics.cases import AnalysisQuery, CaseRule
 from journeyscope.analytics.conformance import conformance
@@ -329,17 +327,6 @@ def test_an_unknown_engine_is_refused_by_name() -> None:
         connect("x.duckdb", "duckbd")
 
 
-def test_spark_settings_keep_the_drivers_own_java_options_first() -> None:
-    assert spark_conf() == SPARK_DEFAULTS and spark_conf() is not SPARK_DEFAULTS
-    merged = spark_conf({"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "8"})
-    assert merged["spark.driver.memory"] == "4g" and merged["spark.sql.shuffle.partitions"] == "8"
-    assert merged["spark.sql.session.timeZone"] == "UTC"
-    java = spark_conf({"spark.driver.extraJavaOptions": "-Xss4m"})["spark.driver.extraJavaOptions"]
-    assert java == f"{SPARK_DEFAULTS['spark.driver.extraJavaOptions']} -Xss4m"
-    same = {"spark.driver.extraJavaOptions": SPARK_DEFAULTS["spark.driver.extraJavaOptions"]}
-    assert spark_conf(same) == SPARK_DEFAULTS
-
-
 def test_a_spark_backend_needs_a_store_or_events_said_before_spark_starts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -355,7 +342,8 @@ def test_a_spark_backend_needs_a_store_or_events_said_before_spark_starts(
 
 @pytest.mark.spark
 def test_spark_runs_a_store_as_duckdb_does(spark: Any, tmp_path: Path, parquet: Path) -> None:
-    from journeyscope.analytics.backends import SparkBackend, spark_driver_exit
+    from journeyscope.analytics.backends import SparkBackend
+    from journeyscope.analytics.spark_session import spark_driver_exit
 
     with Store(tmp_path / "store.duckdb") as db:
         db.ingest(parquet)

@@ -5,6 +5,7 @@ duration statistics it is built from."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,26 @@ def test_the_map_lists_activities_by_events_and_states_its_semantics(declared: D
         ("A", "B", 60.0),
         ("B", "A", 60.0),
     ]
+
+
+def test_a_large_log_counted_by_sorting_gives_the_same_graph(declared: Declared) -> None:
+    """For more events than DuckDB holds the durations and cases of, the cases and
+    percentiles are counted by sorting (tests/analytics/test_holistic.py): the same rows."""
+    backend = declared(
+        {"c1": "A@0 B@1 A@3 B@7 C@8", "c2": "A@0 B@2 C@2", "c3": "B@0 C@30", "c4": "A@5 B@5"}
+    )
+
+    def graph(large: bool) -> dict[tuple[str, str | None], dict[str, Any]]:
+        rows = backend.rows(dfg(backend.events(), large=large))
+        return {(r["source"], r["target"]): r for r in rows}
+
+    def activities(large: bool) -> list[dict[str, Any]]:
+        rows = backend.rows(activity_counts(backend.events(), large=large))
+        return sorted(rows, key=lambda r: str(r["activity"]))
+
+    held = graph(False)
+    assert graph(True) == held and activities(True) == activities(False)
+    # A -> B took 0, 1, 2 and 4 minutes, twice in c1
+    assert (held["A", "B"]["count"], held["A", "B"]["cases"]) == (4, 3)
+    assert (held["A", "B"]["median_ms"], held["A", "B"]["p90_ms"]) == (90_000.0, 204_000.0)
+    assert activities(True)[0] == {"activity": "A", "events": 4, "cases": 3}

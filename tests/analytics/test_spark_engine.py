@@ -72,7 +72,7 @@ def test_duckdb_and_spark_agree_on_a_real_log(
 @pytest.mark.slow
 def test_spark_settings_reach_the_session(spark: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """``JOURNEYSCOPE_SPARK_CONF`` (JSON) overrides journeyscope's Spark defaults."""
-    from journeyscope.analytics.backends import SPARK_DEFAULTS, spark_session
+    from journeyscope.analytics.spark_session import SPARK_DEFAULTS, spark_session
     from journeyscope.config import Settings
 
     monkeypatch.setenv("JOURNEYSCOPE_SPARK_CONF", '{"spark.sql.shuffle.partitions": "3"}')
@@ -134,7 +134,8 @@ def test_times_between_events_keep_their_fraction_of_a_second_on_spark(spark: ob
 OUT_OF_MEMORY = """
 import sys
 import ibis
-from journeyscope.analytics.backends import SparkBackend, spark_session
+from journeyscope.analytics.backends import SparkBackend
+from journeyscope.analytics.spark_session import spark_session
 session = spark_session("local[1]", {"spark.driver.memory": "512m"})
 try:
     with SparkBackend(session=session, events=ibis.memtable({"a": [1]})):
@@ -172,19 +173,3 @@ def test_a_driver_out_of_memory_is_a_clear_error_not_a_hang() -> None:
     assert "(out of memory; spark.driver.memory is 512m)" in error
     assert "JOURNEYSCOPE_SPARK_CONF" in error
     assert afterwards == "afterwards: [{'n': 3, 'total': 6}]", done.stderr[-2000:]
-
-
-def test_the_driver_keeps_its_java_options_beside_a_users() -> None:
-    from journeyscope.analytics.backends import SPARK_DEFAULTS, spark_conf
-
-    assert (
-        spark_conf()["spark.driver.extraJavaOptions"]
-        == SPARK_DEFAULTS["spark.driver.extraJavaOptions"]
-    )
-    mine = spark_conf({"spark.driver.extraJavaOptions": "-Xss4m", "spark.driver.memory": "4g"})
-    assert mine["spark.driver.extraJavaOptions"].split() == [
-        "-Duser.timezone=UTC",
-        "-XX:+ExitOnOutOfMemoryError",
-        "-Xss4m",
-    ]
-    assert mine["spark.driver.memory"] == "4g"

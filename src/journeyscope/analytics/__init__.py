@@ -33,7 +33,6 @@ if TYPE_CHECKING:
         IbisBackend,
         SparkBackend,
         connect,
-        spark_session,
     )
     from journeyscope.analytics.cases import (
         AnalysisQuery,
@@ -82,6 +81,7 @@ if TYPE_CHECKING:
         run_retention,
     )
     from journeyscope.analytics.silent import SilentQuery, SilentResult
+    from journeyscope.analytics.spark_session import spark_session
     from journeyscope.analytics.value import ValueQuery, ValueResult, failure_demand, value_events
     from journeyscope.analytics.variants import (
         VariantsQuery,
@@ -154,7 +154,7 @@ _HOMES: dict[str, str] = {
     "run_lifecycle": "journeyscope.analytics.retention",
     "run_retention": "journeyscope.analytics.retention",
     "sequences": "journeyscope.analytics.paths",
-    "spark_session": "journeyscope.analytics.backends",
+    "spark_session": "journeyscope.analytics.spark_session",
     "switches": "journeyscope.analytics.channels",
     "value_events": "journeyscope.analytics.value",
     "variants": "journeyscope.analytics.variants",

@@ -14,8 +14,6 @@ which turns them into a typed result. The analysis code never knows which backen
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 import threading
 import uuid
@@ -30,10 +28,12 @@ import pyarrow as pa
 from journeyscope.analytics import names
 from journeyscope.analytics.cases import AnalysisQuery, keyed
 from journeyscope.analytics.duckdb_connection import allow_arrow_lambdas, duckdb_arrow, same_limit
+from journeyscope.analytics.holistic import holistic_fits
 from journeyscope.analytics.plain_rows import plain_rows
-from journeyscope.analytics.spark_compiler import adapt_spark_compiler
+from journeyscope.analytics.spark_session import spark_driver_exit, spark_session
 from journeyscope.analytics.unstitched import SourceEvents
 from journeyscope.errors import SparkDriverLostError, UnknownEngineError
+from journeyscope.events.identity import memory_gib
 from journeyscope.events.schema import ColumnMapping
 from journeyscope.events.sources import Source, canonical_view, parse_source, read_raw
 
@@ -79,7 +79,11 @@ class Analysis(Protocol[Q, R]):
     events inside its own queries. A runner whose ``keeps`` attribute is true gets
     ``expressions(..., keep=...)``: ``keep(expr)`` computes an intermediate that several of
     its outputs read once (materialised as the prepared relation is) and releases it after
-    the outputs are read, instead of each output's query computing it again.
+    the outputs are read, instead of each output's query computing it again. A runner whose
+    ``sized`` attribute is true gets ``prepare(..., large=...)`` and ``expressions(...,
+    large=...)``: true where the backend cannot hold a holistic aggregate (an exact percentile,
+    a distinct count) of every event in memory (:meth:`Backend.fits`), and the runner computes
+    them by sorting instead (:mod:`journeyscope.analytics.holistic`).
     """
 
     def prepare(self, events: ibis.Table, query: Q) -> ibis.Table: ...
@@ -193,7 +197,10 @@ class Backend:
                 getattr(analysis, "validate")(query, known)  # noqa: B009 (optional method)
         replays = getattr(analysis, "replays", None)
         design = replays(query) if replays is not None else None
-        built = analysis.prepare(events, query)
+        shared: dict[str, Any] = {}
+        if getattr(analysis, "sized", False):
+            shared["large"] = not self.fits(events)
+        built = analysis.prepare(events, query, **shared)
         self.register(built)
         # rows already in this process's memory (a funnel computed by its kernel) are read as
         # they are, with nothing to release: caching them would only copy them
@@ -206,7 +213,6 @@ class Backend:
             return kept[-1]
 
         try:
-            shared: dict[str, Any] = {}
             if design is not None:
                 shared["replay"] = self.kept_conformance(events, *design)
             if getattr(analysis, "keeps", False):  # its expressions share intermediates
@@ -227,6 +233,12 @@ class Backend:
     def cache(self, expr: ibis.Table) -> ibis.Table:
         """``expr`` computed once and kept until released (``.release()``)."""
         return expr.cache()
+
+    def fits(self, table: ibis.Table) -> bool:
+        """Whether a holistic aggregate of every row of ``table`` (an exact percentile, which
+        holds all its values until it is done) fits in the backend's memory (yes, unless the
+        backend knows its limit)."""
+        return True
 
     def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
         """The conformance replay of ``events`` (the backend's, or a table derived from them)
@@ -326,6 +338,14 @@ class IbisBackend(Backend):
             return super().arrow(expr)
         return duckdb_arrow(self._duckdb, expr)
 
+    def fits(self, table: ibis.Table) -> bool:
+        """On DuckDB: ``table``'s rows against its memory limit (:func:`holistic_fits`)."""
+        if self._duckdb is None:
+            return True
+        counted = duckdb_arrow(self._duckdb, table.aggregate(n=table.count()))
+        limit = self._duckdb.con.execute("SELECT current_setting('memory_limit')").fetchall()
+        return holistic_fits(int(counted["n"][0].as_py()), memory_gib(limit[0][0]))
+
     def hand_back_memory(self) -> None:
         """DuckDB's allocator keeps the memory of finished queries (at a million customers the
         silent estimate's queries left 0.6 GB resident through its model fits); setting the
@@ -351,102 +371,6 @@ class DuckDBBackend(IbisBackend):
     def close(self) -> None:
         super().close()
         self.store.close()
-
-
-SPARK_DEFAULTS = {
-    "spark.sql.session.timeZone": "UTC",
-    # a driver out of memory exits (code 3) instead of losing the thread that serves a result
-    # to Python, which then waited on it forever; see SparkDriverLostError
-    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -XX:+ExitOnOutOfMemoryError",
-    "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
-    "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-    "spark.sql.shuffle.partitions": "4",
-    "spark.sql.execution.arrow.pyspark.enabled": "true",
-}
-
-
-def spark_session(master: str = "local[2]", conf: dict[str, str] | None = None) -> SparkSession:
-    """The process's SparkSession (created on first use) at ``master``: :data:`SPARK_DEFAULTS`
-    (UTC, no UI, few shuffle partitions) overridden by ``conf``. Spark keeps one session per
-    process, so ``master`` and ``conf`` take effect when the first one is created (or the
-    first after the driver has exited: a new driver is started then)."""
-    from pyspark.sql import SparkSession
-
-    _forget_a_stopped_driver()
-    adapt_spark_compiler()
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder: Any = SparkSession.builder.master(master).appName("journeyscope")
-    for key, value in spark_conf(conf).items():
-        builder = builder.config(key, value)
-    session: SparkSession = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
-
-
-def _forget_a_stopped_driver() -> None:
-    """If the process's Spark driver has exited (out of memory: see
-    :class:`~journeyscope.errors.SparkDriverLostError`), forget its session, context and
-    gateway, so the next ``getOrCreate`` starts a new driver instead of handing back the dead
-    one (PySpark keeps them in class attributes for the life of the process; a long-running
-    process, the web server, could otherwise run no analysis on Spark again)."""
-    from pyspark.core.context import SparkContext
-    from pyspark.sql import SparkSession, SQLContext
-
-    session = SparkSession._instantiatedSession
-    if session is None or spark_driver_exit(session) is None:
-        return
-    # what SparkContext.stop() does, less the call to the JVM, which is gone
-    context: Any = session.sparkContext
-    context._jsc = None
-    accumulators = getattr(context, "_accumulatorServer", None)
-    if accumulators is not None:
-        accumulators.shutdown()
-        context._accumulatorServer = None
-    SparkContext._active_spark_context = None
-    gateway = SparkContext._gateway
-    if gateway is not None:
-        gateway.close()
-    SparkContext._gateway = None
-    SparkContext._jvm = None
-    SparkSession._instantiatedSession = None
-    SparkSession._activeSession = None
-    SQLContext._instantiatedContext = None
-
-
-#: Java options journeyscope's Spark driver needs whatever else a user sets there.
-_DRIVER_JAVA_OPTIONS: Final = SPARK_DEFAULTS["spark.driver.extraJavaOptions"]
-
-
-def spark_conf(conf: Mapping[str, str] | None = None) -> dict[str, str]:
-    """:data:`SPARK_DEFAULTS` overridden by ``conf``, except that the driver's own Java
-    options (UTC, exit when out of memory) are kept before any a user adds.
-
-    >>> spark_conf({"spark.driver.extraJavaOptions": "-Xss4m"})["spark.driver.extraJavaOptions"]
-    '-Duser.timezone=UTC -XX:+ExitOnOutOfMemoryError -Xss4m'
-    """
-    merged = SPARK_DEFAULTS | dict(conf or {})
-    key = "spark.driver.extraJavaOptions"
-    if merged[key] != _DRIVER_JAVA_OPTIONS:
-        merged[key] = f"{_DRIVER_JAVA_OPTIONS} {merged[key]}".strip()
-    return merged
-
-
-def spark_driver_exit(session: SparkSession, wait: float = 0.0) -> int | None:
-    """The exit code of the driver's JVM if it has stopped (3: out of memory), waiting up to
-    ``wait`` seconds for it, else None. Known where PySpark started the JVM (local mode, or
-    a driver run by this process on a cluster)."""
-    import subprocess
-
-    proc = getattr(getattr(session.sparkContext, "_gateway", None), "proc", None)
-    if proc is None:
-        return None
-    try:
-        code: int | None = proc.wait(timeout=wait) if wait else proc.poll()
-    except subprocess.TimeoutExpired:
-        return None
-    return code
 
 
 class SparkBackend(Backend):

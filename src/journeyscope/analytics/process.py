@@ -14,12 +14,13 @@ of activity ``a``. Events are ordered by timestamp; equal timestamps keep the in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import ibis
 from pydantic import BaseModel
 
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, epoch_ms, with_cases
+from journeyscope.analytics.holistic import first_rows, sorted_quantiles
 from journeyscope.analytics.semantics import with_stated
 
 DFG_SEMANTICS = (
@@ -27,6 +28,11 @@ DFG_SEMANTICS = (
     "input order; count = times b directly followed a; cases = cases where that happened at "
     "least once; durations = seconds between the two events (median and p90 interpolated)"
 )
+
+
+EDGE = ("source", "target")
+#: The percentiles of the durations, by the names :func:`duration_aggregates` gives them.
+PERCENTILES: Final[Mapping[str, float]] = {"median_ms": 0.5, "p90_ms": 0.9}
 
 
 def follows(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
@@ -48,28 +54,41 @@ def follows(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
     )
 
 
-def dfg(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
+def dfg(events: ibis.Table, rule: CaseRule | None = None, *, large: bool = False) -> ibis.Table:
     """The directly-follows graph, one row per ``(source, target)``.
 
     ``target`` is null on the rows that count how often ``source`` ended a case; ``starts``
     counts the cases that began with ``source`` (spread over its rows; sum it per source).
+    ``large``: the cases and percentiles counted by sorting (:mod:`~journeyscope.analytics.
+    holistic`: the same numbers in bounded memory, slower), for more events than DuckDB holds
+    the durations or the cases of each edge of.
     """
-    f = follows(events, rule)
-    return f.group_by(source=f.activity, target=f.next_activity).aggregate(
-        count=f.count(),
-        cases=f.case.nunique(),
-        starts=f.first.cast("int64").sum(),
+    f = follows(events, rule).rename(source="activity", target="next_activity")
+    if large:
+        f = first_rows(f, ["case", *EDGE], "first_in_case")
+    figures = {
+        "count": f.count(),
+        "cases": f.first_in_case.sum() if large else f.case.nunique(),
+        "starts": f.first.cast("int64").sum(),
         **duration_aggregates(f.ms_to_next),
+    }
+    if not large:
+        return f.group_by(*EDGE).aggregate(**figures)
+    counted = f.group_by(*EDGE).aggregate(
+        **{k: v for k, v in figures.items() if k not in PERCENTILES}
     )
+    ranked = sorted_quantiles(f, EDGE, "ms_to_next", PERCENTILES)
+    joined = counted.left_join(ranked, [counted[k] == ranked[k] for k in EDGE])
+    return joined.select(*counted.columns, *PERCENTILES)
 
 
 def duration_aggregates(ms: ibis.IntegerColumn) -> dict[str, ibis.Scalar]:
-    """Aggregates behind :func:`duration_stats`: exact sums, interpolated percentiles."""
+    """Aggregates behind :func:`duration_stats`: exact sums, interpolated percentiles
+    (:data:`PERCENTILES`)."""
     return {
         "timed": ms.count(),
         "total_ms": ms.sum(),
-        "median_ms": ms.median(),
-        "p90_ms": ms.quantile(0.9),
+        **{name: ms.quantile(q) for name, q in PERCENTILES.items()},
     }
 
 
@@ -89,10 +108,15 @@ def duration_stats(row: Mapping[str, Any]) -> dict[str, float | None]:
     }
 
 
-def activity_counts(events: ibis.Table, rule: CaseRule | None = None) -> ibis.Table:
-    """Per activity: events and the cases it occurs in."""
+def activity_counts(
+    events: ibis.Table, rule: CaseRule | None = None, *, large: bool = False
+) -> ibis.Table:
+    """Per activity: events and the cases it occurs in (``large``: counted as :func:`dfg`)."""
     t = with_cases(events, rule)
-    return t.group_by("activity").aggregate(events=t.count(), cases=t.case.nunique())
+    if not large:
+        return t.group_by("activity").aggregate(events=t.count(), cases=t.case.nunique())
+    t = first_rows(t.select("activity", "case"), ["case", "activity"], "first_in_case")
+    return t.group_by("activity").aggregate(events=t.count(), cases=t.first_in_case.sum())
 
 
 class DfgQuery(AnalysisQuery):
@@ -136,11 +160,13 @@ class ProcessMap(BaseModel):
 class DfgAnalysis:
     """Runner for :class:`DfgQuery`."""
 
-    def prepare(self, events: ibis.Table, query: DfgQuery) -> ibis.Table:
-        return dfg(events, query.case_rule)
+    sized = True
+
+    def prepare(self, events: ibis.Table, query: DfgQuery, large: bool = False) -> ibis.Table:
+        return dfg(events, query.case_rule, large=large)
 
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: DfgQuery
+        self, prepared: ibis.Table, events: ibis.Table, query: DfgQuery, large: bool = False
     ) -> dict[str, ibis.Table]:
         p = prepared
         starts = p.group_by(activity=p.source).aggregate(count=p.starts.sum())
@@ -148,7 +174,7 @@ class DfgAnalysis:
             "edges": p.filter(p.target.notnull()).drop("starts"),
             "end": p.filter(p.target.isnull()).select(activity=p.source, count=p["count"]),
             "start": starts.filter(starts["count"] > 0),
-            "activities": activity_counts(events, query.case_rule),
+            "activities": activity_counts(events, query.case_rule, large=large),
         }
 
     def result(self, query: DfgQuery, rows: Mapping[str, list[dict[str, Any]]]) -> ProcessMap:

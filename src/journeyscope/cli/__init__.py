@@ -64,9 +64,10 @@ def out_of_memory(exc: BaseException) -> bool:
 def _memory_advice(exc: BaseException) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else "out of memory"
     return (
-        f"DuckDB ran out of memory ({first}). What was committed before stays, and "
-        "identities left to stitch are stitched when the store is next opened. Raise DuckDB's "
-        "memory limit (JOURNEYSCOPE_MEMORY_LIMIT, 1GB unless set) or free memory on this machine."
+        f"DuckDB ran out of memory ({first}). Nothing stored is lost (an ingest keeps what it "
+        "committed; identities left to stitch are stitched when the store is next opened). "
+        "Raise DuckDB's memory limit (JOURNEYSCOPE_MEMORY_LIMIT, 1GB unless set) or free "
+        "memory on this machine."
     )
 
 

@@ -57,8 +57,8 @@ def backend(settings: Settings) -> Iterator[Backend]:
         IbisBackend,
         SparkBackend,
         connect,
-        spark_session,
     )
+    from journeyscope.analytics.spark_session import spark_session
     from journeyscope.errors import UnknownEngineError
     from journeyscope.events.sources import parse_source
 

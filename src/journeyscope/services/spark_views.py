@@ -27,7 +27,7 @@ def spark_views(
 ) -> Iterator[dict[str, ibis.Table]]:
     """``{name: table}``: the rows of each DuckDB ``queries[name]`` on ``store``, as an Ibis
     table of the Spark session of ``settings`` (``spark_master``, ``spark_conf``)."""
-    from journeyscope.analytics.backends import spark_session
+    from journeyscope.analytics.spark_session import spark_session
 
     session = spark_session(settings.spark_master, settings.spark_conf)
     con = ibis.pyspark.connect(session)
