@@ -27,7 +27,7 @@ import duckdb
 
 from journeyscope import synthetic
 
-#: Customers generated at a time (about 5 GB of memory at the most).
+#: Customers generated at a time (5.1 GB of memory at the most, measured).
 PART: Final = 1_500_000
 
 
@@ -60,6 +60,9 @@ def _join(files: list[Path], path: Path) -> None:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
+        # DuckDB's default (80% of the machine) let the copy hold 5.8 GB for 52M events;
+        # at 1 GB it held 0.7 GB and took no longer (35.3 against 39.9 s)
+        con.execute("SET memory_limit = '1GB'")
         parts = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         target = str(path).replace("'", "''")
         con.execute(f"COPY (SELECT * FROM read_parquet([{parts}])) TO '{target}' (FORMAT PARQUET)")
