@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from journeyscope.analytics import DfgQuery
 from journeyscope.analytics import holistic as holistic_module
+from journeyscope.analytics.cohorts import CohortBackend
 from journeyscope.analytics.holistic import first_rows, holistic_fits, sorted_quantiles
 from lanes import examples
 
@@ -143,3 +144,12 @@ def test_the_duckdb_backend_sorts_the_dfgs_durations_beyond_its_memory(
     con.execute("SET memory_limit = '4GB'")  # read at each run: raised, the aggregates again
     chosen.clear()
     assert backend.run(DfgQuery()) == held and chosen == []
+
+
+def test_a_cohort_is_sized_by_the_backend_it_narrows(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = backend_for(journeys(LOG))
+    backend._duckdb.con.execute("SET memory_limit = '1GB'")  # type: ignore[attr-defined]
+    cohort = CohortBackend(backend, None)
+    assert cohort.fits(cohort.events())
+    monkeypatch.setattr(holistic_module, "HOLISTIC_VALUES_PER_GIB", 12)  # 14 events at 1GB
+    assert not cohort.fits(cohort.events())

@@ -407,6 +407,9 @@ class CohortBackend(Backend):
     def cache(self, expr: ibis.Table) -> ibis.Table:
         return self.inner.cache(expr)  # where the inner backend keeps it (its own connection)
 
+    def fits(self, table: ibis.Table) -> bool:
+        return self.inner.fits(table)  # the inner backend's memory runs the queries
+
     def conformance(self, events: ibis.Table, journey: Journey, rule: CaseRule) -> Conformance:
         # kept by the inner backend too (the cohort's events are built the same way each
         # time, so every analysis of the cohort reads one replay), released when it closes
