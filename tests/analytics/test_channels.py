@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from journeyscope import synthetic
 from journeyscope.analytics import Backend, ChannelsQuery
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.channels import (
     completion,
     contact_events,
@@ -19,6 +21,7 @@ from journeyscope.analytics.channels import (
     volumes,
 )
 from journeyscope.analytics.contacts import ContactRules
+from journeyscope.events import Store
 
 Declared = Callable[..., Backend]
 
@@ -193,3 +196,16 @@ def test_the_result_counts_cases_apart_and_states_its_rules(declared: Declared) 
     assert r.contacts.by_initiator == {"customer": 5} and r.contacts.contacts == 3
     assert (r.digital_channels, r.assisted_channels) == (["web"], ["branch"])
     assert "first of: Done" in r.semantics and "within 7 days" in r.semantics
+
+
+def test_counted_by_sorting_the_channels_are_the_same(
+    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For more events than DuckDB holds the cases of each switch or period of, the backend
+    has them counted by sorting (analytics/holistic.py): the same result."""
+    query = ChannelsQuery(contacts=ContactRules.from_catalogue(synthetic.catalogue()))
+    backend = IbisBackend(synthetic_store.events())
+    held = backend.run(query)
+    monkeypatch.setattr(backend, "fits", lambda t: False)
+    assert backend.run(query) == held
+    assert held.switches and held.ping_pong_cases and held.volumes

@@ -18,7 +18,12 @@ from hypothesis import strategies as st
 from journeyscope.analytics import DfgQuery
 from journeyscope.analytics import holistic as holistic_module
 from journeyscope.analytics.cohorts import CohortBackend
-from journeyscope.analytics.holistic import first_rows, holistic_fits, sorted_quantiles
+from journeyscope.analytics.holistic import (
+    distinct_count,
+    first_rows,
+    holistic_fits,
+    sorted_quantiles,
+)
 from lanes import examples
 
 LEVELS = {"p0": 0.0, "p10": 0.1, "median": 0.5, "p90": 0.9, "p99": 0.99, "p100": 1.0}
@@ -45,6 +50,19 @@ def _distinct(rows: list[dict[str, Any]], engine: str) -> dict[Any, int]:
     return {r["g"]: r["n"] for r in executed(counted, engine)}
 
 
+def _counted_both_ways(rows: list[dict[str, Any]], keys: list[str]) -> list[list[Any]]:
+    """Per group of ``keys``: distinct non-null ``h``, and those with a positive ``v`` (null
+    where ``v`` is), by :func:`distinct_count` held in memory and by sorting."""
+    t = ibis.memtable(rows, schema={"g": "string", "h": "int64", "v": "int64"})
+    out = []
+    for large in (False, True):
+        m, every = distinct_count(t, keys, "h", large=large)
+        m, positive = distinct_count(m, keys, "h", large=large, where=t.v > 0)
+        counted = (m.group_by(*keys) if keys else m).aggregate(every=every, positive=positive)
+        out.append(sorted(map(str, executed(counted, "duckdb"))))
+    return out
+
+
 def _distinct_in_python(rows: list[dict[str, Any]]) -> dict[Any, int]:
     return {g: len({(r["h"], r["v"]) for r in rows if r["g"] == g}) for g in {r["g"] for r in rows}}
 
@@ -59,6 +77,9 @@ def _assert_close(got: dict[Any, Any], expected: dict[Any, Any]) -> None:
     assert got.keys() == expected.keys()
     for group, levels in expected.items():
         for level, value in levels.items():
+            if value is None:  # no values: both null
+                assert got[group][level] is None, (group, level)
+                continue
             assert math.isclose(got[group][level], value, rel_tol=1e-13), (group, level)
 
 
@@ -103,6 +124,15 @@ def test_generated_groups_equal_quantile_cont_and_distinct_counts(
 ) -> None:
     _assert_close(_sorted(rows, "duckdb"), _by_quantile_cont(rows))
     assert _distinct(rows, "duckdb") == _distinct_in_python(rows)
+    for keys in (["g"], []):
+        held, sorted_ = _counted_both_ways(rows, keys)
+        assert sorted_ == held
+    every = ibis.memtable(rows, schema={"g": "string", "h": "int64", "v": "int64"})
+    (overall,) = executed(sorted_quantiles(every, [], "v", LEVELS), "duckdb")
+    (expected,) = executed(
+        every.aggregate(**{k: every.v.quantile(q) for k, q in LEVELS.items()}), "duckdb"
+    )
+    _assert_close({(): overall}, {(): expected})
 
 
 def test_holistic_values_fit_in_proportion_to_the_memory_limit() -> None:

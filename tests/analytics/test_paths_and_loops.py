@@ -7,7 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from journeyscope.analytics import Backend, CleaningRule, PathsQuery
+from journeyscope.analytics.backends import IbisBackend
 from journeyscope.analytics.paths import PathsAnalysis
+from journeyscope.events import Store
 
 Declared = Callable[..., Backend]
 
@@ -184,3 +186,25 @@ def test_intermediates_kept_once_give_what_each_output_computing_them_gives(
     monkeypatch.setattr(PathsAnalysis, "keeps", False)  # each output computes its own
     assert [backend.run(q) for q in queries] == kept
     assert kept[0].loops is not None and kept[0].loops.back_edges  # something was counted
+
+
+def test_a_large_log_counted_by_sorting_gives_the_same_paths_and_loops(
+    synthetic_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For more events than DuckDB holds the cases of each activity or loop of, the backend
+    has the distinct cases and people counted by sorting (analytics/holistic.py): the same
+    results, on the synthetic log with every shaping option and the loops."""
+    backend = IbisBackend(synthetic_store.events())
+    queries = [
+        PathsQuery(start="Start housing application", steps=4, hide=("Online error",)),
+        PathsQuery(end="Collect keys", steps=3, min_cases=50, collapse_repeats=True),
+        PathsQuery(steps=3, back_moves="collapse", min_cases=2, loops=False),
+    ]
+    held = [backend.run(q) for q in queries]
+    sized: list[bool] = []
+    monkeypatch.setattr(backend, "fits", lambda t: sized.append(False) or False)
+    assert [backend.run(q) for q in queries] == held and sized == [False] * len(queries)
+    loops = held[0].loops
+    assert loops is not None and loops.back_edges and loops.ping_pong  # all were counted
+    assert held[0].shaping.hidden_cases and held[1].shaping.rare_activities
+    assert loops.customers_went_back and held[2].shaping.back_move_cases

@@ -14,6 +14,7 @@ from journeyscope.analytics.conformance import conformance
 from journeyscope.definitions import load_journey
 from journeyscope.definitions.models import Journey
 from journeyscope.events import Store
+from journeyscope.services import report
 from journeyscope.services.report import ANALYSES, NEEDS, compute_analyses
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journeys"
@@ -90,3 +91,26 @@ def test_conformance_moments_and_the_backlog_read_one_replay_and_give_what_three
     assert len(replays) == 1 + 3
     for part in ("conformance", "moments", "value", "backlog"):
         assert rounded(getattr(once, part)) == rounded(getattr(thrice, part)), part
+
+
+@pytest.mark.slow
+def test_beyond_the_backends_memory_the_report_counts_by_sorting_the_same_numbers(
+    synthetic_store: Store, tenancy: Journey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the events would not fit (``Backend.fits`` false), the report's own distinct
+    counts and medians and those of the analyses it runs are counted by sorting
+    (analytics/holistic.py): the same numbers."""
+    parts = ["overview", "process map", "loops", "channels", "conformance", "step times", "value"]
+    held = compute_analyses(synthetic_store.events(), tenancy, parts)
+    asked: list[bool] = []
+    monkeypatch.setattr(IbisBackend, "fits", lambda self, t: asked.append(False) or False)
+    large = compute_analyses(synthetic_store.events(), tenancy, parts)
+    assert asked  # every sized part asked
+    for name in ("overview", "process", "paths", "channels", "conformance", "value"):
+        assert rounded(getattr(large, name)) == rounded(getattr(held, name)), name
+    assert rounded(large.step_medians) == rounded(held.step_medians) != {}
+    assert held.overview["customers"] and held.overview["per_channel"]
+    events = synthetic_store.events()
+    assert report._respondents(events, "NPS", large=True) == report._respondents(
+        events, "NPS", large=False
+    )

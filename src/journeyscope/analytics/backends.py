@@ -248,7 +248,8 @@ class Backend:
         Analyses that read the replay (moments of truth with a design) read the kept one
         (:meth:`kept_conformance`): the report's conformance section keeps it, and its two
         moments-of-truth runs (satisfaction, and the backlog's completion) read it, so the
-        report replays the events once instead of three times.
+        report replays the events once instead of three times. Its distinct counts and
+        percentiles are sized to the backend's memory (:meth:`fits`).
 
         Whoever expects several readers asks for it; a lone run replays in its own queries
         (it would hold the tables through its model fits). Events are the same when their
@@ -259,7 +260,8 @@ class Backend:
         with self._replaying:
             kept = self._replays.get(key)
             if kept is None:
-                kept = conformance(events, journey, rule).kept_by(self._keep)
+                large = not self.fits(events)
+                kept = conformance(events, journey, rule, large=large).kept_by(self._keep)
                 self._replays[key] = kept
             return kept
 

@@ -37,6 +37,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong, with_failure_demand
+from journeyscope.analytics.holistic import distinct_count
 from journeyscope.analytics.semantics import ratio, with_stated
 
 Period = Literal["day", "week", "month"]
@@ -92,11 +93,12 @@ def moves(prepared: ibis.Table) -> ibis.Table:
     return t.select("case", source=t.channel, target=t.target)
 
 
-def switches(prepared: ibis.Table) -> ibis.Table:
+def switches(prepared: ibis.Table, large: bool = False) -> ibis.Table:
     """Contact-to-contact channel transitions: ``source``, ``target``, ``transitions``,
-    ``cases`` (see :func:`moves`)."""
-    t = moves(prepared)
-    return t.group_by("source", "target").aggregate(transitions=t.count(), cases=t.case.nunique())
+    ``cases`` (see :func:`moves`; ``large``: the cases counted by sorting,
+    :mod:`~journeyscope.analytics.holistic`)."""
+    t, cases = distinct_count(moves(prepared), ["source", "target"], "case", large=large)
+    return t.group_by("source", "target").aggregate(transitions=t.count(), cases=cases)
 
 
 def completion(prepared: ibis.Table, outcomes: tuple[str, ...]) -> ibis.Table:
@@ -122,7 +124,7 @@ def completion(prepared: ibis.Table, outcomes: tuple[str, ...]) -> ibis.Table:
         first_digital=((t.pos == t.first_pos) & (t.channel_kind == "digital"))
         .fill_null(False)
         .any(),
-        switched=contact_channel.nunique() > 1,
+        switched=(contact_channel.min() != contact_channel.max()).fill_null(False),
     )
 
 
@@ -137,12 +139,13 @@ def repeat_contacts(prepared: ibis.Table, within: timedelta) -> ibis.Table:
     return t.select("channel", repeat=repeat.fill_null(False))
 
 
-def volumes(prepared: ibis.Table, period: Period) -> ibis.Table:
-    """Events, contacts and cases per ``period`` and channel."""
+def volumes(prepared: ibis.Table, period: Period, large: bool = False) -> ibis.Table:
+    """Events, contacts and cases per ``period`` and channel (``large``: as :func:`switches`)."""
     t = prepared.filter(prepared.channel.notnull())
-    start = utc_time(t.timestamp).truncate(_UNITS[period]).cast("date")
-    return t.group_by(period=start, channel=t.channel).aggregate(
-        events=t.count(), contacts=t.contact.cast("int64").sum(), cases=t.case.nunique()
+    t = t.mutate(period=utc_time(t.timestamp).truncate(_UNITS[period]).cast("date"))
+    t, cases = distinct_count(t, ["period", "channel"], "case", large=large)
+    return t.group_by("period", "channel").aggregate(
+        events=t.count(), contacts=t.contact.cast("int64").sum(), cases=cases
     )
 
 
@@ -245,21 +248,26 @@ def _n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
 class ChannelsAnalysis:
     """Runner for :class:`ChannelsQuery`."""
 
-    def prepare(self, events: ibis.Table, query: ChannelsQuery) -> ibis.Table:
+    def prepare(self, events: ibis.Table, query: ChannelsQuery, large: bool = False) -> ibis.Table:
         return contact_events(events, query.rules(), query.case_rule)
 
+    #: ``large``: the distinct cases counted by sorting (:mod:`~journeyscope.analytics.holistic`)
+    sized = True
+
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: ChannelsQuery
+        self, prepared: ibis.Table, events: ibis.Table, query: ChannelsQuery, large: bool = False
     ) -> dict[str, ibis.Table]:
         p = completion(prepared, query.outcomes)
         digital = p.completed & ~p.assisted
         r = repeat_contacts(prepared, query.repeat_within)
         a = prepared.filter(prepared.assisted_contact)
         e = prepared
-        pp = ping_pong(prepared.filter(prepared.contact), "pos")
+        pp, pp_cases = distinct_count(
+            ping_pong(prepared.filter(prepared.contact), "pos"), [], "case", large=large
+        )
         return {
-            "ping_pong": pp.aggregate(ping_pong=pp.count(), cases=pp.case.nunique()),
-            "switches": switches(prepared),
+            "ping_pong": pp.aggregate(ping_pong=pp.count(), cases=pp_cases),
+            "switches": switches(prepared, large),
             "digital": p.aggregate(
                 cases=p.count(),
                 completed=_n(p.completed),
@@ -280,7 +288,7 @@ class ChannelsAnalysis:
                 failures=_n(e.failure),
                 case_attribute=e.channel_is_case_attribute.any(),
             ),
-            "volumes": volumes(prepared, query.period),
+            "volumes": volumes(prepared, query.period, large),
         }
 
     def result(

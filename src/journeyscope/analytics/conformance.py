@@ -90,6 +90,7 @@ from journeyscope.analytics.conformance_report import (
     TransitionConformance,
     build_report,
 )
+from journeyscope.analytics.holistic import distinct_count
 from journeyscope.definitions.models import Journey
 
 __all__ = [
@@ -135,6 +136,10 @@ class Conformance:
     """Per-case facts (computed from ``moves`` and ``events`` when not given)."""
     kept: bool = False
     """Whether ``moves`` and ``facts`` are tables computed already (:meth:`kept_by`)."""
+    large: bool = False
+    """Whether distinct cases and percentiles are counted by sorting (see
+    :mod:`~journeyscope.analytics.conformance_tables`): for more events than the backend holds
+    in memory (:meth:`~journeyscope.analytics.backends.Backend.fits`)."""
 
     @property
     def info(self) -> ir.Table:
@@ -161,17 +166,17 @@ class Conformance:
     def summary(self) -> ir.Table:
         """One row: ``cases``, ``reached_outcome``, fitness ``mean``, ``min``, ``p10`` ...
         ``p90``, and ``perfect`` (cases with fitness 1)."""
-        return tables.summary(self.cases)
+        return tables.summary(self.cases, large=self.large)
 
     @property
     def steps(self) -> ir.Table:
         """One row per observable step, in design order: arrivals and departures."""
-        return tables.steps(self.moves, self.journey)
+        return tables.steps(self.moves, self.journey, large=self.large)
 
     @property
     def transitions(self) -> ir.Table:
         """Moves counted by ``kind``, ``from_step``, ``target``, ``allowed``, ``deviation``."""
-        return tables.transitions(self.moves)
+        return tables.transitions(self.moves, large=self.large)
 
     def collect(self, *, top: int = 5, transitions: int = 50) -> ConformanceReport:
         """Execute and gather everything into a :class:`ConformanceReport`.
@@ -205,7 +210,9 @@ class Conformance:
         except BaseException:
             moves.release()
             raise
-        return Conformance(self.journey, self.rule, moves, self.events, facts, kept=True)
+        return Conformance(
+            self.journey, self.rule, moves, self.events, facts, kept=True, large=self.large
+        )
 
     def release(self) -> None:
         """Drop the tables :meth:`kept_by` computed (nothing to do for a lazy replay)."""
@@ -217,12 +224,10 @@ class Conformance:
     def _gather(self, view: Conformance, top: int, transitions: int) -> ConformanceReport:
         summary = view.summary.to_pyarrow().to_pylist()[0]
         devs = view.deviations
+        devs, cases = distinct_count(devs, ["type"], "case", large=self.large)
+        counted = devs.group_by("type").aggregate(n=devs.count(), cases=cases)
         by_type = {
-            r["type"]: (int(r["n"]), int(r["cases"]))
-            for r in devs.group_by("type")
-            .aggregate(n=devs.count(), cases=devs.case.nunique())
-            .to_pyarrow()
-            .to_pylist()
+            r["type"]: (int(r["n"]), int(r["cases"])) for r in counted.to_pyarrow().to_pylist()
         }
         steps = view.steps.to_pyarrow().to_pylist()
         moved = view.transitions.to_pyarrow().to_pylist()
@@ -247,9 +252,12 @@ def _registered(table: ir.Table) -> ir.Table:
     return table
 
 
-def conformance(events: ir.Table, journey: Journey, rule: CaseRule | None = None) -> Conformance:
+def conformance(
+    events: ir.Table, journey: Journey, rule: CaseRule | None = None, *, large: bool = False
+) -> Conformance:
     """Replay the cases of ``events`` (grouped by ``rule``; default: the data's case ids)
-    against ``journey``. Lazy: returns expressions, executes nothing.
+    against ``journey``. Lazy: returns expressions, executes nothing. ``large``: see
+    :attr:`Conformance.large`.
 
     Examples
     --------
@@ -271,4 +279,4 @@ def conformance(events: ir.Table, journey: Journey, rule: CaseRule | None = None
     1    2      0.5               1
     """
     rule = rule or CaseRule.given()
-    return Conformance(journey, rule, replay(events, journey, rule), events)
+    return Conformance(journey, rule, replay(events, journey, rule), events, large=large)

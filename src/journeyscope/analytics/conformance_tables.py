@@ -1,6 +1,9 @@
 """Conformance tables derived from the moves: per-case facts, deviations, cases, the fitness
 summary, steps and transitions (lazy Ibis expressions; see
-:mod:`journeyscope.analytics.conformance` for what each column means)."""
+:mod:`journeyscope.analytics.conformance` for what each column means). ``large``: the
+distinct cases and the fitness percentiles counted by sorting
+(:mod:`~journeyscope.analytics.holistic`: the same numbers in bounded memory, slower), for
+more moves than DuckDB holds the cases of each group of."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import ibis.expr.types as ir
 
 from journeyscope.analytics.cases import CaseRule, with_cases
 from journeyscope.analytics.conformance_replay import DEVIATIONS, seconds, step_table
+from journeyscope.analytics.holistic import distinct_count, sorted_quantiles
 from journeyscope.definitions.models import Journey
 
 
@@ -100,23 +104,29 @@ def cases(moves: ir.Table, deviations: ir.Table, info: ir.Table) -> ir.Table:
     )
 
 
-def summary(cases: ir.Table) -> ir.Table:
+#: The fitness percentiles of :func:`summary`.
+FITNESS_LEVELS = {"p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9}
+
+
+def summary(cases: ir.Table, *, large: bool = False) -> ir.Table:
     f = cases.fitness
-    return cases.aggregate(
+    counted = cases.aggregate(
         cases=cases.count(),
         reached_outcome=cases.reached_outcome.cast("int64").sum(),
         mean=f.mean(),
         min=f.min(),
-        p10=f.quantile(0.1),
-        p25=f.quantile(0.25),
-        p50=f.quantile(0.5),
-        p75=f.quantile(0.75),
-        p90=f.quantile(0.9),
+        **({} if large else {k: f.quantile(q) for k, q in FITNESS_LEVELS.items()}),
         perfect=(f >= 1.0).cast("int64").sum(),
+    )
+    if not large:
+        return counted
+    levels = sorted_quantiles(cases, [], "fitness", FITNESS_LEVELS)
+    return counted.cross_join(levels).select(
+        "cases", "reached_outcome", "mean", "min", *FITNESS_LEVELS, "perfect"
     )
 
 
-def steps(moves: ir.Table, journey: Journey) -> ir.Table:
+def steps(moves: ir.Table, journey: Journey, *, large: bool = False) -> ir.Table:
     into = moves.filter(moves.to_step.notnull())
     arrivals = into.group_by(step=into.to_step).aggregate(
         visits=into.count(),
@@ -127,10 +137,13 @@ def steps(moves: ir.Table, journey: Journey) -> ir.Table:
         late=into.late.cast("int64").sum(),
     )
     out = moves.filter(moves.from_step.notnull())
+    out, cases_off_path = distinct_count(
+        out, ["from_step"], "case", large=large, where=~out.allowed
+    )
     departures = out.group_by(step=out.from_step).aggregate(
         moves_out=out.count(),
         off_path=(~out.allowed).cast("int64").sum(),
-        cases_off_path=out.case.nunique(where=~out.allowed),
+        cases_off_path=cases_off_path,
         left_here=(out.deviation == "left_before_outcome").cast("int64").sum(),
         ended_here=(out.kind == "exit").cast("int64").sum(),
     )
@@ -151,7 +164,8 @@ def steps(moves: ir.Table, journey: Journey) -> ir.Table:
     ).order_by("rank")
 
 
-def transitions(moves: ir.Table) -> ir.Table:
+def transitions(moves: ir.Table, *, large: bool = False) -> ir.Table:
+    keys = ["kind", "from_step", "target", "allowed", "deviation"]
     marked = moves.mutate(
         target=ibis.cases(
             (moves.kind == "exit", "(end)"),
@@ -159,8 +173,9 @@ def transitions(moves: ir.Table) -> ir.Table:
             else_=moves.to_step,
         )
     )
+    marked, cases = distinct_count(marked, keys, "case", large=large)
     return (
-        marked.group_by(["kind", "from_step", "target", "allowed", "deviation"])
-        .aggregate(count=marked.count(), cases=marked.case.nunique())
+        marked.group_by(keys)
+        .aggregate(count=marked.count(), cases=cases)
         .order_by([ibis.desc("count"), "from_step", "target"])
     )

@@ -38,6 +38,7 @@ from journeyscope.analytics.cases import (
     with_cases,
 )
 from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
+from journeyscope.analytics.holistic import distinct_count
 from journeyscope.analytics.paths_result import (
     OTHER,
     RARE,
@@ -242,26 +243,27 @@ def _without_hidden(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
     return seqs.filter(~seqs.node.isin(list(query.hide))) if query.hide else seqs
 
 
-def _rare(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+def _rare(seqs: ibis.Table, query: PathsQuery, large: bool = False) -> ibis.Table:
     """The activities (``node``) done in fewer than ``min_cases`` cases, anchors excepted."""
-    counts = seqs.group_by("node").aggregate(cases=seqs.case.nunique())
+    marked, cases = distinct_count(seqs, ["node"], "case", large=large)
+    counts = marked.group_by("node").aggregate(cases=cases)
     rare = counts.filter(counts.cases < query.min_cases)
     anchors = [a for a in (query.start, query.end) if a is not None]
     return rare.filter(~rare.node.isin(anchors)) if anchors else rare
 
 
-def _grouped(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+def _grouped(seqs: ibis.Table, query: PathsQuery, large: bool = False) -> ibis.Table:
     if query.min_cases <= 1:
         return seqs
-    rare = _rare(seqs, query)
+    rare = _rare(seqs, query, large)
     return seqs.mutate(node=ibis.ifelse(seqs.node.isin(rare.node), RARE, seqs.node))
 
 
-def _flagged(seqs: ibis.Table, query: PathsQuery) -> ibis.Table:
+def _flagged(seqs: ibis.Table, query: PathsQuery, large: bool = False) -> ibis.Table:
     """Hidden, grouped, merged as asked; ``back``: a back-move (the activity was done before
     in the case and the previous event is another activity); ``first``: the activity's first
     occurrence in the case."""
-    t = _grouped(_without_hidden(seqs, query), query)
+    t = _grouped(_without_hidden(seqs, query), query, large)
     if query.collapse_repeats:
         t = merge_repeats(t, [t.seq], keep_prev=True)
     return with_repeats(t).drop("prev")
@@ -284,32 +286,34 @@ def _shaped(flagged: ibis.Table, query: PathsQuery) -> ibis.Table:
 
 
 def shaping_counts(
-    seqs: ibis.Table, query: PathsQuery, flagged: ibis.Table | None = None
+    seqs: ibis.Table, query: PathsQuery, flagged: ibis.Table | None = None, large: bool = False
 ) -> dict[str, ibis.Table]:
     """What the options did, as one-row tables: ``hidden`` (events, cases), ``rare``
     (activities, events), ``merged`` (events before and after merging repeats),
     ``back_moves`` (back-move events, cases with one, events a collapse removed).
     ``flagged``: :func:`_flagged` of ``seqs``, when the caller has it."""
-    f = _flagged(seqs, query) if flagged is None else flagged
+    f = _flagged(seqs, query, large) if flagged is None else flagged
     out: dict[str, ibis.Table] = {}
     if query.hide:
         h = seqs.filter(seqs.node.isin(list(query.hide)))
-        out["hidden"] = h.aggregate(events=h.count(), cases=h.case.nunique())
+        h, cases = distinct_count(h, [], "case", large=large)
+        out["hidden"] = h.aggregate(events=h.count(), cases=cases)
     kept = _without_hidden(seqs, query)
     if query.min_cases > 1:
-        grouped = _grouped(kept, query)
+        grouped = _grouped(kept, query, large)
         r = grouped.filter(grouped.node == RARE)
         out["rare"] = r.aggregate(events=r.count()).cross_join(
-            _rare(kept, query).aggregate(activities=ibis._.count())
+            _rare(kept, query, large).aggregate(activities=ibis._.count())
         )
     if query.collapse_repeats:  # the flagged sequences are the merged ones
-        grouped = _grouped(kept, query)
+        grouped = _grouped(kept, query, large)
         out["merged"] = grouped.aggregate(before=grouped.count()).cross_join(
             f.aggregate(after=f.count())
         )
+    f, cases = distinct_count(f, [], "case", large=large, where=f.back)
     out["back_moves"] = f.aggregate(
         events=f.back.cast("int64").sum(),
-        cases=f.case.nunique(where=f.back),
+        cases=cases,
         removed=(~f.first).cast("int64").sum(),
     )
     return out
@@ -414,7 +418,7 @@ def paths_of(groups: list[dict[str, Any]], query: PathsQuery) -> int:
 
 
 def loops(
-    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep = _as_is
+    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep = _as_is, large: bool = False
 ) -> dict[str, ibis.Table]:
     """Loops as results: ``back_edges`` (a -> b where b was done before in the case),
     ``rework`` (activities repeated in a case), ``ping_pong`` (channel X -> Y -> X) and
@@ -423,26 +427,28 @@ def loops(
     ``items`` (default ``seqs``): the sequences of work-item instances that back-edges,
     rework and going back are counted on; ping-pong follows every event of ``seqs``.
     ``keep``: computes the back-moves and the ping-pong returns once for the two outputs that
-    read each (see :class:`~journeyscope.analytics.backends.Analysis`)."""
+    read each (see :class:`~journeyscope.analytics.backends.Analysis`); ``large``: by sorting."""
     items = seqs if items is None else items
     s = keep(with_repeats(items).drop("first"))
-    b = s.filter(s.back)
-    back_edges = b.group_by(source=b.prev, target=b.node).aggregate(
-        count=b.count(), cases=b.case.nunique()
-    )
+    b, cases = distinct_count(s.filter(s.back), ["prev", "node"], "case", large=large)
+    back_edges = b.group_by(source=b.prev, target=b.node).aggregate(count=b.count(), cases=cases)
     per = items.group_by("case", "node").aggregate(n=items.count())
     per = per.filter(per.n > 1)
     rework = per.group_by(activity=per.node).aggregate(cases=per.count(), repeats=(per.n - 1).sum())
     went = s.group_by("case", "person").aggregate(back=s.back.any())
-    went_back = went.aggregate(
-        cases=went.count(),
-        cases_back=went.back.cast("int64").sum(),
-        people=went.person.nunique(),
-        people_back=went.person.nunique(where=went.back),
+    marked, people = distinct_count(went, [], "person", large=large)
+    marked, people_back = distinct_count(marked, [], "person", large=large, where=went.back)
+    went_back = marked.aggregate(
+        cases=marked.count(),
+        cases_back=marked.back.cast("int64").sum(),
+        people=people,
+        people_back=people_back,
     )
     pp = keep(ping_pong(seqs, "seq"))
-    ping = pp.group_by("channel", "via").aggregate(count=pp.count(), cases=pp.case.nunique())
-    ping_cases = pp.aggregate(cases=pp.case.nunique())
+    by, cases = distinct_count(pp, ["channel", "via"], "case", large=large)
+    ping = by.group_by("channel", "via").aggregate(count=by.count(), cases=cases)
+    all_, cases = distinct_count(pp, [], "case", large=large)
+    ping_cases = all_.aggregate(cases=cases)
     return {
         "back_edges": back_edges,
         "rework": rework,
@@ -468,7 +474,7 @@ class PathsAnalysis:
         asked += [(n, "paths --hide") for n in query.hide]
         names.check_activities([(n, w) for n, w in asked if n is not None], known)
 
-    def prepare(self, events: ibis.Table, query: PathsQuery) -> ibis.Table:
+    def prepare(self, events: ibis.Table, query: PathsQuery, large: bool = False) -> ibis.Table:
         """Every event of every case once (:func:`ordered_events`), with what the loops
         need when asked: the paths, their shaping and the loops are all drawn from it."""
         contacts = query.contacts if query.loops else None
@@ -477,19 +483,26 @@ class PathsAnalysis:
     #: the shaped sequences, the back-moves and the ping-pong returns are each read by two
     #: outputs: computed once (``keep``)
     keeps = True
+    #: ``large``: distinct cases and people counted by sorting (``analytics.holistic``)
+    sized = True
 
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: PathsQuery, keep: Keep = _as_is
+        self,
+        prepared: ibis.Table,
+        events: ibis.Table,
+        query: PathsQuery,
+        keep: Keep = _as_is,
+        large: bool = False,
     ) -> dict[str, ibis.Table]:
         seqs = selected(prepared)
-        flagged = keep(_flagged(seqs, query))
+        flagged = keep(_flagged(seqs, query, large))
         out = {"groups": path_groups(path_rows(_shaped(flagged, query), query))}
-        out |= shaping_counts(seqs, query, flagged)
+        out |= shaping_counts(seqs, query, flagged, large)
         if query.loops:
             collapse = query.collapse_repeats
             contacts = selected(prepared, collapse, contacts=True)
             items = selected(prepared, collapse, instances=True, keep_prev=True)
-            out |= loops(contacts, items, keep)
+            out |= loops(contacts, items, keep, large)
         return out
 
     def result(self, query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> PathsResult:

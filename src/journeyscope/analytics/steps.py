@@ -12,6 +12,7 @@ import ibis
 
 from journeyscope.analytics.cases import ORDER_KEYS, epoch_seconds
 from journeyscope.analytics.funnels import FunnelStep
+from journeyscope.analytics.holistic import sorted_quantiles
 from journeyscope.definitions.graph import passable, successors
 from journeyscope.definitions.models import Journey
 
@@ -52,13 +53,14 @@ def main_route(graph: dict[str, list[str]], entries: list[str], goal: str | None
     return []
 
 
-def step_times(events: ibis.Table, journey: Journey) -> ibis.Table:
+def step_times(events: ibis.Table, journey: Journey, *, large: bool = False) -> ibis.Table:
     """Median seconds into each designed step from the last event of the previous one.
 
     Events of the regular (not ``anytime``) steps, in case order; a step's visit starts at an
     event whose step differs from the event before it; the time is measured from that
     earlier event (the last one of the previous visit). One row per step: ``step``,
-    ``median_seconds``, ``moves``.
+    ``median_seconds``, ``moves``. ``large``: the medians found by sorting
+    (:mod:`~journeyscope.analytics.holistic`: the same numbers in bounded memory, slower).
     """
     steps = journey.activity_steps()
     regular = {s.id for s in journey.steps if not s.anytime}
@@ -73,6 +75,11 @@ def step_times(events: ibis.Table, journey: Journey) -> ibis.Table:
     moved = t.filter(t.prev_step.notnull() & (t.prev_step != t.step))
     seconds = epoch_seconds(moved.timestamp) - epoch_seconds(moved.prev_ts)
     moved = moved.mutate(seconds=seconds)
-    return moved.group_by("step").aggregate(
-        median_seconds=moved.seconds.median(), moves=moved.count()
-    )
+    if not large:
+        return moved.group_by("step").aggregate(
+            median_seconds=moved.seconds.median(), moves=moved.count()
+        )
+    counted = moved.group_by("step").aggregate(moves=moved.count())
+    medians = sorted_quantiles(moved, ["step"], "seconds", {"median_seconds": 0.5})
+    joined = counted.left_join(medians, "step")
+    return joined.select(counted.step, medians.median_seconds, counted.moves)

@@ -59,6 +59,7 @@ from journeyscope.analytics.contacts import (
     classify,
     with_failure_demand,
 )
+from journeyscope.analytics.holistic import distinct_count, first_rows
 from journeyscope.definitions.models import Journey
 
 CostSource = Literal["auto", "column", "table"]
@@ -215,19 +216,23 @@ def _n(cond: ibis.BooleanValue) -> ibis.IntegerScalar:
 class ValueAnalysis:
     """Runner for :class:`ValueQuery`."""
 
-    def prepare(self, events: ibis.Table, query: ValueQuery) -> ibis.Table:
+    def prepare(self, events: ibis.Table, query: ValueQuery, large: bool = False) -> ibis.Table:
         return value_events(events, query)
 
+    #: ``large``: the distinct cases counted by sorting (:mod:`~journeyscope.analytics.holistic`)
+    sized = True
+
     def expressions(
-        self, prepared: ibis.Table, events: ibis.Table, query: ValueQuery
+        self, prepared: ibis.Table, events: ibis.Table, query: ValueQuery, large: bool = False
     ) -> dict[str, ibis.Table]:
         p = prepared
         s = p.filter(p.step.notnull())
         occ = s.occurrence
         both = occ & s.waiting_s.notnull() & s.processing_s.notnull()
-        steps = s.group_by("step").aggregate(
-            events=s.count(),
-            cases=s.case.nunique(),
+        m, cases = distinct_count(s, ["step"], "case", large=large)
+        steps = m.group_by("step").aggregate(
+            events=m.count(),
+            cases=cases,
             occurrences=_n(occ),
             waited=_n(occ & s.waiting_s.notnull()),
             waiting_s=s.waiting_s.sum(where=occ),
@@ -245,13 +250,10 @@ class ValueAnalysis:
         outcome = query.outcome_activities()
         done = p.activity.isin(outcome) if outcome else p.seq < 0
         per_case = p.group_by("case").aggregate(done=done.any())
-        reached = s.select("case", "step").distinct()
-        failed = (
-            f.filter(f.failed_step.notnull())
-            .select("case", step=f.failed_step)
-            .distinct()
-            .mutate(failed=ibis.literal(True))
-        )
+        reached = _distinct(s.select("case", "step"), large)
+        failed = _distinct(
+            f.filter(f.failed_step.notnull()).select("case", step=f.failed_step), large
+        ).mutate(failed=ibis.literal(True))
         r = reached.left_join(failed, ["case", "step"]).select(reached.case, reached.step, "failed")
         r = r.left_join(per_case, "case").select(r.case, r.step, r.failed, per_case.done)
         fl = r.failed.fill_null(False)
@@ -262,6 +264,7 @@ class ValueAnalysis:
         totals = p.group_by("cost_from").aggregate(
             events=p.count(), cost=p.cost.sum(), pairs=_n(p.processing_s.notnull())
         )
+        counted, all_cases = distinct_count(p, [], "case", large=large)
         return {
             "steps": steps,
             "channels": channels,
@@ -269,11 +272,20 @@ class ValueAnalysis:
             "demand": demand,
             "reach": reach,
             "totals": totals,
-            "cases": p.aggregate(cases=p.case.nunique()),
+            "cases": counted.aggregate(cases=all_cases),
         }
 
     def result(self, query: ValueQuery, rows: Mapping[str, Rows]) -> ValueResult:
         return value_result(query, rows)
+
+
+def _distinct(t: ibis.Table, large: bool) -> ibis.Table:
+    """``t``'s distinct rows (``large``: found by sorting, as
+    :func:`~journeyscope.analytics.holistic.first_rows` marks them)."""
+    if not large:
+        return t.distinct()
+    marked = first_rows(t, t.columns, "_first")
+    return marked.filter(marked._first == 1).drop("_first")
 
 
 VALUE = ValueAnalysis()

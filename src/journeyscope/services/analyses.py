@@ -204,10 +204,11 @@ def conformance(settings: Settings, query: ConformanceQuery) -> ConformanceRepor
     """How far real cases follow the designed journey, and where they leave it (DuckDB; the
     cohort of ``settings`` applies as to every analysis)."""
     from journeyscope.analytics.cohorts import CohortBackend, describe_use, note_on
-    from journeyscope.analytics.conformance import conformance as replay
 
     with backend(settings.model_copy(update={"engine": "duckdb"})) as e:
-        report = replay(e.events(), query.journey, query.case_rule).collect(top=query.top)
+        # the backend's replay: sized to its memory, kept until it closes
+        replay = e.conformance(e.events(), query.journey, query.case_rule)
+        report = replay.collect(top=query.top)
         if isinstance(e, CohortBackend):
             report = note_on(report, describe_use(e.cohort, e.breakdown))
         return report

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import ibis
@@ -36,6 +37,7 @@ from journeyscope.analytics.contacts import ContactRules
 from journeyscope.analytics.duckdb_connection import kept
 from journeyscope.analytics.emotion import EmotionQuery
 from journeyscope.analytics.funnels import FunnelQuery, FunnelStep
+from journeyscope.analytics.holistic import distinct_count
 from journeyscope.analytics.moments import MomentsQuery
 from journeyscope.analytics.paths import PathsQuery
 from journeyscope.analytics.process import DfgQuery
@@ -216,6 +218,13 @@ class _Run:
     value_per_case: float
     given: CaseRule = field(default_factory=CaseRule.given)
 
+    @cached_property
+    def large(self) -> bool:
+        """Whether the backend cannot hold holistic aggregates (distinct counts, exact
+        percentiles) of the scoped events (:meth:`~journeyscope.analytics.backends.Backend.
+        fits`): then the report's own figures are counted by sorting, as the analyses'."""
+        return not self.backend.fits(self.scoped)
+
 
 def _with_needs(names: Iterable[str]) -> set[str]:
     wanted = set()
@@ -243,7 +252,7 @@ def _without_design(run: _Run, *keys: str) -> bool:
 
 def overview_analysis(run: _Run) -> None:
     with run.clock.analysis("overview"):
-        run.data.overview = _overview(run.scoped)
+        run.data.overview = _overview(run.scoped, large=run.large)
 
 
 def process_analysis(run: _Run) -> None:
@@ -309,7 +318,7 @@ def step_times_analysis(run: _Run) -> None:
     if run.journey is None:
         return
     with run.clock.analysis("step times"):
-        rows = step_times(run.scoped, run.journey).to_pyarrow().to_pylist()
+        rows = step_times(run.scoped, run.journey, large=run.large).to_pyarrow().to_pylist()
         run.data.step_medians = {
             r["step"]: float(r["median_seconds"]) for r in rows if r["median_seconds"] is not None
         }
@@ -385,7 +394,7 @@ def backlog_analysis(run: _Run) -> None:
 
 
 def silent_analysis(run: _Run) -> None:
-    respondents = _respondents(run.scoped, "NPS")
+    respondents = _respondents(run.scoped, "NPS", large=run.large)
     if respondents >= MIN_RESPONDENTS:
         with run.clock.analysis("silent"):
             run.data.silent = run.backend.run(SilentQuery(case_rule=run.given))
@@ -481,30 +490,37 @@ def _has_property(events: ibis.Table, key: str) -> bool:
     return bool(hit.count().execute())
 
 
-def _respondents(events: ibis.Table, survey: str) -> int:
-    """Customers with at least one scored answer to ``survey``."""
+def _respondents(events: ibis.Table, survey: str, *, large: bool) -> int:
+    """Customers with at least one scored answer to ``survey`` (``large``: counted by
+    sorting, :mod:`~journeyscope.analytics.holistic`)."""
     t = events.filter((events.survey_type == survey) & events.survey_score.notnull())
-    return int(t.customer_id.nunique().execute())
+    t, customers = distinct_count(t, [], "customer_id", large=large)
+    return int(t.aggregate(n=customers).execute()["n"][0])
 
 
-def _overview(events: ibis.Table) -> dict[str, Any]:
+def _overview(events: ibis.Table, *, large: bool) -> dict[str, Any]:
+    """Events, cases, customers, activities, channels and the first and last day; cases and
+    events per channel (``large``: as :func:`_respondents`)."""
+    marked, cases = distinct_count(events, [], "case_id", large=large)
+    marked, customers = distinct_count(marked, [], "customer_id", large=large)
     row: dict[str, Any] = (
-        events.aggregate(
-            events=events.count(),
-            cases=events.case_id.nunique(),
-            customers=events.customer_id.nunique(),
-            activities=events.activity.nunique(),
-            channels=events.channel.nunique(),
-            first=events.timestamp.min(),
-            last=events.timestamp.max(),
+        marked.aggregate(
+            events=marked.count(),
+            cases=cases,
+            customers=customers,
+            activities=marked.activity.nunique(),  # a few hundred values at most
+            channels=marked.channel.nunique(),
+            first=marked.timestamp.min(),
+            last=marked.timestamp.max(),
         )
         .to_pyarrow()
         .to_pylist()[0]
     )
     with_channel = events.filter(events.channel.notnull())
+    with_channel, cases = distinct_count(with_channel, ["channel"], "case_id", large=large)
     per_channel = (
         with_channel.group_by("channel")
-        .aggregate(cases=with_channel.case_id.nunique(), events=with_channel.count())
+        .aggregate(cases=cases, events=with_channel.count())
         .order_by([ibis.desc("cases"), "channel"])
         .to_pyarrow()
         .to_pylist()
