@@ -22,7 +22,7 @@ says what each option did.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import ibis
@@ -37,8 +37,9 @@ from journeyscope.analytics.cases import (
     read_properties,
     with_cases,
 )
-from journeyscope.analytics.contacts import ContactRules, classify, ping_pong
+from journeyscope.analytics.contacts import ContactRules, classify
 from journeyscope.analytics.holistic import distinct_count
+from journeyscope.analytics.loops import Keep, as_is, loops, loops_result
 from journeyscope.analytics.paths_result import (
     OTHER,
     RARE,
@@ -142,14 +143,6 @@ _COLUMNS = (
 
 
 #: Computes an intermediate once for the outputs that read it (the runner's ``keep``).
-Keep = Callable[[ibis.Table], ibis.Table]
-
-
-def _as_is(expr: ibis.Table) -> ibis.Table:
-    """A ``keep`` that keeps nothing: each output computes the intermediate itself."""
-    return expr
-
-
 def ordered_events(
     events: ibis.Table,
     rule: CaseRule | None = None,
@@ -417,47 +410,6 @@ def paths_of(groups: list[dict[str, Any]], query: PathsQuery) -> int:
     return sum(int(g["cases"]) for g in groups if g["step"] == anchor)
 
 
-def loops(
-    seqs: ibis.Table, items: ibis.Table | None = None, keep: Keep = _as_is, large: bool = False
-) -> dict[str, ibis.Table]:
-    """Loops as results: ``back_edges`` (a -> b where b was done before in the case),
-    ``rework`` (activities repeated in a case), ``ping_pong`` (channel X -> Y -> X) and
-    ``went_back`` (cases and people with at least one back-edge, out of all).
-
-    ``items`` (default ``seqs``): the sequences of work-item instances that back-edges,
-    rework and going back are counted on; ping-pong follows every event of ``seqs``.
-    ``keep``: computes the back-moves and the ping-pong returns once for the two outputs that
-    read each (see :class:`~journeyscope.analytics.backends.Analysis`); ``large``: by sorting."""
-    items = seqs if items is None else items
-    s = keep(with_repeats(items).drop("first"))
-    b, cases = distinct_count(s.filter(s.back), ["prev", "node"], "case", large=large)
-    back_edges = b.group_by(source=b.prev, target=b.node).aggregate(count=b.count(), cases=cases)
-    per = items.group_by("case", "node").aggregate(n=items.count())
-    per = per.filter(per.n > 1)
-    rework = per.group_by(activity=per.node).aggregate(cases=per.count(), repeats=(per.n - 1).sum())
-    went = s.group_by("case", "person").aggregate(back=s.back.any())
-    marked, people = distinct_count(went, [], "person", large=large)
-    marked, people_back = distinct_count(marked, [], "person", large=large, where=went.back)
-    went_back = marked.aggregate(
-        cases=marked.count(),
-        cases_back=marked.back.cast("int64").sum(),
-        people=people,
-        people_back=people_back,
-    )
-    pp = keep(ping_pong(seqs, "seq"))
-    by, cases = distinct_count(pp, ["channel", "via"], "case", large=large)
-    ping = by.group_by("channel", "via").aggregate(count=by.count(), cases=cases)
-    all_, cases = distinct_count(pp, [], "case", large=large)
-    ping_cases = all_.aggregate(cases=cases)
-    return {
-        "back_edges": back_edges,
-        "rework": rework,
-        "went_back": went_back,
-        "ping_pong": ping,
-        "ping_pong_cases": ping_cases,
-    }
-
-
 class PathsAnalysis:
     """Runner for :class:`PathsQuery`."""
 
@@ -491,7 +443,7 @@ class PathsAnalysis:
         prepared: ibis.Table,
         events: ibis.Table,
         query: PathsQuery,
-        keep: Keep = _as_is,
+        keep: Keep = as_is,
         large: bool = False,
     ) -> dict[str, ibis.Table]:
         seqs = selected(prepared)
@@ -519,7 +471,7 @@ class PathsAnalysis:
             repeats_collapsed=query.collapse_repeats,
             cleaning=list(query.cleaning),
             shaping=shaping,
-            loops=_loops(rows) if query.loops else None,
+            loops=loops_result(rows) if query.loops else None,
             case_rule=query.case_rule.describe(),
             semantics=with_stated(query, _describe(query), _filters(query))
             + f". What the options did: {shaping.describe()}",
@@ -543,28 +495,6 @@ def _shaping(query: PathsQuery, rows: Mapping[str, list[dict[str, Any]]]) -> Sha
         back_move_events=one("back_moves", "events"),
         back_move_cases=one("back_moves", "cases"),
         collapsed_events=one("back_moves", "removed") if query.back_moves == "collapse" else 0,
-    )
-
-
-def _loops(rows: Mapping[str, list[dict[str, Any]]]) -> Loops:
-    w = rows["went_back"][0]
-    cases, people = int(w["cases"] or 0), int(w["people"] or 0)
-    back, people_back = int(w["cases_back"] or 0), int(w["people_back"] or 0)
-
-    back_edges = sorted(rows["back_edges"], key=lambda r: (-r["count"], r["source"], r["target"]))
-    rework = sorted(rows["rework"], key=lambda r: (-r["cases"], r["activity"]))
-    ping_pong = sorted(rows["ping_pong"], key=lambda r: (-r["count"], r["channel"], r["via"]))
-    return Loops(
-        back_edges=[LoopEdge(**r) for r in back_edges],
-        rework=[Rework(**r) for r in rework],
-        ping_pong=[PingPong(**r) for r in ping_pong],
-        ping_pong_cases=int(rows["ping_pong_cases"][0]["cases"] or 0),
-        cases=cases,
-        cases_went_back=back,
-        share_cases_went_back=round(back / cases, 6) if cases else 0.0,
-        customers=people,
-        customers_went_back=people_back,
-        share_customers_went_back=round(people_back / people, 6) if people else 0.0,
     )
 
 
