@@ -11,7 +11,7 @@ from typing import Any
 import ibis
 
 from journeyscope.analytics.contacts import ping_pong
-from journeyscope.analytics.holistic import distinct_count
+from journeyscope.analytics.holistic import distinct_count, first_rows
 from journeyscope.analytics.paths_result import LoopEdge, Loops, PingPong, Rework
 from journeyscope.analytics.repeats import with_repeats
 
@@ -41,15 +41,7 @@ def loops(
     b, cases = distinct_count(s.filter(s.back), ["prev", "node"], "case", large=large)
     back_edges = b.group_by(source=b.prev, target=b.node).aggregate(count=b.count(), cases=cases)
     rework = _rework(items, large)
-    went = s.group_by("case", "person").aggregate(back=s.back.any())
-    marked, people = distinct_count(went, [], "person", large=large)
-    marked, people_back = distinct_count(marked, [], "person", large=large, where=went.back)
-    went_back = marked.aggregate(
-        cases=marked.count(),
-        cases_back=marked.back.cast("int64").sum(),
-        people=people,
-        people_back=people_back,
-    )
+    went_back = _went_back(s, large)
     pp = keep(ping_pong(seqs, "seq"))
     by, cases = distinct_count(pp, ["channel", "via"], "case", large=large)
     ping = by.group_by("channel", "via").aggregate(count=by.count(), cases=cases)
@@ -78,6 +70,31 @@ def _rework(items: ibis.Table, large: bool) -> ibis.Table:
     per = items.group_by("case", "node").aggregate(n=items.count())
     per = per.filter(per.n > 1)
     return per.group_by(activity=per.node).aggregate(cases=per.count(), repeats=(per.n - 1).sum())
+
+
+def _went_back(s: ibis.Table, large: bool) -> ibis.Table:
+    """One row: ``cases`` (each case and person), ``cases_back`` (of them, those with a
+    back-move), ``people`` and ``people_back`` likewise. ``large``: the cases too counted by
+    marking first rows (at 100.5M events and 1 GB, with the kept sequences filling DuckDB's
+    memory, the aggregate over 9.8M cases ran out of it)."""
+    if large:
+        m = first_rows(s, ["case", "person"], "_case")
+        m = first_rows(m, ["case", "person"], "_case_back", where=s.back)
+        m, people = distinct_count(m, [], "person", large=True)
+        m, people_back = distinct_count(m, [], "person", large=True, where=s.back)
+        return m.aggregate(
+            cases=m._case.sum(),
+            cases_back=m._case_back.sum(),
+            people=people,
+            people_back=people_back,
+        )
+    went = s.group_by("case", "person").aggregate(back=s.back.any())
+    return went.aggregate(
+        cases=went.count(),
+        cases_back=went.back.cast("int64").sum(),
+        people=went.person.nunique(),
+        people_back=went.person.nunique(where=went.back),
+    )
 
 
 def loops_result(rows: Mapping[str, list[dict[str, Any]]]) -> Loops:
