@@ -1,5 +1,6 @@
 """Paths: what customers do after a start activity, before an end activity, or between two;
-and the loops in their journeys (back-edges, rework, channel ping-pong, going back).
+and the loops in their journeys (back-edges, rework, channel ping-pong, going back: counted
+by :mod:`journeyscope.analytics.loops`).
 
 Paths follow each case's events in order (timestamp, ties in input order). Activity names are
 first *cleaned* (each rule maps every activity its regular expression finds to one alias;
@@ -142,7 +143,6 @@ _COLUMNS = (
 )
 
 
-#: Computes an intermediate once for the outputs that read it (the runner's ``keep``).
 def ordered_events(
     events: ibis.Table,
     rule: CaseRule | None = None,
