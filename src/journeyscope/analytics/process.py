@@ -20,7 +20,7 @@ import ibis
 from pydantic import BaseModel
 
 from journeyscope.analytics.cases import ORDER_KEYS, AnalysisQuery, CaseRule, epoch_ms, with_cases
-from journeyscope.analytics.holistic import first_rows, sorted_quantiles
+from journeyscope.analytics.holistic import distinct_count, sorted_quantiles
 from journeyscope.analytics.semantics import with_stated
 
 DFG_SEMANTICS = (
@@ -64,11 +64,10 @@ def dfg(events: ibis.Table, rule: CaseRule | None = None, *, large: bool = False
     the durations or the cases of each edge of.
     """
     f = follows(events, rule).rename(source="activity", target="next_activity")
-    if large:
-        f = first_rows(f, ["case", *EDGE], "first_in_case")
+    f, cases = distinct_count(f, EDGE, "case", large=large)
     figures = {
         "count": f.count(),
-        "cases": f.first_in_case.sum() if large else f.case.nunique(),
+        "cases": cases,
         "starts": f.first.cast("int64").sum(),
         **duration_aggregates(f.ms_to_next),
     }
@@ -113,10 +112,10 @@ def activity_counts(
 ) -> ibis.Table:
     """Per activity: events and the cases it occurs in (``large``: counted as :func:`dfg`)."""
     t = with_cases(events, rule)
-    if not large:
-        return t.group_by("activity").aggregate(events=t.count(), cases=t.case.nunique())
-    t = first_rows(t.select("activity", "case"), ["case", "activity"], "first_in_case")
-    return t.group_by("activity").aggregate(events=t.count(), cases=t.first_in_case.sum())
+    if large:
+        t = t.select("activity", "case")
+    t, cases = distinct_count(t, ["activity"], "case", large=large)
+    return t.group_by("activity").aggregate(events=t.count(), cases=cases)
 
 
 class DfgQuery(AnalysisQuery):
